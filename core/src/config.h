@@ -1,0 +1,54 @@
+/*
+ * pivotd's configuration: built-in defaults, then a YAML file (a superset
+ * of SpeedData's config/pivot.yaml), then command-line flags.
+ */
+#ifndef PV_CONFIG_H
+#define PV_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Resolved settings. Strings are owned by the config. */
+typedef struct pv_config {
+    char *listen_host;           /**< "127.0.0.1" (api.host) */
+    int listen_port;             /**< 8000 (api.port); 0 picks a free port */
+    char *data_dir;              /**< "./data" (storage.avro_path, or data_dir) */
+    char *state_dir;             /**< "./pivot" (state_dir) */
+    char *plugin_dir;            /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
+    size_t max_request_bytes;    /**< 1 MiB (api.limits.max_request_bytes) */
+    int http_threads;            /**< 2 (api.threads) */
+    int max_concurrent_jobs;     /**< 3 (jobs.max_concurrent) */
+    int64_t job_timeout_s;       /**< 3600 (jobs.timeout) */
+    int64_t retention_s;         /**< 86400 (jobs.retention) */
+    int max_attempts;            /**< 2 (jobs.max_attempts) */
+    int max_channels_per_job;    /**< 10000 (api.limits.max_channels) */
+    int list_limit_max;          /**< 1000 (api.limits.max_page_size) */
+    /** Every scalar of the file, flattened to dotted keys, for plugins' config_get. */
+    size_t nentries;
+    char **keys;
+    char **values;
+} pv_config;
+
+/** Fills cfg with the built-in defaults. Returns 0 or -1 (out of memory). */
+int pv_config_defaults(pv_config *cfg);
+
+/**
+ * Reads a YAML file over the current settings. Returns 0, or -1 with a
+ * message naming the file, line and key in err.
+ */
+int pv_config_load_file(pv_config *cfg, const char *path, char *err, size_t errlen);
+
+/**
+ * Sets one setting by dotted key ("api.port", "storage.avro_path"...), as
+ * the file would. Flags use it so that they override the file. Returns 0,
+ * or -1 with a message (unknown key for a typed setting, bad number).
+ */
+int pv_config_set(pv_config *cfg, const char *key, const char *value, char *err, size_t errlen);
+
+/** Looks up any flattened key ("plugins.avro.x"); NULL when unset. Borrowed. */
+const char *pv_config_get(const pv_config *cfg, const char *key);
+
+/** Releases everything cfg owns. */
+void pv_config_free(pv_config *cfg);
+
+#endif

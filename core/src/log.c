@@ -1,0 +1,44 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static pivot_log_level max_level = PIVOT_LOG_INFO;
+
+void pv_log_set_level(pivot_log_level level)
+{
+    max_level = level;
+}
+
+static const char *level_name(pivot_log_level level)
+{
+    switch (level) {
+    case PIVOT_LOG_ERROR:
+        return "error";
+    case PIVOT_LOG_WARNING:
+        return "warning";
+    case PIVOT_LOG_INFO:
+        return "info";
+    case PIVOT_LOG_DEBUG:
+        return "debug";
+    }
+    return "log";
+}
+
+void pv_log(pivot_log_level level, const char *origin, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    int n;
+
+    if (level > max_level)
+        return;
+    n = snprintf(line, sizeof(line), "%s: %s: ", origin ? origin : "pivotd", level_name(level));
+    if (n < 0 || (size_t)n >= sizeof(line))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    va_end(ap);
+    /* One fputs per line: stdio locks the stream, so lines from threads do not interleave. */
+    fprintf(stderr, "%s\n", line);
+}

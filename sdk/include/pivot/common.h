@@ -1,0 +1,84 @@
+/*
+ * Pivot plugin SDK: definitions shared by every provider kind.
+ *
+ * Plugins include <pivot/plugin.h>, never core headers, and never link
+ * against pivotd: everything they use from the host arrives through the
+ * pivot_host table (see host.h).
+ */
+#ifndef PIVOT_COMMON_H
+#define PIVOT_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** ABI version of this SDK. Bumped only for incompatible changes; structs grow at the end. */
+#define PIVOT_ABI_VERSION 1
+
+/* Error codes: functions return 0 on success or one of these (negative). */
+#define PIVOT_OK 0
+#define PIVOT_EINVAL (-22)     /**< the request or argument is malformed */
+#define PIVOT_ENOENT (-2)      /**< no such channel, signal, job, key... */
+#define PIVOT_EACCES (-13)     /**< credentials given but refused */
+#define PIVOT_ENOMEM (-12)     /**< allocation failed */
+#define PIVOT_EIO (-5)         /**< reading or writing data failed */
+#define PIVOT_ERANGE (-34)     /**< a value is outside what can be represented */
+#define PIVOT_ECANCELED (-125) /**< the operation was stopped on request */
+#define PIVOT_ENOTSUP (-95)    /**< the provider does not support this */
+#define PIVOT_EEXIST (-17)     /**< already exists */
+
+/** Size of the message buffers the host passes to providers. */
+#define PIVOT_ERRMSG_SIZE 512
+
+/** A half-open time interval [start_ns, end_ns), nanoseconds since the Unix epoch, UTC. */
+typedef struct pivot_range {
+    int64_t start_ns; /**< first instant included */
+    int64_t end_ns;   /**< first instant excluded */
+} pivot_range;
+
+/** Element type of a signal column. */
+typedef enum pivot_type {
+    PIVOT_TYPE_INT32 = 1,   /**< int32_t; Avro int */
+    PIVOT_TYPE_INT64 = 2,   /**< int64_t; Avro long */
+    PIVOT_TYPE_FLOAT32 = 3, /**< float; Avro float */
+    PIVOT_TYPE_FLOAT64 = 4, /**< double; Avro double */
+    PIVOT_TYPE_BOOL = 5,    /**< uint8_t 0/1; Avro boolean */
+    PIVOT_TYPE_STRING = 6   /**< const char * (UTF-8, NUL-terminated); Avro string */
+} pivot_type;
+
+/** Returns a short name for a type ("int32", "float64", "string"...); never NULL. */
+static inline const char *pivot_type_name(pivot_type t)
+{
+    switch (t) {
+    case PIVOT_TYPE_INT32:
+        return "int32";
+    case PIVOT_TYPE_INT64:
+        return "int64";
+    case PIVOT_TYPE_FLOAT32:
+        return "float32";
+    case PIVOT_TYPE_FLOAT64:
+        return "float64";
+    case PIVOT_TYPE_BOOL:
+        return "bool";
+    case PIVOT_TYPE_STRING:
+        return "string";
+    }
+    return "unknown";
+}
+
+/** Log levels for pivot_host.log. */
+typedef enum pivot_log_level {
+    PIVOT_LOG_ERROR = 0,
+    PIVOT_LOG_WARNING = 1,
+    PIVOT_LOG_INFO = 2,
+    PIVOT_LOG_DEBUG = 3
+} pivot_log_level;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

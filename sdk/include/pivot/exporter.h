@@ -1,0 +1,74 @@
+/*
+ * Exporters: write the columnar batches of a job into an output file
+ * (`options.format`). The host calls open, then for each channel
+ * begin_channel, append..., end_channel, and finally close.
+ */
+#ifndef PIVOT_EXPORTER_H
+#define PIVOT_EXPORTER_H
+
+#include <pivot/source.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Facts about the job being exported, for the file's metadata. Borrowed. */
+typedef struct pivot_export_info {
+    size_t size;               /**< sizeof(pivot_export_info) */
+    const char *job_id;        /**< the job's id */
+    const char *request_json;  /**< the request as accepted, JSON text */
+    pivot_range requested;     /**< resolved, absolute requested range */
+    const char *metadata_json; /**< options.metadata as JSON text, or NULL */
+    const char *description;   /**< options.metadata.description, or NULL */
+    const char *user;          /**< options.metadata.user, or NULL */
+    const char *owner;         /**< the authenticated user who submitted the job */
+    const char *producer;      /**< "pivotd <version>" */
+} pivot_export_info;
+
+/** Totals of one channel, given at end_channel. */
+typedef struct pivot_channel_summary {
+    size_t size;        /**< sizeof(pivot_channel_summary) */
+    uint64_t samples;   /**< samples written */
+    pivot_range actual; /**< first time and last time + 1 ns; both 0 when empty */
+} pivot_channel_summary;
+
+/** Totals of the whole export, given at close. */
+typedef struct pivot_export_summary {
+    size_t size;        /**< sizeof(pivot_export_summary) */
+    uint64_t samples;   /**< samples written over all channels */
+    uint32_t channels;  /**< channels written */
+    pivot_range actual; /**< earliest time and latest time + 1 ns; both 0 when empty */
+} pivot_export_summary;
+
+/** An output format. One instance writes one file from one thread. */
+typedef struct pivot_exporter {
+    size_t size;            /**< sizeof(pivot_exporter) as the plugin was built */
+    const char *name;       /**< format name as in options.format, e.g. "hdf5" */
+    const char *extension;  /**< file name extension with the dot, e.g. ".h5" */
+    const char *media_type; /**< Content-Type of the result, e.g. "application/x-hdf5" */
+
+    /** Creates the file at path (which does not exist yet). */
+    int (*open)(const char *path, const pivot_export_info *info, void **exp, char *err,
+                size_t errlen);
+    /** Starts a channel whose batches will carry the listed signals in this order. */
+    int (*begin_channel)(void *exp, const pivot_channel_info *channel,
+                         const pivot_signal_info *signals, size_t nsignals, char *err,
+                         size_t errlen);
+    /** Appends one batch to the current channel. */
+    int (*append)(void *exp, const pivot_batch *batch, char *err, size_t errlen);
+    /** Ends the current channel. */
+    int (*end_channel)(void *exp, const pivot_channel_summary *summary, char *err, size_t errlen);
+    /**
+     * Closes the file and frees exp. With a summary the export is complete
+     * and the file must be fully written when close returns; with NULL the
+     * export is abandoned and the file's contents do not matter (the host
+     * removes it).
+     */
+    int (*close)(void *exp, const pivot_export_summary *summary, char *err, size_t errlen);
+} pivot_exporter;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * The table of host services handed to every plugin.
+ *
+ * Like SQLite's sqlite3_api_routines, the table only grows at the end: a
+ * plugin checks `host->size` before using a member added after the ABI
+ * version it was built for.
+ */
+#ifndef PIVOT_HOST_H
+#define PIVOT_HOST_H
+
+#include <pivot/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An opaque, read-only JSON value owned by the host (a parsed request). */
+typedef struct pivot_json pivot_json;
+
+/** Kinds of JSON value returned by pivot_host.json_kind. */
+typedef enum pivot_json_kind {
+    PIVOT_JSON_NONE = 0, /**< the value is absent (a NULL pivot_json pointer) */
+    PIVOT_JSON_NULL = 1,
+    PIVOT_JSON_BOOL = 2,
+    PIVOT_JSON_NUMBER = 3,
+    PIVOT_JSON_STRING = 4,
+    PIVOT_JSON_ARRAY = 5,
+    PIVOT_JSON_OBJECT = 6
+} pivot_json_kind;
+
+typedef struct pivot_registry pivot_registry;
+struct pivot_timespec_parser;
+struct pivot_source;
+struct pivot_exporter;
+struct pivot_auth_backend;
+
+/** Host services. Every pointer is valid for the life of the process. */
+typedef struct pivot_host {
+    size_t size;          /**< sizeof(pivot_host) as the host was built */
+    uint32_t abi_version; /**< PIVOT_ABI_VERSION of the host */
+
+    /** Writes one log line, prefixed with the plugin's name; printf-style. */
+    void (*log)(pivot_log_level level, const char *plugin, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+    /**
+     * Looks up a configuration value by dotted key ("storage.avro_path",
+     * "state_dir", "plugins.<name>.<key>"). Returns a string owned by the
+     * host, or NULL when the key is not set.
+     */
+    const char *(*config_get)(const char *key);
+
+    /* Registration. Each returns 0 or a negative PIVOT_E* code. The struct
+     * passed in must stay valid while the plugin is loaded (use statics). */
+    int (*register_timespec)(pivot_registry *reg, const struct pivot_timespec_parser *p);
+    int (*register_source)(pivot_registry *reg, const struct pivot_source *s);
+    int (*register_exporter)(pivot_registry *reg, const struct pivot_exporter *e);
+    int (*register_auth)(pivot_registry *reg, const struct pivot_auth_backend *a);
+
+    /* Read-only JSON accessors. A NULL value is accepted everywhere and
+     * behaves as an absent value. Returned pointers are borrowed from the
+     * host for the duration of the call that handed out the value. */
+    pivot_json_kind (*json_kind)(const pivot_json *v);
+    /** Member of an object by key, or NULL. */
+    const pivot_json *(*json_get)(const pivot_json *obj, const char *key);
+    /** NUL-terminated string of a string value, or NULL for other kinds. */
+    const char *(*json_string)(const pivot_json *v);
+    /** Number as a double; 0 when the value is not a number. */
+    double (*json_double)(const pivot_json *v);
+    /** Number as an exact integer; returns 0, or PIVOT_ERANGE when not an integer. */
+    int (*json_int64)(const pivot_json *v, int64_t *out);
+    /** Length of an array or number of members of an object; 0 otherwise. */
+    size_t (*json_length)(const pivot_json *v);
+    /** Element i of an array, or value of member i of an object; NULL when out of range. */
+    const pivot_json *(*json_at)(const pivot_json *v, size_t i);
+    /** Key of member i of an object; NULL when out of range or not an object. */
+    const char *(*json_key_at)(const pivot_json *v, size_t i);
+
+    /** Fills buf with len cryptographically secure random bytes; returns 0 or PIVOT_EIO. */
+    int (*random_bytes)(void *buf, size_t len);
+} pivot_host;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
