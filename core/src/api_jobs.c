@@ -1,0 +1,269 @@
+#include "api.h"
+
+#include "http_reply.h"
+#include "job_json.h"
+#include "json_out.h"
+#include "log.h"
+#include "request.h"
+#include "timeutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_PAGE_SIZE 20
+
+static int store_error(h2o_req_t *req, pv_http_thread *t)
+{
+    pv_log(PIVOT_LOG_ERROR, "pivotd", "job store: %s", pv_jobstore_errmsg(t->jobs));
+    return pv_reply_error(req, 500, "internal-error", "Internal error",
+                          "the job store could not be accessed; try again later");
+}
+
+static int reply_job(pv_http_thread *t, h2o_req_t *req, int status, const pv_job *job,
+                     const char *action)
+{
+    yajl_gen g = pv_gen_new();
+    int rc;
+    if (g == NULL)
+        return -1;
+    pv_job_json(g, job, t->server->config->retention_s, action);
+    rc = pv_reply_json(req, status, g);
+    yajl_gen_free(g);
+    return rc;
+}
+
+int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
+{
+    pv_server *srv = t->server;
+    pv_request_env env = {srv->registry, srv->config, srv->source, t->source_ctx, pv_now_ns()};
+    pv_problem problem;
+    pv_job job = {0};
+    char location[128];
+    yajl_gen g = NULL;
+    int rc = 0;
+
+    if (req->entity.len > srv->config->max_request_bytes) {
+        rc = pv_reply_error(req, 413, "request-too-large", "Request too large",
+                            "the body has %zu bytes; a job request may have at most %zu "
+                            "(api.limits.max_request_bytes)",
+                            req->entity.len, srv->config->max_request_bytes);
+        goto out;
+    }
+    if (pv_request_validate(&env, req->entity.base, req->entity.len, &job, &problem) != 0) {
+        rc = pv_reply_problem(req, &problem);
+        goto out;
+    }
+    if (pv_job_new_id(job.id) != 0) {
+        rc = pv_reply_error(req, 500, "internal-error", "Internal error",
+                            "no random bytes for a job id; try again");
+        goto out;
+    }
+    snprintf(job.owner, sizeof(job.owner), "%s", who->user);
+    job.status = PV_JOB_QUEUED;
+    job.created_ms = pv_now_ms();
+    if (pv_jobstore_insert(t->jobs, &job) != 0) {
+        rc = store_error(req, t);
+        goto out;
+    }
+    pv_server_wake_scheduler(srv);
+    g = pv_gen_new();
+    if (g == NULL)
+        goto out;
+    yajl_gen_map_open(g);
+    pv_gen_key_str(g, "job_id", job.id);
+    pv_gen_key_str(g, "status", "queued");
+    pv_gen_key_time_ms(g, "created_at", job.created_ms);
+    snprintf(location, sizeof(location), "/api/v1/pivot/jobs/%s", job.id);
+    pv_gen_key_str(g, "status_url", location);
+    yajl_gen_map_close(g);
+    pv_reply_header(req, "location", location);
+    pv_reply_header(req, "retry-after", "1");
+    rc = pv_reply_json(req, 202, g);
+out:
+    if (g != NULL)
+        yajl_gen_free(g);
+    pv_job_clear(&job);
+    return rc;
+}
+
+int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
+                    const char *id)
+{
+    pv_job job;
+    int rc = pv_jobstore_get(t->jobs, id, pv_api_owner_filter(who), &job);
+    if (rc == PIVOT_ENOENT)
+        return pv_reply_error(req, 404, "job-not-found", "Job not found",
+                              "no job with this id exists for your key; it may have expired "
+                              "or belong to another user");
+    if (rc != 0)
+        return store_error(req, t);
+    if (job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING)
+        pv_reply_header(req, "retry-after", "1");
+    rc = reply_job(t, req, 200, &job, NULL);
+    pv_job_clear(&job);
+    return rc;
+}
+
+/* Parses a positive integer query value; -1 when it is not one. */
+static int64_t parse_count(const char *v, size_t len)
+{
+    int64_t n = 0;
+    if (len == 0 || len > 9)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        n = n * 10 + (v[i] - '0');
+    }
+    return n;
+}
+
+typedef struct list_query {
+    int status;
+    int64_t limit;
+    int64_t page;
+} list_query;
+
+static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv_problem *pb)
+{
+    const char *p, *end;
+
+    q->status = -1;
+    q->limit = DEFAULT_PAGE_SIZE;
+    q->page = 1;
+    if (req->query_at == SIZE_MAX)
+        return 0;
+    p = req->path.base + req->query_at + 1;
+    end = req->path.base + req->path.len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *pair_end = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(pair_end - p));
+        const char *val = eq ? eq + 1 : pair_end;
+        size_t klen = (size_t)((eq ? eq : pair_end) - p), vlen = (size_t)(pair_end - val);
+        char quoted[300], raw[128];
+        snprintf(raw, sizeof(raw), "%.*s", (int)(vlen < 100 ? vlen : 100), val);
+        pv_problem_quote(raw, quoted, sizeof(quoted));
+        if (h2o_memis(p, klen, H2O_STRLIT("status"))) {
+            q->status = pv_job_status_parse(raw);
+            if (q->status < 0 || vlen >= sizeof(raw))
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
+                                      "status",
+                                      "status: \"%s\" is not a job status; use queued, "
+                                      "processing, completed, failed or cancelled",
+                                      quoted);
+        } else if (h2o_memis(p, klen, H2O_STRLIT("limit"))) {
+            q->limit = parse_count(val, vlen);
+            if (q->limit < 1 || q->limit > max_limit)
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
+                                      "limit", "limit: \"%s\" is not a page size; use 1 to %lld",
+                                      quoted, (long long)max_limit);
+        } else if (h2o_memis(p, klen, H2O_STRLIT("page"))) {
+            q->page = parse_count(val, vlen);
+            if (q->page < 1)
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
+                                      "page",
+                                      "page: \"%s\" is not a page number; pages count from 1",
+                                      quoted);
+        }
+        /* Other parameters (cache busters...) are ignored. */
+        p = pair_end + 1;
+    }
+    return 0;
+}
+
+typedef struct list_state {
+    yajl_gen g;
+    int64_t retention_s;
+} list_state;
+
+static int list_one(void *arg, const pv_job *job)
+{
+    list_state *st = arg;
+    pv_job_json(st->g, job, st->retention_s, NULL);
+    return 0;
+}
+
+int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
+{
+    list_query q;
+    pv_problem problem;
+    int64_t total = 0;
+    list_state st = {NULL, t->server->config->retention_s};
+    int rc;
+
+    if (parse_list_query(req, t->server->config->list_limit_max, &q, &problem) != 0)
+        return pv_reply_problem(req, &problem);
+    st.g = pv_gen_new();
+    if (st.g == NULL)
+        return -1;
+    yajl_gen_map_open(st.g);
+    pv_gen_str(st.g, "jobs");
+    yajl_gen_array_open(st.g);
+    rc = pv_jobstore_list(t->jobs, pv_api_owner_filter(who), q.status, q.limit,
+                          (q.page - 1) * q.limit, &total, list_one, &st);
+    if (rc != 0) {
+        yajl_gen_free(st.g);
+        return store_error(req, t);
+    }
+    yajl_gen_array_close(st.g);
+    pv_gen_key_int(st.g, "total", total);
+    pv_gen_key_int(st.g, "page", q.page);
+    pv_gen_key_int(st.g, "limit", q.limit);
+    pv_gen_key_int(st.g, "pages", total == 0 ? 0 : (total + q.limit - 1) / q.limit);
+    yajl_gen_map_close(st.g);
+    rc = pv_reply_json(req, 200, st.g);
+    yajl_gen_free(st.g);
+    return rc;
+}
+
+int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
+                       const char *id)
+{
+    pv_cancel_outcome outcome;
+    char *file = NULL;
+    const char *owner = pv_api_owner_filter(who);
+    pv_job job;
+    int rc;
+
+    /* Read first so the response can show the job as it was when deleted. */
+    rc = pv_jobstore_get(t->jobs, id, owner, &job);
+    if (rc == 0)
+        rc = pv_jobstore_cancel(t->jobs, id, owner, &outcome, &file);
+    if (rc == PIVOT_ENOENT) {
+        pv_job_clear(&job);
+        return pv_reply_error(req, 404, "job-not-found", "Job not found",
+                              "no job with this id exists for your key; it may have expired "
+                              "or belong to another user");
+    }
+    if (rc != 0) {
+        pv_job_clear(&job);
+        return store_error(req, t);
+    }
+    if (file != NULL && unlink(file) != 0 && errno != ENOENT)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, file,
+               strerror(errno));
+    free(file);
+    switch (outcome) {
+    case PV_CANCEL_DONE:
+        pv_job_clear(&job);
+        pv_jobstore_get(t->jobs, id, owner, &job);
+        rc = reply_job(t, req, 200, &job, "cancelled");
+        break;
+    case PV_CANCEL_REQUESTED:
+        /* The worker stops at its next batch; the status turns cancelled. */
+        pv_server_wake_scheduler(t->server);
+        pv_reply_header(req, "retry-after", "1");
+        rc = reply_job(t, req, 202, &job, "cancelling");
+        break;
+    case PV_CANCEL_DELETED:
+    default:
+        rc = reply_job(t, req, 200, &job, "deleted");
+        break;
+    }
+    pv_job_clear(&job);
+    return rc;
+}

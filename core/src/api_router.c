@@ -1,0 +1,118 @@
+#include "api.h"
+
+#include "auth_gate.h"
+#include "http_reply.h"
+
+#include <string.h>
+
+#define JOBS_PREFIX "/api/v1/pivot/jobs"
+
+static int method_is(h2o_req_t *req, const char *m)
+{
+    return h2o_memis(req->method.base, req->method.len, m, strlen(m));
+}
+
+static int not_allowed(h2o_req_t *req, const char *allow)
+{
+    pv_reply_header(req, "allow", allow);
+    return pv_reply_error(req, 405, "method-not-allowed", "Method not allowed",
+                          "%.*s is not allowed on %.*s; allowed: %s", (int)req->method.len,
+                          req->method.base, (int)req->path_normalized.len,
+                          req->path_normalized.base, allow);
+}
+
+static int not_found(h2o_req_t *req)
+{
+    return pv_reply_error(req, 404, "not-found", "Not found",
+                          "there is no resource at %.*s; the API lives under /api/v1/pivot "
+                          "(see /api/v1/health)",
+                          (int)req->path_normalized.len, req->path_normalized.base);
+}
+
+/* A job id from the path: 1 to 31 URL-safe characters; anything else cannot
+ * name a job, so it is a 404 like any unknown id. */
+static int copy_job_id(const char *p, size_t len, char out[PV_JOB_ID_SIZE])
+{
+    if (len == 0 || len >= PV_JOB_ID_SIZE)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        char c = p[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return -1;
+    }
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+static int job_not_found(h2o_req_t *req)
+{
+    return pv_reply_error(req, 404, "job-not-found", "Job not found",
+                          "no job with this id exists for your key; it may have expired "
+                          "(results are kept for a limited time) or belong to another user");
+}
+
+static int route_jobs(pv_http_thread *t, h2o_req_t *req, const char *rest, size_t len,
+                      const pivot_principal *who)
+{
+    char id[PV_JOB_ID_SIZE];
+    const char *slash;
+
+    if (len == 0 || (len == 1 && rest[0] == '/')) {
+        if (method_is(req, "POST"))
+            return pv_api_jobs_create(t, req, who);
+        if (method_is(req, "GET") || method_is(req, "HEAD"))
+            return pv_api_jobs_list(t, req, who);
+        return not_allowed(req, "GET, POST");
+    }
+    if (rest[0] != '/')
+        return not_found(req);
+    rest++;
+    len--;
+    slash = memchr(rest, '/', len);
+    if (copy_job_id(rest, slash ? (size_t)(slash - rest) : len, id) != 0)
+        return job_not_found(req);
+    if (slash == NULL || (size_t)(slash - rest) == len - 1) {
+        if (method_is(req, "GET") || method_is(req, "HEAD"))
+            return pv_api_jobs_get(t, req, who, id);
+        if (method_is(req, "DELETE"))
+            return pv_api_jobs_cancel(t, req, who, id);
+        return not_allowed(req, "GET, DELETE");
+    }
+    if (h2o_memis(slash, len - (size_t)(slash - rest), H2O_STRLIT("/download"))) {
+        if (method_is(req, "GET") || method_is(req, "HEAD"))
+            return pv_api_jobs_download(t, req, who, id);
+        return not_allowed(req, "GET, HEAD");
+    }
+    return not_found(req);
+}
+
+int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
+{
+    pv_http_thread *t = pv_http_thread_of(req);
+    const char *path = req->path_normalized.base;
+    size_t len = req->path_normalized.len;
+    pivot_principal who;
+
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/health"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_health(t, req);
+    }
+    if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
+        return not_found(req);
+    /* Every /api/v1/pivot route needs a key, whether or not it exists, so
+     * that the API's shape is not revealed to anonymous callers. */
+    if (pv_auth_gate(t->server, req, &who) != 0)
+        return 0;
+    if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0)
+        return route_jobs(t, req, path + sizeof(JOBS_PREFIX) - 1,
+                          len - (sizeof(JOBS_PREFIX) - 1), &who);
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_channels(t, req);
+    }
+    return not_found(req);
+}

@@ -1,0 +1,107 @@
+#include "auth_gate.h"
+
+#include "http_reply.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+static const char *request_header(const pivot_auth_request *ar, const char *name, size_t *len)
+{
+    h2o_req_t *req = ar->host_data;
+    ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+    if (i < 0)
+        return NULL;
+    *len = req->headers.entries[i].value.len;
+    return req->headers.entries[i].value.base;
+}
+
+static void peer_address(h2o_req_t *req, char *out, size_t len)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    out[0] = '\0';
+    if (req->conn->callbacks->get_peername == NULL)
+        return;
+    sslen = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    if (sslen == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)len);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)len);
+}
+
+int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
+{
+    char peer[64], err[PIVOT_ERRMSG_SIZE] = "";
+    pivot_auth_request ar = {sizeof(ar), request_header, peer, req};
+    pv_problem p;
+
+    peer_address(req, peer, sizeof(peer));
+    for (int i = 0; i < srv->nauth; i++) {
+        memset(who, 0, sizeof(*who));
+        int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err,
+                                                    sizeof(err));
+        if (rc == 0 && who->user[0] != '\0')
+            return 0;
+        if (rc == PIVOT_ENOENT)
+            continue;
+        pv_problem_set(&p, 401, "unauthorized", "Authentication failed", "X-API-Key",
+                       "%s; ask an administrator for a key (pivotd keys create --user NAME)",
+                       err[0] ? err : "the credentials were refused");
+        goto refuse;
+    }
+    pv_problem_set(&p, 401, "unauthorized", "Authentication required", "X-API-Key",
+                   "send your API key in the X-API-Key header; ask an administrator for one "
+                   "(pivotd keys create --user NAME)");
+refuse:
+    pv_reply_header(req, "www-authenticate", "ApiKey header=\"X-API-Key\"");
+    pv_reply_problem(req, &p);
+    return -1;
+}
+
+int pv_auth_open_all(pv_server *srv, char *err, size_t errlen)
+{
+    const char *names[PV_MAX_AUTH_BACKENDS];
+    int n = 0;
+
+    for (int i = 0; i < PV_MAX_AUTH_BACKENDS; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "auth.backends.%d", i);
+        const char *name = pv_config_get(srv->config, key);
+        if (name == NULL)
+            break;
+        names[n++] = name;
+    }
+    if (n == 0)
+        names[n++] = "apikey";
+    for (int i = 0; i < n; i++) {
+        const pivot_auth_backend *b = pv_registry_auth(srv->registry, names[i]);
+        char msg[PIVOT_ERRMSG_SIZE] = "";
+        if (b == NULL) {
+            snprintf(err, errlen, "auth backend \"%s\" (auth.backends) is not provided by any "
+                                  "loaded plugin", names[i]);
+            return PIVOT_ENOENT;
+        }
+        srv->auth[srv->nauth].backend = b;
+        srv->auth[srv->nauth].ctx = NULL;
+        if (b->open != NULL && b->open(&srv->auth[srv->nauth].ctx, msg, sizeof(msg)) != 0) {
+            snprintf(err, errlen, "auth backend \"%s\": %s", names[i], msg);
+            return PIVOT_EIO;
+        }
+        srv->nauth++;
+    }
+    return 0;
+}
+
+void pv_auth_close_all(pv_server *srv)
+{
+    for (int i = srv->nauth - 1; i >= 0; i--) {
+        if (srv->auth[i].backend->close != NULL)
+            srv->auth[i].backend->close(srv->auth[i].ctx);
+    }
+    srv->nauth = 0;
+}

@@ -1,0 +1,117 @@
+#include "auth_gate.h"
+#include "commands.h"
+#include "host.h"
+#include "http_server.h"
+#include "jobstore.h"
+#include "log.h"
+#include "plugin_loader.h"
+#include "scheduler.h"
+#include "state_dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void pv_server_wake_scheduler(pv_server *srv)
+{
+    char byte = 1;
+    /* The pipe is non-blocking: when it is full the scheduler is awake anyway. */
+    if (write(srv->scheduler_wake_fd, &byte, 1) < 0 && errno != EAGAIN)
+        pv_log(PIVOT_LOG_DEBUG, "pivotd", "waking the scheduler: %s", strerror(errno));
+}
+
+int pv_cmd_serve(pv_cli *cli)
+{
+    static pv_registry registry;
+    pv_server srv;
+    pv_jobstore *js = NULL;
+    pv_scheduler *scheduler = NULL;
+    pv_http *http = NULL;
+    const pv_config *cfg = &cli->config;
+    const char *worker_args[16];
+    const char *source_name;
+    char err[1024] = "";
+    int wake[2] = {-1, -1}, port = 0, n = 0, status = 1, sig;
+    sigset_t stop_signals;
+
+    memset(&srv, 0, sizeof(srv));
+    srv.config = cfg;
+    srv.registry = &registry;
+    srv.scheduler_wake_fd = -1;
+    if (pv_state_dir_prepare(cfg, srv.job_store_path, sizeof(srv.job_store_path),
+                             srv.results_dir, sizeof(srv.results_dir), err, sizeof(err)) != 0)
+        goto out;
+    /* The job store exists before plugins load: the auth plugin keeps its keys there. */
+    if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0)
+        goto out;
+    pv_host_init(cfg);
+    if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)
+        goto out;
+    source_name = pv_config_get(cfg, "source");
+    if (source_name == NULL)
+        source_name = "avro";
+    srv.source = pv_registry_source(&registry, source_name);
+    if (srv.source == NULL) {
+        snprintf(err, sizeof(err), "data source \"%s\" is not provided by any loaded plugin",
+                 source_name);
+        goto out;
+    }
+    if (pv_auth_open_all(&srv, err, sizeof(err)) != 0)
+        goto out;
+    if (pipe2(wake, O_NONBLOCK | O_CLOEXEC) != 0) {
+        snprintf(err, sizeof(err), "pipe: %s", strerror(errno));
+        goto out;
+    }
+    srv.scheduler_wake_fd = wake[1];
+
+    /* Workers get the settings this server resolved, so that they read the
+     * same data and state whatever the config file says. */
+    worker_args[n++] = "--state-dir";
+    worker_args[n++] = cfg->state_dir;
+    worker_args[n++] = "--data-dir";
+    worker_args[n++] = cfg->data_dir;
+    if (cfg->plugin_dir != NULL) {
+        worker_args[n++] = "--plugin-dir";
+        worker_args[n++] = cfg->plugin_dir;
+    }
+    if (cli->config_path != NULL) {
+        worker_args[n++] = "--config";
+        worker_args[n++] = cli->config_path;
+    }
+    worker_args[n] = NULL;
+
+    /* Signals are taken synchronously by this thread; every thread started
+     * from here inherits the blocked mask. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (pv_scheduler_start(&srv, worker_args, wake[0], &scheduler, err, sizeof(err)) != 0)
+        goto out;
+    if (pv_http_start(&srv, &http, &port, err, sizeof(err)) != 0)
+        goto out;
+    fprintf(stderr, "pivotd: listening on http://%s:%d\n", cfg->listen_host, port);
+    fflush(stderr);
+    sigwait(&stop_signals, &sig);
+    pv_log(PIVOT_LOG_INFO, "pivotd", "%s received, stopping", strsignal(sig));
+    status = 0;
+out:
+    srv.stopping = 1;
+    pv_http_stop(http);
+    pv_scheduler_stop(scheduler);
+    pv_auth_close_all(&srv);
+    pv_plugin_unload_all(&registry);
+    pv_jobstore_close(js);
+    if (wake[0] >= 0)
+        close(wake[0]);
+    if (wake[1] >= 0)
+        close(wake[1]);
+    if (status != 0)
+        fprintf(stderr, "pivotd: %s\n", err[0] ? err : "failed to start");
+    return status;
+}

@@ -1,0 +1,26 @@
+/* The pivot_host table pivotd hands to its plugins. */
+#ifndef PV_HOST_H
+#define PV_HOST_H
+
+#include "config.h"
+#include "registry.h"
+
+/**
+ * Returns the host table, with config_get reading cfg (borrowed: it must
+ * outlive every plugin). Call once at start, before loading plugins.
+ */
+const pivot_host *pv_host_init(const pv_config *cfg);
+
+/**
+ * Writes the job store's path (<state_dir>/jobs.db) into out and makes it
+ * the value plugins read as config_get("job_store").
+ */
+int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len);
+
+/** Fills buf with len bytes from the kernel's CSPRNG; 0 or PIVOT_EIO. */
+int pv_random_bytes(void *buf, size_t len);
+
+/** Loads the plugins of cfg's plugin directory (or the default next to exe). */
+int pv_host_load_plugins(pv_registry *reg, const pv_config *cfg, char *err, size_t errlen);
+
+#endif

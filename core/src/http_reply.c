@@ -1,0 +1,113 @@
+#include "http_reply.h"
+
+#include "json_out.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void pv_reply_header(h2o_req_t *req, const char *name, const char *value)
+{
+    h2o_iovec_t v = h2o_strdup(&req->pool, value, strlen(value));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 1, NULL, v.base,
+                          v.len);
+}
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Content Too Large";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    default:
+        return "";
+    }
+}
+
+static int send_body(h2o_req_t *req, int status, const char *content_type,
+                     const unsigned char *body, size_t len)
+{
+    req->res.status = status;
+    req->res.reason = reason_phrase(status);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type,
+                   strlen(content_type));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("no-store"));
+    /* h2o_send_inline copies the body into the request's pool. */
+    h2o_send_inline(req, (const char *)body, len);
+    return 0;
+}
+
+int pv_reply_json(h2o_req_t *req, int status, yajl_gen g)
+{
+    const unsigned char *buf;
+    size_t len;
+    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
+        pv_problem p;
+        pv_problem_set(&p, 500, "internal-error", "Internal error", NULL,
+                       "the response could not be encoded");
+        return pv_reply_problem(req, &p);
+    }
+    return send_body(req, status, "application/json", buf, len);
+}
+
+int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
+{
+    char type[128], instance[1024];
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen g = pv_gen_new();
+    int rc;
+
+    if (g == NULL)
+        return -1;
+    snprintf(type, sizeof(type), "/api/v1/problems/%s", p->type);
+    snprintf(instance, sizeof(instance), "%.*s", (int)req->path_normalized.len,
+             req->path_normalized.base);
+    yajl_gen_map_open(g);
+    pv_gen_key_str(g, "type", type);
+    pv_gen_key_str(g, "title", p->title);
+    pv_gen_key_int(g, "status", p->status);
+    pv_gen_key_str(g, "detail", p->detail);
+    pv_gen_key_str(g, "instance", instance);
+    if (p->field[0] != '\0')
+        pv_gen_key_str(g, "field", p->field);
+    yajl_gen_map_close(g);
+    yajl_gen_get_buf(g, &buf, &len);
+    rc = send_body(req, p->status, "application/problem+json", buf, len);
+    yajl_gen_free(g);
+    return rc;
+}
+
+int pv_reply_error(h2o_req_t *req, int status, const char *type, const char *title,
+                   const char *fmt, ...)
+{
+    pv_problem p;
+    va_list ap;
+    pv_problem_set(&p, status, type, title, NULL, "%s", "");
+    va_start(ap, fmt);
+    vsnprintf(p.detail, sizeof(p.detail), fmt, ap);
+    va_end(ap);
+    return pv_reply_problem(req, &p);
+}

@@ -1,0 +1,193 @@
+#include "http_server.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct pv_http {
+    pv_server *server;
+    h2o_globalconf_t globalconf;
+    h2o_hostconf_t *hostconf;
+    pv_http_thread *threads;
+    int nthreads;
+};
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    pv_http_thread *t = listener->data;
+    h2o_socket_t *sock;
+    if (err != NULL)
+        return;
+    if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+        return;
+    h2o_accept(&t->accept_ctx, sock);
+}
+
+/* Opens a listening socket; with SO_REUSEPORT every thread gets its own and
+ * the kernel spreads connections evenly between them. */
+static int open_listener(const char *host, int port, char *err, size_t errlen)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    char service[16];
+    int fd = -1, on = 1, rc;
+
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    snprintf(service, sizeof(service), "%d", port);
+    rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "listen address %s: %s", host, gai_strerror(rc));
+        return -1;
+    }
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
+        snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+static int bound_port_of(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return -1;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void *thread_main(void *arg)
+{
+    pv_http_thread *t = arg;
+
+    t->listener = h2o_evloop_socket_create(t->ctx.loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    t->listener->data = t;
+    h2o_socket_read_start(t->listener, on_accept);
+    /* Wake up every 100 ms to notice a shutdown request. */
+    while (!t->server->stopping)
+        h2o_evloop_run(t->ctx.loop, 100);
+    h2o_socket_read_stop(t->listener);
+    h2o_socket_close(t->listener);
+    t->listener = NULL;
+    /* Open connections are abandoned rather than disposed: h2o 2.2 has no
+     * graceful close for them, and the process is about to exit. */
+    return NULL;
+}
+
+static int setup_routes(pv_http *http)
+{
+    h2o_pathconf_t *files, *api;
+    h2o_handler_t *guard, *router;
+    h2o_mimemap_t *mimemap;
+    static const char *no_index[] = {NULL};
+
+    h2o_config_init(&http->globalconf);
+    /* Bodies a little over the limit are read so that the handler can answer
+     * with a problem document; h2o itself refuses larger ones (text/plain). */
+    http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
+    http->hostconf = h2o_config_register_host(&http->globalconf,
+                                              h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    /* h2o picks the first path that matches, so the result files come first:
+     * a guard checks the caller owns the job, then the file handler serves it
+     * with Range, ETag and HEAD support. */
+    files = h2o_config_register_path(http->hostconf, "/api/v1/pivot/files", 0);
+    guard = h2o_create_handler(files, sizeof(*guard));
+    guard->on_req = pv_api_download_guard;
+    mimemap = h2o_mimemap_create();
+    h2o_mimemap_define_mimetype(mimemap, "h5", "application/x-hdf5", NULL);
+    h2o_file_register(files, http->server->results_dir, no_index, mimemap, 0);
+    h2o_mem_release_shared(mimemap);
+    api = h2o_config_register_path(http->hostconf, "/", 0);
+    router = h2o_create_handler(api, sizeof(*router));
+    router->on_req = pv_api_route;
+    return 0;
+}
+
+int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, size_t errlen)
+{
+    pv_http *http = calloc(1, sizeof(*http));
+    const pv_config *cfg = srv->config;
+    int rc = PIVOT_EIO, port = cfg->listen_port;
+
+    if (http == NULL)
+        return PIVOT_ENOMEM;
+    http->server = srv;
+    http->nthreads = cfg->http_threads > 0 ? cfg->http_threads : 1;
+    http->threads = calloc((size_t)http->nthreads, sizeof(*http->threads));
+    if (http->threads == NULL) {
+        rc = PIVOT_ENOMEM;
+        goto out;
+    }
+    setup_routes(http);
+    for (int i = 0; i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        char msg[PIVOT_ERRMSG_SIZE] = "";
+        t->server = srv;
+        t->listen_fd = -1;
+        /* Port 0: the first listener picks a free port and the others share it. */
+        t->listen_fd = open_listener(cfg->listen_host, port, err, errlen);
+        if (t->listen_fd < 0)
+            goto out;
+        if (port == 0)
+            port = bound_port_of(t->listen_fd);
+        if (pv_jobstore_open(srv->job_store_path, &t->jobs, err, errlen) != 0)
+            goto out;
+        if (srv->source->open(cfg->data_dir, &t->source_ctx, msg, sizeof(msg)) != 0) {
+            snprintf(err, errlen, "data source \"%s\" cannot open %s: %s", srv->source->name,
+                     cfg->data_dir, msg);
+            goto out;
+        }
+        h2o_context_init(&t->ctx, h2o_evloop_create(), &http->globalconf);
+        t->accept_ctx.ctx = &t->ctx;
+        t->accept_ctx.hosts = http->globalconf.hosts;
+    }
+    for (int i = 0; i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        if (pthread_create(&t->thread, NULL, thread_main, t) != 0) {
+            snprintf(err, errlen, "cannot start an HTTP thread: %s", strerror(errno));
+            srv->stopping = 1;
+            goto out;
+        }
+        t->started = 1;
+    }
+    *bound_port = port;
+    *out = http;
+    http = NULL;
+    rc = 0;
+out:
+    if (http != NULL)
+        pv_http_stop(http);
+    return rc;
+}
+
+void pv_http_stop(pv_http *http)
+{
+    if (http == NULL)
+        return;
+    for (int i = 0; i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        if (t->started)
+            pthread_join(t->thread, NULL);
+        else if (t->listen_fd >= 0)
+            close(t->listen_fd);
+        if (t->source_ctx != NULL)
+            http->server->source->close(t->source_ctx);
+        pv_jobstore_close(t->jobs);
+    }
+    free(http->threads);
+    free(http);
+}

@@ -1,0 +1,48 @@
+#include "job.h"
+
+#include "host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[PV_JOB_STATUS_COUNT] = {
+    "queued", "processing", "completed", "failed", "cancelled",
+};
+
+const char *pv_job_status_name(pv_job_status s)
+{
+    return (s >= 0 && s < PV_JOB_STATUS_COUNT) ? status_names[s] : "unknown";
+}
+
+int pv_job_status_parse(const char *name)
+{
+    for (int i = 0; name != NULL && i < PV_JOB_STATUS_COUNT; i++) {
+        if (strcmp(name, status_names[i]) == 0)
+            return i;
+    }
+    return -1;
+}
+
+void pv_job_clear(pv_job *job)
+{
+    free(job->request);
+    free(job->spec);
+    free(job->format);
+    free(job->file_path);
+    free(job->error);
+    memset(job, 0, sizeof(*job));
+}
+
+int pv_job_new_id(char out[PV_JOB_ID_SIZE])
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char raw[22];
+    if (pv_random_bytes(raw, sizeof(raw)) != 0)
+        return -1;
+    /* 22 characters of 6 bits each: 132 random bits, URL-safe as they are. */
+    for (size_t i = 0; i < sizeof(raw); i++)
+        out[i] = alphabet[raw[i] & 63];
+    out[sizeof(raw)] = '\0';
+    return 0;
+}

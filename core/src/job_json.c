@@ -1,0 +1,55 @@
+#include "job_json.h"
+
+#include "json_out.h"
+
+#include <stdio.h>
+
+void pv_job_json(yajl_gen g, const pv_job *job, int64_t retention_s, const char *action)
+{
+    char url[128];
+    int finished = job->status == PV_JOB_COMPLETED || job->status == PV_JOB_FAILED ||
+                   job->status == PV_JOB_CANCELLED;
+
+    yajl_gen_map_open(g);
+    pv_gen_key_str(g, "job_id", job->id);
+    pv_gen_key_str(g, "status", pv_job_status_name(job->status));
+    /* Whole percent: clients compare it with 100 and print it. */
+    pv_gen_key_int(g, "progress", job->status == PV_JOB_COMPLETED ? 100 : (int64_t)job->progress);
+    pv_gen_key_time_ms(g, "created_at", job->created_ms);
+    pv_gen_key_time_ms(g, "started_at", job->started_ms);
+    pv_gen_key_time_ms(g, "completed_at", finished ? job->finished_ms : 0);
+    pv_gen_key_time_ms(g, "expires_at", finished ? job->finished_ms + retention_s * 1000 : 0);
+    pv_gen_str(g, "time_range");
+    yajl_gen_map_open(g);
+    pv_gen_key_time_ns(g, "start", job->range_start_ns);
+    pv_gen_key_time_ns(g, "end", job->range_end_ns);
+    yajl_gen_map_close(g);
+    pv_gen_key_str(g, "format", job->format);
+    pv_gen_str(g, "result");
+    if (job->status == PV_JOB_COMPLETED) {
+        snprintf(url, sizeof(url), "/api/v1/pivot/jobs/%s/download", job->id);
+        yajl_gen_map_open(g);
+        pv_gen_key_str(g, "file_url", url);
+        pv_gen_key_int(g, "file_size", job->file_size);
+        pv_gen_key_int(g, "channels_exported", job->channels_exported);
+        pv_gen_key_int(g, "samples_exported", job->samples);
+        pv_gen_str(g, "time_range_actual");
+        if (job->samples > 0) {
+            /* The stored end is exclusive (last sample + 1 ns); the API shows
+             * the first and the last sample exported. */
+            yajl_gen_map_open(g);
+            pv_gen_key_time_ns(g, "start", job->actual_start_ns);
+            pv_gen_key_time_ns(g, "end", job->actual_end_ns - 1);
+            yajl_gen_map_close(g);
+        } else {
+            yajl_gen_null(g);
+        }
+        yajl_gen_map_close(g);
+    } else {
+        yajl_gen_null(g);
+    }
+    pv_gen_key_str(g, "error", job->status == PV_JOB_COMPLETED ? NULL : job->error);
+    if (action != NULL)
+        pv_gen_key_str(g, "action", action);
+    yajl_gen_map_close(g);
+}

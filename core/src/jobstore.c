@@ -1,0 +1,541 @@
+#include "jobstore.h"
+
+#include <pivot/common.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pv_jobstore {
+    sqlite3 *db;
+};
+
+/* Forward migrations, applied in order; schema_version counts those applied. */
+static const char *const migrations[] = {
+    "CREATE TABLE jobs ("
+    " id TEXT PRIMARY KEY,"
+    " owner TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK (status IN "
+    "  ('queued','processing','completed','failed','cancelled')),"
+    " request TEXT NOT NULL,"
+    " spec TEXT NOT NULL,"
+    " format TEXT NOT NULL,"
+    " range_start_ns INTEGER NOT NULL,"
+    " range_end_ns INTEGER NOT NULL,"
+    " progress REAL NOT NULL DEFAULT 0,"
+    " created_ms INTEGER NOT NULL,"
+    " started_ms INTEGER,"
+    " finished_ms INTEGER,"
+    " heartbeat_ms INTEGER,"
+    " worker_pid INTEGER,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " cancel_requested INTEGER NOT NULL DEFAULT 0,"
+    " file_path TEXT,"
+    " file_size INTEGER,"
+    " channels_exported INTEGER,"
+    " samples INTEGER,"
+    " actual_start_ns INTEGER,"
+    " actual_end_ns INTEGER,"
+    " error TEXT);"
+    "CREATE INDEX jobs_by_status ON jobs (status, created_ms);"
+    "CREATE INDEX jobs_by_owner ON jobs (owner, created_ms);",
+};
+
+#define JOB_COLUMNS                                                                            \
+    "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "      \
+    "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "               \
+    "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "   \
+    "actual_end_ns, error"
+
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *text = sqlite3_column_text(st, col);
+    return text != NULL ? strdup((const char *)text) : NULL;
+}
+
+static void read_job(sqlite3_stmt *st, pv_job *job)
+{
+    memset(job, 0, sizeof(*job));
+    snprintf(job->id, sizeof(job->id), "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(job->owner, sizeof(job->owner), "%s", (const char *)sqlite3_column_text(st, 1));
+    job->status = pv_job_status_parse((const char *)sqlite3_column_text(st, 2));
+    job->request = column_dup(st, 3);
+    job->spec = column_dup(st, 4);
+    job->format = column_dup(st, 5);
+    job->range_start_ns = sqlite3_column_int64(st, 6);
+    job->range_end_ns = sqlite3_column_int64(st, 7);
+    job->progress = sqlite3_column_double(st, 8);
+    job->created_ms = sqlite3_column_int64(st, 9);
+    job->started_ms = sqlite3_column_int64(st, 10);
+    job->finished_ms = sqlite3_column_int64(st, 11);
+    job->heartbeat_ms = sqlite3_column_int64(st, 12);
+    job->worker_pid = sqlite3_column_int64(st, 13);
+    job->attempts = sqlite3_column_int(st, 14);
+    job->cancel_requested = sqlite3_column_int(st, 15);
+    job->file_path = column_dup(st, 16);
+    job->file_size = sqlite3_column_int64(st, 17);
+    job->channels_exported = sqlite3_column_int64(st, 18);
+    job->samples = sqlite3_column_int64(st, 19);
+    job->actual_start_ns = sqlite3_column_int64(st, 20);
+    job->actual_end_ns = sqlite3_column_int64(st, 21);
+    job->error = column_dup(st, 22);
+}
+
+static int migrate(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0, rc = PIVOT_EIO;
+    char *msg = NULL;
+    size_t target = sizeof(migrations) / sizeof(migrations[0]);
+
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+        goto out;
+    if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                     NULL, NULL, &msg) != SQLITE_OK)
+        goto out;
+    if (sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        goto out;
+    version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((size_t)version > target) {
+        snprintf(err, errlen,
+                 "job store schema version %d is newer than this pivotd understands (%zu); "
+                 "upgrade pivotd",
+                 version, target);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return PIVOT_ENOTSUP;
+    }
+    for (size_t v = (size_t)version; v < target; v++) {
+        char bump[96];
+        if (sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK)
+            goto out;
+        snprintf(bump, sizeof(bump), "DELETE FROM schema_version; INSERT INTO schema_version "
+                                     "VALUES (%zu)", v + 1);
+        if (sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK)
+            goto out;
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+        goto out;
+    rc = 0;
+out:
+    if (rc != 0) {
+        snprintf(err, errlen, "job store migration failed: %s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_free(msg);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errlen)
+{
+    pv_jobstore *js = calloc(1, sizeof(*js));
+    int rc = PIVOT_EIO;
+    char *msg = NULL;
+
+    if (js == NULL)
+        return PIVOT_ENOMEM;
+    if (sqlite3_open_v2(path, &js->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                           SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open job store %s: %s", path,
+                 js->db ? sqlite3_errmsg(js->db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(js->db, 5000);
+    /* WAL lets status polls read while a worker writes progress; FULL
+     * synchronous makes a 202 mean the job is on disk even across a power
+     * loss; the journal limit keeps the WAL from growing under constant
+     * readers. */
+    if (sqlite3_exec(js->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                     "PRAGMA journal_size_limit=16777216; PRAGMA foreign_keys=ON",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot configure job store %s: %s", path, msg);
+        goto out;
+    }
+    rc = migrate(js->db, err, errlen);
+    if (rc != 0)
+        goto out;
+    *out = js;
+    js = NULL;
+out:
+    sqlite3_free(msg);
+    pv_jobstore_close(js);
+    return rc;
+}
+
+void pv_jobstore_close(pv_jobstore *js)
+{
+    if (js == NULL)
+        return;
+    sqlite3_close(js->db);
+    free(js);
+}
+
+const char *pv_jobstore_errmsg(pv_jobstore *js)
+{
+    return sqlite3_errmsg(js->db);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
+{
+    if (text != NULL)
+        sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Runs a statement that returns no rows; returns 0 or PIVOT_EIO. */
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
+}
+
+int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(js->db,
+                           "INSERT INTO jobs (id, owner, status, request, spec, format, "
+                           "range_start_ns, range_end_ns, created_ms) "
+                           "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    sqlite3_bind_text(st, 1, job->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, job->owner, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, job->request, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, job->spec, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, job->format, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, job->range_start_ns);
+    sqlite3_bind_int64(st, 7, job->range_end_ns);
+    sqlite3_bind_int64(st, 8, job->created_ms);
+    return step_done(st);
+}
+
+int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?1 "
+                           "AND (?2 IS NULL OR owner = ?2)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 2, owner);
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        read_job(st, out);
+        rc = 0;
+        break;
+    case SQLITE_DONE:
+        rc = PIVOT_ENOENT;
+        break;
+    default:
+        break;
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Runs a SELECT of JOB_COLUMNS and visits each row. */
+static int visit_rows(sqlite3_stmt *st, pv_job_visit_fn visit, void *arg)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pv_job job;
+        read_job(st, &job);
+        int stop = visit(arg, &job);
+        pv_job_clear(&job);
+        if (stop)
+            return 0;
+    }
+    return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
+}
+
+int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit,
+                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    const char *status_name = status >= 0 ? pv_job_status_name(status) : NULL;
+
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT count(*) FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
+                           "AND (?2 IS NULL OR status = ?2)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    bind_text_or_null(st, 1, owner);
+    bind_text_or_null(st, 2, status_name);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto out;
+    *total = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
+                           "AND (?2 IS NULL OR status = ?2) "
+                           "ORDER BY created_ms DESC, rowid DESC LIMIT ?3 OFFSET ?4",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    bind_text_or_null(st, 1, owner);
+    bind_text_or_null(st, 2, status_name);
+    sqlite3_bind_int64(st, 3, limit);
+    sqlite3_bind_int64(st, 4, offset);
+    rc = visit_rows(st, visit, arg);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
+                       pv_cancel_outcome *outcome, char **file_path)
+{
+    pv_job job;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *file_path = NULL;
+    if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    rc = pv_jobstore_get(js, id, owner, &job);
+    if (rc != 0)
+        goto out;
+    rc = PIVOT_EIO;
+    switch (job.status) {
+    case PV_JOB_QUEUED:
+        if (sqlite3_prepare_v2(js->db,
+                               "UPDATE jobs SET status = 'cancelled', finished_ms = "
+                               "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), "
+                               "error = 'cancelled by the user before it started' WHERE id = ?",
+                               -1, &st, NULL) != SQLITE_OK)
+            goto out;
+        *outcome = PV_CANCEL_DONE;
+        break;
+    case PV_JOB_PROCESSING:
+        if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", -1,
+                               &st, NULL) != SQLITE_OK)
+            goto out;
+        *outcome = PV_CANCEL_REQUESTED;
+        break;
+    default:
+        if (sqlite3_prepare_v2(js->db, "DELETE FROM jobs WHERE id = ?", -1, &st, NULL) !=
+            SQLITE_OK)
+            goto out;
+        *outcome = PV_CANCEL_DELETED;
+        *file_path = job.file_path;
+        job.file_path = NULL;
+        break;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = step_done(st);
+out:
+    pv_job_clear(&job);
+    sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    if (rc != 0) {
+        free(*file_path);
+        *file_path = NULL;
+    }
+    return rc;
+}
+
+int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    if (sqlite3_prepare_v2(js->db, "SELECT count(*) FROM jobs WHERE status = 'processing'", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *count = sqlite3_column_int64(st, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
+{
+    sqlite3_stmt *st = NULL;
+    char id[PV_JOB_ID_SIZE];
+    int rc = PIVOT_EIO;
+
+    if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    /* Owners with fewer running jobs go first, then the oldest job: a user
+     * with fifty queued jobs does not make another user's one job wait. */
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT q.id FROM jobs q WHERE q.status = 'queued' ORDER BY "
+                           "(SELECT count(*) FROM jobs r WHERE r.owner = q.owner AND "
+                           "r.status = 'processing'), q.created_ms, q.rowid LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        snprintf(id, sizeof(id), "%s", (const char *)sqlite3_column_text(st, 0));
+        break;
+    case SQLITE_DONE:
+        rc = PIVOT_ENOENT;
+        goto out;
+    default:
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(js->db,
+                           "UPDATE jobs SET status = 'processing', started_ms = ?1, "
+                           "heartbeat_ms = ?1, attempts = attempts + 1, progress = 0, "
+                           "worker_pid = NULL WHERE id = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    rc = step_done(st);
+    st = NULL;
+    if (rc == 0)
+        rc = pv_jobstore_get(js, id, NULL, out);
+out:
+    sqlite3_finalize(st);
+    sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET worker_pid = ? WHERE id = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    sqlite3_bind_int64(st, 1, pid);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    if (sqlite3_prepare_v2(js->db,
+                           "UPDATE jobs SET progress = ?, heartbeat_ms = ? WHERE id = ? "
+                           "AND status = 'processing' RETURNING cancel_requested",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_double(st, 1, progress);
+    sqlite3_bind_int64(st, 2, now_ms);
+    sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        rc = sqlite3_column_int(st, 0) ? 1 : 0;
+        break;
+    case SQLITE_DONE:
+        rc = 1; /* no longer processing: cancelled or taken away; stop */
+        break;
+    default:
+        break;
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(js->db,
+                           "UPDATE jobs SET status = 'completed', progress = 100, "
+                           "finished_ms = ?, file_path = ?, file_size = ?, "
+                           "channels_exported = ?, samples = ?, actual_start_ns = ?, "
+                           "actual_end_ns = ?, error = NULL, worker_pid = NULL "
+                           "WHERE id = ? AND status = 'processing'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_text(st, 2, done->file_path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, done->file_size);
+    sqlite3_bind_int64(st, 4, done->channels_exported);
+    sqlite3_bind_int64(st, 5, done->samples);
+    sqlite3_bind_int64(st, 6, done->actual_start_ns);
+    sqlite3_bind_int64(st, 7, done->actual_end_ns);
+    sqlite3_bind_text(st, 8, done->id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int changed = sqlite3_changes(js->db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return PIVOT_EIO;
+    return changed == 1 ? 0 : PIVOT_ENOENT;
+}
+
+int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status,
+                       const char *message, int64_t now_ms)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(js->db,
+                           "UPDATE jobs SET status = ?, finished_ms = ?, error = ?, "
+                           "worker_pid = NULL WHERE id = ? "
+                           "AND status IN ('queued', 'processing')",
+                           -1, &st, NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    sqlite3_bind_text(st, 1, pv_job_status_name(status), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now_ms);
+    bind_text_or_null(st, 3, message);
+    sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+int pv_jobstore_requeue(pv_jobstore *js, const char *id)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(js->db,
+                           "UPDATE jobs SET status = 'queued', progress = 0, worker_pid = NULL, "
+                           "started_ms = NULL WHERE id = ? AND status = 'processing'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return PIVOT_EIO;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    if (sqlite3_prepare_v2(js->db, "SELECT " JOB_COLUMNS " FROM jobs WHERE status = 'processing'",
+                           -1, &st, NULL) == SQLITE_OK)
+        rc = visit_rows(st, visit, arg);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, pv_job_visit_fn visit, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT " JOB_COLUMNS " FROM jobs WHERE status IN "
+                           "('completed', 'failed', 'cancelled') AND finished_ms < ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, cutoff_ms);
+    rc = visit_rows(st, visit, arg);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != 0)
+        goto out;
+    if (sqlite3_prepare_v2(js->db,
+                           "DELETE FROM jobs WHERE status IN ('completed', 'failed', "
+                           "'cancelled') AND finished_ms < ?",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, cutoff_ms);
+    rc = step_done(st);
+    st = NULL;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}

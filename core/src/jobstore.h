@@ -1,0 +1,91 @@
+/*
+ * The job store: jobs in SQLite (WAL mode), the one place job state lives.
+ * Server threads, the scheduler and workers each open their own connection.
+ */
+#ifndef PV_JOBSTORE_H
+#define PV_JOBSTORE_H
+
+#include "job.h"
+
+#include <stddef.h>
+
+typedef struct pv_jobstore pv_jobstore;
+
+/** Opens (creating and migrating when needed) the store at path. */
+int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errlen);
+
+/** Closes a connection; NULL is accepted. */
+void pv_jobstore_close(pv_jobstore *js);
+
+/** Inserts a new job (status queued); durable when it returns 0. */
+int pv_jobstore_insert(pv_jobstore *js, const pv_job *job);
+
+/** Reads a job; owner NULL matches any owner. PIVOT_ENOENT when absent or not the owner's. */
+int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out);
+
+/** Called by pv_jobstore_list for each job; non-zero stops the listing. */
+typedef int (*pv_job_visit_fn)(void *arg, const pv_job *job);
+
+/**
+ * Lists jobs newest first, filtered by owner (NULL: all) and status (-1: all),
+ * skipping `offset` and visiting at most `limit`; *total receives the number
+ * matching the filters.
+ */
+int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit,
+                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg);
+
+/** What pv_jobstore_cancel did. */
+typedef enum pv_cancel_outcome {
+    PV_CANCEL_DONE = 0,       /**< a queued job is now cancelled */
+    PV_CANCEL_REQUESTED = 1,  /**< a processing job was asked to stop */
+    PV_CANCEL_DELETED = 2,    /**< a finished job and its file were removed */
+} pv_cancel_outcome;
+
+/**
+ * Cancels or deletes job id of owner (NULL: any). For a finished job the row
+ * is deleted and its file path returned in *file_path (caller frees; may be
+ * NULL) for the caller to unlink.
+ */
+int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
+                       pv_cancel_outcome *outcome, char **file_path);
+
+/** Number of jobs in status processing. */
+int pv_jobstore_count_running(pv_jobstore *js, int64_t *count);
+
+/**
+ * Claims the next queued job: oldest first, but the owner with the fewest
+ * running jobs first so one user's queue does not starve another's. Marks it
+ * processing, stamps started_ms and counts the attempt. PIVOT_ENOENT when
+ * nothing is queued.
+ */
+int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out);
+
+/** Records the worker process of a processing job. */
+int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid);
+
+/** Worker heartbeat: progress 0..100. Returns 1 when a cancel was requested. */
+int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms);
+
+/** Marks a processing job completed with its result (fields of done). */
+int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms);
+
+/** Marks a job that is not finished as failed (or cancelled) with a message. */
+int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status,
+                       const char *message, int64_t now_ms);
+
+/** Puts a processing job back in the queue (its worker vanished). */
+int pv_jobstore_requeue(pv_jobstore *js, const char *id);
+
+/** Visits every processing job (for the scheduler). */
+int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
+
+/**
+ * Deletes jobs finished before cutoff_ms; visit sees each (to remove its
+ * file) before its row goes.
+ */
+int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, pv_job_visit_fn visit, void *arg);
+
+/** Message of the last SQLite error on this connection. */
+const char *pv_jobstore_errmsg(pv_jobstore *js);
+
+#endif

@@ -1,0 +1,526 @@
+#include "request.h"
+
+#include "channel_select.h"
+#include "json_access.h"
+#include "json_out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T_MALFORMED "malformed-json", "The request body is not valid JSON"
+#define T_FIELD "invalid-field", "A field of the request is invalid"
+#define T_TOO_MANY "too-many-channels", "The job selects too many channels"
+#define T_NO_CHANNELS "no-channels", "The job selects no channel"
+#define T_UNKNOWN_CHANNEL "unknown-channel", "The job names channels that do not exist"
+#define T_UNUSABLE_CHANNEL "unusable-channel", "A channel's data cannot be exported"
+#define T_UNKNOWN_SIGNAL "unknown-signal", "The job names signals that do not exist"
+#define T_FORMAT "unsupported-format", "The requested output format is not available"
+#define T_OPTION "unsupported-option", "The request asks for an option that is not supported"
+#define T_SOURCE "source-error", "The data source could not be read"
+
+/* Everything resolved while validating; freed by selection_free. */
+typedef struct selection {
+    pv_name_list channels;
+    pivot_channel_info **infos; /* one per channel, from the source */
+    pv_name_list *signals;      /* one per channel: signals to export */
+} selection;
+
+static void selection_free(const pv_request_env *env, selection *sel)
+{
+    for (size_t i = 0; i < sel->channels.count; i++) {
+        if (sel->infos != NULL && sel->infos[i] != NULL)
+            env->source->free_info(env->source_ctx, sel->infos[i]);
+        if (sel->signals != NULL)
+            pv_name_list_free(&sel->signals[i]);
+    }
+    free(sel->infos);
+    free(sel->signals);
+    pv_name_list_free(&sel->channels);
+}
+
+static const char *kind_name(yajl_val v)
+{
+    if (v == NULL)
+        return "nothing";
+    switch (v->type) {
+    case yajl_t_string:
+        return "a string";
+    case yajl_t_number:
+        return "a number";
+    case yajl_t_object:
+        return "an object";
+    case yajl_t_array:
+        return "an array";
+    case yajl_t_true:
+    case yajl_t_false:
+        return "a boolean";
+    case yajl_t_null:
+        return "null";
+    default:
+        return "an unknown value";
+    }
+}
+
+static yajl_val member(yajl_val obj, const char *key)
+{
+    for (size_t i = 0; obj != NULL && YAJL_IS_OBJECT(obj) && i < obj->u.object.len; i++) {
+        if (strcmp(obj->u.object.keys[i], key) == 0)
+            return obj->u.object.values[i];
+    }
+    return NULL;
+}
+
+/* Refuses members not in `allowed` (NULL-terminated): a misspelt key
+ * ("channel", "time-range") would otherwise be ignored silently. */
+static int check_members(yajl_val obj, const char *path, const char *const *allowed,
+                         pv_problem *pb)
+{
+    for (size_t i = 0; i < obj->u.object.len; i++) {
+        const char *key = obj->u.object.keys[i];
+        int known = 0;
+        char list[256] = "", quoted[300];
+        for (size_t j = 0; allowed[j] != NULL; j++) {
+            known |= strcmp(key, allowed[j]) == 0;
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof(list) - used, "%s%s", j ? ", " : "", allowed[j]);
+        }
+        if (!known) {
+            char field[400];
+            pv_problem_quote(key, quoted, sizeof(quoted));
+            snprintf(field, sizeof(field), "%s%s%s", path, path[0] ? "." : "", quoted);
+            return pv_problem_set(pb, 400, T_FIELD, field,
+                                  "%s: unknown member \"%s\"; %s accepts: %s", field, quoted,
+                                  path[0] ? path : "the request", list);
+        }
+    }
+    return 0;
+}
+
+static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_range *range,
+                            pv_problem *pb)
+{
+    yajl_val tr = member(root, "time_range"), type;
+    const pivot_timespec_parser *parser;
+    char err[PIVOT_ERRMSG_SIZE] = "", names[512], quoted[300];
+
+    if (tr == NULL || !YAJL_IS_OBJECT(tr))
+        return pv_problem_set(pb, 400, T_FIELD, "time_range",
+                              "time_range: required, an object such as {\"type\": \"relative\", "
+                              "\"duration\": \"PT1H\"}; got %s",
+                              kind_name(tr));
+    type = member(tr, "type");
+    pv_registry_timespec_names(env->registry, names, sizeof(names));
+    if (type == NULL || !YAJL_IS_STRING(type))
+        return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
+                              "time_range.type: required, a string, one of %s; got %s", names,
+                              kind_name(type));
+    parser = pv_registry_timespec(env->registry, type->u.string);
+    if (parser == NULL) {
+        pv_problem_quote(type->u.string, quoted, sizeof(quoted));
+        return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
+                              "time_range.type: unknown type \"%s\"; use one of %s", quoted,
+                              names);
+    }
+    if (parser->resolve(pv_json_from_yajl(tr), env->now_ns, range, err, sizeof(err)) != 0) {
+        /* Parsers start their messages with the field's path: report it. */
+        char field[400] = "time_range";
+        const char *colon = strchr(err, ':');
+        if (strncmp(err, "time_range", 10) == 0 && colon != NULL &&
+            (size_t)(colon - err) < sizeof(field))
+            snprintf(field, sizeof(field), "%.*s", (int)(colon - err), err);
+        return pv_problem_set(pb, 400, T_FIELD, field, "%s",
+                              err[0] ? err : "time_range: invalid");
+    }
+    if (range->start_ns < 0 || range->end_ns <= range->start_ns)
+        return pv_problem_set(pb, 400, T_FIELD, "time_range",
+                              "time_range: resolves to an empty range; end must be after start");
+    return 0;
+}
+
+/* Reads a string array of channel names into list. */
+static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
+                      pv_name_list *list, pv_problem *pb)
+{
+    size_t max = (size_t)env->config->max_channels_per_job;
+    if (!YAJL_IS_ARRAY(arr))
+        return pv_problem_set(pb, 400, T_FIELD, path,
+                              "%s: must be an array of channel names such as [\"ch1\", \"ch2\"]; "
+                              "got %s",
+                              path, kind_name(arr));
+    if (arr->u.array.len > max)
+        return pv_problem_set(pb, 413, T_TOO_MANY, path,
+                              "%s: lists %zu channels; a job may select at most %zu (limit "
+                              "api.limits.max_channels); split the export into several jobs",
+                              path, arr->u.array.len, max);
+    for (size_t i = 0; i < arr->u.array.len; i++) {
+        yajl_val v = arr->u.array.values[i];
+        char field[400], quoted[300];
+        snprintf(field, sizeof(field), "%s[%zu]", path, i);
+        if (!YAJL_IS_STRING(v))
+            return pv_problem_set(pb, 400, T_FIELD, field, "%s: must be a string; got %s",
+                                  field, kind_name(v));
+        if (!pv_channel_name_valid(v->u.string)) {
+            pv_problem_quote(v->u.string, quoted, sizeof(quoted));
+            return pv_problem_set(pb, 400, T_FIELD, field,
+                                  "%s: \"%s\" is not a valid channel name; names use letters, "
+                                  "digits, '_', '.' and '-', start with a letter or digit, and "
+                                  "do not contain \"..\"",
+                                  field, quoted);
+        }
+        if (pv_name_list_add(list, v->u.string) != 0)
+            return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
+                                  "out of memory");
+    }
+    return 0;
+}
+
+typedef struct pattern_scan {
+    const char *pattern;
+    pv_name_list *list;
+    int failed;
+} pattern_scan;
+
+static int add_if_matches(void *arg, const char *channel)
+{
+    pattern_scan *scan = arg;
+    if (pv_channel_name_valid(channel) && pv_channel_glob_match(scan->pattern, channel) &&
+        pv_name_list_add(scan->list, channel) != 0) {
+        scan->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int select_channels(const pv_request_env *env, yajl_val root, selection *sel,
+                           pv_problem *pb)
+{
+    static const char *const allowed[] = {"include", "exclude", "pattern", NULL};
+    yajl_val ch = member(root, "channels"), include, exclude, pattern;
+    pv_name_list excluded = {0};
+    int rc = -1;
+
+    if (ch == NULL || !YAJL_IS_OBJECT(ch)) {
+        pv_problem_set(pb, 400, T_FIELD, "channels",
+                       "channels: required, an object such as {\"include\": [\"ch1\", \"ch2\"]}; "
+                       "got %s",
+                       kind_name(ch));
+        goto out;
+    }
+    if (check_members(ch, "channels", allowed, pb) != 0)
+        goto out;
+    include = member(ch, "include");
+    exclude = member(ch, "exclude");
+    pattern = member(ch, "pattern");
+    if (include != NULL && !YAJL_IS_NULL(include) &&
+        read_names(env, include, "channels.include", &sel->channels, pb) != 0)
+        goto out;
+    if (pattern != NULL && !YAJL_IS_NULL(pattern)) {
+        char err[PIVOT_ERRMSG_SIZE] = "";
+        pattern_scan scan = {NULL, &sel->channels, 0};
+        if (!YAJL_IS_STRING(pattern) || pattern->u.string[0] == '\0' ||
+            strlen(pattern->u.string) > 256) {
+            pv_problem_set(pb, 400, T_FIELD, "channels.pattern",
+                           "channels.pattern: must be null or a glob of 1 to 256 characters such "
+                           "as \"ch0*\"; got %s",
+                           kind_name(pattern));
+            goto out;
+        }
+        scan.pattern = pattern->u.string;
+        if (env->source->list_channels(env->source_ctx, add_if_matches, &scan, err,
+                                       sizeof(err)) != 0 &&
+            !scan.failed) {
+            pv_problem_set(pb, 500, T_SOURCE, NULL, "listing channels failed: %s", err);
+            goto out;
+        }
+    }
+    if (exclude != NULL && !YAJL_IS_NULL(exclude)) {
+        if (read_names(env, exclude, "channels.exclude", &excluded, pb) != 0)
+            goto out;
+        for (size_t i = 0; i < excluded.count; i++)
+            pv_name_list_remove(&sel->channels, excluded.names[i]);
+    }
+    if (sel->channels.count == 0) {
+        pv_problem_set(pb, 422, T_NO_CHANNELS, "channels",
+                       "channels: the selection is empty; name channels in channels.include or "
+                       "a pattern that matches some (GET /api/v1/pivot/channels lists them)");
+        goto out;
+    }
+    if (sel->channels.count > (size_t)env->config->max_channels_per_job) {
+        pv_problem_set(pb, 413, T_TOO_MANY, "channels",
+                       "channels: selects %zu channels; a job may select at most %d (limit "
+                       "api.limits.max_channels); split the export into several jobs",
+                       sel->channels.count, env->config->max_channels_per_job);
+        goto out;
+    }
+    rc = 0;
+out:
+    pv_name_list_free(&excluded);
+    return rc;
+}
+
+/* Asks the source about every selected channel; reports all unknown ones at once. */
+static int describe_channels(const pv_request_env *env, selection *sel, pv_problem *pb)
+{
+    char missing[600] = "";
+    size_t nmissing = 0, used = 0;
+
+    sel->infos = calloc(sel->channels.count, sizeof(*sel->infos));
+    sel->signals = calloc(sel->channels.count, sizeof(*sel->signals));
+    if (sel->infos == NULL || sel->signals == NULL)
+        return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL, "out of memory");
+    for (size_t i = 0; i < sel->channels.count; i++) {
+        char err[PIVOT_ERRMSG_SIZE] = "";
+        const char *name = sel->channels.names[i];
+        int rc = env->source->describe(env->source_ctx, name, &sel->infos[i], err, sizeof(err));
+        if (rc == PIVOT_ENOENT) {
+            if (nmissing++ < 10 && used < sizeof(missing))
+                used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s\"%s\"",
+                                         nmissing > 1 ? ", " : "", name);
+            sel->infos[i] = NULL;
+        } else if (rc == PIVOT_EINVAL) {
+            return pv_problem_set(pb, 422, T_UNUSABLE_CHANNEL, "channels",
+                                  "channels: channel \"%s\" cannot be exported: %s", name, err);
+        } else if (rc != 0) {
+            return pv_problem_set(pb, 500, T_SOURCE, NULL, "channel \"%s\": %s", name, err);
+        }
+    }
+    if (nmissing > 0)
+        return pv_problem_set(pb, 422, T_UNKNOWN_CHANNEL, "channels",
+                              "channels: %zu channel%s not found in the data: %s%s; GET "
+                              "/api/v1/pivot/channels lists the available ones",
+                              nmissing, nmissing == 1 ? " was" : "s were", missing,
+                              nmissing > 10 ? ", ..." : "");
+    return 0;
+}
+
+static int has_signal(const pivot_channel_info *info, const char *name)
+{
+    for (size_t i = 0; i < info->nsignals; i++) {
+        if (strcmp(info->signals[i].name, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int select_all_signals(selection *sel, size_t c)
+{
+    for (size_t s = 0; s < sel->infos[c]->nsignals; s++) {
+        if (pv_name_list_add(&sel->signals[c], sel->infos[c]->signals[s].name) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int select_signals(yajl_val root, selection *sel, pv_problem *pb)
+{
+    yajl_val sig = member(root, "signals");
+    char unknown[600] = "";
+    size_t nunknown = 0, used = 0;
+
+    if (sig != NULL && !YAJL_IS_NULL(sig) && !YAJL_IS_OBJECT(sig))
+        return pv_problem_set(pb, 400, T_FIELD, "signals",
+                              "signals: must be an object mapping channels to a list of signals "
+                              "or \"*\", e.g. {\"ch1\": [\"voltage\"], \"ch2\": \"*\"}; got %s",
+                              kind_name(sig));
+    for (size_t i = 0; sig != NULL && YAJL_IS_OBJECT(sig) && i < sig->u.object.len; i++) {
+        const char *channel = sig->u.object.keys[i];
+        if (!pv_name_list_has(&sel->channels, channel)) {
+            char quoted[300], field[400];
+            pv_problem_quote(channel, quoted, sizeof(quoted));
+            snprintf(field, sizeof(field), "signals.%s", quoted);
+            return pv_problem_set(pb, 422, T_FIELD, field,
+                                  "%s: channel \"%s\" is not selected for export; add it to "
+                                  "channels.include or remove it from signals",
+                                  field, quoted);
+        }
+    }
+    for (size_t c = 0; c < sel->channels.count; c++) {
+        const char *channel = sel->channels.names[c];
+        yajl_val list = member(sig, channel);
+        char field[400];
+        snprintf(field, sizeof(field), "signals.%s", channel);
+        /* A channel not named in signals, or named with "*", exports every signal. */
+        if (list == NULL || YAJL_IS_NULL(list) ||
+            (YAJL_IS_STRING(list) && strcmp(list->u.string, "*") == 0)) {
+            if (select_all_signals(sel, c) != 0)
+                return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
+                                      "out of memory");
+            continue;
+        }
+        if (!YAJL_IS_ARRAY(list) || list->u.array.len == 0)
+            return pv_problem_set(pb, 400, T_FIELD, field,
+                                  "%s: must be \"*\" or a non-empty array of signal names; got "
+                                  "%s",
+                                  field, kind_name(list));
+        for (size_t s = 0; s < list->u.array.len; s++) {
+            yajl_val v = list->u.array.values[s];
+            if (!YAJL_IS_STRING(v))
+                return pv_problem_set(pb, 400, T_FIELD, field,
+                                      "%s[%zu]: must be a signal name (a string); got %s", field,
+                                      s, kind_name(v));
+            if (strcmp(v->u.string, "time") == 0)
+                continue; /* time is always exported */
+            if (!has_signal(sel->infos[c], v->u.string)) {
+                char quoted[300];
+                pv_problem_quote(v->u.string, quoted, sizeof(quoted));
+                if (nunknown++ < 10 && used < sizeof(unknown))
+                    used += (size_t)snprintf(unknown + used, sizeof(unknown) - used,
+                                             "%s%s.%s", nunknown > 1 ? ", " : "", channel,
+                                             quoted);
+                continue;
+            }
+            if (pv_name_list_add(&sel->signals[c], v->u.string) != 0)
+                return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
+                                      "out of memory");
+        }
+    }
+    if (nunknown > 0)
+        return pv_problem_set(pb, 422, T_UNKNOWN_SIGNAL, "signals",
+                              "signals: %zu signal%s not found in the channels' schemas: %s%s; "
+                              "GET /api/v1/pivot/channels lists each channel's signals",
+                              nunknown, nunknown == 1 ? " was" : "s were", unknown,
+                              nunknown > 10 ? ", ..." : "");
+    return 0;
+}
+
+static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
+                         yajl_val *metadata, pv_problem *pb)
+{
+    static const char *const allowed[] = {"decimation", "format", "metadata", NULL};
+    yajl_val opt = member(root, "options"), v;
+    char names[512], quoted[300];
+
+    *format = "hdf5";
+    *metadata = NULL;
+    if (opt == NULL || YAJL_IS_NULL(opt))
+        return 0;
+    if (!YAJL_IS_OBJECT(opt))
+        return pv_problem_set(pb, 400, T_FIELD, "options", "options: must be an object; got %s",
+                              kind_name(opt));
+    if (check_members(opt, "options", allowed, pb) != 0)
+        return -1;
+    v = member(opt, "decimation");
+    if (v != NULL && !YAJL_IS_NULL(v))
+        return pv_problem_set(pb, 422, T_OPTION, "options.decimation",
+                              "options.decimation: decimation is not supported yet; send null or "
+                              "leave it out to export every sample");
+    v = member(opt, "format");
+    if (v != NULL && !YAJL_IS_NULL(v)) {
+        pv_registry_exporter_names(env->registry, names, sizeof(names));
+        if (!YAJL_IS_STRING(v))
+            return pv_problem_set(pb, 400, T_FIELD, "options.format",
+                                  "options.format: must be a string, one of %s; got %s", names,
+                                  kind_name(v));
+        if (pv_registry_exporter(env->registry, v->u.string) == NULL) {
+            pv_problem_quote(v->u.string, quoted, sizeof(quoted));
+            return pv_problem_set(pb, 422, T_FORMAT, "options.format",
+                                  "options.format: \"%s\" is not available; use one of %s",
+                                  quoted, names);
+        }
+        *format = v->u.string;
+    } else if (pv_registry_exporter(env->registry, *format) == NULL) {
+        return pv_problem_set(pb, 422, T_FORMAT, "options.format",
+                              "options.format: the default format \"hdf5\" is not installed on "
+                              "this server; ask its operator");
+    }
+    v = member(opt, "metadata");
+    if (v != NULL && !YAJL_IS_NULL(v) && !YAJL_IS_OBJECT(v))
+        return pv_problem_set(pb, 400, T_FIELD, "options.metadata",
+                              "options.metadata: must be an object such as {\"description\": "
+                              "\"Analysis run #42\"} or null; got %s",
+                              kind_name(v));
+    *metadata = (v != NULL && YAJL_IS_OBJECT(v)) ? v : NULL;
+    return 0;
+}
+
+/* The resolved job the worker runs: see docs/api.md "Job spec". */
+static char *build_spec(const selection *sel, pivot_range range, const char *format,
+                        const char *source, yajl_val metadata)
+{
+    yajl_gen g = pv_gen_new();
+    const unsigned char *buf;
+    size_t len;
+    char *spec = NULL;
+
+    if (g == NULL)
+        return NULL;
+    yajl_gen_map_open(g);
+    pv_gen_key_int(g, "version", 1);
+    pv_gen_str(g, "range");
+    yajl_gen_map_open(g);
+    pv_gen_key_int(g, "start_ns", range.start_ns);
+    pv_gen_key_int(g, "end_ns", range.end_ns);
+    yajl_gen_map_close(g);
+    pv_gen_key_str(g, "format", format);
+    pv_gen_key_str(g, "source", source);
+    pv_gen_str(g, "channels");
+    yajl_gen_array_open(g);
+    for (size_t c = 0; c < sel->channels.count; c++) {
+        yajl_gen_map_open(g);
+        pv_gen_key_str(g, "name", sel->channels.names[c]);
+        pv_gen_str(g, "signals");
+        yajl_gen_array_open(g);
+        for (size_t s = 0; s < sel->signals[c].count; s++)
+            pv_gen_str(g, sel->signals[c].names[s]);
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    pv_gen_str(g, "metadata");
+    pv_gen_tree(g, metadata);
+    yajl_gen_map_close(g);
+    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+        spec = strndup((const char *)buf, len);
+    yajl_gen_free(g);
+    return spec;
+}
+
+int pv_request_validate(const pv_request_env *env, const char *body, size_t len, pv_job *job,
+                        pv_problem *pb)
+{
+    static const char *const allowed[] = {"time_range", "channels", "signals", "options", NULL};
+    char err[512] = "";
+    yajl_val root = NULL, metadata = NULL;
+    selection sel = {0};
+    pivot_range range;
+    const char *format = NULL;
+    int rc = -1;
+
+    if (body == NULL || len == 0) {
+        pv_problem_set(pb, 400, T_MALFORMED, NULL,
+                       "the body is empty; send the job as a JSON object with time_range and "
+                       "channels");
+        goto out;
+    }
+    root = pv_json_parse(body, len, err, sizeof(err));
+    if (root == NULL) {
+        pv_problem_set(pb, 400, T_MALFORMED, NULL, "the body is not valid JSON: %s", err);
+        goto out;
+    }
+    if (!YAJL_IS_OBJECT(root)) {
+        pv_problem_set(pb, 400, T_FIELD, NULL,
+                       "the body must be a JSON object with time_range and channels; got %s",
+                       kind_name(root));
+        goto out;
+    }
+    if (check_members(root, "", allowed, pb) != 0 || parse_time_range(env, root, &range, pb) ||
+        select_channels(env, root, &sel, pb) != 0 || parse_options(env, root, &format, &metadata,
+                                                                   pb) != 0 ||
+        describe_channels(env, &sel, pb) != 0 || select_signals(root, &sel, pb) != 0)
+        goto out;
+    job->request = strndup(body, len);
+    job->spec = build_spec(&sel, range, format, env->source->name, metadata);
+    job->format = strdup(format);
+    if (job->request == NULL || job->spec == NULL || job->format == NULL) {
+        pv_problem_set(pb, 500, "internal-error", "Internal error", NULL, "out of memory");
+        goto out;
+    }
+    job->range_start_ns = range.start_ns;
+    job->range_end_ns = range.end_ns;
+    rc = 0;
+out:
+    selection_free(env, &sel);
+    yajl_tree_free(root);
+    return rc;
+}

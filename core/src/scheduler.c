@@ -1,0 +1,365 @@
+#include "scheduler.h"
+
+#include "jobstore.h"
+#include "log.h"
+#include "timeutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_WORKERS 64
+#define MAX_WORKER_ARGS 24
+#define TICK_MS 200
+#define CANCEL_GRACE_MS 5000
+#define SHUTDOWN_GRACE_MS 5000
+#define SWEEP_INTERVAL_MS 60000
+
+/* A worker process this server started. */
+typedef struct worker {
+    pid_t pid;
+    char job_id[PV_JOB_ID_SIZE];
+    int64_t started_ms;   /* monotonic */
+    int64_t term_sent_ms; /* monotonic; 0 when not asked to stop */
+    int timed_out;
+} worker;
+
+struct pv_scheduler {
+    pv_server *server;
+    pv_jobstore *jobs;
+    const char *const *worker_args;
+    int wake_fd;
+    char exe[PATH_MAX];
+    worker workers[MAX_WORKERS];
+    int nworkers;
+    int64_t last_sweep_ms;
+    pthread_t thread;
+    int started;
+};
+
+static worker *find_worker(pv_scheduler *s, pid_t pid)
+{
+    for (int i = 0; i < s->nworkers; i++) {
+        if (s->workers[i].pid == pid)
+            return &s->workers[i];
+    }
+    return NULL;
+}
+
+static void forget_worker(pv_scheduler *s, worker *w)
+{
+    *w = s->workers[--s->nworkers];
+}
+
+/* Says why a worker ended, for the job's error. */
+static void describe_exit(int status, char *out, size_t len)
+{
+    if (WIFSIGNALED(status))
+        snprintf(out, len, "the worker process was killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(out, len, "the worker process exited with status %d", WEXITSTATUS(status));
+}
+
+static void on_worker_exit(pv_scheduler *s, worker *w, int status)
+{
+    pv_job job;
+    char cause[160], msg[400];
+    int64_t timeout = s->server->config->job_timeout_s;
+
+    if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) == 0) {
+        if (job.status == PV_JOB_PROCESSING) {
+            /* The worker records its own outcome; a job still processing
+             * means it died before it could. */
+            if (w->timed_out) {
+                snprintf(msg, sizeof(msg),
+                         "the job timed out: it ran longer than the %lld s limit (jobs.timeout) "
+                         "and was stopped; export a shorter range or fewer channels",
+                         (long long)timeout);
+            } else if (job.cancel_requested) {
+                snprintf(msg, sizeof(msg), "cancelled by the user while processing");
+            } else {
+                describe_exit(status, cause, sizeof(cause));
+                snprintf(msg, sizeof(msg), "%s before finishing the export", cause);
+            }
+            pv_jobstore_finish(s->jobs, w->job_id,
+                               job.cancel_requested && !w->timed_out ? PV_JOB_CANCELLED
+                                                                     : PV_JOB_FAILED,
+                               msg, pv_now_ms());
+            pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: %s", w->job_id, msg);
+        }
+        pv_job_clear(&job);
+    }
+    forget_worker(s, w);
+}
+
+static void reap_workers(pv_scheduler *s)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        worker *w = find_worker(s, pid);
+        if (w != NULL)
+            on_worker_exit(s, w, status);
+    }
+}
+
+/* Cancellation and the timeout are enforced from outside the worker: a
+ * stuck plugin cannot ignore SIGKILL. */
+static void police_workers(pv_scheduler *s)
+{
+    int64_t now = pv_monotonic_ms();
+    int64_t timeout_ms = s->server->config->job_timeout_s * 1000;
+
+    for (int i = 0; i < s->nworkers; i++) {
+        worker *w = &s->workers[i];
+        pv_job job;
+        if (!w->timed_out && now - w->started_ms > timeout_ms) {
+            w->timed_out = 1;
+            kill(w->pid, SIGKILL);
+            continue;
+        }
+        if (w->term_sent_ms != 0) {
+            if (now - w->term_sent_ms > CANCEL_GRACE_MS)
+                kill(w->pid, SIGKILL);
+            continue;
+        }
+        if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) == 0) {
+            if (job.cancel_requested) {
+                kill(w->pid, SIGTERM);
+                w->term_sent_ms = now;
+            }
+            pv_job_clear(&job);
+        }
+    }
+}
+
+static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
+{
+    const char *argv[MAX_WORKER_ARGS + 5];
+    posix_spawnattr_t attr;
+    sigset_t none, defaults;
+    int n = 0, rc;
+
+    argv[n++] = s->exe;
+    argv[n++] = "worker";
+    argv[n++] = "--job";
+    argv[n++] = job_id;
+    for (int i = 0; s->worker_args[i] != NULL && i < MAX_WORKER_ARGS; i++)
+        argv[n++] = s->worker_args[i];
+    argv[n] = NULL;
+
+    posix_spawnattr_init(&attr);
+    /* The server blocks SIGINT/SIGTERM in its threads; the worker must not
+     * inherit that. Its own process group keeps a terminal's ^C away from
+     * it: the server decides what happens to running jobs. */
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETPGROUP);
+    rc = posix_spawn(pid, s->exe, NULL, &attr, (char *const *)argv, environ);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+}
+
+static void start_jobs(pv_scheduler *s)
+{
+    int max = s->server->config->max_concurrent_jobs;
+    int64_t running = 0;
+
+    if (pv_jobstore_count_running(s->jobs, &running) != 0)
+        return;
+    while (running < max && s->nworkers < MAX_WORKERS && !s->server->stopping) {
+        pv_job job;
+        pid_t pid;
+        int rc = pv_jobstore_claim_next(s->jobs, pv_now_ms(), &job);
+        if (rc != 0)
+            return;
+        rc = spawn_worker(s, job.id, &pid);
+        if (rc != 0) {
+            char msg[256];
+            snprintf(msg, sizeof(msg), "the server could not start a worker process: %s",
+                     strerror(rc));
+            pv_jobstore_finish(s->jobs, job.id, PV_JOB_FAILED, msg, pv_now_ms());
+            pv_log(PIVOT_LOG_ERROR, "pivotd", "job %s: %s", job.id, msg);
+        } else {
+            worker *w = &s->workers[s->nworkers++];
+            memset(w, 0, sizeof(*w));
+            w->pid = pid;
+            snprintf(w->job_id, sizeof(w->job_id), "%s", job.id);
+            w->started_ms = pv_monotonic_ms();
+            pv_jobstore_set_worker(s->jobs, job.id, pid);
+            pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: started worker %d (attempt %d)", job.id,
+                   (int)pid, job.attempts);
+            running++;
+        }
+        pv_job_clear(&job);
+    }
+}
+
+static int remove_result(void *arg, const pv_job *job)
+{
+    (void)arg;
+    if (job->file_path != NULL && unlink(job->file_path) != 0 && errno != ENOENT)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id,
+               job->file_path, strerror(errno));
+    pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: expired, deleted", job->id);
+    return 0;
+}
+
+static void sweep_expired(pv_scheduler *s)
+{
+    int64_t now = pv_monotonic_ms();
+    if (s->last_sweep_ms != 0 && now - s->last_sweep_ms < SWEEP_INTERVAL_MS)
+        return;
+    s->last_sweep_ms = now;
+    pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000,
+                       remove_result, NULL);
+}
+
+
+static int recover_one(void *arg, const pv_job *job)
+{
+    pv_scheduler *s = arg;
+    int max = s->server->config->max_attempts;
+    char msg[256];
+    if (job->attempts < max) {
+        pv_jobstore_requeue(s->jobs, job->id);
+        pv_log(PIVOT_LOG_WARNING, "pivotd",
+               "job %s: was processing when the server stopped; queued again (attempt %d of "
+               "%d done)",
+               job->id, job->attempts, max);
+    } else {
+        snprintf(msg, sizeof(msg),
+                 "the server stopped while the job was running, %d times (jobs.max_attempts); "
+                 "giving up",
+                 job->attempts);
+        pv_jobstore_finish(s->jobs, job->id, PV_JOB_FAILED, msg, pv_now_ms());
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: %s", job->id, msg);
+    }
+    return 0;
+}
+
+/* Removes *.part files: no worker of this server is writing yet. */
+static void remove_partial_files(pv_scheduler *s)
+{
+    DIR *d = opendir(s->server->results_dir);
+    struct dirent *e;
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0) {
+            char path[PATH_MAX + 256];
+            snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
+            if (unlink(path) == 0)
+                pv_log(PIVOT_LOG_INFO, "pivotd", "removed partial result %s", path);
+        }
+    }
+    closedir(d);
+}
+
+static void *scheduler_main(void *arg)
+{
+    pv_scheduler *s = arg;
+    struct pollfd pfd = {s->wake_fd, POLLIN, 0};
+
+    while (!s->server->stopping) {
+        reap_workers(s);
+        police_workers(s);
+        start_jobs(s);
+        sweep_expired(s);
+        if (poll(&pfd, 1, TICK_MS) > 0) {
+            char drain[64];
+            while (read(s->wake_fd, drain, sizeof(drain)) > 0)
+                ;
+        }
+    }
+    return NULL;
+}
+
+int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_read_fd,
+                       pv_scheduler **out, char *err, size_t errlen)
+{
+    pv_scheduler *s = calloc(1, sizeof(*s));
+    int rc = PIVOT_EIO;
+    ssize_t n;
+
+    if (s == NULL)
+        return PIVOT_ENOMEM;
+    s->server = srv;
+    s->worker_args = worker_args;
+    s->wake_fd = wake_read_fd;
+    n = readlink("/proc/self/exe", s->exe, sizeof(s->exe) - 1);
+    if (n <= 0) {
+        snprintf(err, errlen, "cannot find the pivotd executable: %s", strerror(errno));
+        goto out;
+    }
+    s->exe[n] = '\0';
+    rc = pv_jobstore_open(srv->job_store_path, &s->jobs, err, errlen);
+    if (rc != 0)
+        goto out;
+    /* No worker of ours runs yet: whatever is processing was left by a
+     * previous server that crashed or was killed. */
+    pv_jobstore_each_running(s->jobs, recover_one, s);
+    remove_partial_files(s);
+    if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the scheduler thread");
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    s->started = 1;
+    *out = s;
+    s = NULL;
+    rc = 0;
+out:
+    if (s != NULL) {
+        pv_jobstore_close(s->jobs);
+        free(s);
+    }
+    return rc;
+}
+
+void pv_scheduler_stop(pv_scheduler *s)
+{
+    int64_t deadline;
+
+    if (s == NULL)
+        return;
+    if (s->started)
+        pthread_join(s->thread, NULL);
+    /* SIGTERM without a cancel request tells a worker to give the job back
+     * to the queue; the next server start runs it again. */
+    for (int i = 0; i < s->nworkers; i++)
+        kill(s->workers[i].pid, SIGTERM);
+    deadline = pv_monotonic_ms() + SHUTDOWN_GRACE_MS;
+    while (s->nworkers > 0 && pv_monotonic_ms() < deadline) {
+        reap_workers(s);
+        if (s->nworkers > 0)
+            usleep(20000);
+    }
+    for (int i = 0; i < s->nworkers; i++) {
+        kill(s->workers[i].pid, SIGKILL);
+        waitpid(s->workers[i].pid, NULL, 0);
+        pv_jobstore_requeue(s->jobs, s->workers[i].job_id);
+    }
+    pv_jobstore_close(s->jobs);
+    free(s);
+}

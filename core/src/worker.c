@@ -1,0 +1,569 @@
+#include "worker.h"
+
+#include "host.h"
+#include "jobstore.h"
+#include "json_out.h"
+#include "log.h"
+#include "pipeline.h"
+#include "plugin_loader.h"
+#include "registry.h"
+#include "timeutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOG_ORIGIN "worker"
+/* How often progress (and with it the heartbeat) reaches the job row. */
+#define PROGRESS_INTERVAL_MS 250
+
+/* Set by SIGTERM; the pipeline polls it on every batch. */
+static volatile sig_atomic_t cancel_signal;
+
+static void on_sigterm(int sig)
+{
+    (void)sig;
+    cancel_signal = 1;
+}
+
+/* The job's spec as the server wrote it at submit time. Strings point into tree. */
+typedef struct job_spec {
+    yajl_val tree;
+    pivot_range range;
+    const char *format;
+    const char *source;
+    pv_pipeline_channel *channels;
+    size_t nchannels;
+    const char **signal_names; /* every channel's signals, one allocation */
+    char *metadata_json;       /* NULL when metadata is null */
+    const char *description;
+    const char *user;
+} job_spec;
+
+/* Feeds progress to the job row and turns cancel requests into a stop. */
+typedef struct progress_state {
+    pv_jobstore *js;
+    const char *job_id;
+    int64_t next_write_ms;
+    int store_cancel; /* the store reported a DELETE while processing */
+    int write_failed; /* a progress write failed (logged once) */
+} progress_state;
+
+/* Everything one run holds, so that cleanup is one function. */
+typedef struct worker {
+    const pv_config *cfg;
+    pv_jobstore *js;
+    pv_job job;
+    pv_registry *reg;
+    job_spec spec;
+    const pivot_source *source;
+    void *source_ctx;
+    const pivot_exporter *exporter;
+    void *exp;
+    char part_path[PATH_MAX];
+    char final_path[PATH_MAX];
+    int part_exists; /* part_path may exist and must go if the job does not complete */
+    pv_pipeline_result result;
+    int64_t file_size;
+    char err[1024];
+} worker;
+
+/* Sets the reason the job failed, as the job's error message will show it. */
+static void worker_errf(worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void worker_errf(worker *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->err, sizeof(w->err), fmt, ap);
+    va_end(ap);
+}
+
+static yajl_val member(yajl_val obj, const char *key)
+{
+    if (!YAJL_IS_OBJECT(obj))
+        return NULL;
+    for (size_t i = 0; i < obj->u.object.len; i++)
+        if (strcmp(obj->u.object.keys[i], key) == 0)
+            return obj->u.object.values[i];
+    return NULL;
+}
+
+static const char *string_member(yajl_val obj, const char *key)
+{
+    yajl_val v = member(obj, key);
+    return YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+}
+
+static int int64_member(yajl_val obj, const char *key, int64_t *out)
+{
+    yajl_val v = member(obj, key);
+    if (!YAJL_IS_INTEGER(v))
+        return -1;
+    *out = YAJL_GET_INTEGER(v);
+    return 0;
+}
+
+static char *json_text(yajl_val v)
+{
+    yajl_gen g = pv_gen_new();
+    const unsigned char *buf;
+    size_t len;
+    char *text = NULL;
+
+    if (g == NULL)
+        return NULL;
+    pv_gen_tree(g, v);
+    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+        text = strndup((const char *)buf, len);
+    yajl_gen_free(g);
+    return text;
+}
+
+static void spec_free(job_spec *spec)
+{
+    free(spec->channels);
+    free(spec->signal_names);
+    free(spec->metadata_json);
+    yajl_tree_free(spec->tree);
+    memset(spec, 0, sizeof(*spec));
+}
+
+/* The spec was written and checked by the server, so a fault here means a
+ * damaged row or a server of another version: say which field. */
+static int spec_parse(const char *text, job_spec *spec, char *err, size_t errlen)
+{
+    char msg[256];
+    yajl_val range, channels, metadata;
+    int64_t version = 0;
+    size_t total = 0, used = 0;
+
+    memset(spec, 0, sizeof(*spec));
+    if (text == NULL) {
+        snprintf(err, errlen, "the job has no spec");
+        return PIVOT_EINVAL;
+    }
+    spec->tree = pv_json_parse(text, strlen(text), msg, sizeof(msg));
+    if (spec->tree == NULL) {
+        snprintf(err, errlen, "the job spec is not valid JSON: %s", msg);
+        return PIVOT_EINVAL;
+    }
+    if (int64_member(spec->tree, "version", &version) != 0 || version != 1) {
+        snprintf(err, errlen, "the job spec has version %lld; this worker reads version 1",
+                 (long long)version);
+        return PIVOT_EINVAL;
+    }
+    range = member(spec->tree, "range");
+    if (int64_member(range, "start_ns", &spec->range.start_ns) != 0 ||
+        int64_member(range, "end_ns", &spec->range.end_ns) != 0 ||
+        spec->range.start_ns >= spec->range.end_ns) {
+        snprintf(err, errlen, "the job spec's range is malformed");
+        return PIVOT_EINVAL;
+    }
+    spec->format = string_member(spec->tree, "format");
+    spec->source = string_member(spec->tree, "source");
+    if (spec->format == NULL || spec->source == NULL) {
+        snprintf(err, errlen, "the job spec lacks its format or source");
+        return PIVOT_EINVAL;
+    }
+    channels = member(spec->tree, "channels");
+    if (!YAJL_IS_ARRAY(channels) || channels->u.array.len == 0) {
+        snprintf(err, errlen, "the job spec lists no channels");
+        return PIVOT_EINVAL;
+    }
+    spec->nchannels = channels->u.array.len;
+    for (size_t i = 0; i < spec->nchannels; i++) {
+        yajl_val sigs = member(channels->u.array.values[i], "signals");
+        if (string_member(channels->u.array.values[i], "name") == NULL || !YAJL_IS_ARRAY(sigs)) {
+            snprintf(err, errlen, "the job spec's channels[%zu] is malformed", i);
+            return PIVOT_EINVAL;
+        }
+        total += sigs->u.array.len;
+    }
+    spec->channels = calloc(spec->nchannels, sizeof(*spec->channels));
+    spec->signal_names = calloc(total > 0 ? total : 1, sizeof(*spec->signal_names));
+    if (spec->channels == NULL || spec->signal_names == NULL) {
+        snprintf(err, errlen, "out of memory reading the job spec");
+        return PIVOT_ENOMEM;
+    }
+    for (size_t i = 0; i < spec->nchannels; i++) {
+        yajl_val ch = channels->u.array.values[i];
+        yajl_val sigs = member(ch, "signals");
+        spec->channels[i].name = string_member(ch, "name");
+        spec->channels[i].signals = spec->signal_names + used;
+        spec->channels[i].nsignals = sigs->u.array.len;
+        for (size_t j = 0; j < sigs->u.array.len; j++) {
+            if (!YAJL_IS_STRING(sigs->u.array.values[j])) {
+                snprintf(err, errlen, "the job spec's channels[%zu].signals[%zu] is not a string",
+                         i, j);
+                return PIVOT_EINVAL;
+            }
+            spec->signal_names[used++] = YAJL_GET_STRING(sigs->u.array.values[j]);
+        }
+    }
+    metadata = member(spec->tree, "metadata");
+    if (YAJL_IS_OBJECT(metadata)) {
+        spec->metadata_json = json_text(metadata);
+        if (spec->metadata_json == NULL) {
+            snprintf(err, errlen, "out of memory reading the job spec");
+            return PIVOT_ENOMEM;
+        }
+        spec->description = string_member(metadata, "description");
+        spec->user = string_member(metadata, "user");
+    }
+    return 0;
+}
+
+static int on_progress(void *arg, double percent)
+{
+    progress_state *ps = arg;
+
+    if (cancel_signal)
+        return 1;
+    int64_t now = pv_monotonic_ms();
+    if (now < ps->next_write_ms)
+        return 0;
+    ps->next_write_ms = now + PROGRESS_INTERVAL_MS;
+    int rc = pv_jobstore_progress(ps->js, ps->job_id, percent, pv_now_ms());
+    if (rc == 1) {
+        ps->store_cancel = 1;
+        return 1;
+    }
+    /* A missed progress write only makes the status stale: keep exporting. */
+    if (rc < 0 && !ps->write_failed) {
+        ps->write_failed = 1;
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: writing progress failed: %s", ps->job_id,
+               pv_jobstore_errmsg(ps->js));
+    }
+    return 0;
+}
+
+static int fsync_path(const char *path, int flags)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* Creates <state_dir>/results and derives the .part and final paths, made
+ * absolute so the server finds the file whatever its working directory. */
+static int prepare_paths(worker *w)
+{
+    char dir[PATH_MAX], real[PATH_MAX];
+    int n;
+
+    n = snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
+    if (n < 0 || (size_t)n >= sizeof(dir)) {
+        worker_errf(w, "the state directory's path is too long");
+        return PIVOT_ERANGE;
+    }
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "creating %s failed: %s", dir, strerror(errno));
+        worker_errf(w, "creating the results directory failed: %s", strerror(errno));
+        return PIVOT_EIO;
+    }
+    if (realpath(dir, real) == NULL) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "resolving %s failed: %s", dir, strerror(errno));
+        worker_errf(w, "resolving the results directory failed: %s", strerror(errno));
+        return PIVOT_EIO;
+    }
+    n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
+                 w->exporter->extension != NULL ? w->exporter->extension : "");
+    if (n < 0 || (size_t)n >= sizeof(w->final_path) ||
+        snprintf(w->part_path, sizeof(w->part_path), "%s.part", w->final_path) >=
+            (int)sizeof(w->part_path)) {
+        worker_errf(w, "the result file's path is too long");
+        return PIVOT_ERANGE;
+    }
+    return 0;
+}
+
+/* Makes the finished file durable under its final name: data, then name. */
+static int publish_file(worker *w)
+{
+    char label[32];
+    struct stat st;
+    char *slash;
+
+    pv_pipeline_format_label(w->exporter, label, sizeof(label));
+    if (fsync_path(w->part_path, 0) != 0) {
+        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
+        return PIVOT_EIO;
+    }
+    if (rename(w->part_path, w->final_path) != 0) {
+        worker_errf(w, "moving the %s file into place failed: %s", label, strerror(errno));
+        return PIVOT_EIO;
+    }
+    w->part_exists = 0;
+    if (stat(w->final_path, &st) != 0) {
+        worker_errf(w, "reading the size of the result file failed: %s", strerror(errno));
+        unlink(w->final_path);
+        return PIVOT_EIO;
+    }
+    w->file_size = (int64_t)st.st_size;
+    /* The rename is only durable once the directory is. */
+    slash = strrchr(w->final_path, '/');
+    *slash = '\0';
+    int rc = fsync_path(w->final_path, O_DIRECTORY);
+    *slash = '/';
+    if (rc != 0) {
+        worker_errf(w, "writing the results directory failed: fsync: %s", strerror(errno));
+        unlink(w->final_path);
+        return PIVOT_EIO;
+    }
+    return 0;
+}
+
+static int open_providers(worker *w)
+{
+    char msg[PIVOT_ERRMSG_SIZE] = "";
+    char label[32];
+    int rc;
+
+    w->source = pv_registry_source(w->reg, w->spec.source);
+    if (w->source == NULL) {
+        worker_errf(w, "no plugin provides the data source \"%s\"", w->spec.source);
+        return PIVOT_ENOENT;
+    }
+    w->exporter = pv_registry_exporter(w->reg, w->spec.format);
+    if (w->exporter == NULL) {
+        worker_errf(w, "no plugin provides the format \"%s\"", w->spec.format);
+        return PIVOT_ENOENT;
+    }
+    rc = prepare_paths(w);
+    if (rc != 0)
+        return rc;
+    rc = w->source->open(w->cfg->data_dir, &w->source_ctx, msg, sizeof(msg));
+    if (rc != 0) {
+        worker_errf(w, "opening the data source \"%s\" failed: %s", w->spec.source, msg);
+        w->source_ctx = NULL;
+        return rc < 0 ? rc : PIVOT_EIO;
+    }
+
+    pivot_export_info info = {
+        .size = sizeof(info),
+        .job_id = w->job.id,
+        .request_json = w->job.request,
+        .requested = w->spec.range,
+        .metadata_json = w->spec.metadata_json,
+        .description = w->spec.description,
+        .user = w->spec.user,
+        .owner = w->job.owner,
+        .producer = "pivotd " PIVOT_VERSION,
+    };
+    /* A killed earlier attempt may have left its partial file behind. */
+    unlink(w->part_path);
+    w->part_exists = 1;
+    msg[0] = '\0';
+    rc = w->exporter->open(w->part_path, &info, &w->exp, msg, sizeof(msg));
+    if (rc != 0) {
+        pv_pipeline_format_label(w->exporter, label, sizeof(label));
+        worker_errf(w, "creating the %s file failed: %s", label, msg);
+        w->exp = NULL;
+        return rc < 0 ? rc : PIVOT_EIO;
+    }
+    return 0;
+}
+
+/* Runs the export. Returns 0 with the file in place, PIVOT_ECANCELED, or
+ * another code with the reason in w->err. */
+static int export_job(worker *w)
+{
+    progress_state ps = {.js = w->js, .job_id = w->job.id};
+    char msg[PIVOT_ERRMSG_SIZE] = "";
+    char label[32];
+    int rc;
+
+    rc = pv_host_load_plugins(w->reg, w->cfg, msg, sizeof(msg));
+    if (rc != 0) {
+        worker_errf(w, "loading the plugins failed: %s", msg);
+        return rc;
+    }
+    rc = spec_parse(w->job.spec, &w->spec, w->err, sizeof(w->err));
+    if (rc != 0)
+        return rc;
+    rc = open_providers(w);
+    if (rc != 0)
+        return rc;
+
+    pv_pipeline p = {
+        .source = w->source,
+        .source_ctx = w->source_ctx,
+        .exporter = w->exporter,
+        .exp = w->exp,
+        .range = w->spec.range,
+        .channels = w->spec.channels,
+        .nchannels = w->spec.nchannels,
+        .progress = on_progress,
+        .progress_arg = &ps,
+    };
+    rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));
+    if (rc != 0)
+        goto out;
+    /* A cancel that arrived after the last progress write still counts. */
+    ps.next_write_ms = 0;
+    if (on_progress(&ps, w->result.percent) != 0) {
+        rc = PIVOT_ECANCELED;
+        goto out;
+    }
+    msg[0] = '\0';
+    rc = w->exporter->close(w->exp, &w->result.summary, msg, sizeof(msg));
+    w->exp = NULL;
+    if (rc != 0) {
+        pv_pipeline_format_label(w->exporter, label, sizeof(label));
+        worker_errf(w, "writing the %s file failed: %s", label, msg);
+        rc = rc < 0 ? rc : PIVOT_EIO;
+        goto out;
+    }
+    rc = publish_file(w);
+out:
+    if (rc == PIVOT_ECANCELED)
+        pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: cancelled by %s", w->job.id,
+               ps.store_cancel ? "a request in the job store" : "SIGTERM");
+    return rc;
+}
+
+/* Drops what is left of an export that did not complete. */
+static void abandon_file(worker *w)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+
+    if (w->exp != NULL) {
+        w->exporter->close(w->exp, NULL, msg, sizeof(msg));
+        w->exp = NULL;
+    }
+    if (w->part_exists) {
+        unlink(w->part_path);
+        w->part_exists = 0;
+    }
+}
+
+/* Writes the final state. Returns 0 when it is in the job store. */
+static int record_outcome(worker *w, int rc)
+{
+    char msg[1100];
+    int64_t now = pv_now_ms();
+
+    if (rc == 0) {
+        free(w->job.file_path);
+        w->job.file_path = strdup(w->final_path);
+        w->job.file_size = w->file_size;
+        w->job.channels_exported = w->result.summary.channels;
+        w->job.samples = (int64_t)w->result.summary.samples;
+        w->job.actual_start_ns = w->result.summary.actual.start_ns;
+        w->job.actual_end_ns = w->result.summary.actual.end_ns;
+        if (w->job.file_path != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
+            pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
+                   "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
+                   w->job.id, w->result.summary.channels,
+                   (unsigned long long)w->result.summary.samples, (long long)w->file_size,
+                   w->result.nwarnings);
+            return 0;
+        }
+        /* Not recorded (store error, or the job was taken from us): the
+         * file belongs to no completed job, so it must not stay. */
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the result failed: %s", w->job.id,
+               pv_jobstore_errmsg(w->js));
+        unlink(w->final_path);
+        worker_errf(w, "recording the result in the job store failed");
+        rc = PIVOT_EIO;
+    }
+    /* Leave the row's progress where the export stopped, matching the message. */
+    pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
+    if (rc == PIVOT_ECANCELED) {
+        snprintf(msg, sizeof(msg), "cancelled by the user while processing (at %d%%)",
+                 (int)w->result.percent);
+        if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_CANCELLED, msg, now) == 0)
+            return 0;
+    } else {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: failed: %s", w->job.id, w->err);
+        if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_FAILED, w->err, now) == 0)
+            return 0;
+    }
+    pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the final state failed: %s", w->job.id,
+           pv_jobstore_errmsg(w->js));
+    return -1;
+}
+
+static void prepare_process(void)
+{
+    struct sigaction sa;
+
+    /* Exports are batch work: let the server's HTTP threads win the CPU. */
+    errno = 0;
+    if (nice(10) == -1 && errno != 0)
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "lowering the CPU priority failed: %s",
+               strerror(errno));
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigterm;
+    sigemptyset(&sa.sa_mask);
+    /* Restart system calls: the flag is polled per batch, and libraries
+     * in the middle of a write should not see EINTR. */
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int pv_worker_run(const pv_config *cfg, const char *job_id)
+{
+    worker w = {.cfg = cfg};
+    char path[PATH_MAX];
+    int status = 1;
+    int rc;
+
+    prepare_process();
+    pv_host_init(cfg);
+    w.reg = calloc(1, sizeof(*w.reg));
+    if (w.reg == NULL) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: out of memory", job_id);
+        goto out;
+    }
+    if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",
+               job_id);
+        goto out;
+    }
+    if (pv_jobstore_open(path, &w.js, w.err, sizeof(w.err)) != 0) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: %s", job_id, w.err);
+        goto out;
+    }
+    rc = pv_jobstore_get(w.js, job_id, NULL, &w.job);
+    if (rc != 0) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: %s", job_id,
+               rc == PIVOT_ENOENT ? "no such job" : pv_jobstore_errmsg(w.js));
+        goto out;
+    }
+    if (w.job.status != PV_JOB_PROCESSING) {
+        /* Someone else decided its fate (cancelled while queued, reaped...). */
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s is %s, not processing: leaving it alone",
+               job_id, pv_job_status_name(w.job.status));
+        status = 0;
+        goto out;
+    }
+    pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: starting (pid %ld)", job_id, (long)getpid());
+
+    rc = export_job(&w);
+    abandon_file(&w);
+    status = record_outcome(&w, rc) == 0 ? 0 : 1;
+out:
+    if (w.source_ctx != NULL)
+        w.source->close(w.source_ctx);
+    spec_free(&w.spec);
+    pv_job_clear(&w.job);
+    pv_jobstore_close(w.js);
+    if (w.reg != NULL) {
+        pv_plugin_unload_all(w.reg);
+        free(w.reg);
+    }
+    return status;
+}
