@@ -1,0 +1,292 @@
+/* The timespec plugin as the server sees it: loaded with dlopen, given a
+ * host table with the real JSON accessors, resolving whole time_range
+ * objects against a fixed "now". */
+#include "check.h"
+
+#include "json_access.h"
+
+#include <dlfcn.h>
+#include <pivot/plugin.h>
+#include <stdlib.h>
+#include <yajl/yajl_tree.h>
+
+#define SEC INT64_C(1000000000)
+/* 2025-01-23T14:30:00Z and the fixed now, 2025-01-23T14:35:07.5Z. */
+#define T1430 INT64_C(1737642600000000000)
+#define NOW (INT64_C(1737642907) * SEC + 500000000)
+#define MIDNIGHT_23 INT64_C(1737590400000000000)
+
+static const pivot_timespec_parser *registered[16];
+static int nregistered;
+
+static int capture_timespec(pivot_registry *reg, const pivot_timespec_parser *p)
+{
+    if (nregistered >= 16)
+        return PIVOT_ENOMEM;
+    registered[nregistered++] = p;
+    return 0;
+}
+
+static const pivot_timespec_parser *parser(const char *type)
+{
+    for (int i = 0; i < nregistered; i++) {
+        if (strcmp(registered[i]->type, type) == 0)
+            return registered[i];
+    }
+    return NULL;
+}
+
+/* Resolves the JSON text with the parser for type; returns its code. */
+static int resolve(const char *type, const char *json, int64_t now, pivot_range *out, char *err)
+{
+    char perr[256];
+    const pivot_timespec_parser *p = parser(type);
+    yajl_val tree = yajl_tree_parse(json, perr, sizeof(perr));
+    int rc;
+
+    err[0] = '\0';
+    if (p == NULL || tree == NULL) {
+        fprintf(stderr, "no parser for %s or bad test JSON %s: %s\n", type, json, perr);
+        return -9999;
+    }
+    rc = p->resolve(pv_json_from_yajl(tree), now, out, err, PIVOT_ERRMSG_SIZE);
+    yajl_tree_free(tree);
+    return rc;
+}
+
+static void resolves_to(const char *type, const char *json, int64_t now, int64_t start, int64_t end)
+{
+    char err[PIVOT_ERRMSG_SIZE];
+    pivot_range r = {-1, -1};
+    int rc = resolve(type, json, now, &r, err);
+    if (rc != 0)
+        fprintf(stderr, "unexpected refusal of %s: %s\n", json, err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_INT_EQ(r.start_ns, start);
+    CHECK_INT_EQ(r.end_ns, end);
+}
+
+/* Checks a refusal whose message starts with want (the field name first). */
+static void refused(const char *type, const char *json, int64_t now, const char *want)
+{
+    char err[PIVOT_ERRMSG_SIZE];
+    pivot_range r = {-1, -1};
+    int rc = resolve(type, json, now, &r, err);
+    CHECK_INT_EQ(rc, PIVOT_EINVAL);
+    CHECK_INT_EQ(r.start_ns, -1);
+    CHECK_INT_EQ(r.end_ns, -1);
+    if (strncmp(err, want, strlen(want)) != 0)
+        fprintf(stderr, "message for %s does not start with \"%s\": %s\n", json, want, err);
+    CHECK(strncmp(err, want, strlen(want)) == 0);
+}
+
+static void timespec_absolute(void)
+{
+    resolves_to("absolute",
+                "{\"type\":\"absolute\",\"start\":\"2025-01-23T14:30:00Z\","
+                "\"end\":\"2025-01-23T15:30:00Z\"}",
+                NOW, T1430, T1430 + 3600 * SEC);
+    resolves_to("absolute",
+                "{\"type\":\"absolute\",\"start\":\"2025-01-23T20:00:00.25+05:30\","
+                "\"end\":\"2025-01-23T10:30:00-05:00\",\"unknown\":[1,2],\"duration\":\"x\"}",
+                NOW, T1430 + 250000000, T1430 + 3600 * SEC);
+    resolves_to("absolute",
+                "{\"type\":\"absolute\",\"start\":\"1970-01-01T00:00:00Z\","
+                "\"end\":\"2262-04-11T23:47:16.854775807Z\"}",
+                NOW, 0, INT64_MAX);
+    resolves_to("absolute",
+                "{\"start\":\"2025-01-23T14:30:00Z\",\"end\":\"2025-01-23T14:30:00.000000001Z\"}",
+                NOW, T1430, T1430 + 1);
+
+    refused("absolute",
+            "{\"type\":\"absolute\",\"start\":\"2025-01-23T14:30:00Z\","
+            "\"end\":\"2025-01-23T14:30:00Z\"}",
+            NOW,
+            "time_range: end must be after start (start \"2025-01-23T14:30:00Z\", end "
+            "\"2025-01-23T14:30:00Z\"); the range is half-open [start, end)");
+    refused("absolute",
+            "{\"type\":\"absolute\",\"start\":\"2025-01-23T15:30:00Z\","
+            "\"end\":\"2025-01-23T14:30:00Z\"}",
+            NOW, "time_range: end must be after start");
+    refused("absolute", "{\"type\":\"absolute\",\"start\":\"2025-01-23T14:30:00Z\"}", NOW,
+            "time_range.end: required for type \"absolute\"");
+    refused("absolute", "{\"type\":\"absolute\",\"start\":\"2025-01-23T14:30:00Z\",\"end\":null}",
+            NOW, "time_range.end: required for type \"absolute\"");
+    refused("absolute", "{\"type\":\"absolute\"}", NOW,
+            "time_range.start: required for type \"absolute\"");
+    refused("absolute", "{\"type\":\"absolute\",\"start\":1737642600,\"end\":\"x\"}", NOW,
+            "time_range.start: must be a string, e.g. \"2025-01-23T14:30:00Z\"");
+    refused("absolute", "{\"start\":\"2025-01-23T14:30:00Z\",\"end\":{}}", NOW,
+            "time_range.end: must be a string");
+    refused("absolute", "[]", NOW, "time_range.start: required for type \"absolute\"");
+
+    char err[PIVOT_ERRMSG_SIZE];
+    pivot_range r;
+    CHECK_INT_EQ(resolve("absolute",
+                         "{\"start\":\"2025-13-01T00:00:00Z\",\"end\":\"2025-01-23T14:30:00Z\"}",
+                         NOW, &r, err),
+                 PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "time_range.start: \"2025-13-01T00:00:00Z\" is not a valid RFC 3339 "
+                      "timestamp (month 13); send e.g. 2025-01-23T14:30:00Z");
+    CHECK_INT_EQ(resolve("absolute",
+                         "{\"start\":\"1969-12-31T23:59:59Z\",\"end\":\"2025-01-23T14:30:00Z\"}",
+                         NOW, &r, err),
+                 PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "time_range.start: \"1969-12-31T23:59:59Z\" is before 1970-01-01T00:00:00Z: "
+                      "times before the Unix epoch are not valid telemetry times; send a time "
+                      "from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z");
+    refused("absolute",
+            "{\"start\":\"2025-01-23T14:30:00Z\",\"end\":\"2262-04-11T23:47:16.854775808Z\"}", NOW,
+            "time_range.end: \"2262-04-11T23:47:16.854775808Z\" is after "
+            "2262-04-11T23:47:16.854775807Z");
+}
+
+static void timespec_start_duration(void)
+{
+    resolves_to("start_duration",
+                "{\"type\":\"start_duration\",\"start\":\"2025-01-23T14:30:00Z\","
+                "\"duration\":\"PT30M\"}",
+                NOW, T1430, T1430 + 1800 * SEC);
+    resolves_to("start_duration",
+                "{\"start\":\"2262-04-11T23:47:16.854775806Z\",\"duration\":\"PT0.000000001S\"}",
+                NOW, INT64_MAX - 1, INT64_MAX);
+    refused("start_duration", "{\"start\":\"2262-04-11T23:00:00Z\",\"duration\":\"PT1H\"}", NOW,
+            "time_range.duration: start + duration is after 2262-04-11T23:47:16.854775807Z");
+    refused("start_duration", "{\"start\":\"2025-01-23T14:30:00Z\"}", NOW,
+            "time_range.duration: required for type \"start_duration\"");
+    refused("start_duration", "{\"duration\":\"PT30M\"}", NOW,
+            "time_range.start: required for type \"start_duration\"");
+    refused("start_duration", "{\"start\":\"2025-01-23T14:30:00Z\",\"duration\":1800}", NOW,
+            "time_range.duration: must be a string, e.g. \"PT30M\"");
+
+    char err[PIVOT_ERRMSG_SIZE];
+    pivot_range r;
+    CHECK_INT_EQ(resolve("start_duration",
+                         "{\"start\":\"2025-01-23T14:30:00Z\",\"duration\":\"P1M\"}", NOW, &r, err),
+                 PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "time_range.duration: years and months have no fixed length; use weeks or "
+                      "days, e.g. P30D");
+    CHECK_INT_EQ(resolve("start_duration",
+                         "{\"start\":\"2025-01-23T14:30:00Z\",\"duration\":\"PT0S\"}", NOW, &r,
+                         err),
+                 PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "time_range.duration: \"PT0S\" is zero, which makes an empty range; send a "
+                      "positive duration such as PT30M");
+}
+
+static void timespec_end_duration(void)
+{
+    resolves_to("end_duration",
+                "{\"type\":\"end_duration\",\"end\":\"2025-01-23T15:30:00Z\","
+                "\"duration\":\"PT30M\"}",
+                NOW, T1430 + 1800 * SEC, T1430 + 3600 * SEC);
+    resolves_to("end_duration", "{\"end\":\"1970-01-01T00:30:00Z\",\"duration\":\"PT30M\"}", NOW, 0,
+                1800 * SEC);
+    refused("end_duration", "{\"end\":\"1970-01-01T00:30:00Z\",\"duration\":\"PT1H\"}", NOW,
+            "time_range.duration: end - duration is before 1970-01-01T00:00:00Z");
+    refused("end_duration", "{\"duration\":\"PT1H\"}", NOW,
+            "time_range.end: required for type \"end_duration\"");
+    refused("end_duration", "{\"end\":\"2025-01-23T15:30:00Z\",\"duration\":\"PT-1H\"}", NOW,
+            "time_range.duration: negative durations are not allowed");
+}
+
+static void timespec_relative(void)
+{
+    resolves_to("relative", "{\"type\":\"relative\",\"duration\":\"PT1H\"}", NOW, NOW - 3600 * SEC,
+                NOW);
+    resolves_to("relative", "{\"duration\":\"P1DT12H\"}", NOW, NOW - 129600 * SEC, NOW);
+    resolves_to("duration", "{\"type\":\"duration\",\"duration\":\"PT1.5H\"}", NOW,
+                NOW - 5400 * SEC, NOW);
+    resolves_to("relative", "{\"duration\":\"PT30M\"}", 1800 * SEC, 0, 1800 * SEC);
+    refused("relative", "{\"duration\":\"PT1H\"}", 1800 * SEC,
+            "time_range.duration: now - duration is before 1970-01-01T00:00:00Z");
+    refused("relative", "{\"type\":\"relative\"}", NOW,
+            "time_range.duration: required for type \"relative\"");
+    refused("duration", "{\"type\":\"duration\"}", NOW,
+            "time_range.duration: required for type \"duration\"");
+    refused("relative", "{\"duration\":\"P\"}", NOW,
+            "time_range.duration: \"P\" is not a valid ISO 8601 duration (no components after P)");
+}
+
+static void timespec_presets(void)
+{
+    resolves_to("preset", "{\"type\":\"preset\",\"name\":\"last_15_minutes\"}", NOW,
+                NOW - 900 * SEC, NOW);
+    resolves_to("preset", "{\"type\":\"preset\",\"name\":\"last_hour\"}", NOW, NOW - 3600 * SEC,
+                NOW);
+    resolves_to("preset", "{\"name\":\"last_6_hours\"}", NOW, NOW - 21600 * SEC, NOW);
+    resolves_to("preset", "{\"name\":\"last_24_hours\"}", NOW, NOW - 86400 * SEC, NOW);
+    resolves_to("preset", "{\"name\":\"today\"}", NOW, MIDNIGHT_23, NOW);
+    resolves_to("preset", "{\"name\":\"yesterday\"}", NOW, MIDNIGHT_23 - 86400 * SEC, MIDNIGHT_23);
+    /* One nanosecond after midnight, "today" is that nanosecond. */
+    resolves_to("preset", "{\"name\":\"today\"}", MIDNIGHT_23 + 1, MIDNIGHT_23, MIDNIGHT_23 + 1);
+    resolves_to("preset", "{\"name\":\"yesterday\"}", MIDNIGHT_23, MIDNIGHT_23 - 86400 * SEC,
+                MIDNIGHT_23);
+
+    char err[PIVOT_ERRMSG_SIZE];
+    pivot_range r;
+    CHECK_INT_EQ(resolve("preset", "{\"type\":\"preset\",\"name\":\"last_week\"}", NOW, &r, err),
+                 PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "time_range.name: unknown preset \"last_week\"; use one of last_15_minutes, "
+                      "last_hour, last_6_hours, last_24_hours, today, yesterday");
+    refused("preset", "{\"name\":\"last\\nweek\\u0001\"}", NOW,
+            "time_range.name: unknown preset \"last\\nweek\\x01\"; use one of");
+    refused("preset", "{\"name\":\"Today\"}", NOW, "time_range.name: unknown preset \"Today\"");
+    refused("preset", "{\"type\":\"preset\"}", NOW,
+            "time_range.name: required for type \"preset\"");
+    refused("preset", "{\"name\":true}", NOW,
+            "time_range.name: must be a string, e.g. \"last_hour\"");
+    refused("preset", "{\"name\":\"today\"}", MIDNIGHT_23,
+            "time_range.name: preset \"today\" is empty at exactly 00:00:00 UTC");
+    refused("preset", "{\"name\":\"yesterday\"}", 43200 * SEC,
+            "time_range.name: preset \"yesterday\" would start before 1970-01-01T00:00:00Z");
+    refused("preset", "{\"name\":\"last_hour\"}", 1800 * SEC,
+            "time_range.name: preset \"last_hour\" would start before 1970-01-01T00:00:00Z");
+    refused("preset", "{\"name\":\"last_hour\"}", -1,
+            "time_range.name: the server clock reads before 1970-01-01T00:00:00Z");
+}
+
+int main(void)
+{
+    pivot_host host;
+    void *lib = dlopen(TIMESPEC_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+        fprintf(stderr, "cannot load %s: %s\n", TIMESPEC_PLUGIN_PATH, dlerror());
+        return 1;
+    }
+    pivot_magic_fn magic_fn = (pivot_magic_fn)dlsym(lib, "pivot_plugin_magic");
+    pivot_init_fn init_fn = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
+    CHECK(magic_fn != NULL);
+    CHECK(init_fn != NULL);
+    if (magic_fn == NULL || init_fn == NULL)
+        return check_report();
+    const pivot_magic *magic = magic_fn();
+    CHECK_STR_EQ(magic->name, "timespec");
+    CHECK_INT_EQ(magic->abi_version, PIVOT_ABI_VERSION);
+    CHECK_INT_EQ(magic->size, sizeof(pivot_magic));
+    /* Everything but the two entry points stays hidden. */
+    CHECK(dlsym(lib, "ts_rfc3339_parse") == NULL);
+
+    memset(&host, 0, sizeof(host));
+    host.size = sizeof(host);
+    host.abi_version = PIVOT_ABI_VERSION;
+    host.register_timespec = capture_timespec;
+    pv_json_access_fill(&host);
+    CHECK_INT_EQ(init_fn(&host, NULL), 0);
+    CHECK_INT_EQ(nregistered, 6);
+    const char *types[] = {"absolute", "start_duration", "end_duration",
+                           "relative", "duration",       "preset"};
+    for (int i = 0; i < 6 && i < nregistered; i++) {
+        CHECK_STR_EQ(registered[i]->type, types[i]);
+        CHECK_INT_EQ(registered[i]->size, sizeof(pivot_timespec_parser));
+    }
+
+    timespec_absolute();
+    timespec_start_duration();
+    timespec_end_duration();
+    timespec_relative();
+    timespec_presets();
+
+    dlclose(lib);
+    return check_report();
+}
