@@ -1,0 +1,309 @@
+/* The api_keys table: schema, per-thread connections and the three queries. */
+#include "key_store.h"
+
+#include <pivot/common.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Writers (key creation, last-use updates, the server's job updates) hold
+ * the WAL write lock briefly; waiting this long beats failing a request. */
+#define BUSY_TIMEOUT_MS 5000
+
+static const char schema_sql[] = "CREATE TABLE IF NOT EXISTS api_keys ("
+                                 " id TEXT PRIMARY KEY,"
+                                 " key_hash BLOB UNIQUE NOT NULL CHECK (length(key_hash) = 32),"
+                                 " user TEXT NOT NULL,"
+                                 " role TEXT NOT NULL CHECK (role IN ('user', 'admin')),"
+                                 " label TEXT,"
+                                 " created_at INTEGER NOT NULL,"
+                                 " last_used_at INTEGER,"
+                                 " expires_at INTEGER,"
+                                 " revoked_at INTEGER);"
+                                 "CREATE INDEX IF NOT EXISTS api_keys_user ON api_keys (user);";
+
+static const char find_sql[] = "SELECT key_hash, user, role, revoked_at IS NOT NULL, expires_at,"
+                               " last_used_at FROM api_keys WHERE id = ?1";
+static const char touch_sql[] = "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"
+                                " AND (last_used_at IS NULL OR last_used_at <= ?2 - ?3)";
+static const char insert_sql[] = "INSERT INTO api_keys (id, key_hash, user, role, created_at)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/* One thread's connection and its prepared statements. */
+typedef struct ak_conn {
+    struct ak_conn *next; /**< registry link */
+    pthread_t owner;      /**< the thread that uses it */
+    sqlite3 *db;
+    sqlite3_stmt *find;
+    sqlite3_stmt *touch;
+    sqlite3_stmt *insert;
+} ak_conn;
+
+struct ak_store {
+    uint64_t instance;    /**< unique per store in this process; keys the thread cache */
+    pthread_mutex_t lock; /**< guards conns */
+    ak_conn *conns;       /**< every connection opened for this store */
+    char path[];          /**< the database file */
+};
+
+/* Stores get distinct numbers, so a thread's cache can never point into a
+ * store that was closed and whose memory was reused for a new one. */
+static atomic_uint_fast64_t next_instance = 1;
+static _Thread_local uint64_t cached_instance;
+static _Thread_local ak_conn *cached_conn;
+
+static int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    int rc = 0;
+
+    /* Not SQLITE_OPEN_CREATE: the server creates the job store; a missing
+     * file means a wrong path, which must not yield a fresh empty store. */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "cannot open the job store %s: %s", path,
+                 db ? sqlite3_errmsg(db) : "out of memory");
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+out:
+    if (rc != 0) {
+        sqlite3_close(db);
+        db = NULL;
+    }
+    *out = db;
+    return rc;
+}
+
+static void conn_free(ak_conn *c)
+{
+    if (c == NULL)
+        return;
+    sqlite3_finalize(c->find);
+    sqlite3_finalize(c->touch);
+    sqlite3_finalize(c->insert);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errlen)
+{
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot prepare a query on the api_keys table: %s",
+                 sqlite3_errmsg(db));
+        return PIVOT_EIO;
+    }
+    return 0;
+}
+
+static int conn_open(const ak_store *store, ak_conn **out, char *err, size_t errlen)
+{
+    ak_conn *c = calloc(1, sizeof(*c));
+    int rc = 0;
+
+    if (c == NULL) {
+        snprintf(err, errlen, "out of memory");
+        rc = PIVOT_ENOMEM;
+        goto out;
+    }
+    c->owner = pthread_self();
+    if ((rc = db_open(store->path, &c->db, err, errlen)) != 0 ||
+        (rc = prepare(c->db, find_sql, &c->find, err, errlen)) != 0 ||
+        (rc = prepare(c->db, touch_sql, &c->touch, err, errlen)) != 0 ||
+        (rc = prepare(c->db, insert_sql, &c->insert, err, errlen)) != 0)
+        goto out;
+out:
+    if (rc != 0) {
+        conn_free(c);
+        c = NULL;
+    }
+    *out = c;
+    return rc;
+}
+
+/* Returns the calling thread's connection, opening it on first use. */
+static ak_conn *thread_conn(ak_store *store, char *err, size_t errlen)
+{
+    pthread_t self = pthread_self();
+    ak_conn *c = NULL;
+
+    if (cached_conn != NULL && cached_instance == store->instance)
+        return cached_conn;
+    /* A miss happens once per thread, or when one thread alternates
+     * between stores: look for a connection this thread opened before. */
+    pthread_mutex_lock(&store->lock);
+    for (c = store->conns; c != NULL; c = c->next) {
+        if (pthread_equal(c->owner, self))
+            break;
+    }
+    pthread_mutex_unlock(&store->lock);
+    if (c == NULL) {
+        if (conn_open(store, &c, err, errlen) != 0)
+            return NULL;
+        pthread_mutex_lock(&store->lock);
+        c->next = store->conns;
+        store->conns = c;
+        pthread_mutex_unlock(&store->lock);
+    }
+    cached_instance = store->instance;
+    cached_conn = c;
+    return c;
+}
+
+int ak_store_open(const char *path, ak_store **out, char *err, size_t errlen)
+{
+    size_t pathlen = strlen(path);
+    ak_store *store = calloc(1, sizeof(*store) + pathlen + 1);
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+    int rc = 0;
+
+    if (store == NULL) {
+        snprintf(err, errlen, "out of memory");
+        rc = PIVOT_ENOMEM;
+        goto out;
+    }
+    memcpy(store->path, path, pathlen + 1);
+    store->instance = atomic_fetch_add(&next_instance, 1);
+    pthread_mutex_init(&store->lock, NULL);
+    if ((rc = db_open(path, &db, err, errlen)) != 0)
+        goto out;
+    if (sqlite3_exec(db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot create the api_keys table in %s: %s", path,
+                 msg ? msg : sqlite3_errmsg(db));
+        rc = PIVOT_EIO;
+        goto out;
+    }
+out:
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    if (rc != 0 && store != NULL) {
+        ak_store_close(store);
+        store = NULL;
+    }
+    *out = store;
+    return rc;
+}
+
+void ak_store_close(ak_store *store)
+{
+    ak_conn *c, *next;
+
+    if (store == NULL)
+        return;
+    for (c = store->conns; c != NULL; c = next) {
+        next = c->next;
+        conn_free(c);
+    }
+    /* Only this thread's cache can be cleared; the others hold a stale
+     * instance number that no store will ever match again. */
+    if (cached_instance == store->instance) {
+        cached_instance = 0;
+        cached_conn = NULL;
+    }
+    pthread_mutex_destroy(&store->lock);
+    free(store);
+}
+
+static int copy_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
+{
+    const unsigned char *text = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+
+    /* Truncating a user name could turn it into another user's: refuse. */
+    if (text == NULL || n >= outlen)
+        return PIVOT_ERANGE;
+    memcpy(out, text, n);
+    out[n] = '\0';
+    return 0;
+}
+
+int ak_store_find(ak_store *store, const char *id, ak_key_row *row, char *err, size_t errlen)
+{
+    ak_conn *c = thread_conn(store, err, errlen);
+    int rc = 0, step;
+
+    if (c == NULL)
+        return PIVOT_EIO;
+    memset(row, 0, sizeof(*row));
+    sqlite3_bind_text(c->find, 1, id, -1, SQLITE_STATIC);
+    step = sqlite3_step(c->find);
+    if (step == SQLITE_DONE) {
+        rc = PIVOT_ENOENT;
+        goto out;
+    }
+    if (step != SQLITE_ROW) {
+        snprintf(err, errlen, "cannot read the api_keys table: %s", sqlite3_errmsg(c->db));
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    if (sqlite3_column_bytes(c->find, 0) != AK_HASH_LEN ||
+        copy_text(c->find, 1, row->user, sizeof(row->user)) != 0 ||
+        copy_text(c->find, 2, row->role, sizeof(row->role)) != 0) {
+        snprintf(err, errlen, "api key %s has a malformed row", id);
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    memcpy(row->hash, sqlite3_column_blob(c->find, 0), AK_HASH_LEN);
+    row->revoked = sqlite3_column_int(c->find, 3) != 0;
+    row->has_expiry = sqlite3_column_type(c->find, 4) != SQLITE_NULL;
+    row->expires_at = sqlite3_column_int64(c->find, 4);
+    row->has_last_used = sqlite3_column_type(c->find, 5) != SQLITE_NULL;
+    row->last_used_at = sqlite3_column_int64(c->find, 5);
+out:
+    /* Resetting ends the read transaction, so the WAL can be checkpointed. */
+    sqlite3_reset(c->find);
+    return rc;
+}
+
+int ak_store_touch(ak_store *store, const char *id, int64_t now, int64_t interval, char *err,
+                   size_t errlen)
+{
+    ak_conn *c = thread_conn(store, err, errlen);
+    int rc = 0;
+
+    if (c == NULL)
+        return PIVOT_EIO;
+    sqlite3_bind_text(c->touch, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(c->touch, 2, now);
+    sqlite3_bind_int64(c->touch, 3, interval);
+    if (sqlite3_step(c->touch) != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot record the use of api key %s: %s", id, sqlite3_errmsg(c->db));
+        rc = PIVOT_EIO;
+    }
+    sqlite3_reset(c->touch);
+    return rc;
+}
+
+int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_LEN],
+                    const char *user, const char *role, int64_t now, char *err, size_t errlen)
+{
+    ak_conn *c = thread_conn(store, err, errlen);
+    int rc = 0, step;
+
+    if (c == NULL)
+        return PIVOT_EIO;
+    sqlite3_bind_text(c->insert, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(c->insert, 2, hash, AK_HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(c->insert, 3, user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(c->insert, 4, role, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(c->insert, 5, now);
+    step = sqlite3_step(c->insert);
+    if (step == SQLITE_CONSTRAINT &&
+        (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
+         sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE)) {
+        snprintf(err, errlen, "api key %s already exists", id);
+        rc = PIVOT_EEXIST;
+    } else if (step != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot store a new api key: %s", sqlite3_errmsg(c->db));
+        rc = PIVOT_EIO;
+    }
+    sqlite3_reset(c->insert);
+    /* The statement keeps no pointer to the caller's buffers past this call. */
+    sqlite3_clear_bindings(c->insert);
+    return rc;
+}
