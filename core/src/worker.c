@@ -449,6 +449,18 @@ static void abandon_file(worker *w)
     }
 }
 
+/* True when the job store holds a user's cancel request for this job. */
+static int cancel_requested(worker *w)
+{
+    pv_job now;
+    int requested = 0;
+    if (pv_jobstore_get(w->js, w->job.id, NULL, &now) == 0) {
+        requested = now.cancel_requested;
+        pv_job_clear(&now);
+    }
+    return requested;
+}
+
 /* Writes the final state. Returns 0 when it is in the job store. */
 static int record_outcome(worker *w, int rc)
 {
@@ -481,7 +493,14 @@ static int record_outcome(worker *w, int rc)
     }
     /* Leave the row's progress where the export stopped, matching the message. */
     pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
-    if (rc == PIVOT_ECANCELED) {
+    if (rc == PIVOT_ECANCELED && !cancel_requested(w)) {
+        /* SIGTERM without a DELETE comes from a server shutting down: give
+         * the job back to the queue, the next start runs it again. */
+        pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: interrupted by shutdown; queued again",
+               w->job.id);
+        if (pv_jobstore_requeue(w->js, w->job.id) == 0)
+            return 0;
+    } else if (rc == PIVOT_ECANCELED) {
         snprintf(msg, sizeof(msg), "cancelled by the user while processing (at %d%%)",
                  (int)w->result.percent);
         if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_CANCELLED, msg, now) == 0)
