@@ -1,0 +1,32 @@
+# The hdf5 exporter: a C test drives the plugin as the host does and writes
+# files, which a second test reads back with h5py.
+if(TARGET hdf5)
+  set(_hdf5_exporter_out ${CMAKE_CURRENT_BINARY_DIR}/hdf5_exporter)
+  file(MAKE_DIRECTORY ${_hdf5_exporter_out})
+
+  add_executable(test_hdf5_exporter unit/test_hdf5_exporter.c)
+  target_link_libraries(test_hdf5_exporter PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
+  add_dependencies(test_hdf5_exporter hdf5)
+  add_test(NAME hdf5_exporter_write
+           COMMAND test_hdf5_exporter $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
+  set_tests_properties(hdf5_exporter_write PROPERTIES FIXTURES_SETUP hdf5_exporter_files)
+
+  add_test(NAME hdf5_exporter_h5py
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/unit/hdf5_exporter_check.py
+                   ${_hdf5_exporter_out})
+  set_tests_properties(hdf5_exporter_h5py PROPERTIES FIXTURES_REQUIRED hdf5_exporter_files)
+
+  # RFC 3339 rendering, compiled in from the plugin's sources.
+  add_executable(test_hdf5_exporter_iso unit/test_hdf5_exporter_iso.c
+                 ${PROJECT_SOURCE_DIR}/plugins/hdf5/iso_time.c)
+  target_include_directories(test_hdf5_exporter_iso PRIVATE ${PROJECT_SOURCE_DIR}/plugins/hdf5)
+  target_link_libraries(test_hdf5_exporter_iso PRIVATE Pivot::sdk)
+  add_test(NAME hdf5_exporter_iso COMMAND test_hdf5_exporter_iso)
+
+  # Writes 3.6 M samples of time + 4 doubles + int32 and prints the MB/s.
+  add_executable(test_hdf5_exporter_throughput unit/test_hdf5_exporter_throughput.c)
+  target_link_libraries(test_hdf5_exporter_throughput PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
+  add_dependencies(test_hdf5_exporter_throughput hdf5)
+  add_test(NAME hdf5_exporter_throughput
+           COMMAND test_hdf5_exporter_throughput $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
+endif()
