@@ -7,8 +7,7 @@
 /* Each answers req completely and returns 0. `id` is a job id from the path. */
 int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
 int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
-int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
-                    const char *id);
+int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, const char *id);
 int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                        const char *id);
 int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,

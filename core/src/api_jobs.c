@@ -89,8 +89,7 @@ out:
     return rc;
 }
 
-int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
-                    const char *id)
+int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, const char *id)
 {
     pv_job job;
     int rc = pv_jobstore_get(t->jobs, id, pv_api_owner_filter(who), &job);
@@ -150,22 +149,20 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
         if (h2o_memis(p, klen, H2O_STRLIT("status"))) {
             q->status = pv_job_status_parse(raw);
             if (q->status < 0 || vlen >= sizeof(raw))
-                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
-                                      "status",
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "status",
                                       "status: \"%s\" is not a job status; use queued, "
                                       "processing, completed, failed or cancelled",
                                       quoted);
         } else if (h2o_memis(p, klen, H2O_STRLIT("limit"))) {
             q->limit = parse_count(val, vlen);
             if (q->limit < 1 || q->limit > max_limit)
-                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
-                                      "limit", "limit: \"%s\" is not a page size; use 1 to %lld",
-                                      quoted, (long long)max_limit);
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "limit",
+                                      "limit: \"%s\" is not a page size; use 1 to %lld", quoted,
+                                      (long long)max_limit);
         } else if (h2o_memis(p, klen, H2O_STRLIT("page"))) {
             q->page = parse_count(val, vlen);
             if (q->page < 1)
-                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
-                                      "page",
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "page",
                                       "page: \"%s\" is not a page number; pages count from 1",
                                       quoted);
         }

@@ -107,8 +107,8 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
     if (pv_auth_gate(t->server, req, &who) != 0)
         return 0;
     if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0)
-        return route_jobs(t, req, path + sizeof(JOBS_PREFIX) - 1,
-                          len - (sizeof(JOBS_PREFIX) - 1), &who);
+        return route_jobs(t, req, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1),
+                          &who);
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels"))) {
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");

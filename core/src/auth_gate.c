@@ -2,11 +2,11 @@
 
 #include "http_reply.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 static const char *request_header(const pivot_auth_request *ar, const char *name, size_t *len)
 {
@@ -43,8 +43,7 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
     peer_address(req, peer, sizeof(peer));
     for (int i = 0; i < srv->nauth; i++) {
         memset(who, 0, sizeof(*who));
-        int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err,
-                                                    sizeof(err));
+        int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err, sizeof(err));
         if (rc == 0 && who->user[0] != '\0')
             return 0;
         if (rc == PIVOT_ENOENT)
@@ -82,8 +81,10 @@ int pv_auth_open_all(pv_server *srv, char *err, size_t errlen)
         const pivot_auth_backend *b = pv_registry_auth(srv->registry, names[i]);
         char msg[PIVOT_ERRMSG_SIZE] = "";
         if (b == NULL) {
-            snprintf(err, errlen, "auth backend \"%s\" (auth.backends) is not provided by any "
-                                  "loaded plugin", names[i]);
+            snprintf(err, errlen,
+                     "auth backend \"%s\" (auth.backends) is not provided by any "
+                     "loaded plugin",
+                     names[i]);
             return PIVOT_ENOENT;
         }
         srv->auth[srv->nauth].backend = b;

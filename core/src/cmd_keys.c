@@ -35,8 +35,8 @@ int pv_cmd_keys_create(pv_cli *cli)
     }
     if (backend->open != NULL && backend->open(&ctx, err, sizeof(err)) != 0)
         goto out;
-    if (backend->create_key(ctx, cli->user, cli->role ? cli->role : "user", secret,
-                            sizeof(secret), err, sizeof(err)) != 0)
+    if (backend->create_key(ctx, cli->user, cli->role ? cli->role : "user", secret, sizeof(secret),
+                            err, sizeof(err)) != 0)
         goto out;
     /* The key alone on stdout, so scripts can capture it. */
     printf("%s\n", secret);

@@ -41,8 +41,8 @@ int pv_cmd_serve(pv_cli *cli)
     srv.config = cfg;
     srv.registry = &registry;
     srv.scheduler_wake_fd = -1;
-    if (pv_state_dir_prepare(cfg, srv.job_store_path, sizeof(srv.job_store_path),
-                             srv.results_dir, sizeof(srv.results_dir), err, sizeof(err)) != 0)
+    if (pv_state_dir_prepare(cfg, srv.job_store_path, sizeof(srv.job_store_path), srv.results_dir,
+                             sizeof(srv.results_dir), err, sizeof(err)) != 0)
         goto out;
     /* The job store exists before plugins load: the auth plugin keeps its keys there. */
     if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0)

@@ -5,8 +5,8 @@
 #include "plugin_loader.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -100,8 +100,8 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     return rc;
 }
 
-int pv_reply_error(h2o_req_t *req, int status, const char *type, const char *title,
-                   const char *fmt, ...)
+int pv_reply_error(h2o_req_t *req, int status, const char *type, const char *title, const char *fmt,
+                   ...)
 {
     pv_problem p;
     va_list ap;

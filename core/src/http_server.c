@@ -99,8 +99,8 @@ static int setup_routes(pv_http *http)
     /* Bodies a little over the limit are read so that the handler can answer
      * with a problem document; h2o itself refuses larger ones (text/plain). */
     http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
-    http->hostconf = h2o_config_register_host(&http->globalconf,
-                                              h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    http->hostconf =
+        h2o_config_register_host(&http->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     /* h2o picks the first path that matches, so the result files come first:
      * a guard checks the caller owns the job, then the file handler serves it
      * with Range, ETag and HEAD support. */

@@ -16,8 +16,8 @@ typedef struct pv_http_thread {
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     pv_server *server;
-    pv_jobstore *jobs;  /**< this thread's connection to the job store */
-    void *source_ctx;   /**< this thread's instance of the data source */
+    pv_jobstore *jobs; /**< this thread's connection to the job store */
+    void *source_ctx;  /**< this thread's instance of the data source */
     int listen_fd;
     h2o_socket_t *listener;
     pthread_t thread;

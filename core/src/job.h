@@ -22,26 +22,26 @@ typedef struct pv_job {
     char id[PV_JOB_ID_SIZE];
     char owner[PV_USER_SIZE];
     pv_job_status status;
-    char *request;           /**< the request body as accepted (JSON) */
-    char *spec;              /**< the resolved export (JSON): range, channels, signals, format */
-    char *format;            /**< exporter name */
-    int64_t range_start_ns;  /**< resolved requested range */
+    char *request;          /**< the request body as accepted (JSON) */
+    char *spec;             /**< the resolved export (JSON): range, channels, signals, format */
+    char *format;           /**< exporter name */
+    int64_t range_start_ns; /**< resolved requested range */
     int64_t range_end_ns;
-    double progress;         /**< 0..100 */
+    double progress; /**< 0..100 */
     int64_t created_ms;
-    int64_t started_ms;      /**< 0 when not started */
-    int64_t finished_ms;     /**< 0 when not finished */
-    int64_t heartbeat_ms;    /**< last progress write by the worker */
-    int64_t worker_pid;      /**< 0 when no worker */
-    int attempts;            /**< times a worker was started for it */
-    int cancel_requested;    /**< DELETE seen while processing */
-    char *file_path;         /**< result file, when completed */
+    int64_t started_ms;   /**< 0 when not started */
+    int64_t finished_ms;  /**< 0 when not finished */
+    int64_t heartbeat_ms; /**< last progress write by the worker */
+    int64_t worker_pid;   /**< 0 when no worker */
+    int attempts;         /**< times a worker was started for it */
+    int cancel_requested; /**< DELETE seen while processing */
+    char *file_path;      /**< result file, when completed */
     int64_t file_size;
     int64_t channels_exported;
     int64_t samples;
     int64_t actual_start_ns; /**< actual data range; 0/0 when empty */
     int64_t actual_end_ns;
-    char *error;             /**< why it failed or was cancelled, or NULL */
+    char *error; /**< why it failed or was cancelled, or NULL */
 } pv_job;
 
 /** The API's name of a status ("queued"...). */

@@ -41,10 +41,10 @@ static const char *const migrations[] = {
     "CREATE INDEX jobs_by_owner ON jobs (owner, created_ms);",
 };
 
-#define JOB_COLUMNS                                                                            \
-    "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "      \
-    "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "               \
-    "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "   \
+#define JOB_COLUMNS                                                                                \
+    "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "           \
+    "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "                    \
+    "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "        \
     "actual_end_ns, error"
 
 static char *column_dup(sqlite3_stmt *st, int col)
@@ -112,8 +112,10 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
         char bump[96];
         if (sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK)
             goto out;
-        snprintf(bump, sizeof(bump), "DELETE FROM schema_version; INSERT INTO schema_version "
-                                     "VALUES (%zu)", v + 1);
+        snprintf(bump, sizeof(bump),
+                 "DELETE FROM schema_version; INSERT INTO schema_version "
+                 "VALUES (%zu)",
+                 v + 1);
         if (sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK)
             goto out;
     }
@@ -138,8 +140,8 @@ int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errl
 
     if (js == NULL)
         return PIVOT_ENOMEM;
-    if (sqlite3_open_v2(path, &js->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                           SQLITE_OPEN_NOMUTEX,
+    if (sqlite3_open_v2(path, &js->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open job store %s: %s", path,
                  js->db ? sqlite3_errmsg(js->db) : "out of memory");
@@ -259,8 +261,8 @@ static int visit_rows(sqlite3_stmt *st, pv_job_visit_fn visit, void *arg)
     return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
 }
 
-int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit,
-                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg)
+int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit, int64_t offset,
+                     int64_t *total, pv_job_visit_fn visit, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -319,14 +321,13 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
         *outcome = PV_CANCEL_DONE;
         break;
     case PV_JOB_PROCESSING:
-        if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", -1,
-                               &st, NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", -1, &st,
+                               NULL) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_REQUESTED;
         break;
     default:
-        if (sqlite3_prepare_v2(js->db, "DELETE FROM jobs WHERE id = ?", -1, &st, NULL) !=
-            SQLITE_OK)
+        if (sqlite3_prepare_v2(js->db, "DELETE FROM jobs WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DELETED;
         *file_path = job.file_path;
@@ -349,8 +350,8 @@ int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(js->db, "SELECT count(*) FROM jobs WHERE status = 'processing'", -1,
-                           &st, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(js->db, "SELECT count(*) FROM jobs WHERE status = 'processing'", -1, &st,
+                           NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *count = sqlite3_column_int64(st, 0);
         rc = 0;
@@ -408,8 +409,8 @@ out:
 int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET worker_pid = ? WHERE id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET worker_pid = ? WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -470,8 +471,8 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
     return changed == 1 ? 0 : PIVOT_ENOENT;
 }
 
-int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status,
-                       const char *message, int64_t now_ms)
+int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
+                       int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(js->db,

@@ -31,14 +31,14 @@ typedef int (*pv_job_visit_fn)(void *arg, const pv_job *job);
  * skipping `offset` and visiting at most `limit`; *total receives the number
  * matching the filters.
  */
-int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit,
-                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg);
+int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit, int64_t offset,
+                     int64_t *total, pv_job_visit_fn visit, void *arg);
 
 /** What pv_jobstore_cancel did. */
 typedef enum pv_cancel_outcome {
-    PV_CANCEL_DONE = 0,       /**< a queued job is now cancelled */
-    PV_CANCEL_REQUESTED = 1,  /**< a processing job was asked to stop */
-    PV_CANCEL_DELETED = 2,    /**< a finished job and its file were removed */
+    PV_CANCEL_DONE = 0,      /**< a queued job is now cancelled */
+    PV_CANCEL_REQUESTED = 1, /**< a processing job was asked to stop */
+    PV_CANCEL_DELETED = 2,   /**< a finished job and its file were removed */
 } pv_cancel_outcome;
 
 /**
@@ -70,8 +70,8 @@ int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64
 int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms);
 
 /** Marks a job that is not finished as failed (or cancelled) with a message. */
-int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status,
-                       const char *message, int64_t now_ms);
+int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
+                       int64_t now_ms);
 
 /** Puts a processing job back in the queue (its worker vanished). */
 int pv_jobstore_requeue(pv_jobstore *js, const char *id);

@@ -57,8 +57,18 @@ static int apply_listen(pv_config *cfg, const char *value, char *err, size_t err
     return pv_config_set(cfg, "api.port", colon + 1, err, errlen);
 }
 
-enum { OPT_CONFIG = 1000, OPT_LISTEN, OPT_DATA, OPT_STATE, OPT_PLUGINS, OPT_JOB, OPT_USER,
-       OPT_ROLE, OPT_HELP, OPT_VERSION };
+enum {
+    OPT_CONFIG = 1000,
+    OPT_LISTEN,
+    OPT_DATA,
+    OPT_STATE,
+    OPT_PLUGINS,
+    OPT_JOB,
+    OPT_USER,
+    OPT_ROLE,
+    OPT_HELP,
+    OPT_VERSION
+};
 
 int main(int argc, char **argv)
 {
@@ -155,8 +165,7 @@ int main(int argc, char **argv)
          pv_config_load_file(&cli.config, cli.config_path, err, sizeof(err)) != 0) ||
         (listen != NULL && apply_listen(&cli.config, listen, err, sizeof(err)) != 0) ||
         (data != NULL && pv_config_set(&cli.config, "data_dir", data, err, sizeof(err)) != 0) ||
-        (state != NULL &&
-         pv_config_set(&cli.config, "state_dir", state, err, sizeof(err)) != 0) ||
+        (state != NULL && pv_config_set(&cli.config, "state_dir", state, err, sizeof(err)) != 0) ||
         (plugins != NULL &&
          pv_config_set(&cli.config, "plugin_dir", plugins, err, sizeof(err)) != 0)) {
         fprintf(stderr, "pivotd: %s\n", err);

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static int add(pv_provider *list, int *n, const void *provider, int plugin)
 {
     if (*n >= PV_MAX_PROVIDERS)

@@ -73,8 +73,7 @@ static yajl_val member(yajl_val obj, const char *key)
 
 /* Refuses members not in `allowed` (NULL-terminated): a misspelt key
  * ("channel", "time-range") would otherwise be ignored silently. */
-static int check_members(yajl_val obj, const char *path, const char *const *allowed,
-                         pv_problem *pb)
+static int check_members(yajl_val obj, const char *path, const char *const *allowed, pv_problem *pb)
 {
     for (size_t i = 0; i < obj->u.object.len; i++) {
         const char *key = obj->u.object.keys[i];
@@ -119,8 +118,7 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
     if (parser == NULL) {
         pv_problem_quote(type->u.string, quoted, sizeof(quoted));
         return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
-                              "time_range.type: unknown type \"%s\"; use one of %s", quoted,
-                              names);
+                              "time_range.type: unknown type \"%s\"; use one of %s", quoted, names);
     }
     if (parser->resolve(pv_json_from_yajl(tr), env->now_ns, range, err, sizeof(err)) != 0) {
         /* Parsers start their messages with the field's path: report it. */
@@ -129,8 +127,7 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
         if (strncmp(err, "time_range", 10) == 0 && colon != NULL &&
             (size_t)(colon - err) < sizeof(field))
             snprintf(field, sizeof(field), "%.*s", (int)(colon - err), err);
-        return pv_problem_set(pb, 400, T_FIELD, field, "%s",
-                              err[0] ? err : "time_range: invalid");
+        return pv_problem_set(pb, 400, T_FIELD, field, "%s", err[0] ? err : "time_range: invalid");
     }
     if (range->start_ns < 0 || range->end_ns <= range->start_ns)
         return pv_problem_set(pb, 400, T_FIELD, "time_range",
@@ -139,8 +136,8 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
 }
 
 /* Reads a string array of channel names into list. */
-static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
-                      pv_name_list *list, pv_problem *pb)
+static int read_names(const pv_request_env *env, yajl_val arr, const char *path, pv_name_list *list,
+                      pv_problem *pb)
 {
     size_t max = (size_t)env->config->max_channels_per_job;
     if (!YAJL_IS_ARRAY(arr))
@@ -158,8 +155,8 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
         char field[400], quoted[300];
         snprintf(field, sizeof(field), "%s[%zu]", path, i);
         if (!YAJL_IS_STRING(v))
-            return pv_problem_set(pb, 400, T_FIELD, field, "%s: must be a string; got %s",
-                                  field, kind_name(v));
+            return pv_problem_set(pb, 400, T_FIELD, field, "%s: must be a string; got %s", field,
+                                  kind_name(v));
         if (!pv_channel_name_valid(v->u.string)) {
             pv_problem_quote(v->u.string, quoted, sizeof(quoted));
             return pv_problem_set(pb, 400, T_FIELD, field,
@@ -192,8 +189,7 @@ static int add_if_matches(void *arg, const char *channel)
     return 0;
 }
 
-static int select_channels(const pv_request_env *env, yajl_val root, selection *sel,
-                           pv_problem *pb)
+static int select_channels(const pv_request_env *env, yajl_val root, selection *sel, pv_problem *pb)
 {
     static const char *const allowed[] = {"include", "exclude", "pattern", NULL};
     yajl_val ch = member(root, "channels"), include, exclude, pattern;
@@ -227,8 +223,8 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
             goto out;
         }
         scan.pattern = pattern->u.string;
-        if (env->source->list_channels(env->source_ctx, add_if_matches, &scan, err,
-                                       sizeof(err)) != 0 &&
+        if (env->source->list_channels(env->source_ctx, add_if_matches, &scan, err, sizeof(err)) !=
+                0 &&
             !scan.failed) {
             pv_problem_set(pb, 500, T_SOURCE, NULL, "listing channels failed: %s", err);
             goto out;
@@ -357,17 +353,16 @@ static int select_signals(yajl_val root, selection *sel, pv_problem *pb)
             yajl_val v = list->u.array.values[s];
             if (!YAJL_IS_STRING(v))
                 return pv_problem_set(pb, 400, T_FIELD, field,
-                                      "%s[%zu]: must be a signal name (a string); got %s", field,
-                                      s, kind_name(v));
+                                      "%s[%zu]: must be a signal name (a string); got %s", field, s,
+                                      kind_name(v));
             if (strcmp(v->u.string, "time") == 0)
                 continue; /* time is always exported */
             if (!has_signal(sel->infos[c], v->u.string)) {
                 char quoted[300];
                 pv_problem_quote(v->u.string, quoted, sizeof(quoted));
                 if (nunknown++ < 10 && used < sizeof(unknown))
-                    used += (size_t)snprintf(unknown + used, sizeof(unknown) - used,
-                                             "%s%s.%s", nunknown > 1 ? ", " : "", channel,
-                                             quoted);
+                    used += (size_t)snprintf(unknown + used, sizeof(unknown) - used, "%s%s.%s",
+                                             nunknown > 1 ? ", " : "", channel, quoted);
                 continue;
             }
             if (pv_name_list_add(&sel->signals[c], v->u.string) != 0)
@@ -415,8 +410,8 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
         if (pv_registry_exporter(env->registry, v->u.string) == NULL) {
             pv_problem_quote(v->u.string, quoted, sizeof(quoted));
             return pv_problem_set(pb, 422, T_FORMAT, "options.format",
-                                  "options.format: \"%s\" is not available; use one of %s",
-                                  quoted, names);
+                                  "options.format: \"%s\" is not available; use one of %s", quoted,
+                                  names);
         }
         *format = v->u.string;
     } else if (pv_registry_exporter(env->registry, *format) == NULL) {
@@ -505,8 +500,8 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         goto out;
     }
     if (check_members(root, "", allowed, pb) != 0 || parse_time_range(env, root, &range, pb) ||
-        select_channels(env, root, &sel, pb) != 0 || parse_options(env, root, &format, &metadata,
-                                                                   pb) != 0 ||
+        select_channels(env, root, &sel, pb) != 0 ||
+        parse_options(env, root, &format, &metadata, pb) != 0 ||
         describe_channels(env, &sel, pb) != 0 || select_signals(root, &sel, pb) != 0)
         goto out;
     job->request = strndup(body, len);

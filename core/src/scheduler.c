@@ -218,8 +218,8 @@ static int remove_result(void *arg, const pv_job *job)
 {
     (void)arg;
     if (job->file_path != NULL && unlink(job->file_path) != 0 && errno != ENOENT)
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id,
-               job->file_path, strerror(errno));
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, job->file_path,
+               strerror(errno));
     pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: expired, deleted", job->id);
     return 0;
 }
@@ -230,10 +230,9 @@ static void sweep_expired(pv_scheduler *s)
     if (s->last_sweep_ms != 0 && now - s->last_sweep_ms < SWEEP_INTERVAL_MS)
         return;
     s->last_sweep_ms = now;
-    pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000,
-                       remove_result, NULL);
+    pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, remove_result,
+                       NULL);
 }
-
 
 static int recover_one(void *arg, const pv_job *job)
 {

@@ -18,8 +18,8 @@ static int make_dir(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store_len,
-                         char *results, size_t results_len, char *err, size_t errlen)
+int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store_len, char *results,
+                         size_t results_len, char *err, size_t errlen)
 {
     char real[PATH_MAX];
     int n;

@@ -8,7 +8,7 @@
  * Creates <state_dir> and <state_dir>/results (mode 0750) when missing and
  * writes the job store's path and the results directory's absolute path.
  */
-int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store_len,
-                         char *results, size_t results_len, char *err, size_t errlen);
+int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store_len, char *results,
+                         size_t results_len, char *err, size_t errlen);
 
 #endif

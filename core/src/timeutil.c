@@ -53,8 +53,8 @@ void pv_time_format_ns(int64_t ns, char out[PV_TIME_TEXT_SIZE])
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    int n = snprintf(out, PV_TIME_TEXT_SIZE, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m,
-                     d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    int n = snprintf(out, PV_TIME_TEXT_SIZE, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
+                     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
     if (frac != 0 && n > 0 && n < PV_TIME_TEXT_SIZE - 12) {
         char digits[10];
         snprintf(digits, sizeof(digits), "%09lld", (long long)frac);

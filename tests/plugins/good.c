@@ -10,8 +10,7 @@ static int resolve(const pivot_json *spec, int64_t now_ns, pivot_range *out, cha
                    size_t errlen)
 {
     int64_t seconds;
-    if (host_api->json_int64(host_api->json_get(spec, "seconds"), &seconds) != 0 ||
-        seconds <= 0) {
+    if (host_api->json_int64(host_api->json_get(spec, "seconds"), &seconds) != 0 || seconds <= 0) {
         if (errlen > 0)
             err[0] = '\0';
         return PIVOT_EINVAL;
