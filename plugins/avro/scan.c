@@ -1,0 +1,192 @@
+/*
+ * scan: streams one channel's samples in [start_ns, end_ns) to a sink, file
+ * by file, through a batch reused from one sink call to the next.
+ */
+#include "avro_source.h"
+#include "batch.h"
+#include "channel_dir.h"
+#include "file_list.h"
+#include "record_reader.h"
+#include "record_schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* State of one scan call. */
+typedef struct scan_state {
+    const char *channel;
+    const char *const *signals;
+    size_t nsignals;
+    pivot_range range;
+    const pivot_scan_sink *sink;
+    pva_batch batch;
+    size_t *field_of; /* nsignals field indexes in the current file's schema */
+} scan_state;
+
+static void warn(scan_state *s, const char *message)
+{
+    pva_log(PIVOT_LOG_WARNING, "channel \"%s\": %s", s->channel, message);
+    if (s->sink->warning != NULL)
+        s->sink->warning(s->sink->arg, message);
+}
+
+/*
+ * Maps the requested signals onto a file's schema and sets the column types.
+ * A batch holds one type per column, so a file whose types differ from the
+ * previous file's first flushes what the batch holds.
+ */
+static int bind_schema(scan_state *s, const pva_schema *schema, const char *path, char *err,
+                       size_t errlen)
+{
+    int flushed = 0;
+    int rc;
+
+    if (schema->time_index < 0) {
+        pva_errf(err, errlen, "channel \"%s\": the schema of %s has no usable time field",
+                 s->channel, path);
+        return PIVOT_EINVAL;
+    }
+    for (size_t i = 0; i < s->nsignals; i++) {
+        long f = pva_schema_find(schema, s->signals[i]);
+
+        if (f < 0 || f == schema->time_index || !schema->fields[f].supported) {
+            pva_errf(err, errlen, "channel \"%s\" has no signal \"%s\" (in %s)", s->channel,
+                     s->signals[i], path);
+            return PIVOT_ENOENT;
+        }
+        s->field_of[i] = (size_t)f;
+        if (s->batch.columns[i].type != schema->fields[f].type && !flushed) {
+            rc = pva_batch_flush(&s->batch, s->sink);
+            if (rc != 0)
+                return rc;
+            flushed = 1;
+        }
+        rc = pva_batch_set_type(&s->batch, i, schema->fields[f].type);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/*
+ * Reads the records of one open file into the batch. Records are time-ordered
+ * within a file, so the first one at or past the end ends the file. Returns
+ * 0, a sink's non-zero value, or PIVOT_EIO (message in err) when the file
+ * turns out damaged; what was read before stays in the batch.
+ */
+static int read_records(scan_state *s, pva_record_reader *reader, char *err, size_t errlen)
+{
+    pva_batch *b = &s->batch;
+    int64_t t;
+    int rc;
+
+    while ((rc = pva_reader_next(reader, &t, err, errlen)) == 1) {
+        if (t < s->range.start_ns)
+            continue;
+        if (t >= s->range.end_ns)
+            return 0;
+        for (size_t i = 0; i < s->nsignals; i++) {
+            rc = pva_reader_fetch(reader, s->field_of[i], b, i, b->count, err, errlen);
+            if (rc != 0)
+                return rc;
+        }
+        b->time[b->count++] = t;
+        if (b->count == PVA_BATCH_CAPACITY) {
+            rc = pva_batch_flush(b, s->sink);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return rc;
+}
+
+/* Scans one file. Damage is a warning, not a failure: the scan goes on with the next file. */
+static int scan_file(scan_state *s, const char *path, char *err, size_t errlen)
+{
+    pva_schema schema = {0};
+    pva_record_reader *reader = NULL;
+    char msg[PIVOT_ERRMSG_SIZE] = "";
+    int rc;
+
+    rc = pva_schema_load(path, &schema, msg, sizeof(msg));
+    if (rc == PIVOT_EIO) {
+        warn(s, msg);
+        rc = 0;
+        goto out;
+    }
+    if (rc != 0)
+        goto fail;
+    rc = bind_schema(s, &schema, path, err, errlen);
+    if (rc == PIVOT_ENOMEM)
+        goto fail;
+    if (rc != 0)
+        goto out;
+    rc = pva_reader_open(path, &schema, &reader, msg, sizeof(msg));
+    if (rc == PIVOT_EIO) {
+        warn(s, msg);
+        rc = 0;
+        goto out;
+    }
+    if (rc != 0)
+        goto fail;
+    rc = read_records(s, reader, msg, sizeof(msg));
+    if (rc == PIVOT_EIO) {
+        warn(s, msg);
+        rc = 0;
+    } else if (rc == PIVOT_ENOMEM) {
+        goto fail;
+    }
+    goto out;
+fail:
+    pva_errf(err, errlen, "channel \"%s\": %s", s->channel,
+             rc == PIVOT_ENOMEM ? "out of memory" : msg);
+out:
+    pva_reader_close(reader);
+    pva_schema_clear(&schema);
+    return rc;
+}
+
+int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t nsignals,
+             pivot_range range, const pivot_scan_sink *sink, char *err, size_t errlen)
+{
+    pva_instance *inst = ctx;
+    scan_state s = {0};
+    pva_file_list files = {0};
+    char *dir = NULL;
+    int rc;
+
+    rc = pva_channel_dir(inst, channel, &dir, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (sink == NULL || sink->batch == NULL || (nsignals > 0 && signals == NULL)) {
+        pva_errf(err, errlen, "scan of \"%s\": no sink or no signal list", channel);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    if (range.start_ns >= range.end_ns)
+        goto out;
+    s.channel = channel;
+    s.signals = signals;
+    s.nsignals = nsignals;
+    s.range = range;
+    s.sink = sink;
+    s.field_of = calloc(nsignals ? nsignals : 1, sizeof(*s.field_of));
+    if (s.field_of == NULL || pva_batch_init(&s.batch, signals, nsignals) != 0) {
+        pva_errf(err, errlen, "out of memory scanning \"%s\"", channel);
+        rc = PIVOT_ENOMEM;
+        goto out;
+    }
+    rc = pva_file_list_read(inst, dir, &range, &files, err, errlen);
+    if (rc != 0)
+        goto out;
+    for (size_t i = 0; i < files.count && rc == 0; i++)
+        rc = scan_file(&s, files.files[i].path, err, errlen);
+    if (rc == 0)
+        rc = pva_batch_flush(&s.batch, sink);
+out:
+    pva_batch_free(&s.batch);
+    free(s.field_of);
+    pva_file_list_free(&files);
+    free(dir);
+    return rc;
+}

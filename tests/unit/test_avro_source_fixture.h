@@ -1,0 +1,40 @@
+/*
+ * Fixture writers for the avro source tests: Avro object container files
+ * written with libavro, and the same synthetic channels as the reference
+ * generator (time, sig0..sigK-1, counter).
+ */
+#ifndef TEST_AVRO_SOURCE_FIXTURE_H
+#define TEST_AVRO_SOURCE_FIXTURE_H
+
+#include <avro.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Fills record i; returns 0 or non-zero to abort the write. */
+typedef int (*fx_fill_fn)(avro_value_t *record, size_t i, void *arg);
+
+/**
+ * Writes n records with `schema_json` (null codec), cutting a block after
+ * every block_records records; block_ends[k], when given, receives the file
+ * size once block k is written (at most max_blocks entries). Returns 0 or -1.
+ */
+int fx_write_file(const char *path, const char *schema_json, size_t n, size_t block_records,
+                  fx_fill_fn fill, void *arg, long *block_ends, size_t max_blocks);
+
+/** Replaces the avro.schema text in the header of the file at path; returns 0 or -1. */
+int fx_set_header_schema(const char *path, const char *schema_text);
+
+/** The schema text of the reference generator for k double signals (malloc'd). */
+char *fx_gen_schema(int k);
+
+/**
+ * Writes channel `c` of the reference generator under out/ch<c>: files of
+ * file_seconds seconds named data_<start-second>.avro. Returns 0 or -1.
+ */
+int fx_gen_channel(const char *out, int c, int k, int64_t start_ns, int seconds, int rate,
+                   int file_seconds);
+
+/** sig_k of sample i of channel c at `rate` Hz, as the reference generator computes it. */
+double fx_gen_signal(int c, int k, int64_t i, int rate);
+
+#endif
