@@ -6,7 +6,7 @@ add_dependencies(test_avro_source avro)
 
 # The reference generator, when present, writes the generated channels; the
 # test otherwise uses its own C twin of it.
-set(PIVOT_AVRO_REFERENCE_GENERATOR "/work/shared/bench-baseline/gen_avro.py"
+set(PIVOT_AVRO_REFERENCE_GENERATOR "${CMAKE_SOURCE_DIR}/../shared/bench-baseline/gen_avro.py"
     CACHE FILEPATH "Reference Avro cache generator used by the avro source tests, if present")
 set(_avro_test_args $<TARGET_FILE:avro>)
 if(EXISTS ${PIVOT_AVRO_REFERENCE_GENERATOR})
