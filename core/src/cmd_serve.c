@@ -23,8 +23,9 @@ void pv_server_wake_scheduler(pv_server *srv)
         pv_log(PIVOT_LOG_DEBUG, "pivotd", "waking the scheduler: %s", strerror(errno));
 }
 
-int pv_cmd_serve(pv_cli *cli)
+int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
 {
+    static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     static pv_registry registry;
     pv_server srv;
     pv_jobstore *js = NULL;
@@ -37,6 +38,9 @@ int pv_cmd_serve(pv_cli *cli)
     int wake[2] = {-1, -1}, port = 0, n = 0, status = 1, sig;
     sigset_t stop_signals;
 
+    int parsed = pv_cli_parse(cli, argc, argv, options, NULL, NULL);
+    if (parsed != 0)
+        return parsed > 0 ? 0 : 2;
     memset(&srv, 0, sizeof(srv));
     srv.config = cfg;
     srv.registry = &registry;
