@@ -29,6 +29,12 @@ int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principa
     if (rc != 0)
         return pv_reply_error(req, 500, "internal-error", "Internal error",
                               "the job store could not be accessed; try again later");
+    if (job.status == PV_JOB_EXPIRED) {
+        pv_job_clear(&job);
+        return pv_reply_error(req, 410, "result-gone", "The result file is gone",
+                              "the job's file was deleted when its retention period ended; "
+                              "submit the job again");
+    }
     if (job.status != PV_JOB_COMPLETED || job.file_path == NULL) {
         int running = job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING;
         if (running)

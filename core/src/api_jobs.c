@@ -29,10 +29,82 @@ static int reply_job(pv_http_thread *t, h2o_req_t *req, int status, const pv_job
     int rc;
     if (g == NULL)
         return -1;
-    pv_job_json(g, job, t->server->config->retention_s, action);
+    pv_job_view view = {t->server->config->retention_s, 0, action};
+    if (job->status == PV_JOB_QUEUED)
+        pv_jobstore_queue_position(t->jobs, job, &view.queue_position);
+    pv_job_json(g, job, &view);
     rc = pv_reply_json(req, status, g);
     yajl_gen_free(g);
     return rc;
+}
+
+/* The body of a 202 (or of the 200 that answers a repeated idempotent POST). */
+static int reply_created(h2o_req_t *req, int status, const pv_job *job)
+{
+    char location[128];
+    yajl_gen g = pv_gen_new();
+    int rc;
+
+    if (g == NULL)
+        return -1;
+    snprintf(location, sizeof(location), "/api/v1/pivot/jobs/%s", job->id);
+    yajl_gen_map_open(g);
+    pv_gen_key_str(g, "job_id", job->id);
+    pv_gen_key_str(g, "status", pv_job_status_name(job->status));
+    pv_gen_key_time_ms(g, "created_at", job->created_ms);
+    pv_gen_key_str(g, "status_url", location);
+    yajl_gen_map_close(g);
+    pv_reply_header(req, "location", location);
+    pv_reply_header(req, "retry-after", "1");
+    rc = pv_reply_json(req, status, g);
+    yajl_gen_free(g);
+    return rc;
+}
+
+/* Reads Idempotency-Key: 1 to 255 visible ASCII characters. Returns 0 with
+ * *key NULL when absent, or answers 400 itself and returns -1. */
+static int idempotency_key(h2o_req_t *req, char *key, size_t len, const char **out)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("idempotency-key"), -1);
+    h2o_iovec_t v;
+
+    *out = NULL;
+    if (i < 0)
+        return 0;
+    v = req->headers.entries[i].value;
+    for (size_t c = 0; c < v.len; c++) {
+        if (v.base[c] < 0x21 || v.base[c] > 0x7e)
+            v.len = 0; /* refused below */
+    }
+    if (v.len == 0 || v.len >= len || v.len > 255) {
+        pv_reply_error(req, 400, "invalid-header", "Invalid header",
+                       "Idempotency-Key: use 1 to 255 visible ASCII characters, e.g. a UUID");
+        return -1;
+    }
+    memcpy(key, v.base, v.len);
+    key[v.len] = '\0';
+    *out = key;
+    return 0;
+}
+
+/* A POST repeating an Idempotency-Key: the same body gets the original job,
+ * another body is refused. Returns 1 when it answered, 0 when the key is new. */
+static int replay_idempotent(pv_http_thread *t, h2o_req_t *req, const char *owner, const char *key,
+                             int *rc)
+{
+    pv_job old;
+    if (pv_jobstore_find_idempotent(t->jobs, owner, key, &old) != 0)
+        return 0;
+    if (old.request != NULL && strlen(old.request) == req->entity.len &&
+        memcmp(old.request, req->entity.base, req->entity.len) == 0)
+        *rc = reply_created(req, 200, &old);
+    else
+        *rc = pv_reply_error(req, 422, "idempotency-key-reused", "Idempotency key reused",
+                             "this Idempotency-Key was used for job %s with a different body; "
+                             "use a new key for a new job",
+                             old.id);
+    pv_job_clear(&old);
+    return 1;
 }
 
 int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
@@ -41,8 +113,8 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     pv_request_env env = {srv->registry, srv->config, srv->source, t->source_ctx, pv_now_ns()};
     pv_problem problem;
     pv_job job = {0};
-    char location[128];
-    yajl_gen g = NULL;
+    char key_buf[256];
+    const char *key;
     int rc = 0;
 
     if (req->entity.len > srv->config->max_request_bytes) {
@@ -52,6 +124,10 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
                             req->entity.len, srv->config->max_request_bytes);
         goto out;
     }
+    if (idempotency_key(req, key_buf, sizeof(key_buf), &key) != 0)
+        goto out;
+    if (key != NULL && replay_idempotent(t, req, who->user, key, &rc))
+        goto out;
     if (pv_request_validate(&env, req->entity.base, req->entity.len, &job, &problem) != 0) {
         rc = pv_reply_problem(req, &problem);
         goto out;
@@ -64,27 +140,17 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     snprintf(job.owner, sizeof(job.owner), "%s", who->user);
     job.status = PV_JOB_QUEUED;
     job.created_ms = pv_now_ms();
+    job.idempotency_key = key != NULL ? strdup(key) : NULL;
     if (pv_jobstore_insert(t->jobs, &job) != 0) {
+        /* Two POSTs with one key raced: the loser answers like a replay. */
+        if (key != NULL && replay_idempotent(t, req, who->user, key, &rc))
+            goto out;
         rc = store_error(req, t);
         goto out;
     }
     pv_server_wake_scheduler(srv);
-    g = pv_gen_new();
-    if (g == NULL)
-        goto out;
-    yajl_gen_map_open(g);
-    pv_gen_key_str(g, "job_id", job.id);
-    pv_gen_key_str(g, "status", "queued");
-    pv_gen_key_time_ms(g, "created_at", job.created_ms);
-    snprintf(location, sizeof(location), "/api/v1/pivot/jobs/%s", job.id);
-    pv_gen_key_str(g, "status_url", location);
-    yajl_gen_map_close(g);
-    pv_reply_header(req, "location", location);
-    pv_reply_header(req, "retry-after", "1");
-    rc = pv_reply_json(req, 202, g);
+    rc = reply_created(req, 202, &job);
 out:
-    if (g != NULL)
-        yajl_gen_free(g);
     pv_job_clear(&job);
     return rc;
 }
@@ -120,8 +186,31 @@ static int64_t parse_count(const char *v, size_t len)
     return n;
 }
 
+/* "completed,failed" -> a mask of statuses; -1 when a name is unknown. */
+static int parse_status_list(const char *text, int complete, unsigned *mask)
+{
+    char name[32];
+    *mask = 0;
+    if (!complete || text[0] == '\0')
+        return -1;
+    while (*text != '\0') {
+        size_t len = strcspn(text, ",");
+        int status;
+        if (len == 0 || len >= sizeof(name))
+            return -1;
+        memcpy(name, text, len);
+        name[len] = '\0';
+        status = pv_job_status_parse(name);
+        if (status < 0)
+            return -1;
+        *mask |= 1u << status;
+        text += len + (text[len] == ',');
+    }
+    return 0;
+}
+
 typedef struct list_query {
-    int status;
+    unsigned status_mask;
     int64_t limit;
     int64_t page;
 } list_query;
@@ -130,7 +219,7 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
 {
     const char *p, *end;
 
-    q->status = -1;
+    q->status_mask = PV_JOB_ANY_STATUS;
     q->limit = DEFAULT_PAGE_SIZE;
     q->page = 1;
     if (req->query_at == SIZE_MAX)
@@ -147,11 +236,11 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
         snprintf(raw, sizeof(raw), "%.*s", (int)(vlen < 100 ? vlen : 100), val);
         pv_problem_quote(raw, quoted, sizeof(quoted));
         if (h2o_memis(p, klen, H2O_STRLIT("status"))) {
-            q->status = pv_job_status_parse(raw);
-            if (q->status < 0 || vlen >= sizeof(raw))
+            if (parse_status_list(raw, vlen < 100, &q->status_mask) != 0)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "status",
-                                      "status: \"%s\" is not a job status; use queued, "
-                                      "processing, completed, failed or cancelled",
+                                      "status: \"%s\" is not a list of job statuses; use "
+                                      "queued, processing, completed, failed, cancelled or "
+                                      "expired, several separated by commas",
                                       quoted);
         } else if (h2o_memis(p, klen, H2O_STRLIT("limit"))) {
             q->limit = parse_count(val, vlen);
@@ -174,13 +263,16 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
 
 typedef struct list_state {
     yajl_gen g;
-    int64_t retention_s;
+    pv_http_thread *thread;
 } list_state;
 
 static int list_one(void *arg, const pv_job *job)
 {
     list_state *st = arg;
-    pv_job_json(st->g, job, st->retention_s, NULL);
+    pv_job_view view = {st->thread->server->config->retention_s, 0, NULL};
+    if (job->status == PV_JOB_QUEUED)
+        pv_jobstore_queue_position(st->thread->jobs, job, &view.queue_position);
+    pv_job_json(st->g, job, &view);
     return 0;
 }
 
@@ -189,7 +281,7 @@ int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *w
     list_query q;
     pv_problem problem;
     int64_t total = 0;
-    list_state st = {NULL, t->server->config->retention_s};
+    list_state st = {NULL, t};
     int rc;
 
     if (parse_list_query(req, t->server->config->list_limit_max, &q, &problem) != 0)
@@ -200,7 +292,7 @@ int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *w
     yajl_gen_map_open(st.g);
     pv_gen_str(st.g, "jobs");
     yajl_gen_array_open(st.g);
-    rc = pv_jobstore_list(t->jobs, pv_api_owner_filter(who), q.status, q.limit,
+    rc = pv_jobstore_list(t->jobs, pv_api_owner_filter(who), q.status_mask, q.limit,
                           (q.page - 1) * q.limit, &total, list_one, &st);
     if (rc != 0) {
         yajl_gen_free(st.g);

@@ -59,6 +59,7 @@ static const setting settings[] = {
     {"jobs.timeout_cap", KIND_DURATION, offsetof(pv_config, job_timeout_cap_s), 3600, 30 * DAY_S},
     {"jobs.retention", KIND_DURATION, offsetof(pv_config, retention_s), 60, 3650 * DAY_S},
     {"jobs.max_attempts", KIND_INT, offsetof(pv_config, max_attempts), 1, 10},
+    {"jobs.heartbeat_timeout", KIND_DURATION, offsetof(pv_config, heartbeat_timeout_s), 1, DAY_S},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -397,6 +398,7 @@ int pv_config_defaults(pv_config *cfg)
     cfg->job_timeout_cap_s = 3600;
     cfg->retention_s = DAY_S;
     cfg->max_attempts = 2;
+    cfg->heartbeat_timeout_s = 120;
     cfg->max_channels_per_job = 10000;
     cfg->list_limit_max = 1000;
     if (cfg->listen_host == NULL || cfg->data_dir == NULL || cfg->state_dir == NULL)

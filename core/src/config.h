@@ -10,20 +10,22 @@
 
 /** Resolved settings. Strings are owned by the config. */
 typedef struct pv_config {
-    char *listen_host;         /**< "127.0.0.1" (api.host) */
-    int listen_port;           /**< 8000 (api.port); 0 picks a free port */
-    char *data_dir;            /**< "./data" (storage.avro_path, or data_dir) */
-    char *state_dir;           /**< "./pivot" (state_dir) */
-    char *plugin_dir;          /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
-    size_t max_request_bytes;  /**< 1 MiB (api.limits.max_request_bytes) */
-    int http_threads;          /**< 2 (api.threads) */
-    int max_concurrent_jobs;   /**< 3 (jobs.max_concurrent) */
-    int64_t job_timeout_s;     /**< 3600 (jobs.timeout) */
-    int64_t job_timeout_cap_s; /**< 3600 (jobs.timeout_cap): the largest jobs.timeout allowed */
-    int64_t retention_s;       /**< 86400 (jobs.retention) */
-    int max_attempts;          /**< 2 (jobs.max_attempts) */
-    int max_channels_per_job;  /**< 10000 (api.limits.max_channels) */
-    int list_limit_max;        /**< 1000 (api.limits.max_page_size) */
+    char *listen_host;           /**< "127.0.0.1" (api.host) */
+    int listen_port;             /**< 8000 (api.port); 0 picks a free port */
+    char *data_dir;              /**< "./data" (storage.avro_path, or data_dir) */
+    char *state_dir;             /**< "./pivot" (state_dir) */
+    char *plugin_dir;            /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
+    size_t max_request_bytes;    /**< 1 MiB (api.limits.max_request_bytes) */
+    int http_threads;            /**< 2 (api.threads) */
+    int max_concurrent_jobs;     /**< 3 (jobs.max_concurrent) */
+    int64_t job_timeout_s;       /**< 3600 (jobs.timeout) */
+    int64_t job_timeout_cap_s;   /**< 3600 (jobs.timeout_cap): the largest jobs.timeout allowed */
+    int64_t retention_s;         /**< 86400 (jobs.retention) */
+    int64_t heartbeat_timeout_s; /**< 120 (jobs.heartbeat_timeout): silence before a worker counts
+                                    as stuck */
+    int max_attempts;            /**< 2 (jobs.max_attempts) */
+    int max_channels_per_job;    /**< 10000 (api.limits.max_channels) */
+    int list_limit_max;          /**< 1000 (api.limits.max_page_size) */
     /** Every scalar of the file, flattened to dotted keys, for plugins' config_get. */
     size_t nentries;
     char **keys;

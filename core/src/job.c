@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char *const status_names[PV_JOB_STATUS_COUNT] = {
-    "queued", "processing", "completed", "failed", "cancelled",
+    "queued", "processing", "completed", "failed", "cancelled", "expired",
 };
 
 const char *pv_job_status_name(pv_job_status s)
@@ -30,6 +30,7 @@ void pv_job_clear(pv_job *job)
     free(job->format);
     free(job->file_path);
     free(job->error);
+    free(job->idempotency_key);
     memset(job, 0, sizeof(*job));
 }
 

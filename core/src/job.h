@@ -14,6 +14,7 @@ typedef enum pv_job_status {
     PV_JOB_COMPLETED,
     PV_JOB_FAILED,
     PV_JOB_CANCELLED,
+    PV_JOB_EXPIRED, /**< shown, never stored: a finished job whose file retention removed */
     PV_JOB_STATUS_COUNT
 } pv_job_status;
 
@@ -41,7 +42,10 @@ typedef struct pv_job {
     int64_t samples;
     int64_t actual_start_ns; /**< actual data range; 0/0 when empty */
     int64_t actual_end_ns;
-    char *error; /**< why it failed or was cancelled, or NULL */
+    char *error;           /**< why it failed or was cancelled, or NULL */
+    int64_t expired_ms;    /**< when retention removed its file; 0 while it has one */
+    char *idempotency_key; /**< the client's Idempotency-Key, or NULL */
+    int priority;          /**< 0 low, 1 normal, 2 high: order among the owner's jobs */
 } pv_job;
 
 /** The API's name of a status ("queued"...). */

@@ -4,21 +4,33 @@
 
 #include <stdio.h>
 
-void pv_job_json(yajl_gen g, const pv_job *job, int64_t retention_s, const char *action)
+static const char *const priority_names[] = {"low", "normal", "high"};
+
+void pv_job_json(yajl_gen g, const pv_job *job, const pv_job_view *view)
 {
     char url[128];
     int finished = job->status == PV_JOB_COMPLETED || job->status == PV_JOB_FAILED ||
-                   job->status == PV_JOB_CANCELLED;
+                   job->status == PV_JOB_CANCELLED || job->status == PV_JOB_EXPIRED;
+    int64_t expires_ms = job->expired_ms != 0 ? job->expired_ms + view->retention_s * 1000
+                                              : job->finished_ms + view->retention_s * 1000;
 
     yajl_gen_map_open(g);
     pv_gen_key_str(g, "job_id", job->id);
     pv_gen_key_str(g, "status", pv_job_status_name(job->status));
     /* Whole percent: clients compare it with 100 and print it. */
     pv_gen_key_int(g, "progress", job->status == PV_JOB_COMPLETED ? 100 : (int64_t)job->progress);
+    pv_gen_key_int(g, "attempts", job->attempts);
+    pv_gen_key_str(g, "priority",
+                   priority_names[job->priority >= 0 && job->priority <= 2 ? job->priority : 1]);
+    if (job->status == PV_JOB_QUEUED && view->queue_position > 0)
+        pv_gen_key_int(g, "queue_position", view->queue_position);
+    else
+        pv_gen_key_null(g, "queue_position");
     pv_gen_key_time_ms(g, "created_at", job->created_ms);
     pv_gen_key_time_ms(g, "started_at", job->started_ms);
     pv_gen_key_time_ms(g, "completed_at", finished ? job->finished_ms : 0);
-    pv_gen_key_time_ms(g, "expires_at", finished ? job->finished_ms + retention_s * 1000 : 0);
+    /* An expired job's row lasts one more retention period: that is when it goes. */
+    pv_gen_key_time_ms(g, "expires_at", finished ? expires_ms : 0);
     pv_gen_str(g, "time_range");
     yajl_gen_map_open(g);
     pv_gen_key_time_ns(g, "start", job->range_start_ns);
@@ -48,8 +60,13 @@ void pv_job_json(yajl_gen g, const pv_job *job, int64_t retention_s, const char 
     } else {
         yajl_gen_null(g);
     }
-    pv_gen_key_str(g, "error", job->status == PV_JOB_COMPLETED ? NULL : job->error);
-    if (action != NULL)
-        pv_gen_key_str(g, "action", action);
+    if (job->status == PV_JOB_EXPIRED)
+        pv_gen_key_str(g, "error",
+                       "the result was deleted when its retention period ended; "
+                       "submit the job again");
+    else
+        pv_gen_key_str(g, "error", job->status == PV_JOB_COMPLETED ? NULL : job->error);
+    if (view->action != NULL)
+        pv_gen_key_str(g, "action", view->action);
     yajl_gen_map_close(g);
 }

@@ -39,13 +39,19 @@ static const char *const migrations[] = {
     " error TEXT);"
     "CREATE INDEX jobs_by_status ON jobs (status, created_ms);"
     "CREATE INDEX jobs_by_owner ON jobs (owner, created_ms);",
+    /* 2: retention tombstones, idempotent submission, priorities. */
+    "ALTER TABLE jobs ADD COLUMN expired_ms INTEGER;"
+    "ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;"
+    "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;"
+    "CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (owner, idempotency_key) "
+    " WHERE idempotency_key IS NOT NULL;",
 };
 
 #define JOB_COLUMNS                                                                                \
     "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "           \
     "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "                    \
     "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "        \
-    "actual_end_ns, error"
+    "actual_end_ns, error, expired_ms, idempotency_key, priority"
 
 static char *column_dup(sqlite3_stmt *st, int col)
 {
@@ -79,6 +85,11 @@ static void read_job(sqlite3_stmt *st, pv_job *job)
     job->actual_start_ns = sqlite3_column_int64(st, 20);
     job->actual_end_ns = sqlite3_column_int64(st, 21);
     job->error = column_dup(st, 22);
+    job->expired_ms = sqlite3_column_int64(st, 23);
+    job->idempotency_key = column_dup(st, 24);
+    job->priority = sqlite3_column_int(st, 25);
+    if (job->expired_ms != 0)
+        job->status = PV_JOB_EXPIRED;
 }
 
 static int migrate(sqlite3 *db, char *err, size_t errlen)
@@ -204,8 +215,8 @@ int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(js->db,
                            "INSERT INTO jobs (id, owner, status, request, spec, format, "
-                           "range_start_ns, range_end_ns, created_ms) "
-                           "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+                           "range_start_ns, range_end_ns, created_ms, idempotency_key, priority) "
+                           "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &st, NULL) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_text(st, 1, job->id, -1, SQLITE_STATIC);
@@ -216,6 +227,8 @@ int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
     sqlite3_bind_int64(st, 6, job->range_start_ns);
     sqlite3_bind_int64(st, 7, job->range_end_ns);
     sqlite3_bind_int64(st, 8, job->created_ms);
+    bind_text_or_null(st, 9, job->idempotency_key);
+    sqlite3_bind_int(st, 10, job->priority);
     return step_done(st);
 }
 
@@ -223,6 +236,9 @@ int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
+
+    /* Callers may clear *out whatever the outcome. */
+    memset(out, 0, sizeof(*out));
     if (sqlite3_prepare_v2(js->db,
                            "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?1 "
                            "AND (?2 IS NULL OR owner = ?2)",
@@ -261,20 +277,25 @@ static int visit_rows(sqlite3_stmt *st, pv_job_visit_fn visit, void *arg)
     return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
 }
 
-int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit, int64_t offset,
-                     int64_t *total, pv_job_visit_fn visit, void *arg)
+/* The API status of a row as a bit number of pv_job_status, for status masks. */
+#define STATUS_BIT                                                                                 \
+    "(CASE WHEN expired_ms IS NOT NULL THEN 5 WHEN status = 'queued' THEN 0 "                      \
+    "WHEN status = 'processing' THEN 1 WHEN status = 'completed' THEN 2 "                          \
+    "WHEN status = 'failed' THEN 3 ELSE 4 END)"
+
+int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, int64_t limit,
+                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    const char *status_name = status >= 0 ? pv_job_status_name(status) : NULL;
 
     if (sqlite3_prepare_v2(js->db,
                            "SELECT count(*) FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
-                           "AND (?2 IS NULL OR status = ?2)",
+                           "AND ((?2 >> " STATUS_BIT ") & 1)",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
     bind_text_or_null(st, 1, owner);
-    bind_text_or_null(st, 2, status_name);
+    sqlite3_bind_int(st, 2, (int)status_mask);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto out;
     *total = sqlite3_column_int64(st, 0);
@@ -282,12 +303,12 @@ int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t lim
     st = NULL;
     if (sqlite3_prepare_v2(js->db,
                            "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
-                           "AND (?2 IS NULL OR status = ?2) "
+                           "AND ((?2 >> " STATUS_BIT ") & 1) "
                            "ORDER BY created_ms DESC, rowid DESC LIMIT ?3 OFFSET ?4",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
     bind_text_or_null(st, 1, owner);
-    bind_text_or_null(st, 2, status_name);
+    sqlite3_bind_int(st, 2, (int)status_mask);
     sqlite3_bind_int64(st, 3, limit);
     sqlite3_bind_int64(st, 4, offset);
     rc = visit_rows(st, visit, arg);
@@ -368,12 +389,17 @@ int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
 
     if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return PIVOT_EIO;
-    /* Owners with fewer running jobs go first, then the oldest job: a user
-     * with fifty queued jobs does not make another user's one job wait. */
+    /* The owner with the fewest running jobs goes first (ties: the owner
+     * waiting longest), so a user with fifty queued jobs does not make
+     * another user's one job wait; within the owner's jobs, priority, then
+     * age. */
     if (sqlite3_prepare_v2(js->db,
                            "SELECT q.id FROM jobs q WHERE q.status = 'queued' ORDER BY "
                            "(SELECT count(*) FROM jobs r WHERE r.owner = q.owner AND "
-                           "r.status = 'processing'), q.created_ms, q.rowid LIMIT 1",
+                           "r.status = 'processing'), "
+                           "(SELECT min(o.created_ms) FROM jobs o WHERE o.owner = q.owner AND "
+                           "o.status = 'queued'), q.owner, q.priority DESC, q.created_ms, q.rowid "
+                           "LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
     switch (sqlite3_step(st)) {
@@ -390,7 +416,7 @@ int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
     st = NULL;
     if (sqlite3_prepare_v2(js->db,
                            "UPDATE jobs SET status = 'processing', started_ms = ?1, "
-                           "heartbeat_ms = ?1, attempts = attempts + 1, progress = 0, "
+                           "heartbeat_ms = ?1, attempts = attempts + 1, "
                            "worker_pid = NULL WHERE id = ?2",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
@@ -421,10 +447,11 @@ int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET progress = ?, heartbeat_ms = ? WHERE id = ? "
-                           "AND status = 'processing' RETURNING cancel_requested",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            js->db,
+            "UPDATE jobs SET progress = max(progress, ?), heartbeat_ms = ? WHERE id = ? "
+            "AND status = 'processing' RETURNING cancel_requested",
+            -1, &st, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_double(st, 1, progress);
     sqlite3_bind_int64(st, 2, now_ms);
@@ -492,8 +519,8 @@ int pv_jobstore_requeue(pv_jobstore *js, const char *id)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET status = 'queued', progress = 0, worker_pid = NULL, "
-                           "started_ms = NULL WHERE id = ? AND status = 'processing'",
+                           "UPDATE jobs SET status = 'queued', worker_pid = NULL, "
+                           "cancel_requested = 0 WHERE id = ? AND status = 'processing'",
                            -1, &st, NULL) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -511,13 +538,19 @@ int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
     return rc;
 }
 
-int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, pv_job_visit_fn visit, void *arg)
+int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
+                       void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
+
+    /* Finished jobs past retention lose their file but keep their row for
+     * one more retention period, so that a late download is told 410 Gone
+     * rather than 404. */
     if (sqlite3_prepare_v2(js->db,
                            "SELECT " JOB_COLUMNS " FROM jobs WHERE status IN "
-                           "('completed', 'failed', 'cancelled') AND finished_ms < ?",
+                           "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
+                           "AND finished_ms < ?",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, cutoff_ms);
@@ -526,17 +559,94 @@ int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, pv_job_visit_fn visit
     st = NULL;
     if (rc != 0)
         goto out;
+    rc = PIVOT_EIO;
     if (sqlite3_prepare_v2(js->db,
-                           "DELETE FROM jobs WHERE status IN ('completed', 'failed', "
-                           "'cancelled') AND finished_ms < ?",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = PIVOT_EIO;
+                           "UPDATE jobs SET expired_ms = ?2, file_path = NULL WHERE status IN "
+                           "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
+                           "AND finished_ms < ?1",
+                           -1, &st, NULL) != SQLITE_OK)
         goto out;
-    }
+    sqlite3_bind_int64(st, 1, cutoff_ms);
+    sqlite3_bind_int64(st, 2, now_ms);
+    rc = step_done(st);
+    st = NULL;
+    if (rc != 0)
+        goto out;
+    rc = PIVOT_EIO;
+    if (sqlite3_prepare_v2(js->db, "DELETE FROM jobs WHERE expired_ms < ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        goto out;
     sqlite3_bind_int64(st, 1, cutoff_ms);
     rc = step_done(st);
     st = NULL;
 out:
     sqlite3_finalize(st);
     return rc;
+}
+
+int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *position)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+    /* Jobs submitted earlier and still waiting: an upper bound, since fair
+     * scheduling may start this one sooner. */
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT count(*) FROM jobs WHERE status = 'queued' AND "
+                           "(created_ms < ?1 OR (created_ms = ?1 AND id < ?2))",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, job->created_ms);
+        sqlite3_bind_text(st, 2, job->id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *position = sqlite3_column_int64(st, 0) + 1;
+            rc = 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+
+    memset(out, 0, sizeof(*out));
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT " JOB_COLUMNS " FROM jobs WHERE owner = ? AND "
+                           "idempotency_key = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        read_job(st, out);
+        rc = 0;
+        break;
+    case SQLITE_DONE:
+        rc = PIVOT_ENOENT;
+        break;
+    default:
+        break;
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id)
+{
+    sqlite3_stmt *st = NULL;
+    int used = 1; /* on doubt, keep the file */
+    if (sqlite3_prepare_v2(js->db,
+                           "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
+                           "(id = ?2 AND status IN ('queued', 'processing'))",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            used = sqlite3_column_int64(st, 0) > 0;
+    }
+    sqlite3_finalize(st);
+    return used;
 }

@@ -26,13 +26,16 @@ int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *
 /** Called by pv_jobstore_list for each job; non-zero stops the listing. */
 typedef int (*pv_job_visit_fn)(void *arg, const pv_job *job);
 
+/** A status mask that selects every status. */
+#define PV_JOB_ANY_STATUS ((1u << PV_JOB_STATUS_COUNT) - 1)
+
 /**
- * Lists jobs newest first, filtered by owner (NULL: all) and status (-1: all),
- * skipping `offset` and visiting at most `limit`; *total receives the number
- * matching the filters.
+ * Lists jobs newest first, filtered by owner (NULL: all) and by a mask of
+ * API statuses (bit 1 << pv_job_status), skipping `offset` and visiting at
+ * most `limit`; *total receives the number matching the filters.
  */
-int pv_jobstore_list(pv_jobstore *js, const char *owner, int status, int64_t limit, int64_t offset,
-                     int64_t *total, pv_job_visit_fn visit, void *arg);
+int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, int64_t limit,
+                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg);
 
 /** What pv_jobstore_cancel did. */
 typedef enum pv_cancel_outcome {
@@ -80,10 +83,21 @@ int pv_jobstore_requeue(pv_jobstore *js, const char *id);
 int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
 
 /**
- * Deletes jobs finished before cutoff_ms; visit sees each (to remove its
- * file) before its row goes.
+ * Retention: jobs finished before cutoff_ms are marked expired at now_ms
+ * (visit sees each first, to remove its file); expired jobs whose mark is
+ * older than cutoff_ms are deleted.
  */
-int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, pv_job_visit_fn visit, void *arg);
+int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
+                       void *arg);
+
+/** 1-based position of a queued job among the queued jobs submitted before it. */
+int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *position);
+
+/** The owner's job submitted with Idempotency-Key key; PIVOT_ENOENT when none. */
+int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out);
+
+/** True when a job refers to path, or job_id is queued or processing (its .part is live). */
+int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id);
 
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);

@@ -379,21 +379,42 @@ static int select_signals(yajl_val root, selection *sel, pv_problem *pb)
     return 0;
 }
 
-static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
-                         yajl_val *metadata, pv_problem *pb)
+static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
 {
-    static const char *const allowed[] = {"decimation", "format", "metadata", NULL};
+    static const char *const names[] = {"low", "normal", "high"};
+    yajl_val v = member(opt, "priority");
+
+    *priority = 1;
+    if (v == NULL || YAJL_IS_NULL(v))
+        return 0;
+    for (int i = 0; YAJL_IS_STRING(v) && i < 3; i++) {
+        if (strcmp(v->u.string, names[i]) == 0) {
+            *priority = i;
+            return 0;
+        }
+    }
+    return pv_problem_set(pb, 400, T_FIELD, "options.priority",
+                          "options.priority: use \"low\", \"normal\" (the default) or "
+                          "\"high\"; it orders your own queued jobs; got %s",
+                          kind_name(v));
+}
+
+static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
+                         yajl_val *metadata, int *priority, pv_problem *pb)
+{
+    static const char *const allowed[] = {"decimation", "format", "metadata", "priority", NULL};
     yajl_val opt = member(root, "options"), v;
     char names[512], quoted[300];
 
     *format = "hdf5";
     *metadata = NULL;
+    *priority = 1;
     if (opt == NULL || YAJL_IS_NULL(opt))
         return 0;
     if (!YAJL_IS_OBJECT(opt))
         return pv_problem_set(pb, 400, T_FIELD, "options", "options: must be an object; got %s",
                               kind_name(opt));
-    if (check_members(opt, "options", allowed, pb) != 0)
+    if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0)
         return -1;
     v = member(opt, "decimation");
     if (v != NULL && !YAJL_IS_NULL(v))
@@ -480,7 +501,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     selection sel = {0};
     pivot_range range;
     const char *format = NULL;
-    int rc = -1;
+    int priority = 1, rc = -1;
 
     if (body == NULL || len == 0) {
         pv_problem_set(pb, 400, T_MALFORMED, NULL,
@@ -501,7 +522,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     }
     if (check_members(root, "", allowed, pb) != 0 || parse_time_range(env, root, &range, pb) ||
         select_channels(env, root, &sel, pb) != 0 ||
-        parse_options(env, root, &format, &metadata, pb) != 0 ||
+        parse_options(env, root, &format, &metadata, &priority, pb) != 0 ||
         describe_channels(env, &sel, pb) != 0 || select_signals(root, &sel, pb) != 0)
         goto out;
     job->request = strndup(body, len);
@@ -511,6 +532,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         pv_problem_set(pb, 500, "internal-error", "Internal error", NULL, "out of memory");
         goto out;
     }
+    job->priority = priority;
     job->range_start_ns = range.start_ns;
     job->range_end_ns = range.end_ns;
     rc = 0;

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -33,6 +34,7 @@ typedef struct worker {
     int64_t started_ms;   /* monotonic */
     int64_t term_sent_ms; /* monotonic; 0 when not asked to stop */
     int timed_out;
+    int stuck; /* no heartbeat for jobs.heartbeat_timeout */
 } worker;
 
 struct pv_scheduler {
@@ -72,6 +74,26 @@ static void describe_exit(int status, char *out, size_t len)
         snprintf(out, len, "the worker process exited with status %d", WEXITSTATUS(status));
 }
 
+/* Removes <results>/<job_id>*.part: what a killed worker could not. */
+static void remove_job_partials(pv_scheduler *s, const char *job_id)
+{
+    DIR *d = opendir(s->server->results_dir);
+    struct dirent *e;
+    size_t idlen = strlen(job_id);
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > idlen + 5 && strncmp(e->d_name, job_id, idlen) == 0 && e->d_name[idlen] == '.' &&
+            strcmp(e->d_name + len - 5, ".part") == 0) {
+            char path[PATH_MAX + 256];
+            snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
+            unlink(path);
+        }
+    }
+    closedir(d);
+}
+
 static void on_worker_exit(pv_scheduler *s, worker *w, int status)
 {
     pv_job job;
@@ -87,15 +109,21 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
                          "the job timed out: it ran longer than the %lld s limit (jobs.timeout) "
                          "and was stopped; export a shorter range or fewer channels",
                          (long long)timeout);
+            } else if (w->stuck) {
+                snprintf(msg, sizeof(msg),
+                         "the worker stopped reporting progress for %lld s "
+                         "(jobs.heartbeat_timeout) and was stopped",
+                         (long long)s->server->config->heartbeat_timeout_s);
             } else if (job.cancel_requested) {
                 snprintf(msg, sizeof(msg), "cancelled by the user while processing");
             } else {
                 describe_exit(status, cause, sizeof(cause));
                 snprintf(msg, sizeof(msg), "%s before finishing the export", cause);
             }
+            remove_job_partials(s, w->job_id);
             pv_jobstore_finish(s->jobs, w->job_id,
-                               job.cancel_requested && !w->timed_out ? PV_JOB_CANCELLED
-                                                                     : PV_JOB_FAILED,
+                               job.cancel_requested && !w->timed_out && !w->stuck ? PV_JOB_CANCELLED
+                                                                                  : PV_JOB_FAILED,
                                msg, pv_now_ms());
             pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: %s", w->job_id, msg);
         }
@@ -121,6 +149,7 @@ static void police_workers(pv_scheduler *s)
 {
     int64_t now = pv_monotonic_ms();
     int64_t timeout_ms = s->server->config->job_timeout_s * 1000;
+    int64_t heartbeat_ms = s->server->config->heartbeat_timeout_s * 1000;
 
     for (int i = 0; i < s->nworkers; i++) {
         worker *w = &s->workers[i];
@@ -139,6 +168,12 @@ static void police_workers(pv_scheduler *s)
             if (job.cancel_requested) {
                 kill(w->pid, SIGTERM);
                 w->term_sent_ms = now;
+            } else if (!w->stuck && job.heartbeat_ms != 0 &&
+                       pv_now_ms() - job.heartbeat_ms > heartbeat_ms) {
+                /* A worker that stopped writing progress is hung (or
+                 * stopped): kill it now rather than at the job timeout. */
+                w->stuck = 1;
+                kill(w->pid, SIGKILL);
             }
             pv_job_clear(&job);
         }
@@ -220,18 +255,86 @@ static int remove_result(void *arg, const pv_job *job)
     if (job->file_path != NULL && unlink(job->file_path) != 0 && errno != ENOENT)
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, job->file_path,
                strerror(errno));
-    pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: expired, deleted", job->id);
+    pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: retention ended, result deleted", job->id);
     return 0;
+}
+
+/* Deletes result files no job refers to (a crash between writing a file
+ * and recording it, a deleted row): nothing else would ever remove them. */
+static void remove_orphan_results(pv_scheduler *s)
+{
+    DIR *d = opendir(s->server->results_dir);
+    struct dirent *e;
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char path[PATH_MAX + 256], id[PV_JOB_ID_SIZE];
+        size_t idlen = strcspn(e->d_name, ".");
+        if (e->d_name[0] == '.' || idlen == 0 || idlen >= sizeof(id))
+            continue;
+        memcpy(id, e->d_name, idlen);
+        id[idlen] = '\0';
+        snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
+        if (!pv_jobstore_file_in_use(s->jobs, path, id) && unlink(path) == 0)
+            pv_log(PIVOT_LOG_INFO, "pivotd", "removed %s: no job refers to it", path);
+    }
+    closedir(d);
 }
 
 static void sweep_expired(pv_scheduler *s)
 {
     int64_t now = pv_monotonic_ms();
-    if (s->last_sweep_ms != 0 && now - s->last_sweep_ms < SWEEP_INTERVAL_MS)
+    int64_t sweep_ms = s->server->config->retention_s * 1000 / 10;
+    /* Every minute, or more often with a short retention. */
+    if (sweep_ms > SWEEP_INTERVAL_MS)
+        sweep_ms = SWEEP_INTERVAL_MS;
+    if (s->last_sweep_ms != 0 && now - s->last_sweep_ms < sweep_ms)
         return;
     s->last_sweep_ms = now;
-    pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, remove_result,
-                       NULL);
+    pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, pv_now_ms(),
+                       remove_result, NULL);
+    remove_orphan_results(s);
+}
+
+/* True when pid is a pivotd worker running job_id (a leftover of a previous server). */
+static int is_worker_of(pid_t pid, const char *job_id)
+{
+    char path[64], cmdline[512];
+    ssize_t n;
+    int fd, found = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, cmdline, sizeof(cmdline) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    cmdline[n] = '\0';
+    /* argv is NUL-separated: look for "worker", then "--job", then the id. */
+    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(cmdline + i) + 1) {
+        if (found == 0 && strcmp(cmdline + i, "worker") == 0)
+            found = 1;
+        else if (found == 1 && strcmp(cmdline + i, "--job") == 0)
+            found = 2;
+        else if (found == 2)
+            return strcmp(cmdline + i, job_id) == 0;
+    }
+    return 0;
+}
+
+/* A worker of a killed server may still run: stop it before its job is
+ * given to a new one, so that two never write the same result. */
+static void stop_leftover_worker(const pv_job *job)
+{
+    pid_t pid = (pid_t)job->worker_pid;
+    if (pid <= 0 || !is_worker_of(pid, job->id))
+        return;
+    pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: stopping leftover worker %d", job->id, (int)pid);
+    kill(pid, SIGKILL);
+    for (int i = 0; i < 250 && kill(pid, 0) == 0 && is_worker_of(pid, job->id); i++)
+        usleep(20000);
 }
 
 static int recover_one(void *arg, const pv_job *job)
@@ -239,6 +342,8 @@ static int recover_one(void *arg, const pv_job *job)
     pv_scheduler *s = arg;
     int max = s->server->config->max_attempts;
     char msg[256];
+
+    stop_leftover_worker(job);
     if (job->attempts < max) {
         pv_jobstore_requeue(s->jobs, job->id);
         pv_log(PIVOT_LOG_WARNING, "pivotd",

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -531,6 +532,11 @@ static void prepare_process(void)
      * in the middle of a write should not see EINTR. */
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, NULL);
+    /* If the server dies (even by SIGKILL), stop as on a shutdown: the job
+     * goes back to the queue instead of running unsupervised. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1)
+        cancel_signal = 1;
 }
 
 int pv_worker_run(const pv_config *cfg, const char *job_id)

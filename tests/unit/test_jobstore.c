@@ -64,14 +64,17 @@ int main(void)
 
     /* Paging: newest first, total counts the filter. */
     ids[0] = '\0';
-    CHECK_INT_EQ(pv_jobstore_list(js, "alice", -1, 2, 0, &total, collect_ids, ids), 0);
+    CHECK_INT_EQ(pv_jobstore_list(js, "alice", PV_JOB_ANY_STATUS, 2, 0, &total, collect_ids, ids),
+                 0);
     CHECK_INT_EQ(total, 3);
     CHECK_STR_EQ(ids, "a3,a2,");
     ids[0] = '\0';
-    CHECK_INT_EQ(pv_jobstore_list(js, "alice", -1, 2, 2, &total, collect_ids, ids), 0);
+    CHECK_INT_EQ(pv_jobstore_list(js, "alice", PV_JOB_ANY_STATUS, 2, 2, &total, collect_ids, ids),
+                 0);
     CHECK_STR_EQ(ids, "a1,");
     ids[0] = '\0';
-    CHECK_INT_EQ(pv_jobstore_list(js, NULL, PV_JOB_QUEUED, 10, 0, &total, collect_ids, ids), 0);
+    CHECK_INT_EQ(pv_jobstore_list(js, NULL, 1u << PV_JOB_QUEUED, 10, 0, &total, collect_ids, ids),
+                 0);
     CHECK_INT_EQ(total, 4);
 
     /* Fair claiming: alice's oldest first, then bob's (alice already runs one),
@@ -139,12 +142,74 @@ int main(void)
     CHECK_INT_EQ(got.status, PV_JOB_QUEUED);
     CHECK_INT_EQ(got.attempts, 1);
     pv_job_clear(&got);
+    /* Retention, first pass: a1 (finished at 1300) loses its file, keeps its row as expired. */
     ids[0] = '\0';
-    CHECK_INT_EQ(pv_jobstore_expire(js, 1301, collect_ids, ids), 0);
+    CHECK_INT_EQ(pv_jobstore_expire(js, 1301, 7000, collect_ids, ids), 0);
     CHECK_STR_EQ(ids, "a1,");
+    CHECK_INT_EQ(pv_jobstore_get(js, "a1", NULL, &got), 0);
+    CHECK_INT_EQ(got.status, PV_JOB_EXPIRED);
+    CHECK_INT_EQ(got.expired_ms, 7000);
+    CHECK(got.file_path == NULL);
+    pv_job_clear(&got);
+    ids[0] = '\0';
+    CHECK_INT_EQ(pv_jobstore_list(js, NULL, 1u << PV_JOB_EXPIRED, 10, 0, &total, collect_ids, ids),
+                 0);
+    CHECK_STR_EQ(ids, "a1,");
+    ids[0] = '\0';
+    CHECK_INT_EQ(pv_jobstore_list(js, NULL, (1u << PV_JOB_CANCELLED) | (1u << PV_JOB_QUEUED), 10, 0,
+                                  &total, collect_ids, ids),
+                 0);
+    CHECK_STR_EQ(ids, "a3,a2,");
+    /* Second pass, a retention period later: the row goes. */
+    ids[0] = '\0';
+    CHECK_INT_EQ(pv_jobstore_expire(js, 7001, 9000, collect_ids, ids), 0);
+    CHECK_STR_EQ(ids, ""); /* a3 was cancelled at the wall-clock time: not due */
     CHECK_INT_EQ(pv_jobstore_get(js, "a1", NULL, &got), PIVOT_ENOENT);
     CHECK_INT_EQ(pv_jobstore_get(js, "a2", NULL, &got), 0);
     pv_job_clear(&got);
+
+    /* Priority orders an owner's own jobs; owners still take turns. */
+    make_job(&job, "c1", "carol", 10000);
+    job.priority = 0;
+    CHECK_INT_EQ(pv_jobstore_insert(js, &job), 0);
+    make_job(&job, "c2", "carol", 10001);
+    job.priority = 2;
+    job.idempotency_key = "key-1";
+    CHECK_INT_EQ(pv_jobstore_insert(js, &job), 0);
+    /* One key per owner. */
+    make_job(&job, "c3", "carol", 10002);
+    job.idempotency_key = "key-1";
+    CHECK(pv_jobstore_insert(js, &job) != 0);
+    CHECK_INT_EQ(pv_jobstore_find_idempotent(js, "carol", "key-1", &got), 0);
+    CHECK_STR_EQ(got.id, "c2");
+    CHECK_STR_EQ(got.idempotency_key, "key-1");
+    CHECK_INT_EQ(got.priority, 2);
+    pv_job_clear(&got);
+    CHECK_INT_EQ(pv_jobstore_find_idempotent(js, "alice", "key-1", &got), PIVOT_ENOENT);
+    {
+        int64_t position = 0;
+        pv_job c1;
+        CHECK_INT_EQ(pv_jobstore_get(js, "c1", NULL, &c1), 0);
+        CHECK_INT_EQ(pv_jobstore_queue_position(js, &c1, &position), 0);
+        CHECK_INT_EQ(position, 2); /* a2 was queued before it */
+        pv_job_clear(&c1);
+    }
+    CHECK_INT_EQ(pv_jobstore_claim_next(js, 11000, &got), 0);
+    CHECK_STR_EQ(got.id, "a2"); /* alice has waited longest */
+    pv_job_clear(&got);
+    CHECK_INT_EQ(pv_jobstore_claim_next(js, 11001, &got), 0);
+    CHECK_STR_EQ(got.id, "c2"); /* carol's high priority before her older low one */
+    pv_job_clear(&got);
+
+    /* Progress never goes back; files of live or recorded jobs are in use. */
+    CHECK_INT_EQ(pv_jobstore_progress(js, "c2", 60, 11100), 0);
+    CHECK_INT_EQ(pv_jobstore_progress(js, "c2", 10, 11200), 0);
+    CHECK_INT_EQ(pv_jobstore_get(js, "c2", NULL, &got), 0);
+    CHECK_INT_EQ(got.progress, 60);
+    CHECK_INT_EQ(got.heartbeat_ms, 11200);
+    pv_job_clear(&got);
+    CHECK(pv_jobstore_file_in_use(js, "/tmp/x/c2.h5.part", "c2"));
+    CHECK(!pv_jobstore_file_in_use(js, "/tmp/x/zz.h5", "zz"));
     pv_jobstore_close(js);
 
     /* Reopening keeps everything; a store from a newer pivotd is refused. */
