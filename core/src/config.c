@@ -49,6 +49,13 @@ static const setting settings[] = {
      64 << 20},
     {"api.limits.max_channels", KIND_INT, offsetof(pv_config, max_channels_per_job), 1, 1000000},
     {"api.limits.max_page_size", KIND_INT, offsetof(pv_config, list_limit_max), 1, 100000},
+    /* The limits of the synchronous GET /api/v1/pivot/export, named as in
+     * SpeedData's config/pivot.yaml. */
+    {"api.limits.max_channels_per_query", KIND_INT, offsetof(pv_config, sync_max_channels), 1,
+     100000},
+    {"api.limits.max_time_range_minutes", KIND_INT, offsetof(pv_config, sync_max_range_minutes), 1,
+     525600},
+    {"api.limits.max_sync_wait", KIND_DURATION, offsetof(pv_config, sync_max_wait_s), 1, DAY_S},
     {"storage.avro_path", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
     {"data_dir", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
     {"state_dir", KIND_STRING, offsetof(pv_config, state_dir), 0, 0},
@@ -57,7 +64,7 @@ static const setting settings[] = {
     /* The upper bound is checked against jobs.timeout_cap separately. */
     {"jobs.timeout", KIND_DURATION, offsetof(pv_config, job_timeout_s), 1, 30 * DAY_S},
     {"jobs.timeout_cap", KIND_DURATION, offsetof(pv_config, job_timeout_cap_s), 3600, 30 * DAY_S},
-    {"jobs.retention", KIND_DURATION, offsetof(pv_config, retention_s), 60, 3650 * DAY_S},
+    {"jobs.retention", KIND_DURATION, offsetof(pv_config, retention_s), 1, 3650 * DAY_S},
     {"jobs.max_attempts", KIND_INT, offsetof(pv_config, max_attempts), 1, 10},
     {"jobs.heartbeat_timeout", KIND_DURATION, offsetof(pv_config, heartbeat_timeout_s), 1, DAY_S},
 };
@@ -401,6 +408,9 @@ int pv_config_defaults(pv_config *cfg)
     cfg->heartbeat_timeout_s = 120;
     cfg->max_channels_per_job = 10000;
     cfg->list_limit_max = 1000;
+    cfg->sync_max_channels = 20;
+    cfg->sync_max_range_minutes = 5;
+    cfg->sync_max_wait_s = 600;
     if (cfg->listen_host == NULL || cfg->data_dir == NULL || cfg->state_dir == NULL)
         goto fail;
     for (size_t i = 0; i < NSETTINGS; i++)

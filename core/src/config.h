@@ -26,6 +26,9 @@ typedef struct pv_config {
     int max_attempts;            /**< 2 (jobs.max_attempts) */
     int max_channels_per_job;    /**< 10000 (api.limits.max_channels) */
     int list_limit_max;          /**< 1000 (api.limits.max_page_size) */
+    int sync_max_channels;       /**< 20 (api.limits.max_channels_per_query): GET /export */
+    int sync_max_range_minutes;  /**< 5 (api.limits.max_time_range_minutes): GET /export */
+    int64_t sync_max_wait_s;     /**< 600 (api.limits.max_sync_wait): GET /export's wait */
     /** Every scalar of the file, flattened to dotted keys, for plugins' config_get. */
     size_t nentries;
     char **keys;

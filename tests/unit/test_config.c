@@ -73,6 +73,12 @@ static void check_defaults(const pv_config *cfg)
     CHECK_INT_EQ(cfg->max_attempts, 2);
     CHECK_INT_EQ(cfg->max_channels_per_job, 10000);
     CHECK_INT_EQ(cfg->list_limit_max, 1000);
+    CHECK_INT_EQ(cfg->sync_max_channels, 20);
+    CHECK_INT_EQ(cfg->sync_max_range_minutes, 5);
+    CHECK_INT_EQ(cfg->sync_max_wait_s, 600);
+    CHECK_STR_EQ(pv_config_get(cfg, "api.limits.max_channels_per_query"), "20");
+    CHECK_STR_EQ(pv_config_get(cfg, "api.limits.max_time_range_minutes"), "5");
+    CHECK_STR_EQ(pv_config_get(cfg, "api.limits.max_sync_wait"), "600");
     CHECK_STR_EQ(pv_config_get(cfg, "api.host"), "127.0.0.1");
     CHECK_STR_EQ(pv_config_get(cfg, "api.port"), "8000");
     CHECK_STR_EQ(pv_config_get(cfg, "api.threads"), "2");
@@ -248,8 +254,8 @@ static void test_out_of_range(void)
                       "jobs.max_attempts: must be between 1 and 10, got 11");
     expect_file_error("api:\n  limits:\n    max_request_bytes: 1023\n", 3,
                       "api.limits.max_request_bytes: must be between 1024 and 67108864, got 1023");
-    expect_file_error("jobs:\n  retention: 59\n", 2,
-                      "jobs.retention: must be between 60 and 315360000 seconds, got 59 seconds");
+    expect_file_error("jobs:\n  retention: 0\n", 2,
+                      "jobs.retention: must be between 1 and 315360000 seconds, got 0 seconds");
     expect_file_error("jobs:\n  retention: 1m\n  timeout: 0\n", 3,
                       "jobs.timeout: must be between 1 and 2592000 seconds, got 0 seconds");
     /* Without a raised cap, jobs.timeout stops at an hour; the line is the timeout's. */
@@ -298,10 +304,10 @@ static void test_bad_duration(void)
     snprintf(want, sizeof(want), "jobs.retention: \"a day\" is not a duration (%s)", forms);
     expect_file_error("jobs:\n  retention: a day\n", 2, want);
     expect_set_error("jobs.retention", "99999999999999999d",
-                     "jobs.retention: must be between 60 and 315360000 seconds, got "
+                     "jobs.retention: must be between 1 and 315360000 seconds, got "
                      "99999999999999999d");
     expect_set_error("jobs.retention", "-2d",
-                     "jobs.retention: must be between 60 and 315360000 seconds, got -2d (-172800 "
+                     "jobs.retention: must be between 1 and 315360000 seconds, got -2d (-172800 "
                      "seconds)");
 }
 
