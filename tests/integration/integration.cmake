@@ -1,0 +1,13 @@
+# Integration tests: each file generates an Avro cache, starts its own pivotd
+# on a free port and drives the HTTP API with requests and h5py.
+if(TARGET pivotd AND TARGET pivot-gen-avro)
+  foreach(name lifecycle errors jobs_api job_control)
+    add_test(NAME integration_${name}
+             COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_${name}.py)
+    set_tests_properties(integration_${name} PROPERTIES
+      TIMEOUT 300
+      LABELS integration
+      ENVIRONMENT
+        "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
+  endforeach()
+endif()

@@ -1,0 +1,322 @@
+"""Shared pieces of the pivotd integration tests.
+
+Each test file generates its own Avro cache with pivot-gen-avro, starts its
+own `pivotd serve` on a free port and talks to it over HTTP. The binaries
+come from the environment that ctest sets (see integration.cmake):
+
+    PIVOTD            path of the pivotd executable
+    PIVOT_GEN_AVRO    path of the pivot-gen-avro executable
+    PIVOT_PLUGIN_DIR  directory holding the plugin .so files
+
+Set PIVOT_KEEP_TMP=1 to keep the temporary directories (caches, state,
+server logs) for a look after a failure.
+"""
+
+import datetime
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import numpy
+import requests
+
+API = "/api/v1/pivot"
+JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+PROBLEM_CT = "application/problem+json"
+MODES = ["idle", "ramp", "hold", "vent"]
+DEFAULT_START = "2025-01-01T00:00:00Z"
+NS = 1000000000
+
+
+def _required_env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(
+            "%s is not set; run the integration tests through ctest, or set PIVOTD, "
+            "PIVOT_GEN_AVRO and PIVOT_PLUGIN_DIR to the build's files" % name)
+    return value
+
+
+def pivotd_path():
+    return _required_env("PIVOTD")
+
+
+def gen_avro_path():
+    return _required_env("PIVOT_GEN_AVRO")
+
+
+def plugin_dir():
+    return _required_env("PIVOT_PLUGIN_DIR")
+
+
+class WorkDir:
+    """A temporary directory removed at close unless PIVOT_KEEP_TMP is set."""
+
+    def __init__(self, prefix):
+        self.path = tempfile.mkdtemp(prefix=prefix)
+
+    def sub(self, *parts):
+        return os.path.join(self.path, *parts)
+
+    def close(self):
+        if os.environ.get("PIVOT_KEEP_TMP"):
+            print("kept %s" % self.path)
+            return
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- time text
+
+def parse_rfc3339_ns(text):
+    """Nanoseconds since the epoch of a UTC RFC 3339 time ("...Z")."""
+    m = re.match(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$", text)
+    if m is None:
+        raise ValueError("not an RFC 3339 UTC time: %r" % (text,))
+    y, mo, d, h, mi, s = (int(m.group(i)) for i in range(1, 7))
+    frac = int((m.group(7) or "").ljust(9, "0") or "0")
+    day = datetime.datetime(y, mo, d, h, mi, s, tzinfo=datetime.timezone.utc)
+    return int(day.timestamp()) * NS + frac
+
+
+def format_ns(ns):
+    """The API's spelling of a time: seconds, then only the needed fraction digits."""
+    secs, frac = divmod(ns, NS)
+    day = datetime.datetime.fromtimestamp(secs, tz=datetime.timezone.utc)
+    text = day.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac:
+        text += "." + ("%09d" % frac).rstrip("0")
+    return text + "Z"
+
+
+# ---------------------------------------------------------------- the data model
+
+class Cache:
+    """A generated Avro cache and the formulas that say what it holds."""
+
+    def __init__(self, data_dir, channels, seconds, rate, signals, with_mode,
+                 start=DEFAULT_START, first_channel=0):
+        self.data_dir = data_dir
+        self.channels = channels
+        self.seconds = seconds
+        self.rate = rate
+        self.signals = signals
+        self.with_mode = with_mode
+        self.start = start
+        self.start_ns = parse_rfc3339_ns(start)
+        self.first_channel = first_channel
+        self.nsamples = seconds * rate
+
+    @classmethod
+    def generate(cls, data_dir, channels, seconds, rate, signals, with_mode=False,
+                 start=DEFAULT_START, file_seconds=None, first_channel=0):
+        cmd = [gen_avro_path(), "--out", data_dir, "--channels", str(channels),
+               "--seconds", str(seconds), "--rate", str(rate), "--signals", str(signals),
+               "--start", start, "--jobs", "2"]
+        if with_mode:
+            cmd.append("--with-mode")
+        if file_seconds is not None:
+            cmd += ["--file-seconds", str(file_seconds)]
+        if first_channel:
+            cmd += ["--first-channel", str(first_channel)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, timeout=120)
+        return cls(data_dir, channels, seconds, rate, signals, with_mode, start, first_channel)
+
+    def channel_names(self):
+        return ["ch%03d" % c for c in range(self.first_channel,
+                                            self.first_channel + self.channels)]
+
+    def signal_names(self):
+        names = ["sig%d" % k for k in range(self.signals)] + ["counter"]
+        if self.with_mode:
+            names.append("mode")
+        return names
+
+    def time_of(self, i):
+        return self.start_ns + (i * NS) // self.rate
+
+    def all_times(self):
+        return numpy.array([self.time_of(i) for i in range(self.nsamples)], dtype=numpy.int64)
+
+    def indices_in(self, start_ns, end_ns):
+        """Sample indices with start_ns <= time < end_ns (the half-open range)."""
+        return [i for i in range(self.nsamples) if start_ns <= self.time_of(i) < end_ns]
+
+    def sig_value(self, k, c, i):
+        """The generator's formula, evaluated in the same order of operations."""
+        w = 2.0 * math.pi * 0.5 * (k + 1)
+        return (k + 1.0) * math.sin(w * (i / self.rate) + 0.1 * c)
+
+    def sig_array(self, k, c, idx):
+        i = numpy.asarray(idx, dtype=numpy.float64)
+        w = 2.0 * numpy.pi * 0.5 * (k + 1)
+        return (k + 1.0) * numpy.sin(w * (i / self.rate) + 0.1 * c)
+
+    @staticmethod
+    def counter_of(i):
+        return i & 0x7FFFFFFF
+
+    def mode_of(self, i):
+        return MODES[(i // (10 * self.rate)) % 4]
+
+
+# ---------------------------------------------------------------- the server
+
+class Server:
+    """One `pivotd serve` on 127.0.0.1 with a free port."""
+
+    def __init__(self, data_dir, state_dir, config_path=None):
+        self.data_dir = data_dir
+        self.state_dir = state_dir
+        self.config_path = config_path
+        self.log_path = os.path.join(os.path.dirname(state_dir.rstrip("/")) or ".",
+                                     os.path.basename(state_dir.rstrip("/")) + ".serve.log")
+        self.proc = None
+        self.base = None
+
+    def _common_args(self):
+        args = ["--state-dir", self.state_dir, "--plugin-dir", plugin_dir()]
+        if self.config_path is not None:
+            args += ["--config", self.config_path]
+        return args
+
+    def start(self, timeout=20.0):
+        cmd = [pivotd_path(), "serve", "--listen", "127.0.0.1:0",
+               "--data-dir", self.data_dir] + self._common_args()
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=self._log)
+        deadline = time.monotonic() + timeout
+        pattern = re.compile(rb"pivotd: listening on (http://[0-9.]+:\d+)")
+        while time.monotonic() < deadline:
+            with open(self.log_path, "rb") as f:
+                m = pattern.search(f.read())
+            if m is not None:
+                self.base = m.group(1).decode()
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError("pivotd serve exited with %d before listening:\n%s"
+                                   % (self.proc.returncode, self.log()))
+            time.sleep(0.02)
+        self.proc.kill()
+        raise RuntimeError("pivotd serve did not print its listening line in %.0f s:\n%s"
+                           % (timeout, self.log()))
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self, timeout=15.0):
+        """SIGTERM, then the exit status (0 for a clean stop)."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self._log.close()
+                raise RuntimeError("pivotd serve ignored SIGTERM for %.0f s" % timeout)
+        self._log.close()
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+    def create_key(self, user, role=None):
+        """`pivotd keys create`: the key is the whole of stdout."""
+        cmd = [pivotd_path(), "keys", "create", "--user", user] + self._common_args()
+        if role is not None:
+            cmd += ["--role", role]
+        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=30)
+        key = out.stdout.decode().strip()
+        if not key or "\n" in key:
+            raise RuntimeError("keys create printed %r" % (out.stdout,))
+        return key
+
+    def client(self, key):
+        return Client(self.base, key)
+
+
+class Client:
+    """requests with the base URL and the X-API-Key header filled in."""
+
+    def __init__(self, base, key):
+        self.base = base
+        self.key = key
+        self.session = requests.Session()
+
+    def close(self):
+        self.session.close()
+
+    def headers(self, extra=None):
+        h = {}
+        if self.key is not None:
+            h["X-API-Key"] = self.key
+        if extra:
+            h.update(extra)
+        return h
+
+    def request(self, method, path, headers=None, **kw):
+        kw.setdefault("timeout", 30)
+        url = path if path.startswith("http") else self.base + path
+        return self.session.request(method, url, headers=self.headers(headers), **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def post_job(self, body):
+        """POSTs the job; returns (response, the exact body text sent)."""
+        text = body if isinstance(body, str) else json.dumps(body)
+        r = self.request("POST", API + "/jobs", data=text.encode(),
+                         headers={"Content-Type": "application/json"})
+        return r, text
+
+    def submit(self, body):
+        r, _ = self.post_job(body)
+        if r.status_code != 202:
+            raise AssertionError("POST /jobs: %d %s" % (r.status_code, r.text))
+        return r.json()["job_id"]
+
+    def job(self, job_id):
+        r = self.get(API + "/jobs/" + job_id)
+        if r.status_code != 200:
+            raise AssertionError("GET job %s: %d %s" % (job_id, r.status_code, r.text))
+        return r.json()
+
+    def wait(self, job_id, timeout=60.0, until=("completed", "failed", "cancelled")):
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.job(job_id)
+            if job["status"] in until:
+                return job
+            if time.monotonic() > deadline:
+                raise AssertionError("job %s still %s after %.0f s" % (job_id, job["status"],
+                                                                       timeout))
+            time.sleep(0.05)
+
+    def download(self, job_id, headers=None):
+        return self.get(API + "/jobs/" + job_id + "/download", headers=headers)
+
+
+def absolute(start, end):
+    return {"type": "absolute", "start": start, "end": end}
+
+
+def write_config(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
