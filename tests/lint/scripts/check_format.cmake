@@ -1,3 +1,5 @@
+# The fragments of tests/*/*.cmake are included at configure time; this one is a
+# script run by the lint_clang_format test, so it lives one directory deeper.
 # Fails, listing the files, when clang-format would change any C source.
 file(GLOB_RECURSE sources
   ${SOURCE_DIR}/core/*.[ch] ${SOURCE_DIR}/sdk/*.[ch] ${SOURCE_DIR}/plugins/*.[ch]
