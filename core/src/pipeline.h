@@ -36,6 +36,16 @@ typedef struct pv_pipeline {
     size_t nchannels;
     pv_pipeline_progress_fn progress; /**< may be NULL */
     void *progress_arg;
+    /**
+     * Threads that read channels while the calling thread writes: 0 reads
+     * and writes in the calling thread. Decoder k reads channels k, k + n,
+     * k + 2n...; the first uses source_ctx, each other one its own instance
+     * opened on source_location (without a location, only one decoder
+     * runs). Every exporter call, and every progress call, stays in the
+     * calling thread.
+     */
+    unsigned decoders;
+    const char *source_location; /**< as given to source->open, or NULL */
 } pv_pipeline;
 
 /** What an export did, as far as it went. */
@@ -48,6 +58,9 @@ typedef struct pv_pipeline_result {
     size_t nwarnings;
     char warnings[PV_PIPELINE_MAX_WARNINGS][PIVOT_ERRMSG_SIZE];
 } pv_pipeline_result;
+
+/** Batches a decoder thread may hold ahead of the writer, per decoder. */
+#define PV_PIPELINE_QUEUE_DEPTH 6
 
 /**
  * Runs the export: for each channel, describe, begin_channel, scan (append

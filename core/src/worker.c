@@ -377,6 +377,18 @@ static int open_providers(worker *w)
     return 0;
 }
 
+/* Decoder threads of the pipeline: one per core (the writer mostly waits on
+ * them), or PIVOT_EXPORT_DECODERS for measurements; 0 runs single-threaded. */
+static unsigned decoder_threads(void)
+{
+    const char *env = getenv("PIVOT_EXPORT_DECODERS");
+    long n = env != NULL && env[0] != '\0' ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n < 0)
+        n = 1;
+    return n > 8 ? 8 : (unsigned)n;
+}
+
 /* Runs the export. Returns 0 with the file in place, PIVOT_ECANCELED, or
  * another code with the reason in w->err. */
 static int export_job(worker *w)
@@ -408,6 +420,8 @@ static int export_job(worker *w)
         .nchannels = w->spec.nchannels,
         .progress = on_progress,
         .progress_arg = &ps,
+        .decoders = decoder_threads(),
+        .source_location = w->cfg->data_dir,
     };
     rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));
     if (rc != 0)

@@ -19,10 +19,20 @@ extern const pivot_host *pva_host;
             pva_host->log((level), PVA_PLUGIN_NAME, __VA_ARGS__);                                  \
     } while (0)
 
+/** Which record decoder a scan uses. */
+typedef enum pva_decoder_mode {
+    PVA_DECODER_AUTO = 0,   /**< the compiled decoder where it applies, libavro elsewhere */
+    PVA_DECODER_LIBAVRO = 1 /**< libavro's generic values only (for comparison) */
+} pva_decoder_mode;
+
+/** Environment variable that selects libavro only ("libavro"), for measurements. */
+#define PVA_DECODER_ENV "PIVOT_AVRO_DECODER"
+
 /** One opened data directory. */
 typedef struct pva_instance {
-    char *data_dir;      /**< realpath of the data directory */
-    size_t data_dir_len; /**< strlen(data_dir) */
+    char *data_dir;           /**< realpath of the data directory */
+    size_t data_dir_len;      /**< strlen(data_dir) */
+    pva_decoder_mode decoder; /**< record decoder of this instance's scans */
 } pva_instance;
 
 /** Formats a message into a caller's error buffer; err may be NULL. */

@@ -5,15 +5,19 @@
 #include "avro_source.h"
 #include "batch.h"
 #include "channel_dir.h"
+#include "fast_decoder.h"
 #include "file_list.h"
+#include "ocf_blocks.h"
 #include "record_reader.h"
 #include "record_schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* State of one scan call. */
 typedef struct scan_state {
+    const pva_instance *inst;
     const char *channel;
     const char *const *signals;
     size_t nsignals;
@@ -100,6 +104,71 @@ static int read_records(scan_state *s, pva_record_reader *reader, char *err, siz
     return rc;
 }
 
+/*
+ * Time of the first record of the block that `bytes` (a block header, then
+ * its records) starts; -1 when it cannot be read from these bytes.
+ */
+static int peek_block_time(const pva_decoder *d, const uint8_t *bytes, size_t len, int64_t *t)
+{
+    const uint8_t *p = bytes, *end = bytes + len;
+    int header = 0;
+
+    /* Two varints: record count and byte size. */
+    while (p < end && header < 2)
+        if (!(*p++ & 0x80))
+            header++;
+    if (header < 2)
+        return -1;
+    return pva_decoder_first_time(d, p, (size_t)(end - p), t);
+}
+
+/*
+ * Reads one file with the compiled decoder. Returns PIVOT_ENOTSUP, having
+ * delivered nothing, when the file's codec or schema needs libavro;
+ * otherwise as read_records.
+ */
+static int read_fast(scan_state *s, const char *path, const pva_schema *schema, char *err,
+                     size_t errlen)
+{
+    pva_decoder dec = {0};
+    pva_ocf_blocks *blocks = NULL;
+    const uint8_t *data, *peek;
+    size_t len, peek_len;
+    int64_t count, next_first;
+    int past_end = 0;
+    int rc;
+
+    if (s->inst->decoder == PVA_DECODER_LIBAVRO)
+        return PIVOT_ENOTSUP;
+    rc = pva_decoder_compile(schema, s->field_of, s->nsignals, &dec);
+    if (rc != 0)
+        return rc;
+    rc = pva_blocks_open(path, &blocks, err, errlen);
+    if (rc != 0)
+        goto out;
+    while (!past_end && (rc = pva_blocks_next(blocks, &data, &len, &count, err, errlen)) == 1) {
+        /* Records are time-ordered: when the next block starts before the
+         * range, none of this block's records is in it. */
+        if (s->range.start_ns > INT64_MIN && pva_blocks_peek(blocks, &peek, &peek_len) == 0 &&
+            peek_block_time(&dec, peek, peek_len, &next_first) == 0 &&
+            next_first < s->range.start_ns)
+            continue;
+        rc = pva_decoder_block(&dec, data, len, count, s->range, &s->batch, s->sink, &past_end, err,
+                               errlen);
+        if (rc == PIVOT_EIO) {
+            char msg[PIVOT_ERRMSG_SIZE];
+            snprintf(msg, sizeof(msg), "%s", err);
+            pva_errf(err, errlen, "%s: %s", path, msg);
+        }
+        if (rc != 0)
+            goto out;
+    }
+out:
+    pva_blocks_close(blocks);
+    pva_decoder_free(&dec);
+    return rc;
+}
+
 /* Scans one file. Damage is a warning, not a failure: the scan goes on with the next file. */
 static int scan_file(scan_state *s, const char *path, char *err, size_t errlen)
 {
@@ -121,6 +190,17 @@ static int scan_file(scan_state *s, const char *path, char *err, size_t errlen)
         goto fail;
     if (rc != 0)
         goto out;
+    rc = read_fast(s, path, &schema, msg, sizeof(msg));
+    if (rc != PIVOT_ENOTSUP) {
+        if (rc == PIVOT_EIO) {
+            warn(s, msg);
+            rc = 0;
+        } else if (rc == PIVOT_ENOMEM) {
+            goto fail;
+        }
+        goto out;
+    }
+    msg[0] = '\0';
     rc = pva_reader_open(path, &schema, &reader, msg, sizeof(msg));
     if (rc == PIVOT_EIO) {
         warn(s, msg);
@@ -165,6 +245,7 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
     }
     if (range.start_ns >= range.end_ns)
         goto out;
+    s.inst = inst;
     s.channel = channel;
     s.signals = signals;
     s.nsignals = nsignals;

@@ -51,6 +51,9 @@ static int source_open(const char *location, void **ctx, char *err, size_t errle
         goto out;
     }
     inst->data_dir_len = strlen(inst->data_dir);
+    const char *mode = getenv(PVA_DECODER_ENV);
+    inst->decoder =
+        mode != NULL && strcmp(mode, "libavro") == 0 ? PVA_DECODER_LIBAVRO : PVA_DECODER_AUTO;
     *ctx = inst;
     inst = NULL;
 out:

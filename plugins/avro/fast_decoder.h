@@ -1,0 +1,74 @@
+/*
+ * A record decoder compiled from the writer schema at the start of each
+ * file: one step per field, saying how to read it and which batch column (if
+ * any) receives it. It decodes a block's bytes straight into the batch,
+ * several times faster than libavro's generic values, and handles records
+ * whose fields are all primitive types the batch can hold; for anything
+ * else compiling fails and the scan uses the libavro reader.
+ */
+#ifndef PVA_FAST_DECODER_H
+#define PVA_FAST_DECODER_H
+
+#include "batch.h"
+#include "record_schema.h"
+
+#include <stdint.h>
+
+/** How a field is encoded. */
+typedef enum pva_step_kind {
+    PVA_STEP_INT,
+    PVA_STEP_LONG,
+    PVA_STEP_FLOAT,
+    PVA_STEP_DOUBLE,
+    PVA_STEP_BOOL,
+    PVA_STEP_STRING
+} pva_step_kind;
+
+/** Where a decoded field goes. */
+#define PVA_STEP_SKIP (-1) /**< decoded and dropped */
+#define PVA_STEP_TIME (-2) /**< the time column */
+
+/** One field of the record. */
+typedef struct pva_step {
+    pva_step_kind kind;
+    int32_t column; /**< batch column, PVA_STEP_SKIP or PVA_STEP_TIME */
+} pva_step;
+
+/** A compiled record decoder. */
+typedef struct pva_decoder {
+    pva_step *steps;          /**< one per record field, in schema order */
+    size_t nsteps;            /**< number of fields */
+    int64_t time_ns_per_unit; /**< from the schema's time logical type */
+} pva_decoder;
+
+/**
+ * Compiles the decoder of `schema` for a scan that wants field field_of[i]
+ * in batch column i. Returns 0, PIVOT_ENOTSUP when a field is not a
+ * supported primitive, or PIVOT_ENOMEM.
+ */
+int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t nsignals,
+                        pva_decoder *out);
+
+/**
+ * Decodes the `count` records of one block into the batch, keeping those
+ * with range.start_ns <= time < range.end_ns and flushing the batch to the
+ * sink whenever it is full. Sets *past_end when a record at or past the end
+ * of the range was met (records are time-ordered: the rest of the file can
+ * be skipped). Returns 0, the sink's non-zero value, PIVOT_ENOMEM, or
+ * PIVOT_EIO with a message when the block's bytes are malformed (the records
+ * before the bad one are kept).
+ */
+int pva_decoder_block(const pva_decoder *d, const uint8_t *data, size_t len, int64_t count,
+                      pivot_range range, pva_batch *b, const pivot_scan_sink *sink, int *past_end,
+                      char *err, size_t errlen);
+
+/**
+ * Reads only the time of the first record of a block. Returns 0, or -1 when
+ * the bytes are malformed.
+ */
+int pva_decoder_first_time(const pva_decoder *d, const uint8_t *data, size_t len, int64_t *time_ns);
+
+/** Releases a decoder; a zeroed one is accepted. */
+void pva_decoder_free(pva_decoder *d);
+
+#endif

@@ -1,0 +1,448 @@
+/*
+ * The compiled Avro decoder against libavro's generic reader: every test
+ * file is scanned twice through the avro source, once with each decoder,
+ * and the two scans must deliver the same samples value by value, in the
+ * same batches order, with the same number of warnings.
+ *
+ * Usage: test_avro_decoder <pivot-gen-avro> <scratch dir>
+ */
+#include "check.h"
+#include "test_avro_source_fixture.h"
+
+#include "avro_source.h"
+#include "fast_decoder.h"
+#include "record_schema.h"
+
+#include <avro.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NS 1000000000LL
+#define GEN_START_NS (1735689600LL * NS) /* 2025-01-01T00:00:00Z */
+
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
+
+static const pivot_source *source;
+static char data_dir[512];
+
+static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
+{
+    (void)level;
+    (void)plugin;
+    (void)fmt;
+}
+
+static int host_register_source(pivot_registry *reg, const pivot_source *s)
+{
+    (void)reg;
+    source = s;
+    return 0;
+}
+
+/* Everything a scan delivered, flattened. */
+typedef struct capture {
+    size_t samples, batches, warnings;
+    size_t ncolumns;
+    int64_t *time;
+    unsigned char *values; /* per sample: each column's 8 bytes (strings: a hash) */
+    size_t cap;
+} capture;
+
+static uint64_t hash_string(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int on_batch(void *arg, const pivot_batch *b)
+{
+    capture *c = arg;
+
+    c->batches++;
+    c->ncolumns = b->ncolumns;
+    if (c->samples + b->count > c->cap) {
+        size_t ncap = (c->samples + b->count) * 2;
+        c->time = realloc(c->time, ncap * sizeof(*c->time));
+        c->values = realloc(c->values, ncap * (b->ncolumns ? b->ncolumns : 1) * 8);
+        c->cap = ncap;
+    }
+    for (size_t r = 0; r < b->count; r++) {
+        unsigned char *row = c->values + (c->samples + r) * b->ncolumns * 8;
+        c->time[c->samples + r] = b->time[r];
+        for (size_t k = 0; k < b->ncolumns; k++) {
+            uint64_t v = 0;
+            const void *d = b->columns[k].data;
+            switch (b->columns[k].type) {
+            case PIVOT_TYPE_INT32:
+                v = (uint64_t)(int64_t)((const int32_t *)d)[r];
+                break;
+            case PIVOT_TYPE_INT64:
+                v = (uint64_t)((const int64_t *)d)[r];
+                break;
+            case PIVOT_TYPE_FLOAT32:
+                memcpy(&v, &((const float *)d)[r], 4);
+                break;
+            case PIVOT_TYPE_FLOAT64:
+                memcpy(&v, &((const double *)d)[r], 8);
+                break;
+            case PIVOT_TYPE_BOOL:
+                v = ((const uint8_t *)d)[r];
+                break;
+            case PIVOT_TYPE_STRING:
+                v = hash_string(((const char *const *)d)[r]);
+                break;
+            }
+            memcpy(row + k * 8, &v, 8);
+        }
+    }
+    c->samples += b->count;
+    return 0;
+}
+
+static void on_warning(void *arg, const char *message)
+{
+    (void)message;
+    ((capture *)arg)->warnings++;
+}
+
+static void *open_instance(const char *mode)
+{
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    void *ctx = NULL;
+
+    if (mode != NULL)
+        setenv(PVA_DECODER_ENV, mode, 1);
+    else
+        unsetenv(PVA_DECODER_ENV);
+    if (source->open(data_dir, &ctx, err, sizeof(err)) != 0)
+        fprintf(stderr, "open: %s\n", err);
+    unsetenv(PVA_DECODER_ENV);
+    return ctx;
+}
+
+static int scan(void *ctx, const char *channel, const char *const *signals, size_t n,
+                pivot_range range, capture *c)
+{
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    pivot_scan_sink sink = {c, on_batch, on_warning};
+    int rc;
+
+    memset(c, 0, sizeof(*c));
+    rc = source->scan(ctx, channel, signals, n, range, &sink, err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "scan %s: %s\n", channel, err);
+    return rc;
+}
+
+static void capture_free(capture *c)
+{
+    free(c->time);
+    free(c->values);
+}
+
+/*
+ * Scans `channel` with both decoders and checks they agree. Returns the
+ * number of samples, so that callers can also check the expected count.
+ */
+static size_t compare(const char *channel, const char *const *signals, size_t n, pivot_range range,
+                      size_t *warnings)
+{
+    void *fast = open_instance(NULL), *slow = open_instance("libavro");
+    capture a, b;
+    size_t samples;
+
+    CHECK(fast != NULL && slow != NULL);
+    CHECK_INT_EQ(scan(fast, channel, signals, n, range, &a), 0);
+    CHECK_INT_EQ(scan(slow, channel, signals, n, range, &b), 0);
+    CHECK_INT_EQ(a.samples, b.samples);
+    CHECK_INT_EQ(a.warnings, b.warnings);
+    if (a.samples == b.samples && a.samples > 0) {
+        size_t bad_t = 0, bad_v = 0;
+        for (size_t i = 0; i < a.samples; i++) {
+            if (a.time[i] != b.time[i])
+                bad_t++;
+            if (memcmp(a.values + i * n * 8, b.values + i * n * 8, n * 8) != 0)
+                bad_v++;
+        }
+        if (bad_t || bad_v)
+            fprintf(stderr, "%s: %zu times and %zu rows differ\n", channel, bad_t, bad_v);
+        CHECK_INT_EQ(bad_t, 0);
+        CHECK_INT_EQ(bad_v, 0);
+    }
+    samples = a.samples;
+    if (warnings != NULL)
+        *warnings = a.warnings;
+    capture_free(&a);
+    capture_free(&b);
+    source->close(fast);
+    source->close(slow);
+    return samples;
+}
+
+static int run(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+/* ---- libavro-written files with every supported type ---- */
+
+/* time is not the first field, and its unit comes from the header's logical type. */
+static const char *typed_schema =
+    "{\"type\":\"record\",\"name\":\"r\",\"fields\":["
+    "{\"name\":\"flag\",\"type\":\"boolean\"},{\"name\":\"f\",\"type\":\"float\"},"
+    "{\"name\":\"label\",\"type\":\"string\"},{\"name\":\"time\",\"type\":\"long\"},"
+    "{\"name\":\"d\",\"type\":\"double\"},{\"name\":\"i\",\"type\":\"int\"},"
+    "{\"name\":\"l\",\"type\":\"long\"}]}";
+
+static const char *union_schema = "{\"type\":\"record\",\"name\":\"r\",\"fields\":["
+                                  "{\"name\":\"time\",\"type\":\"long\"},"
+                                  "{\"name\":\"maybe\",\"type\":[\"null\",\"double\"]},"
+                                  "{\"name\":\"d\",\"type\":\"double\"}]}";
+
+static int fill_typed(avro_value_t *rec, size_t i, int64_t unit_time, int with_union)
+{
+    avro_value_t v, branch;
+    static char label[64];
+    int64_t t = (int64_t)i * 7 + (i % 3); /* irregular but increasing */
+
+    if (with_union) {
+        avro_value_get_by_name(rec, "time", &v, NULL);
+        avro_value_set_long(&v, t * unit_time);
+        avro_value_get_by_name(rec, "maybe", &v, NULL);
+        avro_value_set_branch(&v, i % 2, &branch);
+        if (i % 2)
+            avro_value_set_double(&branch, (double)i / 3.0);
+        else
+            avro_value_set_null(&branch);
+        avro_value_get_by_name(rec, "d", &v, NULL);
+        return avro_value_set_double(&v, -(double)i * 0.25);
+    }
+    snprintf(label, sizeof(label), i % 5 == 0 ? "" : "label-%zu-%s", i, i % 2 ? "odd" : "even");
+    avro_value_get_by_name(rec, "flag", &v, NULL);
+    avro_value_set_boolean(&v, i % 3 == 0);
+    avro_value_get_by_name(rec, "f", &v, NULL);
+    avro_value_set_float(&v, (float)i * 1.5f - 1000.0f);
+    avro_value_get_by_name(rec, "label", &v, NULL);
+    avro_value_set_string(&v, label);
+    avro_value_get_by_name(rec, "time", &v, NULL);
+    avro_value_set_long(&v, t * unit_time);
+    avro_value_get_by_name(rec, "d", &v, NULL);
+    avro_value_set_double(&v, (double)i / 7.0);
+    avro_value_get_by_name(rec, "i", &v, NULL);
+    avro_value_set_int(&v, (int32_t)(i * 2654435761u));
+    avro_value_get_by_name(rec, "l", &v, NULL);
+    return avro_value_set_long(&v, -(int64_t)i * 1000003LL * 1000003LL);
+}
+
+/* Writes n records with libavro and `codec`, a block every `per_block` records. */
+static int write_typed(const char *path, const char *schema_json, const char *codec, size_t n,
+                       size_t per_block, int64_t unit_time, int with_union)
+{
+    avro_schema_t schema = NULL;
+    avro_file_writer_t w = NULL;
+    avro_value_iface_t *iface = NULL;
+    avro_value_t rec;
+    int rc = -1;
+
+    remove(path);
+    if (avro_schema_from_json_length(schema_json, strlen(schema_json), &schema) != 0 ||
+        avro_file_writer_create_with_codec(path, schema, &w, codec, 1024 * 1024) != 0)
+        goto out;
+    iface = avro_generic_class_from_schema(schema);
+    avro_generic_value_new(iface, &rec);
+    for (size_t i = 0; i < n; i++) {
+        avro_value_reset(&rec);
+        if (fill_typed(&rec, i, unit_time, with_union) != 0 ||
+            avro_file_writer_append_value(w, &rec) != 0)
+            break;
+        if ((i + 1) % per_block == 0)
+            avro_file_writer_flush(w);
+    }
+    avro_value_decref(&rec);
+    rc = 0;
+out:
+    if (w != NULL)
+        avro_file_writer_close(w);
+    if (iface != NULL)
+        avro_value_iface_decref(iface);
+    if (schema != NULL)
+        avro_schema_decref(schema);
+    return rc;
+}
+
+/* The schema text with the time field's logical type, as the relay writes it. */
+static char *with_logical_type(const char *schema_json, const char *logical)
+{
+    char *out = malloc(strlen(schema_json) + 64);
+    const char *at = strstr(schema_json, "{\"name\":\"time\",\"type\":\"long\"");
+    size_t head = (size_t)(at - schema_json) + strlen("{\"name\":\"time\",\"type\":\"long\"");
+
+    memcpy(out, schema_json, head);
+    sprintf(out + head, ",\"logicalType\":\"%s\"%s", logical, schema_json + head);
+    return out;
+}
+
+static void truncate_copy(const char *from, const char *to, long size)
+{
+    run("mkdir -p \"$(dirname '%s')\" && head -c %ld '%s' > '%s'", to, size, from, to);
+}
+
+static long size_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* The decoder compiles for the typed schema and refuses the union one. */
+static void test_compile(const char *path_typed, const char *path_union)
+{
+    pva_schema schema;
+    pva_decoder dec;
+    size_t field_of[2] = {0, 4};
+    char err[PIVOT_ERRMSG_SIZE];
+
+    CHECK_INT_EQ(pva_schema_load(path_typed, &schema, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pva_decoder_compile(&schema, field_of, 2, &dec), 0);
+    CHECK_INT_EQ(dec.nsteps, 7);
+    CHECK_INT_EQ(dec.steps[3].column, PVA_STEP_TIME);
+    CHECK_INT_EQ(dec.steps[0].column, 0);
+    CHECK_INT_EQ(dec.steps[4].column, 1);
+    CHECK_INT_EQ(dec.steps[2].kind, PVA_STEP_STRING);
+    CHECK_INT_EQ(dec.time_ns_per_unit, 1000);
+    pva_decoder_free(&dec);
+    pva_schema_clear(&schema);
+
+    CHECK_INT_EQ(pva_schema_load(path_union, &schema, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pva_decoder_compile(&schema, field_of, 1, &dec), PIVOT_ENOTSUP);
+    pva_schema_clear(&schema);
+}
+
+int main(int argc, char **argv)
+{
+    static pivot_host host;
+    static const char *gen_sigs[] = {"sig0", "sig1", "sig2", "sig3", "counter"};
+    static const char *mode_sigs[] = {"counter", "mode", "sig2"};
+    static const char *typed_sigs[] = {"flag", "f", "label", "d", "i", "l"};
+    static const char *union_sigs[] = {"d"};
+    const pivot_range all = {INT64_MIN, INT64_MAX};
+    char path[1024], path2[1024];
+    size_t warnings = 0;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s <pivot-gen-avro> <scratch dir>\n", argv[0]);
+        return 2;
+    }
+    snprintf(data_dir, sizeof(data_dir), "%s/avro_decoder_data", argv[2]);
+    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    mkdir(argv[2], 0755);
+    mkdir(data_dir, 0755);
+    host.size = sizeof(host);
+    host.abi_version = PIVOT_ABI_VERSION;
+    host.log = host_log;
+    host.register_source = host_register_source;
+    if (pivot_plugin_init(&host, NULL) != 0 || source == NULL) {
+        fprintf(stderr, "plugin init failed\n");
+        return 1;
+    }
+
+    /* Generated channels, both codecs, with and without a string field. */
+    CHECK_INT_EQ(run("'%s' --out '%s/null' --channels 1 --seconds 1300 --rate 50 "
+                     "--file-seconds 600 >/dev/null",
+                     argv[1], data_dir),
+                 0);
+    CHECK_INT_EQ(run("'%s' --out '%s/deflate' --channels 1 --seconds 1300 --rate 50 "
+                     "--codec deflate --with-mode --first-channel 3 >/dev/null",
+                     argv[1], data_dir),
+                 0);
+    run("mv '%s/null/ch000' '%s/gen_null' && mv '%s/deflate/ch003' '%s/gen_deflate'", data_dir,
+        data_dir, data_dir, data_dir);
+    CHECK_INT_EQ(compare("gen_null", gen_sigs, 5, all, &warnings), 65000);
+    CHECK_INT_EQ(warnings, 0);
+    CHECK_INT_EQ(compare("gen_deflate", gen_sigs, 5, all, NULL), 65000);
+    CHECK_INT_EQ(compare("gen_deflate", mode_sigs, 3, all, NULL), 65000);
+    /* Ranges that start and end inside files and blocks, and one on a block edge. */
+    pivot_range mid = {GEN_START_NS + 601 * NS + 7 * NS / 50, GEN_START_NS + 1250 * NS};
+    CHECK_INT_EQ(compare("gen_null", gen_sigs, 5, mid, NULL), (1250 - 601) * 50 - 7);
+    CHECK_INT_EQ(compare("gen_deflate", mode_sigs, 3, mid, NULL), (1250 - 601) * 50 - 7);
+    pivot_range edge = {GEN_START_NS + 1000 * NS / 50, GEN_START_NS + 3001 * NS / 50};
+    CHECK_INT_EQ(compare("gen_null", gen_sigs, 5, edge, NULL), 2001);
+    pivot_range none = {GEN_START_NS + 2000 * NS, GEN_START_NS + 3000 * NS};
+    CHECK_INT_EQ(compare("gen_null", gen_sigs, 5, none, NULL), 0);
+
+    /* libavro-written files: every type, time in millis/micros/nanos, both codecs. */
+    static const struct {
+        const char *dir, *codec, *logical;
+        int64_t unit;
+    } typed[] = {
+        {"typed_null_micros", "null", "timestamp-micros", 1000},
+        {"typed_deflate_millis", "deflate", "timestamp-millis", 1000000},
+        {"typed_null_nanos", "null", "timestamp-nanos", 1},
+    };
+    for (size_t k = 0; k < sizeof(typed) / sizeof(typed[0]); k++) {
+        char *text = with_logical_type(typed_schema, typed[k].logical);
+        snprintf(path, sizeof(path), "%s/%s", data_dir, typed[k].dir);
+        mkdir(path, 0755);
+        snprintf(path, sizeof(path), "%s/%s/data_0.avro", data_dir, typed[k].dir);
+        CHECK_INT_EQ(write_typed(path, typed_schema, typed[k].codec, 5000, 333, 1, 0), 0);
+        CHECK_INT_EQ(fx_set_header_schema(path, text), 0);
+        free(text);
+        CHECK_INT_EQ(compare(typed[k].dir, typed_sigs, 6, all, NULL), 5000);
+        /* Times 7 units apart (one in three a unit later): a range in time units. */
+        pivot_range part = {1000 * 7 * typed[k].unit, 3000 * 7 * typed[k].unit};
+        CHECK_INT_EQ(compare(typed[k].dir, typed_sigs, 6, part, NULL), 2000);
+    }
+
+    /* A union field: the decoder does not apply and libavro reads the file. */
+    snprintf(path2, sizeof(path2), "%s/with_union", data_dir);
+    mkdir(path2, 0755);
+    snprintf(path2, sizeof(path2), "%s/with_union/data_0.avro", data_dir);
+    CHECK_INT_EQ(write_typed(path2, union_schema, "null", 1000, 100, 1, 1), 0);
+    CHECK_INT_EQ(compare("with_union", union_sigs, 1, all, NULL), 1000);
+    snprintf(path, sizeof(path), "%s/typed_null_micros/data_0.avro", data_dir);
+    test_compile(path, path2);
+
+    /* Truncated files, cut inside a block, inside a sync marker and in the header. */
+    static const char *cut_codecs[] = {"null", "deflate"};
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(path, sizeof(path), "%s/%s/data_0.avro", data_dir,
+                 k == 0 ? "typed_null_micros" : "typed_deflate_millis");
+        long size = size_of(path);
+        long cuts[] = {size - 16 - 1, size - 16 - 30, size / 2, 40};
+        for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+            char dir[64];
+            snprintf(dir, sizeof(dir), "cut_%s_%zu", cut_codecs[k], c);
+            snprintf(path2, sizeof(path2), "%s/%s/data_0.avro", data_dir, dir);
+            truncate_copy(path, path2, cuts[c]);
+            size_t n = compare(dir, typed_sigs, 6, all, &warnings);
+            CHECK_INT_EQ(warnings, 1);
+            CHECK(n < 5000);
+        }
+    }
+    /* Cut inside the last sync marker: every record is there, and a warning. */
+    snprintf(path, sizeof(path), "%s/typed_null_nanos/data_0.avro", data_dir);
+    snprintf(path2, sizeof(path2), "%s/cut_sync/data_0.avro", data_dir);
+    truncate_copy(path, path2, size_of(path) - 5);
+    CHECK_INT_EQ(compare("cut_sync", typed_sigs, 6, all, &warnings), 5000);
+    CHECK_INT_EQ(warnings, 1);
+
+    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return check_report();
+}
