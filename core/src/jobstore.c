@@ -5,10 +5,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define STMT_CACHE_SIZE 48
+
+/* Statements are prepared once per connection and reused: preparing costs
+ * more than running the primary-key lookups that status polls make. */
+typedef struct cached_stmt {
+    const char *sql; /* the literal at the call site: compared by address */
+    sqlite3_stmt *st;
+} cached_stmt;
 
 struct pv_jobstore {
     sqlite3 *db;
+    cached_stmt cache[STMT_CACHE_SIZE];
+    int ncached;
 };
+
+/* Returns SQLITE_OK with a ready statement for sql (a string literal). */
+static int prepare(pv_jobstore *js, const char *sql, sqlite3_stmt **st)
+{
+    for (int i = 0; i < js->ncached; i++) {
+        if (js->cache[i].sql == sql) {
+            *st = js->cache[i].st;
+            return SQLITE_OK;
+        }
+    }
+    int rc = sqlite3_prepare_v3(js->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (rc == SQLITE_OK && js->ncached < STMT_CACHE_SIZE) {
+        js->cache[js->ncached].sql = sql;
+        js->cache[js->ncached].st = *st;
+        js->ncached++;
+    }
+    return rc;
+}
+
+/* Makes a statement from prepare() ready for its next use (NULL is accepted). */
+static void release(sqlite3_stmt *st)
+{
+    if (st != NULL) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
 
 /* Forward migrations, applied in order; schema_version counts those applied. */
 static const char *const migrations[] = {
@@ -45,6 +84,28 @@ static const char *const migrations[] = {
     "ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;"
     "CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (owner, idempotency_key) "
     " WHERE idempotency_key IS NOT NULL;",
+    /* 3: the scheduler's claim reads the queue by owner and priority. */
+    "CREATE INDEX jobs_by_queue ON jobs (status, owner, priority DESC, created_ms);",
+    /* 4: per-user quotas (quota_store.c): overrides per user (user '*' holds
+     * the server's configured defaults), a ledger of submissions and produced
+     * bytes filled by triggers (it survives the deletion of jobs, so deleting
+     * jobs does not give quota back), and the owners at their running cap,
+     * which the claim skips. A NULL limit is the default, 0 no limit. */
+    "CREATE TABLE quotas (user TEXT PRIMARY KEY, max_running INTEGER, max_queued INTEGER,"
+    " jobs_per_day INTEGER, bytes_per_day INTEGER, max_channels INTEGER, max_range_s INTEGER);"
+    "CREATE TABLE quota_usage (user TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+    " jobs INTEGER NOT NULL, bytes INTEGER NOT NULL);"
+    "CREATE INDEX quota_usage_by_user ON quota_usage (user, at_ms);"
+    "CREATE TRIGGER quota_count_job AFTER INSERT ON jobs BEGIN"
+    " INSERT INTO quota_usage VALUES (NEW.owner, NEW.created_ms, 1, 0); END;"
+    "CREATE TRIGGER quota_count_bytes AFTER UPDATE OF status ON jobs"
+    " WHEN NEW.status = 'completed' AND OLD.status <> 'completed' BEGIN"
+    " INSERT INTO quota_usage VALUES (NEW.owner, coalesce(NEW.finished_ms, 0), 0,"
+    " coalesce(NEW.file_size, 0)); END;"
+    "CREATE VIEW quota_running_full AS SELECT r.owner AS owner FROM jobs r"
+    " WHERE r.status = 'processing' GROUP BY r.owner HAVING count(*) >= ifnull(nullif(coalesce("
+    " (SELECT max_running FROM quotas WHERE user = r.owner),"
+    " (SELECT max_running FROM quotas WHERE user = '*'), 0), 0), 9223372036854775807);",
 };
 
 #define JOB_COLUMNS                                                                                \
@@ -143,6 +204,18 @@ out:
     return rc;
 }
 
+/* SQLite's own busy timeout sleeps in steps of up to 100 ms: with HTTP
+ * threads, the scheduler and workers all writing, a POST would wait that long
+ * for a lock held for microseconds. Retry quickly instead, for up to 5 s. */
+static int wait_for_lock(void *arg, int attempts)
+{
+    (void)arg;
+    if (attempts >= 25000)
+        return 0;
+    usleep(attempts < 10 ? 20 : 200);
+    return 1;
+}
+
 int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errlen)
 {
     pv_jobstore *js = calloc(1, sizeof(*js));
@@ -158,7 +231,7 @@ int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errl
                  js->db ? sqlite3_errmsg(js->db) : "out of memory");
         goto out;
     }
-    sqlite3_busy_timeout(js->db, 5000);
+    sqlite3_busy_handler(js->db, wait_for_lock, NULL);
     /* WAL lets status polls read while a worker writes progress; FULL
      * synchronous makes a 202 mean the job is on disk even across a power
      * loss; the journal limit keeps the WAL from growing under constant
@@ -185,8 +258,15 @@ void pv_jobstore_close(pv_jobstore *js)
 {
     if (js == NULL)
         return;
+    for (int i = 0; i < js->ncached; i++)
+        sqlite3_finalize(js->cache[i].st);
     sqlite3_close(js->db);
     free(js);
+}
+
+struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js)
+{
+    return js->db;
 }
 
 const char *pv_jobstore_errmsg(pv_jobstore *js)
@@ -206,18 +286,18 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
 static int step_done(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    release(st);
     return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
 }
 
 int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(js->db,
-                           "INSERT INTO jobs (id, owner, status, request, spec, format, "
-                           "range_start_ns, range_end_ns, created_ms, idempotency_key, priority) "
-                           "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "INSERT INTO jobs (id, owner, status, request, spec, format, "
+                "range_start_ns, range_end_ns, created_ms, idempotency_key, priority) "
+                "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+                &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_text(st, 1, job->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, job->owner, -1, SQLITE_STATIC);
@@ -239,10 +319,10 @@ int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *
 
     /* Callers may clear *out whatever the outcome. */
     memset(out, 0, sizeof(*out));
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?1 "
-                           "AND (?2 IS NULL OR owner = ?2)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?1 "
+                "AND (?2 IS NULL OR owner = ?2)",
+                &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     bind_text_or_null(st, 2, owner);
@@ -258,7 +338,7 @@ int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *
         break;
     }
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -289,23 +369,23 @@ int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, i
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
 
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT count(*) FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
-                           "AND ((?2 >> " STATUS_BIT ") & 1)",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "SELECT count(*) FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
+                "AND ((?2 >> " STATUS_BIT ") & 1)",
+                &st) != SQLITE_OK)
         goto out;
     bind_text_or_null(st, 1, owner);
     sqlite3_bind_int(st, 2, (int)status_mask);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto out;
     *total = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    release(st);
     st = NULL;
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
-                           "AND ((?2 >> " STATUS_BIT ") & 1) "
-                           "ORDER BY created_ms DESC, rowid DESC LIMIT ?3 OFFSET ?4",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
+                "AND ((?2 >> " STATUS_BIT ") & 1) "
+                "ORDER BY created_ms DESC, rowid DESC LIMIT ?3 OFFSET ?4",
+                &st) != SQLITE_OK)
         goto out;
     bind_text_or_null(st, 1, owner);
     sqlite3_bind_int(st, 2, (int)status_mask);
@@ -313,7 +393,7 @@ int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, i
     sqlite3_bind_int64(st, 4, offset);
     rc = visit_rows(st, visit, arg);
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -333,22 +413,21 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
     rc = PIVOT_EIO;
     switch (job.status) {
     case PV_JOB_QUEUED:
-        if (sqlite3_prepare_v2(js->db,
-                               "UPDATE jobs SET status = 'cancelled', finished_ms = "
-                               "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), "
-                               "error = 'cancelled by the user before it started' WHERE id = ?",
-                               -1, &st, NULL) != SQLITE_OK)
+        if (prepare(js,
+                    "UPDATE jobs SET status = 'cancelled', finished_ms = "
+                    "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), "
+                    "error = 'cancelled by the user before it started' WHERE id = ?",
+                    &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DONE;
         break;
     case PV_JOB_PROCESSING:
-        if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", -1, &st,
-                               NULL) != SQLITE_OK)
+        if (prepare(js, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_REQUESTED;
         break;
     default:
-        if (sqlite3_prepare_v2(js->db, "DELETE FROM jobs WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        if (prepare(js, "DELETE FROM jobs WHERE id = ?", &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DELETED;
         *file_path = job.file_path;
@@ -371,13 +450,12 @@ int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(js->db, "SELECT count(*) FROM jobs WHERE status = 'processing'", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (prepare(js, "SELECT count(*) FROM jobs WHERE status = 'processing'", &st) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *count = sqlite3_column_int64(st, 0);
         rc = 0;
     }
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -392,15 +470,17 @@ int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
     /* The owner with the fewest running jobs goes first (ties: the owner
      * waiting longest), so a user with fifty queued jobs does not make
      * another user's one job wait; within the owner's jobs, priority, then
-     * age. */
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT q.id FROM jobs q WHERE q.status = 'queued' ORDER BY "
-                           "(SELECT count(*) FROM jobs r WHERE r.owner = q.owner AND "
-                           "r.status = 'processing'), "
-                           "(SELECT min(o.created_ms) FROM jobs o WHERE o.owner = q.owner AND "
-                           "o.status = 'queued'), q.owner, q.priority DESC, q.created_ms, q.rowid "
-                           "LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+     * age. The owner is chosen over distinct owners (jobs_by_queue), so a
+     * long queue costs one index scan, not a subquery per queued job.
+     * Owners at their running-jobs quota (quota_running_full) wait. */
+    if (prepare(js,
+                "SELECT q.id FROM jobs q WHERE q.status = 'queued' AND q.owner = ("
+                " SELECT w.owner FROM jobs w WHERE w.status = 'queued'"
+                " AND w.owner NOT IN (SELECT owner FROM quota_running_full) GROUP BY w.owner"
+                " ORDER BY (SELECT count(*) FROM jobs r WHERE r.status = 'processing'"
+                "  AND r.owner = w.owner), min(w.created_ms), w.owner LIMIT 1) "
+                "ORDER BY q.priority DESC, q.created_ms, q.rowid LIMIT 1",
+                &st) != SQLITE_OK)
         goto out;
     switch (sqlite3_step(st)) {
     case SQLITE_ROW:
@@ -412,13 +492,13 @@ int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
     default:
         goto out;
     }
-    sqlite3_finalize(st);
+    release(st);
     st = NULL;
-    if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET status = 'processing', started_ms = ?1, "
-                           "heartbeat_ms = ?1, attempts = attempts + 1, "
-                           "worker_pid = NULL WHERE id = ?2",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "UPDATE jobs SET status = 'processing', started_ms = ?1, "
+                "heartbeat_ms = ?1, attempts = attempts + 1, "
+                "worker_pid = NULL WHERE id = ?2",
+                &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, now_ms);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -427,7 +507,7 @@ int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
     if (rc == 0)
         rc = pv_jobstore_get(js, id, NULL, out);
 out:
-    sqlite3_finalize(st);
+    release(st);
     sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
@@ -435,8 +515,7 @@ out:
 int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(js->db, "UPDATE jobs SET worker_pid = ? WHERE id = ?", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (prepare(js, "UPDATE jobs SET worker_pid = ? WHERE id = ?", &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_int64(st, 1, pid);
     sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
@@ -447,11 +526,10 @@ int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(
-            js->db,
-            "UPDATE jobs SET progress = max(progress, ?), heartbeat_ms = ? WHERE id = ? "
-            "AND status = 'processing' RETURNING cancel_requested",
-            -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "UPDATE jobs SET progress = max(progress, ?), heartbeat_ms = ? WHERE id = ? "
+                "AND status = 'processing' RETURNING cancel_requested",
+                &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_double(st, 1, progress);
     sqlite3_bind_int64(st, 2, now_ms);
@@ -467,20 +545,20 @@ int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64
         break;
     }
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
 int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET status = 'completed', progress = 100, "
-                           "finished_ms = ?, file_path = ?, file_size = ?, "
-                           "channels_exported = ?, samples = ?, actual_start_ns = ?, "
-                           "actual_end_ns = ?, error = NULL, worker_pid = NULL "
-                           "WHERE id = ? AND status = 'processing'",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "UPDATE jobs SET status = 'completed', progress = 100, "
+                "finished_ms = ?, file_path = ?, file_size = ?, "
+                "channels_exported = ?, samples = ?, actual_start_ns = ?, "
+                "actual_end_ns = ?, error = NULL, worker_pid = NULL "
+                "WHERE id = ? AND status = 'processing'",
+                &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_int64(st, 1, now_ms);
     sqlite3_bind_text(st, 2, done->file_path, -1, SQLITE_STATIC);
@@ -492,7 +570,7 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
     sqlite3_bind_text(st, 8, done->id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(js->db);
-    sqlite3_finalize(st);
+    release(st);
     if (rc != SQLITE_DONE)
         return PIVOT_EIO;
     return changed == 1 ? 0 : PIVOT_ENOENT;
@@ -502,11 +580,11 @@ int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, co
                        int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET status = ?, finished_ms = ?, error = ?, "
-                           "worker_pid = NULL WHERE id = ? "
-                           "AND status IN ('queued', 'processing')",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "UPDATE jobs SET status = ?, finished_ms = ?, error = ?, "
+                "worker_pid = NULL WHERE id = ? "
+                "AND status IN ('queued', 'processing')",
+                &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_text(st, 1, pv_job_status_name(status), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
@@ -518,10 +596,10 @@ int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, co
 int pv_jobstore_requeue(pv_jobstore *js, const char *id)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET status = 'queued', worker_pid = NULL, "
-                           "cancel_requested = 0 WHERE id = ? AND status = 'processing'",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "UPDATE jobs SET status = 'queued', worker_pid = NULL, "
+                "cancel_requested = 0 WHERE id = ? AND status = 'processing'",
+                &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     return step_done(st);
@@ -531,10 +609,10 @@ int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(js->db, "SELECT " JOB_COLUMNS " FROM jobs WHERE status = 'processing'",
-                           -1, &st, NULL) == SQLITE_OK)
+    if (prepare(js, "SELECT " JOB_COLUMNS " FROM jobs WHERE status = 'processing'", &st) ==
+        SQLITE_OK)
         rc = visit_rows(st, visit, arg);
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -547,24 +625,24 @@ int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_jo
     /* Finished jobs past retention lose their file but keep their row for
      * one more retention period, so that a late download is told 410 Gone
      * rather than 404. */
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT " JOB_COLUMNS " FROM jobs WHERE status IN "
-                           "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
-                           "AND finished_ms < ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "SELECT " JOB_COLUMNS " FROM jobs WHERE status IN "
+                "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
+                "AND finished_ms < ?",
+                &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, cutoff_ms);
     rc = visit_rows(st, visit, arg);
-    sqlite3_finalize(st);
+    release(st);
     st = NULL;
     if (rc != 0)
         goto out;
     rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(js->db,
-                           "UPDATE jobs SET expired_ms = ?2, file_path = NULL WHERE status IN "
-                           "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
-                           "AND finished_ms < ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "UPDATE jobs SET expired_ms = ?2, file_path = NULL WHERE status IN "
+                "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
+                "AND finished_ms < ?1",
+                &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, cutoff_ms);
     sqlite3_bind_int64(st, 2, now_ms);
@@ -573,14 +651,13 @@ int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_jo
     if (rc != 0)
         goto out;
     rc = PIVOT_EIO;
-    if (sqlite3_prepare_v2(js->db, "DELETE FROM jobs WHERE expired_ms < ?", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (prepare(js, "DELETE FROM jobs WHERE expired_ms < ?", &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, cutoff_ms);
     rc = step_done(st);
     st = NULL;
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -590,10 +667,10 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
     int rc = PIVOT_EIO;
     /* Jobs submitted earlier and still waiting: an upper bound, since fair
      * scheduling may start this one sooner. */
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT count(*) FROM jobs WHERE status = 'queued' AND "
-                           "(created_ms < ?1 OR (created_ms = ?1 AND id < ?2))",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (prepare(js,
+                "SELECT count(*) FROM jobs WHERE status = 'queued' AND "
+                "(created_ms < ?1 OR (created_ms = ?1 AND id < ?2))",
+                &st) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, job->created_ms);
         sqlite3_bind_text(st, 2, job->id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
@@ -601,7 +678,7 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
             rc = 0;
         }
     }
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -611,10 +688,10 @@ int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *
     int rc = PIVOT_EIO;
 
     memset(out, 0, sizeof(*out));
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT " JOB_COLUMNS " FROM jobs WHERE owner = ? AND "
-                           "idempotency_key = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (prepare(js,
+                "SELECT " JOB_COLUMNS " FROM jobs WHERE owner = ? AND "
+                "idempotency_key = ?",
+                &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
@@ -630,7 +707,7 @@ int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *
         break;
     }
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -638,15 +715,15 @@ int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_i
 {
     sqlite3_stmt *st = NULL;
     int used = 1; /* on doubt, keep the file */
-    if (sqlite3_prepare_v2(js->db,
-                           "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
-                           "(id = ?2 AND status IN ('queued', 'processing'))",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (prepare(js,
+                "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
+                "(id = ?2 AND status IN ('queued', 'processing'))",
+                &st) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             used = sqlite3_column_int64(st, 0) > 0;
     }
-    sqlite3_finalize(st);
+    release(st);
     return used;
 }
