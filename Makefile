@@ -6,7 +6,7 @@ BUILD_DIR ?= build
 WERROR ?= $(if $(CI),ON,OFF)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test test-asan test-tsan fuzz demo clean
 
 all: build
 
@@ -20,8 +20,35 @@ build: deps
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (with
+# leak checking), or ThreadSanitizer, each in its own build directory. The
+# options reach every pivotd the integration tests start through the
+# environment. See docs/security.md.
+SANITIZER_DIR := $(CURDIR)/tests/sanitizers
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:handle_segv=0 \
+	LSAN_OPTIONS=suppressions=$(SANITIZER_DIR)/lsan.supp:print_suppressions=0:use_tls=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+TSAN_ENV = TSAN_OPTIONS=suppressions=$(SANITIZER_DIR)/tsan.supp:halt_on_error=1:second_deadlock_stack=1
+
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPIVOT_SANITIZE=address -DPIVOT_WERROR=$(WERROR)
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && $(ASAN_ENV) ctest --output-on-failure -j$(JOBS) -E lint_
+
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPIVOT_SANITIZE=thread -DPIVOT_WERROR=$(WERROR)
+	cmake --build build-tsan -j$(JOBS)
+	cd build-tsan && $(TSAN_ENV) ctest --output-on-failure -j$(JOBS) -E lint_
+
+# Short libFuzzer runs of every target in tests/fuzz (FUZZ_SECONDS each);
+# installs clang first when it is missing. See docs/security.md.
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/install-fuzz-deps
+	tests/fuzz/run-fuzzers --seconds $(FUZZ_SECONDS) --build-dir build-fuzz
+
 demo: build
 	scripts/demo
 
 clean:
-	rm -rf $(BUILD_DIR) demo
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz demo

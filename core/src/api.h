@@ -14,6 +14,20 @@ int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principa
                          const char *id);
 int pv_api_health(pv_http_thread *t, h2o_req_t *req);
 int pv_api_channels(pv_http_thread *t, h2o_req_t *req);
+/** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */
+int pv_api_openapi(pv_http_thread *t, h2o_req_t *req);
+/** GET /api/v1/pivot/export: a job submitted, awaited and served in one request. */
+int pv_api_export_sync(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
+
+/** GET /api/v1/pivot/quota: the caller's limits and usage. */
+int pv_api_quota(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
+/**
+ * The quota check of a validated job about to be submitted by who: returns
+ * 0 when it may go ahead, or answers req (413, 429 with Retry-After, 500)
+ * and returns -1.
+ */
+int pv_api_quota_admit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
+                       const pv_job *job);
 
 /** The owner filter for a caller: admins see every job, users their own. */
 static inline const char *pv_api_owner_filter(const pivot_principal *who)

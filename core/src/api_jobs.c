@@ -132,6 +132,8 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
         rc = pv_reply_problem(req, &problem);
         goto out;
     }
+    if (pv_api_quota_admit(t, req, who, &job) != 0)
+        goto out;
     if (pv_job_new_id(job.id) != 0) {
         rc = pv_reply_error(req, 500, "internal-error", "Internal error",
                             "no random bytes for a job id; try again");
@@ -213,7 +215,43 @@ typedef struct list_query {
     unsigned status_mask;
     int64_t limit;
     int64_t page;
+    char owner[PV_USER_SIZE]; /**< owner=NAME (admins only), or empty */
 } list_query;
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* owner=NAME: a user name, percent-decoded (%40 for '@'...). Returns 0 or -1. */
+static int parse_owner(const char *v, size_t len, char out[PV_USER_SIZE])
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)v[i];
+        if (c == '%' && i + 2 < len) {
+            int hi = hex_digit(v[i + 1]), lo = hex_digit(v[i + 2]);
+            if (hi < 0 || lo < 0)
+                return -1;
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        if (n + 1 >= PV_USER_SIZE ||
+            !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '@' || c == '+' || c == '-'))
+            return -1;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return n > 0 ? 0 : -1;
+}
 
 static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv_problem *pb)
 {
@@ -222,6 +260,7 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
     q->status_mask = PV_JOB_ANY_STATUS;
     q->limit = DEFAULT_PAGE_SIZE;
     q->page = 1;
+    q->owner[0] = '\0';
     if (req->query_at == SIZE_MAX)
         return 0;
     p = req->path.base + req->query_at + 1;
@@ -254,6 +293,10 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "page",
                                       "page: \"%s\" is not a page number; pages count from 1",
                                       quoted);
+        } else if (h2o_memis(p, klen, H2O_STRLIT("owner"))) {
+            if (parse_owner(val, vlen, q->owner) != 0)
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "owner",
+                                      "owner: \"%s\" is not a user name", quoted);
         }
         /* Other parameters (cache busters...) are ignored. */
         p = pair_end + 1;
@@ -284,16 +327,28 @@ int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *w
     list_state st = {NULL, t};
     int rc;
 
+    const char *owner = pv_api_owner_filter(who);
+
     if (parse_list_query(req, t->server->config->list_limit_max, &q, &problem) != 0)
         return pv_reply_problem(req, &problem);
+    /* owner= narrows an admin's view to one user; a user may only name
+     * themself (the answer says nothing about whether others exist). */
+    if (q.owner[0] != '\0' && owner != NULL && strcmp(q.owner, owner) != 0) {
+        pv_problem_set(&problem, 400, "invalid-query", "Invalid query parameter", "owner",
+                       "owner: only administrators may list other users' jobs; leave owner out "
+                       "to list yours");
+        return pv_reply_problem(req, &problem);
+    }
+    if (q.owner[0] != '\0')
+        owner = q.owner;
     st.g = pv_gen_new();
     if (st.g == NULL)
         return -1;
     yajl_gen_map_open(st.g);
     pv_gen_str(st.g, "jobs");
     yajl_gen_array_open(st.g);
-    rc = pv_jobstore_list(t->jobs, pv_api_owner_filter(who), q.status_mask, q.limit,
-                          (q.page - 1) * q.limit, &total, list_one, &st);
+    rc = pv_jobstore_list(t->jobs, owner, q.status_mask, q.limit, (q.page - 1) * q.limit, &total,
+                          list_one, &st);
     if (rc != 0) {
         yajl_gen_free(st.g);
         return store_error(req, t);

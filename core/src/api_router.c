@@ -100,6 +100,11 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
             return not_allowed(req, "GET, HEAD");
         return pv_api_health(t, req);
     }
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/openapi.yaml"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_openapi(t, req);
+    }
     if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
         return not_found(req);
     /* Every /api/v1/pivot route needs a key, whether or not it exists, so
@@ -109,10 +114,20 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
     if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0)
         return route_jobs(t, req, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1),
                           &who);
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/quota"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_quota(t, req, &who);
+    }
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels"))) {
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");
         return pv_api_channels(t, req);
+    }
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_export_sync(t, req, &who);
     }
     return not_found(req);
 }

@@ -1,5 +1,6 @@
 #include "auth_gate.h"
 
+#include "audit.h"
 #include "http_reply.h"
 
 #include <arpa/inet.h>
@@ -34,9 +35,17 @@ static void peer_address(h2o_req_t *req, char *out, size_t len)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)len);
 }
 
+/* The public id of the X-API-Key the request carries, for audit lines. */
+static void request_key_id(const pivot_auth_request *ar, char *out, size_t outlen)
+{
+    size_t len = 0;
+    const char *key = request_header(ar, "x-api-key", &len);
+    pv_audit_key_id(key, key != NULL ? len : 0, out, outlen);
+}
+
 int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
 {
-    char peer[64], err[PIVOT_ERRMSG_SIZE] = "";
+    char peer[64], err[PIVOT_ERRMSG_SIZE] = "", key_id[32];
     pivot_auth_request ar = {sizeof(ar), request_header, peer, req};
     pv_problem p;
 
@@ -44,15 +53,31 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
     for (int i = 0; i < srv->nauth; i++) {
         memset(who, 0, sizeof(*who));
         int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err, sizeof(err));
-        if (rc == 0 && who->user[0] != '\0')
+        if (rc == 0 && who->user[0] != '\0') {
+            /* Every request of an administrator is an admin action: it may
+             * reach other users' jobs. */
+            if (strcmp(who->role, "admin") == 0) {
+                request_key_id(&ar, key_id, sizeof(key_id));
+                pv_audit(PIVOT_LOG_INFO, "admin-action", peer, key_id, "user %s (%s): %.*s %.*s",
+                         who->user, srv->auth[i].backend->name, (int)req->method.len,
+                         req->method.base, (int)(req->path.len < 512 ? req->path.len : 512),
+                         req->path.base);
+            }
             return 0;
+        }
         if (rc == PIVOT_ENOENT)
             continue;
+        request_key_id(&ar, key_id, sizeof(key_id));
+        pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, key_id, "refused by backend %s: %s",
+                 srv->auth[i].backend->name, err[0] ? err : "the credentials were refused");
         pv_problem_set(&p, 401, "unauthorized", "Authentication failed", "X-API-Key",
                        "%s; ask an administrator for a key (pivotd keys create --user NAME)",
                        err[0] ? err : "the credentials were refused");
         goto refuse;
     }
+    pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL, "no credentials: %.*s %.*s",
+             (int)req->method.len, req->method.base,
+             (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
     pv_problem_set(&p, 401, "unauthorized", "Authentication required", "X-API-Key",
                    "send your API key in the X-API-Key header; ask an administrator for one "
                    "(pivotd keys create --user NAME)");

@@ -1,17 +1,78 @@
+/* pivotd keys create | list | revoke: API keys, through the "apikey" auth backend. */
+#include "audit.h"
 #include "commands.h"
 #include "host.h"
 #include "jobstore.h"
 #include "plugin_loader.h"
 #include "state_dir.h"
+#include "timeutil.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-enum { OPT_USER = PV_OPT_COMMAND, OPT_ROLE };
+enum { OPT_USER = PV_OPT_COMMAND, OPT_ROLE, OPT_LABEL, OPT_EXPIRES };
+
+/* The loaded plugins and the open "apikey" backend of one command. */
+typedef struct key_admin {
+    pv_registry registry;
+    pv_jobstore *js;
+    const pivot_auth_backend *backend;
+    void *ctx;
+} key_admin;
+
+/* The registry is large: one per process, in static storage. */
+static key_admin admin;
+
+static int key_admin_open(pv_cli *cli, key_admin *ka, char *err, size_t errlen)
+{
+    const pv_config *cfg = &cli->config;
+    char job_store[4096], results[4096];
+
+    if (pv_state_dir_prepare(cfg, job_store, sizeof(job_store), results, sizeof(results), err,
+                             errlen) != 0 ||
+        pv_jobstore_open(job_store, &ka->js, err, errlen) != 0)
+        return -1;
+    pv_host_init(cfg);
+    if (pv_host_load_plugins(&ka->registry, cfg, err, errlen) != 0)
+        return -1;
+    ka->backend = pv_registry_auth(&ka->registry, "apikey");
+    if (ka->backend == NULL) {
+        snprintf(err, errlen, "no loaded plugin provides the \"apikey\" auth backend");
+        return -1;
+    }
+    if (ka->backend->open != NULL && ka->backend->open(&ka->ctx, err, errlen) != 0) {
+        ka->backend = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void key_admin_close(key_admin *ka)
+{
+    if (ka->ctx != NULL && ka->backend != NULL && ka->backend->close != NULL)
+        ka->backend->close(ka->ctx);
+    ka->ctx = NULL;
+    pv_plugin_unload_all(&ka->registry);
+    pv_jobstore_close(ka->js);
+    ka->js = NULL;
+}
+
+/* The member m of the backend, or NULL when the backend predates it. */
+#define BACKEND_MEMBER(b, m) (PIVOT_HAS_MEMBER((b), pivot_auth_backend, m) ? (b)->m : NULL)
+
+static int fail(const char *err)
+{
+    fprintf(stderr, "pivotd: %s\n", err);
+    return 1;
+}
 
 typedef struct keys_create_args {
     const char *user;
     const char *role;
+    const char *label;
+    const char *expires;
 } keys_create_args;
 
 static int keys_create_option(void *arg, int opt, const char *value)
@@ -21,6 +82,10 @@ static int keys_create_option(void *arg, int opt, const char *value)
         a->user = value;
     else if (opt == OPT_ROLE)
         a->role = value;
+    else if (opt == OPT_LABEL)
+        a->label = value;
+    else if (opt == OPT_EXPIRES)
+        a->expires = value;
     else
         return -1;
     return 0;
@@ -31,50 +96,152 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS,
                                             {"user", required_argument, NULL, OPT_USER},
                                             {"role", required_argument, NULL, OPT_ROLE},
+                                            {"label", required_argument, NULL, OPT_LABEL},
+                                            {"expires", required_argument, NULL, OPT_EXPIRES},
                                             {NULL, 0, NULL, 0}};
-    keys_create_args args = {NULL, NULL};
-    static pv_registry registry;
-    const pv_config *cfg = &cli->config;
-    const pivot_auth_backend *backend = NULL;
-    pv_jobstore *js = NULL;
-    void *ctx = NULL;
-    char job_store[4096], results[4096], err[1024] = "", secret[256];
-    int status = 1;
+    keys_create_args args = {NULL, NULL, NULL, NULL};
+    char err[1024] = "", secret[256], id[64] = "";
+    int64_t expires_at = 0, lifetime = 0;
+    const char *role;
+    int status = 1, rc;
 
     int parsed = pv_cli_parse(cli, argc, argv, options, keys_create_option, &args);
     if (parsed != 0)
         return parsed > 0 ? 0 : 2;
-    if (args.user == NULL) {
-        snprintf(err, sizeof(err), "keys create: --user NAME is required");
-        goto out;
+    if (args.user == NULL)
+        return fail("keys create: --user NAME is required"), 2;
+    if (args.expires != NULL &&
+        (pv_cli_parse_duration(args.expires, &lifetime) != 0 || lifetime == 0)) {
+        fprintf(stderr,
+                "pivotd: keys create: --expires \"%s\" is not a duration such as 90s, 12h, "
+                "30d\n",
+                args.expires);
+        return 2;
     }
-    if (pv_state_dir_prepare(cfg, job_store, sizeof(job_store), results, sizeof(results), err,
-                             sizeof(err)) != 0 ||
-        pv_jobstore_open(job_store, &js, err, sizeof(err)) != 0)
+    if (lifetime > 0)
+        expires_at = (int64_t)time(NULL) + lifetime;
+    role = args.role ? args.role : "user";
+    if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
         goto out;
-    pv_host_init(cfg);
-    if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)
-        goto out;
-    backend = pv_registry_auth(&registry, "apikey");
-    if (backend == NULL || backend->create_key == NULL) {
-        snprintf(err, sizeof(err), "no loaded plugin provides the \"apikey\" auth backend");
-        goto out;
+    if (BACKEND_MEMBER(admin.backend, create_key_ex) != NULL) {
+        rc = admin.backend->create_key_ex(admin.ctx, args.user, role, args.label, expires_at,
+                                          secret, sizeof(secret), id, sizeof(id), err, sizeof(err));
+    } else if (admin.backend->create_key != NULL && args.label == NULL && expires_at == 0) {
+        rc = admin.backend->create_key(admin.ctx, args.user, role, secret, sizeof(secret), err,
+                                       sizeof(err));
+    } else {
+        snprintf(err, sizeof(err), "the \"apikey\" backend cannot create keys%s",
+                 admin.backend->create_key != NULL ? " with a label or an expiry" : "");
+        rc = -1;
     }
-    if (backend->open != NULL && backend->open(&ctx, err, sizeof(err)) != 0)
-        goto out;
-    if (backend->create_key(ctx, args.user, args.role ? args.role : "user", secret, sizeof(secret),
-                            err, sizeof(err)) != 0)
+    if (rc != 0)
         goto out;
     /* The key alone on stdout, so scripts can capture it. */
     printf("%s\n", secret);
     memset(secret, 0, sizeof(secret));
+    pv_audit(PIVOT_LOG_INFO, "admin-action", "local", id[0] ? id : NULL,
+             "keys create for user %s, role %s, uid %d", args.user, role, (int)getuid());
     status = 0;
 out:
-    if (ctx != NULL && backend != NULL && backend->close != NULL)
-        backend->close(ctx);
-    pv_plugin_unload_all(&registry);
-    pv_jobstore_close(js);
+    key_admin_close(&admin);
     if (status != 0)
-        fprintf(stderr, "pivotd: %s\n", err);
+        fail(err);
+    return status;
+}
+
+/* A time column: RFC 3339 seconds, or "-" when unset. */
+static void time_text(int64_t unix_s, char *out, size_t len)
+{
+    char t[PV_TIME_TEXT_SIZE];
+    if (unix_s <= 0) {
+        snprintf(out, len, "-");
+        return;
+    }
+    pv_time_format_ms(unix_s * 1000, t);
+    snprintf(out, len, "%s", t);
+}
+
+static int print_key(void *arg, const pivot_key_info *k)
+{
+    char created[48], used[48], expires[48], revoked[48];
+    int64_t now = *(const int64_t *)arg;
+
+    time_text(k->created_at, created, sizeof(created));
+    time_text(k->last_used_at, used, sizeof(used));
+    time_text(k->expires_at, expires, sizeof(expires));
+    time_text(k->revoked_at, revoked, sizeof(revoked));
+    printf("%-12s  %-16s  %-5s  %-20s  %-20s  %-20s%s  %-20s  %s\n", k->id, k->user, k->role,
+           created, used, expires, k->expires_at > 0 && k->expires_at <= now ? "*" : " ", revoked,
+           k->label ? k->label : "");
+    return 0;
+}
+
+int pv_cmd_keys_list(pv_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    char err[1024] = "";
+    int64_t now = (int64_t)time(NULL);
+    int status = 1;
+    int parsed = pv_cli_parse(cli, argc, argv, options, NULL, NULL);
+
+    if (parsed != 0)
+        return parsed > 0 ? 0 : 2;
+    if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
+        goto out;
+    if (BACKEND_MEMBER(admin.backend, list_keys) == NULL) {
+        snprintf(err, sizeof(err), "the \"apikey\" backend cannot list keys");
+        goto out;
+    }
+    /* Never the keys themselves: they are not stored. '*' marks an expiry
+     * that has passed. */
+    printf("%-12s  %-16s  %-5s  %-20s  %-20s  %-20s   %-20s  %s\n", "ID", "USER", "ROLE", "CREATED",
+           "LAST USED", "EXPIRES", "REVOKED", "LABEL");
+    if (admin.backend->list_keys(admin.ctx, print_key, &now, err, sizeof(err)) != 0)
+        goto out;
+    status = 0;
+out:
+    key_admin_close(&admin);
+    if (status != 0)
+        fail(err);
+    return status;
+}
+
+int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    char err[1024] = "", *rest[64];
+    const char *id = NULL;
+    int n = 0, status = 1, parsed;
+
+    /* The key's id is the one word that is not an option. */
+    rest[n++] = argv[0];
+    for (int i = 1; i < argc && n < 63; i++) {
+        if (id == NULL && argv[i][0] != '-' &&
+            (i == 1 || argv[i - 1][0] != '-' || strchr(argv[i - 1], '=') != NULL))
+            id = argv[i];
+        else
+            rest[n++] = argv[i];
+    }
+    rest[n] = NULL;
+    parsed = pv_cli_parse(cli, n, rest, options, NULL, NULL);
+    if (parsed != 0)
+        return parsed > 0 ? 0 : 2;
+    if (id == NULL)
+        return fail("keys revoke: give the key's id (the ID column of pivotd keys list)"), 2;
+    if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
+        goto out;
+    if (BACKEND_MEMBER(admin.backend, revoke_key) == NULL) {
+        snprintf(err, sizeof(err), "the \"apikey\" backend cannot revoke keys");
+        goto out;
+    }
+    if (admin.backend->revoke_key(admin.ctx, id, err, sizeof(err)) != 0)
+        goto out;
+    pv_audit(PIVOT_LOG_INFO, "admin-action", "local", id, "keys revoke, uid %d", (int)getuid());
+    printf("revoked %s\n", id);
+    status = 0;
+out:
+    key_admin_close(&admin);
+    if (status != 0)
+        fail(err);
     return status;
 }

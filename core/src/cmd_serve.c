@@ -5,6 +5,7 @@
 #include "jobstore.h"
 #include "log.h"
 #include "plugin_loader.h"
+#include "quota_store.h"
 #include "scheduler.h"
 #include "state_dir.h"
 
@@ -49,7 +50,8 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
                              sizeof(srv.results_dir), err, sizeof(err)) != 0)
         goto out;
     /* The job store exists before plugins load: the auth plugin keeps its keys there. */
-    if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0)
+    if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0 ||
+        pv_quota_publish_defaults(js, cfg, err, sizeof(err)) != 0)
         goto out;
     pv_host_init(cfg);
     if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /** Settings every command shares. */
@@ -63,6 +64,12 @@ typedef int (*pv_cli_option_fn)(void *arg, int opt, const char *value);
 int pv_cli_parse(pv_cli *cli, int argc, char **argv, const struct option *options,
                  pv_cli_option_fn on_option, void *arg);
 
+/** A whole number >= 0 ("25"). Returns 0, or -1 when text is not one. */
+int pv_cli_parse_count(const char *text, int64_t *out);
+
+/** Seconds: a whole number, or one followed by s, m, h, d or w ("90s", "30d"). 0 or -1. */
+int pv_cli_parse_duration(const char *text, int64_t *out);
+
 /** Prints the usage of every command. */
 void pv_cli_usage(FILE *out);
 
@@ -72,5 +79,11 @@ typedef int (*pv_command_fn)(pv_cli *cli, int argc, char **argv);
 int pv_cmd_serve(pv_cli *cli, int argc, char **argv);
 int pv_cmd_worker(pv_cli *cli, int argc, char **argv);
 int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv);
+int pv_cmd_keys_list(pv_cli *cli, int argc, char **argv);
+int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv);
+int pv_cmd_quota_set(pv_cli *cli, int argc, char **argv);
+int pv_cmd_quota_show(pv_cli *cli, int argc, char **argv);
+int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv);
+int pv_cmd_plugins_check(pv_cli *cli, int argc, char **argv);
 
 #endif

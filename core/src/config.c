@@ -67,6 +67,15 @@ static const setting settings[] = {
     {"jobs.retention", KIND_DURATION, offsetof(pv_config, retention_s), 1, 3650 * DAY_S},
     {"jobs.max_attempts", KIND_INT, offsetof(pv_config, max_attempts), 1, 10},
     {"jobs.heartbeat_timeout", KIND_DURATION, offsetof(pv_config, heartbeat_timeout_s), 1, DAY_S},
+    /* Per-user quota defaults; 0 is "no limit". */
+    {"quotas.max_running_jobs", KIND_INT, offsetof(pv_config, quota_max_running), 0, 1000000},
+    {"quotas.max_queued_jobs", KIND_INT, offsetof(pv_config, quota_max_queued), 0, 1000000},
+    {"quotas.jobs_per_day", KIND_INT, offsetof(pv_config, quota_jobs_per_day), 0, 100000000},
+    {"quotas.output_bytes_per_day", KIND_SIZE, offsetof(pv_config, quota_bytes_per_day), 0,
+     (int64_t)1 << 60},
+    {"quotas.max_channels_per_job", KIND_INT, offsetof(pv_config, quota_max_channels), 0, 1000000},
+    {"quotas.max_time_range", KIND_DURATION, offsetof(pv_config, quota_max_range_s), 0,
+     3650 * DAY_S},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -411,6 +420,8 @@ int pv_config_defaults(pv_config *cfg)
     cfg->sync_max_channels = 20;
     cfg->sync_max_range_minutes = 5;
     cfg->sync_max_wait_s = 600;
+    cfg->quota_max_queued = 100;
+    cfg->quota_jobs_per_day = 1000;
     if (cfg->listen_host == NULL || cfg->data_dir == NULL || cfg->state_dir == NULL)
         goto fail;
     for (size_t i = 0; i < NSETTINGS; i++)

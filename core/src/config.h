@@ -29,6 +29,14 @@ typedef struct pv_config {
     int sync_max_channels;       /**< 20 (api.limits.max_channels_per_query): GET /export */
     int sync_max_range_minutes;  /**< 5 (api.limits.max_time_range_minutes): GET /export */
     int64_t sync_max_wait_s;     /**< 600 (api.limits.max_sync_wait): GET /export's wait */
+    /* Per-user quota defaults (quotas.*); 0 means no limit. Overridden per
+     * user with `pivotd quota set`. */
+    int quota_max_running;      /**< 0 (quotas.max_running_jobs) */
+    int quota_max_queued;       /**< 100 (quotas.max_queued_jobs) */
+    int quota_jobs_per_day;     /**< 1000 (quotas.jobs_per_day) */
+    size_t quota_bytes_per_day; /**< 0 (quotas.output_bytes_per_day) */
+    int quota_max_channels;     /**< 0 (quotas.max_channels_per_job) */
+    int64_t quota_max_range_s;  /**< 0 (quotas.max_time_range) */
     /** Every scalar of the file, flattened to dotted keys, for plugins' config_get. */
     size_t nentries;
     char **keys;

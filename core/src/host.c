@@ -65,7 +65,8 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     host_config = cfg;
     memset(&host_table, 0, sizeof(host_table));
     host_table.size = sizeof(host_table);
-    host_table.abi_version = PIVOT_ABI_VERSION;
+    host_table.abi_version = PIVOT_ABI_MAJOR;
+    host_table.abi_minor = PIVOT_ABI_MINOR;
     host_table.log = host_log;
     host_table.config_get = host_config_get;
     host_table.register_timespec = pv_registry_add_timespec;
@@ -91,17 +92,24 @@ static int default_plugin_dir(char *out, size_t len)
     return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }
 
+int pv_host_plugin_dir(const pv_config *cfg, char *dir, size_t len, char *err, size_t errlen)
+{
+    if (cfg->plugin_dir != NULL) {
+        snprintf(dir, len, "%s", cfg->plugin_dir);
+    } else if (default_plugin_dir(dir, len) != 0) {
+        snprintf(err, errlen, "cannot find the executable's directory; set --plugin-dir");
+        return PIVOT_ENOENT;
+    }
+    return 0;
+}
+
 int pv_host_load_plugins(pv_registry *reg, const pv_config *cfg, char *err, size_t errlen)
 {
     char dir[PATH_MAX];
     const pivot_host *host = &host_table;
 
-    if (cfg->plugin_dir != NULL) {
-        snprintf(dir, sizeof(dir), "%s", cfg->plugin_dir);
-    } else if (default_plugin_dir(dir, sizeof(dir)) != 0) {
-        snprintf(err, errlen, "cannot find the executable's directory; set --plugin-dir");
+    if (pv_host_plugin_dir(cfg, dir, sizeof(dir), err, errlen) != 0)
         return PIVOT_ENOENT;
-    }
     reg->loading = -1;
     return pv_plugin_load_dir(reg, host, dir, err, errlen);
 }

@@ -20,6 +20,9 @@ int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len);
 /** Fills buf with len bytes from the kernel's CSPRNG; 0 or PIVOT_EIO. */
 int pv_random_bytes(void *buf, size_t len);
 
+/** Writes cfg's plugin directory (or the default, ../lib/pivot next to the executable) into dir. */
+int pv_host_plugin_dir(const pv_config *cfg, char *dir, size_t len, char *err, size_t errlen);
+
 /** Loads the plugins of cfg's plugin directory (or the default next to exe). */
 int pv_host_load_plugins(pv_registry *reg, const pv_config *cfg, char *err, size_t errlen);
 

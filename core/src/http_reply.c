@@ -72,9 +72,36 @@ int pv_reply_json(h2o_req_t *req, int status, yajl_gen g)
     return send_body(req, status, "application/json", buf, len);
 }
 
+/* Rewrites text in place into one line of valid UTF-8: control bytes become
+ * spaces and bytes that do not start a complete UTF-8 sequence become '?'.
+ * Paths, methods and member names come from the client and may hold any
+ * byte, or be cut in the middle of a character by truncation; yajl refuses
+ * to encode such a string and the response would lose its detail. */
+static void make_utf8_line(char *text)
+{
+    unsigned char *c = (unsigned char *)text;
+    while (*c != '\0') {
+        size_t n = *c < 0x80             ? 1
+                   : (*c & 0xe0) == 0xc0 ? 2
+                   : (*c & 0xf0) == 0xe0 ? 3
+                   : (*c & 0xf8) == 0xf0 ? 4
+                                         : 0;
+        size_t i = 1;
+        while (i < n && (c[i] & 0xc0) == 0x80)
+            i++;
+        if (n == 0 || i < n) {
+            *c++ = '?';
+            continue;
+        }
+        if (n == 1 && (*c < 0x20 || *c == 0x7f))
+            *c = ' ';
+        c += n;
+    }
+}
+
 int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
 {
-    char type[128], instance[1024];
+    char type[128], instance[1024], detail[sizeof(p->detail)], field[sizeof(p->field)];
     const unsigned char *buf;
     size_t len;
     yajl_gen g = pv_gen_new();
@@ -83,16 +110,26 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     if (g == NULL)
         return -1;
     snprintf(type, sizeof(type), "/api/v1/problems/%s", p->type);
-    snprintf(instance, sizeof(instance), "%.*s", (int)req->path_normalized.len,
-             req->path_normalized.base);
+    size_t query_at, *norm_indexes = NULL;
+    /* The path the client sent, not req->path_normalized: an internal
+     * redirect (the download of a result file) rewrites the latter to a
+     * path inside the server that the client must not see. */
+    h2o_iovec_t path = h2o_url_normalize_path(&req->pool, req->input.path.base, req->input.path.len,
+                                              &query_at, &norm_indexes);
+    snprintf(instance, sizeof(instance), "%.*s", (int)path.len, path.base);
+    snprintf(detail, sizeof(detail), "%s", p->detail);
+    snprintf(field, sizeof(field), "%s", p->field);
+    make_utf8_line(instance);
+    make_utf8_line(detail);
+    make_utf8_line(field);
     yajl_gen_map_open(g);
     pv_gen_key_str(g, "type", type);
     pv_gen_key_str(g, "title", p->title);
     pv_gen_key_int(g, "status", p->status);
-    pv_gen_key_str(g, "detail", p->detail);
+    pv_gen_key_str(g, "detail", detail);
     pv_gen_key_str(g, "instance", instance);
-    if (p->field[0] != '\0')
-        pv_gen_key_str(g, "field", p->field);
+    if (field[0] != '\0')
+        pv_gen_key_str(g, "field", field);
     yajl_gen_map_close(g);
     yajl_gen_get_buf(g, &buf, &len);
     rc = send_body(req, p->status, "application/problem+json", buf, len);

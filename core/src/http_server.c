@@ -109,6 +109,7 @@ static int setup_routes(pv_http *http)
     guard->on_req = pv_api_download_guard;
     mimemap = h2o_mimemap_create();
     h2o_mimemap_define_mimetype(mimemap, "h5", "application/x-hdf5", NULL);
+    h2o_mimemap_define_mimetype(mimemap, "zip", "application/zip", NULL);
     h2o_file_register(files, http->server->results_dir, no_index, mimemap, 0);
     h2o_mem_release_shared(mimemap);
     api = h2o_config_register_path(http->hostconf, "/", 0);

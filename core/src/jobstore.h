@@ -102,4 +102,7 @@ int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_i
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);
 
+/** The connection's SQLite handle, for the quota tables (quota_store.c). */
+struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js);
+
 #endif

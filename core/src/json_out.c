@@ -137,6 +137,27 @@ static int nesting_ok(const char *text, size_t len)
     return 1;
 }
 
+/* yajl decodes "\u0000" into a NUL inside a C string, which would silently
+ * cut every later check short ("ch000\u0000x" would name channel ch000), so
+ * such strings are refused before parsing. */
+static int has_nul_escape(const char *text, size_t len)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (!in_string) {
+            in_string = c == '"';
+        } else if (c == '"') {
+            in_string = 0;
+        } else if (c == '\\' && i + 1 < len) {
+            if (text[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0)
+                return 1;
+            i++;
+        }
+    }
+    return 0;
+}
+
 yajl_val pv_json_parse(const char *text, size_t len, char *err, size_t errlen)
 {
     char *copy = NULL;
@@ -156,6 +177,10 @@ yajl_val pv_json_parse(const char *text, size_t len, char *err, size_t errlen)
     copy[len] = '\0';
     if (memchr(text, '\0', len) != NULL) {
         snprintf(err, errlen, "the body contains a NUL byte");
+        goto out;
+    }
+    if (has_nul_escape(text, len)) {
+        snprintf(err, errlen, "a string contains the NUL character \\u0000");
         goto out;
     }
     tree = yajl_tree_parse(copy, err, errlen);

@@ -4,11 +4,14 @@
  *   pivotd serve   the HTTP API, the scheduler and the worker processes
  *   pivotd worker  one export job (started by the server's scheduler)
  *   pivotd keys    API key administration
+ *   pivotd quota   per-user quotas
+ *   pivotd plugins what plugins would load, and why a file would not
  */
 #include "commands.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Every subcommand: one or two words and the function that runs it. */
 static const struct {
@@ -19,6 +22,12 @@ static const struct {
     {"serve", NULL, pv_cmd_serve},
     {"worker", NULL, pv_cmd_worker},
     {"keys", "create", pv_cmd_keys_create},
+    {"keys", "list", pv_cmd_keys_list},
+    {"keys", "revoke", pv_cmd_keys_revoke},
+    {"quota", "set", pv_cmd_quota_set},
+    {"quota", "show", pv_cmd_quota_show},
+    {"plugins", "list", pv_cmd_plugins_list},
+    {"plugins", "check", pv_cmd_plugins_check},
 };
 
 int main(int argc, char **argv)
@@ -26,6 +35,9 @@ int main(int argc, char **argv)
     pv_cli cli;
     int status = 2;
 
+    /* The job store, result files and key hashes are other users' data:
+     * everything pivotd and its workers create is private to its user. */
+    umask(077);
     memset(&cli, 0, sizeof(cli));
     if (pv_config_defaults(&cli.config) != 0) {
         fprintf(stderr, "pivotd: out of memory\n");

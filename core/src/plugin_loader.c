@@ -3,27 +3,56 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Checks a plugin's magic against the host's; names the first field that differs. */
-static int check_magic(const pivot_magic *m, const char *path, char *err, size_t errlen)
+/* The first members of pivot_magic, which never move, and its size in ABI 1.0. */
+#define MAGIC_MAJOR_END (offsetof(pivot_magic, abi_version) + sizeof(uint32_t))
+#define MAGIC_SIZE_1_0 (offsetof(pivot_magic, version) + sizeof(const char *))
+
+/*
+ * Checks a plugin's magic against the host it would be given: same ABI
+ * major, a minor no newer than the host's. Names the first field that
+ * differs with both values, so that the author knows what to rebuild.
+ */
+static int check_magic(const pivot_magic *m, const pivot_host *host, const char *path, char *err,
+                       size_t errlen)
 {
     if (m == NULL) {
         snprintf(err, errlen, "%s: pivot_plugin_magic() returned NULL", path);
         return PIVOT_EINVAL;
     }
-    if (m->abi_version != PIVOT_ABI_VERSION) {
+    if (m->size < MAGIC_MAJOR_END) {
         snprintf(err, errlen,
-                 "%s: incompatible plugin ABI version: server has %d, library has %u; "
-                 "rebuild the plugin against this server's SDK",
-                 path, PIVOT_ABI_VERSION, (unsigned)m->abi_version);
+                 "%s: magic block size: server needs at least %zu, library has %zu; "
+                 "define the magic with PIVOT_PLUGIN_MAGIC",
+                 path, (size_t)MAGIC_SIZE_1_0, m->size);
         return PIVOT_EINVAL;
     }
-    if (m->size != sizeof(pivot_magic)) {
-        snprintf(err, errlen, "%s: incompatible magic block size: server has %zu, library has %zu",
-                 path, sizeof(pivot_magic), m->size);
+    if (m->abi_version != host->abi_version) {
+        snprintf(err, errlen,
+                 "%s: incompatible plugin ABI major version: server has %u, library has %u; "
+                 "rebuild the plugin against this server's SDK",
+                 path, (unsigned)host->abi_version, (unsigned)m->abi_version);
+        return PIVOT_EINVAL;
+    }
+    if (m->size < MAGIC_SIZE_1_0) {
+        snprintf(err, errlen,
+                 "%s: magic block size: server needs at least %zu, library has %zu; "
+                 "define the magic with PIVOT_PLUGIN_MAGIC",
+                 path, (size_t)MAGIC_SIZE_1_0, m->size);
+        return PIVOT_EINVAL;
+    }
+    if (m->abi_minor > host->abi_minor) {
+        snprintf(err, errlen,
+                 "%s: plugin ABI minor version: server has %u (ABI %u.%u), library has %u "
+                 "(ABI %u.%u); the plugin may use what this server lacks: rebuild it against "
+                 "this server's SDK or upgrade the server",
+                 path, (unsigned)host->abi_minor, (unsigned)host->abi_version,
+                 (unsigned)host->abi_minor, (unsigned)m->abi_minor, (unsigned)m->abi_version,
+                 (unsigned)m->abi_minor);
         return PIVOT_EINVAL;
     }
     if (m->name == NULL || m->name[0] == '\0' || m->version == NULL) {
@@ -61,7 +90,7 @@ int pv_plugin_load(pv_registry *reg, const pivot_host *host, const char *path, c
         goto out;
     }
     const pivot_magic *magic = magic_fn();
-    rc = check_magic(magic, path, err, errlen);
+    rc = check_magic(magic, host, path, err, errlen);
     if (rc != 0)
         goto out;
     for (int i = 0; i < reg->nplugins; i++) {
@@ -79,13 +108,14 @@ int pv_plugin_load(pv_registry *reg, const pivot_host *host, const char *path, c
         goto out;
     }
     reg->loading = index;
+    reg->refusal[0] = '\0';
     rc = init_fn(host, reg);
     reg->loading = -1;
     if (rc != 0) {
         /* Roll back whatever the plugin registered before it failed. */
         pv_registry_drop_plugin(reg, index);
-        snprintf(err, errlen, "%s: plugin \"%s\" failed to initialise (error %d)", path,
-                 magic->name, rc);
+        snprintf(err, errlen, "%s: plugin \"%s\" failed to initialise (error %d)%s%s", path,
+                 magic->name, rc, reg->refusal[0] ? ": " : "", reg->refusal);
         if (rc > 0)
             rc = PIVOT_EINVAL;
         goto out;
@@ -107,8 +137,14 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int pv_plugin_load_dir(pv_registry *reg, const pivot_host *host, const char *dir, char *err,
-                       size_t errlen)
+void pv_plugin_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int pv_plugin_list_dir(const char *dir, char ***out, size_t *count, char *err, size_t errlen)
 {
     DIR *d = NULL;
     char **names = NULL;
@@ -135,29 +171,46 @@ int pv_plugin_load_dir(pv_registry *reg, const pivot_host *host, const char *dir
             }
             names = grown;
         }
-        names[n] = strdup(e->d_name);
+        char path[1024];
+        int w = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (w < 0 || (size_t)w >= sizeof(path)) {
+            snprintf(err, errlen, "plugin directory %s: path of %s too long", dir, e->d_name);
+            rc = PIVOT_ERANGE;
+            goto out;
+        }
+        names[n] = strdup(path);
         if (names[n] == NULL) {
             rc = PIVOT_ENOMEM;
             goto out;
         }
         n++;
     }
-    qsort(names, n, sizeof(*names), name_cmp);
-    for (size_t i = 0; i < n; i++) {
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        rc = pv_plugin_load(reg, host, path, err, errlen);
-        if (rc != 0)
-            goto out;
-    }
+    if (n > 0)
+        qsort(names, n, sizeof(*names), name_cmp);
 out:
-    if (rc == PIVOT_ENOMEM && err[0] == '\0')
+    if (rc == PIVOT_ENOMEM)
         snprintf(err, errlen, "out of memory while listing %s", dir);
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
     if (d != NULL)
         closedir(d);
+    if (rc != 0) {
+        pv_plugin_free_names(names, n);
+        return rc;
+    }
+    *out = names;
+    *count = n;
+    return 0;
+}
+
+int pv_plugin_load_dir(pv_registry *reg, const pivot_host *host, const char *dir, char *err,
+                       size_t errlen)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = pv_plugin_list_dir(dir, &paths, &n, err, errlen);
+
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = pv_plugin_load(reg, host, paths[i], err, errlen);
+    pv_plugin_free_names(paths, n);
     return rc;
 }
 

@@ -1,54 +1,115 @@
 #include "registry.h"
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-static int add(pv_provider *list, int *n, const void *provider, int plugin)
+/* The size of a provider struct as ABI 1.0 defined it: up to its last 1.0 member. */
+#define SIZE_1_0(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
+
+static int refuse(pivot_registry *reg, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int refuse(pivot_registry *reg, int rc, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reg->refusal, sizeof(reg->refusal), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Checks what every provider shares: a size covering ABI 1.0, and a name. */
+static int check_struct(pivot_registry *reg, const char *kind, const char *type,
+                        const void *provider, size_t size, size_t min_size, const char *name)
+{
+    if (provider == NULL)
+        return refuse(reg, PIVOT_EINVAL, "register_%s: NULL provider", kind);
+    if (size < min_size)
+        return refuse(reg, PIVOT_EINVAL,
+                      "register_%s: struct size %zu is smaller than ABI 1.0's %zu; set its size "
+                      "member to sizeof(%s)",
+                      kind, size, min_size, type);
+    if (name == NULL || name[0] == '\0')
+        return refuse(reg, PIVOT_EINVAL, "register_%s: the provider has no name", kind);
+    return 0;
+}
+
+static int add(pivot_registry *reg, pv_provider *list, int *n, const char *kind, const char *name,
+               const void *provider, const void *existing)
+{
+    if (existing != NULL) {
+        int owner = -1;
+        for (int i = 0; i < *n; i++)
+            if (list[i].provider == existing)
+                owner = list[i].plugin;
+        if (owner >= 0 && owner < reg->nplugins && reg->plugins[owner].magic != NULL)
+            return refuse(reg, PIVOT_EEXIST,
+                          "register_%s: \"%s\" is already registered by plugin \"%s\"", kind, name,
+                          reg->plugins[owner].magic->name);
+        return refuse(reg, PIVOT_EEXIST, "register_%s: \"%s\" is already registered", kind, name);
+    }
     if (*n >= PV_MAX_PROVIDERS)
-        return PIVOT_ENOMEM;
+        return refuse(reg, PIVOT_ENOMEM, "register_%s: more than %d providers of this kind", kind,
+                      PV_MAX_PROVIDERS);
     list[*n].provider = provider;
-    list[*n].plugin = plugin;
+    list[*n].plugin = reg->loading;
     (*n)++;
     return 0;
 }
 
 int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p)
 {
-    if (p == NULL || p->size < sizeof(*p) || p->type == NULL || p->resolve == NULL)
-        return PIVOT_EINVAL;
-    if (pv_registry_timespec(reg, p->type) != NULL)
-        return PIVOT_EEXIST;
-    return add(reg->timespecs, &reg->ntimespecs, p, reg->loading);
+    int rc = check_struct(reg, "timespec", "pivot_timespec_parser", p, p ? p->size : 0,
+                          SIZE_1_0(pivot_timespec_parser, resolve), p ? p->type : NULL);
+    if (rc != 0)
+        return rc;
+    if (p->resolve == NULL)
+        return refuse(reg, PIVOT_EINVAL, "register_timespec: \"%s\" has no resolve", p->type);
+    return add(reg, reg->timespecs, &reg->ntimespecs, "timespec", p->type, p,
+               pv_registry_timespec(reg, p->type));
 }
 
 int pv_registry_add_source(pivot_registry *reg, const pivot_source *s)
 {
-    if (s == NULL || s->size < sizeof(*s) || s->name == NULL || s->open == NULL ||
-        s->scan == NULL || s->describe == NULL || s->list_channels == NULL)
-        return PIVOT_EINVAL;
-    if (pv_registry_source(reg, s->name) != NULL)
-        return PIVOT_EEXIST;
-    return add(reg->sources, &reg->nsources, s, reg->loading);
+    int rc = check_struct(reg, "source", "pivot_source", s, s ? s->size : 0,
+                          SIZE_1_0(pivot_source, scan), s ? s->name : NULL);
+    if (rc != 0)
+        return rc;
+    if (s->open == NULL || s->scan == NULL || s->describe == NULL || s->list_channels == NULL)
+        return refuse(reg, PIVOT_EINVAL,
+                      "register_source: \"%s\" lacks open, list_channels, describe or scan",
+                      s->name);
+    return add(reg, reg->sources, &reg->nsources, "source", s->name, s,
+               pv_registry_source(reg, s->name));
 }
 
 int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e)
 {
-    if (e == NULL || e->size < sizeof(*e) || e->name == NULL || e->open == NULL ||
-        e->append == NULL || e->close == NULL || e->extension == NULL)
-        return PIVOT_EINVAL;
-    if (pv_registry_exporter(reg, e->name) != NULL)
-        return PIVOT_EEXIST;
-    return add(reg->exporters, &reg->nexporters, e, reg->loading);
+    int rc = check_struct(reg, "exporter", "pivot_exporter", e, e ? e->size : 0,
+                          SIZE_1_0(pivot_exporter, close), e ? e->name : NULL);
+    if (rc != 0)
+        return rc;
+    if (e->open == NULL || e->begin_channel == NULL || e->append == NULL ||
+        e->end_channel == NULL || e->close == NULL || e->extension == NULL)
+        return refuse(reg, PIVOT_EINVAL,
+                      "register_exporter: \"%s\" lacks open, begin_channel, append, end_channel, "
+                      "close or extension",
+                      e->name);
+    return add(reg, reg->exporters, &reg->nexporters, "exporter", e->name, e,
+               pv_registry_exporter(reg, e->name));
 }
 
 int pv_registry_add_auth(pivot_registry *reg, const pivot_auth_backend *a)
 {
-    if (a == NULL || a->size < sizeof(*a) || a->name == NULL || a->authenticate == NULL)
-        return PIVOT_EINVAL;
-    if (pv_registry_auth(reg, a->name) != NULL)
-        return PIVOT_EEXIST;
-    return add(reg->auths, &reg->nauths, a, reg->loading);
+    int rc = check_struct(reg, "auth", "pivot_auth_backend", a, a ? a->size : 0,
+                          SIZE_1_0(pivot_auth_backend, create_key), a ? a->name : NULL);
+    if (rc != 0)
+        return rc;
+    if (a->authenticate == NULL)
+        return refuse(reg, PIVOT_EINVAL, "register_auth: \"%s\" has no authenticate", a->name);
+    return add(reg, reg->auths, &reg->nauths, "auth", a->name, a, pv_registry_auth(reg, a->name));
 }
 
 static void drop(pv_provider *list, int *n, int plugin)

@@ -36,11 +36,17 @@ struct pivot_registry {
     int nexporters;
     pv_provider auths[PV_MAX_PROVIDERS];
     int nauths;
+    /** Why the last registration was refused, for the loader's message. */
+    char refusal[256];
 };
 
 typedef struct pivot_registry pv_registry;
 
-/* Registration entry points handed to plugins through pivot_host. */
+/*
+ * Registration entry points handed to plugins through pivot_host. A provider
+ * struct must be at least as large as in ABI 1.0 (it may be larger: built
+ * against a newer minor). On refusal they say why in reg->refusal.
+ */
 int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p);
 int pv_registry_add_source(pivot_registry *reg, const pivot_source *s);
 int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e);

@@ -324,17 +324,35 @@ static int is_worker_of(pid_t pid, const char *job_id)
     return 0;
 }
 
-/* A worker of a killed server may still run: stop it before its job is
- * given to a new one, so that two never write the same result. */
-static void stop_leftover_worker(const pv_job *job)
+/* Kills every process that is a pivotd worker of job_id and waits (up to
+ * 5 s) for them to go: a worker of a killed server may still run, and two
+ * must never write one result. The recorded pid is tried first; when it is
+ * unknown (the server died between claiming the job and recording its
+ * worker) /proc is searched. */
+static void stop_leftover_workers(const pv_job *job)
 {
-    pid_t pid = (pid_t)job->worker_pid;
-    if (pid <= 0 || !is_worker_of(pid, job->id))
-        return;
-    pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: stopping leftover worker %d", job->id, (int)pid);
-    kill(pid, SIGKILL);
-    for (int i = 0; i < 250 && kill(pid, 0) == 0 && is_worker_of(pid, job->id); i++)
-        usleep(20000);
+    pid_t pids[16];
+    int n = 0;
+    DIR *d;
+    struct dirent *e;
+
+    if (job->worker_pid > 0 && is_worker_of((pid_t)job->worker_pid, job->id))
+        pids[n++] = (pid_t)job->worker_pid;
+    d = opendir("/proc");
+    while (d != NULL && (e = readdir(d)) != NULL && n < 16) {
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (pid > 0 && pid != (pid_t)job->worker_pid && is_worker_of(pid, job->id))
+            pids[n++] = pid;
+    }
+    if (d != NULL)
+        closedir(d);
+    for (int i = 0; i < n; i++) {
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: stopping leftover worker %d", job->id,
+               (int)pids[i]);
+        kill(pids[i], SIGKILL);
+        for (int t = 0; t < 250 && kill(pids[i], 0) == 0 && is_worker_of(pids[i], job->id); t++)
+            usleep(20000);
+    }
 }
 
 static int recover_one(void *arg, const pv_job *job)
@@ -343,12 +361,13 @@ static int recover_one(void *arg, const pv_job *job)
     int max = s->server->config->max_attempts;
     char msg[256];
 
-    stop_leftover_worker(job);
+    stop_leftover_workers(job);
+    remove_job_partials(s, job->id);
     if (job->attempts < max) {
         pv_jobstore_requeue(s->jobs, job->id);
         pv_log(PIVOT_LOG_WARNING, "pivotd",
-               "job %s: was processing when the server stopped; queued again (attempt %d of "
-               "%d done)",
+               "job %s: its worker was lost (the server stopped or crashed); queued again "
+               "(attempt %d of %d done)",
                job->id, job->attempts, max);
     } else {
         snprintf(msg, sizeof(msg),
@@ -380,6 +399,19 @@ static void remove_partial_files(pv_scheduler *s)
     closedir(d);
 }
 
+static int recover_if_orphan(void *arg, const pv_job *job)
+{
+    pv_scheduler *s = arg;
+    for (int i = 0; i < s->nworkers; i++) {
+        if (strcmp(s->workers[i].job_id, job->id) == 0)
+            return 0;
+    }
+    /* Only this scheduler starts workers, and it records each one in the
+     * same step that claims its job: a processing job it does not know has
+     * lost its worker (a race with a previous server's dying workers). */
+    return recover_one(s, job);
+}
+
 static void *scheduler_main(void *arg)
 {
     pv_scheduler *s = arg;
@@ -388,6 +420,7 @@ static void *scheduler_main(void *arg)
     while (!s->server->stopping) {
         reap_workers(s);
         police_workers(s);
+        pv_jobstore_each_running(s->jobs, recover_if_orphan, s);
         start_jobs(s);
         sweep_expired(s);
         if (poll(&pfd, 1, TICK_MS) > 0) {

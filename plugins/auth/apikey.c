@@ -6,6 +6,7 @@
 
 #include "key_format.h"
 #include "key_store.h"
+#include "user_name.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -15,7 +16,7 @@
 #include <time.h>
 
 #define PLUGIN "auth"
-#define USER_MAX_LEN 64
+#define LABEL_MAX_LEN 200
 /* Recording every use would turn each request into a write; once a minute
  * is precise enough to tell which keys are still in use. */
 #define LAST_USED_INTERVAL_S 60
@@ -36,22 +37,6 @@ static const pivot_host *host;
 void ak_backend_init(const pivot_host *h)
 {
     host = h;
-}
-
-static int user_valid(const char *user)
-{
-    size_t n = 0;
-
-    if (user == NULL)
-        return 0;
-    for (; user[n] != '\0'; n++) {
-        char c = user[n];
-        if (n >= USER_MAX_LEN ||
-            !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '@' || c == '+' || c == '-'))
-            return 0;
-    }
-    return n > 0;
 }
 
 static int apikey_open(void **out, char *err, size_t errlen)
@@ -100,13 +85,27 @@ static void apikey_close(void *vctx)
     free(ctx);
 }
 
+/* "2025-01-23T14:30:00Z": audit lines carry their own time, whatever the log does. */
+static void utc_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (gmtime_r(&now, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, 32, "%lld", (long long)now);
+}
+
 static int refuse(const char *id, const char *why, const pivot_auth_request *req, char *err,
                   size_t errlen)
 {
-    /* The reason goes to the server log only; the id is public. */
+    char at[32];
+
+    /* The reason goes to the server log only (an audit line); the id is
+     * public, the key itself is never written anywhere. */
+    utc_now(at);
     if (host->log != NULL)
-        host->log(PIVOT_LOG_DEBUG, PLUGIN, "refused api key %s from %s: %s", id ? id : "(none)",
-                  req->peer_addr ? req->peer_addr : "?", why);
+        host->log(PIVOT_LOG_WARNING, PLUGIN, "audit: %s auth-failure from %s key %s: %s", at,
+                  req->peer_addr && req->peer_addr[0] ? req->peer_addr : "?", id ? id : "-", why);
     snprintf(err, errlen, "%s", refused_msg);
     return PIVOT_EACCES;
 }
@@ -176,28 +175,55 @@ out:
     return rc;
 }
 
-static int apikey_create_key(void *vctx, const char *user, const char *role, char *secret,
-                             size_t secretlen, char *err, size_t errlen)
+/* Labels are shown by `pivotd keys list`, one line per key. */
+static int label_valid(const char *label)
+{
+    size_t n = 0;
+
+    if (label == NULL)
+        return 1;
+    for (; label[n] != '\0'; n++) {
+        if (n >= LABEL_MAX_LEN || (unsigned char)label[n] < 0x20 || label[n] == 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+static int apikey_create_key_ex(void *vctx, const char *user, const char *role, const char *label,
+                                int64_t expires_at, char *secret, size_t secretlen, char *id_out,
+                                size_t idlen, char *err, size_t errlen)
 {
     ak_ctx *ctx = vctx;
     uint8_t random[AK_ID_BYTES + AK_SECRET_BYTES];
     char key[AK_KEY_LEN + 1], id[AK_ID_LEN + 1];
     uint8_t hash[AK_HASH_LEN];
+    int64_t now = (int64_t)time(NULL);
     int rc = 0;
 
     if (secret != NULL && secretlen > 0)
         secret[0] = '\0';
     if (role == NULL)
         role = "user";
-    if (!user_valid(user)) {
+    if (user == NULL || !ak_user_valid(user, strlen(user))) {
         snprintf(err, errlen,
                  "user names are 1 to %d characters among letters, digits and . _ @ + -",
-                 USER_MAX_LEN);
+                 AK_USER_MAX_LEN);
         rc = PIVOT_EINVAL;
         goto out;
     }
     if (strcmp(role, "user") != 0 && strcmp(role, "admin") != 0) {
         snprintf(err, errlen, "role \"%s\" is neither \"user\" nor \"admin\"", role);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    if (!label_valid(label)) {
+        snprintf(err, errlen, "a label is at most %d characters, without control characters",
+                 LABEL_MAX_LEN);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    if (expires_at < 0 || (expires_at != 0 && expires_at <= now)) {
+        snprintf(err, errlen, "the expiry must lie in the future");
         rc = PIVOT_EINVAL;
         goto out;
     }
@@ -218,13 +244,15 @@ static int apikey_create_key(void *vctx, const char *user, const char *role, cha
             rc = PIVOT_EIO;
             goto out;
         }
-        rc = ak_store_insert(ctx->store, id, hash, user, role, (int64_t)time(NULL), err, errlen);
+        rc = ak_store_insert(ctx->store, id, hash, user, role, label, expires_at, now, err, errlen);
         if (rc != PIVOT_EEXIST)
             break;
     }
     if (rc != 0)
         goto out;
     memcpy(secret, key, sizeof(key));
+    if (id_out != NULL && idlen > 0)
+        snprintf(id_out, idlen, "%s", id);
     if (host->log != NULL)
         host->log(PIVOT_LOG_INFO, PLUGIN, "created api key %s for user %s (role %s)", id, user,
                   role);
@@ -235,6 +263,42 @@ out:
     return rc;
 }
 
+static int apikey_create_key(void *ctx, const char *user, const char *role, char *secret,
+                             size_t secretlen, char *err, size_t errlen)
+{
+    return apikey_create_key_ex(ctx, user, role, NULL, 0, secret, secretlen, NULL, 0, err, errlen);
+}
+
+typedef struct list_visit {
+    int (*visit)(void *arg, const pivot_key_info *key);
+    void *arg;
+} list_visit;
+
+static int list_one(void *arg, const ak_key_listing *k)
+{
+    list_visit *lv = arg;
+    pivot_key_info info = {sizeof(info),  k->id,           k->user,       k->role,      k->label,
+                           k->created_at, k->last_used_at, k->expires_at, k->revoked_at};
+    return lv->visit(lv->arg, &info);
+}
+
+static int apikey_list_keys(void *vctx, int (*visit)(void *arg, const pivot_key_info *key),
+                            void *arg, char *err, size_t errlen)
+{
+    ak_ctx *ctx = vctx;
+    list_visit lv = {visit, arg};
+    return ak_store_list(ctx->store, list_one, &lv, err, errlen);
+}
+
+static int apikey_revoke_key(void *vctx, const char *id, char *err, size_t errlen)
+{
+    ak_ctx *ctx = vctx;
+    int rc = ak_store_revoke(ctx->store, id, (int64_t)time(NULL), err, errlen);
+    if (rc == 0 && host->log != NULL)
+        host->log(PIVOT_LOG_INFO, PLUGIN, "revoked api key %s", id);
+    return rc;
+}
+
 const pivot_auth_backend ak_backend = {
     .size = sizeof(pivot_auth_backend),
     .name = "apikey",
@@ -242,4 +306,7 @@ const pivot_auth_backend ak_backend = {
     .close = apikey_close,
     .authenticate = apikey_authenticate,
     .create_key = apikey_create_key,
+    .create_key_ex = apikey_create_key_ex,
+    .list_keys = apikey_list_keys,
+    .revoke_key = apikey_revoke_key,
 };

@@ -29,8 +29,14 @@ static const char find_sql[] = "SELECT key_hash, user, role, revoked_at IS NOT N
                                " last_used_at FROM api_keys WHERE id = ?1";
 static const char touch_sql[] = "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"
                                 " AND (last_used_at IS NULL OR last_used_at <= ?2 - ?3)";
-static const char insert_sql[] = "INSERT INTO api_keys (id, key_hash, user, role, created_at)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char insert_sql[] =
+    "INSERT INTO api_keys (id, key_hash, user, role, created_at, label, expires_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0))";
+static const char list_sql[] = "SELECT id, user, role, label, created_at, last_used_at,"
+                               " expires_at, revoked_at FROM api_keys ORDER BY created_at, id";
+/* Revoking twice keeps the first time: it is the one that matters. */
+static const char revoke_sql[] = "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?2)"
+                                 " WHERE id = ?1";
 
 /* One thread's connection and its prepared statements. */
 typedef struct ak_conn {
@@ -280,7 +286,8 @@ int ak_store_touch(ak_store *store, const char *id, int64_t now, int64_t interva
 }
 
 int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_LEN],
-                    const char *user, const char *role, int64_t now, char *err, size_t errlen)
+                    const char *user, const char *role, const char *label, int64_t expires_at,
+                    int64_t now, char *err, size_t errlen)
 {
     ak_conn *c = thread_conn(store, err, errlen);
     int rc = 0, step;
@@ -292,6 +299,11 @@ int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_
     sqlite3_bind_text(c->insert, 3, user, -1, SQLITE_STATIC);
     sqlite3_bind_text(c->insert, 4, role, -1, SQLITE_STATIC);
     sqlite3_bind_int64(c->insert, 5, now);
+    if (label != NULL)
+        sqlite3_bind_text(c->insert, 6, label, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(c->insert, 6);
+    sqlite3_bind_int64(c->insert, 7, expires_at);
     step = sqlite3_step(c->insert);
     if (step == SQLITE_CONSTRAINT &&
         (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
@@ -305,5 +317,62 @@ int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_
     sqlite3_reset(c->insert);
     /* The statement keeps no pointer to the caller's buffers past this call. */
     sqlite3_clear_bindings(c->insert);
+    return rc;
+}
+
+/* Listing and revoking are rare administrative calls: their statements are
+ * prepared per call rather than kept on every thread's connection. */
+int ak_store_list(ak_store *store, ak_list_fn visit, void *arg, char *err, size_t errlen)
+{
+    ak_conn *c = thread_conn(store, err, errlen);
+    sqlite3_stmt *st = NULL;
+    int rc = 0, step;
+
+    if (c == NULL)
+        return PIVOT_EIO;
+    if ((rc = prepare(c->db, list_sql, &st, err, errlen)) != 0)
+        goto out;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        ak_key_listing k = {(const char *)sqlite3_column_text(st, 0),
+                            (const char *)sqlite3_column_text(st, 1),
+                            (const char *)sqlite3_column_text(st, 2),
+                            (const char *)sqlite3_column_text(st, 3),
+                            sqlite3_column_int64(st, 4),
+                            sqlite3_column_int64(st, 5),
+                            sqlite3_column_int64(st, 6),
+                            sqlite3_column_int64(st, 7)};
+        if (visit(arg, &k) != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot read the api_keys table: %s", sqlite3_errmsg(c->db));
+        rc = PIVOT_EIO;
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ak_store_revoke(ak_store *store, const char *id, int64_t now, char *err, size_t errlen)
+{
+    ak_conn *c = thread_conn(store, err, errlen);
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+
+    if (c == NULL)
+        return PIVOT_EIO;
+    if ((rc = prepare(c->db, revoke_sql, &st, err, errlen)) != 0)
+        goto out;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot revoke api key %s: %s", id, sqlite3_errmsg(c->db));
+        rc = PIVOT_EIO;
+    } else if (sqlite3_changes(c->db) == 0) {
+        snprintf(err, errlen, "no api key has the id \"%s\" (pivotd keys list shows them)", id);
+        rc = PIVOT_ENOENT;
+    }
+out:
+    sqlite3_finalize(st);
     return rc;
 }

@@ -56,10 +56,27 @@ int ak_store_touch(ak_store *store, const char *id, int64_t now, int64_t interva
                    size_t errlen);
 
 /**
- * Inserts a key; returns 0, PIVOT_EEXIST when the id or hash is taken, or
+ * Inserts a key with an optional label (NULL) and expiry (unix seconds, 0:
+ * never); returns 0, PIVOT_EEXIST when the id or hash is taken, or
  * PIVOT_EIO.
  */
 int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_LEN],
-                    const char *user, const char *role, int64_t now, char *err, size_t errlen);
+                    const char *user, const char *role, const char *label, int64_t expires_at,
+                    int64_t now, char *err, size_t errlen);
+
+/** One key as listed; strings borrowed for the visit. Times are unix seconds, 0 for unset. */
+typedef struct ak_key_listing {
+    const char *id, *user, *role, *label; /**< label may be NULL */
+    int64_t created_at, last_used_at, expires_at, revoked_at;
+} ak_key_listing;
+
+/** Receives each listed key; non-zero stops the listing. */
+typedef int (*ak_list_fn)(void *arg, const ak_key_listing *key);
+
+/** Visits every key, oldest first. Returns 0 or PIVOT_EIO. */
+int ak_store_list(ak_store *store, ak_list_fn visit, void *arg, char *err, size_t errlen);
+
+/** Sets revoked_at (kept when already set); returns 0, PIVOT_ENOENT or PIVOT_EIO. */
+int ak_store_revoke(ak_store *store, const char *id, int64_t now, char *err, size_t errlen);
 
 #endif

@@ -1,5 +1,6 @@
-/* Entry points of the auth plugin: registers the "apikey" backend. */
+/* Entry points of the auth plugin: registers the "apikey" and "trusted-header" backends. */
 #include "apikey.h"
+#include "trusted_header.h"
 
 #include <pivot/plugin.h>
 #include <stddef.h>
@@ -20,10 +21,12 @@ int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
         goto out;
     }
     ak_backend_init(host);
+    th_backend_init(host);
     rc = host->register_auth(reg, &ak_backend);
+    if (rc == 0)
+        rc = host->register_auth(reg, &th_backend);
     if (rc != 0 && host->log != NULL)
-        host->log(PIVOT_LOG_ERROR, "auth", "cannot register the auth backend \"%s\"",
-                  ak_backend.name);
+        host->log(PIVOT_LOG_ERROR, "auth", "cannot register the auth backends");
 out:
     return rc;
 }

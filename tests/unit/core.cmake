@@ -1,6 +1,8 @@
 # Core unit tests and the deliberately broken plugins the loader test loads.
 set(_test_plugin_dir ${CMAKE_BINARY_DIR}/test-plugins)
-foreach(p no_magic wrong_abi failing_init good)
+set(_test_plugins no_magic wrong_abi newer_minor null_magic short_magic small_provider clash
+    failing_init crash_init good)
+foreach(p IN LISTS _test_plugins)
   add_library(test_plugin_${p} MODULE ${CMAKE_SOURCE_DIR}/tests/plugins/${p}.c)
   set_target_properties(test_plugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}
     C_VISIBILITY_PRESET hidden LIBRARY_OUTPUT_DIRECTORY ${_test_plugin_dir})
@@ -14,6 +16,9 @@ foreach(t plugin_loader jobstore request_select timeutil)
   add_test(NAME core_${t} COMMAND test_${t})
   set_tests_properties(core_${t} PROPERTIES TIMEOUT 60)
 endforeach()
-add_dependencies(test_plugin_loader test_plugin_no_magic test_plugin_wrong_abi
-                 test_plugin_failing_init test_plugin_good)
+foreach(p IN LISTS _test_plugins)
+  add_dependencies(test_plugin_loader test_plugin_${p})
+endforeach()
+# Not a shared object at all, under a plugin's name.
+file(WRITE ${_test_plugin_dir}/not_elf.so "this is not a shared object\n")
 target_compile_definitions(test_plugin_loader PRIVATE TEST_PLUGIN_DIR="${_test_plugin_dir}")

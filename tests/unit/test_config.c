@@ -76,6 +76,13 @@ static void check_defaults(const pv_config *cfg)
     CHECK_INT_EQ(cfg->sync_max_channels, 20);
     CHECK_INT_EQ(cfg->sync_max_range_minutes, 5);
     CHECK_INT_EQ(cfg->sync_max_wait_s, 600);
+    CHECK_INT_EQ(cfg->quota_max_running, 0);
+    CHECK_INT_EQ(cfg->quota_max_queued, 100);
+    CHECK_INT_EQ(cfg->quota_jobs_per_day, 1000);
+    CHECK_INT_EQ(cfg->quota_bytes_per_day, 0);
+    CHECK_INT_EQ(cfg->quota_max_channels, 0);
+    CHECK_INT_EQ(cfg->quota_max_range_s, 0);
+    CHECK_STR_EQ(pv_config_get(cfg, "quotas.max_queued_jobs"), "100");
     CHECK_STR_EQ(pv_config_get(cfg, "api.limits.max_channels_per_query"), "20");
     CHECK_STR_EQ(pv_config_get(cfg, "api.limits.max_time_range_minutes"), "5");
     CHECK_STR_EQ(pv_config_get(cfg, "api.limits.max_sync_wait"), "600");

@@ -32,7 +32,29 @@ int main(void)
     CHECK_INT_EQ(reg.nplugins, 0);
 
     CHECK_INT_EQ(load(&reg, host, "wrong_abi", err, sizeof(err)), PIVOT_EINVAL);
-    CHECK(strstr(err, "server has 1, library has 2") != NULL);
+    CHECK(strstr(err, "ABI major version: server has 1, library has 2") != NULL);
+    CHECK_INT_EQ(reg.nplugins, 0);
+
+    /* A newer minor may use host members this server lacks. */
+    CHECK_INT_EQ(load(&reg, host, "newer_minor", err, sizeof(err)), PIVOT_EINVAL);
+    CHECK(strstr(err, "ABI minor version: server has 0 (ABI 1.0), library has 1 (ABI 1.1)") !=
+          NULL);
+    CHECK_INT_EQ(reg.nplugins, 0);
+
+    CHECK_INT_EQ(load(&reg, host, "null_magic", err, sizeof(err)), PIVOT_EINVAL);
+    CHECK(strstr(err, "pivot_plugin_magic() returned NULL") != NULL);
+
+    CHECK_INT_EQ(load(&reg, host, "short_magic", err, sizeof(err)), PIVOT_EINVAL);
+    CHECK(strstr(err, "magic block size: server needs at least 32, library has 8") != NULL);
+
+    CHECK_INT_EQ(load(&reg, host, "not_elf", err, sizeof(err)), PIVOT_EINVAL);
+    CHECK(strstr(err, "cannot load") != NULL);
+    CHECK_INT_EQ(reg.nplugins, 0);
+
+    /* A provider struct smaller than ABI 1.0's is refused, and init says why. */
+    CHECK_INT_EQ(load(&reg, host, "small_provider", err, sizeof(err)), PIVOT_EINVAL);
+    CHECK(strstr(err, "register_exporter: struct size 8 is smaller than ABI 1.0's 72") != NULL);
+    CHECK(pv_registry_exporter(&reg, "tiny") == NULL);
     CHECK_INT_EQ(reg.nplugins, 0);
 
     CHECK_INT_EQ(load(&reg, host, "failing_init", err, sizeof(err)), PIVOT_EIO);
@@ -55,6 +77,28 @@ int main(void)
     CHECK_INT_EQ(load(&reg, host, "good", err, sizeof(err)), PIVOT_EEXIST);
     CHECK(strstr(err, "already loaded") != NULL);
     CHECK_INT_EQ(reg.nplugins, 1);
+
+    /* Another plugin providing the same time_range type: the message names the owner. */
+    CHECK_INT_EQ(load(&reg, host, "clash", err, sizeof(err)), PIVOT_EEXIST);
+    CHECK(strstr(err, "register_timespec: \"last_n_seconds\" is already registered by plugin "
+                      "\"good\"") != NULL);
+    CHECK_INT_EQ(reg.nplugins, 1);
+
+    pv_plugin_unload_all(&reg);
+
+    /* A server of a newer minor runs a plugin built against an older one. */
+    pivot_host newer = *host;
+    newer.abi_minor = PIVOT_ABI_MINOR + 1;
+    CHECK_INT_EQ(load(&reg, &newer, "good", err, sizeof(err)), 0);
+    CHECK_INT_EQ(reg.plugins[0].magic->abi_minor, PIVOT_ABI_MINOR);
+    /* ...but not one of another major. */
+    pivot_host next_major = *host;
+    next_major.abi_version = PIVOT_ABI_MAJOR + 1;
+    next_major.abi_minor = 0;
+    pv_plugin_unload_all(&reg);
+    CHECK_INT_EQ(load(&reg, &next_major, "good", err, sizeof(err)), PIVOT_EINVAL);
+    CHECK(strstr(err, "ABI major version: server has 2, library has 1") != NULL);
+    CHECK_INT_EQ(load(&reg, host, "good", err, sizeof(err)), 0);
 
     pv_plugin_unload_all(&reg);
     CHECK_INT_EQ(reg.nplugins, 0);

@@ -1,6 +1,8 @@
 /*
  * Auth backends: decide who sent an HTTP request. Backends are tried in
- * the configured order; the first that recognises credentials decides.
+ * the configured order (`auth.backends`, default [apikey]); the first that
+ * recognises credentials decides. They run in the server process: open and
+ * close on its main thread, authenticate on its HTTP threads.
  */
 #ifndef PIVOT_AUTH_H
 #define PIVOT_AUTH_H
@@ -27,6 +29,19 @@ typedef struct pivot_principal {
     char role[16];  /**< "user" or "admin" */
 } pivot_principal;
 
+/** What list_keys shows of one key: never the key nor its hash. Borrowed during the visit. */
+typedef struct pivot_key_info {
+    size_t size;          /**< sizeof(pivot_key_info) as the backend was built */
+    const char *id;       /**< public id */
+    const char *user;     /**< owner */
+    const char *role;     /**< "user" or "admin" */
+    const char *label;    /**< free text, or NULL */
+    int64_t created_at;   /**< unix seconds */
+    int64_t last_used_at; /**< unix seconds; 0: never used */
+    int64_t expires_at;   /**< unix seconds; 0: never expires */
+    int64_t revoked_at;   /**< unix seconds; 0: not revoked */
+} pivot_key_info;
+
 /** An auth backend. */
 typedef struct pivot_auth_backend {
     size_t size;      /**< sizeof(pivot_auth_backend) as the plugin was built */
@@ -51,6 +66,30 @@ typedef struct pivot_auth_backend {
      */
     int (*create_key)(void *ctx, const char *user, const char *role, char *secret, size_t secretlen,
                       char *err, size_t errlen);
+
+    /*
+     * Added after ABI 1.0, all optional (may be NULL): key administration
+     * for `pivotd keys`. The host checks
+     * PIVOT_HAS_MEMBER(backend, pivot_auth_backend, member) before reading
+     * one, so a backend built earlier keeps working.
+     */
+    /**
+     * Like create_key, with a label (NULL: none) and an expiry (unix
+     * seconds; 0: never). Writes the key's public id, NUL-terminated, into
+     * id (idlen bytes) when id is not NULL.
+     */
+    int (*create_key_ex)(void *ctx, const char *user, const char *role, const char *label,
+                         int64_t expires_at, char *secret, size_t secretlen, char *id, size_t idlen,
+                         char *err, size_t errlen);
+    /** Calls visit for every key, oldest first; a non-zero return from visit stops the walk. */
+    int (*list_keys)(void *ctx, int (*visit)(void *arg, const struct pivot_key_info *key),
+                     void *arg, char *err, size_t errlen);
+    /**
+     * Revokes the key with public id: refused from then on, also by servers
+     * already running. Returns 0 (also when it was already revoked) or
+     * PIVOT_ENOENT.
+     */
+    int (*revoke_key)(void *ctx, const char *id, char *err, size_t errlen);
 } pivot_auth_backend;
 
 #ifdef __cplusplus

@@ -15,10 +15,39 @@
 extern "C" {
 #endif
 
-/** ABI version of this SDK. Bumped only for incompatible changes; structs grow at the end. */
-#define PIVOT_ABI_VERSION 1
+/*
+ * ABI version of this SDK, MAJOR.MINOR (see docs/plugin-guide.md, "Versioning").
+ *
+ * MAJOR changes when a change breaks plugins built before it: a field moved
+ * or removed, a meaning changed. The loader refuses a plugin whose major
+ * differs from the server's.
+ *
+ * MINOR counts additions that old plugins cannot notice: a member appended
+ * to pivot_host or to a struct a plugin hands in, a new error code, a new
+ * provider kind. A server runs plugins built against its own or an older
+ * minor and refuses a plugin built against a newer one, which might rely on
+ * a member this server lacks.
+ */
+#define PIVOT_ABI_MAJOR 1
+/** See PIVOT_ABI_MAJOR. */
+#define PIVOT_ABI_MINOR 0
+/** The major version under its original name; pivot_magic.abi_version holds it. */
+#define PIVOT_ABI_VERSION PIVOT_ABI_MAJOR
 
-/* Error codes: functions return 0 on success or one of these (negative). */
+/**
+ * True when a struct that carries its own size (in its first member, `size`)
+ * is large enough to hold `member`: use it before reading a member added after
+ * the ABI minor the other side was built against, e.g.
+ * PIVOT_HAS_MEMBER(host, pivot_host, random_bytes).
+ */
+#define PIVOT_HAS_MEMBER(ptr, type, member)                                                        \
+    ((ptr)->size >= offsetof(type, member) + sizeof((ptr)->member))
+
+/*
+ * Error codes: functions return 0 on success or one of these (negative). The
+ * values are those of Linux errno, negated, so that a plugin may return
+ * -errno from a system call unchanged.
+ */
 #define PIVOT_OK 0
 #define PIVOT_EINVAL (-22)     /**< the request or argument is malformed */
 #define PIVOT_ENOENT (-2)      /**< no such channel, signal, job, key... */
@@ -30,7 +59,13 @@ extern "C" {
 #define PIVOT_ENOTSUP (-95)    /**< the provider does not support this */
 #define PIVOT_EEXIST (-17)     /**< already exists */
 
-/** Size of the message buffers the host passes to providers. */
+/**
+ * Size of the message buffers the host passes to providers. Every callback
+ * that takes `char *err, size_t errlen` may write a NUL-terminated,
+ * single-line message there when it fails; the user sees it in the job's
+ * `error` or in the HTTP problem's `detail`, so it should say what is wrong
+ * and what to do, without the plugin's name (the host adds context).
+ */
 #define PIVOT_ERRMSG_SIZE 512
 
 /** A half-open time interval [start_ns, end_ns), nanoseconds since the Unix epoch, UTC. */
@@ -71,10 +106,10 @@ static inline const char *pivot_type_name(pivot_type t)
 
 /** Log levels for pivot_host.log. */
 typedef enum pivot_log_level {
-    PIVOT_LOG_ERROR = 0,
-    PIVOT_LOG_WARNING = 1,
-    PIVOT_LOG_INFO = 2,
-    PIVOT_LOG_DEBUG = 3
+    PIVOT_LOG_ERROR = 0,   /**< something failed that an operator should look at */
+    PIVOT_LOG_WARNING = 1, /**< something odd that did not stop the work */
+    PIVOT_LOG_INFO = 2,    /**< a notable event (started, configured) */
+    PIVOT_LOG_DEBUG = 3    /**< detail for whoever debugs the plugin */
 } pivot_log_level;
 
 #ifdef __cplusplus

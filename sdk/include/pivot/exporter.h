@@ -1,7 +1,16 @@
 /*
  * Exporters: write the columnar batches of a job into an output file
  * (`options.format`). The host calls open, then for each channel
- * begin_channel, append..., end_channel, and finally close.
+ * begin_channel, append..., end_channel, and finally close; close is called
+ * exactly once after a successful open, also when a step failed or the job
+ * was cancelled (then with a NULL summary).
+ *
+ * Exporters run inside `pivotd worker`, a process started for one job. An
+ * instance is called from one thread at a time, not necessarily the
+ * process's main thread; separate instances share nothing but the plugin's
+ * statics, which should be read-only after init. A failing callback returns a PIVOT_E* code
+ * with a message in err; the job fails and the user reads the message in
+ * the job's `error`.
  */
 #ifndef PIVOT_EXPORTER_H
 #define PIVOT_EXPORTER_H

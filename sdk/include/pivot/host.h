@@ -2,8 +2,12 @@
  * The table of host services handed to every plugin.
  *
  * Like SQLite's sqlite3_api_routines, the table only grows at the end: a
- * plugin checks `host->size` before using a member added after the ABI
- * version it was built for.
+ * plugin built against a newer ABI minor than the server would be refused by
+ * the loader, and a plugin reading a member added after ABI 1.0 checks
+ * PIVOT_HAS_MEMBER(host, pivot_host, member) first, so that the same binary
+ * keeps working on an older server.
+ *
+ * Every function in the table may be called from any thread, concurrently.
  */
 #ifndef PIVOT_HOST_H
 #define PIVOT_HOST_H
@@ -28,30 +32,44 @@ typedef enum pivot_json_kind {
     PIVOT_JSON_OBJECT = 6
 } pivot_json_kind;
 
+/** The host's list of providers, passed to pivot_plugin_init for the register_* calls. */
 typedef struct pivot_registry pivot_registry;
 struct pivot_timespec_parser;
 struct pivot_source;
 struct pivot_exporter;
 struct pivot_auth_backend;
 
-/** Host services. Every pointer is valid for the life of the process. */
+/** Host services. The table and every pointer in it are valid for the life of the process. */
 typedef struct pivot_host {
     size_t size;          /**< sizeof(pivot_host) as the host was built */
-    uint32_t abi_version; /**< PIVOT_ABI_VERSION of the host */
+    uint32_t abi_version; /**< PIVOT_ABI_MAJOR of the host */
+    uint32_t abi_minor;   /**< PIVOT_ABI_MINOR of the host */
 
-    /** Writes one log line, prefixed with the plugin's name; printf-style. */
+    /**
+     * Writes one log line to the server's log (standard error), prefixed with
+     * `plugin` (pass the plugin's name); printf-style. Plugins never print
+     * any other way.
+     */
     void (*log)(pivot_log_level level, const char *plugin, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
     /**
      * Looks up a configuration value by dotted key ("storage.avro_path",
-     * "state_dir", "plugins.<name>.<key>"). Returns a string owned by the
-     * host, or NULL when the key is not set.
+     * "state_dir", "plugins.<name>.<key>"; list items are numbered from 0,
+     * "plugins.<name>.<list>.0"). A plugin's own settings live in the config
+     * file's `plugins.<name>` section. Returns a string owned by the host,
+     * valid for the life of the process, or NULL when the key is not set.
      */
     const char *(*config_get)(const char *key);
 
-    /* Registration. Each returns 0 or a negative PIVOT_E* code. The struct
-     * passed in must stay valid while the plugin is loaded (use statics). */
+    /*
+     * Registration, only from pivot_plugin_init. Each returns 0,
+     * PIVOT_EEXIST when a provider of that name is already registered (the
+     * loader's message names its plugin), or PIVOT_EINVAL when the struct is
+     * too small for the ABI or lacks a required callback. The struct passed
+     * in is borrowed until the plugin is unloaded (use statics); the host
+     * reads only the members its `size` covers.
+     */
     int (*register_timespec)(pivot_registry *reg, const struct pivot_timespec_parser *p);
     int (*register_source)(pivot_registry *reg, const struct pivot_source *s);
     int (*register_exporter)(pivot_registry *reg, const struct pivot_exporter *e);

@@ -4,14 +4,21 @@
  * A plugin is a shared object exporting two functions:
  *
  *     PIVOT_PLUGIN_MAGIC("myplugin", "1.0.0");
- *     PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
+ *     int pivot_plugin_init(const pivot_host *host, pivot_registry *reg) { ... }
  *
  * The loader calls pivot_plugin_magic() first and refuses the library, with
- * a message naming what differs, unless its ABI version and struct size
- * match the host's (as PostgreSQL does with PG_MODULE_MAGIC). Then it calls
- * pivot_plugin_init(), which registers providers through the host table. A
- * non-zero return from init unloads the plugin and rolls back everything it
- * registered.
+ * a message naming the field that differs and both values, unless its ABI
+ * major equals the server's and its ABI minor is not newer (as PostgreSQL
+ * does with PG_MODULE_MAGIC). Then it calls pivot_plugin_init(), which
+ * registers providers through the host table. A non-zero return from init
+ * unloads the plugin and rolls back everything it registered.
+ *
+ * Process model: pivotd loads every plugin in each of its processes: the
+ * server (`pivotd serve`, which runs time parsers and auth backends on its
+ * HTTP threads), each worker process (`pivotd worker`, one per job, which
+ * runs the source and the exporter), and the admin commands (`pivotd keys`,
+ * `pivotd plugins`). Plugins must therefore not assume they live in one
+ * process, nor start threads or open files in init.
  */
 #ifndef PIVOT_PLUGIN_H
 #define PIVOT_PLUGIN_H
@@ -30,28 +37,51 @@ extern "C" {
 /** Marks a symbol the loader looks up; plugins build with hidden visibility. */
 #define PIVOT_PLUGIN_EXPORT __attribute__((visibility("default")))
 
-/** What pivot_plugin_magic() returns. */
+/* The loader finds the two entry points by their C names, also in C++. */
+#ifdef __cplusplus
+#define PIVOT_EXTERN_C extern "C"
+#else
+#define PIVOT_EXTERN_C
+#endif
+
+/**
+ * What pivot_plugin_magic() returns. The first two members never move, so
+ * that any loader can read the ABI major of any plugin; members are only
+ * ever appended after the others.
+ */
 typedef struct pivot_magic {
     size_t size;          /**< sizeof(pivot_magic) as the plugin was built */
-    uint32_t abi_version; /**< PIVOT_ABI_VERSION the plugin was built against */
-    const char *name;     /**< the plugin's name, e.g. "hdf5" */
+    uint32_t abi_version; /**< PIVOT_ABI_MAJOR the plugin was built against */
+    uint32_t abi_minor;   /**< PIVOT_ABI_MINOR the plugin was built against */
+    const char *name;     /**< the plugin's name, unique among loaded plugins, e.g. "hdf5" */
     const char *version;  /**< the plugin's own version, e.g. "0.1.0" */
 } pivot_magic;
 
 /** Defines pivot_plugin_magic() for a plugin; use once, at file scope. */
 #define PIVOT_PLUGIN_MAGIC(name_, version_)                                                        \
-    PIVOT_PLUGIN_EXPORT const pivot_magic *pivot_plugin_magic(void);                               \
-    PIVOT_PLUGIN_EXPORT const pivot_magic *pivot_plugin_magic(void)                                \
+    PIVOT_EXTERN_C PIVOT_PLUGIN_EXPORT const pivot_magic *pivot_plugin_magic(void);                \
+    PIVOT_EXTERN_C PIVOT_PLUGIN_EXPORT const pivot_magic *pivot_plugin_magic(void)                 \
     {                                                                                              \
-        static const pivot_magic magic_ = {sizeof(pivot_magic), PIVOT_ABI_VERSION, (name_),        \
-                                           (version_)};                                            \
+        static const pivot_magic magic_ = {sizeof(pivot_magic), PIVOT_ABI_MAJOR, PIVOT_ABI_MINOR,  \
+                                           (name_), (version_)};                                   \
         return &magic_;                                                                            \
     }                                                                                              \
     extern int pivot_plugin_magic_defined_
 
+/**
+ * The plugin's initialisation, which it defines. Registers its providers
+ * through host (kept for later: it is valid for the life of the process)
+ * into reg, and returns 0 or a negative PIVOT_E* code, which makes the
+ * loader unload the plugin and forget what it registered. Called once per
+ * process, from the main thread, before the process starts any other thread
+ * and before any provider is used. Declared here so that a C++ plugin's
+ * definition gets C linkage.
+ */
+PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
+
 /** Signature of pivot_plugin_magic(). */
 typedef const pivot_magic *(*pivot_magic_fn)(void);
-/** Signature of pivot_plugin_init(): registers providers; returns 0 or a PIVOT_E* code. */
+/** Signature of pivot_plugin_init(). */
 typedef int (*pivot_init_fn)(const pivot_host *host, pivot_registry *reg);
 
 #ifdef __cplusplus

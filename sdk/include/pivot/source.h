@@ -2,6 +2,11 @@
  * Data sources: where channels come from. A source lists channels,
  * describes a channel's signals, and streams a time range of one channel as
  * columnar batches, never holding a whole channel in memory.
+ *
+ * The server opens one instance to check requests (list_channels and
+ * describe, serialised by the server); each `pivotd worker` process opens
+ * its own to scan. Callbacks that fail return a PIVOT_E* code with a message
+ * in err, which the user sees in the job's `error` or the HTTP problem.
  */
 #ifndef PIVOT_SOURCE_H
 #define PIVOT_SOURCE_H

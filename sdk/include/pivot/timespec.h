@@ -1,6 +1,8 @@
 /*
  * Time-range parsers: turn the request's `time_range` object into an
  * absolute half-open interval. One parser per value of `time_range.type`.
+ * They run in the server process, on its HTTP threads, concurrently: keep
+ * them free of shared mutable state (compute tables in pivot_plugin_init).
  */
 #ifndef PIVOT_TIMESPEC_H
 #define PIVOT_TIMESPEC_H

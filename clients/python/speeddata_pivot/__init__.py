@@ -1,0 +1,21 @@
+"""Python client for SpeedData Pivot: export telemetry time ranges to HDF5.
+
+    from speeddata_pivot import Client
+    client = Client("http://localhost:8000")            # key from $SPEEDDATA_API_KEY
+    path = client.export(channels=["ch1"], last="PT1H", path="export.h5")
+    with client.open(path) as f:
+        ...
+"""
+
+from .client import Client, build_request
+from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, NotFound,
+                     PivotError, QuotaExceeded, ServerError, TooLarge, Unauthorized,
+                     Unprocessable, WaitTimeout)
+from .files import open, to_xarray  # noqa: A004
+
+__version__ = "0.1.0"
+
+__all__ = ["Client", "build_request", "open", "to_xarray", "PivotError", "BadRequest",
+           "Unauthorized", "NotFound", "MethodNotAllowed", "Conflict", "Gone", "TooLarge",
+           "Unprocessable", "QuotaExceeded", "ServerError", "JobFailed", "WaitTimeout",
+           "__version__"]

@@ -1,0 +1,360 @@
+"""The HTTP client: jobs, downloads with resume, channels, quota."""
+
+import datetime
+import os
+import time
+
+import requests
+
+from . import files
+from .errors import JobFailed, PivotError, WaitTimeout, error_from_response
+from .progress import make_progress
+
+DEFAULT_URL = "http://localhost:8000"
+FINAL_STATUSES = ("completed", "failed", "cancelled", "expired")
+# Errors of a connection that broke in the middle of a body: the download resumes.
+_BROKEN = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
+           requests.exceptions.ReadTimeout)
+
+
+def _rfc3339(value):
+    """A time for the API: strings pass through, datetimes become RFC 3339 UTC."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime %r: give it a timezone (e.g. "
+                             "datetime.timezone.utc)" % (value,))
+        value = value.astimezone(datetime.timezone.utc)
+        text = value.strftime("%Y-%m-%dT%H:%M:%S")
+        if value.microsecond:
+            text += (".%06d" % value.microsecond).rstrip("0")
+        return text + "Z"
+    return value
+
+
+def _iso_duration(value):
+    """A duration for the API: strings pass through, timedeltas and seconds become ISO 8601."""
+    if isinstance(value, datetime.timedelta):
+        value = value.total_seconds()
+    if isinstance(value, (int, float)):
+        if value <= 0:
+            raise ValueError("a duration must be positive, got %r" % (value,))
+        text = ("%.6f" % value).rstrip("0").rstrip(".")
+        return "PT%sS" % text
+    return value
+
+
+def _names(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [v for v in value.split(",") if v]
+    return list(value)
+
+
+def build_request(channels=None, signals=None, last=None, start=None, end=None, duration=None,
+                  preset=None, decimation=None, metadata=None, format=None, exclude=None,
+                  pattern=None):
+    """The JSON body of POST /api/v1/pivot/jobs for these arguments.
+
+    The time range is one of: ``last`` (a duration before now), ``start`` and
+    ``end``, ``start`` and ``duration``, ``end`` and ``duration``, or a
+    ``preset`` name. ``signals`` is a mapping {channel: [names] or "*"}, or a
+    list applied to every channel in ``channels``.
+    """
+    given = {k for k, v in (("last", last), ("start", start), ("end", end),
+                            ("duration", duration), ("preset", preset)) if v is not None}
+    if given == {"last"}:
+        time_range = {"type": "relative", "duration": _iso_duration(last)}
+    elif given == {"start", "end"}:
+        time_range = {"type": "absolute", "start": _rfc3339(start), "end": _rfc3339(end)}
+    elif given == {"start", "duration"}:
+        time_range = {"type": "start_duration", "start": _rfc3339(start),
+                      "duration": _iso_duration(duration)}
+    elif given == {"end", "duration"}:
+        time_range = {"type": "end_duration", "end": _rfc3339(end),
+                      "duration": _iso_duration(duration)}
+    elif given == {"preset"}:
+        time_range = {"type": "preset", "name": preset}
+    else:
+        raise ValueError("give the time range as last=..., start= and end=, start= and "
+                         "duration=, end= and duration=, or preset=...; got %s"
+                         % (", ".join(sorted(given)) or "nothing"))
+    include = _names(channels)
+    if include is None and pattern is None:
+        raise ValueError("name the channels to export (channels=[...] or pattern=...)")
+    body = {"time_range": time_range,
+            "channels": {"include": include, "exclude": _names(exclude), "pattern": pattern}}
+    if signals is not None:
+        if isinstance(signals, dict):
+            body["signals"] = dict(signals)
+        else:
+            if include is None:
+                raise ValueError("a list of signals applies to the channels named in "
+                                 "channels=; with a pattern, give a mapping per channel")
+            body["signals"] = {ch: _names(signals) for ch in include}
+    options = {}
+    if format is not None:
+        options["format"] = format
+    if metadata is not None:
+        options["metadata"] = metadata
+    if decimation is not None:
+        options["decimation"] = decimation
+    if options:
+        body["options"] = options
+    return body
+
+
+def _job_id(job):
+    return job["job_id"] if isinstance(job, dict) else str(job)
+
+
+class Client:
+    """A connection to one pivotd.
+
+    ``url`` is the server's base URL (``http://host:8000``; a trailing
+    ``/api/v1`` or ``/api/v1/pivot`` is accepted), by default
+    ``$SPEEDDATA_PIVOT_URL`` or http://localhost:8000. ``api_key`` defaults to
+    ``$SPEEDDATA_API_KEY``. Errors raise :class:`PivotError` subclasses.
+    """
+
+    def __init__(self, url=None, api_key=None, timeout=30.0, session=None):
+        url = (url or os.environ.get("SPEEDDATA_PIVOT_URL") or DEFAULT_URL).rstrip("/")
+        for suffix in ("/api/v1/pivot", "/api/v1"):
+            if url.endswith(suffix):
+                url = url[:-len(suffix)]
+        self.url = url
+        self.api_key = api_key if api_key is not None else os.environ.get("SPEEDDATA_API_KEY")
+        self.timeout = timeout
+        self.session = session if session is not None else requests.Session()
+
+    # ------------------------------------------------------------ plumbing
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _request(self, method, path, headers=None, ok=(200,), **kw):
+        h = {"Accept": "application/json"}
+        if self.api_key:
+            h["X-API-Key"] = self.api_key
+        if headers:
+            h.update(headers)
+        kw.setdefault("timeout", self.timeout)
+        response = self.session.request(method, self.url + path, headers=h, **kw)
+        if response.status_code not in ok:
+            raise error_from_response(response)
+        return response
+
+    # ------------------------------------------------------------ jobs
+
+    def submit(self, channels=None, signals=None, last=None, start=None, end=None,
+               duration=None, preset=None, decimation=None, metadata=None, format=None,
+               exclude=None, pattern=None, idempotency_key=None, request=None):
+        """Submits an export job; returns the 202 body ({"job_id", "status", ...}).
+
+        ``request`` sends a ready-made JSON body instead of building one.
+        ``idempotency_key`` makes a retried submit return the same job.
+        """
+        body = request if request is not None else build_request(
+            channels=channels, signals=signals, last=last, start=start, end=end,
+            duration=duration, preset=preset, decimation=decimation, metadata=metadata,
+            format=format, exclude=exclude, pattern=pattern)
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return self._request("POST", "/api/v1/pivot/jobs", json=body, headers=headers,
+                             ok=(200, 202)).json()
+
+    def status(self, job):
+        """The job object (status, progress, result, error)."""
+        return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job)).json()
+
+    def _status_and_delay(self, job_id, default):
+        r = self._request("GET", "/api/v1/pivot/jobs/" + job_id)
+        delay = default
+        retry_after = r.headers.get("Retry-After")
+        if retry_after is not None:
+            try:
+                delay = max(0.05, float(retry_after))
+            except ValueError:
+                pass  # an HTTP date: keep the default
+        return r.json(), delay
+
+    def wait(self, job, progress=True, timeout=None, poll_interval=1.0):
+        """Polls until the job is finished, following the server's Retry-After.
+
+        Returns the completed job; raises :class:`JobFailed` when it failed, was
+        cancelled or expired, and :class:`WaitTimeout` after ``timeout`` seconds.
+        ``progress``: True shows a tqdm bar (a plain line without tqdm), False
+        nothing, "line" a plain line.
+        """
+        job_id = _job_id(job)
+        display = make_progress(job_id, progress)
+        started = time.monotonic()
+        try:
+            while True:
+                current, delay = self._status_and_delay(job_id, poll_interval)
+                display.update(current)
+                if current["status"] == "completed":
+                    return current
+                if current["status"] in FINAL_STATUSES:
+                    raise JobFailed(current)
+                if timeout is not None and time.monotonic() - started + delay > timeout:
+                    raise WaitTimeout(current, timeout)
+                time.sleep(delay)
+        finally:
+            display.close()
+
+    def download(self, job, path=None, resume=True, chunk_size=1 << 20, retries=5):
+        """Streams the result to ``path`` (default ``pivot-<job_id>.h5``); returns the path.
+
+        Bytes go to ``path + ".part"`` first, renamed when complete. When the
+        connection breaks, or a ``.part`` file is left from an earlier attempt
+        (and ``resume`` is true), the download continues from where it stopped
+        with an HTTP Range request.
+        """
+        job_id = _job_id(job)
+        path = path or "pivot-%s.h5" % job_id
+        part = path + ".part"
+        if not resume and os.path.exists(part):
+            os.remove(part)
+        state = {"etag": None}
+        attempt = 0
+        while True:
+            offset = os.path.getsize(part) if os.path.exists(part) else 0
+            headers = {"Accept": "application/x-hdf5, application/problem+json"}
+            if offset:
+                headers["Range"] = "bytes=%d-" % offset
+                if state["etag"]:
+                    headers["If-Range"] = state["etag"]
+            try:
+                done = self._download_once(job_id, part, offset, headers, chunk_size, state)
+            except _BROKEN:
+                attempt += 1
+                if attempt > retries:
+                    raise
+                time.sleep(min(0.2 * attempt, 2.0))
+                continue
+            if done:
+                os.replace(part, path)
+                return path
+
+    def _download_once(self, job_id, part, offset, headers, chunk_size, state):
+        """One GET; True when the file is complete, False to try again from the new size.
+        Records the ETag in state so that a resumed request names the same file."""
+        r = self._request("GET", "/api/v1/pivot/jobs/%s/download" % job_id, headers=headers,
+                          ok=(200, 206, 416), stream=True)
+        state["etag"] = r.headers.get("ETag") or state["etag"]
+        with r:
+            if r.status_code == 416:
+                # Nothing after offset: the .part file is the whole file if its
+                # size is the one the server reports, else it is stale.
+                total = r.headers.get("Content-Range", "").rpartition("/")[2]
+                if total.isdigit() and int(total) == offset:
+                    return True
+                os.remove(part)
+                return False
+            mode = "ab" if r.status_code == 206 else "wb"
+            expected = r.headers.get("Content-Length")
+            written = 0
+            with open(part, mode) as f:
+                for chunk in r.iter_content(chunk_size):
+                    f.write(chunk)
+                    written += len(chunk)
+            if expected is not None and written < int(expected):
+                raise requests.exceptions.ChunkedEncodingError(
+                    "the body ended after %d of %s bytes" % (written, expected))
+            return True
+
+    def cancel(self, job):
+        """Cancels a queued or running job, or deletes a finished one; returns the job object
+        with its ``action`` (cancelled, cancelling or deleted)."""
+        return self._request("DELETE", "/api/v1/pivot/jobs/" + _job_id(job), ok=(200, 202)).json()
+
+    delete = cancel
+
+    def jobs(self, status=None, limit=100, page=None):
+        """Your jobs, newest first (every user's for an admin key).
+
+        ``status`` is a name or a list of names. Without ``page``, every page is
+        fetched and one list returned.
+        """
+        params = {"limit": limit}
+        if status is not None:
+            params["status"] = status if isinstance(status, str) else ",".join(status)
+        if page is not None:
+            params["page"] = page
+            return self._request("GET", "/api/v1/pivot/jobs", params=params).json()["jobs"]
+        out, page = [], 1
+        while True:
+            params["page"] = page
+            body = self._request("GET", "/api/v1/pivot/jobs", params=params).json()
+            out.extend(body["jobs"])
+            if page >= body.get("pages", 0):
+                return out
+            page += 1
+
+    # ------------------------------------------------------------ the rest of the API
+
+    def channels(self):
+        """The channels and their signals: [{"name", "signals": [{"name", "type"}]}]."""
+        return self._request("GET", "/api/v1/pivot/channels").json()["channels"]
+
+    def quota(self):
+        """Your quota and its use. Raises :class:`NotFound` on a server without quotas."""
+        return self._request("GET", "/api/v1/pivot/quota").json()
+
+    def health(self):
+        """GET /api/v1/health (no key needed)."""
+        return self._request("GET", "/api/v1/health").json()
+
+    def openapi(self):
+        """The server's OpenAPI description (YAML text)."""
+        return self._request("GET", "/api/v1/openapi.yaml",
+                             headers={"Accept": "application/yaml"}).text
+
+    # ------------------------------------------------------------ conveniences
+
+    def export(self, channels=None, signals=None, last=None, start=None, end=None,
+               duration=None, preset=None, decimation=None, metadata=None, format=None,
+               exclude=None, pattern=None, wait=True, path="export.h5", progress=True,
+               timeout=None):
+        """Submits, waits, downloads: returns the path of the HDF5 file.
+
+        With ``wait=False`` it only submits and returns the job id.
+        """
+        job = self.submit(channels=channels, signals=signals, last=last, start=start, end=end,
+                          duration=duration, preset=preset, decimation=decimation,
+                          metadata=metadata, format=format, exclude=exclude, pattern=pattern)
+        if not wait:
+            return job["job_id"]
+        self.wait(job, progress=progress, timeout=timeout)
+        return self.download(job, path)
+
+    def export_sync(self, channels, start=None, end=None, duration=None, signals=None,
+                    path="export.h5", timeout=None):
+        """SpeedData's original synchronous GET /api/v1/pivot/export, for small ranges
+        (the server's limits, by default 20 channels and 5 minutes). Returns the path."""
+        params = {"channels": ",".join(_names(channels))}
+        for key, value in (("start", _rfc3339(start)), ("end", _rfc3339(end)),
+                           ("duration", _iso_duration(duration))):
+            if value is not None:
+                params[key] = value
+        if signals is not None:
+            params["signals"] = ",".join(_names(signals))
+        r = self._request("GET", "/api/v1/pivot/export", params=params, stream=True,
+                          timeout=timeout or max(self.timeout, 660.0))
+        with r, open(path + ".part", "wb") as f:
+            for chunk in r.iter_content(1 << 20):
+                f.write(chunk)
+        os.replace(path + ".part", path)
+        return path
+
+    open = staticmethod(files.open)
+    to_xarray = staticmethod(files.to_xarray)
+
+
+__all__ = ["Client", "build_request", "PivotError"]

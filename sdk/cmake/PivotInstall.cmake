@@ -1,0 +1,48 @@
+# What `cmake --install` puts under the prefix:
+#
+#   bin/pivotd
+#   lib/pivot/*.so                       bundled plugins (installed by pivot_add_plugin)
+#   include/pivot/*.h                    the public SDK headers
+#   lib/pkgconfig/pivot-sdk.pc           for `cc $(pkg-config --cflags pivot-sdk) ...`
+#   lib/cmake/PivotSDK/                  for find_package(PivotSDK)
+#   share/pivot/sdk-examples/            the example plugins, to copy from
+#
+# The plugin directory is lib/pivot whatever the platform's libdir: pivotd
+# finds it as ../lib/pivot next to its executable.
+include(CMakePackageConfigHelpers)
+
+set(PIVOT_INSTALL_INCLUDEDIR include)
+set(PIVOT_INSTALL_PLUGINDIR lib/pivot)
+set(PIVOT_INSTALL_CMAKEDIR lib/cmake/PivotSDK)
+
+# The ABI numbers come from the header, so that they cannot disagree.
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../include/pivot/common.h _pivot_abi
+     REGEX "^#define PIVOT_ABI_(MAJOR|MINOR) [0-9]+")
+string(REGEX REPLACE ".*PIVOT_ABI_MAJOR ([0-9]+).*" "\\1" PIVOT_ABI_MAJOR "${_pivot_abi}")
+string(REGEX REPLACE ".*PIVOT_ABI_MINOR ([0-9]+).*" "\\1" PIVOT_ABI_MINOR "${_pivot_abi}")
+
+if(TARGET pivotd)
+  install(TARGETS pivotd RUNTIME DESTINATION bin)
+endif()
+
+set_target_properties(pivot_sdk PROPERTIES EXPORT_NAME sdk)
+install(TARGETS pivot_sdk EXPORT PivotSDKTargets)
+install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/../include/pivot DESTINATION ${PIVOT_INSTALL_INCLUDEDIR}
+        FILES_MATCHING PATTERN "*.h")
+install(EXPORT PivotSDKTargets NAMESPACE Pivot:: DESTINATION ${PIVOT_INSTALL_CMAKEDIR})
+
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/PivotSDKConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/sdk/PivotSDKConfig.cmake
+  INSTALL_DESTINATION ${PIVOT_INSTALL_CMAKEDIR}
+  PATH_VARS PIVOT_INSTALL_INCLUDEDIR PIVOT_INSTALL_PLUGINDIR)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/sdk/PivotSDKConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/sdk/PivotSDKConfig.cmake
+              ${CMAKE_BINARY_DIR}/sdk/PivotSDKConfigVersion.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/PivotPlugin.cmake
+        DESTINATION ${PIVOT_INSTALL_CMAKEDIR})
+
+configure_file(${CMAKE_CURRENT_LIST_DIR}/pivot-sdk.pc.in ${CMAKE_BINARY_DIR}/sdk/pivot-sdk.pc @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/sdk/pivot-sdk.pc DESTINATION lib/pkgconfig)
+
+install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/../examples/ DESTINATION share/pivot/sdk-examples)

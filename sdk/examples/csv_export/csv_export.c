@@ -1,0 +1,177 @@
+/*
+ * The "csv" exporter: options.format "csv" gives a ZIP archive (stored, not
+ * compressed) holding request.json (the job's request as accepted) and one
+ * CSV file per channel, <channel>.csv, in request order:
+ *
+ *     time_ns,time,<signal>,<signal>...
+ *     1735689600000000000,2025-01-01T00:00:00.000000000Z,0.0998...,...
+ *
+ * RFC 4180 text, CRLF line ends, UTF-8, a header row. time_ns is the exact
+ * integer timestamp; time the same instant in RFC 3339 UTC. float64 values
+ * have 17 significant digits and float32 values 9, which read back to the
+ * same binary value; bool is true/false; strings are quoted when needed.
+ *
+ * One file per channel because channels have different signals and
+ * timestamps: a wide file would need a union of columns and mostly-empty
+ * rows.
+ */
+#include "csv_row.h"
+#include "zip_writer.h"
+
+#include <pivot/plugin.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+PIVOT_PLUGIN_MAGIC("csv_export", "1.0.0");
+
+#define PLUGIN_NAME "csv_export"
+/* Rows are gathered into this much text before each write. */
+#define FLUSH_BYTES (256 * 1024)
+
+static const pivot_host *host;
+
+/* One export in progress. */
+typedef struct csv_export {
+    zip_writer zip;
+    csv_buf text;
+} csv_export;
+
+static int flush_text(csv_export *x, char *err, size_t errlen)
+{
+    int rc = zip_write(&x->zip, x->text.data, x->text.len, err, errlen);
+    x->text.len = 0;
+    return rc;
+}
+
+static int out_of_memory(char *err, size_t errlen)
+{
+    snprintf(err, errlen, "out of memory while formatting CSV rows");
+    return PIVOT_ENOMEM;
+}
+
+static int csv_open(const char *path, const pivot_export_info *info, void **out, char *err,
+                    size_t errlen)
+{
+    csv_export *x = calloc(1, sizeof(*x));
+    const char *request;
+    int rc;
+
+    if (x == NULL)
+        return out_of_memory(err, errlen);
+    if ((rc = zip_open(&x->zip, path, err, errlen)) != 0)
+        goto fail;
+    request = info != NULL && info->request_json != NULL ? info->request_json : "{}";
+    if ((rc = zip_begin_entry(&x->zip, "request.json", err, errlen)) != 0 ||
+        (rc = zip_write(&x->zip, request, strlen(request), err, errlen)) != 0 ||
+        (rc = zip_end_entry(&x->zip, err, errlen)) != 0)
+        goto fail;
+    *out = x;
+    return 0;
+fail:
+    zip_abandon(&x->zip);
+    free(x);
+    return rc;
+}
+
+/* Names the channel's member file, keeping it inside the archive's top level. */
+static void entry_name(const char *channel, char *out, size_t len)
+{
+    snprintf(out, len, "%s.csv", channel);
+    for (char *p = out; *p != '\0'; p++) {
+        if (*p == '/' || *p == '\\')
+            *p = '_';
+    }
+    if (out[0] == '.')
+        out[0] = '_';
+}
+
+static int csv_begin_channel(void *exp, const pivot_channel_info *channel,
+                             const pivot_signal_info *signals, size_t nsignals, char *err,
+                             size_t errlen)
+{
+    csv_export *x = exp;
+    char name[512];
+    int rc;
+
+    entry_name(channel->name, name, sizeof(name));
+    if ((rc = zip_begin_entry(&x->zip, name, err, errlen)) != 0)
+        return rc;
+    rc = csv_put(&x->text, "time_ns,time", 12);
+    for (size_t i = 0; rc == 0 && i < nsignals; i++) {
+        rc = csv_put(&x->text, ",", 1);
+        if (rc == 0)
+            rc = csv_put_field(&x->text, signals[i].name);
+    }
+    if (rc == 0)
+        rc = csv_put(&x->text, "\r\n", 2);
+    return rc != 0 ? out_of_memory(err, errlen) : 0;
+}
+
+static int csv_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
+{
+    csv_export *x = exp;
+    int rc = 0;
+
+    for (size_t i = 0; i < batch->count; i++) {
+        rc = csv_put_time(&x->text, batch->time[i]);
+        for (size_t c = 0; rc == 0 && c < batch->ncolumns; c++) {
+            const pivot_column *col = &batch->columns[c];
+            rc = csv_put(&x->text, ",", 1);
+            if (rc == 0)
+                rc = csv_put_value(&x->text, col->type, col->data, i);
+        }
+        if (rc == 0)
+            rc = csv_put(&x->text, "\r\n", 2);
+        if (rc == PIVOT_ERANGE) {
+            snprintf(err, errlen, "timestamp %lld cannot be written as a date",
+                     (long long)batch->time[i]);
+            return rc;
+        }
+        if (rc != 0)
+            return out_of_memory(err, errlen);
+        if (x->text.len >= FLUSH_BYTES && (rc = flush_text(x, err, errlen)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int csv_end_channel(void *exp, const pivot_channel_summary *summary, char *err,
+                           size_t errlen)
+{
+    csv_export *x = exp;
+    int rc = flush_text(x, err, errlen);
+    (void)summary;
+    return rc != 0 ? rc : zip_end_entry(&x->zip, err, errlen);
+}
+
+static int csv_close(void *exp, const pivot_export_summary *summary, char *err, size_t errlen)
+{
+    csv_export *x = exp;
+    int rc = 0;
+
+    if (summary == NULL) {
+        /* Abandoned: the host removes the file. */
+        zip_abandon(&x->zip);
+    } else {
+        rc = zip_finish(&x->zip, err, errlen);
+        if (rc == 0)
+            host->log(PIVOT_LOG_DEBUG, PLUGIN_NAME, "wrote %u channel(s), %llu sample(s)",
+                      (unsigned)summary->channels, (unsigned long long)summary->samples);
+    }
+    csv_buf_free(&x->text);
+    free(x);
+    return rc;
+}
+
+static const pivot_exporter csv_exporter = {
+    sizeof(pivot_exporter), "csv",      ".zip",          "application/zip", csv_open,
+    csv_begin_channel,      csv_append, csv_end_channel, csv_close,
+};
+
+int pivot_plugin_init(const pivot_host *h, pivot_registry *reg)
+{
+    host = h;
+    zip_crc_init();
+    return host->register_exporter(reg, &csv_exporter);
+}

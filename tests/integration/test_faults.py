@@ -1,0 +1,116 @@
+"""Faults the service must survive: the server killed with SIGKILL in the
+middle of submissions, cache files removed while jobs read them."""
+
+import os
+import signal
+import sqlite3
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pivot_harness as ph  # noqa: E402
+
+JOBS = ph.API + "/jobs"
+RANGE = ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:30Z")
+
+
+def body():
+    return {"time_range": RANGE, "channels": {"include": ["ch000", "ch001"]}}
+
+
+class FaultsTest(unittest.TestCase):
+    def setUp(self):
+        self.work = ph.WorkDir("pivot-faults-")
+        self.data = self.work.sub("data")
+        ph.Cache.generate(self.data, channels=2, seconds=30, rate=10, signals=2,
+                          file_seconds=5)
+        self.server = ph.Server(self.data, self.work.sub("state"))
+        self.server.start()
+        self.key = self.server.create_key("alice")
+
+    def tearDown(self):
+        if self.server.proc is not None:
+            self.server.stop()
+        self.work.close()
+
+    def test_kill_9_during_submissions_loses_no_acknowledged_job(self):
+        api = self.server.client(self.key)
+        acknowledged = []
+        errors = []
+
+        def submit_all():
+            for _ in range(50):
+                try:
+                    r, _ = api.post_job(body())
+                except Exception as e:  # the server died under us
+                    errors.append(e)
+                    return
+                if r.status_code == 202:
+                    acknowledged.append(r.json()["job_id"])
+
+        t = threading.Thread(target=submit_all)
+        t.start()
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 20 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        self.server.proc.send_signal(signal.SIGKILL)
+        self.server.proc.wait()
+        t.join(60)
+        api.close()
+        self.server._log.close()
+        self.server.proc = None
+        self.assertGreaterEqual(len(acknowledged), 20)
+        self.assertLess(len(acknowledged), 50, "the kill came after every submission")
+
+        db = os.path.join(self.server.state_dir, "jobs.db")
+        con = sqlite3.connect(db)
+        try:
+            self.assertEqual(con.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+            stored = {row[0] for row in con.execute("SELECT id FROM jobs")}
+        finally:
+            con.close()
+        self.assertEqual(set(acknowledged) - stored, set())
+
+        # Every acknowledged job is back after a restart, and runs to the end:
+        # jobs left processing by the killed server are queued again.
+        self.server.start()
+        api = self.server.client(self.key)
+        try:
+            for job_id in acknowledged:
+                self.assertEqual(api.get(JOBS + "/" + job_id).status_code, 200)
+            for job_id in acknowledged:
+                job = api.wait(job_id, timeout=60)
+                self.assertEqual(job["status"], "completed", job)
+                self.assertEqual(job["result"]["samples_exported"], 600)
+            parts = [n for n in os.listdir(os.path.join(self.server.state_dir, "results"))
+                     if n.endswith(".part")]
+            self.assertEqual(parts, [])
+        finally:
+            api.close()
+
+    def test_cache_files_removed_while_jobs_read_them(self):
+        api = self.server.client(self.key)
+        try:
+            ids = [api.submit(body()) for _ in range(6)]
+            for name in sorted(os.listdir(os.path.join(self.data, "ch001")))[1:]:
+                os.unlink(os.path.join(self.data, "ch001", name))
+            for job_id in ids:
+                job = api.wait(job_id, timeout=120)
+                # Completed with what was there, or failed with a reason.
+                self.assertIn(job["status"], ("completed", "failed"), job)
+                if job["status"] == "failed":
+                    self.assertIsInstance(job["error"], str)
+                    self.assertNotEqual(job["error"], "")
+                    self.assertNotIn("signal", job["error"])
+            self.assertEqual(api.get("/api/v1/health").status_code, 200)
+            results = os.listdir(os.path.join(self.server.state_dir, "results"))
+            self.assertEqual([n for n in results if n.endswith(".part")], [])
+        finally:
+            api.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
