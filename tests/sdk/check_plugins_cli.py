@@ -4,12 +4,25 @@ status 1, survives a plugin that crashes, and accepts a good one (status 0).
 usage: check_plugins_cli.py PIVOTD TEST_PLUGIN_DIR
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 failures = 0
 
+
+
+def sdk_abi():
+    """(major, minor) of the SDK in this checkout, from <pivot/common.h>."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sdk",
+                          "include", "pivot", "common.h")
+    text = open(header).read()
+    return (int(re.search(r"#define PIVOT_ABI_MAJOR (\d+)", text).group(1)),
+            int(re.search(r"#define PIVOT_ABI_MINOR (\d+)", text).group(1)))
+
+
+ABI_MAJOR, ABI_MINOR = sdk_abi()
 
 def expect(pivotd, plugin_dir, empty_dir, name, status, *needles):
     global failures
@@ -27,13 +40,14 @@ def expect(pivotd, plugin_dir, empty_dir, name, status, *needles):
 def main():
     pivotd, plugins = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as empty:
-        expect(pivotd, plugins, empty, "good", 0, "ok (server ABI 1.0)",
+        expect(pivotd, plugins, empty, "good", 0, "ok (server ABI %d.%d)" % (ABI_MAJOR, ABI_MINOR),
                "provides: time_range: last_n_seconds")
         expect(pivotd, plugins, empty, "wrong_abi", 1,
                "refused: %s/wrong_abi.so: incompatible plugin ABI major version: server has 1, "
                "library has 2" % plugins)
         expect(pivotd, plugins, empty, "newer_minor", 1,
-               "ABI minor version: server has 0 (ABI 1.0), library has 1 (ABI 1.1)")
+               "ABI minor version: server has %d (ABI %d.%d), library has %d (ABI %d.%d)"
+               % (ABI_MINOR, ABI_MAJOR, ABI_MINOR, ABI_MINOR + 1, ABI_MAJOR, ABI_MINOR + 1))
         expect(pivotd, plugins, empty, "no_magic", 1, "not a Pivot plugin")
         expect(pivotd, plugins, empty, "not_elf", 1, "cannot load")
         expect(pivotd, plugins, empty, "small_provider", 1,

@@ -41,6 +41,18 @@ class Failure(Exception):
     pass
 
 
+
+def sdk_abi():
+    """(major, minor) of the SDK in this checkout, from <pivot/common.h>."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sdk",
+                          "include", "pivot", "common.h")
+    text = open(header).read()
+    return (int(re.search(r"#define PIVOT_ABI_MAJOR (\d+)", text).group(1)),
+            int(re.search(r"#define PIVOT_ABI_MINOR (\d+)", text).group(1)))
+
+
+ABI_MAJOR, ABI_MINOR = sdk_abi()
+
 def check(cond, what):
     if not cond:
         raise Failure(what)
@@ -97,10 +109,12 @@ def step_install(p):
           "pkg-config plugindir is lib/pivot")
     abi = [run(["pkg-config", "--variable=abi_" + v, "pivot-sdk"], env=env).stdout.strip()
            for v in ("major", "minor")]
-    check(abi == ["1", "0"], "pkg-config carries the ABI 1.0")
+    check(abi == [str(ABI_MAJOR), str(ABI_MINOR)],
+          "pkg-config carries the ABI %d.%d" % (ABI_MAJOR, ABI_MINOR))
     out = run([p.pivotd, "plugins", "list"]).stdout
     for b in BUNDLED:
-        check(re.search(r"^%s\s+\S+\s+1\.0\s+\S+/lib/pivot/%s\.so$" % (b, b), out, re.M),
+        check(re.search(r"^%s\s+\S+\s+%d\.%d\s+\S+/lib/pivot/%s\.so$"
+                        % (b, ABI_MAJOR, ABI_MINOR, b), out, re.M),
               "installed pivotd finds bundled plugin %s at ../lib/pivot" % b)
 
 
@@ -116,7 +130,7 @@ def check_built(p, name, lib, plugin_dir):
     check(exported_symbols(lib) == ["pivot_plugin_init", "pivot_plugin_magic"],
           "%s exports only the two entry points" % lib)
     out = run([p.pivotd, "plugins", "check", lib, "--plugin-dir", plugin_dir]).stdout
-    check(re.search(r"^%s\s+1\.0\.0\s+1\.0\s" % name, out, re.M),
+    check(re.search(r"^%s\s+1\.0\.0\s+%d\.%d\s" % (name, ABI_MAJOR, ABI_MINOR), out, re.M),
           "pivotd plugins check accepts %s: %s" % (name, out.strip().splitlines()[0]))
 
 
@@ -302,8 +316,9 @@ def step_run(p):
                 "  site_shifts:\n    timezone: %s\n"
                 "  file_auth:\n    path: %s\n" % (SHIFT_ZONE, users))
     out = run([p.pivotd, "plugins", "list", "--plugin-dir", p.plugindir, "--config", config]).stdout
-    for line in ("csv_export   1.0.0      1.0", "site_shifts  1.0.0      1.0",
-                 "file_auth    1.0.0      1.0", "provides: exporter: csv",
+    abi = "%d.%d" % (ABI_MAJOR, ABI_MINOR)
+    for line in ("csv_export   1.0.0      " + abi, "site_shifts  1.0.0      " + abi,
+                 "file_auth    1.0.0      " + abi, "provides: exporter: csv",
                  "provides: time_range: shift", "provides: auth: file_auth"):
         check(line in out, "plugins list shows %r" % line)
 
