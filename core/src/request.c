@@ -19,6 +19,17 @@
 #define T_OPTION "unsupported-option", "The request asks for an option that is not supported"
 #define T_SOURCE "source-error", "The data source could not be read"
 
+/* Bounds of options.chunk_size, in elements: smaller chunks bloat the chunk
+ * index, larger ones make every partial read fetch megabytes. */
+#define PV_CHUNK_SIZE_MIN 64
+#define PV_CHUNK_SIZE_MAX 1048576
+
+/* How the exporter stores the data: options.compression and options.chunk_size. */
+typedef struct pv_storage {
+    unsigned gzip_level; /* 0: none */
+    int64_t chunk_size;  /* 0: the exporter's default */
+} pv_storage;
+
 /* Everything resolved while validating; freed by selection_free. */
 typedef struct selection {
     pv_name_list channels;
@@ -399,22 +410,74 @@ static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
                           kind_name(v));
 }
 
-static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
-                         yajl_val *metadata, int *priority, pv_problem *pb)
+/* options.compression: "none" (the default) or {"gzip": 1..9}. */
+static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
 {
-    static const char *const allowed[] = {"decimation", "format", "metadata", "priority", NULL};
+    static const char *const allowed[] = {"gzip", NULL};
+    yajl_val v = member(opt, "compression"), level;
+
+    *gzip_level = 0;
+    if (v == NULL || YAJL_IS_NULL(v) || (YAJL_IS_STRING(v) && strcmp(v->u.string, "none") == 0))
+        return 0;
+    if (!YAJL_IS_OBJECT(v))
+        return pv_problem_set(pb, 400, T_FIELD, "options.compression",
+                              "options.compression: use \"none\" (the default) or {\"gzip\": "
+                              "LEVEL} with LEVEL 1 to 9; got %s",
+                              kind_name(v));
+    if (check_members(v, "options.compression", allowed, pb) != 0)
+        return -1;
+    level = member(v, "gzip");
+    if (level == NULL || !YAJL_IS_INTEGER(level) || YAJL_GET_INTEGER(level) < 1 ||
+        YAJL_GET_INTEGER(level) > 9)
+        return pv_problem_set(pb, 400, T_FIELD, "options.compression.gzip",
+                              "options.compression.gzip: must be an integer from 1 (fastest) to "
+                              "9 (smallest); got %s",
+                              level != NULL && YAJL_IS_NUMBER(level) ? "an out-of-range number"
+                                                                     : kind_name(level));
+    *gzip_level = (unsigned)YAJL_GET_INTEGER(level);
+    return 0;
+}
+
+/* options.chunk_size: elements per HDF5 chunk, or null for the exporter's default. */
+static int parse_chunk_size(yajl_val opt, int64_t *chunk_size, pv_problem *pb)
+{
+    yajl_val v = member(opt, "chunk_size");
+
+    *chunk_size = 0;
+    if (v == NULL || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < PV_CHUNK_SIZE_MIN ||
+        YAJL_GET_INTEGER(v) > PV_CHUNK_SIZE_MAX)
+        return pv_problem_set(pb, 400, T_FIELD, "options.chunk_size",
+                              "options.chunk_size: must be an integer number of elements per "
+                              "chunk from %d to %d, or null for about 128 KiB per chunk; got %s",
+                              PV_CHUNK_SIZE_MIN, PV_CHUNK_SIZE_MAX,
+                              YAJL_IS_NUMBER(v) ? "an out-of-range number" : kind_name(v));
+    *chunk_size = YAJL_GET_INTEGER(v);
+    return 0;
+}
+
+static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
+                         yajl_val *metadata, int *priority, pv_storage *storage, pv_problem *pb)
+{
+    static const char *const allowed[] = {"chunk_size", "compression", "decimation", "format",
+                                          "metadata",   "priority",    NULL};
     yajl_val opt = member(root, "options"), v;
     char names[512], quoted[300];
 
     *format = "hdf5";
     *metadata = NULL;
     *priority = 1;
+    storage->gzip_level = 0;
+    storage->chunk_size = 0;
     if (opt == NULL || YAJL_IS_NULL(opt))
         return 0;
     if (!YAJL_IS_OBJECT(opt))
         return pv_problem_set(pb, 400, T_FIELD, "options", "options: must be an object; got %s",
                               kind_name(opt));
-    if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0)
+    if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0 ||
+        parse_compression(opt, &storage->gzip_level, pb) != 0 ||
+        parse_chunk_size(opt, &storage->chunk_size, pb) != 0)
         return -1;
     v = member(opt, "decimation");
     if (v != NULL && !YAJL_IS_NULL(v))
@@ -452,7 +515,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
 
 /* The resolved job the worker runs: see docs/api.md "Job spec". */
 static char *build_spec(const selection *sel, pivot_range range, const char *format,
-                        const char *source, yajl_val metadata)
+                        const char *source, yajl_val metadata, const pv_storage *storage)
 {
     yajl_gen g = pv_gen_new();
     const unsigned char *buf;
@@ -485,6 +548,11 @@ static char *build_spec(const selection *sel, pivot_range range, const char *for
     yajl_gen_array_close(g);
     pv_gen_str(g, "metadata");
     pv_gen_tree(g, metadata);
+    /* Written only when asked for, so that specs stay readable by older workers. */
+    if (storage->gzip_level > 0)
+        pv_gen_key_int(g, "gzip_level", storage->gzip_level);
+    if (storage->chunk_size > 0)
+        pv_gen_key_int(g, "chunk_size", storage->chunk_size);
     yajl_gen_map_close(g);
     if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
         spec = strndup((const char *)buf, len);
@@ -502,6 +570,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     pivot_range range;
     const char *format = NULL;
     int priority = 1, rc = -1;
+    pv_storage storage = {0};
 
     if (body == NULL || len == 0) {
         pv_problem_set(pb, 400, T_MALFORMED, NULL,
@@ -522,11 +591,11 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     }
     if (check_members(root, "", allowed, pb) != 0 || parse_time_range(env, root, &range, pb) ||
         select_channels(env, root, &sel, pb) != 0 ||
-        parse_options(env, root, &format, &metadata, &priority, pb) != 0 ||
+        parse_options(env, root, &format, &metadata, &priority, &storage, pb) != 0 ||
         describe_channels(env, &sel, pb) != 0 || select_signals(root, &sel, pb) != 0)
         goto out;
     job->request = strndup(body, len);
-    job->spec = build_spec(&sel, range, format, env->source->name, metadata);
+    job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);
     job->format = strdup(format);
     if (job->request == NULL || job->spec == NULL || job->format == NULL) {
         pv_problem_set(pb, 500, "internal-error", "Internal error", NULL, "out of memory");

@@ -46,6 +46,8 @@ typedef struct job_spec {
     char *metadata_json;       /* NULL when metadata is null */
     const char *description;
     const char *user;
+    int64_t gzip_level; /* 0: no compression */
+    int64_t chunk_size; /* 0: the exporter's default */
 } job_spec;
 
 /* Feeds progress to the job row and turns cancel requests into a stop. */
@@ -208,6 +210,16 @@ static int spec_parse(const char *text, job_spec *spec, char *err, size_t errlen
             spec->signal_names[used++] = YAJL_GET_STRING(sigs->u.array.values[j]);
         }
     }
+    /* Absent from specs that did not ask for them. */
+    if ((member(spec->tree, "gzip_level") != NULL &&
+         (int64_member(spec->tree, "gzip_level", &spec->gzip_level) != 0 || spec->gzip_level < 0 ||
+          spec->gzip_level > 9)) ||
+        (member(spec->tree, "chunk_size") != NULL &&
+         (int64_member(spec->tree, "chunk_size", &spec->chunk_size) != 0 ||
+          spec->chunk_size < 0))) {
+        snprintf(err, errlen, "the job spec's gzip_level or chunk_size is malformed");
+        return PIVOT_EINVAL;
+    }
     metadata = member(spec->tree, "metadata");
     if (YAJL_IS_OBJECT(metadata)) {
         spec->metadata_json = json_text(metadata);
@@ -362,6 +374,8 @@ static int open_providers(worker *w)
         .user = w->spec.user,
         .owner = w->job.owner,
         .producer = "pivotd " PIVOT_VERSION,
+        .gzip_level = (unsigned)w->spec.gzip_level,
+        .chunk_size = (uint64_t)w->spec.chunk_size,
     };
     /* A killed earlier attempt may have left its partial file behind. */
     unlink(w->part_path);

@@ -6,6 +6,7 @@
  */
 #include "fast_decoder.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,8 @@ int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t
             break;
         }
         st->column = PVA_STEP_SKIP;
+        st->nullable = (uint8_t)field->nullable;
+        st->null_branch = (uint8_t)field->null_branch;
     }
     out->steps[schema->time_index].column = PVA_STEP_TIME;
     /* A signal asked for twice takes the last column: the scan rejects that earlier. */
@@ -107,6 +110,18 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
         int32_t col = st->column;
         uint64_t v;
 
+        if (st->nullable) {
+            p = get_varint(p, end, &v);
+            if (p == NULL || v > 1)
+                return NULL;
+            if (v == st->null_branch) {
+                if (col >= 0 && st->kind == PVA_STEP_FLOAT)
+                    ((float *)b->columns[col].values)[row] = NAN;
+                else if (col >= 0)
+                    ((double *)b->columns[col].values)[row] = NAN;
+                continue;
+            }
+        }
         switch (st->kind) {
         case PVA_STEP_INT:
             p = get_varint(p, end, &v);
@@ -213,6 +228,13 @@ int pva_decoder_first_time(const pva_decoder *d, const uint8_t *data, size_t len
         const pva_step *st = &d->steps[f];
         uint64_t v;
 
+        if (st->nullable) {
+            p = get_varint(p, end, &v);
+            if (p == NULL || v > 1)
+                return -1;
+            if (v == st->null_branch)
+                continue;
+        }
         switch (st->kind) {
         case PVA_STEP_INT:
         case PVA_STEP_LONG:

@@ -31,7 +31,9 @@ typedef enum pva_step_kind {
 /** One field of the record. */
 typedef struct pva_step {
     pva_step_kind kind;
-    int32_t column; /**< batch column, PVA_STEP_SKIP or PVA_STEP_TIME */
+    int32_t column;      /**< batch column, PVA_STEP_SKIP or PVA_STEP_TIME */
+    uint8_t nullable;    /**< a union with "null": a branch index precedes the value */
+    uint8_t null_branch; /**< the branch index that means null (read as NaN) */
 } pva_step;
 
 /** A compiled record decoder. */

@@ -5,6 +5,7 @@
 #include "record_reader.h"
 
 #include <avro.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -101,6 +102,25 @@ int pva_reader_fetch(pva_record_reader *r, size_t field, pva_batch *b, size_t co
     rc = avro_value_get_by_index(&r->record, field, &v, NULL);
     if (rc != 0)
         goto fail;
+    if (r->schema->fields[field].nullable) {
+        avro_value_t branch;
+        int which = -1;
+
+        rc = avro_value_get_discriminant(&v, &which);
+        if (rc != 0)
+            goto fail;
+        if (which == r->schema->fields[field].null_branch) {
+            if (b->columns[col].type == PIVOT_TYPE_FLOAT32)
+                ((float *)values)[row] = NAN;
+            else
+                ((double *)values)[row] = NAN;
+            return 0;
+        }
+        rc = avro_value_get_current_branch(&v, &branch);
+        if (rc != 0)
+            goto fail;
+        v = branch;
+    }
     switch (b->columns[col].type) {
     case PIVOT_TYPE_INT32:
         rc = avro_value_get_int(&v, &((int32_t *)values)[row]);

@@ -80,6 +80,34 @@ static int64_t time_unit(yajl_val field, yajl_val type)
     return 1;
 }
 
+/* A union of "null" and float or double maps to that float type, with null
+ * read as NaN: HDF5 and every analysis tool already treat NaN as missing.
+ * Nullable integers, booleans and strings have no such value and stay
+ * unsupported. */
+static int map_nullable(yajl_val type, pva_field *f)
+{
+    yajl_val *branch;
+
+    if (!YAJL_IS_ARRAY(type) || type->u.array.len != 2)
+        return 0;
+    branch = type->u.array.values;
+    for (int null_at = 0; null_at < 2; null_at++) {
+        const char *other = primitive_name(branch[1 - null_at]);
+
+        const char *name = primitive_name(branch[null_at]);
+
+        if (name == NULL || strcmp(name, "null") != 0)
+            continue;
+        if (other == NULL || (strcmp(other, "float") != 0 && strcmp(other, "double") != 0))
+            return 0;
+        map_type(other, &f->type);
+        f->nullable = 1;
+        f->null_branch = null_at;
+        return 1;
+    }
+    return 0;
+}
+
 int pva_schema_parse(char *text, pva_schema *out, char *err, size_t errlen)
 {
     char yerr[256] = "";
@@ -121,7 +149,7 @@ int pva_schema_parse(char *text, pva_schema *out, char *err, size_t errlen)
             goto out;
         }
         out->nfields++;
-        f->supported = map_type(primitive_name(type), &f->type);
+        f->supported = map_type(primitive_name(type), &f->type) || map_nullable(type, f);
         if (strcmp(name, "time") == 0 && f->supported && f->type == PIVOT_TYPE_INT64) {
             out->time_index = (long)i;
             out->time_ns_per_unit = time_unit(field, type);

@@ -12,6 +12,8 @@ typedef struct pva_field {
     char *name;      /**< field name, malloc'd */
     int supported;   /**< 1 when the Avro type maps to a pivot_type */
     pivot_type type; /**< the mapped type, when supported */
+    int nullable;    /**< 1 for a union ["null", float|double] (either order): null reads as NaN */
+    int null_branch; /**< index of "null" in that union, when nullable */
 } pva_field;
 
 /** A parsed record schema. */

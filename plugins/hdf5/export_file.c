@@ -75,6 +75,32 @@ out:
     return t;
 }
 
+/* The storage options a host of ABI 1.2 passes; an older host has none. */
+static int check_storage_options(const pivot_export_info *info, char *err, size_t errlen)
+{
+    int rc = 0;
+
+    if (!PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size))
+        goto out;
+    if (info->gzip_level > 9) {
+        snprintf(err, errlen, "hdf5 export: gzip level %u is not in 1..9", info->gzip_level);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    if (info->chunk_size > HX_CHUNK_MAX_ELEMENTS) {
+        snprintf(err, errlen, "hdf5 export: chunk size %llu is over %llu elements",
+                 (unsigned long long)info->chunk_size, (unsigned long long)HX_CHUNK_MAX_ELEMENTS);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    if (info->gzip_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) {
+        snprintf(err, errlen, "hdf5 export: this HDF5 library has no deflate filter");
+        rc = PIVOT_ENOTSUP;
+    }
+out:
+    return rc;
+}
+
 static hid_t create_file(const char *path, char *err, size_t errlen, int *rc)
 {
     hid_t fapl = H5I_INVALID_HID;
@@ -112,6 +138,9 @@ int hx_open(const char *path, const pivot_export_info *info, void **exp, char *e
         goto out;
     }
     hx_error_silence();
+    rc = check_storage_options(info, err, errlen);
+    if (rc != 0)
+        goto out;
     x = calloc(1, sizeof(*x));
     if (x == NULL) {
         snprintf(err, errlen, "file \"%s\": out of memory", path);
@@ -119,6 +148,10 @@ int hx_open(const char *path, const pivot_export_info *info, void **exp, char *e
         goto out;
     }
     x->file = x->str_type = x->group = x->time = H5I_INVALID_HID;
+    if (PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size)) {
+        x->gzip_level = info->gzip_level;
+        x->chunk_elements = info->chunk_size;
+    }
     x->str_type = create_string_type();
     if (x->str_type < 0) {
         rc = hx_fail(PIVOT_EIO, err, errlen, "H5Tset_cset", "file \"%s\"", path);

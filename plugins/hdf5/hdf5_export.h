@@ -9,6 +9,10 @@
 #include <hdf5.h>
 #include <pivot/plugin.h>
 
+/** The largest chunk a job may ask for, in elements (16 MiB of strings, whose
+ * elements HDF5 sizes as 16-byte descriptors; HDF5 caps a chunk at 4 GiB). */
+#define HX_CHUNK_MAX_ELEMENTS 1048576
+
 /** One signal dataset of the channel being written. */
 typedef struct hx_signal {
     char *name;      /**< signal name, owned */
@@ -19,8 +23,10 @@ typedef struct hx_signal {
 
 /** One output file; the `exp` handle of the exporter. */
 typedef struct hx_export {
-    hid_t file;     /**< the file, or H5I_INVALID_HID */
-    hid_t str_type; /**< variable-length UTF-8 string, for attributes and string signals */
+    hid_t file;             /**< the file, or H5I_INVALID_HID */
+    hid_t str_type;         /**< variable-length UTF-8 string, for attributes and string signals */
+    unsigned gzip_level;    /**< 0 for no compression, 1..9 deflate behind shuffle */
+    hsize_t chunk_elements; /**< elements per chunk, 0 for about HX_CHUNK_BYTES */
 
     /* The channel between begin_channel and end_channel; group is
      * H5I_INVALID_HID outside of one. */

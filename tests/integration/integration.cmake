@@ -1,7 +1,7 @@
 # Integration tests: each file generates an Avro cache, starts its own pivotd
 # on a free port and drives the HTTP API with requests and h5py.
 if(TARGET pivotd AND TARGET pivot-gen-avro)
-  foreach(name lifecycle errors jobs_api job_control bad_input faults auth quotas)
+  foreach(name lifecycle errors jobs_api job_control bad_input faults auth quotas export_options)
     add_test(NAME integration_${name}
              COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_${name}.py)
     set_tests_properties(integration_${name} PROPERTIES

@@ -248,8 +248,10 @@ class BadInputTest(unittest.TestCase):
                  (job_body(channels={"include": ["ch000"], "includes": []}),
                   "channels.includes"),
                  (job_body(options={"formats": "hdf5"}), "options.formats"),
-                 (job_body(options={"format": "hdf5", "compression": None}),
-                  "options.compression")]
+                 (job_body(options={"format": "hdf5", "compresion": None}),
+                  "options.compresion"),
+                 (job_body(options={"compression": {"gzip": 1, "level": 2}}),
+                  "options.compression.level")]
         for body, field in cases:
             with self.subTest(field=field):
                 p = self.assertProblem(self.post(body), 400, "invalid-field", field=field)

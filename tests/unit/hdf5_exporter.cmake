@@ -16,6 +16,13 @@ if(TARGET hdf5)
                    ${_hdf5_exporter_out})
   set_tests_properties(hdf5_exporter_h5py PROPERTIES FIXTURES_REQUIRED hdf5_exporter_files)
 
+  # The same files as netCDF-4 groups through xarray (skipped without it).
+  add_test(NAME hdf5_exporter_xarray
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/unit/hdf5_exporter_xarray.py
+                   ${_hdf5_exporter_out})
+  set_tests_properties(hdf5_exporter_xarray PROPERTIES
+    FIXTURES_REQUIRED hdf5_exporter_files SKIP_RETURN_CODE 77)
+
   # RFC 3339 rendering, compiled in from the plugin's sources.
   add_executable(test_hdf5_exporter_iso unit/test_hdf5_exporter_iso.c
                  ${PROJECT_SOURCE_DIR}/plugins/hdf5/iso_time.c)

@@ -82,7 +82,8 @@ def check_scale(group, channel):
             check_eq(ds.dims[0][0].name, "/%s/time" % channel, where + " scale")
 
 
-def check_engine(f):
+def check_engine(f, chunk_elements=None, gzip_level=None):
+    """The engine channel; chunk_elements None means the default 128 KiB chunks."""
     g = f["engine"]
     where = "/engine"
     check_attrs(g, {
@@ -108,14 +109,25 @@ def check_engine(f):
     for name, dtype, source_type, expected in numeric:
         ds = g[name]
         # Chunks of 128 KiB: as many elements as fit.
-        check_dataset(ds, dtype, NSAMPLES, CHUNK_BYTES // np.dtype(dtype).itemsize,
+        check_dataset(ds, dtype, NSAMPLES,
+                      chunk_elements or CHUNK_BYTES // np.dtype(dtype).itemsize,
                       "%s/%s" % (where, name))
         values = ds[...]
         check(np.array_equal(values, expected), "%s/%s values" % (where, name))
         if source_type is not None:
             check_eq(ds.attrs["source_type"], source_type,
                      "%s/%s.attrs['source_type']" % (where, name))
-    check_eq(g["time"].attrs["units"], "ns since 1970-01-01T00:00:00Z", where + "/time units")
+    check_eq(g["time"].attrs["units"], "nanoseconds since 1970-01-01T00:00:00Z",
+             where + "/time units")
+    for name in g:
+        ds = g[name]
+        if gzip_level is None:
+            check_eq(ds.compression, None, "%s/%s.compression" % (where, name))
+            check_eq(ds.shuffle, False, "%s/%s.shuffle" % (where, name))
+        else:
+            check_eq(ds.compression, "gzip", "%s/%s.compression" % (where, name))
+            check_eq(ds.compression_opts, gzip_level, "%s/%s.compression_opts" % (where, name))
+            check_eq(ds.shuffle, True, "%s/%s.shuffle" % (where, name))
 
     state = g["state"]
     check(h5py.check_string_dtype(state.dtype) is not None
@@ -125,7 +137,7 @@ def check_engine(f):
     check_eq(state.shape, (NSAMPLES,), where + "/state.shape")
     check_eq(state.maxshape, (None,), where + "/state.maxshape")
     # HDF5 sizes a variable-length string element as a pointer (8 bytes).
-    check_eq(state.chunks, (CHUNK_BYTES // 8,), where + "/state.chunks")
+    check_eq(state.chunks, (chunk_elements or CHUNK_BYTES // 8,), where + "/state.chunks")
     check_eq(state.attrs["source_type"], "string", where + "/state.attrs['source_type']")
     strings = state.asstr()[...]
     expected = [STATES[k % 4] for k in range(NSAMPLES)]
@@ -167,9 +179,20 @@ def main():
         check_root(f)
         check_engine(f)
         check_idle(f)
+    with h5py.File(os.path.join(out, "gzip.h5"), "r") as f:
+        check_root(f)
+        check_engine(f, chunk_elements=1000, gzip_level=6)
+    # Written by a host that passes no storage options: the defaults.
+    with h5py.File(os.path.join(out, "abi11.h5"), "r") as f:
+        check_root(f)
+        check_engine(f)
+    full_size = os.path.getsize(os.path.join(out, "full.h5"))
+    gzip_size = os.path.getsize(os.path.join(out, "gzip.h5"))
+    check(gzip_size * 2 < full_size,
+          "gzip.h5 (%d bytes) is under half of full.h5 (%d bytes)" % (gzip_size, full_size))
     with h5py.File(os.path.join(out, "minimal.h5"), "r") as f:
         check_minimal(f)
-    for leftover in ("existing.h5", "abandoned.h5", "misuse.h5"):
+    for leftover in ("existing.h5", "abandoned.h5", "misuse.h5", "bad_storage.h5"):
         check(not os.path.exists(os.path.join(out, leftover)), leftover + " removed")
     print("%d failed" % len(failures))
     return 1 if failures else 0

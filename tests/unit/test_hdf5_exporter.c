@@ -130,7 +130,8 @@ static void fill_engine_batch(engine_batch *b, size_t first, size_t n)
     b->batch.columns = b->columns;
 }
 
-static void write_full_export(const pivot_exporter *e, const char *path)
+static void write_full_export(const pivot_exporter *e, const char *path,
+                              const pivot_export_info *info)
 {
     static engine_batch b;
     const pivot_channel_info engine = {sizeof(pivot_channel_info), "engine", ENGINE_NSIGNALS,
@@ -147,7 +148,7 @@ static void write_full_export(const pivot_exporter *e, const char *path)
     size_t first = 0;
 
     unlink(path);
-    CHECK_INT_EQ(e->open(path, &full_info, &exp, err, sizeof(err)), 0);
+    CHECK_INT_EQ(e->open(path, info, &exp, err, sizeof(err)), 0);
     CHECK(exp != NULL);
     if (exp == NULL) {
         fprintf(stderr, "open: %s\n", err);
@@ -252,6 +253,26 @@ static void check_misuse(const pivot_exporter *e, const char *path)
     unlink(path);
 }
 
+/* Storage options out of bounds are refused at open, before any file exists. */
+static void check_bad_storage(const pivot_exporter *e, const char *path)
+{
+    pivot_export_info info = full_info;
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    void *exp = NULL;
+
+    unlink(path);
+    info.gzip_level = 10;
+    CHECK_INT_EQ(e->open(path, &info, &exp, err, sizeof(err)), PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "hdf5 export: gzip level 10 is not in 1..9");
+    CHECK(exp == NULL);
+    info.gzip_level = 0;
+    info.chunk_size = 1048577;
+    CHECK_INT_EQ(e->open(path, &info, &exp, err, sizeof(err)), PIVOT_EINVAL);
+    CHECK_STR_EQ(err, "hdf5 export: chunk size 1048577 is over 1048576 elements");
+    CHECK(exp == NULL);
+    CHECK(access(path, F_OK) != 0);
+}
+
 /* An abandoned export, in the middle of a channel, closes cleanly. */
 static void check_abandon(const pivot_exporter *e, const char *path)
 {
@@ -299,7 +320,25 @@ int main(int argc, char **argv)
     check_abandon(e, path);
     /* Written last, after the misuse checks, to show that they leave the library usable. */
     snprintf(path, sizeof(path), "%s/full.h5", argv[2]);
-    write_full_export(e, path);
+    write_full_export(e, path, &full_info);
+    {
+        /* gzip 6 behind shuffle in chunks of 1,000 elements. */
+        pivot_export_info gzip_info = full_info;
+
+        gzip_info.gzip_level = 6;
+        gzip_info.chunk_size = 1000;
+        snprintf(path, sizeof(path), "%s/gzip.h5", argv[2]);
+        write_full_export(e, path, &gzip_info);
+        /* A host of ABI 1.1 passes no storage options: the member beyond
+         * its size holds garbage that the exporter must not read. */
+        gzip_info.size = offsetof(pivot_export_info, gzip_level);
+        gzip_info.gzip_level = 99;
+        gzip_info.chunk_size = UINT64_MAX;
+        snprintf(path, sizeof(path), "%s/abi11.h5", argv[2]);
+        write_full_export(e, path, &gzip_info);
+    }
+    snprintf(path, sizeof(path), "%s/bad_storage.h5", argv[2]);
+    check_bad_storage(e, path);
     snprintf(path, sizeof(path), "%s/minimal.h5", argv[2]);
     write_minimal_export(e, path);
     return check_report();

@@ -32,6 +32,9 @@ typedef struct pivot_export_info {
     const char *user;          /**< options.metadata.user, or NULL */
     const char *owner;         /**< the authenticated user who submitted the job */
     const char *producer;      /**< "pivotd <version>" */
+    /* ABI 1.2: check with PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size). */
+    unsigned gzip_level; /**< options.compression: 0 none, 1..9 gzip (deflate) with shuffle */
+    uint64_t chunk_size; /**< options.chunk_size in elements per chunk, 0 for the default */
 } pivot_export_info;
 
 /** Totals of one channel, given at end_channel. */

@@ -1,0 +1,152 @@
+"""options.compression and options.chunk_size over HTTP: the file a job
+produces has the filters and chunks asked for and exactly the generator's
+values, and out-of-range options are refused with a 400 naming the field."""
+
+import importlib.util
+import io
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import h5py  # noqa: E402
+import numpy  # noqa: E402
+
+import pivot_harness as ph  # noqa: E402
+
+RANGE = ph.absolute("2025-01-01T00:00:10Z", "2025-01-01T00:00:50Z")
+CHANNELS = ["ch000", "ch001"]
+
+
+class ExportOptionsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = ph.WorkDir("pivot-options-")
+        try:
+            data = cls.work.sub("data")
+            cls.cache = ph.Cache.generate(data, channels=2, seconds=60, rate=200, signals=3,
+                                          with_mode=True, file_seconds=20)
+            cls.server = ph.Server(data, cls.work.sub("state"))
+            cls.key = cls.server.create_key("alice")
+            cls.server.start()
+            cls.api = cls.server.client(cls.key)
+        except BaseException:
+            if getattr(cls, "server", None) is not None:
+                cls.server.stop()
+            cls.work.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.close()
+        rc = cls.server.stop()
+        log = cls.server.log()
+        cls.work.close()
+        if rc != 0:
+            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+
+    def export(self, options):
+        body = {"time_range": RANGE, "channels": {"include": CHANNELS}}
+        if options is not None:
+            body["options"] = options
+        job = self.api.wait(self.api.submit(body))
+        self.assertEqual(job["status"], "completed", job)
+        r = self.api.download(job["job_id"])
+        self.assertEqual(r.status_code, 200)
+        return r.content
+
+    def check_values(self, f, chunks, gzip_level):
+        start_ns = ph.parse_rfc3339_ns(RANGE["start"])
+        end_ns = ph.parse_rfc3339_ns(RANGE["end"])
+        idx = self.cache.indices_in(start_ns, end_ns)
+        self.assertEqual(len(idx), 40 * 200)
+        for c, name in enumerate(CHANNELS):
+            g = f[name]
+            numpy.testing.assert_array_equal(
+                g["time"][...], numpy.array([self.cache.time_of(i) for i in idx], numpy.int64))
+            for k in range(3):
+                numpy.testing.assert_array_equal(g["sig%d" % k][...],
+                                                 numpy.array([self.cache.sig_value(k, c, i) for i in idx]))
+            numpy.testing.assert_array_equal(
+                g["counter"][...], numpy.array([self.cache.counter_of(i) for i in idx]))
+            self.assertEqual(list(g["mode"].asstr()[...]), [self.cache.mode_of(i) for i in idx])
+            for ds_name, ds in g.items():
+                where = "/%s/%s" % (name, ds_name)
+                self.assertEqual(ds.chunks, (chunks or 131072 // ds.dtype.itemsize,), where)
+                if gzip_level:
+                    self.assertEqual(ds.compression, "gzip", where)
+                    self.assertEqual(ds.compression_opts, gzip_level, where)
+                    self.assertTrue(ds.shuffle, where)
+                else:
+                    self.assertIsNone(ds.compression, where)
+                    self.assertFalse(ds.shuffle, where)
+
+    def test_default_is_uncompressed(self):
+        content = self.export(None)
+        with h5py.File(io.BytesIO(content), "r") as f:
+            self.check_values(f, None, None)
+        explicit = self.export({"compression": "none", "chunk_size": None})
+        with h5py.File(io.BytesIO(explicit), "r") as f:
+            self.check_values(f, None, None)
+
+    def test_gzip_with_shuffle_and_chunk_size(self):
+        plain = self.export(None)
+        packed = self.export({"compression": {"gzip": 9}, "chunk_size": 1000})
+        with h5py.File(io.BytesIO(packed), "r") as f:
+            self.check_values(f, 1000, 9)
+        self.assertLess(len(packed), len(plain))
+
+    def test_xarray_reads_each_channel_with_a_time_coordinate(self):
+        if importlib.util.find_spec("xarray") is None or \
+                importlib.util.find_spec("h5netcdf") is None:
+            self.skipTest("xarray or h5netcdf is not installed "
+                          "(Debian: python3-xarray, python3-h5netcdf)")
+        import xarray
+        path = os.path.join(self.work.path, "gzip.h5")
+        with open(path, "wb") as out:
+            out.write(self.export({"compression": {"gzip": 1}}))
+        start_ns = ph.parse_rfc3339_ns(RANGE["start"])
+        idx = self.cache.indices_in(start_ns, ph.parse_rfc3339_ns(RANGE["end"]))
+        for c, name in enumerate(CHANNELS):
+            with xarray.open_dataset(path, group=name, engine="h5netcdf") as ds:
+                self.assertEqual(list(ds.coords), ["time"])
+                numpy.testing.assert_array_equal(
+                    ds.time.values.astype(numpy.int64),
+                    numpy.array([self.cache.time_of(i) for i in idx], numpy.int64))
+                numpy.testing.assert_array_equal(ds["sig1"].values,
+                                                 numpy.array([self.cache.sig_value(1, c, i) for i in idx]))
+                self.assertEqual(ds["sig1"].dims, ("time",))
+
+    def test_bad_options_are_refused(self):
+        cases = [
+            ({"compression": "gzip"}, "options.compression", "use \"none\" (the default) or "
+             "{\"gzip\": LEVEL} with LEVEL 1 to 9; got a string"),
+            ({"compression": {"gzip": 0}}, "options.compression.gzip",
+             "options.compression.gzip: must be an integer from 1 (fastest) to 9 (smallest); "
+             "got an out-of-range number"),
+            ({"compression": {"gzip": 10}}, "options.compression.gzip", None),
+            ({"compression": {"gzip": "9"}}, "options.compression.gzip", "got a string"),
+            ({"compression": {}}, "options.compression.gzip", "got nothing"),
+            ({"compression": {"gzip": 5, "lzf": True}}, "options.compression.lzf", None),
+            ({"chunk_size": 63}, "options.chunk_size",
+             "options.chunk_size: must be an integer number of elements per chunk from 64 to "
+             "1048576, or null for about 128 KiB per chunk; got an out-of-range number"),
+            ({"chunk_size": 1048577}, "options.chunk_size", None),
+            ({"chunk_size": 100.5}, "options.chunk_size", None),
+            ({"chunk_size": "100"}, "options.chunk_size", "got a string"),
+        ]
+        for options, field, detail in cases:
+            with self.subTest(options=options):
+                r, _ = self.api.post_job({"time_range": RANGE, "channels": {"include": CHANNELS},
+                                          "options": options})
+                self.assertEqual(r.status_code, 400, r.text)
+                self.assertEqual(r.headers["Content-Type"], ph.PROBLEM_CT)
+                p = r.json()
+                self.assertEqual(p["field"], field)
+                if detail is not None:
+                    self.assertIn(detail, p["detail"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
