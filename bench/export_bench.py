@@ -139,9 +139,11 @@ class Server:
         self.http = requests.Session()
         self.http.headers["X-API-Key"] = self.key
 
-    def export(self, channels, seconds):
+    def export(self, channels, seconds, gzip=None):
         body = {"time_range": {"type": "absolute", "start": iso(0), "end": iso(seconds)},
                 "channels": {"include": ["ch%03d" % c for c in range(channels)]}}
+        if gzip is not None:
+            body["options"] = {"compression": {"gzip": gzip}}
         peak = 0
         t0 = time.monotonic()
         r = self.http.post(self.base + API + "/jobs", data=json.dumps(body),
@@ -223,7 +225,10 @@ def main():
             floor_read(files)  # warm the page cache
             server = Server(pivotd, plugins, data, os.path.join(scratch, "state-" + name), env)
             try:
-                runs = sorted(server.export(channels, seconds) for _ in range(a.repeat))
+                # The deflate case also writes gzip level 1 output: the
+                # compressed path end to end.
+                gzip = 1 if codec == "deflate" else None
+                runs = sorted(server.export(channels, seconds, gzip) for _ in range(a.repeat))
             finally:
                 server.stop()
             ours, rss, out_bytes = runs[len(runs) // 2]
@@ -255,7 +260,7 @@ def main():
             ("%.1f (%s)" % (base, label)) if base is not None else "-",
             ("%.0fx" % (base / ours)) if base is not None else "-"]) + " |")
     print("floor = cat of the inputs + dd of the result's size with fsync (the worker fsyncs); "
-          "warm page cache; gzip output: not available in the hdf5 exporter yet")
+          "warm page cache; the deflate case writes gzip level 1 (shuffle) output")
     return 0
 
 
