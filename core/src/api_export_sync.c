@@ -204,6 +204,9 @@ static int submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                        cfg->sync_max_range_minutes);
         goto problem;
     }
+    /* The same quotas as a POSTed job; the check answers the request itself. */
+    if (pv_api_quota_admit(t, req, who, job) != 0)
+        goto out;
     if (pv_job_new_id(job->id) != 0) {
         pv_problem_set(&problem, 500, "internal-error", "Internal error", NULL,
                        "no random bytes for a job id; try again");
