@@ -12,6 +12,11 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
                        const char *id);
 int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                          const char *id);
+/**
+ * POST /api/v1/pivot/jobs?dry_run=true: answers with the validated job's
+ * resolved range, channels and signals and an estimate of its output.
+ */
+int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job);
 int pv_api_health(pv_http_thread *t, h2o_req_t *req);
 int pv_api_channels(pv_http_thread *t, h2o_req_t *req);
 /** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */

@@ -5,6 +5,7 @@
 #include "json_out.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int pv_api_health(pv_http_thread *t, h2o_req_t *req)
 {
@@ -32,20 +33,108 @@ int pv_api_health(pv_http_thread *t, h2o_req_t *req)
     return rc;
 }
 
+/* What GET /channels was asked: the glob that names must match, if any. */
+typedef struct channel_filter {
+    char pattern[PV_CHANNEL_NAME_MAX * 2 + 1];
+    int has_pattern;
+    pv_name_list *names;
+} channel_filter;
+
 static int collect(void *arg, const char *channel)
 {
-    return pv_name_list_add(arg, channel) != 0;
+    channel_filter *f = arg;
+
+    if (f->has_pattern && !pv_channel_glob_match(f->pattern, channel))
+        return 0;
+    return pv_name_list_add(f->names, channel) != 0;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Reads pattern= from the query, percent-decoded; 0, or -1 when it is too
+ * long or badly encoded. Other parameters are ignored. */
+static int parse_channels_query(h2o_req_t *req, channel_filter *f)
+{
+    const char *p, *end;
+
+    if (req->query_at == SIZE_MAX)
+        return 0;
+    p = req->path.base + req->query_at + 1;
+    end = req->path.base + req->path.len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *pair_end = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(pair_end - p));
+        if (eq != NULL && h2o_memis(p, (size_t)(eq - p), H2O_STRLIT("pattern"))) {
+            size_t o = 0;
+            for (const char *v = eq + 1; v < pair_end; v++) {
+                int c = (unsigned char)*v;
+                if (c == '%') {
+                    int hi = v + 2 < pair_end ? hex_value(v[1]) : -1;
+                    int lo = hi >= 0 ? hex_value(v[2]) : -1;
+                    if (lo < 0)
+                        return -1;
+                    c = hi * 16 + lo;
+                    v += 2;
+                }
+                if (c == '\0' || o + 1 >= sizeof(f->pattern))
+                    return -1;
+                f->pattern[o++] = (char)c;
+            }
+            f->pattern[o] = '\0';
+            f->has_pattern = 1;
+        }
+        p = pair_end + 1;
+    }
+    return 0;
+}
+
+/* Writes first, last and rate_hz of a channel when the source can tell
+ * them cheaply; null each when it cannot or the channel has no sample. */
+static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
+{
+    const pivot_source *src = t->server->source;
+    pivot_range span = {0, 0};
+    double rate = 0.0;
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    int known = PIVOT_HAS_MEMBER(src, pivot_source, span) && src->span != NULL &&
+                src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) == 0 &&
+                span.end_ns > span.start_ns;
+
+    pv_gen_key_time_ns(g, "first", known ? span.start_ns : 0);
+    pv_gen_key_time_ns(g, "last", known ? span.end_ns - 1 : 0);
+    if (known && rate > 0.0)
+        pv_gen_key_fixed(g, "rate_hz", rate, 3);
+    else
+        pv_gen_key_null(g, "rate_hz");
 }
 
 int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
 {
     const pivot_source *src = t->server->source;
     pv_name_list names = {0};
+    channel_filter filter = {.names = &names};
     char err[PIVOT_ERRMSG_SIZE] = "";
     yajl_gen g = NULL;
     int rc;
 
-    if (src->list_channels(t->source_ctx, collect, &names, err, sizeof(err)) != 0) {
+    if (parse_channels_query(req, &filter) != 0) {
+        rc = pv_reply_error(req, 400, "invalid-query", "Invalid query parameter",
+                            "pattern: not a channel name pattern; use a glob such as ch0* of at "
+                            "most %d characters, percent-encoded",
+                            PV_CHANNEL_NAME_MAX * 2);
+        goto out;
+    }
+    if (src->list_channels(t->source_ctx, collect, &filter, err, sizeof(err)) != 0) {
         rc = pv_reply_error(req, 500, "source-error", "The data source could not be read",
                             "listing channels failed: %s", err);
         goto out;
@@ -78,6 +167,7 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
             }
             yajl_gen_array_close(g);
             src->free_info(t->source_ctx, info);
+            gen_span(t, g, names.names[i]);
         }
         yajl_gen_map_close(g);
     }

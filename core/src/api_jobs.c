@@ -107,6 +107,36 @@ static int replay_idempotent(pv_http_thread *t, h2o_req_t *req, const char *owne
     return 1;
 }
 
+/* dry_run= in the query: 1 true, 0 false or absent, -1 neither. */
+static int parse_dry_run(h2o_req_t *req)
+{
+    const char *p, *end;
+    int dry_run = 0;
+
+    if (req->query_at == SIZE_MAX)
+        return 0;
+    p = req->path.base + req->query_at + 1;
+    end = req->path.base + req->path.len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *pair_end = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(pair_end - p));
+        if (eq != NULL && h2o_memis(p, (size_t)(eq - p), H2O_STRLIT("dry_run"))) {
+            size_t vlen = (size_t)(pair_end - eq - 1);
+            if (h2o_memis(eq + 1, vlen, H2O_STRLIT("true")) ||
+                h2o_memis(eq + 1, vlen, H2O_STRLIT("1")))
+                dry_run = 1;
+            else if (h2o_memis(eq + 1, vlen, H2O_STRLIT("false")) ||
+                     h2o_memis(eq + 1, vlen, H2O_STRLIT("0")))
+                dry_run = 0;
+            else
+                return -1;
+        }
+        p = pair_end + 1;
+    }
+    return dry_run;
+}
+
 int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
 {
     pv_server *srv = t->server;
@@ -115,13 +145,27 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     pv_job job = {0};
     char key_buf[256];
     const char *key;
-    int rc = 0;
+    int dry_run, rc = 0;
 
     if (req->entity.len > srv->config->max_request_bytes) {
         rc = pv_reply_error(req, 413, "request-too-large", "Request too large",
                             "the body has %zu bytes; a job request may have at most %zu "
                             "(api.limits.max_request_bytes)",
                             req->entity.len, srv->config->max_request_bytes);
+        goto out;
+    }
+    dry_run = parse_dry_run(req);
+    if (dry_run < 0) {
+        rc = pv_reply_error(req, 400, "invalid-query", "Invalid query parameter",
+                            "dry_run: use true or false");
+        goto out;
+    }
+    if (dry_run) {
+        /* Checked and resolved as a submission, but nothing is stored. */
+        if (pv_request_validate(&env, req->entity.base, req->entity.len, &job, &problem) != 0)
+            rc = pv_reply_problem(req, &problem);
+        else
+            rc = pv_api_jobs_dry_run(t, req, &job);
         goto out;
     }
     if (idempotency_key(req, key_buf, sizeof(key_buf), &key) != 0)

@@ -66,6 +66,9 @@ static const setting settings[] = {
     {"jobs.timeout_cap", KIND_DURATION, offsetof(pv_config, job_timeout_cap_s), 3600, 30 * DAY_S},
     {"jobs.retention", KIND_DURATION, offsetof(pv_config, retention_s), 1, 3650 * DAY_S},
     {"jobs.max_attempts", KIND_INT, offsetof(pv_config, max_attempts), 1, 10},
+    /* Applied to each worker as RLIMIT_FSIZE; 0 is "no limit". */
+    {"jobs.max_output_bytes", KIND_SIZE, offsetof(pv_config, max_output_bytes), 0,
+     (int64_t)1 << 60},
     {"jobs.heartbeat_timeout", KIND_DURATION, offsetof(pv_config, heartbeat_timeout_s), 1, DAY_S},
     /* Per-user quota defaults; 0 is "no limit". */
     {"quotas.max_running_jobs", KIND_INT, offsetof(pv_config, quota_max_running), 0, 1000000},

@@ -24,6 +24,7 @@ typedef struct pv_config {
     int64_t heartbeat_timeout_s; /**< 120 (jobs.heartbeat_timeout): silence before a worker counts
                                     as stuck */
     int max_attempts;            /**< 2 (jobs.max_attempts) */
+    size_t max_output_bytes;     /**< 0 (jobs.max_output_bytes): largest result file; 0: no limit */
     int max_channels_per_job;    /**< 10000 (api.limits.max_channels) */
     int list_limit_max;          /**< 1000 (api.limits.max_page_size) */
     int sync_max_channels;       /**< 20 (api.limits.max_channels_per_query): GET /export */

@@ -10,6 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* The time a client has to send a whole request, and the longest an HTTP/2
+ * connection may sit idle. */
+#define HTTP_REQ_TIMEOUT_MS 10000
+
 struct pv_http {
     pv_server *server;
     h2o_globalconf_t globalconf;
@@ -99,6 +103,12 @@ static int setup_routes(pv_http *http)
     /* Bodies a little over the limit are read so that the handler can answer
      * with a problem document; h2o itself refuses larger ones (text/plain). */
     http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
+    /* Slow or silent clients only hold a socket, never a thread (the event
+     * loop serves the others meanwhile), and not for long: a request's head
+     * and body must arrive within HTTP_REQ_TIMEOUT_MS, an HTTP/2 connection
+     * idle that long is closed. h2o caps a request head at H2O_MAX_REQLEN. */
+    http->globalconf.http1.req_timeout = HTTP_REQ_TIMEOUT_MS;
+    http->globalconf.http2.idle_timeout = HTTP_REQ_TIMEOUT_MS;
     http->hostconf =
         h2o_config_register_host(&http->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     /* h2o picks the first path that matches, so the result files come first:

@@ -31,6 +31,7 @@ void pv_job_clear(pv_job *job)
     free(job->file_path);
     free(job->error);
     free(job->idempotency_key);
+    free(job->result_detail);
     memset(job, 0, sizeof(*job));
 }
 

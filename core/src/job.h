@@ -46,6 +46,8 @@ typedef struct pv_job {
     int64_t expired_ms;    /**< when retention removed its file; 0 while it has one */
     char *idempotency_key; /**< the client's Idempotency-Key, or NULL */
     int priority;          /**< 0 low, 1 normal, 2 high: order among the owner's jobs */
+    char *
+        result_detail; /**< completed: {"channels", "channels_missing", "warnings"} JSON, or NULL */
 } pv_job;
 
 /** The API's name of a status ("queued"...). */

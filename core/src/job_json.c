@@ -3,8 +3,35 @@
 #include "json_out.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char *const priority_names[] = {"low", "normal", "high"};
+
+/* The stored detail's members, spliced into the result; jobs completed
+ * before the detail was recorded have none. */
+static void gen_detail(yajl_gen g, const char *detail)
+{
+    char err[128];
+    yajl_val tree = detail != NULL ? pv_json_parse(detail, strlen(detail), err, sizeof(err)) : NULL;
+    int partial = 0;
+
+    if (!YAJL_IS_OBJECT(tree))
+        goto out;
+    for (size_t i = 0; i < tree->u.object.len; i++) {
+        yajl_val v = tree->u.object.values[i];
+        pv_gen_str(g, tree->u.object.keys[i]);
+        pv_gen_tree(g, v);
+        if ((strcmp(tree->u.object.keys[i], "channels_missing") == 0 ||
+             strcmp(tree->u.object.keys[i], "warnings") == 0) &&
+            YAJL_IS_ARRAY(v) && v->u.array.len > 0)
+            partial = 1;
+    }
+    /* Missing channels or damaged files: the file holds less than asked. */
+    pv_gen_str(g, "partial");
+    yajl_gen_bool(g, partial);
+out:
+    yajl_tree_free(tree);
+}
 
 void pv_job_json(yajl_gen g, const pv_job *job, const pv_job_view *view)
 {
@@ -56,6 +83,7 @@ void pv_job_json(yajl_gen g, const pv_job *job, const pv_job_view *view)
         } else {
             yajl_gen_null(g);
         }
+        gen_detail(g, job->result_detail);
         yajl_gen_map_close(g);
     } else {
         yajl_gen_null(g);

@@ -106,13 +106,16 @@ static const char *const migrations[] = {
     " WHERE r.status = 'processing' GROUP BY r.owner HAVING count(*) >= ifnull(nullif(coalesce("
     " (SELECT max_running FROM quotas WHERE user = r.owner),"
     " (SELECT max_running FROM quotas WHERE user = '*'), 0), 0), 9223372036854775807);",
+    /* 5: the result's detail (per channel counts and times, channels
+     * without data, source warnings) as the JSON the API shows. */
+    "ALTER TABLE jobs ADD COLUMN result_detail TEXT;",
 };
 
 #define JOB_COLUMNS                                                                                \
     "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "           \
     "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "                    \
     "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "        \
-    "actual_end_ns, error, expired_ms, idempotency_key, priority"
+    "actual_end_ns, error, expired_ms, idempotency_key, priority, result_detail"
 
 static char *column_dup(sqlite3_stmt *st, int col)
 {
@@ -149,6 +152,7 @@ static void read_job(sqlite3_stmt *st, pv_job *job)
     job->expired_ms = sqlite3_column_int64(st, 23);
     job->idempotency_key = column_dup(st, 24);
     job->priority = sqlite3_column_int(st, 25);
+    job->result_detail = column_dup(st, 26);
     if (job->expired_ms != 0)
         job->status = PV_JOB_EXPIRED;
 }
@@ -556,7 +560,7 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
                 "UPDATE jobs SET status = 'completed', progress = 100, "
                 "finished_ms = ?, file_path = ?, file_size = ?, "
                 "channels_exported = ?, samples = ?, actual_start_ns = ?, "
-                "actual_end_ns = ?, error = NULL, worker_pid = NULL "
+                "actual_end_ns = ?, error = NULL, worker_pid = NULL, result_detail = ? "
                 "WHERE id = ? AND status = 'processing'",
                 &st) != SQLITE_OK)
         return PIVOT_EIO;
@@ -567,7 +571,8 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
     sqlite3_bind_int64(st, 5, done->samples);
     sqlite3_bind_int64(st, 6, done->actual_start_ns);
     sqlite3_bind_int64(st, 7, done->actual_end_ns);
-    sqlite3_bind_text(st, 8, done->id, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 8, done->result_detail);
+    sqlite3_bind_text(st, 9, done->id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(js->db);
     release(st);

@@ -267,6 +267,8 @@ static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t in
         goto out;
     }
     add_to_summary(&res->summary, &summary);
+    if (p->channel_done != NULL)
+        p->channel_done(p->channel_done_arg, index, &summary);
     if (report_progress(p, res, overall_percent(p, index + 1, 0.0)) != 0) {
         rc = PIVOT_ECANCELED;
         snprintf(err, errlen, "cancelled");

@@ -46,6 +46,9 @@ typedef struct pv_pipeline {
      */
     unsigned decoders;
     const char *source_location; /**< as given to source->open, or NULL */
+    /** Told each channel's totals once it is written, in channel order; may be NULL. */
+    void (*channel_done)(void *arg, size_t index, const pivot_channel_summary *summary);
+    void *channel_done_arg;
 } pv_pipeline;
 
 /** What an export did, as far as it went. */

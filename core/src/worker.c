@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,17 @@ static void on_sigterm(int sig)
 {
     (void)sig;
     cancel_signal = 1;
+}
+
+/* Set by SIGXFSZ: a write went past jobs.max_output_bytes. Caught rather
+ * than left to its default (a core dump), so the write fails with EFBIG
+ * and the job fails with a message saying why. */
+static volatile sig_atomic_t output_limit_hit;
+
+static void on_sigxfsz(int sig)
+{
+    (void)sig;
+    output_limit_hit = 1;
 }
 
 /* The job's spec as the server wrote it at submit time. Strings point into tree. */
@@ -74,6 +86,7 @@ typedef struct worker {
     char final_path[PATH_MAX];
     int part_exists; /* part_path may exist and must go if the job does not complete */
     pv_pipeline_result result;
+    pv_channel_detail *details; /* one per spec channel, filled as channels finish */
     int64_t file_size;
     char err[1024];
 } worker;
@@ -243,7 +256,13 @@ static int on_progress(void *arg, double percent)
     if (now < ps->next_write_ms)
         return 0;
     ps->next_write_ms = now + PROGRESS_INTERVAL_MS;
+    /* The job store's files are under jobs.max_output_bytes as well; one of
+     * them hitting it fails this write only (SQLite rolls it back), it says
+     * nothing about the result. Appends run on this same thread, so the
+     * flag is exact. */
+    sig_atomic_t limit_hit = output_limit_hit;
     int rc = pv_jobstore_progress(ps->js, ps->job_id, percent, pv_now_ms());
+    output_limit_hit = limit_hit;
     if (rc == 1) {
         ps->store_cancel = 1;
         return 1;
@@ -391,6 +410,70 @@ static int open_providers(worker *w)
     return 0;
 }
 
+static void on_channel_done(void *arg, size_t index, const pivot_channel_summary *summary)
+{
+    worker *w = arg;
+    pv_channel_detail *d = &w->details[index];
+
+    d->samples = summary->samples;
+    if (summary->samples > 0) {
+        d->first_ns = summary->actual.start_ns;
+        d->last_ns = summary->actual.end_ns - 1;
+    }
+}
+
+/*
+ * Copies a source warning without the server's paths: every path under the
+ * data directory is cut to its file name, which is all a user can act on.
+ */
+static void strip_paths(const char *data_dir, const char *in, char *out, size_t len)
+{
+    size_t dlen = strlen(data_dir), o = 0;
+
+    while (*in != '\0' && o + 1 < len) {
+        if (dlen > 0 && strncmp(in, data_dir, dlen) == 0 && in[dlen] == '/') {
+            const char *end = in + dlen + strcspn(in + dlen, ": \t\"'");
+            const char *base = in + dlen;
+            for (const char *c = base; c < end; c++)
+                if (*c == '/')
+                    base = c + 1;
+            size_t n = (size_t)(end - base);
+            if (n > len - 1 - o)
+                n = len - 1 - o;
+            memcpy(out + o, base, n);
+            o += n;
+            in = end;
+            continue;
+        }
+        out[o++] = *in++;
+    }
+    out[o] = '\0';
+}
+
+/* The result's detail for the job row: per channel totals and the warnings. */
+static char *result_detail(worker *w)
+{
+    size_t n = w->result.nwarnings < PV_PIPELINE_MAX_WARNINGS ? w->result.nwarnings
+                                                              : PV_PIPELINE_MAX_WARNINGS;
+    char(*clean)[PIVOT_ERRMSG_SIZE] = calloc(n > 0 ? n : 1, sizeof(*clean));
+    const char **warnings = calloc(n > 0 ? n : 1, sizeof(*warnings));
+    char real[PATH_MAX];
+    const char *data_dir = realpath(w->cfg->data_dir, real) != NULL ? real : w->cfg->data_dir;
+    char *text = NULL;
+
+    if (clean == NULL || warnings == NULL || w->details == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        strip_paths(data_dir, w->result.warnings[i], clean[i], sizeof(clean[i]));
+        warnings[i] = clean[i];
+    }
+    text = pv_json_result_detail(w->details, w->spec.nchannels, warnings, n);
+out:
+    free(warnings);
+    free(clean);
+    return text;
+}
+
 /* Decoder threads of the pipeline: one per core (the writer mostly waits on
  * them), or PIVOT_EXPORT_DECODERS for measurements; 0 runs single-threaded. */
 static unsigned decoder_threads(void)
@@ -403,6 +486,39 @@ static unsigned decoder_threads(void)
     return n > 8 ? 8 : (unsigned)n;
 }
 
+/* Caps the size of every file this process writes while it exports (the
+ * result, but also the job store's files, whose progress writes then only
+ * log a warning). Only the soft limit is lowered, so that
+ * output_limit_lift() can raise it again for recording the outcome.
+ * Plugins are loaded first: loading writes nothing, and nothing they set
+ * up should see the limit as a reason to fail. */
+static int output_limit_set(worker *w, struct rlimit *saved)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_FSIZE, saved) != 0) {
+        worker_errf(w, "reading the file size limit failed: %s", strerror(errno));
+        return PIVOT_EIO;
+    }
+    if (w->cfg->max_output_bytes == 0)
+        return 0;
+    rl = *saved;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)w->cfg->max_output_bytes)
+        rl.rlim_cur = (rlim_t)w->cfg->max_output_bytes;
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0) {
+        worker_errf(w, "setting the file size limit failed: %s", strerror(errno));
+        return PIVOT_EIO;
+    }
+    return 0;
+}
+
+static void output_limit_lift(const struct rlimit *saved)
+{
+    if (setrlimit(RLIMIT_FSIZE, saved) != 0)
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "restoring the file size limit failed: %s",
+               strerror(errno));
+}
+
 /* Runs the export. Returns 0 with the file in place, PIVOT_ECANCELED, or
  * another code with the reason in w->err. */
 static int export_job(worker *w)
@@ -410,6 +526,8 @@ static int export_job(worker *w)
     progress_state ps = {.js = w->js, .job_id = w->job.id};
     char msg[PIVOT_ERRMSG_SIZE] = "";
     char label[32];
+    struct rlimit saved_limit;
+    int limited = 0;
     int rc;
 
     rc = pv_host_load_plugins(w->reg, w->cfg, msg, sizeof(msg));
@@ -417,12 +535,24 @@ static int export_job(worker *w)
         worker_errf(w, "loading the plugins failed: %s", msg);
         return rc;
     }
+    rc = output_limit_set(w, &saved_limit);
+    if (rc != 0)
+        return rc;
+    limited = 1;
     rc = spec_parse(w->job.spec, &w->spec, w->err, sizeof(w->err));
     if (rc != 0)
-        return rc;
+        goto out;
     rc = open_providers(w);
     if (rc != 0)
-        return rc;
+        goto out;
+    w->details = calloc(w->spec.nchannels, sizeof(*w->details));
+    if (w->details == NULL) {
+        worker_errf(w, "out of memory preparing the export");
+        rc = PIVOT_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < w->spec.nchannels; i++)
+        w->details[i].name = w->spec.channels[i].name;
 
     pv_pipeline p = {
         .source = w->source,
@@ -436,6 +566,8 @@ static int export_job(worker *w)
         .progress_arg = &ps,
         .decoders = decoder_threads(),
         .source_location = w->cfg->data_dir,
+        .channel_done = on_channel_done,
+        .channel_done_arg = w,
     };
     rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));
     if (rc != 0)
@@ -449,6 +581,9 @@ static int export_job(worker *w)
     msg[0] = '\0';
     rc = w->exporter->close(w->exp, &w->result.summary, msg, sizeof(msg));
     w->exp = NULL;
+    /* An exporter that did not notice its failed write must not publish. */
+    if (rc == 0 && output_limit_hit)
+        rc = PIVOT_ERANGE;
     if (rc != 0) {
         pv_pipeline_format_label(w->exporter, label, sizeof(label));
         worker_errf(w, "writing the %s file failed: %s", label, msg);
@@ -457,6 +592,15 @@ static int export_job(worker *w)
     }
     rc = publish_file(w);
 out:
+    /* Whatever the exporter made of its EFBIG, the limit is the reason. */
+    if (output_limit_hit && rc != 0 && rc != PIVOT_ECANCELED) {
+        worker_errf(w, "the result exceeded jobs.max_output_bytes (%zu bytes)",
+                    w->cfg->max_output_bytes);
+        rc = PIVOT_ERANGE;
+    }
+    /* Closing what is left and recording the outcome are not bound by it. */
+    if (limited)
+        output_limit_lift(&saved_limit);
     if (rc == PIVOT_ECANCELED)
         pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: cancelled by %s", w->job.id,
                ps.store_cancel ? "a request in the job store" : "SIGTERM");
@@ -504,6 +648,8 @@ static int record_outcome(worker *w, int rc)
         w->job.samples = (int64_t)w->result.summary.samples;
         w->job.actual_start_ns = w->result.summary.actual.start_ns;
         w->job.actual_end_ns = w->result.summary.actual.end_ns;
+        free(w->job.result_detail);
+        w->job.result_detail = result_detail(w);
         if (w->job.file_path != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
@@ -560,6 +706,8 @@ static void prepare_process(void)
      * in the middle of a write should not see EINTR. */
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_sigxfsz;
+    sigaction(SIGXFSZ, &sa, NULL);
     /* If the server dies (even by SIGKILL), stop as on a shutdown: the job
      * goes back to the queue instead of running unsupervised. */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -612,6 +760,7 @@ out:
     if (w.source_ctx != NULL)
         w.source->close(w.source_ctx);
     spec_free(&w.spec);
+    free(w.details);
     pv_job_clear(&w.job);
     pv_jobstore_close(w.js);
     if (w.reg != NULL) {

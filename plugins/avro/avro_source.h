@@ -46,5 +46,8 @@ void pva_free_info(void *ctx, pivot_channel_info *info);
 /** pivot_source.scan. */
 int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t nsignals,
              pivot_range range, const pivot_scan_sink *sink, char *err, size_t errlen);
+/** pivot_source.span. */
+int pva_span(void *ctx, const char *channel, pivot_range *out, double *rate_hz, char *err,
+             size_t errlen);
 
 #endif

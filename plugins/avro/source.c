@@ -151,6 +151,7 @@ static const pivot_source avro_source = {
     .describe = pva_describe,
     .free_info = pva_free_info,
     .scan = pva_scan,
+    .span = pva_span,
 };
 
 PIVOT_PLUGIN_MAGIC(PVA_PLUGIN_NAME, "0.1.0");

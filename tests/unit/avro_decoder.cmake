@@ -9,7 +9,7 @@ add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_source_
   ${_avro_plugin_dir}/ocf_header.c ${_avro_plugin_dir}/record_schema.c
   ${_avro_plugin_dir}/record_reader.c ${_avro_plugin_dir}/ocf_blocks.c
   ${_avro_plugin_dir}/fast_decoder.c ${_avro_plugin_dir}/batch.c ${_avro_plugin_dir}/describe.c
-  ${_avro_plugin_dir}/scan.c)
+  ${_avro_plugin_dir}/scan.c ${_avro_plugin_dir}/span.c)
 target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit
                            ${_avro_plugin_dir})
 target_link_libraries(test_avro_decoder PRIVATE Pivot::sdk PkgConfig::AVRO PkgConfig::YAJL

@@ -71,6 +71,7 @@ static void check_defaults(const pv_config *cfg)
     CHECK_INT_EQ(cfg->job_timeout_cap_s, 3600);
     CHECK_INT_EQ(cfg->retention_s, 86400);
     CHECK_INT_EQ(cfg->max_attempts, 2);
+    CHECK_INT_EQ(cfg->max_output_bytes, 0);
     CHECK_INT_EQ(cfg->max_channels_per_job, 10000);
     CHECK_INT_EQ(cfg->list_limit_max, 1000);
     CHECK_INT_EQ(cfg->sync_max_channels, 20);

@@ -33,9 +33,11 @@ extern "C" {
  * See PIVOT_ABI_MAJOR. History: 1.0 the first release; 1.1 appended key
  * administration (create_key_ex, list_keys, revoke_key) to
  * pivot_auth_backend; 1.2 appended gzip_level and chunk_size (the
- * options.compression and options.chunk_size of the job) to pivot_export_info.
+ * options.compression and options.chunk_size of the job) to pivot_export_info;
+ * 1.3 appended the optional span (a channel's time span and rate) to
+ * pivot_source.
  */
-#define PIVOT_ABI_MINOR 2
+#define PIVOT_ABI_MINOR 3
 /** The major version under its original name; pivot_magic.abi_version holds it. */
 #define PIVOT_ABI_VERSION PIVOT_ABI_MAJOR
 

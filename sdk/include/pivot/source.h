@@ -84,6 +84,16 @@ typedef struct pivot_source {
      */
     int (*scan)(void *ctx, const char *channel, const char *const *signals, size_t nsignals,
                 pivot_range range, const pivot_scan_sink *sink, char *err, size_t errlen);
+    /**
+     * Optional, since ABI 1.3 (check with PIVOT_HAS_MEMBER; may be NULL): the
+     * time span the source holds for `channel`, first sample to last + 1 ns,
+     * and an approximate sample rate in Hz (0 when unknown), found cheaply
+     * (from the ends of the data, not by reading it all). A channel without
+     * samples gives {0, 0} and rate 0. Returns 0, PIVOT_ENOENT when there is
+     * no such channel, or another PIVOT_E* code with a message.
+     */
+    int (*span)(void *ctx, const char *channel, pivot_range *out, double *rate_hz, char *err,
+                size_t errlen);
 } pivot_source;
 
 #ifdef __cplusplus
