@@ -9,6 +9,7 @@
 #include "registry.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 
 #define PV_MAX_AUTH_BACKENDS 8
 
@@ -25,10 +26,11 @@ typedef struct pv_server {
     const pivot_source *source; /**< the data source (config "source", default avro) */
     pv_auth_in_use auth[PV_MAX_AUTH_BACKENDS];
     int nauth;
-    char job_store_path[4096];      /**< <state_dir>/jobs.db */
-    char results_dir[4096];         /**< <state_dir>/results */
-    int scheduler_wake_fd;          /**< write end of the scheduler's wake-up pipe */
-    volatile sig_atomic_t stopping; /**< set when the server shuts down */
+    char job_store_path[4096]; /**< <state_dir>/jobs.db */
+    char results_dir[4096];    /**< <state_dir>/results */
+    int scheduler_wake_fd;     /**< write end of the scheduler's wake-up pipe */
+    /** Set when the server shuts down; read by the HTTP and scheduler threads. */
+    atomic_int stopping;
 } pv_server;
 
 /** Wakes the scheduler (a job was queued or cancelled). Never blocks. */
