@@ -157,6 +157,21 @@ static void read_job(sqlite3_stmt *st, pv_job *job)
         job->status = PV_JOB_EXPIRED;
 }
 
+/* Steps a SELECT of JOB_COLUMNS expected to match at most one row: 0 with
+ * *out filled, PIVOT_ENOENT when nothing matched, PIVOT_EIO on an error. */
+static int step_one_job(sqlite3_stmt *st, pv_job *out)
+{
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        read_job(st, out);
+        return 0;
+    case SQLITE_DONE:
+        return PIVOT_ENOENT;
+    default:
+        return PIVOT_EIO;
+    }
+}
+
 static int migrate(sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
@@ -330,17 +345,7 @@ int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *
         goto out;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     bind_text_or_null(st, 2, owner);
-    switch (sqlite3_step(st)) {
-    case SQLITE_ROW:
-        read_job(st, out);
-        rc = 0;
-        break;
-    case SQLITE_DONE:
-        rc = PIVOT_ENOENT;
-        break;
-    default:
-        break;
-    }
+    rc = step_one_job(st, out);
 out:
     release(st);
     return rc;
@@ -700,17 +705,7 @@ int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *
         goto out;
     sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    switch (sqlite3_step(st)) {
-    case SQLITE_ROW:
-        read_job(st, out);
-        rc = 0;
-        break;
-    case SQLITE_DONE:
-        rc = PIVOT_ENOENT;
-        break;
-    default:
-        break;
-    }
+    rc = step_one_job(st, out);
 out:
     release(st);
     return rc;
