@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include "channel_select.h"
+#include "http_query.h"
 #include "http_reply.h"
 #include "json_out.h"
 
@@ -49,51 +50,20 @@ static int collect(void *arg, const char *channel)
     return pv_name_list_add(f->names, channel) != 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads pattern= from the query, percent-decoded; 0, or -1 when it is too
  * long or badly encoded. Other parameters are ignored. */
 static int parse_channels_query(h2o_req_t *req, channel_filter *f)
 {
-    const char *p, *end;
+    pv_query_iter it;
+    h2o_iovec_t key, val;
 
-    if (req->query_at == SIZE_MAX)
-        return 0;
-    p = req->path.base + req->query_at + 1;
-    end = req->path.base + req->path.len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *pair_end = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(pair_end - p));
-        if (eq != NULL && h2o_memis(p, (size_t)(eq - p), H2O_STRLIT("pattern"))) {
-            size_t o = 0;
-            for (const char *v = eq + 1; v < pair_end; v++) {
-                int c = (unsigned char)*v;
-                if (c == '%') {
-                    int hi = v + 2 < pair_end ? hex_value(v[1]) : -1;
-                    int lo = hi >= 0 ? hex_value(v[2]) : -1;
-                    if (lo < 0)
-                        return -1;
-                    c = hi * 16 + lo;
-                    v += 2;
-                }
-                if (c == '\0' || o + 1 >= sizeof(f->pattern))
-                    return -1;
-                f->pattern[o++] = (char)c;
-            }
-            f->pattern[o] = '\0';
-            f->has_pattern = 1;
-        }
-        p = pair_end + 1;
+    pv_query_begin(req, &it);
+    while (pv_query_next(&it, &key, &val)) {
+        if (!pv_query_key_is(key, "pattern"))
+            continue;
+        if (pv_query_decode(val, f->pattern, sizeof(f->pattern)) < 0)
+            return -1;
+        f->has_pattern = 1;
     }
     return 0;
 }

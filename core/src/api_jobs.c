@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include "http_query.h"
 #include "http_reply.h"
 #include "job_json.h"
 #include "json_out.h"
@@ -110,29 +111,20 @@ static int replay_idempotent(pv_http_thread *t, h2o_req_t *req, const char *owne
 /* dry_run= in the query: 1 true, 0 false or absent, -1 neither. */
 static int parse_dry_run(h2o_req_t *req)
 {
-    const char *p, *end;
+    pv_query_iter it;
+    h2o_iovec_t key, val;
     int dry_run = 0;
 
-    if (req->query_at == SIZE_MAX)
-        return 0;
-    p = req->path.base + req->query_at + 1;
-    end = req->path.base + req->path.len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *pair_end = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(pair_end - p));
-        if (eq != NULL && h2o_memis(p, (size_t)(eq - p), H2O_STRLIT("dry_run"))) {
-            size_t vlen = (size_t)(pair_end - eq - 1);
-            if (h2o_memis(eq + 1, vlen, H2O_STRLIT("true")) ||
-                h2o_memis(eq + 1, vlen, H2O_STRLIT("1")))
-                dry_run = 1;
-            else if (h2o_memis(eq + 1, vlen, H2O_STRLIT("false")) ||
-                     h2o_memis(eq + 1, vlen, H2O_STRLIT("0")))
-                dry_run = 0;
-            else
-                return -1;
-        }
-        p = pair_end + 1;
+    pv_query_begin(req, &it);
+    while (pv_query_next(&it, &key, &val)) {
+        if (!pv_query_key_is(key, "dry_run"))
+            continue;
+        if (pv_query_key_is(val, "true") || pv_query_key_is(val, "1"))
+            dry_run = 1;
+        else if (pv_query_key_is(val, "false") || pv_query_key_is(val, "0"))
+            dry_run = 0;
+        else
+            return -1;
     }
     return dry_run;
 }
@@ -262,88 +254,61 @@ typedef struct list_query {
     char owner[PV_USER_SIZE]; /**< owner=NAME (admins only), or empty */
 } list_query;
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* owner=NAME: a user name, percent-decoded (%40 for '@'...). Returns 0 or -1. */
-static int parse_owner(const char *v, size_t len, char out[PV_USER_SIZE])
+static int parse_owner(h2o_iovec_t value, char out[PV_USER_SIZE])
 {
-    size_t n = 0;
+    ssize_t n = pv_query_decode(value, out, PV_USER_SIZE);
 
-    for (size_t i = 0; i < len; i++) {
-        int c = (unsigned char)v[i];
-        if (c == '%' && i + 2 < len) {
-            int hi = hex_digit(v[i + 1]), lo = hex_digit(v[i + 2]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            c = hi * 16 + lo;
-            i += 2;
-        }
-        if (n + 1 >= PV_USER_SIZE ||
-            !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+    if (n <= 0)
+        return -1;
+    for (ssize_t i = 0; i < n; i++) {
+        char c = out[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '@' || c == '+' || c == '-'))
             return -1;
-        out[n++] = (char)c;
     }
-    out[n] = '\0';
-    return n > 0 ? 0 : -1;
+    return 0;
 }
 
 static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv_problem *pb)
 {
-    const char *p, *end;
+    pv_query_iter it;
+    h2o_iovec_t key, val;
 
     q->status_mask = PV_JOB_ANY_STATUS;
     q->limit = DEFAULT_PAGE_SIZE;
     q->page = 1;
     q->owner[0] = '\0';
-    if (req->query_at == SIZE_MAX)
-        return 0;
-    p = req->path.base + req->query_at + 1;
-    end = req->path.base + req->path.len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *pair_end = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(pair_end - p));
-        const char *val = eq ? eq + 1 : pair_end;
-        size_t klen = (size_t)((eq ? eq : pair_end) - p), vlen = (size_t)(pair_end - val);
+    pv_query_begin(req, &it);
+    while (pv_query_next(&it, &key, &val)) {
         char quoted[300], raw[128];
-        snprintf(raw, sizeof(raw), "%.*s", (int)(vlen < 100 ? vlen : 100), val);
+        snprintf(raw, sizeof(raw), "%.*s", (int)(val.len < 100 ? val.len : 100), val.base);
         pv_problem_quote(raw, quoted, sizeof(quoted));
-        if (h2o_memis(p, klen, H2O_STRLIT("status"))) {
-            if (parse_status_list(raw, vlen < 100, &q->status_mask) != 0)
+        if (pv_query_key_is(key, "status")) {
+            if (parse_status_list(raw, val.len < 100, &q->status_mask) != 0)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "status",
                                       "status: \"%s\" is not a list of job statuses; use "
                                       "queued, processing, completed, failed, cancelled or "
                                       "expired, several separated by commas",
                                       quoted);
-        } else if (h2o_memis(p, klen, H2O_STRLIT("limit"))) {
-            q->limit = parse_count(val, vlen);
+        } else if (pv_query_key_is(key, "limit")) {
+            q->limit = parse_count(val.base, val.len);
             if (q->limit < 1 || q->limit > max_limit)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "limit",
                                       "limit: \"%s\" is not a page size; use 1 to %lld", quoted,
                                       (long long)max_limit);
-        } else if (h2o_memis(p, klen, H2O_STRLIT("page"))) {
-            q->page = parse_count(val, vlen);
+        } else if (pv_query_key_is(key, "page")) {
+            q->page = parse_count(val.base, val.len);
             if (q->page < 1)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "page",
                                       "page: \"%s\" is not a page number; pages count from 1",
                                       quoted);
-        } else if (h2o_memis(p, klen, H2O_STRLIT("owner"))) {
-            if (parse_owner(val, vlen, q->owner) != 0)
+        } else if (pv_query_key_is(key, "owner")) {
+            if (parse_owner(val, q->owner) != 0)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "owner",
                                       "owner: \"%s\" is not a user name", quoted);
         }
         /* Other parameters (cache busters...) are ignored. */
-        p = pair_end + 1;
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "export_query.h"
 
+#include "http_query.h"
 #include "json_out.h"
 
 #include <stdio.h>
@@ -24,52 +25,32 @@ static void params_free(export_params *p)
     free(p->signals);
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes v into a new string. '+' stays '+': in a timestamp it is
  * a UTC offset, and scripts of the original service sent offsets unencoded.
  * Control characters are refused so that none reaches a name or a time.
  * Returns 0, -1 for a bad value, -2 when out of memory. */
-static int decode(const char *v, size_t len, char **out)
+static int decode(h2o_iovec_t v, char **out)
 {
     char *s;
-    size_t n = 0;
+    ssize_t n;
 
     *out = NULL;
-    if (len > VALUE_MAX)
+    if (v.len > VALUE_MAX)
         return -1;
-    s = malloc(len + 1);
+    s = malloc(v.len + 1);
     if (s == NULL)
         return -2;
-    for (size_t i = 0; i < len; i++) {
-        int c = (unsigned char)v[i];
-        if (c == '%') {
-            int hi = i + 1 < len ? hex_digit(v[i + 1]) : -1;
-            int lo = i + 2 < len ? hex_digit(v[i + 2]) : -1;
-            if (hi < 0 || lo < 0)
-                goto bad;
-            c = hi * 16 + lo;
-            i += 2;
-        }
-        if (c < 0x20 || c == 0x7f)
-            goto bad;
-        s[n++] = (char)c;
+    n = pv_query_decode(v, s, v.len + 1);
+    for (ssize_t k = 0; k < n; k++) {
+        if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
+            n = -1;
     }
-    s[n] = '\0';
+    if (n < 0) {
+        free(s);
+        return -1;
+    }
     *out = s;
     return 0;
-bad:
-    free(s);
-    return -1;
 }
 
 static char **param_slot(export_params *p, const char *key, size_t klen)
@@ -84,31 +65,28 @@ static char **param_slot(export_params *p, const char *key, size_t klen)
 
 static int parse_params(const char *q, size_t len, export_params *p, pv_problem *pb)
 {
-    const char *end = q + len;
-    while (q != NULL && q < end) {
-        const char *amp = memchr(q, '&', (size_t)(end - q));
-        const char *pair_end = amp ? amp : end;
-        const char *eq = memchr(q, '=', (size_t)(pair_end - q));
-        const char *val = eq ? eq + 1 : pair_end;
-        size_t klen = (size_t)((eq ? eq : pair_end) - q);
-        char **slot = param_slot(p, q, klen);
+    pv_query_iter it;
+    h2o_iovec_t key, val;
+
+    pv_query_begin_text(q, q != NULL ? len : 0, &it);
+    while (pv_query_next(&it, &key, &val)) {
+        char **slot = param_slot(p, key.base, key.len);
+        char name[16];
+        int rc;
         /* Other parameters (cache busters...) are ignored, as by the list. */
-        if (slot != NULL) {
-            char key[16];
-            int rc;
-            snprintf(key, sizeof(key), "%.*s", (int)klen, q);
-            free(*slot);
-            rc = decode(val, (size_t)(pair_end - val), slot);
-            if (rc == -2)
-                return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
-                                      "out of memory");
-            if (rc != 0)
-                return pv_problem_set(pb, 400, T_QUERY, key,
-                                      "%s: not a valid value; percent-encode it (%%XX) and keep it "
-                                      "under %d bytes, without control characters",
-                                      key, VALUE_MAX);
-        }
-        q = pair_end + 1;
+        if (slot == NULL)
+            continue;
+        snprintf(name, sizeof(name), "%.*s", (int)key.len, key.base);
+        free(*slot);
+        rc = decode(val, slot);
+        if (rc == -2)
+            return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
+                                  "out of memory");
+        if (rc != 0)
+            return pv_problem_set(pb, 400, T_QUERY, name,
+                                  "%s: not a valid value; percent-encode it (%%XX) and keep it "
+                                  "under %d bytes, without control characters",
+                                  name, VALUE_MAX);
     }
     return 0;
 }

@@ -179,6 +179,17 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
     char *msg = NULL;
     size_t target = sizeof(migrations) / sizeof(migrations[0]);
 
+    /* Every connection (each HTTP thread, each worker) comes here: when the
+     * schema is current, a plain read answers without taking the write
+     * lock, so opening never queues behind, or blocks, other writers. */
+    if (sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_int(st, 0) == target) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
         goto out;
     if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",

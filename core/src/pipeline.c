@@ -19,9 +19,12 @@ typedef struct channel_run {
     pv_pipeline_result *res;
     size_t index; /* of the channel in p->channels */
     const pv_pipeline_channel *channel;
-    uint64_t samples;
+    uint64_t samples; /* rows written */
     int64_t first_ns;
     int64_t last_ns;
+    pv_decimator *decimator; /* NULL: every sample is written */
+    int read_any;            /* a sample was read: read_last_ns is set */
+    int64_t read_last_ns;    /* of the last sample read, for progress */
     enum stop_reason stop;
     int stop_rc;
     char stop_err[PIVOT_ERRMSG_SIZE];
@@ -70,10 +73,46 @@ static double range_fraction(pivot_range range, int64_t last_ns)
     return ((double)last_ns - (double)range.start_ns + 1.0) / span;
 }
 
+/* Hands rows to the exporter and counts them; an emit callback of the decimator. */
+static int write_rows(void *arg, const pivot_batch *batch)
+{
+    channel_run *cr = arg;
+    const pv_pipeline *p = cr->p;
+
+    if (batch->count == 0)
+        return 0;
+    cr->stop_err[0] = '\0';
+    int rc = p->exporter->append(p->exp, batch, cr->stop_err, sizeof(cr->stop_err));
+    if (rc != 0) {
+        cr->stop = STOP_EXPORTER;
+        cr->stop_rc = rc < 0 ? rc : PIVOT_EIO;
+        return cr->stop_rc;
+    }
+    if (cr->samples == 0)
+        cr->first_ns = batch->time[0];
+    cr->last_ns = batch->time[batch->count - 1];
+    cr->samples += batch->count;
+    return 0;
+}
+
+/* A decimator's failure of its own (not the exporter's, already recorded). */
+static int decimate_failed(channel_run *cr, int rc, const char *msg)
+{
+    if (cr->stop == STOP_NONE) {
+        cr->stop = STOP_BAD_BATCH;
+        cr->stop_rc = rc < 0 ? rc : PIVOT_EIO;
+        snprintf(cr->stop_err, sizeof(cr->stop_err), "decimating the channel failed: %s",
+                 msg[0] ? msg : "unknown error");
+    }
+    return cr->stop_rc;
+}
+
 static int on_batch(void *arg, const pivot_batch *batch)
 {
     channel_run *cr = arg;
     const pv_pipeline *p = cr->p;
+    char msg[PIVOT_ERRMSG_SIZE] = "";
+    int rc;
 
     if (batch->ncolumns != cr->channel->nsignals) {
         cr->stop = STOP_BAD_BATCH;
@@ -83,20 +122,18 @@ static int on_batch(void *arg, const pivot_batch *batch)
                  batch->ncolumns, cr->channel->nsignals);
         return cr->stop_rc;
     }
-    if (batch->count > 0) {
-        cr->stop_err[0] = '\0';
-        int rc = p->exporter->append(p->exp, batch, cr->stop_err, sizeof(cr->stop_err));
-        if (rc != 0) {
-            cr->stop = STOP_EXPORTER;
-            cr->stop_rc = rc < 0 ? rc : PIVOT_EIO;
-            return cr->stop_rc;
-        }
-        if (cr->samples == 0)
-            cr->first_ns = batch->time[0];
-        cr->last_ns = batch->time[batch->count - 1];
-        cr->samples += batch->count;
+    if (cr->decimator != NULL) {
+        rc = pv_decimator_feed(cr->decimator, batch, write_rows, cr, msg, sizeof(msg));
+        if (rc != 0)
+            return decimate_failed(cr, rc, msg);
+    } else if ((rc = write_rows(cr, batch)) != 0) {
+        return rc;
     }
-    double fraction = cr->samples > 0 ? range_fraction(p->range, cr->last_ns) : 0.0;
+    if (batch->count > 0) {
+        cr->read_any = 1;
+        cr->read_last_ns = batch->time[batch->count - 1];
+    }
+    double fraction = cr->read_any ? range_fraction(p->range, cr->read_last_ns) : 0.0;
     if (report_progress(p, cr->res, overall_percent(p, cr->index, fraction)) != 0) {
         cr->stop = STOP_CANCEL;
         cr->stop_rc = PIVOT_ECANCELED;
@@ -197,6 +234,8 @@ static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t in
     const pv_pipeline_channel *ch = &p->channels[index];
     pivot_channel_info *info = NULL;
     pivot_signal_info *sigs = NULL;
+    const pivot_signal_info *out_sigs;
+    size_t nout;
     char label[32];
     char msg[PIVOT_ERRMSG_SIZE] = "";
     channel_run cr = {.p = p, .res = res, .index = index, .channel = ch};
@@ -218,9 +257,21 @@ static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t in
     rc = match_signals(ch, info, &sigs, err, errlen);
     if (rc != 0)
         goto out;
+    out_sigs = sigs;
+    nout = ch->nsignals;
+    if (p->decimation.method != PV_DECIMATE_NONE) {
+        msg[0] = '\0';
+        rc = pv_decimator_new(&p->decimation, p->range.start_ns, sigs, ch->nsignals, &cr.decimator,
+                              msg, sizeof(msg));
+        if (rc != 0) {
+            snprintf(err, errlen, "channel \"%s\": %s", ch->name, msg);
+            goto out;
+        }
+        out_sigs = pv_decimator_signals(cr.decimator, &nout);
+    }
 
     msg[0] = '\0';
-    rc = p->exporter->begin_channel(p->exp, info, sigs, ch->nsignals, msg, sizeof(msg));
+    rc = p->exporter->begin_channel(p->exp, info, out_sigs, nout, msg, sizeof(msg));
     if (rc != 0) {
         snprintf(err, errlen, "channel \"%s\": writing the %s file failed: %s", ch->name, label,
                  msg[0] ? msg : "begin_channel failed");
@@ -229,6 +280,13 @@ static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t in
 
     msg[0] = '\0';
     rc = feed->scan(feed->arg, index, &sink, msg, sizeof(msg));
+    /* The last bucket is complete once the scan has ended without a fault. */
+    if (rc == 0 && cr.stop == STOP_NONE && cr.decimator != NULL) {
+        char dmsg[PIVOT_ERRMSG_SIZE] = "";
+        int drc = pv_decimator_flush(cr.decimator, write_rows, &cr, dmsg, sizeof(dmsg));
+        if (drc != 0)
+            decimate_failed(&cr, drc, dmsg);
+    }
     switch (cr.stop) {
     case STOP_CANCEL:
         rc = PIVOT_ECANCELED;
@@ -276,6 +334,7 @@ static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t in
 out:
     if (rc > 0)
         rc = PIVOT_EIO;
+    pv_decimator_free(cr.decimator);
     free(sigs);
     if (info != NULL && feed->free_info != NULL)
         feed->free_info(feed->arg, info);

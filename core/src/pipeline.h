@@ -6,6 +6,8 @@
 #ifndef PV_PIPELINE_H
 #define PV_PIPELINE_H
 
+#include "decimate.h"
+
 #include <pivot/plugin.h>
 
 /** Source warnings kept in a result; further ones are only logged and counted. */
@@ -49,6 +51,12 @@ typedef struct pv_pipeline {
     /** Told each channel's totals once it is written, in channel order; may be NULL. */
     void (*channel_done)(void *arg, size_t index, const pivot_channel_summary *summary);
     void *channel_done_arg;
+    /**
+     * options.decimation; method PV_DECIMATE_NONE (zero) exports every
+     * sample. Interval buckets are aligned to range.start_ns. The exporter
+     * is given the decimated signals, the summaries count decimated rows.
+     */
+    pv_decimation decimation;
 } pv_pipeline;
 
 /** What an export did, as far as it went. */

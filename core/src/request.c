@@ -1,6 +1,7 @@
 #include "request.h"
 
 #include "channel_select.h"
+#include "decimate.h"
 #include "json_access.h"
 #include "json_out.h"
 
@@ -16,7 +17,6 @@
 #define T_UNUSABLE_CHANNEL "unusable-channel", "A channel's data cannot be exported"
 #define T_UNKNOWN_SIGNAL "unknown-signal", "The job names signals that do not exist"
 #define T_FORMAT "unsupported-format", "The requested output format is not available"
-#define T_OPTION "unsupported-option", "The request asks for an option that is not supported"
 #define T_SOURCE "source-error", "The data source could not be read"
 
 /* Bounds of options.chunk_size, in elements: smaller chunks bloat the chunk
@@ -24,10 +24,14 @@
 #define PV_CHUNK_SIZE_MIN 64
 #define PV_CHUNK_SIZE_MAX 1048576
 
+/* Largest options.decimation.factor: a bucket beyond it is better asked as an interval. */
+#define PV_DECIMATION_FACTOR_MAX 1000000000
+
 /* How the exporter stores the data: options.compression and options.chunk_size. */
 typedef struct pv_storage {
-    unsigned gzip_level; /* 0: none */
-    int64_t chunk_size;  /* 0: the exporter's default */
+    unsigned gzip_level;      /* 0: none */
+    int64_t chunk_size;       /* 0: the exporter's default */
+    pv_decimation decimation; /* options.decimation; method NONE: every sample */
 } pv_storage;
 
 /* Everything resolved while validating; freed by selection_free. */
@@ -457,6 +461,65 @@ static int parse_chunk_size(yajl_val opt, int64_t *chunk_size, pv_problem *pb)
     return 0;
 }
 
+/* options.decimation: {"factor": N, "method": M} or {"interval": "PT1S", "method": M}. */
+static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
+{
+    static const char *const allowed[] = {"factor", "interval", "method", NULL};
+    static const char methods[] = "\"downsample\", \"mean\", \"min\", \"max\", \"minmax\" or "
+                                  "\"rms\"";
+    yajl_val v = member(opt, "decimation"), method, factor, interval;
+
+    memset(d, 0, sizeof(*d));
+    if (v == NULL || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_OBJECT(v))
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation",
+                              "options.decimation: must be null or an object such as "
+                              "{\"interval\": \"PT1S\", \"method\": \"mean\"} or {\"factor\": "
+                              "10, \"method\": \"downsample\"}; got %s",
+                              kind_name(v));
+    if (check_members(v, "options.decimation", allowed, pb) != 0)
+        return -1;
+    method = member(v, "method");
+    if (method == NULL || !YAJL_IS_STRING(method) ||
+        pv_decimate_method_parse(method->u.string, &d->method) != 0)
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
+                              "options.decimation.method: required, one of %s; got %s", methods,
+                              YAJL_IS_STRING(method) ? "an unknown method" : kind_name(method));
+    factor = member(v, "factor");
+    interval = member(v, "interval");
+    if (factor != NULL && YAJL_IS_NULL(factor))
+        factor = NULL;
+    if (interval != NULL && YAJL_IS_NULL(interval))
+        interval = NULL;
+    if ((factor == NULL) == (interval == NULL))
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation",
+                              "options.decimation: give exactly one of factor (samples per "
+                              "bucket) and interval (an ISO 8601 duration such as \"PT1S\")");
+    if (factor != NULL) {
+        if (!YAJL_IS_INTEGER(factor) || YAJL_GET_INTEGER(factor) < 1 ||
+            YAJL_GET_INTEGER(factor) > PV_DECIMATION_FACTOR_MAX)
+            return pv_problem_set(pb, 400, T_FIELD, "options.decimation.factor",
+                                  "options.decimation.factor: must be an integer number of "
+                                  "samples per bucket from 1 to %d; got %s",
+                                  PV_DECIMATION_FACTOR_MAX,
+                                  YAJL_IS_NUMBER(factor) ? "an out-of-range number"
+                                                         : kind_name(factor));
+        d->factor = (uint64_t)YAJL_GET_INTEGER(factor);
+        return 0;
+    }
+    if (!YAJL_IS_STRING(interval) ||
+        pv_decimate_interval_parse(interval->u.string, &d->interval_ns) != 0)
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation.interval",
+                              "options.decimation.interval: must be a positive ISO 8601 duration "
+                              "of days, hours, minutes and seconds such as \"PT1S\", "
+                              "\"PT0.001S\" or \"PT1M30S\" (years, months and weeks are not "
+                              "accepted); got %s",
+                              YAJL_IS_STRING(interval) ? "an invalid duration"
+                                                       : kind_name(interval));
+    return 0;
+}
+
 static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
                          yajl_val *metadata, int *priority, pv_storage *storage, pv_problem *pb)
 {
@@ -470,6 +533,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     *priority = 1;
     storage->gzip_level = 0;
     storage->chunk_size = 0;
+    memset(&storage->decimation, 0, sizeof(storage->decimation));
     if (opt == NULL || YAJL_IS_NULL(opt))
         return 0;
     if (!YAJL_IS_OBJECT(opt))
@@ -477,13 +541,9 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
                               kind_name(opt));
     if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0 ||
         parse_compression(opt, &storage->gzip_level, pb) != 0 ||
-        parse_chunk_size(opt, &storage->chunk_size, pb) != 0)
+        parse_chunk_size(opt, &storage->chunk_size, pb) != 0 ||
+        parse_decimation(opt, &storage->decimation, pb) != 0)
         return -1;
-    v = member(opt, "decimation");
-    if (v != NULL && !YAJL_IS_NULL(v))
-        return pv_problem_set(pb, 422, T_OPTION, "options.decimation",
-                              "options.decimation: decimation is not supported yet; send null or "
-                              "leave it out to export every sample");
     v = member(opt, "format");
     if (v != NULL && !YAJL_IS_NULL(v)) {
         pv_registry_exporter_names(env->registry, names, sizeof(names));
@@ -553,6 +613,16 @@ static char *build_spec(const selection *sel, pivot_range range, const char *for
         pv_gen_key_int(g, "gzip_level", storage->gzip_level);
     if (storage->chunk_size > 0)
         pv_gen_key_int(g, "chunk_size", storage->chunk_size);
+    if (storage->decimation.method != PV_DECIMATE_NONE) {
+        pv_gen_str(g, "decimation");
+        yajl_gen_map_open(g);
+        pv_gen_key_str(g, "method", pv_decimate_method_name(storage->decimation.method));
+        if (storage->decimation.factor > 0)
+            pv_gen_key_int(g, "factor", (int64_t)storage->decimation.factor);
+        else
+            pv_gen_key_int(g, "interval_ns", storage->decimation.interval_ns);
+        yajl_gen_map_close(g);
+    }
     yajl_gen_map_close(g);
     if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
         spec = strndup((const char *)buf, len);

@@ -58,8 +58,9 @@ typedef struct job_spec {
     char *metadata_json;       /* NULL when metadata is null */
     const char *description;
     const char *user;
-    int64_t gzip_level; /* 0: no compression */
-    int64_t chunk_size; /* 0: the exporter's default */
+    int64_t gzip_level;       /* 0: no compression */
+    int64_t chunk_size;       /* 0: the exporter's default */
+    pv_decimation decimation; /* method NONE when the spec has none */
 } job_spec;
 
 /* Feeds progress to the job row and turns cancel requests into a stop. */
@@ -151,6 +152,25 @@ static void spec_free(job_spec *spec)
     memset(spec, 0, sizeof(*spec));
 }
 
+/* The spec's "decimation": {"method": M, "factor": N} or {"method": M,
+ * "interval_ns": N}; absent or null exports every sample. */
+static int spec_decimation(yajl_val v, pv_decimation *d)
+{
+    int64_t factor = 0, interval_ns = 0;
+
+    memset(d, 0, sizeof(*d));
+    if (v == NULL || YAJL_IS_NULL(v))
+        return 0;
+    if (pv_decimate_method_parse(string_member(v, "method"), &d->method) != 0 ||
+        (member(v, "factor") != NULL && int64_member(v, "factor", &factor) != 0) ||
+        (member(v, "interval_ns") != NULL && int64_member(v, "interval_ns", &interval_ns) != 0) ||
+        factor < 0 || interval_ns < 0 || (factor > 0) == (interval_ns > 0))
+        return -1;
+    d->factor = (uint64_t)factor;
+    d->interval_ns = interval_ns;
+    return 0;
+}
+
 /* The spec was written and checked by the server, so a fault here means a
  * damaged row or a server of another version: say which field. */
 static int spec_parse(const char *text, job_spec *spec, char *err, size_t errlen)
@@ -231,6 +251,10 @@ static int spec_parse(const char *text, job_spec *spec, char *err, size_t errlen
          (int64_member(spec->tree, "chunk_size", &spec->chunk_size) != 0 ||
           spec->chunk_size < 0))) {
         snprintf(err, errlen, "the job spec's gzip_level or chunk_size is malformed");
+        return PIVOT_EINVAL;
+    }
+    if (spec_decimation(member(spec->tree, "decimation"), &spec->decimation) != 0) {
+        snprintf(err, errlen, "the job spec's decimation is malformed");
         return PIVOT_EINVAL;
     }
     metadata = member(spec->tree, "metadata");
@@ -568,6 +592,7 @@ static int export_job(worker *w)
         .source_location = w->cfg->data_dir,
         .channel_done = on_channel_done,
         .channel_done_arg = w,
+        .decimation = w->spec.decimation,
     };
     rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));
     if (rc != 0)

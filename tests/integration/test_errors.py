@@ -209,10 +209,11 @@ class ErrorsTest(unittest.TestCase):
         self.assertProblem(self.post(job_body(options={"format": "csv"})), 422,
                            "unsupported-format", field="options.format")
 
-    def test_unsupported_option(self):
-        for decimation in (10, {"factor": 10}, "mean"):
-            self.assertProblem(self.post(job_body(options={"decimation": decimation})), 422,
-                               "unsupported-option", field="options.decimation")
+    def test_malformed_decimation(self):
+        for decimation, field in ((10, "options.decimation"), ("mean", "options.decimation"),
+                                  ({"factor": 10}, "options.decimation.method")):
+            self.assertProblem(self.post(job_body(options={"decimation": decimation})), 400,
+                               "invalid-field", field=field)
 
     def test_valid_request_is_accepted(self):
         # The baseline all the refusals above vary from.
