@@ -87,7 +87,8 @@ void gen_ocf_abort(struct gen_ocf *w);
 /* Zigzag varint of an Avro long/int at p; returns the number of bytes (1..10). */
 static inline size_t gen_avro_put_long(uint8_t *p, int64_t v)
 {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+    /* All ones for a negative v, without shifting a signed value. */
+    uint64_t z = ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63));
     size_t n = 0;
     while (z & ~(uint64_t)0x7f) {
         p[n++] = (uint8_t)((z & 0x7f) | 0x80);

@@ -31,7 +31,7 @@ void pv_problem_quote(const char *text, char *out, size_t outlen)
 {
     size_t used = 0, max_chars = 64;
     size_t i;
-    for (i = 0; text[i] != '\0' && i < max_chars && used + 5 < outlen; i++) {
+    for (i = 0; i < max_chars && text[i] != '\0' && used + 5 < outlen; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
             used += (size_t)snprintf(out + used, outlen - used, "\\x%02x", c);

@@ -191,7 +191,7 @@ static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
     argv[n++] = "worker";
     argv[n++] = "--job";
     argv[n++] = job_id;
-    for (int i = 0; s->worker_args[i] != NULL && i < MAX_WORKER_ARGS; i++)
+    for (int i = 0; i < MAX_WORKER_ARGS && s->worker_args[i] != NULL; i++)
         argv[n++] = s->worker_args[i];
     argv[n] = NULL;
 

@@ -65,11 +65,13 @@ int ak_key_parse(const char *text, size_t len, char id[AK_ID_LEN + 1])
 {
     /* The id may itself contain '_' (it is base64url), so the separator is
      * found by position, never by searching. */
-    const char *id_at = text + AK_PREFIX_LEN;
-    const char *secret_at = id_at + AK_ID_LEN + 1;
+    const char *id_at, *secret_at;
 
-    if (text == NULL || len != AK_KEY_LEN || memcmp(text, AK_KEY_PREFIX, AK_PREFIX_LEN) != 0 ||
-        !all_b64url(id_at, AK_ID_LEN) || id_at[AK_ID_LEN] != '_' ||
+    if (text == NULL || len != AK_KEY_LEN || memcmp(text, AK_KEY_PREFIX, AK_PREFIX_LEN) != 0)
+        return PIVOT_EINVAL;
+    id_at = text + AK_PREFIX_LEN;
+    secret_at = id_at + AK_ID_LEN + 1;
+    if (!all_b64url(id_at, AK_ID_LEN) || id_at[AK_ID_LEN] != '_' ||
         !all_b64url(secret_at, AK_SECRET_LEN))
         return PIVOT_EINVAL;
     memcpy(id, id_at, AK_ID_LEN);

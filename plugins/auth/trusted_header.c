@@ -66,6 +66,8 @@ static const char *setting(const char *name, int index)
         snprintf(key, sizeof(key), CONFIG_PREFIX "%s", name);
     else
         snprintf(key, sizeof(key), CONFIG_PREFIX "%s.%d", name, index);
+    /* The value is owned by the host; key only names it for the lookup. */
+    /* cppcheck-suppress returnDanglingLifetime */
     return host->config_get(key);
 }
 
