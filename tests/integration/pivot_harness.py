@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -310,6 +311,32 @@ class Client:
 
     def download(self, job_id, headers=None):
         return self.get(API + "/jobs/" + job_id + "/download", headers=headers)
+
+
+def stop_worker(pid, state_dir, tries=500):
+    """SIGSTOPs a worker at a moment it holds no job-store write lock.
+
+    A worker holds SQLite's write lock during each of its short writes (and
+    the fsync of their commits); stopped inside one, it would keep every
+    other writer waiting until it runs again. So after each stop a BEGIN
+    IMMEDIATE probe with a short timeout checks that the lock is free; if it
+    is not, the worker runs on for a moment and is stopped again.
+    """
+    db = os.path.join(state_dir, "jobs.db")
+    for _ in range(tries):
+        os.kill(pid, signal.SIGSTOP)
+        con = sqlite3.connect(db, timeout=0.05, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+            return
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            con.close()
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(0.002)
+    raise AssertionError("worker %d never stopped outside a job-store write" % pid)
 
 
 def absolute(start, end):

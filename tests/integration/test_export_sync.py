@@ -160,7 +160,7 @@ class ExportSyncWaitTest(unittest.TestCase):
             "time_range": h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z"),
             "channels": {"include": ["ch000", "ch001"]}})
         self.pid = worker_pid(self.blocker)
-        os.kill(self.pid, signal.SIGSTOP)
+        h.stop_worker(self.pid, self.work.sub("state"))
         self.assertEqual(self.api.job(self.blocker)["status"], "processing")
 
     def tearDown(self):

@@ -39,10 +39,10 @@ def worker_pid(job_id, timeout=10.0):
     raise AssertionError("no worker process for job %s appeared" % job_id)
 
 
-def freeze_worker(job_id):
+def freeze_worker(job_id, state_dir):
     """Stops the job's worker as soon as it exists; returns its pid."""
     pid = worker_pid(job_id)
-    os.kill(pid, signal.SIGSTOP)
+    h.stop_worker(pid, state_dir)
     return pid
 
 
@@ -93,7 +93,7 @@ class JobControlBase(unittest.TestCase):
         self.alice.base = self.server.base
 
     def freeze(self, job_id):
-        pid = freeze_worker(job_id)
+        pid = freeze_worker(job_id, self.state)
         self.stopped.append(pid)
         return pid
 

@@ -196,7 +196,7 @@ class QuotaTest(unittest.TestCase):
                 time.sleep(0.005)
             self.assertIsNotNone(m, self.server.log())
             pid = int(m.group(1))
-            os.kill(pid, signal.SIGSTOP)
+            ph.stop_worker(pid, self.server.state_dir)
             self.stopped.append(pid)
             if api.job(job)["status"] == "processing":
                 return job, pid
