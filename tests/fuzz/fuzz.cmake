@@ -16,7 +16,8 @@ if(TARGET pivot_core AND TARGET pivot-gen-avro AND TARGET avro AND TARGET timesp
            ${PROJECT_SOURCE_DIR}/plugins/timespec/quote.c)
       set(_libs Pivot::sdk m)
     elseif(target STREQUAL "config")
-      list(APPEND _srcs ${PROJECT_SOURCE_DIR}/core/src/config.c)
+      list(APPEND _srcs ${PROJECT_SOURCE_DIR}/core/src/config.c
+                        ${PROJECT_SOURCE_DIR}/core/src/config_file.c)
       set(_libs Pivot::sdk PkgConfig::YAML)
     else()
       list(APPEND _srcs ${_fuzz_dir}/fuzz_env.c)

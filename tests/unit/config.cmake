@@ -1,6 +1,7 @@
-# Unit tests of the configuration module. config.c is compiled into the test
+# Unit tests of the configuration module. config.c and config_file.c are compiled into the test
 # itself so that the test depends on nothing else in the core.
 add_executable(test_config ${PROJECT_SOURCE_DIR}/core/src/config.c
+                           ${PROJECT_SOURCE_DIR}/core/src/config_file.c
                            ${CMAKE_CURRENT_LIST_DIR}/test_config.c)
 target_include_directories(test_config PRIVATE ${PROJECT_SOURCE_DIR}/core/src
                                                ${CMAKE_CURRENT_LIST_DIR})
