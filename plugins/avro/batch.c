@@ -1,6 +1,7 @@
 /* Batch buffers, reused from one sink call to the next. */
 #include "batch.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,32 @@ int pva_batch_put_string(pva_batch *b, size_t col, size_t row, const char *s, si
     b->arena[b->arena_len + len] = '\0';
     b->columns[col].str_offsets[row] = b->arena_len;
     b->arena_len += len + 1;
+    return 0;
+}
+
+int pva_batch_fill(pva_batch *b, size_t col, size_t row)
+{
+    void *values = b->columns[col].values;
+
+    switch (b->columns[col].type) {
+    case PIVOT_TYPE_INT32:
+        ((int32_t *)values)[row] = 0;
+        break;
+    case PIVOT_TYPE_INT64:
+        ((int64_t *)values)[row] = 0;
+        break;
+    case PIVOT_TYPE_FLOAT32:
+        ((float *)values)[row] = NAN;
+        break;
+    case PIVOT_TYPE_FLOAT64:
+        ((double *)values)[row] = NAN;
+        break;
+    case PIVOT_TYPE_BOOL:
+        ((uint8_t *)values)[row] = 0;
+        break;
+    case PIVOT_TYPE_STRING:
+        return pva_batch_put_string(b, col, row, "", 0);
+    }
     return 0;
 }
 

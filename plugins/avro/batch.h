@@ -39,6 +39,14 @@ int pva_batch_set_type(pva_batch *b, size_t col, pivot_type type);
 /** Stores a string of `len` bytes (no NUL needed) as row `row` of column `col`. */
 int pva_batch_put_string(pva_batch *b, size_t col, size_t row, const char *s, size_t len);
 
+/**
+ * Stores the fill value of the column's type as row `row` of column `col`:
+ * what a sample holds when its file has no such field (the channel's schema
+ * gained the signal later). NaN for float32/float64, 0 for integers and
+ * bool, "" for strings. Returns 0 or PIVOT_ENOMEM.
+ */
+int pva_batch_fill(pva_batch *b, size_t col, size_t row);
+
 /** Hands a non-empty batch to the sink and empties it; returns the sink's value. */
 int pva_batch_flush(pva_batch *b, const pivot_scan_sink *sink);
 

@@ -30,23 +30,6 @@ static void description_free(channel_description *d)
     free(d);
 }
 
-/* Loads the newest readable schema; damaged files are passed over with a warning. */
-static int newest_schema(const pva_file_list *files, pva_schema *schema, char *err, size_t errlen)
-{
-    char msg[PIVOT_ERRMSG_SIZE];
-
-    for (size_t i = files->count; i-- > 0;) {
-        int rc = pva_schema_load(files->files[i].path, schema, msg, sizeof(msg));
-        if (rc == 0)
-            return 0;
-        if (rc == PIVOT_ENOMEM)
-            return rc;
-        pva_log(PIVOT_LOG_WARNING, "%s", msg);
-    }
-    pva_errf(err, errlen, "no readable Avro file");
-    return PIVOT_EIO;
-}
-
 /* Fills the description from a schema; the schema text moves into it. */
 static int describe_schema(channel_description *d, pva_schema *schema)
 {
@@ -101,7 +84,7 @@ int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char 
     }
     /* A channel without files yet has no signals; that is not an error. */
     if (files.count > 0) {
-        rc = newest_schema(&files, &schema, msg, sizeof(msg));
+        rc = pva_schema_load_newest(&files, &schema, msg, sizeof(msg));
         if (rc != 0) {
             pva_errf(err, errlen, "channel \"%s\": %s", channel, msg);
             goto out;

@@ -54,15 +54,25 @@ int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t
         st->null_branch = (uint8_t)field->null_branch;
     }
     out->steps[schema->time_index].column = PVA_STEP_TIME;
+    out->fill = calloc(nsignals ? nsignals : 1, sizeof(*out->fill));
+    if (out->fill == NULL) {
+        pva_decoder_free(out);
+        return PIVOT_ENOMEM;
+    }
     /* A signal asked for twice takes the last column: the scan rejects that earlier. */
-    for (size_t i = 0; i < nsignals; i++)
-        out->steps[field_of[i]].column = (int32_t)i;
+    for (size_t i = 0; i < nsignals; i++) {
+        if (field_of[i] == PVA_FIELD_ABSENT)
+            out->fill[out->nfill++] = i;
+        else
+            out->steps[field_of[i]].column = (int32_t)i;
+    }
     return 0;
 }
 
 void pva_decoder_free(pva_decoder *d)
 {
     free(d->steps);
+    free(d->fill);
     memset(d, 0, sizeof(*d));
 }
 
@@ -172,6 +182,12 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
             }
             p += v;
             break;
+        }
+    }
+    for (size_t i = 0; i < d->nfill; i++) {
+        if (pva_batch_fill(b, d->fill[i], row) != 0) {
+            *nomem = 1;
+            return NULL;
         }
     }
     return p;

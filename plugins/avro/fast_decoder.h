@@ -40,13 +40,16 @@ typedef struct pva_step {
 typedef struct pva_decoder {
     pva_step *steps;          /**< one per record field, in schema order */
     size_t nsteps;            /**< number of fields */
+    size_t *fill;             /**< batch columns the file has no field for */
+    size_t nfill;             /**< number of entries in fill */
     int64_t time_ns_per_unit; /**< from the schema's time logical type */
 } pva_decoder;
 
 /**
  * Compiles the decoder of `schema` for a scan that wants field field_of[i]
- * in batch column i. Returns 0, PIVOT_ENOTSUP when a field is not a
- * supported primitive, or PIVOT_ENOMEM.
+ * in batch column i; a column whose field_of is PVA_FIELD_ABSENT receives
+ * the batch's fill value (pva_batch_fill) in every record. Returns 0, PIVOT_ENOTSUP when a field is
+ * not a supported primitive, or PIVOT_ENOMEM.
  */
 int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t nsignals,
                         pva_decoder *out);

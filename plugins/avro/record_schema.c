@@ -180,6 +180,22 @@ int pva_schema_load(const char *path, pva_schema *out, char *err, size_t errlen)
     return rc;
 }
 
+int pva_schema_load_newest(const pva_file_list *files, pva_schema *out, char *err, size_t errlen)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+
+    for (size_t i = files->count; i-- > 0;) {
+        int rc = pva_schema_load(files->files[i].path, out, msg, sizeof(msg));
+        if (rc == 0)
+            return 0;
+        if (rc == PIVOT_ENOMEM)
+            return rc;
+        pva_log(PIVOT_LOG_WARNING, "%s", msg);
+    }
+    pva_errf(err, errlen, "no readable Avro file");
+    return PIVOT_EIO;
+}
+
 long pva_schema_find(const pva_schema *schema, const char *name)
 {
     for (size_t i = 0; i < schema->nfields; i++) {

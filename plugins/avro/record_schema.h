@@ -6,6 +6,7 @@
 #define PVA_RECORD_SCHEMA_H
 
 #include "avro_source.h"
+#include "file_list.h"
 
 /** One field of the record, in schema order. */
 typedef struct pva_field {
@@ -15,6 +16,9 @@ typedef struct pva_field {
     int nullable;    /**< 1 for a union ["null", float|double] (either order): null reads as NaN */
     int null_branch; /**< index of "null" in that union, when nullable */
 } pva_field;
+
+/** A scan's field index for a requested signal the file's schema lacks. */
+#define PVA_FIELD_ABSENT ((size_t)-1)
 
 /** A parsed record schema. */
 typedef struct pva_schema {
@@ -35,6 +39,13 @@ int pva_schema_parse(char *text, pva_schema *out, char *err, size_t errlen);
 
 /** Reads and parses the schema in the header of the file at `path`; as pva_schema_parse. */
 int pva_schema_load(const char *path, pva_schema *out, char *err, size_t errlen);
+
+/**
+ * Loads the schema of the newest readable file of `files` (in read order);
+ * damaged files are passed over with a warning. Returns 0, PIVOT_ENOMEM, or
+ * PIVOT_EIO when no file is readable.
+ */
+int pva_schema_load_newest(const pva_file_list *files, pva_schema *out, char *err, size_t errlen);
 
 /** Index of the field called `name`, or -1. */
 long pva_schema_find(const pva_schema *schema, const char *name);

@@ -24,7 +24,10 @@ typedef struct scan_state {
     pivot_range range;
     const pivot_scan_sink *sink;
     pva_batch batch;
-    size_t *field_of; /* nsignals field indexes in the current file's schema */
+    size_t *field_of; /* nsignals field indexes in the current file's schema, or PVA_FIELD_ABSENT */
+    pva_file_list all_files; /* every file of the channel, for absent_type */
+    pva_schema newest;       /* schema of the channel's newest readable file, once loaded */
+    int newest_loaded;
 } scan_state;
 
 static void warn(scan_state *s, const char *message)
@@ -35,9 +38,42 @@ static void warn(scan_state *s, const char *message)
 }
 
 /*
+ * The type of a requested signal that the file being read lacks: its type in
+ * the channel's newest file, which is what describe offered and what the
+ * exporter was begun with. Loaded once, on the first file that needs it.
+ * Returns 0, PIVOT_ENOENT when the newest file has no such signal either, or
+ * another PIVOT_E* code with a message.
+ */
+static int absent_type(scan_state *s, const char *signal, const char *path, pivot_type *type,
+                       char *err, size_t errlen)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+    long f;
+    int rc;
+
+    if (!s->newest_loaded) {
+        rc = pva_schema_load_newest(&s->all_files, &s->newest, msg, sizeof(msg));
+        if (rc != 0) {
+            pva_errf(err, errlen, "channel \"%s\": %s", s->channel, msg);
+            return rc;
+        }
+        s->newest_loaded = 1;
+    }
+    f = pva_schema_find(&s->newest, signal);
+    if (f < 0 || f == s->newest.time_index || !s->newest.fields[f].supported) {
+        pva_errf(err, errlen, "channel \"%s\" has no signal \"%s\" (in %s)", s->channel, signal,
+                 path);
+        return PIVOT_ENOENT;
+    }
+    *type = s->newest.fields[f].type;
+    return 0;
+}
+
+/*
  * Maps the requested signals onto a file's schema and sets the column types.
- * A batch holds one type per column, so a file whose types differ from the
- * previous file's first flushes what the batch holds.
+ * A signal the file lacks (the schema gained it later) reads as the fill
+ * value of its type. A batch holds one type per column, so a file whose
+ * types differ from the previous file's first flushes what the batch holds.
  */
 static int bind_schema(scan_state *s, const pva_schema *schema, const char *path, char *err,
                        size_t errlen)
@@ -52,20 +88,28 @@ static int bind_schema(scan_state *s, const pva_schema *schema, const char *path
     }
     for (size_t i = 0; i < s->nsignals; i++) {
         long f = pva_schema_find(schema, s->signals[i]);
+        pivot_type type;
 
-        if (f < 0 || f == schema->time_index || !schema->fields[f].supported) {
+        if (f < 0) {
+            rc = absent_type(s, s->signals[i], path, &type, err, errlen);
+            if (rc != 0)
+                return rc;
+            s->field_of[i] = PVA_FIELD_ABSENT;
+        } else if (f == schema->time_index || !schema->fields[f].supported) {
             pva_errf(err, errlen, "channel \"%s\" has no signal \"%s\" (in %s)", s->channel,
                      s->signals[i], path);
             return PIVOT_ENOENT;
+        } else {
+            s->field_of[i] = (size_t)f;
+            type = schema->fields[f].type;
         }
-        s->field_of[i] = (size_t)f;
-        if (s->batch.columns[i].type != schema->fields[f].type && !flushed) {
+        if (s->batch.columns[i].type != type && !flushed) {
             rc = pva_batch_flush(&s->batch, s->sink);
             if (rc != 0)
                 return rc;
             flushed = 1;
         }
-        rc = pva_batch_set_type(&s->batch, i, schema->fields[f].type);
+        rc = pva_batch_set_type(&s->batch, i, type);
         if (rc != 0)
             return rc;
     }
@@ -90,7 +134,10 @@ static int read_records(scan_state *s, pva_record_reader *reader, char *err, siz
         if (t >= s->range.end_ns)
             return 0;
         for (size_t i = 0; i < s->nsignals; i++) {
-            rc = pva_reader_fetch(reader, s->field_of[i], b, i, b->count, err, errlen);
+            if (s->field_of[i] == PVA_FIELD_ABSENT)
+                rc = pva_batch_fill(b, i, b->count);
+            else
+                rc = pva_reader_fetch(reader, s->field_of[i], b, i, b->count, err, errlen);
             if (rc != 0)
                 return rc;
         }
@@ -258,6 +305,8 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
         goto out;
     }
     rc = pva_file_list_read(inst, dir, &range, &files, err, errlen);
+    if (rc == 0)
+        rc = pva_file_list_read(inst, dir, NULL, &s.all_files, err, errlen);
     if (rc != 0)
         goto out;
     for (size_t i = 0; i < files.count && rc == 0; i++)
@@ -267,6 +316,8 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
 out:
     pva_batch_free(&s.batch);
     free(s.field_of);
+    pva_schema_clear(&s.newest);
+    pva_file_list_free(&s.all_files);
     pva_file_list_free(&files);
     free(dir);
     return rc;

@@ -37,6 +37,12 @@ out:
     return rc;
 }
 
+int hx_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type, const void *value,
+                   const char *where, char *err, size_t errlen)
+{
+    return write_scalar(obj, name, file_type, mem_type, value, where, err, errlen);
+}
+
 int hx_attr_string(hid_t obj, hid_t str_type, const char *name, const char *value,
                    const char *where, char *err, size_t errlen)
 {

@@ -9,6 +9,10 @@
 #include <hdf5.h>
 #include <stdint.h>
 
+/** Writes a scalar attribute of `file_type` from `value`, laid out as `mem_type`. */
+int hx_attr_scalar(hid_t obj, const char *name, hid_t file_type, hid_t mem_type, const void *value,
+                   const char *where, char *err, size_t errlen);
+
 /** Writes a string attribute of type str_type (a variable-length UTF-8 string type). */
 int hx_attr_string(hid_t obj, hid_t str_type, const char *name, const char *value,
                    const char *where, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 #include "hdf5_export.h"
 
 #include <hdf5_hl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,32 @@ out:
     return rc;
 }
 
+/*
+ * The value a sample holds when the source file it came from had no such
+ * field (the channel's schema gained the signal later): NaN, 0 or "", the
+ * same for every signal of a type. Named `fill_value`, not netCDF's
+ * `_FillValue`, which readers such as xarray would turn into masking of
+ * every 0 in an integer signal.
+ */
+static int write_fill_value(const hx_export *x, const hx_signal *s, hid_t file_type,
+                            const char *where, char *err, size_t errlen)
+{
+    /* Eight bytes, every one zero: 0 in each integer width, and false. */
+    union {
+        double f64;
+        float f32;
+        int64_t i64;
+    } fill = {.i64 = 0};
+
+    if (s->type == PIVOT_TYPE_STRING)
+        return hx_attr_string(s->dset, x->str_type, "fill_value", "", where, err, errlen);
+    if (s->type == PIVOT_TYPE_FLOAT64)
+        fill.f64 = NAN;
+    else if (s->type == PIVOT_TYPE_FLOAT32)
+        fill.f32 = NAN;
+    return hx_attr_scalar(s->dset, "fill_value", file_type, s->mem_type, &fill, where, err, errlen);
+}
+
 static int create_signal(hx_export *x, hx_signal *s, char *err, size_t errlen)
 {
     hid_t file_type;
@@ -164,6 +191,8 @@ static int create_signal(hx_export *x, hx_signal *s, char *err, size_t errlen)
     snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
     rc = hx_attr_string(s->dset, x->str_type, "source_type", pivot_type_name(s->type), where, err,
                         errlen);
+    if (rc == 0)
+        rc = write_fill_value(x, s, file_type, where, err, errlen);
     if (rc != 0)
         goto out;
     if (H5DSattach_scale(s->dset, x->time, 0) < 0)

@@ -372,6 +372,71 @@ static void check_union_values(void)
     }
 }
 
+/*
+ * A channel whose schema gained signals: data_0 has only time, maybe and d
+ * (union_schema), data_1 every typed field. The signals data_0 lacks read as
+ * the fill of their type there and as their values in data_1; a signal in
+ * neither file is still an unknown signal.
+ */
+static void check_evolution(void)
+{
+    static const char *sigs[] = {"flag", "f", "label", "d", "i", "l"};
+    static const char *unknown[] = {"d", "nosuch"};
+    const pivot_range all = {INT64_MIN, INT64_MAX};
+    char path[1024], err[PIVOT_ERRMSG_SIZE] = "";
+    void *ctx;
+    capture c;
+
+    snprintf(path, sizeof(path), "%s/evolved", data_dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/evolved/data_0.avro", data_dir);
+    CHECK_INT_EQ(write_typed(path, union_schema, "null", 1000, 100, 1, 1), 0);
+    snprintf(path, sizeof(path), "%s/evolved/data_1.avro", data_dir);
+    CHECK_INT_EQ(write_typed(path, typed_schema, "deflate", 500, 64, 1, 0), 0);
+    CHECK_INT_EQ(compare("evolved", sigs, 6, all, NULL), 1500);
+
+    ctx = open_instance(NULL);
+    CHECK(ctx != NULL);
+    CHECK_INT_EQ(scan(ctx, "evolved", sigs, 6, all, &c), 0);
+    CHECK_INT_EQ(c.samples, 1500);
+    for (size_t r = 0; r < c.samples && c.samples == 1500; r += 499) {
+        const unsigned char *row = c.values + r * 6 * 8;
+        uint64_t flag, label, i32, i64;
+        float f;
+        double d;
+
+        memcpy(&flag, row, 8);
+        memcpy(&f, row + 8, 4);
+        memcpy(&label, row + 16, 8);
+        memcpy(&d, row + 24, 8);
+        memcpy(&i32, row + 32, 8);
+        memcpy(&i64, row + 40, 8);
+        if (r < 1000) {
+            CHECK_INT_EQ(flag, 0);
+            CHECK(isnan(f));
+            CHECK(label == hash_string(""));
+            CHECK(d == -(double)r * 0.25);
+            CHECK_INT_EQ(i32, 0);
+            CHECK_INT_EQ(i64, 0);
+        } else {
+            size_t i = r - 1000;
+            CHECK_INT_EQ(flag, i % 3 == 0);
+            CHECK(f == (float)i * 1.5f - 1000.0f);
+            CHECK(d == (double)i / 7.0);
+            CHECK_INT_EQ((int32_t)i32, (int32_t)(i * 2654435761u));
+            CHECK_INT_EQ((int64_t)i64, -(int64_t)i * 1000003LL * 1000003LL);
+        }
+    }
+    capture_free(&c);
+    memset(&c, 0, sizeof(c));
+    pivot_scan_sink sink = {&c, on_batch, on_warning};
+    CHECK_INT_EQ(source->scan(ctx, "evolved", unknown, 2, all, &sink, err, sizeof(err)),
+                 PIVOT_ENOENT);
+    CHECK(strstr(err, "\"nosuch\"") != NULL);
+    capture_free(&c);
+    source->close(ctx);
+}
+
 int main(int argc, char **argv)
 {
     static pivot_host host;
@@ -454,6 +519,7 @@ int main(int argc, char **argv)
     CHECK_INT_EQ(write_typed(path2, union_schema, "null", 1000, 100, 1, 1), 0);
     CHECK_INT_EQ(compare("with_union", union_sigs, 2, all, NULL), 1000);
     check_union_values();
+    check_evolution();
     snprintf(path, sizeof(path), "%s/typed_null_micros/data_0.avro", data_dir);
     test_compile(path, path2);
 
