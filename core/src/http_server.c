@@ -143,12 +143,14 @@ int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, siz
         rc = PIVOT_ENOMEM;
         goto out;
     }
+    /* pv_http_stop closes the listeners of every thread, reached or not. */
+    for (int i = 0; i < http->nthreads; i++)
+        http->threads[i].listen_fd = -1;
     setup_routes(http);
     for (int i = 0; i < http->nthreads; i++) {
         pv_http_thread *t = &http->threads[i];
         char msg[PIVOT_ERRMSG_SIZE] = "";
         t->server = srv;
-        t->listen_fd = -1;
         /* Port 0: the first listener picks a free port and the others share it. */
         t->listen_fd = open_listener(cfg->listen_host, port, err, errlen);
         if (t->listen_fd < 0)
@@ -189,7 +191,7 @@ void pv_http_stop(pv_http *http)
 {
     if (http == NULL)
         return;
-    for (int i = 0; i < http->nthreads; i++) {
+    for (int i = 0; http->threads != NULL && i < http->nthreads; i++) {
         pv_http_thread *t = &http->threads[i];
         if (t->started)
             pthread_join(t->thread, NULL);

@@ -637,7 +637,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     char err[512] = "";
     yajl_val root = NULL, metadata = NULL;
     selection sel = {0};
-    pivot_range range;
+    pivot_range range = {0, 0};
     const char *format = NULL;
     int priority = 1, rc = -1;
     pv_storage storage = {0};

@@ -340,7 +340,10 @@ static void stop_leftover_workers(const pv_job *job)
         pids[n++] = (pid_t)job->worker_pid;
     d = opendir("/proc");
     while (d != NULL && (e = readdir(d)) != NULL && n < 16) {
-        pid_t pid = (pid_t)atoi(e->d_name);
+        /* Only the all-digit names of /proc are processes. */
+        char *end;
+        long v = strtol(e->d_name, &end, 10);
+        pid_t pid = (*end == '\0' && v > 0 && v <= INT_MAX) ? (pid_t)v : 0;
         if (pid > 0 && pid != (pid_t)job->worker_pid && is_worker_of(pid, job->id))
             pids[n++] = pid;
     }
