@@ -217,7 +217,12 @@ int pv_plugin_load_dir(pv_registry *reg, const pivot_host *host, const char *dir
 void pv_plugin_unload_all(pv_registry *reg)
 {
     for (int i = reg->nplugins - 1; i >= 0; i--) {
+        pivot_fini_fn fini_fn;
+
         pv_registry_drop_plugin(reg, i);
+        *(void **)&fini_fn = dlsym(reg->plugins[i].handle, "pivot_plugin_fini");
+        if (fini_fn != NULL)
+            fini_fn();
         dlclose(reg->plugins[i].handle);
         reg->plugins[i].handle = NULL;
     }

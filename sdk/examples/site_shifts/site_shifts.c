@@ -118,3 +118,9 @@ int pivot_plugin_init(const pivot_host *h, pivot_registry *reg)
         tz_table_free(&zone);
     return rc;
 }
+
+/* The table outlives init: the host calls this before unloading the plugin. */
+void pivot_plugin_fini(void)
+{
+    tz_table_free(&zone);
+}

@@ -79,10 +79,21 @@ typedef struct pivot_magic {
  */
 PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
 
+/**
+ * Optional (ABI 1.4): the plugin's last call, which it may define to free
+ * what init allocated. Called once, from the main thread, after every
+ * thread of the process that used the plugin has stopped and just before
+ * the plugin is unloaded; not called when init failed. A plugin without
+ * it is unloaded as before.
+ */
+PIVOT_PLUGIN_EXPORT void pivot_plugin_fini(void);
+
 /** Signature of pivot_plugin_magic(). */
 typedef const pivot_magic *(*pivot_magic_fn)(void);
 /** Signature of pivot_plugin_init(). */
 typedef int (*pivot_init_fn)(const pivot_host *host, pivot_registry *reg);
+/** Signature of pivot_plugin_fini(). */
+typedef void (*pivot_fini_fn)(void);
 
 #ifdef __cplusplus
 }
