@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include "channel_select.h"
+#include "export_signals.h"
 #include "http_query.h"
 #include "http_reply.h"
 #include "json_out.h"
@@ -88,6 +89,73 @@ static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
         pv_gen_key_null(g, "rate_hz");
 }
 
+/* One signal: its name and type, and what its detail (ABI 1.4) tells. A
+ * source without details gives signals that are never null. */
+static void gen_signal(yajl_gen g, const pivot_signal_info *signal, const pivot_signal_detail *src)
+{
+    pivot_signal_detail d;
+
+    pv_signal_detail_copy(src, &d);
+    yajl_gen_map_open(g);
+    pv_gen_key_str(g, "name", signal->name);
+    pv_gen_key_str(g, "type", pivot_type_name(signal->type));
+    pv_gen_str(g, "nullable");
+    yajl_gen_bool(g, d.nullable);
+    if (signal->type == PIVOT_TYPE_ENUM && d.symbols != NULL) {
+        pv_gen_str(g, "symbols");
+        yajl_gen_array_open(g);
+        /* Every index keeps its place, so that a symbol's position is its value. */
+        for (size_t k = 0; k < d.nsymbols; k++)
+            pv_gen_str(g, d.symbols[k] != NULL ? d.symbols[k] : "");
+        yajl_gen_array_close(g);
+    }
+    if (signal->type == PIVOT_TYPE_BYTES && d.fixed_size > 0)
+        pv_gen_key_int(g, "fixed_size", (int64_t)d.fixed_size);
+    if (d.units != NULL)
+        pv_gen_key_str(g, "units", d.units);
+    if (d.doc != NULL)
+        pv_gen_key_str(g, "description", d.doc);
+    if (d.source_type != NULL)
+        pv_gen_key_str(g, "source_type", d.source_type);
+    yajl_gen_map_close(g);
+}
+
+static void gen_signals(yajl_gen g, const pivot_channel_info *info)
+{
+    int has_details =
+        PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) && info->details != NULL;
+
+    pv_gen_str(g, "signals");
+    yajl_gen_array_open(g);
+    for (size_t s = 0; s < info->nsignals; s++)
+        gen_signal(g, &info->signals[s], has_details ? info->details[s] : NULL);
+    yajl_gen_array_close(g);
+}
+
+/* The schema's fields that are not signals, with why; empty for a source
+ * built before ABI 1.4, which cannot tell. */
+static void gen_unsupported(yajl_gen g, const pivot_channel_info *info)
+{
+    int known =
+        PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) && info->unsupported != NULL;
+
+    pv_gen_str(g, "unsupported");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; known && i < info->nunsupported; i++) {
+        const pivot_unsupported_field *u = &info->unsupported[i];
+        if (u->name == NULL)
+            continue;
+        yajl_gen_map_open(g);
+        pv_gen_key_str(g, "name", u->name);
+        pv_gen_key_str(g, "source_type", u->source_type != NULL ? u->source_type : "unknown");
+        pv_gen_key_str(g, "reason",
+                       u->reason != NULL && u->reason[0] != '\0' ? u->reason
+                                                                 : "no pivot type holds it");
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+}
+
 int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
 {
     const pivot_source *src = t->server->source;
@@ -125,17 +193,11 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
         if (src->describe(t->source_ctx, names.names[i], &info, err, sizeof(err)) != 0) {
             /* One unreadable channel does not hide the others. */
             pv_gen_key_null(g, "signals");
+            pv_gen_key_null(g, "unsupported");
             pv_gen_key_str(g, "error", err);
         } else {
-            pv_gen_str(g, "signals");
-            yajl_gen_array_open(g);
-            for (size_t s = 0; s < info->nsignals; s++) {
-                yajl_gen_map_open(g);
-                pv_gen_key_str(g, "name", info->signals[s].name);
-                pv_gen_key_str(g, "type", pivot_type_name(info->signals[s].type));
-                yajl_gen_map_close(g);
-            }
-            yajl_gen_array_close(g);
+            gen_signals(g, info);
+            gen_unsupported(g, info);
             src->free_info(t->source_ctx, info);
             gen_span(t, g, names.names[i]);
         }

@@ -1,22 +1,28 @@
 #include "decimate.h"
 
+#include "batch_copy.h"
+#include "export_signals.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const method_names[] = {"none", "downsample", "mean",  "min",
-                                           "max",  "rms",        "minmax"};
-
 /* The running state of one input signal over the open bucket. */
 typedef struct accumulator {
     pivot_type type;
-    int reduce;      /* numeric and a reducing method; else the first value is kept */
-    int square;      /* rms: the sum is of squares */
-    size_t out;      /* index of its (first) output column */
-    int64_t first_i; /* first value: int32, int64 and bool */
-    double first_f;  /* first value: float32 and float64 */
-    char *first_s;   /* first value: string, owned until moved into a row */
+    int reduce;   /* numeric and a reducing method; else the first sample is kept */
+    int square;   /* rms: the sum is of squares */
+    int nullable; /* the input may carry a mask, and so do its outputs */
+    size_t out;   /* index of its (first) output column */
+    /* The bucket's first sample, as it is, for signals that are not reduced. */
+    int first_valid;
+    int64_t first_i;     /* int32, int64, bool and enum */
+    double first_f;      /* float32 and float64 */
+    char *first_s;       /* string, owned until moved into a row */
+    pivot_bytes first_b; /* bytes, data owned until moved into a row */
+    /* The bucket's valid samples, for reduced signals. */
+    uint64_t n;
     int64_t min_i, max_i;
     double min_f, max_f;
     double sum, carry; /* compensated sum of the values (mean) or squares (rms) */
@@ -25,6 +31,7 @@ typedef struct accumulator {
 /* One output column's rows, PV_DECIMATE_BATCH_ROWS of them. */
 typedef struct out_column {
     void *data;
+    uint8_t *valid; /* the rows' mask, for outputs of nullable inputs; else NULL */
 } out_column;
 
 struct pv_decimator {
@@ -32,10 +39,14 @@ struct pv_decimator {
     int64_t origin_ns;
     size_t nin;
     accumulator *acc;
+    const uint8_t **in_valid; /* nin masks of the batch being fed */
     size_t nout;
     pivot_signal_info *out_signals;
+    pivot_signal_detail *out_details;
     char **out_names; /* names built for minmax, NULL where borrowed */
     pivot_column *columns;
+    const uint8_t **valid; /* nout masks handed out with the rows */
+    int masked;            /* some output is nullable: batches carry `valid` */
     out_column *cols;
     int64_t *time;
     size_t rows; /* rows gathered, not yet emitted */
@@ -44,109 +55,6 @@ struct pv_decimator {
     int64_t bucket_key;
     int64_t bucket_time;
 };
-
-int pv_decimate_method_parse(const char *name, pv_decimate_method *out)
-{
-    for (size_t i = 1; name != NULL && i < sizeof(method_names) / sizeof(method_names[0]); i++) {
-        if (strcmp(name, method_names[i]) == 0) {
-            *out = (pv_decimate_method)i;
-            return 0;
-        }
-    }
-    return PIVOT_EINVAL;
-}
-
-const char *pv_decimate_method_name(pv_decimate_method method)
-{
-    if ((size_t)method < sizeof(method_names) / sizeof(method_names[0]))
-        return method_names[method];
-    return "unknown";
-}
-
-/* Reads digits into *v; returns how many were read (0 on overflow past 10^15). */
-static size_t read_digits(const char *s, int64_t *v)
-{
-    size_t n = 0;
-    *v = 0;
-    while (s[n] >= '0' && s[n] <= '9') {
-        if (*v > 100000000000000LL)
-            return 0;
-        *v = *v * 10 + (s[n] - '0');
-        n++;
-    }
-    return n;
-}
-
-/* Adds value * unit to *total; returns 0 or PIVOT_ERANGE. */
-static int add_scaled(int64_t *total, int64_t value, int64_t unit)
-{
-    int64_t part;
-    if (__builtin_mul_overflow(value, unit, &part) || __builtin_add_overflow(*total, part, total))
-        return PIVOT_ERANGE;
-    return 0;
-}
-
-int pv_decimate_interval_parse(const char *text, int64_t *ns)
-{
-    /* Designators in the order ISO 8601 puts them, and their length. */
-    static const struct {
-        char designator;
-        int in_time;
-        int64_t unit;
-    } parts[] = {{'D', 0, 86400000000000LL},
-                 {'H', 1, 3600000000000LL},
-                 {'M', 1, 60000000000LL},
-                 {'S', 1, 1000000000LL}};
-    const char *s = text;
-    int64_t total = 0;
-    size_t next = 0, components = 0;
-    int in_time = 0;
-
-    if (s == NULL || *s++ != 'P')
-        return PIVOT_EINVAL;
-    while (*s != '\0') {
-        int64_t value, frac = 0, frac_unit = 1000000000LL;
-        size_t n;
-        if (*s == 'T' && !in_time) {
-            in_time = 1;
-            s++;
-            if (*s == '\0')
-                return PIVOT_EINVAL; /* "PT" names no component */
-            continue;
-        }
-        n = read_digits(s, &value);
-        if (n == 0)
-            return PIVOT_EINVAL;
-        s += n;
-        if (*s == '.' || *s == ',') {
-            /* Only seconds take a fraction: a fraction of a day is rarely meant. */
-            size_t digits = 0;
-            for (s++; *s >= '0' && *s <= '9'; s++, digits++) {
-                if (digits < 9) {
-                    frac = frac * 10 + (*s - '0');
-                    frac_unit /= 10;
-                }
-            }
-            if (digits == 0 || *s != 'S')
-                return PIVOT_EINVAL;
-        }
-        while (next < sizeof(parts) / sizeof(parts[0]) &&
-               (parts[next].designator != *s || parts[next].in_time != in_time))
-            next++;
-        if (next == sizeof(parts) / sizeof(parts[0]))
-            return PIVOT_EINVAL; /* Y, W, a month, a repeat or out of order */
-        if (add_scaled(&total, value, parts[next].unit) != 0 ||
-            add_scaled(&total, frac, frac_unit) != 0)
-            return PIVOT_ERANGE;
-        next++;
-        components++;
-        s++;
-    }
-    if (components == 0 || total <= 0)
-        return PIVOT_EINVAL;
-    *ns = total;
-    return 0;
-}
 
 static int is_numeric(pivot_type t)
 {
@@ -159,50 +67,60 @@ static int is_float(pivot_type t)
     return t == PIVOT_TYPE_FLOAT32 || t == PIVOT_TYPE_FLOAT64;
 }
 
-static size_t type_size(pivot_type t)
+/* Frees the strings and bytes that rows 0..rows-1 of output k own. */
+static void free_row_values(pv_decimator *dc, size_t k, size_t rows)
 {
-    switch (t) {
-    case PIVOT_TYPE_INT32:
-    case PIVOT_TYPE_FLOAT32:
-        return 4;
-    case PIVOT_TYPE_BOOL:
-        return 1;
-    case PIVOT_TYPE_INT64:
-    case PIVOT_TYPE_FLOAT64:
-    case PIVOT_TYPE_STRING:
-        return 8;
+    if (dc->cols[k].data == NULL)
+        return;
+    if (dc->out_signals[k].type == PIVOT_TYPE_STRING) {
+        char **s = dc->cols[k].data;
+        for (size_t r = 0; r < rows; r++) {
+            free(s[r]);
+            s[r] = NULL;
+        }
+    } else if (dc->out_signals[k].type == PIVOT_TYPE_BYTES) {
+        pivot_bytes *b = dc->cols[k].data;
+        for (size_t r = 0; r < rows; r++) {
+            free((void *)b[r].data);
+            b[r] = (pivot_bytes){NULL, 0};
+        }
     }
-    return 8;
 }
 
 void pv_decimator_free(pv_decimator *dc)
 {
     if (dc == NULL)
         return;
-    for (size_t i = 0; dc->acc != NULL && i < dc->nin; i++)
+    for (size_t i = 0; dc->acc != NULL && i < dc->nin; i++) {
         free(dc->acc[i].first_s);
+        free((void *)dc->acc[i].first_b.data);
+    }
     for (size_t k = 0; dc->cols != NULL && k < dc->nout; k++) {
-        if (dc->out_signals[k].type == PIVOT_TYPE_STRING && dc->cols[k].data != NULL) {
-            char **s = dc->cols[k].data;
-            for (size_t r = 0; r < dc->rows; r++)
-                free(s[r]);
-        }
+        free_row_values(dc, k, dc->rows);
         free(dc->cols[k].data);
+        free(dc->cols[k].valid);
     }
     for (size_t k = 0; dc->out_names != NULL && k < dc->nout; k++)
         free(dc->out_names[k]);
     free(dc->out_names);
     free(dc->cols);
     free(dc->columns);
+    free(dc->valid);
     free(dc->out_signals);
+    free(dc->out_details);
+    free(dc->in_valid);
     free(dc->acc);
     free(dc->time);
     free(dc);
 }
 
-/* Adds "<name><suffix>" as output column k, owning the name. */
+/*
+ * Adds "<name><suffix>" as output column k of input detail `in`, owning the
+ * name. A mean or rms is a value of no type the source has: it gets no
+ * source_type.
+ */
 static int add_output(pv_decimator *dc, size_t k, const char *name, const char *suffix,
-                      pivot_type type)
+                      pivot_type type, const pivot_signal_detail *in, int derived)
 {
     if (suffix != NULL) {
         size_t len = strlen(name) + strlen(suffix) + 1;
@@ -213,16 +131,28 @@ static int add_output(pv_decimator *dc, size_t k, const char *name, const char *
         name = dc->out_names[k];
     }
     dc->out_signals[k] = (pivot_signal_info){.name = name, .type = type};
+    pv_signal_detail_copy(in, &dc->out_details[k]);
+    if (derived)
+        dc->out_details[k].source_type = NULL;
     dc->columns[k] = (pivot_column){.name = name, .type = type};
-    dc->cols[k].data = calloc(PV_DECIMATE_BATCH_ROWS, type_size(type));
-    return dc->cols[k].data != NULL ? 0 : PIVOT_ENOMEM;
+    dc->cols[k].data = calloc(PV_DECIMATE_BATCH_ROWS, pv_type_size(type));
+    if (dc->cols[k].data == NULL)
+        return PIVOT_ENOMEM;
+    if (dc->out_details[k].nullable) {
+        dc->masked = 1;
+        dc->cols[k].valid = calloc(PV_DECIMATE_BATCH_ROWS, 1);
+        if (dc->cols[k].valid == NULL)
+            return PIVOT_ENOMEM;
+    }
+    return 0;
 }
 
 int pv_decimator_new(const pv_decimation *d, int64_t origin_ns, const pivot_signal_info *in,
-                     size_t nin, pv_decimator **out, char *err, size_t errlen)
+                     const pivot_signal_detail *in_details, size_t nin, pv_decimator **out,
+                     char *err, size_t errlen)
 {
     pv_decimator *dc = NULL;
-    size_t k = 0;
+    size_t k = 0, slots;
     int rc = PIVOT_ENOMEM;
 
     *out = NULL;
@@ -239,31 +169,39 @@ int pv_decimator_new(const pv_decimation *d, int64_t origin_ns, const pivot_sign
     dc->nin = nin;
     for (size_t i = 0; i < nin; i++)
         dc->nout += (d->method == PV_DECIMATE_MINMAX && is_numeric(in[i].type)) ? 2 : 1;
+    slots = dc->nout > 0 ? dc->nout : 1;
     dc->acc = calloc(nin > 0 ? nin : 1, sizeof(*dc->acc));
-    dc->out_signals = calloc(dc->nout > 0 ? dc->nout : 1, sizeof(*dc->out_signals));
-    dc->out_names = calloc(dc->nout > 0 ? dc->nout : 1, sizeof(*dc->out_names));
-    dc->columns = calloc(dc->nout > 0 ? dc->nout : 1, sizeof(*dc->columns));
-    dc->cols = calloc(dc->nout > 0 ? dc->nout : 1, sizeof(*dc->cols));
+    dc->in_valid = calloc(nin > 0 ? nin : 1, sizeof(*dc->in_valid));
+    dc->out_signals = calloc(slots, sizeof(*dc->out_signals));
+    dc->out_details = calloc(slots, sizeof(*dc->out_details));
+    dc->out_names = calloc(slots, sizeof(*dc->out_names));
+    dc->columns = calloc(slots, sizeof(*dc->columns));
+    dc->valid = calloc(slots, sizeof(*dc->valid));
+    dc->cols = calloc(slots, sizeof(*dc->cols));
     dc->time = calloc(PV_DECIMATE_BATCH_ROWS, sizeof(*dc->time));
-    if (dc->acc == NULL || dc->out_signals == NULL || dc->out_names == NULL ||
-        dc->columns == NULL || dc->cols == NULL || dc->time == NULL)
+    if (dc->acc == NULL || dc->in_valid == NULL || dc->out_signals == NULL ||
+        dc->out_details == NULL || dc->out_names == NULL || dc->columns == NULL ||
+        dc->valid == NULL || dc->cols == NULL || dc->time == NULL)
         goto out;
     for (size_t i = 0; i < nin; i++) {
         accumulator *a = &dc->acc[i];
+        const pivot_signal_detail *detail = in_details != NULL ? &in_details[i] : NULL;
         pivot_type t = in[i].type;
+        int averaged;
         a->type = t;
         a->reduce = is_numeric(t) && d->method != PV_DECIMATE_DOWNSAMPLE;
         a->out = k;
         a->square = d->method == PV_DECIMATE_RMS;
+        a->nullable = detail != NULL && detail->nullable;
         if (d->method == PV_DECIMATE_MINMAX && a->reduce) {
-            if (add_output(dc, k++, in[i].name, ".min", t) != 0 ||
-                add_output(dc, k++, in[i].name, ".max", t) != 0)
+            if (add_output(dc, k++, in[i].name, ".min", t, detail, 0) != 0 ||
+                add_output(dc, k++, in[i].name, ".max", t, detail, 0) != 0)
                 goto out;
             continue;
         }
-        if (a->reduce && (d->method == PV_DECIMATE_MEAN || d->method == PV_DECIMATE_RMS))
-            t = PIVOT_TYPE_FLOAT64;
-        if (add_output(dc, k++, in[i].name, NULL, t) != 0)
+        averaged = a->reduce && (d->method == PV_DECIMATE_MEAN || d->method == PV_DECIMATE_RMS);
+        if (add_output(dc, k++, in[i].name, NULL, averaged ? PIVOT_TYPE_FLOAT64 : t, detail,
+                       averaged) != 0)
             goto out;
     }
     *out = dc;
@@ -280,6 +218,11 @@ const pivot_signal_info *pv_decimator_signals(const pv_decimator *dc, size_t *n)
 {
     *n = dc->nout;
     return dc->out_signals;
+}
+
+const pivot_signal_detail *pv_decimator_details(const pv_decimator *dc)
+{
+    return dc->out_details;
 }
 
 /* Neumaier's compensated sum: the mean of a bucket of 10^6 samples stays
@@ -300,12 +243,73 @@ static double compensated_total(const accumulator *a)
     return isfinite(a->sum) ? a->sum + a->carry : a->sum;
 }
 
-/* Takes sample r of column c into the accumulator; first says it opens the bucket. */
-static int accumulate(accumulator *a, const pivot_column *c, size_t r, int first)
+/* Keeps sample r of column c, value and validity as they are, as the bucket's first. */
+static int take_first(accumulator *a, const pivot_column *c, size_t r, int valid)
 {
+    a->first_valid = valid;
+    switch (a->type) {
+    case PIVOT_TYPE_INT32:
+    case PIVOT_TYPE_ENUM:
+        a->first_i = ((const int32_t *)c->data)[r];
+        break;
+    case PIVOT_TYPE_INT64:
+        a->first_i = ((const int64_t *)c->data)[r];
+        break;
+    case PIVOT_TYPE_BOOL:
+        a->first_i = ((const uint8_t *)c->data)[r];
+        break;
+    case PIVOT_TYPE_FLOAT32:
+        a->first_f = ((const float *)c->data)[r];
+        break;
+    case PIVOT_TYPE_FLOAT64:
+        a->first_f = ((const double *)c->data)[r];
+        break;
+    case PIVOT_TYPE_STRING: {
+        const char *s = ((const char *const *)c->data)[r];
+        free(a->first_s);
+        a->first_s = strdup(s != NULL ? s : "");
+        if (a->first_s == NULL)
+            return PIVOT_ENOMEM;
+        break;
+    }
+    case PIVOT_TYPE_BYTES: {
+        const pivot_bytes *b = &((const pivot_bytes *)c->data)[r];
+        uint8_t *copy = NULL;
+        free((void *)a->first_b.data);
+        a->first_b = (pivot_bytes){NULL, 0};
+        if (b->len > 0) {
+            copy = malloc(b->len);
+            if (copy == NULL)
+                return PIVOT_ENOMEM;
+            memcpy(copy, b->data, b->len);
+        }
+        a->first_b = (pivot_bytes){copy, b->len};
+        break;
+    }
+    }
+    return 0;
+}
+
+/*
+ * Takes sample r of column c into the accumulator; opens says it is the
+ * bucket's first sample. A reduced signal counts only the samples with a
+ * value (valid NULL: all of them).
+ */
+static int accumulate(accumulator *a, const pivot_column *c, const uint8_t *valid, size_t r,
+                      int opens)
+{
+    int has = valid == NULL || valid[r] != 0;
     int64_t vi = 0;
     double vf = 0.0;
 
+    if (!a->reduce)
+        return opens ? take_first(a, c, r, has) : 0;
+    if (opens) {
+        a->n = 0;
+        a->sum = a->carry = 0.0;
+    }
+    if (!has)
+        return 0;
     switch (a->type) {
     case PIVOT_TYPE_INT32:
         vi = ((const int32_t *)c->data)[r];
@@ -321,24 +325,12 @@ static int accumulate(accumulator *a, const pivot_column *c, size_t r, int first
     case PIVOT_TYPE_FLOAT64:
         vf = ((const double *)c->data)[r];
         break;
-    case PIVOT_TYPE_BOOL:
-        vi = ((const uint8_t *)c->data)[r];
-        break;
-    case PIVOT_TYPE_STRING:
-        if (first) {
-            const char *s = ((const char *const *)c->data)[r];
-            a->first_s = strdup(s != NULL ? s : "");
-            if (a->first_s == NULL)
-                return PIVOT_ENOMEM;
-        }
-        return 0;
+    default:
+        return 0; /* only numeric signals are reduced */
     }
-    if (first) {
-        a->first_i = a->min_i = a->max_i = vi;
-        a->first_f = a->min_f = a->max_f = vf;
-        a->sum = a->carry = 0.0;
-    } else if (!a->reduce) {
-        return 0;
+    if (a->n == 0) {
+        a->min_i = a->max_i = vi;
+        a->min_f = a->max_f = vf;
     } else if (is_float(a->type)) {
         /* A NaN makes the bucket's min and max NaN, as numpy's min and max do. */
         if (isnan(vf) || vf < a->min_f)
@@ -351,81 +343,106 @@ static int accumulate(accumulator *a, const pivot_column *c, size_t r, int first
         if (vi > a->max_i)
             a->max_i = vi;
     }
-    if (a->reduce)
-        add_compensated(a, a->square ? vf * vf : vf);
+    add_compensated(a, a->square ? vf * vf : vf);
+    a->n++;
     return 0;
 }
 
-/* Writes the open bucket's value of accumulator a into row `row` of its output columns. */
-static void write_value(pv_decimator *dc, accumulator *a, uint64_t count, size_t row)
+/* Stores a value of a fixed-size type in row `row` of a column. */
+static void put_value(void *data, pivot_type t, size_t row, int64_t vi, double vf)
 {
-    void *data = dc->cols[a->out].data;
-    pv_decimate_method m = dc->d.method;
-
-    if (a->type == PIVOT_TYPE_STRING) {
-        ((char **)data)[row] = a->first_s; /* the row owns it now */
-        a->first_s = NULL;
-        return;
-    }
-    if (a->reduce && (m == PV_DECIMATE_MEAN || m == PV_DECIMATE_RMS)) {
-        double mean = compensated_total(a) / (double)count;
-        ((double *)data)[row] = m == PV_DECIMATE_RMS ? sqrt(mean) : mean;
-        return;
-    }
-    for (int side = 0; side < (m == PV_DECIMATE_MINMAX && a->reduce ? 2 : 1); side++) {
-        int64_t vi = a->first_i;
-        double vf = a->first_f;
-        if (a->reduce && (m == PV_DECIMATE_MIN || (m == PV_DECIMATE_MINMAX && side == 0))) {
-            vi = a->min_i;
-            vf = a->min_f;
-        } else if (a->reduce) {
-            vi = a->max_i;
-            vf = a->max_f;
-        }
-        data = dc->cols[a->out + (size_t)side].data;
-        switch (a->type) {
-        case PIVOT_TYPE_INT32:
-            ((int32_t *)data)[row] = (int32_t)vi;
-            break;
-        case PIVOT_TYPE_INT64:
-            ((int64_t *)data)[row] = vi;
-            break;
-        case PIVOT_TYPE_FLOAT32:
-            ((float *)data)[row] = (float)vf;
-            break;
-        case PIVOT_TYPE_FLOAT64:
-            ((double *)data)[row] = vf;
-            break;
-        case PIVOT_TYPE_BOOL:
-            ((uint8_t *)data)[row] = (uint8_t)vi;
-            break;
-        case PIVOT_TYPE_STRING:
-            break;
-        }
+    switch (t) {
+    case PIVOT_TYPE_INT32:
+    case PIVOT_TYPE_ENUM:
+        ((int32_t *)data)[row] = (int32_t)vi;
+        break;
+    case PIVOT_TYPE_INT64:
+        ((int64_t *)data)[row] = vi;
+        break;
+    case PIVOT_TYPE_FLOAT32:
+        ((float *)data)[row] = (float)vf;
+        break;
+    case PIVOT_TYPE_FLOAT64:
+        ((double *)data)[row] = vf;
+        break;
+    case PIVOT_TYPE_BOOL:
+        ((uint8_t *)data)[row] = (uint8_t)vi;
+        break;
+    case PIVOT_TYPE_STRING:
+    case PIVOT_TYPE_BYTES:
+        break;
     }
 }
 
-/* Hands out the gathered rows and frees the strings they held. */
+/* Writes the bucket's first sample of a signal that is not reduced. */
+static void write_first(pv_decimator *dc, accumulator *a, size_t row)
+{
+    out_column *col = &dc->cols[a->out];
+
+    if (col->valid != NULL)
+        col->valid[row] = (uint8_t)(a->first_valid != 0);
+    if (a->type == PIVOT_TYPE_STRING) {
+        ((char **)col->data)[row] = a->first_s; /* the row owns it now */
+        a->first_s = NULL;
+    } else if (a->type == PIVOT_TYPE_BYTES) {
+        ((pivot_bytes *)col->data)[row] = a->first_b; /* and these bytes */
+        a->first_b = (pivot_bytes){NULL, 0};
+    } else {
+        put_value(col->data, a->type, row, a->first_i, a->first_f);
+    }
+}
+
+/*
+ * Writes the open bucket's value of accumulator a into row `row` of its
+ * output columns. A bucket without a valid sample gives a null row: mask 0,
+ * NaN in floating-point outputs, 0 in integer ones.
+ */
+static void write_value(pv_decimator *dc, accumulator *a, size_t row)
+{
+    pv_decimate_method m = dc->d.method;
+    int has = a->n > 0;
+
+    if (!a->reduce) {
+        write_first(dc, a, row);
+        return;
+    }
+    if (m == PV_DECIMATE_MEAN || m == PV_DECIMATE_RMS) {
+        double mean = has ? compensated_total(a) / (double)a->n : NAN;
+        ((double *)dc->cols[a->out].data)[row] = m == PV_DECIMATE_RMS ? sqrt(mean) : mean;
+        if (dc->cols[a->out].valid != NULL)
+            dc->cols[a->out].valid[row] = (uint8_t)has;
+        return;
+    }
+    for (size_t side = 0; side < (m == PV_DECIMATE_MINMAX ? 2u : 1u); side++) {
+        int low = m == PV_DECIMATE_MIN || (m == PV_DECIMATE_MINMAX && side == 0);
+        out_column *col = &dc->cols[a->out + side];
+        int64_t vi = !has ? 0 : low ? a->min_i : a->max_i;
+        double vf = !has ? NAN : low ? a->min_f : a->max_f;
+        put_value(col->data, a->type, row, vi, vf);
+        if (col->valid != NULL)
+            col->valid[row] = (uint8_t)has;
+    }
+}
+
+/* Hands out the gathered rows and frees the strings and bytes they held. */
 static int emit_rows(pv_decimator *dc, pv_decimate_emit_fn emit, void *arg)
 {
-    pivot_batch b = {
-        .count = dc->rows, .time = dc->time, .ncolumns = dc->nout, .columns = dc->columns};
+    pivot_batch b = {.count = dc->rows,
+                     .time = dc->time,
+                     .ncolumns = dc->nout,
+                     .columns = dc->columns,
+                     .valid = dc->masked ? dc->valid : NULL};
     int rc = 0;
 
     if (dc->rows == 0)
         return 0;
-    for (size_t k = 0; k < dc->nout; k++)
-        dc->columns[k].data = dc->cols[k].data;
-    rc = emit(arg, &b);
     for (size_t k = 0; k < dc->nout; k++) {
-        if (dc->out_signals[k].type != PIVOT_TYPE_STRING)
-            continue;
-        char **s = dc->cols[k].data;
-        for (size_t r = 0; r < dc->rows; r++) {
-            free(s[r]);
-            s[r] = NULL;
-        }
+        dc->columns[k].data = dc->cols[k].data;
+        dc->valid[k] = dc->cols[k].valid;
     }
+    rc = emit(arg, &b);
+    for (size_t k = 0; k < dc->nout; k++)
+        free_row_values(dc, k, dc->rows);
     dc->rows = 0;
     return rc;
 }
@@ -437,7 +454,7 @@ static int close_bucket(pv_decimator *dc, pv_decimate_emit_fn emit, void *arg)
         return 0;
     dc->time[dc->rows] = dc->bucket_time;
     for (size_t i = 0; i < dc->nin; i++)
-        write_value(dc, &dc->acc[i], dc->count, dc->rows);
+        write_value(dc, &dc->acc[i], dc->rows);
     dc->rows++;
     dc->count = 0;
     return dc->rows == PV_DECIMATE_BATCH_ROWS ? emit_rows(dc, emit, arg) : 0;
@@ -450,11 +467,9 @@ static int64_t bucket_of(const pv_decimator *dc, int64_t t)
     return (off % dc->d.interval_ns < 0) ? q - 1 : q;
 }
 
-int pv_decimator_feed(pv_decimator *dc, const pivot_batch *batch, pv_decimate_emit_fn emit,
-                      void *arg, char *err, size_t errlen)
+/* Checks the batch's columns and picks the masks of the nullable ones. */
+static int check_batch(pv_decimator *dc, const pivot_batch *batch, char *err, size_t errlen)
 {
-    int rc = 0;
-
     if (batch->ncolumns != dc->nin) {
         snprintf(err, errlen, "a batch of %zu columns reached the decimation, %zu were expected",
                  batch->ncolumns, dc->nin);
@@ -467,7 +482,19 @@ int pv_decimator_feed(pv_decimator *dc, const pivot_batch *batch, pv_decimate_em
                      pivot_type_name(batch->columns[i].type), pivot_type_name(dc->acc[i].type));
             return PIVOT_EINVAL;
         }
+        /* Only a nullable signal's batch is known to have a `valid` member. */
+        dc->in_valid[i] = dc->acc[i].nullable && batch->valid != NULL ? batch->valid[i] : NULL;
     }
+    return 0;
+}
+
+int pv_decimator_feed(pv_decimator *dc, const pivot_batch *batch, pv_decimate_emit_fn emit,
+                      void *arg, char *err, size_t errlen)
+{
+    int rc = check_batch(dc, batch, err, errlen);
+
+    if (rc != 0)
+        return rc;
     for (size_t r = 0; r < batch->count; r++) {
         int64_t t = batch->time[r];
         if (dc->d.interval_ns > 0) {
@@ -485,7 +512,8 @@ int pv_decimator_feed(pv_decimator *dc, const pivot_batch *batch, pv_decimate_em
             dc->bucket_time = t;
         }
         for (size_t i = 0; i < dc->nin; i++) {
-            if (accumulate(&dc->acc[i], &batch->columns[i], r, dc->count == 0) != 0) {
+            if (accumulate(&dc->acc[i], &batch->columns[i], dc->in_valid[i], r, dc->count == 0) !=
+                0) {
                 snprintf(err, errlen, "out of memory decimating signal \"%s\"",
                          dc->out_signals[dc->acc[i].out].name);
                 rc = PIVOT_ENOMEM;

@@ -54,13 +54,17 @@ typedef int (*pv_decimate_emit_fn)(void *arg, const pivot_batch *batch);
 
 /**
  * Creates a decimator for a channel whose batches carry the nin signals
- * `in`, in that order. origin_ns is where interval buckets start (the
- * requested range's start). *out is owned by the caller, freed with
+ * `in`, in that order. in_details is NULL (no signal is nullable) or holds
+ * nin details parallel to `in`, complete as pv_signal_detail_copy makes
+ * them; the decimator reads a batch's `valid` only for the signals they say
+ * are nullable. origin_ns is where interval buckets start (the requested
+ * range's start). *out is owned by the caller, freed with
  * pv_decimator_free. Returns 0, PIVOT_EINVAL for a malformed decimation or
  * PIVOT_ENOMEM, with a message in err.
  */
 int pv_decimator_new(const pv_decimation *d, int64_t origin_ns, const pivot_signal_info *in,
-                     size_t nin, pv_decimator **out, char *err, size_t errlen);
+                     const pivot_signal_detail *in_details, size_t nin, pv_decimator **out,
+                     char *err, size_t errlen);
 
 /**
  * The signals of the decimated batches, in output order: each input signal
@@ -71,11 +75,27 @@ int pv_decimator_new(const pv_decimation *d, int64_t origin_ns, const pivot_sign
 const pivot_signal_info *pv_decimator_signals(const pv_decimator *dc, size_t *n);
 
 /**
+ * The details of the decimated signals, parallel to pv_decimator_signals:
+ * each output carries its input's detail (nullable, symbols, units, doc,
+ * source_type), except that a mean or rms has no source_type (its float64
+ * is not a type of the source). The strings are those of in_details. Owned
+ * by the decimator.
+ */
+const pivot_signal_detail *pv_decimator_details(const pv_decimator *dc);
+
+/**
  * Adds a batch of samples (time-ordered, after any fed before). Rows of the
  * buckets it completes are passed to emit whenever PV_DECIMATE_BATCH_ROWS
- * are gathered. Returns 0, emit's non-zero return, PIVOT_EINVAL when the
- * batch's columns do not match the signals given at creation, or
- * PIVOT_ENOMEM, with a message in err except for emit's own returns.
+ * are gathered. Numeric methods (mean, min, max, rms, minmax) reduce a
+ * bucket's valid samples only; a bucket with none gives a null row (mask 0,
+ * NaN in a floating-point output, 0 in an integer one). downsample, and
+ * every signal that is not numeric (string, bool, enum, bytes), keep the
+ * bucket's first sample as it is, value and validity. Emitted batches carry
+ * `valid` (nout entries, NULL for outputs that are not nullable) when some
+ * output is nullable, else a NULL `valid`. Returns 0, emit's non-zero
+ * return, PIVOT_EINVAL when the batch's columns do not match the signals
+ * given at creation, or PIVOT_ENOMEM, with a message in err except for
+ * emit's own returns.
  */
 int pv_decimator_feed(pv_decimator *dc, const pivot_batch *batch, pv_decimate_emit_fn emit,
                       void *arg, char *err, size_t errlen);

@@ -1,10 +1,10 @@
 #include "pipeline.h"
 
+#include "export_signals.h"
 #include "log.h"
+#include "pipeline_internal.h"
 
 #include <ctype.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,12 @@ typedef struct channel_run {
     pv_pipeline_result *res;
     size_t index; /* of the channel in p->channels */
     const pv_pipeline_channel *channel;
-    uint64_t samples; /* rows written */
+    pivot_signal_info *sigs;      /* the requested signals as the source describes them */
+    pivot_signal_detail *details; /* their details, complete (pv_signal_detail_copy) */
+    const uint8_t **masks;        /* the masks of the batch in hand, one per signal */
+    int masked;                   /* some requested signal is nullable */
+    int exporter_masks;           /* the exporter's ABI reads `valid` */
+    uint64_t samples;             /* rows written */
     int64_t first_ns;
     int64_t last_ns;
     pv_decimator *decimator; /* NULL: every sample is written */
@@ -73,16 +78,24 @@ static double range_fraction(pivot_range range, int64_t last_ns)
     return ((double)last_ns - (double)range.start_ns + 1.0) / span;
 }
 
-/* Hands rows to the exporter and counts them; an emit callback of the decimator. */
+/*
+ * Hands rows to the exporter and counts them; an emit callback of the
+ * decimator. The batch is always one the pipeline built (never the
+ * source's own), so it has a `valid` member, NULL or one entry per column.
+ */
 static int write_rows(void *arg, const pivot_batch *batch)
 {
     channel_run *cr = arg;
     const pv_pipeline *p = cr->p;
+    pivot_batch out = *batch;
 
     if (batch->count == 0)
         return 0;
+    /* An exporter built before masks existed gets the fills alone. */
+    if (!cr->exporter_masks)
+        out.valid = NULL;
     cr->stop_err[0] = '\0';
-    int rc = p->exporter->append(p->exp, batch, cr->stop_err, sizeof(cr->stop_err));
+    int rc = p->exporter->append(p->exp, &out, cr->stop_err, sizeof(cr->stop_err));
     if (rc != 0) {
         cr->stop = STOP_EXPORTER;
         cr->stop_rc = rc < 0 ? rc : PIVOT_EIO;
@@ -112,6 +125,7 @@ static int on_batch(void *arg, const pivot_batch *batch)
     channel_run *cr = arg;
     const pv_pipeline *p = cr->p;
     char msg[PIVOT_ERRMSG_SIZE] = "";
+    pivot_batch in;
     int rc;
 
     if (batch->ncolumns != cr->channel->nsignals) {
@@ -122,11 +136,20 @@ static int on_batch(void *arg, const pivot_batch *batch)
                  batch->ncolumns, cr->channel->nsignals);
         return cr->stop_rc;
     }
+    /* The batch as the rest of the pipeline reads it: masks only where the
+     * signal is nullable, and `valid` read only then, since only a source
+     * that gives details (ABI 1.4) has batches with that member. */
+    in = (pivot_batch){batch->count, batch->time, batch->ncolumns, batch->columns, NULL};
+    if (cr->masked && batch->valid != NULL) {
+        for (size_t k = 0; k < batch->ncolumns; k++)
+            cr->masks[k] = cr->details[k].nullable ? batch->valid[k] : NULL;
+        in.valid = cr->masks;
+    }
     if (cr->decimator != NULL) {
-        rc = pv_decimator_feed(cr->decimator, batch, write_rows, cr, msg, sizeof(msg));
+        rc = pv_decimator_feed(cr->decimator, &in, write_rows, cr, msg, sizeof(msg));
         if (rc != 0)
             return decimate_failed(cr, rc, msg);
-    } else if ((rc = write_rows(cr, batch)) != 0) {
+    } else if ((rc = write_rows(cr, &in)) != 0) {
         return rc;
     }
     if (batch->count > 0) {
@@ -157,31 +180,82 @@ static void on_warning(void *arg, const char *message)
     res->nwarnings++;
 }
 
-/* Maps the requested signal names to the source's descriptions (types), in
- * the requested order. The names in *out point into info. */
-static int match_signals(const pv_pipeline_channel *ch, const pivot_channel_info *info,
-                         pivot_signal_info **out, char *err, size_t errlen)
+/* Finds a signal of the description by name; NULL when it has none of that name. */
+static const pivot_signal_info *find_signal(const pivot_channel_info *info, const char *name)
 {
-    pivot_signal_info *sigs = calloc(ch->nsignals > 0 ? ch->nsignals : 1, sizeof(*sigs));
-    if (sigs == NULL) {
+    for (size_t j = 0; j < info->nsignals; j++)
+        if (strcmp(info->signals[j].name, name) == 0)
+            return &info->signals[j];
+    return NULL;
+}
+
+/* Maps the requested signal names to the source's descriptions (types and
+ * details), in the requested order. Names and strings point into info. */
+static int match_signals(channel_run *cr, const pivot_channel_info *info, char *err, size_t errlen)
+{
+    const pv_pipeline_channel *ch = cr->channel;
+    size_t n = ch->nsignals > 0 ? ch->nsignals : 1;
+
+    cr->sigs = calloc(n, sizeof(*cr->sigs));
+    cr->details = calloc(n, sizeof(*cr->details));
+    cr->masks = calloc(n, sizeof(*cr->masks));
+    if (cr->sigs == NULL || cr->details == NULL || cr->masks == NULL) {
         snprintf(err, errlen, "channel \"%s\": out of memory", ch->name);
         return PIVOT_ENOMEM;
     }
     for (size_t i = 0; i < ch->nsignals; i++) {
-        const pivot_signal_info *found = NULL;
-        for (size_t j = 0; j < info->nsignals && found == NULL; j++)
-            if (strcmp(info->signals[j].name, ch->signals[i]) == 0)
-                found = &info->signals[j];
+        const pivot_signal_info *found = find_signal(info, ch->signals[i]);
         if (found == NULL) {
             snprintf(err, errlen,
                      "channel \"%s\": signal \"%s\" is no longer in the channel's schema", ch->name,
                      ch->signals[i]);
-            free(sigs);
             return PIVOT_ENOENT;
         }
-        sigs[i] = *found;
+        cr->sigs[i] = *found;
+        pv_signal_detail_copy(pv_signal_detail_find(info, ch->signals[i]), &cr->details[i]);
+        cr->masked |= cr->details[i].nullable;
     }
-    *out = sigs;
+    return 0;
+}
+
+/*
+ * Works out what the channel's batches carry and what the exporter is told:
+ * the requested signals and their details, the decimator, and the exported
+ * signals with theirs (*out, *out_details, *nout: the requested ones, or
+ * the decimator's).
+ */
+static int prepare_channel(channel_run *cr, const pivot_channel_info *info,
+                           const pivot_signal_info **out, const pivot_signal_detail **out_details,
+                           size_t *nout, char *err, size_t errlen)
+{
+    const pv_pipeline *p = cr->p;
+    const pv_pipeline_channel *ch = cr->channel;
+    pv_decimator *dc = NULL;
+    char msg[PIVOT_ERRMSG_SIZE] = "";
+    int rc;
+
+    rc = match_signals(cr, info, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = pv_export_signals_check(p->exporter->name, p->exporter_abi_minor, ch->name, cr->sigs,
+                                 ch->nsignals, err, errlen);
+    if (rc != 0)
+        return rc;
+    cr->exporter_masks = p->exporter_abi_minor >= PV_ABI_MINOR_SIGNAL_DETAILS;
+    *out = cr->sigs;
+    *out_details = cr->details;
+    *nout = ch->nsignals;
+    if (p->decimation.method == PV_DECIMATE_NONE)
+        return 0;
+    rc = pv_decimator_new(&p->decimation, p->range.start_ns, cr->sigs, cr->details, ch->nsignals,
+                          &dc, msg, sizeof(msg));
+    if (rc != 0) {
+        snprintf(err, errlen, "channel \"%s\": %s", ch->name, msg);
+        return rc;
+    }
+    cr->decimator = dc;
+    *out = pv_decimator_signals(dc, nout);
+    *out_details = pv_decimator_details(dc);
     return 0;
 }
 
@@ -196,17 +270,6 @@ static void add_to_summary(pivot_export_summary *s, const pivot_channel_summary 
         s->actual.end_ns = ch->actual.end_ns;
     s->samples += ch->samples;
 }
-
-/*
- * Where run_channel gets a channel's description and samples: straight from
- * the source in this thread, or from a decoder thread's queue.
- */
-typedef struct channel_feed {
-    int (*describe)(void *arg, size_t index, pivot_channel_info **out, char *msg, size_t len);
-    int (*scan)(void *arg, size_t index, const pivot_scan_sink *sink, char *msg, size_t len);
-    void (*free_info)(void *arg, pivot_channel_info *info);
-    void *arg;
-} channel_feed;
 
 static int direct_describe(void *arg, size_t index, pivot_channel_info **out, char *msg, size_t len)
 {
@@ -228,14 +291,15 @@ static void direct_free_info(void *arg, pivot_channel_info *info)
     p->source->free_info(p->source_ctx, info);
 }
 
-static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t index,
-                       pv_pipeline_result *res, char *err, size_t errlen)
+int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, size_t index,
+                            pv_pipeline_result *res, char *err, size_t errlen)
 {
     const pv_pipeline_channel *ch = &p->channels[index];
     pivot_channel_info *info = NULL;
-    pivot_signal_info *sigs = NULL;
-    const pivot_signal_info *out_sigs;
-    size_t nout;
+    const pivot_signal_info *out_sigs = NULL;
+    const pivot_signal_detail *out_details = NULL;
+    size_t nout = 0;
+    pv_export_channel view = {0}; /* the channel as begin_channel is told it */
     char label[32];
     char msg[PIVOT_ERRMSG_SIZE] = "";
     channel_run cr = {.p = p, .res = res, .index = index, .channel = ch};
@@ -254,24 +318,17 @@ static int run_channel(const pv_pipeline *p, const channel_feed *feed, size_t in
                  msg[0] ? msg : "describing the channel failed");
         goto out;
     }
-    rc = match_signals(ch, info, &sigs, err, errlen);
+    rc = prepare_channel(&cr, info, &out_sigs, &out_details, &nout, err, errlen);
     if (rc != 0)
         goto out;
-    out_sigs = sigs;
-    nout = ch->nsignals;
-    if (p->decimation.method != PV_DECIMATE_NONE) {
-        msg[0] = '\0';
-        rc = pv_decimator_new(&p->decimation, p->range.start_ns, sigs, ch->nsignals, &cr.decimator,
-                              msg, sizeof(msg));
-        if (rc != 0) {
-            snprintf(err, errlen, "channel \"%s\": %s", ch->name, msg);
-            goto out;
-        }
-        out_sigs = pv_decimator_signals(cr.decimator, &nout);
+    rc = pv_export_channel_init(&view, ch->name, info, out_sigs, out_details, nout);
+    if (rc != 0) {
+        snprintf(err, errlen, "channel \"%s\": out of memory", ch->name);
+        goto out;
     }
 
     msg[0] = '\0';
-    rc = p->exporter->begin_channel(p->exp, info, out_sigs, nout, msg, sizeof(msg));
+    rc = p->exporter->begin_channel(p->exp, &view.info, out_sigs, nout, msg, sizeof(msg));
     if (rc != 0) {
         snprintf(err, errlen, "channel \"%s\": writing the %s file failed: %s", ch->name, label,
                  msg[0] ? msg : "begin_channel failed");
@@ -335,422 +392,60 @@ out:
     if (rc > 0)
         rc = PIVOT_EIO;
     pv_decimator_free(cr.decimator);
-    free(sigs);
+    pv_export_channel_free(&view);
+    free(cr.masks);
+    free(cr.details);
+    free(cr.sigs);
     if (info != NULL && feed->free_info != NULL)
         feed->free_info(feed->arg, info);
     return rc;
 }
 
-/* ---- decoder threads ----
- *
- * Each decoder thread (a lane) reads its channels with its own source
- * instance and queues what the source delivers, copied, in a ring of
- * PV_PIPELINE_QUEUE_DEPTH messages. The calling thread takes the channels
- * in order from the lanes' rings and replays them through run_channel, so
- * every exporter and progress call, every message and every total is what
- * the single-threaded run produces, while the next channels are decoded on
- * the other cores. Memory stays bounded by the rings whatever the job. */
-
-enum lane_msg_kind { MSG_BEGIN, MSG_BATCH, MSG_WARNING, MSG_END };
-
-/* One queued event of a lane. */
-typedef struct lane_msg {
-    enum lane_msg_kind kind;
-    int rc;                       /* BEGIN: describe's return; END: scan's */
-    char text[PIVOT_ERRMSG_SIZE]; /* BEGIN/END: the message; WARNING: the warning */
-    pivot_channel_info *info;     /* BEGIN: owned by the lane */
-    pivot_batch batch;            /* BATCH: points into buf and columns */
-    pivot_column *columns;
-    size_t columns_cap;
-    unsigned char *buf;
-    size_t buf_cap;
-} lane_msg;
-
-/* A description the writer may still be using, freed by its lane once passed. */
-typedef struct lane_info {
-    size_t index;
-    pivot_channel_info *info;
-} lane_info;
-
-typedef struct lanes lanes;
-
-typedef struct lane {
-    lanes *all;
-    size_t id;
-    void *ctx; /* source instance of this lane */
-    int own_ctx;
-    pthread_t thread;
-    int started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    lane_msg ring[PV_PIPELINE_QUEUE_DEPTH];
-    size_t head, tail; /* messages head..tail-1 are queued (counters, not indexes) */
-    lane_info *infos;  /* descriptions not freed yet */
-    size_t ninfos;
-} lane;
-
-struct lanes {
-    const pv_pipeline *p;
-    size_t n;
-    lane *lane;
-    atomic_int stop;      /* the writer is done: lanes stop at the next message */
-    atomic_size_t passed; /* channels the writer has finished with */
-};
-
-/* Waits for a free slot; NULL once the writer has stopped. */
-static lane_msg *lane_slot(lane *l)
+/*
+ * An exporter built before ABI 1.4 cannot write enum or bytes columns.
+ * Looks for such a signal in every channel before the first is written, so
+ * that the job fails at once rather than after the channels before it.
+ * Channels that cannot be described are left to the run, which reports
+ * them in their place.
+ */
+static int check_types_first(const pv_pipeline *p, char *err, size_t errlen)
 {
-    lane_msg *m = NULL;
-
-    pthread_mutex_lock(&l->mu);
-    while (l->tail - l->head == PV_PIPELINE_QUEUE_DEPTH && !atomic_load(&l->all->stop))
-        pthread_cond_wait(&l->cv, &l->mu);
-    if (!atomic_load(&l->all->stop))
-        m = &l->ring[l->tail % PV_PIPELINE_QUEUE_DEPTH];
-    pthread_mutex_unlock(&l->mu);
-    return m;
-}
-
-static void lane_publish(lane *l)
-{
-    pthread_mutex_lock(&l->mu);
-    l->tail++;
-    pthread_cond_broadcast(&l->cv);
-    pthread_mutex_unlock(&l->mu);
-}
-
-static size_t type_size(pivot_type t)
-{
-    switch (t) {
-    case PIVOT_TYPE_INT32:
-    case PIVOT_TYPE_FLOAT32:
-        return 4;
-    case PIVOT_TYPE_BOOL:
-        return 1;
-    case PIVOT_TYPE_INT64:
-    case PIVOT_TYPE_FLOAT64:
-    case PIVOT_TYPE_STRING:
-        return 8;
-    }
-    return 8;
-}
-
-static size_t align8(size_t n)
-{
-    return (n + 7) & ~(size_t)7;
-}
-
-/* Copies a borrowed batch into a message's own buffers. */
-static int copy_batch(lane_msg *m, const pivot_batch *b)
-{
-    size_t need = align8(b->count * sizeof(int64_t)), off;
-
-    for (size_t k = 0; k < b->ncolumns; k++) {
-        need += align8(b->count * type_size(b->columns[k].type));
-        if (b->columns[k].type == PIVOT_TYPE_STRING) {
-            const char *const *s = b->columns[k].data;
-            for (size_t r = 0; r < b->count; r++)
-                need += strlen(s[r]) + 1;
-            need = align8(need);
-        }
-    }
-    if (need > m->buf_cap) {
-        unsigned char *grown = realloc(m->buf, need);
-        if (grown == NULL)
-            return PIVOT_ENOMEM;
-        m->buf = grown;
-        m->buf_cap = need;
-    }
-    if (b->ncolumns > m->columns_cap) {
-        pivot_column *grown = realloc(m->columns, b->ncolumns * sizeof(*grown));
-        if (grown == NULL)
-            return PIVOT_ENOMEM;
-        m->columns = grown;
-        m->columns_cap = b->ncolumns;
-    }
-    memcpy(m->buf, b->time, b->count * sizeof(int64_t));
-    off = align8(b->count * sizeof(int64_t));
-    for (size_t k = 0; k < b->ncolumns; k++) {
-        size_t bytes = b->count * type_size(b->columns[k].type);
-        m->columns[k] = b->columns[k];
-        m->columns[k].data = m->buf + off;
-        if (b->columns[k].type != PIVOT_TYPE_STRING) {
-            memcpy(m->buf + off, b->columns[k].data, bytes);
-            off += align8(bytes);
-            continue;
-        }
-        const char *const *from = b->columns[k].data;
-        const char **to = (const char **)(void *)(m->buf + off);
-        off += align8(bytes);
-        for (size_t r = 0; r < b->count; r++) {
-            size_t len = strlen(from[r]) + 1;
-            memcpy(m->buf + off, from[r], len);
-            to[r] = (const char *)m->buf + off;
-            off += len;
-        }
-        off = align8(off);
-    }
-    m->batch.count = b->count;
-    m->batch.time = (const int64_t *)(void *)m->buf;
-    m->batch.ncolumns = b->ncolumns;
-    m->batch.columns = m->columns;
-    return 0;
-}
-
-static int lane_on_batch(void *arg, const pivot_batch *batch)
-{
-    lane *l = arg;
-    lane_msg *m = lane_slot(l);
-
-    if (m == NULL)
-        return PIVOT_ECANCELED;
-    if (copy_batch(m, batch) != 0)
-        return PIVOT_ENOMEM;
-    m->kind = MSG_BATCH;
-    lane_publish(l);
-    return 0;
-}
-
-static void lane_on_warning(void *arg, const char *message)
-{
-    lane *l = arg;
-    lane_msg *m = lane_slot(l);
-
-    if (m == NULL)
-        return;
-    m->kind = MSG_WARNING;
-    snprintf(m->text, sizeof(m->text), "%s", message != NULL ? message : "");
-    lane_publish(l);
-}
-
-/* Frees the descriptions of channels the writer has finished with. */
-static void lane_free_passed(lane *l, size_t passed)
-{
-    size_t kept = 0;
-
-    for (size_t i = 0; i < l->ninfos; i++) {
-        if (l->infos[i].index < passed)
-            l->all->p->source->free_info(l->ctx, l->infos[i].info);
-        else
-            l->infos[kept++] = l->infos[i];
-    }
-    l->ninfos = kept;
-}
-
-/* Queues an event carrying a return code and a message; returns 0 or -1 when stopped. */
-static int lane_send(lane *l, enum lane_msg_kind kind, int rc, const char *text,
-                     pivot_channel_info *info)
-{
-    lane_msg *m = lane_slot(l);
-
-    if (m == NULL)
-        return -1;
-    m->kind = kind;
-    m->rc = rc;
-    m->info = info;
-    snprintf(m->text, sizeof(m->text), "%s", text);
-    lane_publish(l);
-    return 0;
-}
-
-static void *lane_main(void *arg)
-{
-    lane *l = arg;
-    const pv_pipeline *p = l->all->p;
-    pivot_scan_sink sink = {.arg = l, .batch = lane_on_batch, .warning = lane_on_warning};
-    char msg[PIVOT_ERRMSG_SIZE];
-
-    for (size_t i = l->id; i < p->nchannels && !atomic_load(&l->all->stop); i += l->all->n) {
-        const pv_pipeline_channel *ch = &p->channels[i];
-        pivot_channel_info *info = NULL;
-        int rc;
-
-        lane_free_passed(l, atomic_load(&l->all->passed));
-        msg[0] = '\0';
-        rc = p->source->describe(l->ctx, ch->name, &info, msg, sizeof(msg));
-        if (rc == 0)
-            l->infos[l->ninfos++] = (lane_info){i, info};
-        if (lane_send(l, MSG_BEGIN, rc, msg, info) != 0 || rc != 0)
-            break;
-        msg[0] = '\0';
-        rc = p->source->scan(l->ctx, ch->name, ch->signals, ch->nsignals, p->range, &sink, msg,
-                             sizeof(msg));
-        if (lane_send(l, MSG_END, rc, msg, NULL) != 0 || rc != 0)
-            break;
-    }
-    return NULL;
-}
-
-/* Waits for the next message of a lane; it stays queued until lane_release. */
-static lane_msg *lane_next(lane *l)
-{
-    lane_msg *m;
-
-    pthread_mutex_lock(&l->mu);
-    while (l->tail == l->head)
-        pthread_cond_wait(&l->cv, &l->mu);
-    m = &l->ring[l->head % PV_PIPELINE_QUEUE_DEPTH];
-    pthread_mutex_unlock(&l->mu);
-    return m;
-}
-
-static void lane_release(lane *l)
-{
-    pthread_mutex_lock(&l->mu);
-    l->head++;
-    pthread_cond_broadcast(&l->cv);
-    pthread_mutex_unlock(&l->mu);
-}
-
-/* run_channel's feed from the lanes: the events queued for channel `index`. */
-static int queued_describe(void *arg, size_t index, pivot_channel_info **out, char *msg, size_t len)
-{
-    lanes *all = arg;
-    lane *l = &all->lane[index % all->n];
-    lane_msg *m = lane_next(l);
-    int rc = m->rc;
-
-    /* A lane sends BEGIN first for every channel it reads. */
-    *out = m->info;
-    snprintf(msg, len, "%s", m->text);
-    lane_release(l);
-    return rc;
-}
-
-static int queued_scan(void *arg, size_t index, const pivot_scan_sink *sink, char *msg, size_t len)
-{
-    lanes *all = arg;
-    lane *l = &all->lane[index % all->n];
-
-    for (;;) {
-        lane_msg *m = lane_next(l);
-        int rc = 0;
-
-        switch (m->kind) {
-        case MSG_BATCH:
-            rc = sink->batch(sink->arg, &m->batch);
-            break;
-        case MSG_WARNING:
-            if (sink->warning != NULL)
-                sink->warning(sink->arg, m->text);
-            break;
-        case MSG_END:
-            rc = m->rc;
-            snprintf(msg, len, "%s", m->text);
-            lane_release(l);
-            return rc;
-        case MSG_BEGIN:
-            rc = PIVOT_EINVAL;
-            snprintf(msg, len, "internal error: the decoder queue is out of order");
-            break;
-        }
-        lane_release(l);
-        if (rc != 0)
-            return rc;
-    }
-}
-
-/* Stops and joins every lane, then frees what they hold. */
-static void lanes_finish(lanes *all)
-{
-    atomic_store(&all->stop, 1);
-    for (size_t k = 0; k < all->n; k++) {
-        lane *l = &all->lane[k];
-        pthread_mutex_lock(&l->mu);
-        pthread_cond_broadcast(&l->cv);
-        pthread_mutex_unlock(&l->mu);
-    }
-    for (size_t k = 0; k < all->n; k++) {
-        lane *l = &all->lane[k];
-        if (l->started)
-            pthread_join(l->thread, NULL);
-        if (l->ctx != NULL)
-            lane_free_passed(l, SIZE_MAX);
-        for (size_t j = 0; j < PV_PIPELINE_QUEUE_DEPTH; j++) {
-            free(l->ring[j].buf);
-            free(l->ring[j].columns);
-        }
-        free(l->infos);
-        if (l->own_ctx)
-            all->p->source->close(l->ctx);
-        pthread_cond_destroy(&l->cv);
-        pthread_mutex_destroy(&l->mu);
-    }
-    free(all->lane);
-}
-
-static int run_lanes(const pv_pipeline *p, pv_pipeline_result *res, char *err, size_t errlen)
-{
-    lanes all = {.p = p};
-    channel_feed queued = {queued_describe, queued_scan, NULL, &all};
-    char msg[PIVOT_ERRMSG_SIZE];
     int rc = 0;
 
-    all.n = p->decoders;
-    if (all.n > p->nchannels)
-        all.n = p->nchannels;
-    if (p->source_location == NULL)
-        all.n = 1;
-    all.lane = calloc(all.n, sizeof(*all.lane));
-    if (all.lane == NULL) {
-        snprintf(err, errlen, "out of memory starting the decoders");
-        return PIVOT_ENOMEM;
-    }
-    atomic_init(&all.stop, 0);
-    atomic_init(&all.passed, 0);
-    for (size_t k = 0; k < all.n; k++) {
-        lane *l = &all.lane[k];
-        l->all = &all;
-        l->id = k;
-        pthread_mutex_init(&l->mu, NULL);
-        pthread_cond_init(&l->cv, NULL);
-        l->infos = calloc(p->nchannels / all.n + 1, sizeof(*l->infos));
-        if (l->infos == NULL) {
-            snprintf(err, errlen, "out of memory starting the decoders");
-            rc = PIVOT_ENOMEM;
-            goto out;
-        }
-        if (k == 0) {
-            l->ctx = p->source_ctx;
-            continue;
-        }
-        msg[0] = '\0';
-        rc = p->source->open(p->source_location, &l->ctx, msg, sizeof(msg));
-        if (rc != 0) {
-            l->ctx = NULL;
-            snprintf(err, errlen, "opening the data source for a decoder failed: %s", msg);
-            rc = rc < 0 ? rc : PIVOT_EIO;
-            goto out;
-        }
-        l->own_ctx = 1;
-    }
-    for (size_t k = 0; k < all.n; k++) {
-        if (pthread_create(&all.lane[k].thread, NULL, lane_main, &all.lane[k]) != 0) {
-            snprintf(err, errlen, "starting a decoder thread failed");
-            rc = PIVOT_ENOMEM;
-            goto out;
-        }
-        all.lane[k].started = 1;
-    }
+    if (p->exporter_abi_minor >= PV_ABI_MINOR_SIGNAL_DETAILS)
+        return 0;
     for (size_t i = 0; i < p->nchannels && rc == 0; i++) {
-        rc = run_channel(p, &queued, i, res, err, errlen);
-        atomic_store(&all.passed, i + 1);
+        const pv_pipeline_channel *ch = &p->channels[i];
+        pivot_channel_info *info = NULL;
+        char msg[PIVOT_ERRMSG_SIZE] = "";
+
+        if (p->source->describe(p->source_ctx, ch->name, &info, msg, sizeof(msg)) != 0 ||
+            info == NULL)
+            continue;
+        for (size_t k = 0; k < ch->nsignals && rc == 0; k++) {
+            const pivot_signal_info *s = find_signal(info, ch->signals[k]);
+            if (s != NULL)
+                rc = pv_export_signals_check(p->exporter->name, p->exporter_abi_minor, ch->name, s,
+                                             1, err, errlen);
+        }
+        p->source->free_info(p->source_ctx, info);
     }
-out:
-    lanes_finish(&all);
     return rc;
 }
 
 int pv_pipeline_run(const pv_pipeline *p, pv_pipeline_result *res, char *err, size_t errlen)
 {
-    channel_feed direct = {direct_describe, direct_scan, direct_free_info, (void *)p};
-    int rc = 0;
+    pv_channel_feed direct = {direct_describe, direct_scan, direct_free_info, (void *)p};
+    int rc;
 
     memset(res, 0, sizeof(*res));
     res->summary.size = sizeof(res->summary);
+    rc = check_types_first(p, err, errlen);
+    if (rc != 0)
+        return rc;
     if (p->decoders > 0 && p->nchannels > 0)
-        return run_lanes(p, res, err, errlen);
+        return pv_pipeline_run_lanes(p, res, err, errlen);
     for (size_t i = 0; i < p->nchannels && rc == 0; i++)
-        rc = run_channel(p, &direct, i, res, err, errlen);
+        rc = pv_pipeline_run_channel(p, &direct, i, res, err, errlen);
     return rc;
 }

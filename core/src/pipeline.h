@@ -32,7 +32,15 @@ typedef struct pv_pipeline {
     const pivot_source *source;
     void *source_ctx; /**< an instance from source->open */
     const pivot_exporter *exporter;
-    void *exp;         /**< an instance from exporter->open; the caller closes it */
+    void *exp; /**< an instance from exporter->open; the caller closes it */
+    /**
+     * The ABI minor the exporter's plugin was built against
+     * (pivot_magic.abi_minor). Below 4 the exporter cannot read enum or
+     * bytes columns, so a job with such a signal fails before anything is
+     * written, and its batches carry no validity masks (nulls keep the
+     * type's fill).
+     */
+    uint32_t exporter_abi_minor;
     pivot_range range; /**< requested range, [start_ns, end_ns) */
     const pv_pipeline_channel *channels;
     size_t nchannels;
@@ -75,11 +83,15 @@ typedef struct pv_pipeline_result {
 
 /**
  * Runs the export: for each channel, describe, begin_channel, scan (append
- * per batch), end_channel. Returns 0 when every channel was written,
- * PIVOT_ECANCELED when the progress callback asked to stop, or another
- * PIVOT_E* code with a message in err that says what failed and where
- * (`channel "ch003": reading data_1736000000.avro failed: ...`). res is
- * filled in every case. The exporter instance is left open either way.
+ * per batch), end_channel. begin_channel is given a channel description of
+ * the exported signals only, in order, each with a complete detail (see
+ * export_signals.h); appended batches carry `valid` when an exported signal
+ * is nullable and the exporter's ABI knows masks. Returns 0 when every
+ * channel was written, PIVOT_ECANCELED when the progress callback asked to
+ * stop, or another PIVOT_E* code with a message in err that says what failed
+ * and where (`channel "ch003": reading data_1736000000.avro failed: ...`).
+ * res is filled in every case. The exporter instance is left open either
+ * way.
  */
 int pv_pipeline_run(const pv_pipeline *p, pv_pipeline_result *res, char *err, size_t errlen);
 

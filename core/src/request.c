@@ -1,4 +1,7 @@
+/* The job request as a whole, from body to resolved spec; the `signals`
+ * member is resolved in request_signals.c. */
 #include "request.h"
+#include "request_internal.h"
 
 #include "channel_select.h"
 #include "decimate.h"
@@ -15,7 +18,6 @@
 #define T_NO_CHANNELS "no-channels", "The job selects no channel"
 #define T_UNKNOWN_CHANNEL "unknown-channel", "The job names channels that do not exist"
 #define T_UNUSABLE_CHANNEL "unusable-channel", "A channel's data cannot be exported"
-#define T_UNKNOWN_SIGNAL "unknown-signal", "The job names signals that do not exist"
 #define T_FORMAT "unsupported-format", "The requested output format is not available"
 #define T_SOURCE "source-error", "The data source could not be read"
 
@@ -54,7 +56,7 @@ static void selection_free(const pv_request_env *env, selection *sel)
     pv_name_list_free(&sel->channels);
 }
 
-static const char *kind_name(yajl_val v)
+const char *pv_request_kind_name(yajl_val v)
 {
     if (v == NULL)
         return "nothing";
@@ -77,7 +79,7 @@ static const char *kind_name(yajl_val v)
     }
 }
 
-static yajl_val member(yajl_val obj, const char *key)
+yajl_val pv_request_member(yajl_val obj, const char *key)
 {
     for (size_t i = 0; obj != NULL && YAJL_IS_OBJECT(obj) && i < obj->u.object.len; i++) {
         if (strcmp(obj->u.object.keys[i], key) == 0)
@@ -114,7 +116,7 @@ static int check_members(yajl_val obj, const char *path, const char *const *allo
 static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_range *range,
                             pv_problem *pb)
 {
-    yajl_val tr = member(root, "time_range"), type;
+    yajl_val tr = pv_request_member(root, "time_range"), type;
     const pivot_timespec_parser *parser;
     char err[PIVOT_ERRMSG_SIZE] = "", names[512], quoted[300];
 
@@ -122,13 +124,13 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
         return pv_problem_set(pb, 400, T_FIELD, "time_range",
                               "time_range: required, an object such as {\"type\": \"relative\", "
                               "\"duration\": \"PT1H\"}; got %s",
-                              kind_name(tr));
-    type = member(tr, "type");
+                              pv_request_kind_name(tr));
+    type = pv_request_member(tr, "type");
     pv_registry_timespec_names(env->registry, names, sizeof(names));
     if (type == NULL || !YAJL_IS_STRING(type))
         return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
                               "time_range.type: required, a string, one of %s; got %s", names,
-                              kind_name(type));
+                              pv_request_kind_name(type));
     parser = pv_registry_timespec(env->registry, type->u.string);
     if (parser == NULL) {
         pv_problem_quote(type->u.string, quoted, sizeof(quoted));
@@ -159,7 +161,7 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
         return pv_problem_set(pb, 400, T_FIELD, path,
                               "%s: must be an array of channel names such as [\"ch1\", \"ch2\"]; "
                               "got %s",
-                              path, kind_name(arr));
+                              path, pv_request_kind_name(arr));
     if (arr->u.array.len > max)
         return pv_problem_set(pb, 413, T_TOO_MANY, path,
                               "%s: lists %zu channels; a job may select at most %zu (limit "
@@ -171,7 +173,7 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
         snprintf(field, sizeof(field), "%s[%zu]", path, i);
         if (!YAJL_IS_STRING(v))
             return pv_problem_set(pb, 400, T_FIELD, field, "%s: must be a string; got %s", field,
-                                  kind_name(v));
+                                  pv_request_kind_name(v));
         if (!pv_channel_name_valid(v->u.string)) {
             pv_problem_quote(v->u.string, quoted, sizeof(quoted));
             return pv_problem_set(pb, 400, T_FIELD, field,
@@ -207,7 +209,7 @@ static int add_if_matches(void *arg, const char *channel)
 static int select_channels(const pv_request_env *env, yajl_val root, selection *sel, pv_problem *pb)
 {
     static const char *const allowed[] = {"include", "exclude", "pattern", NULL};
-    yajl_val ch = member(root, "channels"), include, exclude, pattern;
+    yajl_val ch = pv_request_member(root, "channels"), include, exclude, pattern;
     pv_name_list excluded = {0};
     int rc = -1;
 
@@ -215,14 +217,14 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
         pv_problem_set(pb, 400, T_FIELD, "channels",
                        "channels: required, an object such as {\"include\": [\"ch1\", \"ch2\"]}; "
                        "got %s",
-                       kind_name(ch));
+                       pv_request_kind_name(ch));
         goto out;
     }
     if (check_members(ch, "channels", allowed, pb) != 0)
         goto out;
-    include = member(ch, "include");
-    exclude = member(ch, "exclude");
-    pattern = member(ch, "pattern");
+    include = pv_request_member(ch, "include");
+    exclude = pv_request_member(ch, "exclude");
+    pattern = pv_request_member(ch, "pattern");
     if (include != NULL && !YAJL_IS_NULL(include) &&
         read_names(env, include, "channels.include", &sel->channels, pb) != 0)
         goto out;
@@ -234,7 +236,7 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
             pv_problem_set(pb, 400, T_FIELD, "channels.pattern",
                            "channels.pattern: must be null or a glob of 1 to 256 characters such "
                            "as \"ch0*\"; got %s",
-                           kind_name(pattern));
+                           pv_request_kind_name(pattern));
             goto out;
         }
         scan.pattern = pattern->u.string;
@@ -305,99 +307,10 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
     return 0;
 }
 
-static int has_signal(const pivot_channel_info *info, const char *name)
-{
-    for (size_t i = 0; i < info->nsignals; i++) {
-        if (strcmp(info->signals[i].name, name) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-static int select_all_signals(selection *sel, size_t c)
-{
-    for (size_t s = 0; s < sel->infos[c]->nsignals; s++) {
-        if (pv_name_list_add(&sel->signals[c], sel->infos[c]->signals[s].name) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int select_signals(yajl_val root, selection *sel, pv_problem *pb)
-{
-    yajl_val sig = member(root, "signals");
-    char unknown[600] = "";
-    size_t nunknown = 0, used = 0;
-
-    if (sig != NULL && !YAJL_IS_NULL(sig) && !YAJL_IS_OBJECT(sig))
-        return pv_problem_set(pb, 400, T_FIELD, "signals",
-                              "signals: must be an object mapping channels to a list of signals "
-                              "or \"*\", e.g. {\"ch1\": [\"voltage\"], \"ch2\": \"*\"}; got %s",
-                              kind_name(sig));
-    for (size_t i = 0; sig != NULL && YAJL_IS_OBJECT(sig) && i < sig->u.object.len; i++) {
-        const char *channel = sig->u.object.keys[i];
-        if (!pv_name_list_has(&sel->channels, channel)) {
-            char quoted[300], field[400];
-            pv_problem_quote(channel, quoted, sizeof(quoted));
-            snprintf(field, sizeof(field), "signals.%s", quoted);
-            return pv_problem_set(pb, 422, T_FIELD, field,
-                                  "%s: channel \"%s\" is not selected for export; add it to "
-                                  "channels.include or remove it from signals",
-                                  field, quoted);
-        }
-    }
-    for (size_t c = 0; c < sel->channels.count; c++) {
-        const char *channel = sel->channels.names[c];
-        yajl_val list = member(sig, channel);
-        char field[400];
-        snprintf(field, sizeof(field), "signals.%s", channel);
-        /* A channel not named in signals, or named with "*", exports every signal. */
-        if (list == NULL || YAJL_IS_NULL(list) ||
-            (YAJL_IS_STRING(list) && strcmp(list->u.string, "*") == 0)) {
-            if (select_all_signals(sel, c) != 0)
-                return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
-                                      "out of memory");
-            continue;
-        }
-        if (!YAJL_IS_ARRAY(list) || list->u.array.len == 0)
-            return pv_problem_set(pb, 400, T_FIELD, field,
-                                  "%s: must be \"*\" or a non-empty array of signal names; got "
-                                  "%s",
-                                  field, kind_name(list));
-        for (size_t s = 0; s < list->u.array.len; s++) {
-            yajl_val v = list->u.array.values[s];
-            if (!YAJL_IS_STRING(v))
-                return pv_problem_set(pb, 400, T_FIELD, field,
-                                      "%s[%zu]: must be a signal name (a string); got %s", field, s,
-                                      kind_name(v));
-            if (strcmp(v->u.string, "time") == 0)
-                continue; /* time is always exported */
-            if (!has_signal(sel->infos[c], v->u.string)) {
-                char quoted[300];
-                pv_problem_quote(v->u.string, quoted, sizeof(quoted));
-                if (nunknown++ < 10 && used < sizeof(unknown))
-                    used += (size_t)snprintf(unknown + used, sizeof(unknown) - used, "%s%s.%s",
-                                             nunknown > 1 ? ", " : "", channel, quoted);
-                continue;
-            }
-            if (pv_name_list_add(&sel->signals[c], v->u.string) != 0)
-                return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
-                                      "out of memory");
-        }
-    }
-    if (nunknown > 0)
-        return pv_problem_set(pb, 422, T_UNKNOWN_SIGNAL, "signals",
-                              "signals: %zu signal%s not found in the channels' schemas: %s%s; "
-                              "GET /api/v1/pivot/channels lists each channel's signals",
-                              nunknown, nunknown == 1 ? " was" : "s were", unknown,
-                              nunknown > 10 ? ", ..." : "");
-    return 0;
-}
-
 static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
 {
     static const char *const names[] = {"low", "normal", "high"};
-    yajl_val v = member(opt, "priority");
+    yajl_val v = pv_request_member(opt, "priority");
 
     *priority = 1;
     if (v == NULL || YAJL_IS_NULL(v))
@@ -411,14 +324,14 @@ static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
     return pv_problem_set(pb, 400, T_FIELD, "options.priority",
                           "options.priority: use \"low\", \"normal\" (the default) or "
                           "\"high\"; it orders your own queued jobs; got %s",
-                          kind_name(v));
+                          pv_request_kind_name(v));
 }
 
 /* options.compression: "none" (the default) or {"gzip": 1..9}. */
 static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
 {
     static const char *const allowed[] = {"gzip", NULL};
-    yajl_val v = member(opt, "compression"), level;
+    yajl_val v = pv_request_member(opt, "compression"), level;
 
     *gzip_level = 0;
     if (v == NULL || YAJL_IS_NULL(v) || (YAJL_IS_STRING(v) && strcmp(v->u.string, "none") == 0))
@@ -427,17 +340,17 @@ static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
         return pv_problem_set(pb, 400, T_FIELD, "options.compression",
                               "options.compression: use \"none\" (the default) or {\"gzip\": "
                               "LEVEL} with LEVEL 1 to 9; got %s",
-                              kind_name(v));
+                              pv_request_kind_name(v));
     if (check_members(v, "options.compression", allowed, pb) != 0)
         return -1;
-    level = member(v, "gzip");
+    level = pv_request_member(v, "gzip");
     if (level == NULL || !YAJL_IS_INTEGER(level) || YAJL_GET_INTEGER(level) < 1 ||
         YAJL_GET_INTEGER(level) > 9)
         return pv_problem_set(pb, 400, T_FIELD, "options.compression.gzip",
                               "options.compression.gzip: must be an integer from 1 (fastest) to "
                               "9 (smallest); got %s",
                               level != NULL && YAJL_IS_NUMBER(level) ? "an out-of-range number"
-                                                                     : kind_name(level));
+                                                                     : pv_request_kind_name(level));
     *gzip_level = (unsigned)YAJL_GET_INTEGER(level);
     return 0;
 }
@@ -445,7 +358,7 @@ static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
 /* options.chunk_size: elements per HDF5 chunk, or null for the exporter's default. */
 static int parse_chunk_size(yajl_val opt, int64_t *chunk_size, pv_problem *pb)
 {
-    yajl_val v = member(opt, "chunk_size");
+    yajl_val v = pv_request_member(opt, "chunk_size");
 
     *chunk_size = 0;
     if (v == NULL || YAJL_IS_NULL(v))
@@ -456,7 +369,8 @@ static int parse_chunk_size(yajl_val opt, int64_t *chunk_size, pv_problem *pb)
                               "options.chunk_size: must be an integer number of elements per "
                               "chunk from %d to %d, or null for about 128 KiB per chunk; got %s",
                               PV_CHUNK_SIZE_MIN, PV_CHUNK_SIZE_MAX,
-                              YAJL_IS_NUMBER(v) ? "an out-of-range number" : kind_name(v));
+                              YAJL_IS_NUMBER(v) ? "an out-of-range number"
+                                                : pv_request_kind_name(v));
     *chunk_size = YAJL_GET_INTEGER(v);
     return 0;
 }
@@ -467,7 +381,7 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
     static const char *const allowed[] = {"factor", "interval", "method", NULL};
     static const char methods[] = "\"downsample\", \"mean\", \"min\", \"max\", \"minmax\" or "
                                   "\"rms\"";
-    yajl_val v = member(opt, "decimation"), method, factor, interval;
+    yajl_val v = pv_request_member(opt, "decimation"), method, factor, interval;
 
     memset(d, 0, sizeof(*d));
     if (v == NULL || YAJL_IS_NULL(v))
@@ -477,17 +391,18 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
                               "options.decimation: must be null or an object such as "
                               "{\"interval\": \"PT1S\", \"method\": \"mean\"} or {\"factor\": "
                               "10, \"method\": \"downsample\"}; got %s",
-                              kind_name(v));
+                              pv_request_kind_name(v));
     if (check_members(v, "options.decimation", allowed, pb) != 0)
         return -1;
-    method = member(v, "method");
+    method = pv_request_member(v, "method");
     if (method == NULL || !YAJL_IS_STRING(method) ||
         pv_decimate_method_parse(method->u.string, &d->method) != 0)
         return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
                               "options.decimation.method: required, one of %s; got %s", methods,
-                              YAJL_IS_STRING(method) ? "an unknown method" : kind_name(method));
-    factor = member(v, "factor");
-    interval = member(v, "interval");
+                              YAJL_IS_STRING(method) ? "an unknown method"
+                                                     : pv_request_kind_name(method));
+    factor = pv_request_member(v, "factor");
+    interval = pv_request_member(v, "interval");
     if (factor != NULL && YAJL_IS_NULL(factor))
         factor = NULL;
     if (interval != NULL && YAJL_IS_NULL(interval))
@@ -504,7 +419,7 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
                                   "samples per bucket from 1 to %d; got %s",
                                   PV_DECIMATION_FACTOR_MAX,
                                   YAJL_IS_NUMBER(factor) ? "an out-of-range number"
-                                                         : kind_name(factor));
+                                                         : pv_request_kind_name(factor));
         d->factor = (uint64_t)YAJL_GET_INTEGER(factor);
         return 0;
     }
@@ -516,7 +431,7 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
                               "\"PT0.001S\" or \"PT1M30S\" (years, months and weeks are not "
                               "accepted); got %s",
                               YAJL_IS_STRING(interval) ? "an invalid duration"
-                                                       : kind_name(interval));
+                                                       : pv_request_kind_name(interval));
     return 0;
 }
 
@@ -525,7 +440,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
 {
     static const char *const allowed[] = {"chunk_size", "compression", "decimation", "format",
                                           "metadata",   "priority",    NULL};
-    yajl_val opt = member(root, "options"), v;
+    yajl_val opt = pv_request_member(root, "options"), v;
     char names[512], quoted[300];
 
     *format = "hdf5";
@@ -538,19 +453,19 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
         return 0;
     if (!YAJL_IS_OBJECT(opt))
         return pv_problem_set(pb, 400, T_FIELD, "options", "options: must be an object; got %s",
-                              kind_name(opt));
+                              pv_request_kind_name(opt));
     if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0 ||
         parse_compression(opt, &storage->gzip_level, pb) != 0 ||
         parse_chunk_size(opt, &storage->chunk_size, pb) != 0 ||
         parse_decimation(opt, &storage->decimation, pb) != 0)
         return -1;
-    v = member(opt, "format");
+    v = pv_request_member(opt, "format");
     if (v != NULL && !YAJL_IS_NULL(v)) {
         pv_registry_exporter_names(env->registry, names, sizeof(names));
         if (!YAJL_IS_STRING(v))
             return pv_problem_set(pb, 400, T_FIELD, "options.format",
                                   "options.format: must be a string, one of %s; got %s", names,
-                                  kind_name(v));
+                                  pv_request_kind_name(v));
         if (pv_registry_exporter(env->registry, v->u.string) == NULL) {
             pv_problem_quote(v->u.string, quoted, sizeof(quoted));
             return pv_problem_set(pb, 422, T_FORMAT, "options.format",
@@ -563,12 +478,12 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
                               "options.format: the default format \"hdf5\" is not installed on "
                               "this server; ask its operator");
     }
-    v = member(opt, "metadata");
+    v = pv_request_member(opt, "metadata");
     if (v != NULL && !YAJL_IS_NULL(v) && !YAJL_IS_OBJECT(v))
         return pv_problem_set(pb, 400, T_FIELD, "options.metadata",
                               "options.metadata: must be an object such as {\"description\": "
                               "\"Analysis run #42\"} or null; got %s",
-                              kind_name(v));
+                              pv_request_kind_name(v));
     *metadata = (v != NULL && YAJL_IS_OBJECT(v)) ? v : NULL;
     return 0;
 }
@@ -656,13 +571,15 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     if (!YAJL_IS_OBJECT(root)) {
         pv_problem_set(pb, 400, T_FIELD, NULL,
                        "the body must be a JSON object with time_range and channels; got %s",
-                       kind_name(root));
+                       pv_request_kind_name(root));
         goto out;
     }
     if (check_members(root, "", allowed, pb) != 0 || parse_time_range(env, root, &range, pb) ||
         select_channels(env, root, &sel, pb) != 0 ||
         parse_options(env, root, &format, &metadata, &priority, &storage, pb) != 0 ||
-        describe_channels(env, &sel, pb) != 0 || select_signals(root, &sel, pb) != 0)
+        describe_channels(env, &sel, pb) != 0 ||
+        pv_request_select_signals(pv_request_member(root, "signals"), &sel.channels, sel.infos,
+                                  sel.signals, pb) != 0)
         goto out;
     job->request = strndup(body, len);
     job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);

@@ -1,12 +1,14 @@
 #include "worker.h"
 
 #include "host.h"
+#include "job_spec.h"
 #include "jobstore.h"
 #include "json_out.h"
 #include "log.h"
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "registry.h"
+#include "result_detail.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -46,23 +48,6 @@ static void on_sigxfsz(int sig)
     output_limit_hit = 1;
 }
 
-/* The job's spec as the server wrote it at submit time. Strings point into tree. */
-typedef struct job_spec {
-    yajl_val tree;
-    pivot_range range;
-    const char *format;
-    const char *source;
-    pv_pipeline_channel *channels;
-    size_t nchannels;
-    const char **signal_names; /* every channel's signals, one allocation */
-    char *metadata_json;       /* NULL when metadata is null */
-    const char *description;
-    const char *user;
-    int64_t gzip_level;       /* 0: no compression */
-    int64_t chunk_size;       /* 0: the exporter's default */
-    pv_decimation decimation; /* method NONE when the spec has none */
-} job_spec;
-
 /* Feeds progress to the job row and turns cancel requests into a stop. */
 typedef struct progress_state {
     pv_jobstore *js;
@@ -78,7 +63,7 @@ typedef struct worker {
     pv_jobstore *js;
     pv_job job;
     pv_registry *reg;
-    job_spec spec;
+    pv_job_spec spec;
     const pivot_source *source;
     void *source_ctx;
     const pivot_exporter *exporter;
@@ -100,174 +85,6 @@ static void worker_errf(worker *w, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(w->err, sizeof(w->err), fmt, ap);
     va_end(ap);
-}
-
-static yajl_val member(yajl_val obj, const char *key)
-{
-    if (!YAJL_IS_OBJECT(obj))
-        return NULL;
-    for (size_t i = 0; i < obj->u.object.len; i++)
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    return NULL;
-}
-
-static const char *string_member(yajl_val obj, const char *key)
-{
-    yajl_val v = member(obj, key);
-    return YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
-}
-
-static int int64_member(yajl_val obj, const char *key, int64_t *out)
-{
-    yajl_val v = member(obj, key);
-    if (!YAJL_IS_INTEGER(v))
-        return -1;
-    *out = YAJL_GET_INTEGER(v);
-    return 0;
-}
-
-static char *json_text(yajl_val v)
-{
-    yajl_gen g = pv_gen_new();
-    const unsigned char *buf;
-    size_t len;
-    char *text = NULL;
-
-    if (g == NULL)
-        return NULL;
-    pv_gen_tree(g, v);
-    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-        text = strndup((const char *)buf, len);
-    yajl_gen_free(g);
-    return text;
-}
-
-static void spec_free(job_spec *spec)
-{
-    free(spec->channels);
-    free(spec->signal_names);
-    free(spec->metadata_json);
-    yajl_tree_free(spec->tree);
-    memset(spec, 0, sizeof(*spec));
-}
-
-/* The spec's "decimation": {"method": M, "factor": N} or {"method": M,
- * "interval_ns": N}; absent or null exports every sample. */
-static int spec_decimation(yajl_val v, pv_decimation *d)
-{
-    int64_t factor = 0, interval_ns = 0;
-
-    memset(d, 0, sizeof(*d));
-    if (v == NULL || YAJL_IS_NULL(v))
-        return 0;
-    if (pv_decimate_method_parse(string_member(v, "method"), &d->method) != 0 ||
-        (member(v, "factor") != NULL && int64_member(v, "factor", &factor) != 0) ||
-        (member(v, "interval_ns") != NULL && int64_member(v, "interval_ns", &interval_ns) != 0) ||
-        factor < 0 || interval_ns < 0 || (factor > 0) == (interval_ns > 0))
-        return -1;
-    d->factor = (uint64_t)factor;
-    d->interval_ns = interval_ns;
-    return 0;
-}
-
-/* The spec was written and checked by the server, so a fault here means a
- * damaged row or a server of another version: say which field. */
-static int spec_parse(const char *text, job_spec *spec, char *err, size_t errlen)
-{
-    char msg[256];
-    yajl_val range, channels, metadata;
-    int64_t version = 0;
-    size_t total = 0, used = 0;
-
-    memset(spec, 0, sizeof(*spec));
-    if (text == NULL) {
-        snprintf(err, errlen, "the job has no spec");
-        return PIVOT_EINVAL;
-    }
-    spec->tree = pv_json_parse(text, strlen(text), msg, sizeof(msg));
-    if (spec->tree == NULL) {
-        snprintf(err, errlen, "the job spec is not valid JSON: %s", msg);
-        return PIVOT_EINVAL;
-    }
-    if (int64_member(spec->tree, "version", &version) != 0 || version != 1) {
-        snprintf(err, errlen, "the job spec has version %lld; this worker reads version 1",
-                 (long long)version);
-        return PIVOT_EINVAL;
-    }
-    range = member(spec->tree, "range");
-    if (int64_member(range, "start_ns", &spec->range.start_ns) != 0 ||
-        int64_member(range, "end_ns", &spec->range.end_ns) != 0 ||
-        spec->range.start_ns >= spec->range.end_ns) {
-        snprintf(err, errlen, "the job spec's range is malformed");
-        return PIVOT_EINVAL;
-    }
-    spec->format = string_member(spec->tree, "format");
-    spec->source = string_member(spec->tree, "source");
-    if (spec->format == NULL || spec->source == NULL) {
-        snprintf(err, errlen, "the job spec lacks its format or source");
-        return PIVOT_EINVAL;
-    }
-    channels = member(spec->tree, "channels");
-    if (!YAJL_IS_ARRAY(channels) || channels->u.array.len == 0) {
-        snprintf(err, errlen, "the job spec lists no channels");
-        return PIVOT_EINVAL;
-    }
-    spec->nchannels = channels->u.array.len;
-    for (size_t i = 0; i < spec->nchannels; i++) {
-        yajl_val sigs = member(channels->u.array.values[i], "signals");
-        if (string_member(channels->u.array.values[i], "name") == NULL || !YAJL_IS_ARRAY(sigs)) {
-            snprintf(err, errlen, "the job spec's channels[%zu] is malformed", i);
-            return PIVOT_EINVAL;
-        }
-        total += sigs->u.array.len;
-    }
-    spec->channels = calloc(spec->nchannels, sizeof(*spec->channels));
-    spec->signal_names = calloc(total > 0 ? total : 1, sizeof(*spec->signal_names));
-    if (spec->channels == NULL || spec->signal_names == NULL) {
-        snprintf(err, errlen, "out of memory reading the job spec");
-        return PIVOT_ENOMEM;
-    }
-    for (size_t i = 0; i < spec->nchannels; i++) {
-        yajl_val ch = channels->u.array.values[i];
-        yajl_val sigs = member(ch, "signals");
-        spec->channels[i].name = string_member(ch, "name");
-        spec->channels[i].signals = spec->signal_names + used;
-        spec->channels[i].nsignals = sigs->u.array.len;
-        for (size_t j = 0; j < sigs->u.array.len; j++) {
-            if (!YAJL_IS_STRING(sigs->u.array.values[j])) {
-                snprintf(err, errlen, "the job spec's channels[%zu].signals[%zu] is not a string",
-                         i, j);
-                return PIVOT_EINVAL;
-            }
-            spec->signal_names[used++] = YAJL_GET_STRING(sigs->u.array.values[j]);
-        }
-    }
-    /* Absent from specs that did not ask for them. */
-    if ((member(spec->tree, "gzip_level") != NULL &&
-         (int64_member(spec->tree, "gzip_level", &spec->gzip_level) != 0 || spec->gzip_level < 0 ||
-          spec->gzip_level > 9)) ||
-        (member(spec->tree, "chunk_size") != NULL &&
-         (int64_member(spec->tree, "chunk_size", &spec->chunk_size) != 0 ||
-          spec->chunk_size < 0))) {
-        snprintf(err, errlen, "the job spec's gzip_level or chunk_size is malformed");
-        return PIVOT_EINVAL;
-    }
-    if (spec_decimation(member(spec->tree, "decimation"), &spec->decimation) != 0) {
-        snprintf(err, errlen, "the job spec's decimation is malformed");
-        return PIVOT_EINVAL;
-    }
-    metadata = member(spec->tree, "metadata");
-    if (YAJL_IS_OBJECT(metadata)) {
-        spec->metadata_json = json_text(metadata);
-        if (spec->metadata_json == NULL) {
-            snprintf(err, errlen, "out of memory reading the job spec");
-            return PIVOT_ENOMEM;
-        }
-        spec->description = string_member(metadata, "description");
-        spec->user = string_member(metadata, "user");
-    }
-    return 0;
 }
 
 static int on_progress(void *arg, double percent)
@@ -420,6 +237,11 @@ static int open_providers(worker *w)
         .gzip_level = (unsigned)w->spec.gzip_level,
         .chunk_size = (uint64_t)w->spec.chunk_size,
     };
+    if (w->spec.decimation.method != PV_DECIMATE_NONE) {
+        info.decimation_method = pv_decimate_method_name(w->spec.decimation.method);
+        info.decimation_factor = w->spec.decimation.factor;
+        info.decimation_interval_ns = w->spec.decimation.interval_ns;
+    }
     /* A killed earlier attempt may have left its partial file behind. */
     unlink(w->part_path);
     w->part_exists = 1;
@@ -434,6 +256,24 @@ static int open_providers(worker *w)
     return 0;
 }
 
+/*
+ * The ABI minor the exporter's plugin was built against, from the magic of
+ * the plugin that registered it. A provider registered by no plugin is the
+ * host's own, built with this very SDK.
+ */
+static uint32_t exporter_abi_minor(const pv_registry *reg, const pivot_exporter *exporter)
+{
+    for (int i = 0; i < reg->nexporters; i++) {
+        int plugin = reg->exporters[i].plugin;
+        if (reg->exporters[i].provider != exporter)
+            continue;
+        if (plugin >= 0 && plugin < reg->nplugins && reg->plugins[plugin].magic != NULL)
+            return reg->plugins[plugin].magic->abi_minor;
+        break;
+    }
+    return PIVOT_ABI_MINOR;
+}
+
 static void on_channel_done(void *arg, size_t index, const pivot_channel_summary *summary)
 {
     worker *w = arg;
@@ -444,58 +284,6 @@ static void on_channel_done(void *arg, size_t index, const pivot_channel_summary
         d->first_ns = summary->actual.start_ns;
         d->last_ns = summary->actual.end_ns - 1;
     }
-}
-
-/*
- * Copies a source warning without the server's paths: every path under the
- * data directory is cut to its file name, which is all a user can act on.
- */
-static void strip_paths(const char *data_dir, const char *in, char *out, size_t len)
-{
-    size_t dlen = strlen(data_dir), o = 0;
-
-    while (*in != '\0' && o + 1 < len) {
-        if (dlen > 0 && strncmp(in, data_dir, dlen) == 0 && in[dlen] == '/') {
-            const char *end = in + dlen + strcspn(in + dlen, ": \t\"'");
-            const char *base = in + dlen;
-            for (const char *c = base; c < end; c++)
-                if (*c == '/')
-                    base = c + 1;
-            size_t n = (size_t)(end - base);
-            if (n > len - 1 - o)
-                n = len - 1 - o;
-            memcpy(out + o, base, n);
-            o += n;
-            in = end;
-            continue;
-        }
-        out[o++] = *in++;
-    }
-    out[o] = '\0';
-}
-
-/* The result's detail for the job row: per channel totals and the warnings. */
-static char *result_detail(worker *w)
-{
-    size_t n = w->result.nwarnings < PV_PIPELINE_MAX_WARNINGS ? w->result.nwarnings
-                                                              : PV_PIPELINE_MAX_WARNINGS;
-    char(*clean)[PIVOT_ERRMSG_SIZE] = calloc(n > 0 ? n : 1, sizeof(*clean));
-    const char **warnings = calloc(n > 0 ? n : 1, sizeof(*warnings));
-    char real[PATH_MAX];
-    const char *data_dir = realpath(w->cfg->data_dir, real) != NULL ? real : w->cfg->data_dir;
-    char *text = NULL;
-
-    if (clean == NULL || warnings == NULL || w->details == NULL)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        strip_paths(data_dir, w->result.warnings[i], clean[i], sizeof(clean[i]));
-        warnings[i] = clean[i];
-    }
-    text = pv_json_result_detail(w->details, w->spec.nchannels, warnings, n);
-out:
-    free(warnings);
-    free(clean);
-    return text;
 }
 
 /* Decoder threads of the pipeline: one per core (the writer mostly waits on
@@ -563,7 +351,7 @@ static int export_job(worker *w)
     if (rc != 0)
         return rc;
     limited = 1;
-    rc = spec_parse(w->job.spec, &w->spec, w->err, sizeof(w->err));
+    rc = pv_job_spec_parse(w->job.spec, &w->spec, w->err, sizeof(w->err));
     if (rc != 0)
         goto out;
     rc = open_providers(w);
@@ -583,6 +371,7 @@ static int export_job(worker *w)
         .source_ctx = w->source_ctx,
         .exporter = w->exporter,
         .exp = w->exp,
+        .exporter_abi_minor = exporter_abi_minor(w->reg, w->exporter),
         .range = w->spec.range,
         .channels = w->spec.channels,
         .nchannels = w->spec.nchannels,
@@ -674,7 +463,8 @@ static int record_outcome(worker *w, int rc)
         w->job.actual_start_ns = w->result.summary.actual.start_ns;
         w->job.actual_end_ns = w->result.summary.actual.end_ns;
         free(w->job.result_detail);
-        w->job.result_detail = result_detail(w);
+        w->job.result_detail =
+            pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);
         if (w->job.file_path != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
@@ -784,7 +574,7 @@ int pv_worker_run(const pv_config *cfg, const char *job_id)
 out:
     if (w.source_ctx != NULL)
         w.source->close(w.source_ctx);
-    spec_free(&w.spec);
+    pv_job_spec_free(&w.spec);
     free(w.details);
     pv_job_clear(&w.job);
     pv_jobstore_close(w.js);

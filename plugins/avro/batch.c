@@ -15,10 +15,11 @@ int pva_batch_init(pva_batch *b, const char *const *names, size_t n)
     if (b->time == NULL || b->columns == NULL || b->out == NULL)
         goto fail;
     for (size_t i = 0; i < n; i++) {
-        /* Eight bytes hold every element type: int64, double and a string pointer. */
+        /* Eight bytes hold most element types: int64, double and a string pointer. */
         b->columns[i].values = malloc(PVA_BATCH_CAPACITY * 8);
         if (b->columns[i].values == NULL)
             goto fail;
+        b->columns[i].width = 8;
         b->columns[i].type = PIVOT_TYPE_FLOAT64;
         b->out[i].name = names[i];
     }
@@ -28,12 +29,38 @@ fail:
     return PIVOT_ENOMEM;
 }
 
+int pva_batch_set_nullable(pva_batch *b, size_t col)
+{
+    pva_batch_column *c = &b->columns[col];
+
+    if (b->valid == NULL) {
+        b->valid = calloc(b->ncolumns, sizeof(*b->valid));
+        if (b->valid == NULL)
+            return PIVOT_ENOMEM;
+    }
+    if (c->valid == NULL) {
+        c->valid = malloc(PVA_BATCH_CAPACITY);
+        if (c->valid == NULL)
+            return PIVOT_ENOMEM;
+    }
+    b->valid[col] = c->valid;
+    return 0;
+}
+
 int pva_batch_set_type(pva_batch *b, size_t col, pivot_type type)
 {
     pva_batch_column *c = &b->columns[col];
 
     c->type = type;
-    if (type == PIVOT_TYPE_STRING && c->str_offsets == NULL) {
+    if (type == PIVOT_TYPE_BYTES && c->width < sizeof(pivot_bytes)) {
+        void *wider = malloc(PVA_BATCH_CAPACITY * sizeof(pivot_bytes));
+        if (wider == NULL)
+            return PIVOT_ENOMEM;
+        free(c->values);
+        c->values = wider;
+        c->width = sizeof(pivot_bytes);
+    }
+    if ((type == PIVOT_TYPE_STRING || type == PIVOT_TYPE_BYTES) && c->str_offsets == NULL) {
         c->str_offsets = malloc(PVA_BATCH_CAPACITY * sizeof(*c->str_offsets));
         if (c->str_offsets == NULL)
             return PIVOT_ENOMEM;
@@ -41,20 +68,29 @@ int pva_batch_set_type(pva_batch *b, size_t col, pivot_type type)
     return 0;
 }
 
+/* Makes room for `len` more bytes in the arena. Returns 0 or PIVOT_ENOMEM. */
+static int arena_reserve(pva_batch *b, size_t len)
+{
+    size_t ncap;
+    uint8_t *grown;
+
+    if (len <= b->arena_cap - b->arena_len)
+        return 0;
+    ncap = b->arena_cap ? b->arena_cap : 64 * 1024;
+    while (len > ncap - b->arena_len)
+        ncap *= 2;
+    grown = realloc(b->arena, ncap);
+    if (grown == NULL)
+        return PIVOT_ENOMEM;
+    b->arena = grown;
+    b->arena_cap = ncap;
+    return 0;
+}
+
 int pva_batch_put_string(pva_batch *b, size_t col, size_t row, const char *s, size_t len)
 {
-    if (len + 1 > b->arena_cap - b->arena_len) {
-        size_t ncap = b->arena_cap ? b->arena_cap : 64 * 1024;
-        char *grown;
-
-        while (len + 1 > ncap - b->arena_len)
-            ncap *= 2;
-        grown = realloc(b->arena, ncap);
-        if (grown == NULL)
-            return PIVOT_ENOMEM;
-        b->arena = grown;
-        b->arena_cap = ncap;
-    }
+    if (arena_reserve(b, len + 1) != 0)
+        return PIVOT_ENOMEM;
     /* Offsets, not pointers: the arena may move while the batch fills. */
     memcpy(b->arena + b->arena_len, s, len);
     b->arena[b->arena_len + len] = '\0';
@@ -63,12 +99,28 @@ int pva_batch_put_string(pva_batch *b, size_t col, size_t row, const char *s, si
     return 0;
 }
 
+int pva_batch_put_bytes(pva_batch *b, size_t col, size_t row, const uint8_t *data, size_t len)
+{
+    if (arena_reserve(b, len) != 0)
+        return PIVOT_ENOMEM;
+    if (len > 0)
+        memcpy(b->arena + b->arena_len, data, len);
+    b->columns[col].str_offsets[row] = b->arena_len;
+    ((pivot_bytes *)b->columns[col].values)[row].len = len;
+    b->arena_len += len;
+    return 0;
+}
+
 int pva_batch_fill(pva_batch *b, size_t col, size_t row)
 {
-    void *values = b->columns[col].values;
+    pva_batch_column *c = &b->columns[col];
+    void *values = c->values;
 
-    switch (b->columns[col].type) {
+    if (c->valid != NULL)
+        c->valid[row] = 0;
+    switch (c->type) {
     case PIVOT_TYPE_INT32:
+    case PIVOT_TYPE_ENUM:
         ((int32_t *)values)[row] = 0;
         break;
     case PIVOT_TYPE_INT64:
@@ -85,6 +137,8 @@ int pva_batch_fill(pva_batch *b, size_t col, size_t row)
         break;
     case PIVOT_TYPE_STRING:
         return pva_batch_put_string(b, col, row, "", 0);
+    case PIVOT_TYPE_BYTES:
+        return pva_batch_put_bytes(b, col, row, NULL, 0);
     }
     return 0;
 }
@@ -99,18 +153,25 @@ int pva_batch_flush(pva_batch *b, const pivot_scan_sink *sink)
     for (size_t i = 0; i < b->ncolumns; i++) {
         pva_batch_column *c = &b->columns[i];
 
+        /* The arena is complete now: offsets become pointers. */
         if (c->type == PIVOT_TYPE_STRING) {
             const char **ptrs = c->values;
             for (size_t r = 0; r < b->count; r++)
-                ptrs[r] = b->arena + c->str_offsets[r];
+                ptrs[r] = (const char *)b->arena + c->str_offsets[r];
+        } else if (c->type == PIVOT_TYPE_BYTES) {
+            pivot_bytes *bytes = c->values;
+            for (size_t r = 0; r < b->count; r++)
+                bytes[r].data = b->arena != NULL ? b->arena + c->str_offsets[r] : NULL;
         }
         b->out[i].type = c->type;
         b->out[i].data = c->values;
     }
+    memset(&batch, 0, sizeof(batch));
     batch.count = b->count;
     batch.time = b->time;
     batch.ncolumns = b->ncolumns;
     batch.columns = b->out;
+    batch.valid = b->valid;
     rc = sink->batch(sink->arg, &batch);
     b->count = 0;
     b->arena_len = 0;
@@ -123,10 +184,12 @@ void pva_batch_free(pva_batch *b)
         for (size_t i = 0; i < b->ncolumns; i++) {
             free(b->columns[i].values);
             free(b->columns[i].str_offsets);
+            free(b->columns[i].valid);
         }
     }
     free(b->columns);
     free(b->out);
+    free(b->valid);
     free(b->time);
     free(b->arena);
     memset(b, 0, sizeof(*b));

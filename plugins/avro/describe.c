@@ -1,4 +1,7 @@
-/* describe/free_info: a channel's signals, from the schema of its newest file. */
+/*
+ * describe/free_info: a channel's signals, with their details, and the
+ * fields that are not signals, from the schema of its newest file.
+ */
 #include "avro_source.h"
 #include "channel_dir.h"
 #include "file_list.h"
@@ -11,52 +14,77 @@
 typedef struct channel_description {
     pivot_channel_info info; /* first: free_info receives its address */
     char *name;
-    char *schema;
+    pva_schema schema; /* owns the names, symbols, units, doc and types pointed to */
     pivot_signal_info *signals;
-    char **signal_names;
+    pivot_signal_detail *detail_storage;
+    const pivot_signal_detail **details;
     size_t nsignals;
+    pivot_unsupported_field *unsupported;
+    size_t nunsupported;
 } channel_description;
 
 static void description_free(channel_description *d)
 {
     if (d == NULL)
         return;
-    for (size_t i = 0; i < d->nsignals; i++)
-        free(d->signal_names[i]);
-    free(d->signal_names);
+    free(d->unsupported);
+    free(d->details);
+    free(d->detail_storage);
     free(d->signals);
-    free(d->schema);
+    pva_schema_clear(&d->schema);
     free(d->name);
     free(d);
 }
 
-/* Fills the description from a schema; the schema text moves into it. */
-static int describe_schema(channel_description *d, pva_schema *schema)
+static void describe_signal(channel_description *d, const pva_field *f)
 {
-    d->signals = calloc(schema->nfields ? schema->nfields : 1, sizeof(*d->signals));
-    d->signal_names = calloc(schema->nfields ? schema->nfields : 1, sizeof(*d->signal_names));
-    if (d->signals == NULL || d->signal_names == NULL)
+    pivot_signal_detail *detail = &d->detail_storage[d->nsignals];
+
+    d->signals[d->nsignals].name = f->name;
+    d->signals[d->nsignals].type = f->type;
+    detail->size = sizeof(*detail);
+    detail->nullable = f->nullable;
+    if (f->type == PIVOT_TYPE_ENUM) {
+        detail->nsymbols = f->nsymbols;
+        detail->symbols = (const char *const *)f->symbols;
+    }
+    detail->fixed_size = f->kind == PVA_AVRO_FIXED ? f->fixed_size : 0;
+    detail->units = f->units;
+    detail->doc = f->doc;
+    detail->source_type = f->source_type;
+    d->details[d->nsignals] = detail;
+    d->nsignals++;
+}
+
+/* Fills the description from d->schema, whose storage the description points into. */
+static int describe_schema(channel_description *d)
+{
+    const pva_schema *schema = &d->schema;
+    size_t n = schema->nfields ? schema->nfields : 1;
+
+    d->signals = calloc(n, sizeof(*d->signals));
+    d->detail_storage = calloc(n, sizeof(*d->detail_storage));
+    d->details = calloc(n, sizeof(*d->details));
+    d->unsupported = calloc(n, sizeof(*d->unsupported));
+    if (d->signals == NULL || d->detail_storage == NULL || d->details == NULL ||
+        d->unsupported == NULL)
         return PIVOT_ENOMEM;
     for (size_t i = 0; i < schema->nfields; i++) {
         const pva_field *f = &schema->fields[i];
 
         if ((long)i == schema->time_index)
             continue;
-        if (!f->supported) {
-            pva_log(PIVOT_LOG_DEBUG,
-                    "channel \"%s\": field \"%s\" has a type not offered as a signal", d->name,
-                    f->name);
+        if (f->supported) {
+            describe_signal(d, f);
             continue;
         }
-        d->signal_names[d->nsignals] = strdup(f->name);
-        if (d->signal_names[d->nsignals] == NULL)
-            return PIVOT_ENOMEM;
-        d->signals[d->nsignals].name = d->signal_names[d->nsignals];
-        d->signals[d->nsignals].type = f->type;
-        d->nsignals++;
+        pva_log(PIVOT_LOG_DEBUG, "channel \"%s\": field \"%s\" (%s) is not a signal: %s", d->name,
+                f->name, f->source_type, f->reason);
+        d->unsupported[d->nunsupported].name = f->name;
+        d->unsupported[d->nunsupported].source_type = f->source_type;
+        d->unsupported[d->nunsupported].reason = f->reason;
+        d->nunsupported++;
     }
-    d->schema = schema->text;
-    schema->text = NULL;
     return 0;
 }
 
@@ -65,7 +93,6 @@ int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char 
     pva_instance *inst = ctx;
     channel_description *d = NULL;
     pva_file_list files = {0};
-    pva_schema schema = {0};
     char msg[PIVOT_ERRMSG_SIZE];
     char *dir = NULL;
     int rc;
@@ -84,17 +111,17 @@ int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char 
     }
     /* A channel without files yet has no signals; that is not an error. */
     if (files.count > 0) {
-        rc = pva_schema_load_newest(&files, &schema, msg, sizeof(msg));
+        rc = pva_schema_load_newest(&files, &d->schema, msg, sizeof(msg));
         if (rc != 0) {
             pva_errf(err, errlen, "channel \"%s\": %s", channel, msg);
             goto out;
         }
-        if (schema.time_index < 0) {
+        if (d->schema.time_index < 0) {
             pva_errf(err, errlen, "channel \"%s\": the schema has no usable time field", channel);
             rc = PIVOT_EINVAL;
             goto out;
         }
-        rc = describe_schema(d, &schema);
+        rc = describe_schema(d);
         if (rc != 0)
             goto out;
     }
@@ -102,14 +129,17 @@ int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char 
     d->info.name = d->name;
     d->info.nsignals = d->nsignals;
     d->info.signals = d->signals;
-    d->info.schema = d->schema;
+    d->info.schema = d->schema.text;
+    /* Always given, one per signal, so that readers need not test for NULL entries. */
+    d->info.details = d->details;
+    d->info.nunsupported = d->nunsupported;
+    d->info.unsupported = d->nunsupported > 0 ? d->unsupported : NULL;
     *out = &d->info;
     d = NULL;
 out:
     if (rc == PIVOT_ENOMEM)
         pva_errf(err, errlen, "out of memory describing channel \"%s\"", channel);
     description_free(d);
-    pva_schema_clear(&schema);
     pva_file_list_free(&files);
     free(dir);
     return rc;

@@ -2,20 +2,69 @@
  * The compiled record decoder. The inner loop is a switch over each field's
  * step: with the handful of fields of a telemetry record the branch
  * predictor learns the sequence, and values are stored straight into the
- * batch columns with no intermediate representation.
+ * batch columns with no intermediate representation. Nullable and masked
+ * fields share one flags test, so that a record of plain fields pays for
+ * neither.
  */
 #include "fast_decoder.h"
+#include "value_skip.h"
+#include "varint.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t nsignals,
-                        pva_decoder *out)
+/* The step that reads a supported field. */
+static int step_kind(const pva_field *field, pva_step *st)
 {
+    switch (field->type) {
+    case PIVOT_TYPE_INT32:
+        st->kind = PVA_STEP_INT;
+        return 0;
+    case PIVOT_TYPE_INT64:
+        st->kind = PVA_STEP_LONG;
+        return 0;
+    case PIVOT_TYPE_FLOAT32:
+        st->kind = PVA_STEP_FLOAT;
+        return 0;
+    case PIVOT_TYPE_FLOAT64:
+        st->kind = PVA_STEP_DOUBLE;
+        return 0;
+    case PIVOT_TYPE_BOOL:
+        st->kind = PVA_STEP_BOOL;
+        return 0;
+    case PIVOT_TYPE_STRING:
+        st->kind = PVA_STEP_STRING;
+        return 0;
+    case PIVOT_TYPE_ENUM:
+        st->kind = PVA_STEP_ENUM;
+        if (field->nsymbols > UINT32_MAX)
+            return PIVOT_ENOTSUP;
+        st->arg = (uint32_t)field->nsymbols;
+        return 0;
+    case PIVOT_TYPE_BYTES:
+        if (field->kind != PVA_AVRO_FIXED) {
+            st->kind = PVA_STEP_BYTES;
+            return 0;
+        }
+        st->kind = PVA_STEP_FIXED;
+        if (field->fixed_size > UINT32_MAX)
+            return PIVOT_ENOTSUP;
+        st->arg = (uint32_t)field->fixed_size;
+        return 0;
+    }
+    return PIVOT_ENOTSUP;
+}
+
+int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t nsignals,
+                        const pva_batch *b, pva_decoder *out)
+{
+    int rc = 0;
+
     memset(out, 0, sizeof(*out));
-    if (schema->time_index < 0 || schema->nfields == 0)
+    if (schema->time_index < 0 || schema->nfields == 0 || schema->types.broken)
         return PIVOT_ENOTSUP;
+    out->types = &schema->types;
     out->steps = calloc(schema->nfields, sizeof(*out->steps));
     if (out->steps == NULL)
         return PIVOT_ENOMEM;
@@ -25,48 +74,46 @@ int pva_decoder_compile(const pva_schema *schema, const size_t *field_of, size_t
         const pva_field *field = &schema->fields[f];
         pva_step *st = &out->steps[f];
 
-        if (!field->supported) {
-            pva_decoder_free(out);
-            return PIVOT_ENOTSUP;
-        }
-        switch (field->type) {
-        case PIVOT_TYPE_INT32:
-            st->kind = PVA_STEP_INT;
-            break;
-        case PIVOT_TYPE_INT64:
-            st->kind = PVA_STEP_LONG;
-            break;
-        case PIVOT_TYPE_FLOAT32:
-            st->kind = PVA_STEP_FLOAT;
-            break;
-        case PIVOT_TYPE_FLOAT64:
-            st->kind = PVA_STEP_DOUBLE;
-            break;
-        case PIVOT_TYPE_BOOL:
-            st->kind = PVA_STEP_BOOL;
-            break;
-        case PIVOT_TYPE_STRING:
-            st->kind = PVA_STEP_STRING;
-            break;
-        }
         st->column = PVA_STEP_SKIP;
-        st->nullable = (uint8_t)field->nullable;
+        if (!field->supported) {
+            if (field->skip_type < 0 || (uint64_t)field->skip_type > UINT32_MAX) {
+                rc = PIVOT_ENOTSUP;
+                goto out;
+            }
+            st->kind = PVA_STEP_VALUE;
+            st->arg = (uint32_t)field->skip_type;
+            continue;
+        }
+        rc = step_kind(field, st);
+        if (rc != 0)
+            goto out;
+        if (field->nullable)
+            st->flags |= PVA_STEP_NULLABLE;
         st->null_branch = (uint8_t)field->null_branch;
     }
     out->steps[schema->time_index].column = PVA_STEP_TIME;
     out->fill = calloc(nsignals ? nsignals : 1, sizeof(*out->fill));
     if (out->fill == NULL) {
-        pva_decoder_free(out);
-        return PIVOT_ENOMEM;
+        rc = PIVOT_ENOMEM;
+        goto out;
     }
     /* A signal asked for twice takes the last column: the scan rejects that earlier. */
     for (size_t i = 0; i < nsignals; i++) {
-        if (field_of[i] == PVA_FIELD_ABSENT)
+        pva_step *st;
+
+        if (field_of[i] == PVA_FIELD_ABSENT) {
             out->fill[out->nfill++] = i;
-        else
-            out->steps[field_of[i]].column = (int32_t)i;
+            continue;
+        }
+        st = &out->steps[field_of[i]];
+        st->column = (int32_t)i;
+        if (b->columns[i].valid != NULL)
+            st->flags |= PVA_STEP_MASKED;
     }
-    return 0;
+out:
+    if (rc != 0)
+        pva_decoder_free(out);
+    return rc;
 }
 
 void pva_decoder_free(pva_decoder *d)
@@ -74,27 +121,6 @@ void pva_decoder_free(pva_decoder *d)
     free(d->steps);
     free(d->fill);
     memset(d, 0, sizeof(*d));
-}
-
-/* Zig-zag varint; NULL when the bytes run out or the varint is too long. */
-static inline const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
-{
-    uint64_t v = 0;
-    int shift = 0;
-
-    /* Most values of a telemetry record fit one to three bytes. */
-    while (p < end) {
-        uint8_t c = *p++;
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80)) {
-            *out = (v >> 1) ^ -(v & 1);
-            return p;
-        }
-        shift += 7;
-        if (shift >= 70)
-            return NULL;
-    }
-    return NULL;
 }
 
 /* Converts a count of `per_unit` nanoseconds, saturating instead of overflowing. */
@@ -109,6 +135,15 @@ static inline int64_t to_ns(int64_t v, int64_t per_unit)
     return v * per_unit;
 }
 
+/* A length-prefixed value: its length in *len, the next byte returned, NULL when malformed. */
+static inline const uint8_t *get_length(const uint8_t *p, const uint8_t *end, uint64_t *len)
+{
+    p = pva_get_varint(p, end, len);
+    if (p == NULL || (int64_t)*len < 0 || (uint64_t)(end - p) < *len)
+        return NULL;
+    return p;
+}
+
 /* Decodes one record into row `row`; the time goes to *t. Returns the next
  * byte, or NULL when the record is malformed. */
 static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *p,
@@ -120,28 +155,32 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
         int32_t col = st->column;
         uint64_t v;
 
-        if (st->nullable) {
-            p = get_varint(p, end, &v);
-            if (p == NULL || v > 1)
-                return NULL;
-            if (v == st->null_branch) {
-                if (col >= 0 && st->kind == PVA_STEP_FLOAT)
-                    ((float *)b->columns[col].values)[row] = NAN;
-                else if (col >= 0)
-                    ((double *)b->columns[col].values)[row] = NAN;
-                continue;
+        if (st->flags) {
+            if (st->flags & PVA_STEP_NULLABLE) {
+                p = pva_get_varint(p, end, &v);
+                if (p == NULL || v > 1)
+                    return NULL;
+                if (v == st->null_branch) {
+                    if (col >= 0 && pva_batch_fill(b, (size_t)col, row) != 0) {
+                        *nomem = 1;
+                        return NULL;
+                    }
+                    continue;
+                }
             }
+            if (st->flags & PVA_STEP_MASKED)
+                b->columns[col].valid[row] = 1;
         }
         switch (st->kind) {
         case PVA_STEP_INT:
-            p = get_varint(p, end, &v);
+            p = pva_get_varint(p, end, &v);
             if (p == NULL || (int64_t)v != (int32_t)v)
                 return NULL;
             if (col >= 0)
                 ((int32_t *)b->columns[col].values)[row] = (int32_t)v;
             break;
         case PVA_STEP_LONG:
-            p = get_varint(p, end, &v);
+            p = pva_get_varint(p, end, &v);
             if (p == NULL)
                 return NULL;
             if (col == PVA_STEP_TIME)
@@ -172,8 +211,8 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
             p++;
             break;
         case PVA_STEP_STRING:
-            p = get_varint(p, end, &v);
-            if (p == NULL || (int64_t)v < 0 || (uint64_t)(end - p) < v)
+            p = get_length(p, end, &v);
+            if (p == NULL)
                 return NULL;
             if (col >= 0 &&
                 pva_batch_put_string(b, (size_t)col, row, (const char *)p, (size_t)v) != 0) {
@@ -181,6 +220,39 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
                 return NULL;
             }
             p += v;
+            break;
+        case PVA_STEP_ENUM:
+            p = pva_get_varint(p, end, &v);
+            if (p == NULL)
+                return NULL;
+            /* Checked where it is stored, as the libavro reader does. */
+            if (col >= 0) {
+                if (v >= st->arg)
+                    return NULL;
+                ((int32_t *)b->columns[col].values)[row] = (int32_t)v;
+            }
+            break;
+        case PVA_STEP_BYTES:
+        case PVA_STEP_FIXED:
+            if (st->kind == PVA_STEP_BYTES) {
+                p = get_length(p, end, &v);
+                if (p == NULL)
+                    return NULL;
+            } else {
+                v = st->arg;
+                if ((uint64_t)(end - p) < v)
+                    return NULL;
+            }
+            if (col >= 0 && pva_batch_put_bytes(b, (size_t)col, row, p, (size_t)v) != 0) {
+                *nomem = 1;
+                return NULL;
+            }
+            p += v;
+            break;
+        case PVA_STEP_VALUE:
+            p = pva_skip_value(d->types, st->arg, p, end);
+            if (p == NULL)
+                return NULL;
             break;
         }
     }
@@ -236,48 +308,57 @@ int pva_decoder_block(const pva_decoder *d, const uint8_t *data, size_t len, int
     return 0;
 }
 
+/* Steps over one field's value; NULL when malformed. */
+static const uint8_t *skip_step(const pva_decoder *d, const pva_step *st, const uint8_t *p,
+                                const uint8_t *end)
+{
+    uint64_t v;
+
+    switch (st->kind) {
+    case PVA_STEP_INT:
+    case PVA_STEP_LONG:
+    case PVA_STEP_ENUM:
+        return pva_get_varint(p, end, &v);
+    case PVA_STEP_FLOAT:
+        return end - p >= 4 ? p + 4 : NULL;
+    case PVA_STEP_DOUBLE:
+        return end - p >= 8 ? p + 8 : NULL;
+    case PVA_STEP_BOOL:
+        return p < end ? p + 1 : NULL;
+    case PVA_STEP_STRING:
+    case PVA_STEP_BYTES:
+        p = get_length(p, end, &v);
+        return p != NULL ? p + v : NULL;
+    case PVA_STEP_FIXED:
+        return (uint64_t)(end - p) >= st->arg ? p + st->arg : NULL;
+    case PVA_STEP_VALUE:
+        return pva_skip_value(d->types, st->arg, p, end);
+    }
+    return NULL;
+}
+
 int pva_decoder_first_time(const pva_decoder *d, const uint8_t *data, size_t len, int64_t *time_ns)
 {
     const uint8_t *p = data, *end = data + len;
 
-    for (size_t f = 0; f < d->nsteps; f++) {
+    for (size_t f = 0; f < d->nsteps && p != NULL; f++) {
         const pva_step *st = &d->steps[f];
         uint64_t v;
 
-        if (st->nullable) {
-            p = get_varint(p, end, &v);
+        if (st->flags & PVA_STEP_NULLABLE) {
+            p = pva_get_varint(p, end, &v);
             if (p == NULL || v > 1)
                 return -1;
             if (v == st->null_branch)
                 continue;
         }
-        switch (st->kind) {
-        case PVA_STEP_INT:
-        case PVA_STEP_LONG:
-            p = get_varint(p, end, &v);
-            if (p == NULL)
+        if (st->column == PVA_STEP_TIME) {
+            if (pva_get_varint(p, end, &v) == NULL)
                 return -1;
-            if (st->column == PVA_STEP_TIME) {
-                *time_ns = to_ns((int64_t)v, d->time_ns_per_unit);
-                return 0;
-            }
-            break;
-        case PVA_STEP_FLOAT:
-        case PVA_STEP_DOUBLE:
-        case PVA_STEP_BOOL: {
-            size_t width = st->kind == PVA_STEP_FLOAT ? 4 : st->kind == PVA_STEP_DOUBLE ? 8 : 1;
-            if ((size_t)(end - p) < width)
-                return -1;
-            p += width;
-            break;
+            *time_ns = to_ns((int64_t)v, d->time_ns_per_unit);
+            return 0;
         }
-        case PVA_STEP_STRING:
-            p = get_varint(p, end, &v);
-            if (p == NULL || (uint64_t)(end - p) < v)
-                return -1;
-            p += v;
-            break;
-        }
+        p = skip_step(d, st, p, end);
     }
     return -1;
 }

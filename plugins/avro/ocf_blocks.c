@@ -1,12 +1,14 @@
 /*
  * Object container files read with read() through one buffer that holds at
  * least a whole block: memory stays at about the size of the largest block,
- * whatever the size of the file.
+ * whatever the size of the file. Compressed blocks (deflate, snappy) are
+ * uncompressed into a second buffer of the same kind.
  */
 #include "ocf_blocks.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,6 +111,30 @@ static int get_bytes(pva_ocf_blocks *r, const uint8_t **p, size_t *len)
     return 0;
 }
 
+/* The codec called `name` (len bytes, not NUL-terminated); 0 when there is none such. */
+static int codec_of(const uint8_t *name, size_t len, pva_codec *out)
+{
+    static const struct {
+        const char *name;
+        pva_codec codec;
+    } codecs[] = {
+        {"null", PVA_CODEC_NULL}, {"deflate", PVA_CODEC_DEFLATE}, {"snappy", PVA_CODEC_SNAPPY}};
+
+    for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+        if (strlen(codecs[i].name) == len && memcmp(codecs[i].name, name, len) == 0) {
+            *out = codecs[i].codec;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int pva_codec_known(const char *name)
+{
+    pva_codec codec;
+    return codec_of((const uint8_t *)name, strlen(name), &codec);
+}
+
 static int read_header(pva_ocf_blocks *r, char *err, size_t errlen)
 {
     static const uint8_t magic[4] = {'O', 'b', 'j', 1};
@@ -141,12 +167,7 @@ static int read_header(pva_ocf_blocks *r, char *err, size_t errlen)
                 goto damaged;
             if (!is_codec)
                 continue;
-            if (vlen == 4 && memcmp(value, "null", 4) == 0)
-                r->codec = PVA_CODEC_NULL, codec_known = 1;
-            else if (vlen == 7 && memcmp(value, "deflate", 7) == 0)
-                r->codec = PVA_CODEC_DEFLATE, codec_known = 1;
-            else
-                codec_known = 0;
+            codec_known = codec_of(value, vlen, &r->codec);
         }
     }
     if (fill(r, SYNC_SIZE) != 0 || r->end - r->pos < SYNC_SIZE)
@@ -231,6 +252,39 @@ static long inflate_block(pva_ocf_blocks *r, const uint8_t *in, size_t len)
     }
 }
 
+/*
+ * Avro's snappy block: the raw snappy compression of the block, then the
+ * CRC-32 of the uncompressed bytes, big-endian. Uncompresses into r->out.
+ * Returns the uncompressed size, or -1 when the block is corrupt or its
+ * checksum does not match.
+ */
+static long unsnappy_block(pva_ocf_blocks *r, const uint8_t *in, size_t len)
+{
+    size_t out_len;
+    uint32_t want;
+
+    if (len < 4)
+        return -1;
+    len -= 4;
+    want = (uint32_t)in[len] << 24 | (uint32_t)in[len + 1] << 16 | (uint32_t)in[len + 2] << 8 |
+           (uint32_t)in[len + 3];
+    if (snappy_uncompressed_length((const char *)in, len, &out_len) != SNAPPY_OK ||
+        out_len > MAX_INFLATED_BYTES)
+        return -1;
+    if (out_len > r->out_cap || r->out == NULL) {
+        uint8_t *grown = realloc(r->out, out_len ? out_len : 1);
+        if (grown == NULL)
+            return -1;
+        r->out = grown;
+        r->out_cap = out_len ? out_len : 1;
+    }
+    if (snappy_uncompress((const char *)in, len, (char *)r->out, &out_len) != SNAPPY_OK)
+        return -1;
+    if (crc32(crc32(0L, Z_NULL, 0), r->out, (uInt)out_len) != want)
+        return -1;
+    return (long)out_len;
+}
+
 int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_t *count, char *err,
                     size_t errlen)
 {
@@ -274,6 +328,14 @@ int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_
         }
         *data = r->out;
         *len = (size_t)inflated;
+    } else if (r->codec == PVA_CODEC_SNAPPY) {
+        long plain = unsnappy_block(r, r->buf + r->pos, (size_t)size);
+        if (plain < 0) {
+            pva_errf(err, errlen, "%s: damaged data: corrupt snappy block or wrong CRC", r->path);
+            return PIVOT_EIO;
+        }
+        *data = r->out;
+        *len = (size_t)plain;
     } else {
         *data = r->buf + r->pos;
         *len = (size_t)size;

@@ -1,7 +1,7 @@
 /*
  * Block-level reader of an Avro object container file: the header (codec,
- * schema, sync marker), then one data block at a time, inflated when the
- * codec is deflate. The records inside a block are left to the decoder.
+ * schema, sync marker), then one data block at a time, uncompressed when
+ * the codec is deflate or snappy. The records inside a block are left to the decoder.
  */
 #ifndef PVA_OCF_BLOCKS_H
 #define PVA_OCF_BLOCKS_H
@@ -11,9 +11,16 @@
 #include <stdint.h>
 
 /** Block codecs this reader understands. */
-typedef enum pva_codec { PVA_CODEC_NULL = 0, PVA_CODEC_DEFLATE = 1 } pva_codec;
+typedef enum pva_codec {
+    PVA_CODEC_NULL = 0,
+    PVA_CODEC_DEFLATE = 1,
+    PVA_CODEC_SNAPPY = 2
+} pva_codec;
 
 typedef struct pva_ocf_blocks pva_ocf_blocks;
+
+/** 1 when `name` (an avro.codec value) is one of pva_codec, else 0. */
+int pva_codec_known(const char *name);
 
 /**
  * Opens the file at `path` (borrowed while open) and reads its header.
@@ -27,7 +34,8 @@ int pva_blocks_open(const char *path, pva_ocf_blocks **out, char *err, size_t er
  * Reads the next block: *data and *len are its decoded bytes (valid until
  * the next call), *count its number of records. Returns 1, 0 at the end of
  * the file, or PIVOT_EIO with a message when the rest of the file is
- * unreadable (truncated, wrong sync marker, corrupt compressed data).
+ * unreadable (truncated, wrong sync marker, corrupt compressed data, a
+ * snappy block whose CRC does not match).
  */
 int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_t *count, char *err,
                     size_t errlen);

@@ -56,17 +56,20 @@ static int read_bytes(FILE *fp, int64_t max, char **out)
     return 0;
 }
 
-int pva_ocf_read_schema(const char *path, char **schema_text, char *err, size_t errlen)
+int pva_ocf_read_schema(const char *path, char **schema_text, char **codec, char *err,
+                        size_t errlen)
 {
     static const char magic[4] = {'O', 'b', 'j', 1};
     char head[4];
     char *key = NULL, *value = NULL;
-    char *schema = NULL;
+    char *schema = NULL, *codec_name = NULL;
     int64_t count, block_size;
     FILE *fp;
     int rc = PIVOT_EIO;
 
     *schema_text = NULL;
+    if (codec != NULL)
+        *codec = NULL;
     fp = fopen(path, "rb");
     if (fp == NULL) {
         pva_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
@@ -94,6 +97,10 @@ int pva_ocf_read_schema(const char *path, char **schema_text, char *err, size_t 
                 free(schema);
                 schema = value;
                 value = NULL;
+            } else if (strcmp(key, "avro.codec") == 0) {
+                free(codec_name);
+                codec_name = value;
+                value = NULL;
             }
             free(key);
             free(value);
@@ -106,6 +113,10 @@ int pva_ocf_read_schema(const char *path, char **schema_text, char *err, size_t 
     }
     *schema_text = schema;
     schema = NULL;
+    if (codec != NULL) {
+        *codec = codec_name;
+        codec_name = NULL;
+    }
     rc = 0;
     goto out;
 damaged:
@@ -114,6 +125,7 @@ out:
     free(key);
     free(value);
     free(schema);
+    free(codec_name);
     fclose(fp);
     return rc;
 }

@@ -3,8 +3,10 @@
  * reused for every record.
  */
 #include "record_reader.h"
+#include "ocf_blocks.h"
 
 #include <avro.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +36,18 @@ int pva_reader_open(const char *path, const pva_schema *schema, pva_record_reade
     r->schema = schema;
     if (avro_file_reader(path, &r->file) != 0) {
         r->file = NULL;
-        pva_errf(err, errlen, "%s: cannot open: %s", path, avro_strerror());
+        if (schema->codec != NULL && !pva_codec_known(schema->codec))
+            pva_errf(err, errlen, "%s: the codec \"%s\" is not supported (libavro: %s)", path,
+                     schema->codec, avro_strerror());
+        else
+            pva_errf(err, errlen, "%s: cannot open: %s", path, avro_strerror());
         goto out;
     }
     writer = avro_file_reader_get_writer_schema(r->file);
     r->writer = avro_schema_incref(writer);
     /* Field indexes come from our own parse of the same text: they must agree. */
-    if (!is_avro_record(writer) || avro_schema_record_size(writer) != schema->nfields) {
+    if (!is_avro_record(writer) || avro_schema_record_size(writer) != schema->ntop ||
+        schema->time_index < 0) {
         pva_errf(err, errlen, "%s: libavro reads a different record layout", path);
         goto out;
     }
@@ -83,7 +90,9 @@ int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t er
         pva_errf(err, errlen, "%s: damaged data: %s", r->path, avro_strerror());
         return PIVOT_EIO;
     }
-    if (avro_value_get_by_index(&r->record, (size_t)r->schema->time_index, &field, NULL) != 0 ||
+    /* time is a field of the top record: one step down its path. */
+    if (avro_value_get_by_index(&r->record, r->schema->fields[r->schema->time_index].path[0],
+                                &field, NULL) != 0 ||
         avro_value_get_long(&field, &t) != 0) {
         pva_errf(err, errlen, "%s: cannot read time: %s", r->path, avro_strerror());
         return PIVOT_EIO;
@@ -92,69 +101,112 @@ int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t er
     return 1;
 }
 
+/* The value of a (flattened) field: one step down per nesting level. */
+static int field_value(pva_record_reader *r, const pva_field *f, avro_value_t *out)
+{
+    avro_value_t v = r->record;
+
+    for (size_t i = 0; i < f->depth; i++) {
+        avro_value_t child;
+        int rc = avro_value_get_by_index(&v, f->path[i], &child, NULL);
+        if (rc != 0)
+            return rc;
+        v = child;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Copies a non-null value of `f` into the row; 0, or non-zero on a libavro error. */
+static int fetch_value(const pva_field *f, avro_value_t *v, pva_batch *b, size_t col, size_t row,
+                       int *nomem)
+{
+    void *values = b->columns[col].values;
+    const void *data = NULL;
+    size_t size = 0;
+    int rc;
+
+    switch (b->columns[col].type) {
+    case PIVOT_TYPE_INT32:
+        return avro_value_get_int(v, &((int32_t *)values)[row]);
+    case PIVOT_TYPE_INT64:
+        return avro_value_get_long(v, &((int64_t *)values)[row]);
+    case PIVOT_TYPE_FLOAT32:
+        return avro_value_get_float(v, &((float *)values)[row]);
+    case PIVOT_TYPE_FLOAT64:
+        return avro_value_get_double(v, &((double *)values)[row]);
+    case PIVOT_TYPE_BOOL: {
+        int flag = 0;
+        rc = avro_value_get_boolean(v, &flag);
+        ((uint8_t *)values)[row] = flag != 0;
+        return rc;
+    }
+    case PIVOT_TYPE_ENUM: {
+        int index = 0;
+        rc = avro_value_get_enum(v, &index);
+        if (rc == 0 && (index < 0 || (size_t)index >= f->nsymbols)) {
+            avro_set_error("enum index %d out of range", index);
+            return EINVAL;
+        }
+        ((int32_t *)values)[row] = index;
+        return rc;
+    }
+    case PIVOT_TYPE_STRING: {
+        const char *s = NULL;
+        rc = avro_value_get_string(v, &s, &size);
+        if (rc != 0)
+            return rc;
+        /* libavro's size counts the terminating NUL. */
+        *nomem = pva_batch_put_string(b, col, row, s, size > 0 ? size - 1 : 0) != 0;
+        return 0;
+    }
+    case PIVOT_TYPE_BYTES:
+        if (f->kind == PVA_AVRO_FIXED)
+            rc = avro_value_get_fixed(v, &data, &size);
+        else
+            rc = avro_value_get_bytes(v, &data, &size);
+        if (rc != 0)
+            return rc;
+        *nomem = pva_batch_put_bytes(b, col, row, data, size) != 0;
+        return 0;
+    }
+    return EINVAL;
+}
+
 int pva_reader_fetch(pva_record_reader *r, size_t field, pva_batch *b, size_t col, size_t row,
                      char *err, size_t errlen)
 {
-    void *values = b->columns[col].values;
+    const pva_field *f = &r->schema->fields[field];
     avro_value_t v;
+    int nomem = 0;
     int rc;
 
-    rc = avro_value_get_by_index(&r->record, field, &v, NULL);
+    rc = field_value(r, f, &v);
     if (rc != 0)
         goto fail;
-    if (r->schema->fields[field].nullable) {
+    if (f->nullable) {
         avro_value_t branch;
         int which = -1;
 
         rc = avro_value_get_discriminant(&v, &which);
         if (rc != 0)
             goto fail;
-        if (which == r->schema->fields[field].null_branch) {
-            if (b->columns[col].type == PIVOT_TYPE_FLOAT32)
-                ((float *)values)[row] = NAN;
-            else
-                ((double *)values)[row] = NAN;
-            return 0;
-        }
+        if (which == f->null_branch)
+            return pva_batch_fill(b, col, row);
         rc = avro_value_get_current_branch(&v, &branch);
         if (rc != 0)
             goto fail;
         v = branch;
     }
-    switch (b->columns[col].type) {
-    case PIVOT_TYPE_INT32:
-        rc = avro_value_get_int(&v, &((int32_t *)values)[row]);
-        break;
-    case PIVOT_TYPE_INT64:
-        rc = avro_value_get_long(&v, &((int64_t *)values)[row]);
-        break;
-    case PIVOT_TYPE_FLOAT32:
-        rc = avro_value_get_float(&v, &((float *)values)[row]);
-        break;
-    case PIVOT_TYPE_FLOAT64:
-        rc = avro_value_get_double(&v, &((double *)values)[row]);
-        break;
-    case PIVOT_TYPE_BOOL: {
-        int flag = 0;
-        rc = avro_value_get_boolean(&v, &flag);
-        ((uint8_t *)values)[row] = flag != 0;
-        break;
-    }
-    case PIVOT_TYPE_STRING: {
-        const char *s = NULL;
-        size_t size = 0;
-        rc = avro_value_get_string(&v, &s, &size);
-        if (rc != 0)
-            break;
-        /* libavro's size counts the terminating NUL. */
-        return pva_batch_put_string(b, col, row, s, size > 0 ? size - 1 : 0);
-    }
-    }
-    if (rc == 0)
+    rc = fetch_value(f, &v, b, col, row, &nomem);
+    if (nomem)
+        return PIVOT_ENOMEM;
+    if (rc == 0) {
+        pva_batch_set_valid(b, col, row);
         return 0;
+    }
 fail:
-    pva_errf(err, errlen, "%s: cannot read field %s: %s", r->path, r->schema->fields[field].name,
-             avro_strerror());
+    pva_errf(err, errlen, "%s: cannot read field %s: %s", r->path, f->name, avro_strerror());
     return PIVOT_EIO;
 }
 

@@ -27,9 +27,10 @@ int pva_reader_open(const char *path, const pva_schema *schema, pva_record_reade
 int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t errlen);
 
 /**
- * Copies field `field` of the current record into row `row` of column `col`
- * of `b`, whose type must be the field's mapped type. Returns 0, PIVOT_EIO
- * or PIVOT_ENOMEM.
+ * Copies field `field` (an index of the schema's flattened fields) of the
+ * current record into row `row` of column `col` of `b`, whose type must be
+ * the field's mapped type; a null stores the fill and, when the column has
+ * a mask, marks the row null. Returns 0, PIVOT_EIO or PIVOT_ENOMEM.
  */
 int pva_reader_fetch(pva_record_reader *r, size_t field, pva_batch *b, size_t col, size_t row,
                      char *err, size_t errlen);

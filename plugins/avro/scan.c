@@ -25,7 +25,7 @@ typedef struct scan_state {
     const pivot_scan_sink *sink;
     pva_batch batch;
     size_t *field_of; /* nsignals field indexes in the current file's schema, or PVA_FIELD_ABSENT */
-    pva_file_list all_files; /* every file of the channel, for absent_type */
+    pva_file_list all_files; /* every file of the channel, for the newest schema */
     pva_schema newest;       /* schema of the channel's newest readable file, once loaded */
     int newest_loaded;
 } scan_state;
@@ -38,34 +38,84 @@ static void warn(scan_state *s, const char *message)
 }
 
 /*
+ * Loads the schema of the channel's newest readable file once: what
+ * describe offered, hence the type of a signal an older file lacks and
+ * whether a signal is nullable. Returns 0 or a PIVOT_E* code with a message.
+ */
+static int load_newest(scan_state *s, char *err, size_t errlen)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+    int rc;
+
+    if (s->newest_loaded)
+        return 0;
+    rc = pva_schema_load_newest(&s->all_files, &s->newest, msg, sizeof(msg));
+    if (rc != 0) {
+        pva_errf(err, errlen, "channel \"%s\": %s", s->channel, msg);
+        return rc;
+    }
+    s->newest_loaded = 1;
+    return 0;
+}
+
+/* The newest schema's field for a signal, or NULL when it offers no such signal. */
+static const pva_field *newest_signal(const scan_state *s, const char *signal)
+{
+    long f = pva_schema_find(&s->newest, signal);
+
+    if (f < 0 || f == s->newest.time_index || !s->newest.fields[f].supported)
+        return NULL;
+    return &s->newest.fields[f];
+}
+
+/*
  * The type of a requested signal that the file being read lacks: its type in
  * the channel's newest file, which is what describe offered and what the
- * exporter was begun with. Loaded once, on the first file that needs it.
- * Returns 0, PIVOT_ENOENT when the newest file has no such signal either, or
- * another PIVOT_E* code with a message.
+ * exporter was begun with. Returns 0, PIVOT_ENOENT when the newest file has
+ * no such signal either, or another PIVOT_E* code with a message.
  */
 static int absent_type(scan_state *s, const char *signal, const char *path, pivot_type *type,
                        char *err, size_t errlen)
 {
-    char msg[PIVOT_ERRMSG_SIZE];
-    long f;
+    const pva_field *f;
     int rc;
 
-    if (!s->newest_loaded) {
-        rc = pva_schema_load_newest(&s->all_files, &s->newest, msg, sizeof(msg));
-        if (rc != 0) {
-            pva_errf(err, errlen, "channel \"%s\": %s", s->channel, msg);
-            return rc;
-        }
-        s->newest_loaded = 1;
-    }
-    f = pva_schema_find(&s->newest, signal);
-    if (f < 0 || f == s->newest.time_index || !s->newest.fields[f].supported) {
+    rc = load_newest(s, err, errlen);
+    if (rc != 0)
+        return rc;
+    f = newest_signal(s, signal);
+    if (f == NULL) {
         pva_errf(err, errlen, "channel \"%s\" has no signal \"%s\" (in %s)", s->channel, signal,
                  path);
         return PIVOT_ENOENT;
     }
-    *type = s->newest.fields[f].type;
+    *type = f->type;
+    return 0;
+}
+
+/*
+ * Gives a validity mask to each requested signal that is nullable in the
+ * newest schema, as describe said, so that the mask is there in every batch
+ * whatever the file: a file from before the signal was nullable marks all
+ * its samples valid, one from before the signal existed all null. When no
+ * file is readable there is nothing to mask, and the files say so one by
+ * one. Returns 0 or PIVOT_ENOMEM.
+ */
+static int set_masks(scan_state *s)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+    int rc = load_newest(s, msg, sizeof(msg));
+
+    if (rc == PIVOT_ENOMEM)
+        return rc;
+    if (rc != 0)
+        return 0;
+    for (size_t i = 0; i < s->nsignals; i++) {
+        const pva_field *f = newest_signal(s, s->signals[i]);
+
+        if (f != NULL && f->nullable && (rc = pva_batch_set_nullable(&s->batch, i)) != 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -187,7 +237,7 @@ static int read_fast(scan_state *s, const char *path, const pva_schema *schema, 
 
     if (s->inst->decoder == PVA_DECODER_LIBAVRO)
         return PIVOT_ENOTSUP;
-    rc = pva_decoder_compile(schema, s->field_of, s->nsignals, &dec);
+    rc = pva_decoder_compile(schema, s->field_of, s->nsignals, &s->batch, &dec);
     if (rc != 0)
         return rc;
     rc = pva_blocks_open(path, &blocks, err, errlen);
@@ -309,6 +359,11 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
         rc = pva_file_list_read(inst, dir, NULL, &s.all_files, err, errlen);
     if (rc != 0)
         goto out;
+    rc = set_masks(&s);
+    if (rc != 0) {
+        pva_errf(err, errlen, "out of memory scanning \"%s\"", channel);
+        goto out;
+    }
     for (size_t i = 0; i < files.count && rc == 0; i++)
         rc = scan_file(&s, files.files[i].path, err, errlen);
     if (rc == 0)

@@ -1,5 +1,5 @@
 /*
- * Scalar attributes as h5py and netCDF readers expect them: strings as
+ * Attributes as h5py and netCDF readers expect them: strings as
  * variable-length UTF-8 (read back as str), integers little-endian.
  * Each returns 0, or PIVOT_EIO with a message naming `where` and the attribute.
  */
@@ -28,6 +28,9 @@ int hx_attr_int64(hid_t obj, const char *name, int64_t value, const char *where,
 /** Writes a 64-bit unsigned integer attribute. */
 int hx_attr_uint64(hid_t obj, const char *name, uint64_t value, const char *where, char *err,
                    size_t errlen);
+/** Writes a 1-D attribute of count (at least 1) 8-bit unsigned integers. */
+int hx_attr_uint8_list(hid_t obj, const char *name, const uint8_t *values, size_t count,
+                       const char *where, char *err, size_t errlen);
 /**
  * Writes `<prefix>_start`, `<prefix>_end` (int64 ns) and their `_iso`
  * RFC 3339 twins, e.g. requested_start and requested_start_iso.

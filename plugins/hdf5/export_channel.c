@@ -1,140 +1,33 @@
 /*
  * The channel level of an export: a group per channel holding an extendible
  * `time` dimension scale and one extendible dataset per signal attached to
- * it, grown by one hyperslab per batch.
+ * it (two for a nullable signal: values and mask), grown by one hyperslab
+ * per batch.
  */
 #include "attrs.h"
 #include "h5_error.h"
 #include "hdf5_export.h"
+#include "null_mask.h"
+#include "signal_attrs.h"
+#include "signal_type.h"
+#include "signal_write.h"
 
 #include <hdf5_hl.h>
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Chunks of about 128 KiB whatever the element size (16,384 doubles, 32,768
- * int32s, 16,384 strings: HDF5 sizes them as pointers). Whole chunks are
- * allocated, so a short channel wastes at most one chunk per dataset
- * (512 KiB chunks made a 100-sample export 2.6 MB); writes measured
- * 2.65 GB/s against 3.1 GB/s with 512 KiB chunks and 2.4 GB/s with 64 KiB
- * ones (chunk cache off). */
-#define HX_CHUNK_BYTES (128 * 1024)
-/*
- * No chunk cache: an append never reads back or revisits a chunk, so caching
- * only adds a copy of every chunk; without it HDF5 writes each slab straight
- * to its place in the file (~40 % faster measured). Chunks of fixed-size
- * types are not filled with a fill value either: every element gets written.
- */
-#define HX_CHUNK_CACHE_BYTES 0
-#define HX_CHUNK_CACHE_SLOTS 521
 
 /* CF/udunits spelling, so that netCDF-4 readers (xarray, netCDF4) decode the
  * scale as times: they do not know "ns". */
 static const char time_units[] = "nanoseconds since 1970-01-01T00:00:00Z";
-
-/* The little-endian file type and the native memory type of a signal. */
-static void signal_types(const hx_export *x, pivot_type type, hid_t *file_type, hid_t *mem_type)
-{
-    switch (type) {
-    case PIVOT_TYPE_INT32:
-        *file_type = H5T_STD_I32LE;
-        *mem_type = H5T_NATIVE_INT32;
-        break;
-    case PIVOT_TYPE_INT64:
-        *file_type = H5T_STD_I64LE;
-        *mem_type = H5T_NATIVE_INT64;
-        break;
-    case PIVOT_TYPE_FLOAT32:
-        *file_type = H5T_IEEE_F32LE;
-        *mem_type = H5T_NATIVE_FLOAT;
-        break;
-    case PIVOT_TYPE_FLOAT64:
-        *file_type = H5T_IEEE_F64LE;
-        *mem_type = H5T_NATIVE_DOUBLE;
-        break;
-    case PIVOT_TYPE_BOOL:
-        *file_type = H5T_STD_U8LE;
-        *mem_type = H5T_NATIVE_UINT8;
-        break;
-    case PIVOT_TYPE_STRING:
-        *file_type = x->str_type;
-        *mem_type = x->str_type;
-        break;
-    default:
-        *file_type = *mem_type = H5I_INVALID_HID;
-        break;
-    }
-}
-
-/* An empty, unlimited 1-D dataset of file_type in the channel's group. */
-static hid_t create_column(hx_export *x, const char *name, hid_t file_type, hsize_t chunk,
-                           char *err, size_t errlen)
-{
-    const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
-    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dapl = H5I_INVALID_HID;
-    hid_t dset = H5I_INVALID_HID;
-
-    space = H5Screate_simple(1, &zero, &unlimited);
-    if (space < 0) {
-        hx_fail(0, err, errlen, "H5Screate_simple", "channel \"%s\" dataset \"%s\"", x->channel,
-                name);
-        goto out;
-    }
-    dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0) {
-        hx_fail(0, err, errlen, "H5Pset_chunk", "channel \"%s\" dataset \"%s\"", x->channel, name);
-        goto out;
-    }
-    /* Shuffle groups the bytes of each significance together, which deflate
-     * then compresses far better on slowly varying samples. */
-    if (x->gzip_level > 0 &&
-        (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, x->gzip_level) < 0)) {
-        hx_fail(0, err, errlen, "H5Pset_deflate", "channel \"%s\" dataset \"%s\"", x->channel,
-                name);
-        goto out;
-    }
-    /* HDF5 refuses to skip the fill of variable-length types. */
-    if (H5Tis_variable_str(file_type) <= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0) {
-        hx_fail(0, err, errlen, "H5Pset_fill_time", "channel \"%s\" dataset \"%s\"", x->channel,
-                name);
-        goto out;
-    }
-    dapl = H5Pcreate(H5P_DATASET_ACCESS);
-    if (dapl < 0 || H5Pset_chunk_cache(dapl, HX_CHUNK_CACHE_SLOTS, HX_CHUNK_CACHE_BYTES, 1.0) < 0) {
-        hx_fail(0, err, errlen, "H5Pset_chunk_cache", "channel \"%s\" dataset \"%s\"", x->channel,
-                name);
-        goto out;
-    }
-    dset = H5Dcreate2(x->group, name, file_type, space, H5P_DEFAULT, dcpl, dapl);
-    if (dset < 0)
-        hx_fail(0, err, errlen, "H5Dcreate2", "channel \"%s\" dataset \"%s\"", x->channel, name);
-out:
-    if (dapl >= 0)
-        H5Pclose(dapl);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
-    return dset;
-}
-
-/* Elements of file_type in one chunk: as the job asked, or about HX_CHUNK_BYTES. */
-static hsize_t chunk_elements(const hx_export *x, hid_t file_type)
-{
-    size_t size = H5Tget_size(file_type);
-
-    if (x->chunk_elements > 0)
-        return x->chunk_elements;
-    return size > 0 && size < HX_CHUNK_BYTES ? HX_CHUNK_BYTES / size : 1;
-}
 
 static int create_time(hx_export *x, char *err, size_t errlen)
 {
     char where[300];
     int rc = 0;
 
-    x->time =
-        create_column(x, "time", H5T_STD_I64LE, chunk_elements(x, H5T_STD_I64LE), err, errlen);
+    x->time = hx_column_create(x, "time", H5T_STD_I64LE, hx_chunk_elements(x, H5T_STD_I64LE), err,
+                               errlen);
     if (x->time < 0) {
         rc = PIVOT_EIO;
         goto out;
@@ -150,61 +43,40 @@ out:
     return rc;
 }
 
-/*
- * The value a sample holds when the source file it came from had no such
- * field (the channel's schema gained the signal later): NaN, 0 or "", the
- * same for every signal of a type. Named `fill_value`, not netCDF's
- * `_FillValue`, which readers such as xarray would turn into masking of
- * every 0 in an integer signal.
- */
-static int write_fill_value(const hx_export *x, const hx_signal *s, hid_t file_type,
-                            const char *where, char *err, size_t errlen)
-{
-    /* Eight bytes, every one zero: 0 in each integer width, and false. */
-    union {
-        double f64;
-        float f32;
-        int64_t i64;
-    } fill = {.i64 = 0};
-
-    if (s->type == PIVOT_TYPE_STRING)
-        return hx_attr_string(s->dset, x->str_type, "fill_value", "", where, err, errlen);
-    if (s->type == PIVOT_TYPE_FLOAT64)
-        fill.f64 = NAN;
-    else if (s->type == PIVOT_TYPE_FLOAT32)
-        fill.f32 = NAN;
-    return hx_attr_scalar(s->dset, "fill_value", file_type, s->mem_type, &fill, where, err, errlen);
-}
-
-static int create_signal(hx_export *x, hx_signal *s, char *err, size_t errlen)
-{
-    hid_t file_type;
-    char where[300];
-    int rc = 0;
-
-    signal_types(x, s->type, &file_type, &s->mem_type);
-    s->dset = create_column(x, s->name, file_type, chunk_elements(x, file_type), err, errlen);
-    if (s->dset < 0) {
-        rc = PIVOT_EIO;
-        goto out;
-    }
-    snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
-    rc = hx_attr_string(s->dset, x->str_type, "source_type", pivot_type_name(s->type), where, err,
-                        errlen);
-    if (rc == 0)
-        rc = write_fill_value(x, s, file_type, where, err, errlen);
-    if (rc != 0)
-        goto out;
-    if (H5DSattach_scale(s->dset, x->time, 0) < 0)
-        rc = hx_fail(PIVOT_EIO, err, errlen, "H5DSattach_scale", "%s", where);
-out:
-    return rc;
-}
-
 /* HDF5 link names cannot hold '/', and "." names the parent group itself. */
 static int valid_name(const char *name)
 {
     return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0;
+}
+
+/* Details are read only from a host of ABI 1.4 that gives them. */
+static int has_details(const pivot_channel_info *channel)
+{
+    return PIVOT_HAS_MEMBER(channel, pivot_channel_info, unsupported) && channel->details != NULL;
+}
+
+/*
+ * The detail of exported signal i with every member readable: the host's,
+ * members beyond its size zeroed, or all zero (never null, nothing known)
+ * when it gave none. Strings stay borrowed from the host for this call.
+ */
+static void read_detail(const pivot_channel_info *channel, size_t i, pivot_signal_detail *out)
+{
+    const pivot_signal_detail *d = has_details(channel) ? channel->details[i] : NULL;
+
+    memset(out, 0, sizeof(*out));
+    out->size = sizeof(*out);
+#define HX_COPY(member)                                                                            \
+    if (d != NULL && PIVOT_HAS_MEMBER(d, pivot_signal_detail, member))                             \
+    out->member = d->member
+    HX_COPY(nullable);
+    HX_COPY(nsymbols);
+    HX_COPY(symbols);
+    HX_COPY(fixed_size);
+    HX_COPY(units);
+    HX_COPY(doc);
+    HX_COPY(source_type);
+#undef HX_COPY
 }
 
 static int check_signals(const char *channel, const pivot_signal_info *signals, size_t nsignals,
@@ -221,7 +93,7 @@ static int check_signals(const char *channel, const pivot_signal_info *signals, 
             rc = PIVOT_EINVAL;
             goto out;
         }
-        if (signals[i].type < PIVOT_TYPE_INT32 || signals[i].type > PIVOT_TYPE_STRING) {
+        if (signals[i].type < PIVOT_TYPE_INT32 || signals[i].type > PIVOT_TYPE_BYTES) {
             snprintf(err, errlen, "channel \"%s\" signal \"%s\": unsupported type %d", channel,
                      name, (int)signals[i].type);
             rc = PIVOT_ENOTSUP;
@@ -229,6 +101,95 @@ static int check_signals(const char *channel, const pivot_signal_info *signals, 
         }
     }
 out:
+    return rc;
+}
+
+/* The host promised details parallel to the begun signals: a mismatch would mislabel them. */
+static int check_details(const pivot_channel_info *channel, const pivot_signal_info *signals,
+                         size_t nsignals, char *err, size_t errlen)
+{
+    int rc = 0;
+
+    if (!has_details(channel))
+        goto out;
+    if (channel->nsignals != nsignals) {
+        snprintf(err, errlen, "channel \"%s\": its details describe %zu signals, %zu were begun",
+                 channel->name, channel->nsignals, nsignals);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    for (size_t i = 0; channel->signals != NULL && i < nsignals; i++) {
+        const char *described = channel->signals[i].name;
+
+        if (described == NULL || strcmp(described, signals[i].name) != 0) {
+            snprintf(err, errlen, "channel \"%s\" signal \"%s\": its detail describes \"%s\"",
+                     channel->name, signals[i].name, described ? described : "(null)");
+            rc = PIVOT_EINVAL;
+            goto out;
+        }
+    }
+out:
+    return rc;
+}
+
+/* A nullable signal's mask takes the name `<signal>.valid`, which no signal may hold. */
+static int check_mask_names(const pivot_channel_info *channel, const pivot_signal_info *signals,
+                            size_t nsignals, char *err, size_t errlen)
+{
+    pivot_signal_detail d;
+    int rc = 0;
+
+    for (size_t i = 0; i < nsignals; i++) {
+        read_detail(channel, i, &d);
+        for (size_t j = 0; d.nullable && j < nsignals; j++) {
+            if (!hx_is_mask_name(signals[i].name, signals[j].name))
+                continue;
+            snprintf(err, errlen,
+                     "channel \"%s\" signal \"%s\": its null mask would be the dataset \"%s\", "
+                     "which is another signal; leave one of the two out of the request's signals",
+                     channel->name, signals[i].name, signals[j].name);
+            rc = PIVOT_EINVAL;
+            goto out;
+        }
+    }
+out:
+    return rc;
+}
+
+static int create_signal(hx_export *x, hx_signal *s, const pivot_signal_detail *d, char *err,
+                         size_t errlen)
+{
+    hid_t file_type = H5I_INVALID_HID;
+    hsize_t chunk;
+    char where[300];
+    int rc;
+
+    rc = hx_signal_types(x, s, d, &file_type, &s->mem_type, err, errlen);
+    if (rc != 0)
+        goto out;
+    /* Indices are checked against the symbols only when the type names them. */
+    if (H5Tget_class(file_type) == H5T_ENUM)
+        s->nsymbols = d->nsymbols;
+    chunk = hx_chunk_elements(x, file_type);
+    s->dset = hx_column_create(x, s->name, file_type, chunk, err, errlen);
+    if (s->dset < 0) {
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
+    rc = hx_signal_attrs(x, s, file_type, d, s->valid_name, where, err, errlen);
+    if (rc != 0)
+        goto out;
+    if (H5DSattach_scale(s->dset, x->time, 0) < 0) {
+        rc = hx_fail(PIVOT_EIO, err, errlen, "H5DSattach_scale", "%s", where);
+        goto out;
+    }
+    /* The mask is chunked like the signal, so that the same rows share a chunk index. */
+    if (s->nullable)
+        rc = hx_mask_create(x, s, chunk, err, errlen);
+out:
+    if (file_type >= 0)
+        H5Tclose(file_type);
     return rc;
 }
 
@@ -250,10 +211,24 @@ out:
     return rc;
 }
 
-int hx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_signal_info *signals,
-                     size_t nsignals, char *err, size_t errlen)
+/* What append needs of signal i, kept past this call. */
+static int init_signal(hx_signal *s, const pivot_signal_info *signal, const pivot_signal_detail *d)
 {
-    hx_export *x = exp;
+    s->dset = s->valid = s->mem_type = H5I_INVALID_HID;
+    s->type = signal->type;
+    s->nullable = d->nullable != 0;
+    s->fixed_size = signal->type == PIVOT_TYPE_BYTES ? d->fixed_size : 0;
+    s->name = strdup(signal->name);
+    if (s->nullable)
+        s->valid_name = hx_mask_name(signal->name);
+    return s->name == NULL || (s->nullable && s->valid_name == NULL) ? PIVOT_ENOMEM : 0;
+}
+
+/* Refuses what cannot be written before anything is created. */
+static int check_channel(hx_export *x, const pivot_channel_info *channel,
+                         const pivot_signal_info *signals, size_t nsignals, char *err,
+                         size_t errlen)
+{
     int rc = 0;
 
     if (x->group >= 0) {
@@ -269,13 +244,30 @@ int hx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_s
         goto out;
     }
     rc = check_signals(channel->name, signals, nsignals, err, errlen);
+    if (rc == 0)
+        rc = check_details(channel, signals, nsignals, err, errlen);
+    if (rc == 0)
+        rc = check_mask_names(channel, signals, nsignals, err, errlen);
     if (rc != 0)
         goto out;
     if (H5Lexists(x->file, channel->name, H5P_DEFAULT) > 0) {
         snprintf(err, errlen, "channel \"%s\": exported twice", channel->name);
         rc = PIVOT_EEXIST;
-        goto out;
     }
+out:
+    return rc;
+}
+
+int hx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_signal_info *signals,
+                     size_t nsignals, char *err, size_t errlen)
+{
+    hx_export *x = exp;
+    pivot_signal_detail d;
+    int rc;
+
+    rc = check_channel(x, channel, signals, nsignals, err, errlen);
+    if (rc != 0)
+        goto out;
     /* From here on, a failure forgets the half-made channel. */
     x->channel = strdup(channel->name);
     x->signals = calloc(nsignals ? nsignals : 1, sizeof(*x->signals));
@@ -284,57 +276,25 @@ int hx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_s
         rc = PIVOT_ENOMEM;
         goto forget;
     }
-    for (size_t i = 0; i < nsignals; i++) {
-        x->signals[i].dset = H5I_INVALID_HID;
-        x->signals[i].type = signals[i].type;
-        x->signals[i].name = strdup(signals[i].name);
+    for (size_t i = 0; rc == 0 && i < nsignals; i++) {
+        read_detail(channel, i, &d);
         x->nsignals = i + 1;
-        if (x->signals[i].name == NULL) {
+        rc = init_signal(&x->signals[i], &signals[i], &d);
+        if (rc != 0)
             snprintf(err, errlen, "channel \"%s\": out of memory", channel->name);
-            rc = PIVOT_ENOMEM;
-            break;
-        }
     }
     if (rc == 0)
         rc = create_group(x, channel, err, errlen);
     if (rc == 0)
         rc = create_time(x, err, errlen);
-    for (size_t i = 0; rc == 0 && i < nsignals; i++)
-        rc = create_signal(x, &x->signals[i], err, errlen);
+    for (size_t i = 0; rc == 0 && i < nsignals; i++) {
+        read_detail(channel, i, &d);
+        rc = create_signal(x, &x->signals[i], &d, err, errlen);
+    }
 forget:
     if (rc != 0)
         hx_channel_release(x);
 out:
-    return rc;
-}
-
-/* Grows dset to new_length and writes the batch's `count` values at its old end. */
-static int write_slab(hid_t dset, hid_t mem_type, hid_t mem_space, hsize_t start, hsize_t count,
-                      const void *data, const char *channel, const char *name, char *err,
-                      size_t errlen)
-{
-    const hsize_t new_length = start + count;
-    hid_t file_space = H5I_INVALID_HID;
-    int rc = 0;
-
-    if (H5Dset_extent(dset, &new_length) < 0) {
-        rc = hx_fail(PIVOT_EIO, err, errlen, "H5Dset_extent", "channel \"%s\" dataset \"%s\"",
-                     channel, name);
-        goto out;
-    }
-    file_space = H5Dget_space(dset);
-    if (file_space < 0 ||
-        H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, NULL, &count, NULL) < 0) {
-        rc = hx_fail(PIVOT_EIO, err, errlen, "H5Sselect_hyperslab", "channel \"%s\" dataset \"%s\"",
-                     channel, name);
-        goto out;
-    }
-    if (H5Dwrite(dset, mem_type, mem_space, file_space, H5P_DEFAULT, data) < 0)
-        rc = hx_fail(PIVOT_EIO, err, errlen, "H5Dwrite", "channel \"%s\" dataset \"%s\"", channel,
-                     name);
-out:
-    if (file_space >= 0)
-        H5Sclose(file_space);
     return rc;
 }
 
@@ -387,11 +347,15 @@ int hx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
         rc = hx_fail(PIVOT_EIO, err, errlen, "H5Screate_simple", "channel \"%s\"", x->channel);
         goto out;
     }
-    rc = write_slab(x->time, H5T_NATIVE_INT64, mem_space, x->length, count, batch->time, x->channel,
-                    "time", err, errlen);
+    rc = hx_write_slab(x->time, H5T_NATIVE_INT64, mem_space, x->length, count, batch->time,
+                       x->channel, "time", err, errlen);
+    /* A mask is read only for a nullable signal, whose detail came from a host
+     * whose batches have `valid`. */
     for (size_t i = 0; rc == 0 && i < x->nsignals; i++)
-        rc = write_slab(x->signals[i].dset, x->signals[i].mem_type, mem_space, x->length, count,
-                        batch->columns[i].data, x->channel, x->signals[i].name, err, errlen);
+        rc = hx_signal_append(x, &x->signals[i], &batch->columns[i],
+                              x->signals[i].nullable && batch->valid != NULL ? batch->valid[i]
+                                                                             : NULL,
+                              mem_space, count, err, errlen);
     if (rc == 0)
         x->length += count;
 out:
@@ -444,9 +408,16 @@ out:
 void hx_channel_release(hx_export *x)
 {
     for (size_t i = 0; i < x->nsignals; i++) {
-        if (x->signals[i].dset >= 0)
-            H5Dclose(x->signals[i].dset);
-        free(x->signals[i].name);
+        hx_signal *s = &x->signals[i];
+
+        if (s->dset >= 0)
+            H5Dclose(s->dset);
+        if (s->valid >= 0)
+            H5Dclose(s->valid);
+        if (s->mem_type >= 0)
+            H5Tclose(s->mem_type);
+        free(s->name);
+        free(s->valid_name);
     }
     free(x->signals);
     x->signals = NULL;

@@ -5,8 +5,10 @@
 #include "attrs.h"
 #include "h5_error.h"
 #include "hdf5_export.h"
+#include "iso_time.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -44,6 +46,39 @@ out:
     return rc;
 }
 
+/*
+ * How the rows were reduced, for readers that should not parse the request:
+ * the method and whichever bucket size the job gave. Only on the root, as
+ * the job decimates every channel alike.
+ */
+static int write_decimation(hid_t file, hid_t str_type, const pivot_export_info *info, char *err,
+                            size_t errlen)
+{
+    char iso[HX_ISO_DURATION_SIZE];
+    int rc = 0;
+
+    if (!PIVOT_HAS_MEMBER(info, pivot_export_info, decimation_interval_ns) ||
+        info->decimation_method == NULL)
+        goto out;
+    rc = hx_attr_string(file, str_type, "decimation_method", info->decimation_method, root, err,
+                        errlen);
+    if (rc == 0 && info->decimation_factor > 0)
+        rc = hx_attr_uint64(file, "decimation_factor", info->decimation_factor, root, err, errlen);
+    if (rc != 0 || info->decimation_interval_ns <= 0)
+        goto out;
+    rc = hx_attr_int64(file, "decimation_interval_ns", info->decimation_interval_ns, root, err,
+                       errlen);
+    if (rc == 0 && hx_iso_duration(info->decimation_interval_ns, iso, sizeof(iso)) != 0) {
+        snprintf(err, errlen, "file root attribute \"decimation_interval_iso\": %lld ns %s",
+                 (long long)info->decimation_interval_ns, "cannot be shown");
+        rc = PIVOT_ERANGE;
+    }
+    if (rc == 0)
+        rc = hx_attr_string(file, str_type, "decimation_interval_iso", iso, root, err, errlen);
+out:
+    return rc;
+}
+
 static int write_info(hx_export *x, const pivot_export_info *info, char *err, size_t errlen)
 {
     int rc;
@@ -56,6 +91,9 @@ static int write_info(hx_export *x, const pivot_export_info *info, char *err, si
         goto out;
     rc = hx_attr_range(x->file, x->str_type, "requested", info->requested.start_ns,
                        info->requested.end_ns, root, err, errlen);
+    if (rc != 0)
+        goto out;
+    rc = write_decimation(x->file, x->str_type, info, err, errlen);
 out:
     return rc;
 }
@@ -239,6 +277,7 @@ release:
         H5Fclose(x->file);
     if (x->str_type >= 0)
         H5Tclose(x->str_type);
+    free(x->scratch);
     free(x);
 out:
     return rc;

@@ -1,7 +1,7 @@
 /*
  * Internals of the hdf5 exporter: the state of one output file and the
  * pivot_exporter entry points implemented across export_file.c and
- * export_channel.c.
+ * export_channel.c, with the helpers they share.
  */
 #ifndef PIVOT_HDF5_EXPORT_H
 #define PIVOT_HDF5_EXPORT_H
@@ -15,10 +15,15 @@
 
 /** One signal dataset of the channel being written. */
 typedef struct hx_signal {
-    char *name;      /**< signal name, owned */
-    pivot_type type; /**< element type of the batch column */
-    hid_t dset;      /**< the dataset, or H5I_INVALID_HID */
-    hid_t mem_type;  /**< borrowed: a native type or hx_export.str_type */
+    char *name;        /**< signal name, owned */
+    pivot_type type;   /**< element type of the batch column */
+    int nullable;      /**< batches carry a validity mask for it, written to `valid` */
+    size_t nsymbols;   /**< enum: indices must be below this; 0 when the symbols are unknown */
+    size_t fixed_size; /**< bytes: the length of every element (an opaque type), 0 if it varies */
+    hid_t dset;        /**< the dataset, or H5I_INVALID_HID */
+    hid_t mem_type;    /**< the type of the data handed to H5Dwrite, owned, or H5I_INVALID_HID */
+    char *valid_name;  /**< nullable: `<name>.valid`, owned; else NULL */
+    hid_t valid;       /**< the valid_name dataset of a nullable signal, or H5I_INVALID_HID */
 } hx_signal;
 
 /** One output file; the `exp` handle of the exporter. */
@@ -27,6 +32,8 @@ typedef struct hx_export {
     hid_t str_type;         /**< variable-length UTF-8 string, for attributes and string signals */
     unsigned gzip_level;    /**< 0 for no compression, 1..9 deflate behind shuffle */
     hsize_t chunk_elements; /**< elements per chunk, 0 for about HX_CHUNK_BYTES */
+    void *scratch;          /**< batch data rearranged for HDF5 (bytes, masks), owned */
+    size_t scratch_size;    /**< bytes allocated at scratch */
 
     /* The channel between begin_channel and end_channel; group is
      * H5I_INVALID_HID outside of one. */
@@ -47,6 +54,31 @@ int hx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_s
                      size_t nsignals, char *err, size_t errlen);
 int hx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen);
 int hx_end_channel(void *exp, const pivot_channel_summary *summary, char *err, size_t errlen);
+
+/**
+ * An empty, unlimited, chunked 1-D dataset `name` of file_type in the
+ * channel's group, compressed as the job asked; chunk is in elements.
+ * Returns the dataset, or H5I_INVALID_HID with a message in err.
+ */
+hid_t hx_column_create(hx_export *x, const char *name, hid_t file_type, hsize_t chunk, char *err,
+                       size_t errlen);
+
+/** Elements of file_type in one chunk: as the job asked, or about HX_CHUNK_BYTES. */
+hsize_t hx_chunk_elements(const hx_export *x, hid_t file_type);
+
+/**
+ * Grows dset to start + count elements and writes `count` values of
+ * mem_type (laid out as mem_space) from data at start.
+ */
+int hx_write_slab(hid_t dset, hid_t mem_type, hid_t mem_space, hsize_t start, hsize_t count,
+                  const void *data, const char *channel, const char *name, char *err,
+                  size_t errlen);
+
+/**
+ * At least `size` bytes of x->scratch, kept for the next batches; NULL with
+ * a message in err when out of memory.
+ */
+void *hx_scratch(hx_export *x, size_t size, char *err, size_t errlen);
 
 /** Closes every HDF5 object of the current channel and forgets it; safe outside a channel. */
 void hx_channel_release(hx_export *x);

@@ -2,8 +2,9 @@
 1 s buckets (aligned to the range start, which is not on a whole second)
 and by sample counts must equal numpy's computation of the same buckets:
 exactly for downsample, min, max and minmax, within 1e-12 of the bucket's
-magnitude for mean and rms. Malformed decimations are refused with a 400
-naming the field."""
+magnitude for mean and rms. The file's root names the decimation, and only
+outputs holding values of the source's type keep its Avro type. Malformed
+decimations are refused with a 400 naming the field."""
 
 import json
 import io
@@ -127,6 +128,13 @@ class DecimationTest(unittest.TestCase):
             request = json.loads(f.attrs["request"])
             self.assertEqual(request["options"]["decimation"],
                              {"interval": "PT1S", "method": "mean"})
+            # The file says how its rows were made, and a mean, being no
+            # value of the source's type, has no Avro type.
+            self.assertEqual(f.attrs["decimation_method"], "mean")
+            self.assertEqual(int(f.attrs["decimation_interval_ns"]), ph.NS)
+            self.assertNotIn("decimation_factor", f.attrs)
+            for name in NUMERIC:
+                self.assertNotIn("avro_type", g[name].attrs, name)
 
     def test_interval_rms(self):
         starts, times = self.buckets_by_interval(ph.NS)
@@ -162,6 +170,10 @@ class DecimationTest(unittest.TestCase):
                 numpy.testing.assert_array_equal(
                     g[name + ".max"][...], self.reduce(self.values[name], starts, numpy.max))
             self.check_first_values(g, starts)
+            # Extremes are values of the source: its type is carried over.
+            for name in ("sig0.min", "sig0.max", "sig1.max"):
+                self.assertEqual(g[name].attrs["avro_type"].strip('"'), "double", name)
+            self.assertEqual(f.attrs["decimation_method"], "minmax")
 
     def test_interval_downsample_sub_second(self):
         # 250 ms buckets: the first sample of each, at the bucket's start.
@@ -177,6 +189,9 @@ class DecimationTest(unittest.TestCase):
     def test_factor_downsample_and_mean(self):
         starts, times = self.buckets_by_factor(1000)
         with self.export({"factor": 1000, "method": "downsample"}) as f:
+            self.assertEqual(f.attrs["decimation_method"], "downsample")
+            self.assertEqual(int(f.attrs["decimation_factor"]), 1000)
+            self.assertNotIn("decimation_interval_ns", f.attrs)
             g = f[CHANNEL]
             numpy.testing.assert_array_equal(g["time"][...], times)
             for name in NUMERIC:

@@ -90,9 +90,15 @@ class DiscoveryTest(unittest.TestCase):
             self.assertEqual(c["first"], iso(self.cache.time_of(0)))
             self.assertEqual(c["last"], iso(self.cache.time_of(self.cache.nsamples - 1)))
             self.assertAlmostEqual(c["rate_hz"], RATE, delta=0.01)
-            self.assertEqual([s["name"] for s in c["signals"]], self.cache.signal_names())
-            self.assertEqual([s["type"] for s in c["signals"]],
-                             ["float64", "float64", "float64", "int32"])
+            # The generator's fields are plain: never null, no symbols, units
+            # or description, and none unsupported. source_type is the
+            # source's own spelling of the Avro type, not compared here.
+            self.assertEqual([{k: v for k, v in s.items() if k != "source_type"}
+                              for s in c["signals"]],
+                             [{"name": name, "type": kind, "nullable": False}
+                              for name, kind in zip(self.cache.signal_names(),
+                                                    ["float64", "float64", "float64", "int32"])])
+            self.assertEqual(c["unsupported"], [])
         self.check_schema({"channels": chans}, "ChannelList")
 
     def test_pattern_without_match_is_empty(self):
@@ -122,7 +128,11 @@ class DiscoveryTest(unittest.TestCase):
         self.assertEqual([(c["name"], c["signals"], c["samples"]) for c in d["channels"]],
                          [("ch000", ["sig0", "counter"], 40 * RATE),
                           ("ch001", ["sig0", "counter"], 40 * RATE)])
+        self.assertEqual([c["rows"] for c in d["channels"]], [40 * RATE, 40 * RATE])
         self.assertEqual(d["estimate"]["samples"], 2 * 40 * RATE)
+        self.assertEqual(d["estimate"]["rows"], 2 * 40 * RATE)
+        self.assertIs(d["estimate"]["compressed"], False)
+        self.assertIs(d["estimate"]["bytes_is_upper_bound"], False)
         self.assertEqual(self.job_total(), before)
         self.check_schema(d, "DryRun")
 

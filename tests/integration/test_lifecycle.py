@@ -255,14 +255,14 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(r.status_code, 200)
         channels = {c["name"]: c["signals"] for c in r.json()["channels"]}
         self.assertEqual(sorted(channels), ["ch000", "ch001", "ch002", "ch003"])
-        want = [{"name": "sig0", "type": "float64"}, {"name": "sig1", "type": "float64"},
-                {"name": "sig2", "type": "float64"}, {"name": "counter", "type": "int32"},
-                {"name": "mode", "type": "string"}]
+        def signal(name, type_, source_type):
+            return {"name": name, "type": type_, "nullable": False, "source_type": source_type}
+
+        sig = [signal("sig%d" % i, "float64", "double") for i in range(3)]
+        counter, mode = signal("counter", "int32", "int"), signal("mode", "string", "string")
         for name in ("ch000", "ch001", "ch002"):
-            self.assertEqual(channels[name], want)
-        self.assertEqual(channels["ch003"], [{"name": "sig0", "type": "float64"},
-                                             {"name": "sig1", "type": "float64"},
-                                             {"name": "counter", "type": "int32"}])
+            self.assertEqual(channels[name], sig + [counter, mode])
+        self.assertEqual(channels["ch003"], sig[:2] + [counter])
 
     def test_health_needs_no_key(self):
         anonymous = ph.Client(self.server.base, None)

@@ -1,19 +1,41 @@
-# The compiled Avro decoder (plugins/avro/fast_decoder.c) compared value by
-# value with libavro's generic reader on generated and libavro-written files.
+# Tests that compile the avro source plugin's own sources (plugins/avro) to
+# reach its internals: the compiled decoder (fast_decoder.c) compared value by
+# value with libavro's generic reader, and every Avro type through both.
 if(NOT TARGET PkgConfig::ZLIB)
   pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
 endif()
 set(_avro_plugin_dir ${PROJECT_SOURCE_DIR}/plugins/avro)
-add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_source_fixture.c
+add_library(pva_avro_internals STATIC
   ${_avro_plugin_dir}/source.c ${_avro_plugin_dir}/channel_dir.c ${_avro_plugin_dir}/file_list.c
-  ${_avro_plugin_dir}/ocf_header.c ${_avro_plugin_dir}/record_schema.c
-  ${_avro_plugin_dir}/record_reader.c ${_avro_plugin_dir}/ocf_blocks.c
+  ${_avro_plugin_dir}/ocf_header.c ${_avro_plugin_dir}/schema_types.c
+  ${_avro_plugin_dir}/record_schema.c ${_avro_plugin_dir}/record_reader.c
+  ${_avro_plugin_dir}/ocf_blocks.c ${_avro_plugin_dir}/value_skip.c
   ${_avro_plugin_dir}/fast_decoder.c ${_avro_plugin_dir}/batch.c ${_avro_plugin_dir}/describe.c
   ${_avro_plugin_dir}/scan.c ${_avro_plugin_dir}/span.c)
-target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit
-                           ${_avro_plugin_dir})
-target_link_libraries(test_avro_decoder PRIVATE Pivot::sdk PkgConfig::AVRO PkgConfig::YAJL
-                      PkgConfig::ZLIB m)
+target_include_directories(pva_avro_internals PUBLIC ${_avro_plugin_dir})
+target_link_libraries(pva_avro_internals PUBLIC Pivot::sdk PkgConfig::AVRO PkgConfig::YAJL
+                      PkgConfig::ZLIB Pivot::snappy m)
+
+add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_source_fixture.c)
+target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+target_link_libraries(test_avro_decoder PRIVATE pva_avro_internals)
 add_test(NAME avro_decoder_unit
          COMMAND test_avro_decoder $<TARGET_FILE:pivot-gen-avro> ${CMAKE_CURRENT_BINARY_DIR}/avro_decoder)
 set_tests_properties(avro_decoder_unit PROPERTIES TIMEOUT 120)
+
+# Every type a relay schema can hold, each codec, both decoders, against formulas.
+add_executable(test_avro_types unit/test_avro_types.c unit/test_avro_types_fixture.c
+               unit/test_avro_types_harness.c unit/test_avro_source_fixture.c)
+target_include_directories(test_avro_types PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+target_link_libraries(test_avro_types PRIVATE pva_avro_internals)
+add_test(NAME avro_types_unit COMMAND test_avro_types ${CMAKE_CURRENT_BINARY_DIR}/avro_types)
+set_tests_properties(avro_types_unit PROPERTIES TIMEOUT 120)
+
+# Unsupported fields skipped, evolution with nullable signals, bad snappy CRCs, unknown codecs.
+add_executable(test_avro_types_edge unit/test_avro_types_edge.c unit/test_avro_types_fixture.c
+               unit/test_avro_types_harness.c unit/test_avro_source_fixture.c)
+target_include_directories(test_avro_types_edge PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+target_link_libraries(test_avro_types_edge PRIVATE pva_avro_internals)
+add_test(NAME avro_types_edge_unit
+         COMMAND test_avro_types_edge ${CMAKE_CURRENT_BINARY_DIR}/avro_types_edge)
+set_tests_properties(avro_types_edge_unit PROPERTIES TIMEOUT 120)

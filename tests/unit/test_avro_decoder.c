@@ -49,7 +49,8 @@ typedef struct capture {
     size_t samples, batches, warnings;
     size_t ncolumns;
     int64_t *time;
-    unsigned char *values; /* per sample: each column's 8 bytes (strings: a hash) */
+    unsigned char *values; /* per sample: each column's 8 bytes (strings, bytes: a hash) */
+    unsigned char *valid;  /* per sample: each column's mask byte, 2 where there is no mask */
     size_t cap;
 } capture;
 
@@ -58,6 +59,14 @@ static uint64_t hash_string(const char *s)
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t hash_bytes(pivot_bytes b)
+{
+    uint64_t h = 1469598103934665603ULL ^ b.len;
+    for (size_t i = 0; i < b.len; i++)
+        h = (h ^ b.data[i]) * 1099511628211ULL;
     return h;
 }
 
@@ -71,6 +80,7 @@ static int on_batch(void *arg, const pivot_batch *b)
         size_t ncap = (c->samples + b->count) * 2;
         c->time = realloc(c->time, ncap * sizeof(*c->time));
         c->values = realloc(c->values, ncap * (b->ncolumns ? b->ncolumns : 1) * 8);
+        c->valid = realloc(c->valid, ncap * (b->ncolumns ? b->ncolumns : 1));
         c->cap = ncap;
     }
     for (size_t r = 0; r < b->count; r++) {
@@ -79,9 +89,15 @@ static int on_batch(void *arg, const pivot_batch *b)
         for (size_t k = 0; k < b->ncolumns; k++) {
             uint64_t v = 0;
             const void *d = b->columns[k].data;
+            c->valid[(c->samples + r) * b->ncolumns + k] =
+                b->valid != NULL && b->valid[k] != NULL ? b->valid[k][r] : 2;
             switch (b->columns[k].type) {
             case PIVOT_TYPE_INT32:
+            case PIVOT_TYPE_ENUM:
                 v = (uint64_t)(int64_t)((const int32_t *)d)[r];
+                break;
+            case PIVOT_TYPE_BYTES:
+                v = hash_bytes(((const pivot_bytes *)d)[r]);
                 break;
             case PIVOT_TYPE_INT64:
                 v = (uint64_t)((const int64_t *)d)[r];
@@ -145,6 +161,7 @@ static void capture_free(capture *c)
 {
     free(c->time);
     free(c->values);
+    free(c->valid);
 }
 
 /*
@@ -168,7 +185,8 @@ static size_t compare(const char *channel, const char *const *signals, size_t n,
         for (size_t i = 0; i < a.samples; i++) {
             if (a.time[i] != b.time[i])
                 bad_t++;
-            if (memcmp(a.values + i * n * 8, b.values + i * n * 8, n * 8) != 0)
+            if (memcmp(a.values + i * n * 8, b.values + i * n * 8, n * 8) != 0 ||
+                memcmp(a.valid + i * n, b.valid + i * n, n) != 0)
                 bad_v++;
         }
         if (bad_t || bad_v)
@@ -313,16 +331,22 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
     return remove(path);
 }
 
-/* The decoder compiles for the typed schema and for ["null", "double"]. */
+/*
+ * The decoder compiles for the typed schema and for ["null", "double"]; a
+ * column with a validity mask makes its step masked.
+ */
 static void test_compile(const char *path_typed, const char *path_union)
 {
+    static const char *names[] = {"a", "b"};
     pva_schema schema;
     pva_decoder dec;
+    pva_batch batch;
     size_t field_of[2] = {0, 4};
     char err[PIVOT_ERRMSG_SIZE];
 
+    CHECK_INT_EQ(pva_batch_init(&batch, names, 2), 0);
     CHECK_INT_EQ(pva_schema_load(path_typed, &schema, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pva_decoder_compile(&schema, field_of, 2, &dec), 0);
+    CHECK_INT_EQ(pva_decoder_compile(&schema, field_of, 2, &batch, &dec), 0);
     CHECK_INT_EQ(dec.nsteps, 7);
     CHECK_INT_EQ(dec.steps[3].column, PVA_STEP_TIME);
     CHECK_INT_EQ(dec.steps[0].column, 0);
@@ -339,11 +363,18 @@ static void test_compile(const char *path_typed, const char *path_union)
     CHECK_INT_EQ(schema.fields[1].null_branch, 0);
     CHECK_INT_EQ(schema.fields[2].nullable, 0);
     size_t union_field_of[2] = {1, 2};
-    CHECK_INT_EQ(pva_decoder_compile(&schema, union_field_of, 2, &dec), 0);
-    CHECK_INT_EQ(dec.steps[1].nullable, 1);
+    CHECK_INT_EQ(pva_decoder_compile(&schema, union_field_of, 2, &batch, &dec), 0);
+    CHECK_INT_EQ(dec.steps[1].flags, PVA_STEP_NULLABLE);
     CHECK_INT_EQ(dec.steps[1].column, 0);
+    CHECK_INT_EQ(dec.steps[2].flags, 0);
+    pva_decoder_free(&dec);
+    CHECK_INT_EQ(pva_batch_set_nullable(&batch, 0), 0);
+    CHECK_INT_EQ(pva_decoder_compile(&schema, union_field_of, 2, &batch, &dec), 0);
+    CHECK_INT_EQ(dec.steps[1].flags, PVA_STEP_NULLABLE | PVA_STEP_MASKED);
+    CHECK_INT_EQ(dec.steps[2].flags, 0);
     pva_decoder_free(&dec);
     pva_schema_clear(&schema);
+    pva_batch_free(&batch);
 }
 
 /* The nullable field's values as both decoders deliver them: null is NaN. */

@@ -254,13 +254,14 @@ static int fill_big(avro_value_t *rec, size_t i, void *arg)
            avro_value_get_by_name(rec, "n", &f, NULL) || avro_value_set_long(&f, -(int64_t)i);
 }
 
-/* Every supported type plus two that are not offered (bytes, a union). */
+/* Every primitive type, a nullable double and an array, which is not offered. */
 #define TYPES_SCHEMA                                                                               \
     "{\"type\":\"record\",\"name\":\"t\",\"fields\":[{\"name\":\"i\",\"type\":\"int\"},"           \
     "{\"name\":\"time\",\"type\":\"long\"},{\"name\":\"l\",\"type\":\"long\"},"                    \
     "{\"name\":\"raw\",\"type\":\"bytes\"},{\"name\":\"f\",\"type\":\"float\"},"                   \
     "{\"name\":\"d\",\"type\":\"double\"},{\"name\":\"b\",\"type\":\"boolean\"},"                  \
-    "{\"name\":\"opt\",\"type\":[\"null\",\"double\"]},{\"name\":\"s\",\"type\":\"string\"}]}"
+    "{\"name\":\"opt\",\"type\":[\"null\",\"double\"]},{\"name\":\"s\",\"type\":\"string\"},"      \
+    "{\"name\":\"tags\",\"type\":{\"type\":\"array\",\"items\":\"int\"}}]}"
 
 static int fill_types(avro_value_t *rec, size_t i, void *arg)
 {
@@ -471,20 +472,27 @@ static void test_describe_gen(void)
 static void test_describe_types(void)
 {
     pivot_channel_info *info = NULL;
-    /* bytes stays unsupported; ["null", "double"] is a float64 whose nulls read as NaN. */
-    static const char *names[] = {"i", "l", "f", "d", "b", "opt", "s"};
-    static const pivot_type types[] = {PIVOT_TYPE_INT32,   PIVOT_TYPE_INT64, PIVOT_TYPE_FLOAT32,
-                                       PIVOT_TYPE_FLOAT64, PIVOT_TYPE_BOOL,  PIVOT_TYPE_FLOAT64,
-                                       PIVOT_TYPE_STRING};
+    /* ["null", "double"] is a nullable float64; the array is listed as unsupported. */
+    static const char *names[] = {"i", "l", "raw", "f", "d", "b", "opt", "s"};
+    static const pivot_type types[] = {PIVOT_TYPE_INT32,   PIVOT_TYPE_INT64,   PIVOT_TYPE_BYTES,
+                                       PIVOT_TYPE_FLOAT32, PIVOT_TYPE_FLOAT64, PIVOT_TYPE_BOOL,
+                                       PIVOT_TYPE_FLOAT64, PIVOT_TYPE_STRING};
 
     CHECK_INT_EQ(source->describe(ctx, "types", &info, msg, sizeof(msg)), 0);
     CHECK(info != NULL);
     if (info == NULL)
         return;
-    CHECK_INT_EQ(info->nsignals, 7);
-    for (size_t i = 0; i < 7 && i < info->nsignals; i++) {
+    CHECK_INT_EQ(info->nsignals, 8);
+    for (size_t i = 0; i < 8 && i < info->nsignals; i++) {
         CHECK_STR_EQ(info->signals[i].name, names[i]);
         CHECK_INT_EQ(info->signals[i].type, types[i]);
+        CHECK(info->details != NULL && info->details[i] != NULL &&
+              info->details[i]->nullable == (i == 6));
+    }
+    CHECK_INT_EQ(info->nunsupported, 1);
+    if (info->nunsupported == 1) {
+        CHECK_STR_EQ(info->unsupported[0].name, "tags");
+        CHECK_STR_EQ(info->unsupported[0].source_type, "array");
     }
     source->free_info(ctx, info);
     source->free_info(ctx, NULL);
@@ -611,7 +619,7 @@ static int types_batch(void *arg, const pivot_batch *b)
 static void test_scan_types_and_errors(void)
 {
     static const char *sigs[] = {"s", "b", "f", "l", "i", "d"};
-    static const char *bad_sig[] = {"x", "raw"};
+    static const char *bad_sig[] = {"x", "tags"};
     static const char *time_sig[] = {"time"};
     static const char *y[] = {"y"};
     types_capture cap = {0};

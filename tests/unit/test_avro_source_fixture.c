@@ -17,6 +17,14 @@ static long file_size(const char *path)
 int fx_write_file(const char *path, const char *schema_json, size_t n, size_t block_records,
                   fx_fill_fn fill, void *arg, long *block_ends, size_t max_blocks)
 {
+    return fx_write_file_codec(path, schema_json, "null", n, block_records, fill, arg, block_ends,
+                               max_blocks);
+}
+
+int fx_write_file_codec(const char *path, const char *schema_json, const char *codec, size_t n,
+                        size_t block_records, fx_fill_fn fill, void *arg, long *block_ends,
+                        size_t max_blocks)
+{
     avro_schema_t schema = NULL;
     avro_file_writer_t w = NULL;
     avro_value_iface_t *iface = NULL;
@@ -28,7 +36,7 @@ int fx_write_file(const char *path, const char *schema_json, size_t n, size_t bl
     remove(path);
     if (avro_schema_from_json_length(schema_json, strlen(schema_json), &schema) != 0)
         goto out;
-    if (avro_file_writer_create_with_codec(path, schema, &w, "null", 4 * 1024 * 1024) != 0)
+    if (avro_file_writer_create_with_codec(path, schema, &w, codec, 4 * 1024 * 1024) != 0)
         goto out;
     iface = avro_generic_class_from_schema(schema);
     if (iface == NULL || avro_generic_value_new(iface, &rec) != 0)
@@ -117,6 +125,12 @@ out:
 
 int fx_set_header_schema(const char *path, const char *schema_text)
 {
+    return fx_set_header_value(path, "avro.schema", schema_text);
+}
+
+int fx_set_header_value(const char *path, const char *key_name, const char *value)
+{
+    size_t key_len = strlen(key_name);
     size_t len = 0, pos = 4;
     unsigned char *buf = read_all(path, &len);
     FILE *fp = NULL;
@@ -129,7 +143,7 @@ int fx_set_header_schema(const char *path, const char *schema_text)
     if (fp == NULL)
         goto out;
     fwrite(buf, 1, 4, fp);
-    /* Copies every entry but avro.schema, one per block, then the new schema. */
+    /* Copies every entry but key_name, one per block, then the new value. */
     for (;;) {
         if (get_long(buf, len, &pos, &count) != 0)
             goto out;
@@ -150,7 +164,7 @@ int fx_set_header_schema(const char *path, const char *schema_text)
                 goto out;
             val = buf + pos;
             pos += (size_t)vlen;
-            if (klen == 11 && memcmp(key, "avro.schema", 11) == 0)
+            if ((size_t)klen == key_len && memcmp(key, key_name, key_len) == 0)
                 continue;
             put_long(fp, 1);
             put_bytes(fp, key, (size_t)klen);
@@ -158,8 +172,8 @@ int fx_set_header_schema(const char *path, const char *schema_text)
         }
     }
     put_long(fp, 1);
-    put_bytes(fp, "avro.schema", 11);
-    put_bytes(fp, schema_text, strlen(schema_text));
+    put_bytes(fp, key_name, key_len);
+    put_bytes(fp, value, strlen(value));
     put_long(fp, 0);
     fwrite(buf + pos, 1, len - pos, fp); /* sync marker and data blocks */
     rc = 0;

@@ -21,8 +21,16 @@ typedef int (*fx_fill_fn)(avro_value_t *record, size_t i, void *arg);
 int fx_write_file(const char *path, const char *schema_json, size_t n, size_t block_records,
                   fx_fill_fn fill, void *arg, long *block_ends, size_t max_blocks);
 
+/** As fx_write_file, with the block codec `codec` ("null", "deflate", "snappy"). */
+int fx_write_file_codec(const char *path, const char *schema_json, const char *codec, size_t n,
+                        size_t block_records, fx_fill_fn fill, void *arg, long *block_ends,
+                        size_t max_blocks);
+
 /** Replaces the avro.schema text in the header of the file at path; returns 0 or -1. */
 int fx_set_header_schema(const char *path, const char *schema_text);
+
+/** Sets the header entry `key` (e.g. "avro.codec") of the file at path; returns 0 or -1. */
+int fx_set_header_value(const char *path, const char *key, const char *value);
 
 /** The schema text of the reference generator for k double signals (malloc'd). */
 char *fx_gen_schema(int k);

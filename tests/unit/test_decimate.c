@@ -22,6 +22,7 @@ typedef struct collected {
     char str[MAX_COLS][16][16];
     pivot_type type[MAX_COLS];
     int fail_at_batch; /* emit returns PIVOT_EIO at this batch (1-based); 0: never */
+    int masked;        /* some batch carried `valid` */
 } collected;
 
 static int collect(void *arg, const pivot_batch *b)
@@ -32,6 +33,7 @@ static int collect(void *arg, const pivot_batch *b)
     if (c->fail_at_batch != 0 && (int)c->batches == c->fail_at_batch)
         return PIVOT_EIO;
     c->ncols = b->ncolumns;
+    c->masked |= b->valid != NULL;
     for (size_t r = 0; r < b->count && c->rows < MAX_ROWS; r++, c->rows++) {
         c->time[c->rows] = b->time[r];
         for (size_t k = 0; k < b->ncolumns && k < MAX_COLS; k++) {
@@ -39,6 +41,7 @@ static int collect(void *arg, const pivot_batch *b)
             c->type[k] = b->columns[k].type;
             switch (b->columns[k].type) {
             case PIVOT_TYPE_INT32:
+            case PIVOT_TYPE_ENUM:
                 c->num[k][c->rows] = ((const int32_t *)d)[r];
                 break;
             case PIVOT_TYPE_INT64:
@@ -57,6 +60,8 @@ static int collect(void *arg, const pivot_batch *b)
                 if (c->rows < 16)
                     snprintf(c->str[k][c->rows], sizeof(c->str[k][0]), "%s",
                              ((const char *const *)d)[r]);
+                break;
+            case PIVOT_TYPE_BYTES: /* test_decimate_masks.c reads bytes */
                 break;
             }
         }
@@ -140,7 +145,7 @@ static void feed_mixed(pv_decimator *dc, collected *c, size_t split)
                                 {"x", PIVOT_TYPE_FLOAT64, xv + from},
                                 {"s", PIVOT_TYPE_STRING, sv + from},
                                 {"b", PIVOT_TYPE_BOOL, bv + from}};
-        pivot_batch b = {n, t + from, 4, cols};
+        pivot_batch b = {n, t + from, 4, cols, NULL};
         CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, c, err, sizeof(err)), 0);
     }
     CHECK_INT_EQ(pv_decimator_flush(dc, collect, c, err, sizeof(err)), 0);
@@ -155,7 +160,7 @@ static void test_factor_mean(void)
     size_t n = 0;
 
     memset(&c, 0, sizeof(c));
-    CHECK_INT_EQ(pv_decimator_new(&d, 0, mixed, 4, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&d, 0, mixed, NULL, 4, &dc, err, sizeof(err)), 0);
     const pivot_signal_info *out = pv_decimator_signals(dc, &n);
     CHECK_INT_EQ(n, 4);
     CHECK_STR_EQ(out[0].name, "i");
@@ -176,6 +181,7 @@ static void test_factor_mean(void)
     CHECK_STR_EQ(c.str[2][1], "d");
     CHECK_STR_EQ(c.str[2][2], "g");
     CHECK(c.num[3][0] == 0.0 && c.num[3][1] == 1.0 && c.num[3][2] == 0.0);
+    CHECK_INT_EQ(c.masked, 0); /* no signal is nullable: no masks */
     pv_decimator_free(dc);
 }
 
@@ -189,7 +195,7 @@ static void test_interval_minmax(void)
     size_t n = 0;
 
     memset(&c, 0, sizeof(c));
-    CHECK_INT_EQ(pv_decimator_new(&d, -1000000000LL, mixed, 4, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&d, -1000000000LL, mixed, NULL, 4, &dc, err, sizeof(err)), 0);
     const pivot_signal_info *out = pv_decimator_signals(dc, &n);
     CHECK_INT_EQ(n, 6);
     CHECK_STR_EQ(out[0].name, "i.min");
@@ -223,14 +229,14 @@ static void test_gaps_rms_downsample(void)
     float fv[] = {3.0f, 4.0f, -5.0f, 1.5f, 2.5f};
     int64_t lv[] = {9000000000000LL, 2, 3, 4, 5};
     pivot_column cols[] = {{"f", PIVOT_TYPE_FLOAT32, fv}, {"l", PIVOT_TYPE_INT64, lv}};
-    pivot_batch b = {5, t, 2, cols};
+    pivot_batch b = {5, t, 2, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static collected c;
     pv_decimator *dc = NULL;
 
     pv_decimation rms = {PV_DECIMATE_RMS, 0, 1000};
     memset(&c, 0, sizeof(c));
-    CHECK_INT_EQ(pv_decimator_new(&rms, 0, sigs, 2, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&rms, 0, sigs, NULL, 2, &dc, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 2); /* buckets 0 and 5; 1..4 are empty */
@@ -242,7 +248,7 @@ static void test_gaps_rms_downsample(void)
 
     pv_decimation down = {PV_DECIMATE_DOWNSAMPLE, 2, 0};
     memset(&c, 0, sizeof(c));
-    CHECK_INT_EQ(pv_decimator_new(&down, 0, sigs, 2, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&down, 0, sigs, NULL, 2, &dc, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 3);
@@ -261,14 +267,14 @@ static void test_nan(void)
     int64_t t[] = {0, 1, 2, 3};
     double xv[] = {1.0, NAN, 0.5, 2.0};
     pivot_column cols[] = {{"x", PIVOT_TYPE_FLOAT64, xv}};
-    pivot_batch b = {4, t, 1, cols};
+    pivot_batch b = {4, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static collected c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_MINMAX, 2, 0};
 
     memset(&c, 0, sizeof(c));
-    CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, 1, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 2);
@@ -283,7 +289,7 @@ static void test_batching_and_emit_failure(void)
     static const pivot_signal_info sigs[] = {{"n", PIVOT_TYPE_INT64}};
     static int64_t t[10000], v[10000];
     pivot_column cols[] = {{"n", PIVOT_TYPE_INT64, v}};
-    pivot_batch b = {10000, t, 1, cols};
+    pivot_batch b = {10000, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static collected c;
     pv_decimator *dc = NULL;
@@ -294,7 +300,7 @@ static void test_batching_and_emit_failure(void)
         v[i] = i;
     }
     memset(&c, 0, sizeof(c));
-    CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, 1, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.batches, 1);
     CHECK_INT_EQ(c.rows, PV_DECIMATE_BATCH_ROWS);
@@ -306,7 +312,7 @@ static void test_batching_and_emit_failure(void)
 
     memset(&c, 0, sizeof(c));
     c.fail_at_batch = 1;
-    CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, 1, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), PIVOT_EIO);
     pv_decimator_free(dc);
 }
@@ -317,17 +323,17 @@ static void test_refusals(void)
     int64_t t[] = {0};
     double v[] = {1.0};
     pivot_column cols[] = {{"n", PIVOT_TYPE_FLOAT64, v}};
-    pivot_batch b = {1, t, 1, cols};
+    pivot_batch b = {1, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     pv_decimator *dc = NULL;
     pv_decimation both = {PV_DECIMATE_MEAN, 2, 1000}, neither = {PV_DECIMATE_MEAN, 0, 0};
     pv_decimation ok = {PV_DECIMATE_MEAN, 2, 0};
     collected *c = calloc(1, sizeof(*c));
 
-    CHECK_INT_EQ(pv_decimator_new(&both, 0, sigs, 1, &dc, err, sizeof(err)), PIVOT_EINVAL);
+    CHECK_INT_EQ(pv_decimator_new(&both, 0, sigs, NULL, 1, &dc, err, sizeof(err)), PIVOT_EINVAL);
     CHECK(dc == NULL);
-    CHECK_INT_EQ(pv_decimator_new(&neither, 0, sigs, 1, &dc, err, sizeof(err)), PIVOT_EINVAL);
-    CHECK_INT_EQ(pv_decimator_new(&ok, 0, sigs, 1, &dc, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_new(&neither, 0, sigs, NULL, 1, &dc, err, sizeof(err)), PIVOT_EINVAL);
+    CHECK_INT_EQ(pv_decimator_new(&ok, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, c, err, sizeof(err)), PIVOT_EINVAL);
     CHECK_STR_EQ(err, "signal \"n\" arrived as float64, described as int64");
     pv_decimator_free(dc);

@@ -134,10 +134,14 @@ static void write_full_export(const pivot_exporter *e, const char *path,
                               const pivot_export_info *info)
 {
     static engine_batch b;
-    const pivot_channel_info engine = {sizeof(pivot_channel_info), "engine", ENGINE_NSIGNALS,
-                                       engine_signals, "{\"type\":\"record\",\"name\":\"engine\"}"};
+    const pivot_channel_info engine = {.size = sizeof(pivot_channel_info),
+                                       .name = "engine",
+                                       .nsignals = ENGINE_NSIGNALS,
+                                       .signals = engine_signals,
+                                       .schema = "{\"type\":\"record\",\"name\":\"engine\"}"};
     const pivot_signal_info idle_signals[] = {{"level", PIVOT_TYPE_FLOAT64}};
-    const pivot_channel_info idle = {sizeof(pivot_channel_info), "idle", 1, idle_signals, NULL};
+    const pivot_channel_info idle = {
+        .size = sizeof(pivot_channel_info), .name = "idle", .nsignals = 1, .signals = idle_signals};
     const pivot_channel_summary engine_summary = {
         sizeof(pivot_channel_summary), NSAMPLES, {T0, T0 + (NSAMPLES - 1) * STEP_NS + 1}};
     const pivot_channel_summary idle_summary = {sizeof(pivot_channel_summary), 0, {0, 0}};
@@ -213,10 +217,13 @@ static void check_misuse(const pivot_exporter *e, const char *path)
 {
     static engine_batch b;
     const pivot_signal_info clash[] = {{"time", PIVOT_TYPE_INT64}};
-    const pivot_channel_info bad = {sizeof(pivot_channel_info), "bad", 1, clash, NULL};
-    const pivot_channel_info slashed = {sizeof(pivot_channel_info), "a/b", 0, NULL, NULL};
-    const pivot_channel_info engine = {sizeof(pivot_channel_info), "engine", ENGINE_NSIGNALS,
-                                       engine_signals, NULL};
+    const pivot_channel_info bad = {
+        .size = sizeof(pivot_channel_info), .name = "bad", .nsignals = 1, .signals = clash};
+    const pivot_channel_info slashed = {.size = sizeof(pivot_channel_info), .name = "a/b"};
+    const pivot_channel_info engine = {.size = sizeof(pivot_channel_info),
+                                       .name = "engine",
+                                       .nsignals = ENGINE_NSIGNALS,
+                                       .signals = engine_signals};
     const pivot_channel_summary wrong = {sizeof(pivot_channel_summary), 99, {T0, T0 + 1}};
     const pivot_export_summary summary = {sizeof(pivot_export_summary), 0, 0, {0, 0}};
     char err[PIVOT_ERRMSG_SIZE] = "";
@@ -277,8 +284,10 @@ static void check_bad_storage(const pivot_exporter *e, const char *path)
 static void check_abandon(const pivot_exporter *e, const char *path)
 {
     static engine_batch b;
-    const pivot_channel_info engine = {sizeof(pivot_channel_info), "engine", ENGINE_NSIGNALS,
-                                       engine_signals, NULL};
+    const pivot_channel_info engine = {.size = sizeof(pivot_channel_info),
+                                       .name = "engine",
+                                       .nsignals = ENGINE_NSIGNALS,
+                                       .signals = engine_signals};
     char err[PIVOT_ERRMSG_SIZE] = "";
     void *exp = NULL;
 

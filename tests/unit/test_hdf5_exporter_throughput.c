@@ -68,7 +68,8 @@ int main(int argc, char **argv)
                                                 {"c", PIVOT_TYPE_FLOAT64},
                                                 {"d", PIVOT_TYPE_FLOAT64},
                                                 {"n", PIVOT_TYPE_INT32}};
-    const pivot_channel_info channel = {sizeof(channel), "bench", 5, signals, NULL};
+    const pivot_channel_info channel = {
+        .size = sizeof(channel), .name = "bench", .nsignals = 5, .signals = signals};
     const pivot_export_info info = {.size = sizeof(info),
                                     .job_id = "bench",
                                     .request_json = "{}",
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
     const pivot_export_summary sum = {sizeof(sum), NSAMPLES, 1, csum.actual};
     const double bytes = (double)NSAMPLES * (8 + NDOUBLES * 8 + 4);
     pivot_column columns[5];
-    pivot_batch batch = {0, times, 5, columns};
+    pivot_batch batch = {.time = times, .ncolumns = 5, .columns = columns};
     char err[PIVOT_ERRMSG_SIZE] = "";
     const pivot_exporter *e;
     char path[4096];

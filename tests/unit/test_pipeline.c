@@ -79,7 +79,7 @@ static int src_scan(void *ctx, const char *channel, const char *const *signals, 
         return 0;
     }
     for (int b = 0; b < 3; b++) {
-        pivot_batch batch = {2, a_times[b], nsignals, cols};
+        pivot_batch batch = {2, a_times[b], nsignals, cols, NULL};
         int rc = sink->batch(sink->arg, &batch);
         if (rc != 0)
             return rc;
@@ -185,6 +185,7 @@ static pv_pipeline make(fake_source *fs, fake_exporter *fe, progress_log *pl,
         .source_ctx = fs,
         .exporter = &fake_exporter_provider,
         .exp = fe,
+        .exporter_abi_minor = PIVOT_ABI_MINOR,
         .range = {1000, 2000},
         .channels = chs,
         .nchannels = n,

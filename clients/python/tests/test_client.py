@@ -186,8 +186,11 @@ def test_channels(client):
     channels = client.channels()
     assert [c["name"] for c in channels] == ["ch000", "ch001"]
     assert channels[0]["signals"] == [
-        {"name": "sig0", "type": "float64"}, {"name": "sig1", "type": "float64"},
-        {"name": "counter", "type": "int32"}, {"name": "mode", "type": "string"}]
+        {"name": "sig0", "type": "float64", "nullable": False, "source_type": "double"},
+        {"name": "sig1", "type": "float64", "nullable": False, "source_type": "double"},
+        {"name": "counter", "type": "int32", "nullable": False, "source_type": "int"},
+        {"name": "mode", "type": "string", "nullable": False, "source_type": "string"}]
+    assert channels[0]["unsupported"] == []
 
 
 def test_quota_without_a_quota_endpoint_is_a_typed_404_or_a_quota(client):

@@ -35,7 +35,24 @@ static const pivot_host *host;
 typedef struct csv_export {
     zip_writer zip;
     csv_buf text;
+    /* The exported signals' details (ABI 1.4), borrowed until end_channel; NULL when absent. */
+    const pivot_signal_detail *const *details;
 } csv_export;
+
+/* The detail of exported signal i, or NULL (a host before ABI 1.4 has none). */
+static const pivot_signal_detail *detail_of(const csv_export *x, size_t i)
+{
+    return x->details != NULL ? x->details[i] : NULL;
+}
+
+/* True when sample i of column c is null: then the CSV field stays empty. */
+static int is_null(const csv_export *x, const pivot_batch *batch, size_t c, size_t i)
+{
+    const pivot_signal_detail *d = detail_of(x, c);
+
+    return d != NULL && d->nullable && batch->valid != NULL && batch->valid[c] != NULL &&
+           batch->valid[c][i] == 0;
+}
 
 static int flush_text(csv_export *x, char *err, size_t errlen)
 {
@@ -94,6 +111,10 @@ static int csv_begin_channel(void *exp, const pivot_channel_info *channel,
     char name[512];
     int rc;
 
+    x->details =
+        PIVOT_HAS_MEMBER(channel, pivot_channel_info, unsupported) && channel->nsignals == nsignals
+            ? channel->details
+            : NULL;
     entry_name(channel->name, name, sizeof(name));
     if ((rc = zip_begin_entry(&x->zip, name, err, errlen)) != 0)
         return rc;
@@ -118,8 +139,8 @@ static int csv_append(void *exp, const pivot_batch *batch, char *err, size_t err
         for (size_t c = 0; rc == 0 && c < batch->ncolumns; c++) {
             const pivot_column *col = &batch->columns[c];
             rc = csv_put(&x->text, ",", 1);
-            if (rc == 0)
-                rc = csv_put_value(&x->text, col->type, col->data, i);
+            if (rc == 0 && !is_null(x, batch, c, i))
+                rc = csv_put_value(&x->text, col->type, detail_of(x, c), col->data, i);
         }
         if (rc == 0)
             rc = csv_put(&x->text, "\r\n", 2);
@@ -142,6 +163,7 @@ static int csv_end_channel(void *exp, const pivot_channel_summary *summary, char
     csv_export *x = exp;
     int rc = flush_text(x, err, errlen);
     (void)summary;
+    x->details = NULL;
     return rc != 0 ? rc : zip_end_entry(&x->zip, err, errlen);
 }
 

@@ -59,7 +59,21 @@ int csv_put_time(csv_buf *b, int64_t time_ns)
     return csv_put(b, text, (size_t)n);
 }
 
-int csv_put_value(csv_buf *b, pivot_type type, const void *data, size_t i)
+/* Bytes have no CSV form of their own: lower-case hex, two digits a byte. */
+static int put_hex(csv_buf *b, const pivot_bytes *v)
+{
+    static const char digits[] = "0123456789abcdef";
+    int rc = 0;
+
+    for (size_t k = 0; rc == 0 && k < v->len; k++) {
+        char pair[2] = {digits[v->data[k] >> 4], digits[v->data[k] & 15]};
+        rc = csv_put(b, pair, 2);
+    }
+    return rc;
+}
+
+int csv_put_value(csv_buf *b, pivot_type type, const pivot_signal_detail *detail, const void *data,
+                  size_t i)
 {
     char text[64];
     int n = 0;
@@ -83,6 +97,17 @@ int csv_put_value(csv_buf *b, pivot_type type, const void *data, size_t i)
         break;
     case PIVOT_TYPE_STRING:
         return csv_put_field(b, ((const char *const *)data)[i]);
+    case PIVOT_TYPE_ENUM: {
+        /* The symbol when the source named them, else the index. */
+        int32_t index = ((const int32_t *)data)[i];
+        if (detail != NULL && detail->symbols != NULL && index >= 0 &&
+            (size_t)index < detail->nsymbols)
+            return csv_put_field(b, detail->symbols[index]);
+        n = snprintf(text, sizeof(text), "%" PRId32, index);
+        break;
+    }
+    case PIVOT_TYPE_BYTES:
+        return put_hex(b, &((const pivot_bytes *)data)[i]);
     }
     return csv_put(b, text, (size_t)n);
 }

@@ -35,9 +35,12 @@ extern "C" {
  * pivot_auth_backend; 1.2 appended gzip_level and chunk_size (the
  * options.compression and options.chunk_size of the job) to pivot_export_info;
  * 1.3 appended the optional span (a channel's time span and rate) to
- * pivot_source.
+ * pivot_source; 1.4 added the enum and bytes types, per-signal details
+ * (nullability, enum symbols, units, doc) and the unsupported fields to
+ * pivot_channel_info, validity masks to pivot_batch, the decimation to
+ * pivot_export_info, and the optional pivot_plugin_fini().
  */
-#define PIVOT_ABI_MINOR 3
+#define PIVOT_ABI_MINOR 4
 /** The major version under its original name; pivot_magic.abi_version holds it. */
 #define PIVOT_ABI_VERSION PIVOT_ABI_MAJOR
 
@@ -88,8 +91,18 @@ typedef enum pivot_type {
     PIVOT_TYPE_FLOAT32 = 3, /**< float; Avro float */
     PIVOT_TYPE_FLOAT64 = 4, /**< double; Avro double */
     PIVOT_TYPE_BOOL = 5,    /**< uint8_t 0/1; Avro boolean */
-    PIVOT_TYPE_STRING = 6   /**< const char * (UTF-8, NUL-terminated); Avro string */
+    PIVOT_TYPE_STRING = 6,  /**< const char * (UTF-8, NUL-terminated); Avro string */
+    /** ABI 1.4: int32_t index into the signal's symbols (pivot_signal_detail); Avro enum */
+    PIVOT_TYPE_ENUM = 7,
+    /** ABI 1.4: pivot_bytes; Avro bytes and fixed */
+    PIVOT_TYPE_BYTES = 8
 } pivot_type;
+
+/** One element of a PIVOT_TYPE_BYTES column (ABI 1.4): `len` bytes, not NUL-terminated. */
+typedef struct pivot_bytes {
+    const uint8_t *data; /**< borrowed like the column; may be NULL when len is 0 */
+    size_t len;          /**< number of bytes */
+} pivot_bytes;
 
 /** Returns a short name for a type ("int32", "float64", "string"...); never NULL. */
 static inline const char *pivot_type_name(pivot_type t)
@@ -107,6 +120,10 @@ static inline const char *pivot_type_name(pivot_type t)
         return "bool";
     case PIVOT_TYPE_STRING:
         return "string";
+    case PIVOT_TYPE_ENUM:
+        return "enum";
+    case PIVOT_TYPE_BYTES:
+        return "bytes";
     }
     return "unknown";
 }

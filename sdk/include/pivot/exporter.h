@@ -35,6 +35,10 @@ typedef struct pivot_export_info {
     /* ABI 1.2: check with PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size). */
     unsigned gzip_level; /**< options.compression: 0 none, 1..9 gzip (deflate) with shuffle */
     uint64_t chunk_size; /**< options.chunk_size in elements per chunk, 0 for the default */
+    /* ABI 1.4: check with PIVOT_HAS_MEMBER(info, pivot_export_info, decimation_interval_ns). */
+    const char *decimation_method;  /**< options.decimation.method, or NULL when not decimated */
+    uint64_t decimation_factor;     /**< samples per bucket with `factor`, else 0 */
+    int64_t decimation_interval_ns; /**< bucket length in ns with `interval`, else 0 */
 } pivot_export_info;
 
 /** Totals of one channel, given at end_channel. */
@@ -62,7 +66,13 @@ typedef struct pivot_exporter {
     /** Creates the file at path (which does not exist yet). */
     int (*open)(const char *path, const pivot_export_info *info, void **exp, char *err,
                 size_t errlen);
-    /** Starts a channel whose batches will carry the listed signals in this order. */
+    /**
+     * Starts a channel whose batches will carry the listed signals in this
+     * order. `channel` (valid until end_channel returns) describes exactly
+     * those signals: channel->nsignals == nsignals, and since ABI 1.4
+     * channel->details[i] is the detail of signals[i], also for a decimated
+     * output such as `x.min`.
+     */
     int (*begin_channel)(void *exp, const pivot_channel_info *channel,
                          const pivot_signal_info *signals, size_t nsignals, char *err,
                          size_t errlen);

@@ -23,6 +23,31 @@ typedef struct pivot_signal_info {
     pivot_type type;  /**< element type */
 } pivot_signal_info;
 
+/**
+ * More about one signal (ABI 1.4), in pivot_channel_info.details. Readers
+ * check `size` before reading a member added later.
+ */
+typedef struct pivot_signal_detail {
+    size_t size;                /**< sizeof(pivot_signal_detail) */
+    int nullable;               /**< 1 when a sample may have no value: batches carry a mask */
+    size_t nsymbols;            /**< PIVOT_TYPE_ENUM: number of symbols */
+    const char *const *symbols; /**< PIVOT_TYPE_ENUM: the symbol of each index, in order */
+    size_t fixed_size;       /**< PIVOT_TYPE_BYTES: the length of every element, 0 if it varies */
+    const char *units;       /**< the signal's units as the source schema gives them, or NULL */
+    const char *doc;         /**< the signal's description, or NULL */
+    const char *source_type; /**< the type as the source names it (e.g. Avro JSON), or NULL */
+} pivot_signal_detail;
+
+/**
+ * A field of the source's schema that is not a signal because no pivot_type
+ * holds it (ABI 1.4). Listed so that users learn why it cannot be exported.
+ */
+typedef struct pivot_unsupported_field {
+    const char *name;        /**< field name, nested names joined with '.' */
+    const char *source_type; /**< the type as the source names it ("array", "map"...) */
+    const char *reason;      /**< why it is not exported, one sentence */
+} pivot_unsupported_field;
+
 /** What a source knows about one channel. Owned by the source. */
 typedef struct pivot_channel_info {
     size_t size;                      /**< sizeof(pivot_channel_info) */
@@ -30,9 +55,17 @@ typedef struct pivot_channel_info {
     size_t nsignals;                  /**< number of entries in signals */
     const pivot_signal_info *signals; /**< every signal but time, in schema order */
     const char *schema;               /**< source schema text (JSON) or NULL */
+    /* ABI 1.4: check with PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported). */
+    /** NULL, or nsignals entries parallel to signals, each NULL or the signal's detail. */
+    const pivot_signal_detail *const *details;
+    size_t nunsupported;                        /**< number of entries in unsupported */
+    const pivot_unsupported_field *unsupported; /**< fields that are not signals, or NULL */
 } pivot_channel_info;
 
-/** One column of a batch: `count` elements of `type` (strings: `const char *const *`). */
+/**
+ * One column of a batch: `count` elements of `type` (strings:
+ * `const char *const *`; enums: `const int32_t *`; bytes: `const pivot_bytes *`).
+ */
 typedef struct pivot_column {
     const char *name; /**< signal name */
     pivot_type type;  /**< element type */
@@ -45,6 +78,15 @@ typedef struct pivot_batch {
     const int64_t *time;         /**< count timestamps, ns since the epoch */
     size_t ncolumns;             /**< columns, in the order the scan asked for */
     const pivot_column *columns; /**< ncolumns columns of count elements each */
+    /**
+     * ABI 1.4: NULL, or ncolumns entries, each NULL (every sample has a
+     * value) or `count` bytes, 1 where the sample has a value and 0 where
+     * it is null (the element then holds the type's fill: NaN, 0, "" or no
+     * bytes). Readers look here only for the columns whose signal detail
+     * says nullable, so that a batch from a source built before ABI 1.4 is
+     * never read past its end.
+     */
+    const uint8_t *const *valid;
 } pivot_batch;
 
 /** Where a scan delivers its batches. */

@@ -1,0 +1,116 @@
+/* The avro type tests' harness; see test_avro_types_harness.h. */
+#include "test_avro_types_harness.h"
+
+#include "avro_source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
+
+const pivot_source *th_source;
+
+static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
+{
+    (void)level;
+    (void)plugin;
+    (void)fmt;
+}
+
+static int host_register_source(pivot_registry *reg, const pivot_source *s)
+{
+    (void)reg;
+    th_source = s;
+    return 0;
+}
+
+int th_init(void)
+{
+    static pivot_host host;
+
+    host.size = sizeof(host);
+    host.abi_version = PIVOT_ABI_VERSION;
+    host.log = host_log;
+    host.register_source = host_register_source;
+    return pivot_plugin_init(&host, NULL) == 0 && th_source != NULL ? 0 : -1;
+}
+
+void *th_open(const char *data_dir, const char *mode)
+{
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    void *ctx = NULL;
+
+    if (mode != NULL)
+        setenv(PVA_DECODER_ENV, mode, 1);
+    else
+        unsetenv(PVA_DECODER_ENV);
+    if (th_source->open(data_dir, &ctx, err, sizeof(err)) != 0)
+        fprintf(stderr, "open: %s\n", err);
+    unsetenv(PVA_DECODER_ENV);
+    return ctx;
+}
+
+static int default_expect(const th_check *c, const char *name, size_t i, tx_value *out)
+{
+    (void)c;
+    return tx_expect(name, i, out);
+}
+
+static int check_batch(void *arg, const pivot_batch *b)
+{
+    th_check *c = arg;
+    th_expect_fn expect = c->expect != NULL ? c->expect : default_expect;
+    int any_nullable = 0;
+
+    c->batches++;
+    for (size_t k = 0; k < c->n; k++) {
+        int masked = b->valid != NULL && b->valid[k] != NULL;
+        any_nullable |= c->nullable[k];
+        if (masked != c->nullable[k])
+            c->bad_masks++;
+    }
+    /* No mask array at all when no requested signal is nullable. */
+    if ((b->valid != NULL) != any_nullable || b->ncolumns != c->n)
+        c->bad_masks++;
+    if (b->ncolumns != c->n)
+        return 1;
+    for (size_t r = 0; r < b->count; r++, c->rows++) {
+        size_t i = c->first + c->rows;
+
+        if (b->time[r] != TX_TIME(i)) {
+            if (c->bad_times++ == 0)
+                fprintf(stderr, "sample %zu: time %lld, expected %lld\n", c->rows,
+                        (long long)b->time[r], (long long)TX_TIME(i));
+            continue;
+        }
+        for (size_t k = 0; k < c->n; k++) {
+            tx_value want;
+            if (expect(c, c->names[k], i, &want) != 0 ||
+                !tx_check_element(&b->columns[k], b->valid != NULL ? b->valid[k] : NULL, r, &want))
+                c->bad_values++;
+        }
+    }
+    return 0;
+}
+
+static void on_warning(void *arg, const char *message)
+{
+    th_check *c = arg;
+
+    c->warnings++;
+    snprintf(c->warning, sizeof(c->warning), "%s", message);
+}
+
+int th_scan(void *ctx, const char *channel, int64_t start, int64_t end, th_check *c, char *err,
+            size_t errlen)
+{
+    pivot_scan_sink sink = {c, check_batch, on_warning};
+    pivot_range range = {start, end};
+
+    c->rows = c->bad_values = c->bad_times = c->bad_masks = 0;
+    c->batches = c->warnings = 0;
+    c->warning[0] = '\0';
+    err[0] = '\0';
+    return th_source->scan(ctx, channel, c->names, c->n, range, &sink, err, errlen);
+}
