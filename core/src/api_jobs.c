@@ -242,6 +242,9 @@ static int parse_status_list(const char *text, int complete, unsigned *mask)
         if (status < 0)
             return -1;
         *mask |= 1u << status;
+        /* "completed," names an empty status, as ",completed" does. */
+        if (text[len] == ',' && text[len + 1] == '\0')
+            return -1;
         text += len + (text[len] == ',');
     }
     return 0;

@@ -464,6 +464,7 @@ class BadInputTest(unittest.TestCase):
                  ("page=0", "page"), ("page=-1", "page"), ("page=9999999999", "page"),
                  ("page=1.0", "page"), ("page=", "page"), ("page=%ff", "page"),
                  ("status=" + "x" * 5000, "status"), ("status=completed,,failed", "status"),
+                 ("status=completed,", "status"), ("status=,completed", "status"),
                  ("limit=5&page=x", "page")]
         for query, field in cases:
             with self.subTest(query=query[:40]):

@@ -74,7 +74,7 @@ static int mixed_expect(const th_check *c, const char *name, size_t i, tx_value 
 static int fill_mixed(avro_value_t *rec, size_t i, void *arg)
 {
     avro_value_t f, g, h, k, branch;
-    char text[16];
+    char text[32];
     int rc = 0;
 
     (void)arg;
