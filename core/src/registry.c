@@ -160,6 +160,19 @@ const pivot_exporter *pv_registry_exporter(const pv_registry *reg, const char *n
     return NULL;
 }
 
+uint32_t pv_registry_exporter_abi_minor(const pv_registry *reg, const pivot_exporter *exporter)
+{
+    for (int i = 0; i < reg->nexporters; i++) {
+        int plugin = reg->exporters[i].plugin;
+        if (reg->exporters[i].provider != exporter)
+            continue;
+        if (plugin >= 0 && plugin < reg->nplugins && reg->plugins[plugin].magic != NULL)
+            return reg->plugins[plugin].magic->abi_minor;
+        break;
+    }
+    return PIVOT_ABI_MINOR;
+}
+
 const pivot_auth_backend *pv_registry_auth(const pv_registry *reg, const char *name)
 {
     for (int i = 0; name != NULL && i < reg->nauths; i++) {

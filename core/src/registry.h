@@ -61,6 +61,12 @@ const pivot_source *pv_registry_source(const pv_registry *reg, const char *name)
 const pivot_exporter *pv_registry_exporter(const pv_registry *reg, const char *name);
 const pivot_auth_backend *pv_registry_auth(const pv_registry *reg, const char *name);
 
+/**
+ * The ABI minor the plugin that registered `exporter` was built against; a
+ * provider registered by no plugin is the host's own (PIVOT_ABI_MINOR).
+ */
+uint32_t pv_registry_exporter_abi_minor(const pv_registry *reg, const pivot_exporter *exporter);
+
 /** Writes the registered time_range types as `"a", "b", ...` into buf, for messages. */
 void pv_registry_timespec_names(const pv_registry *reg, char *buf, size_t len);
 

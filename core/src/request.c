@@ -579,7 +579,8 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         parse_options(env, root, &format, &metadata, &priority, &storage, pb) != 0 ||
         describe_channels(env, &sel, pb) != 0 ||
         pv_request_select_signals(pv_request_member(root, "signals"), &sel.channels, sel.infos,
-                                  sel.signals, pb) != 0)
+                                  sel.signals, pb) != 0 ||
+        pv_request_check_format(env->registry, format, &sel.channels, sel.infos, sel.signals, pb))
         goto out;
     job->request = strndup(body, len);
     job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);

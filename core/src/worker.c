@@ -256,24 +256,6 @@ static int open_providers(worker *w)
     return 0;
 }
 
-/*
- * The ABI minor the exporter's plugin was built against, from the magic of
- * the plugin that registered it. A provider registered by no plugin is the
- * host's own, built with this very SDK.
- */
-static uint32_t exporter_abi_minor(const pv_registry *reg, const pivot_exporter *exporter)
-{
-    for (int i = 0; i < reg->nexporters; i++) {
-        int plugin = reg->exporters[i].plugin;
-        if (reg->exporters[i].provider != exporter)
-            continue;
-        if (plugin >= 0 && plugin < reg->nplugins && reg->plugins[plugin].magic != NULL)
-            return reg->plugins[plugin].magic->abi_minor;
-        break;
-    }
-    return PIVOT_ABI_MINOR;
-}
-
 static void on_channel_done(void *arg, size_t index, const pivot_channel_summary *summary)
 {
     worker *w = arg;
@@ -371,7 +353,7 @@ static int export_job(worker *w)
         .source_ctx = w->source_ctx,
         .exporter = w->exporter,
         .exp = w->exp,
-        .exporter_abi_minor = exporter_abi_minor(w->reg, w->exporter),
+        .exporter_abi_minor = pv_registry_exporter_abi_minor(w->reg, w->exporter),
         .range = w->spec.range,
         .channels = w->spec.channels,
         .nchannels = w->spec.nchannels,
