@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import unittest
 
 import numpy
 import requests
@@ -169,19 +170,22 @@ class Cache:
 # ---------------------------------------------------------------- the server
 
 class Server:
-    """One `pivotd serve` on 127.0.0.1 with a free port."""
+    """One `pivotd serve` on 127.0.0.1 with a free port.
 
-    def __init__(self, data_dir, state_dir, config_path=None):
+    plugins is the plugin directory, the build's own when None."""
+
+    def __init__(self, data_dir, state_dir, config_path=None, plugins=None):
         self.data_dir = data_dir
         self.state_dir = state_dir
         self.config_path = config_path
+        self.plugins = plugins
         self.log_path = os.path.join(os.path.dirname(state_dir.rstrip("/")) or ".",
                                      os.path.basename(state_dir.rstrip("/")) + ".serve.log")
         self.proc = None
         self.base = None
 
     def _common_args(self):
-        args = ["--state-dir", self.state_dir, "--plugin-dir", plugin_dir()]
+        args = ["--state-dir", self.state_dir, "--plugin-dir", self.plugins or plugin_dir()]
         if self.config_path is not None:
             args += ["--config", self.config_path]
         return args
@@ -339,6 +343,20 @@ def stop_worker(pid, state_dir, tries=500):
     raise AssertionError("worker %d never stopped outside a job-store write" % pid)
 
 
+def link_plugins(dest, extra):
+    """Makes dest a plugin directory: the build's plugins and the extra ones,
+    by symbolic links; extra maps a file name in dest to the plugin it links to.
+    Returns dest."""
+    os.makedirs(dest)
+    src = plugin_dir()
+    for name in os.listdir(src):
+        if name.endswith(".so"):
+            os.symlink(os.path.join(src, name), os.path.join(dest, name))
+    for name, path in extra.items():
+        os.symlink(path, os.path.join(dest, name))
+    return dest
+
+
 def absolute(start, end):
     return {"type": "absolute", "start": start, "end": end}
 
@@ -347,3 +365,105 @@ def write_config(path, text):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+# ---------------------------------------------------------------- a test class's server
+
+class ServerCase(unittest.TestCase):
+    """A test class whose tests share one `pivotd serve`, started before the first.
+
+    A subclass writes its data in write_data() and may set the attributes and
+    hooks below. The directories are work/data, work/state (cls.state) and,
+    with a CONFIG, work/pivot.yaml. At the end the class fails if pivotd does
+    not exit 0 on SIGTERM, so a crash anywhere in its tests is not missed; a
+    set-up that fails stops the server and removes the directories itself,
+    since unittest then skips tearDownClass.
+    """
+
+    WORK_PREFIX = "pivot-"
+    # The text of the server's pivot.yaml; None starts it without a --config.
+    CONFIG = None
+    # The user of the key made before the server starts: cls.key, used by the
+    # client cls.api. None for a class whose tests make their own keys.
+    USER = "alice"
+
+    @classmethod
+    def write_data(cls, data):
+        """Writes the channels the server serves into the directory data."""
+        raise NotImplementedError
+
+    @classmethod
+    def make_server(cls, data, state, config):
+        return Server(data, state, config)
+
+    @classmethod
+    def after_start(cls):
+        """Makes what else the tests share, once the server listens."""
+
+    @classmethod
+    def client(cls, key):
+        """A client with this key (None: no key), closed with the class."""
+        c = cls.server.client(key)
+        cls.clients.append(c)
+        return c
+
+    def user(self, name, role=None):
+        """A client with a fresh key of the user, so tests do not see each other's jobs."""
+        return self.client(self.server.create_key(name, role=role))
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = WorkDir(cls.WORK_PREFIX)
+        cls.server = None
+        cls.clients = []
+        try:
+            cls.data = cls.work.sub("data")
+            cls.write_data(cls.data)
+            config = None
+            if cls.CONFIG is not None:
+                config = write_config(cls.work.sub("pivot.yaml"), cls.CONFIG)
+            cls.state = cls.work.sub("state")
+            cls.server = cls.make_server(cls.data, cls.state, config)
+            if cls.USER is not None:
+                cls.key = cls.server.create_key(cls.USER)
+            cls.server.start()
+            if cls.USER is not None:
+                cls.api = cls.client(cls.key)
+            cls.after_start()
+        except BaseException:
+            cls._close_clients()
+            if cls.server is not None:
+                cls.server.stop()
+            cls.work.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._close_clients()
+        rc = cls.server.stop()
+        log = cls.server.log()
+        cls.work.close()
+        if rc != 0:
+            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+
+    @classmethod
+    def _close_clients(cls):
+        for c in cls.clients:
+            c.close()
+
+    def run_export(self, body, timeout=60.0):
+        """Runs the job as cls.api to completion; returns it and its downloaded file."""
+        job = self.api.wait(self.api.submit(body), timeout=timeout)
+        self.assertEqual(job["status"], "completed", job)
+        r = self.api.download(job["job_id"])
+        self.assertEqual(r.status_code, 200, r.content[:300])
+        return job, r.content
+
+    def save_export(self, name, content):
+        """Writes a downloaded file as work/out/name; returns its path."""
+        out = self.work.sub("out")
+        os.makedirs(out, exist_ok=True)
+        path = os.path.join(out, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path

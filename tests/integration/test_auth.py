@@ -52,44 +52,16 @@ def raw_request(server, method, path, headers, source=None, body=None):
         conn.close()
 
 
-class ServerCase(unittest.TestCase):
+class AuthCase(ph.ServerCase):
+    """An empty pivot.yaml unless a class sets one; the tests make every key."""
+
+    WORK_PREFIX = "pivot-auth-"
     CONFIG = ""
+    USER = None
 
     @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-auth-")
-        cls.server = None
-        try:
-            data = cls.work.sub("data")
-            ph.Cache.generate(data, channels=3, seconds=10, rate=10, signals=1)
-            config = ph.write_config(cls.work.sub("pivot.yaml"), cls.CONFIG)
-            cls.state = cls.work.sub("state")
-            cls.server = ph.Server(data, cls.state, config_path=config)
-            cls.server.start()
-            cls.clients = []
-        except BaseException:
-            if cls.server is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        for c in cls.clients:
-            c.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
-
-    def client(self, key):
-        c = self.server.client(key)
-        self.clients.append(c)
-        return c
-
-    def user(self, name, role=None):
-        return self.client(self.server.create_key(name, role=role))
+    def write_data(cls, data):
+        ph.Cache.generate(data, channels=3, seconds=10, rate=10, signals=1)
 
     def assertProblem(self, r, status, slug):
         self.assertEqual(r.status_code, status, r.text)
@@ -109,7 +81,7 @@ class ServerCase(unittest.TestCase):
             time.sleep(0.05)
 
 
-class KeysAndIsolationTest(ServerCase):
+class KeysAndIsolationTest(AuthCase):
     def test_key_lifecycle_list_revoke_expire(self):
         rc, out, err = pivotd(self.server, "keys", "create", "--user", "life",
                               "--label", "nightly sync", "--expires", "1h")
@@ -274,7 +246,7 @@ class KeysAndIsolationTest(ServerCase):
         self.assertGreaterEqual(len(failures), 250)
 
 
-class TrustedHeaderTest(ServerCase):
+class TrustedHeaderTest(AuthCase):
     CONFIG = ("auth:\n  backends: [apikey, trusted-header]\n"
               "plugins:\n  auth:\n    trusted_header:\n      header: X-Remote-User\n"
               "      proxies: [127.0.0.1]\n      admins: [boss]\n")

@@ -33,11 +33,11 @@ def compact(body):
     return json.dumps(body, separators=(",", ":"))
 
 
-class BadInputTest(unittest.TestCase):
+class BadInputTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-bad-input-"
+
     @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-bad-input-")
-        data = cls.work.sub("data")
+    def write_data(cls, data):
         ph.Cache.generate(data, channels=2, seconds=30, rate=10, signals=2)
         # Outside the data directory: a copy of a real channel, reachable only
         # through symbolic links planted in the cache.
@@ -47,23 +47,12 @@ class BadInputTest(unittest.TestCase):
         os.mkdir(os.path.join(data, "linked"))
         for name in os.listdir(os.path.join(outside, "secret")):
             os.symlink(os.path.join(outside, "secret", name), os.path.join(data, "linked", name))
-        cls.server = ph.Server(data, cls.work.sub("state"))
-        cls.server.start()
-        cls.key = cls.server.create_key("alice")
-        cls.api = cls.server.client(cls.key)
-        cls.anonymous = ph.Client(cls.server.base, None)
-        host, port = cls.server.base[len("http://"):].rsplit(":", 1)
-        cls.addr = (host, int(port))
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        cls.anonymous.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def after_start(cls):
+        cls.anonymous = cls.client(None)
+        host, port = cls.server.base[len("http://"):].rsplit(":", 1)
+        cls.addr = (host, int(port))
 
     def tearDown(self):
         self.assertHealthy()

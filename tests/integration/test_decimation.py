@@ -28,23 +28,16 @@ NUMERIC = ["sig0", "sig1", "counter"]
 REL = 1e-12
 
 
-class DecimationTest(unittest.TestCase):
+class DecimationTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-decimation-"
+
     @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-decimation-")
-        try:
-            data = cls.work.sub("data")
-            cls.cache = ph.Cache.generate(data, channels=1, seconds=SECONDS, rate=RATE,
-                                          signals=2, with_mode=True, file_seconds=120)
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+    def write_data(cls, data):
+        cls.cache = ph.Cache.generate(data, channels=1, seconds=SECONDS, rate=RATE,
+                                      signals=2, with_mode=True, file_seconds=120)
+
+    @classmethod
+    def after_start(cls):
         c = cls.cache
         cls.start_ns = ph.parse_rfc3339_ns(START)
         cls.end_ns = ph.parse_rfc3339_ns(END)
@@ -61,23 +54,11 @@ class DecimationTest(unittest.TestCase):
         }
         cls.mode = [c.mode_of(int(k)) for k in cls.idx]
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
-
     def export(self, decimation):
         body = {"time_range": ph.absolute(START, END), "channels": {"include": [CHANNEL]},
                 "options": {"decimation": decimation}}
-        job = self.api.wait(self.api.submit(body), timeout=120)
-        self.assertEqual(job["status"], "completed", job)
-        r = self.api.download(job["job_id"])
-        self.assertEqual(r.status_code, 200)
-        return h5py.File(io.BytesIO(r.content), "r")
+        _, content = self.run_export(body, timeout=120)
+        return h5py.File(io.BytesIO(content), "r")
 
     def buckets_by_interval(self, interval_ns):
         """Start offsets of the non-empty buckets and their times."""

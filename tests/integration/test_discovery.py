@@ -31,34 +31,15 @@ def iso(ns):
     return ph.format_ns(ns)
 
 
-class DiscoveryTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-discovery-")
-        try:
-            cls.data = cls.work.sub("data")
-            cls.cache = ph.Cache.generate(cls.data, channels=3, seconds=SECONDS, rate=RATE,
-                                          signals=3, file_seconds=FILE_SECONDS)
-            path = os.path.join(cls.data, DAMAGED, DAMAGED_FILE)
-            os.truncate(path, os.path.getsize(path) // 2)
-            cls.server = ph.Server(cls.data, cls.work.sub("state"))
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class DiscoveryTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-discovery-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        cls.cache = ph.Cache.generate(data, channels=3, seconds=SECONDS, rate=RATE,
+                                      signals=3, file_seconds=FILE_SECONDS)
+        path = os.path.join(data, DAMAGED, DAMAGED_FILE)
+        os.truncate(path, os.path.getsize(path) // 2)
 
     def check_schema(self, instance, name):
         with open(SPEC_PATH, "rb") as f:

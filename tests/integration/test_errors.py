@@ -20,33 +20,16 @@ def job_body(**overrides):
     return body
 
 
-class ErrorsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-errors-")
-        try:
-            data = cls.work.sub("data")
-            ph.Cache.generate(data, channels=2, seconds=30, rate=10, signals=2)
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            cls.server.start()
-            cls.key = cls.server.create_key("alice")
-            cls.api = cls.server.client(cls.key)
-            cls.anonymous = ph.Client(cls.server.base, None)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class ErrorsTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-errors-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        cls.anonymous.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        ph.Cache.generate(data, channels=2, seconds=30, rate=10, signals=2)
+
+    @classmethod
+    def after_start(cls):
+        cls.anonymous = cls.client(None)
 
     def tearDown(self):
         # Whatever was refused, the server still answers.

@@ -71,35 +71,19 @@ def write_typed(data_dir):
         writer.close()
 
 
-class EstimateTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-estimate-")
-        try:
-            data = cls.work.sub("data")
-            cls.cache = ph.Cache.generate(data, channels=len(CHANNELS), seconds=SECONDS,
-                                          rate=RATE, signals=2, with_mode=True, file_seconds=30)
-            write_typed(data)
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-            with open(SPEC_PATH, "rb") as f:
-                cls.spec = yaml.safe_load(f)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class EstimateTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-estimate-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        cls.cache = ph.Cache.generate(data, channels=len(CHANNELS), seconds=SECONDS,
+                                      rate=RATE, signals=2, with_mode=True, file_seconds=30)
+        write_typed(data)
+
+    @classmethod
+    def after_start(cls):
+        with open(SPEC_PATH, "rb") as f:
+            cls.spec = yaml.safe_load(f)
 
     def check_schema(self, instance, name):
         jsonschema.Draft202012Validator(
@@ -121,17 +105,14 @@ class EstimateTest(unittest.TestCase):
 
     def export(self, body, channels=CHANNELS):
         """Runs the job; returns its file size and each channel's datasets and rows."""
-        job = self.api.wait(self.api.submit(body), timeout=120)
-        self.assertEqual(job["status"], "completed", job)
-        r = self.api.download(job["job_id"])
-        self.assertEqual(r.status_code, 200)
-        self.assertEqual(len(r.content), job["result"]["file_size"])
+        job, content = self.run_export(body, timeout=120)
+        self.assertEqual(len(content), job["result"]["file_size"])
         layout = {}
-        with h5py.File(io.BytesIO(r.content), "r") as f:
+        with h5py.File(io.BytesIO(content), "r") as f:
             for name in channels:
                 g = f[name]
                 layout[name] = (sorted(g.keys()), g["time"].shape[0])
-        return len(r.content), layout
+        return len(content), layout
 
     def assert_estimate(self, start, end, options, samples, rows, datasets, channels=CHANNELS):
         """The dry run says samples and rows per channel exactly, and bytes

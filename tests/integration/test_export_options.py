@@ -19,42 +19,20 @@ RANGE = ph.absolute("2025-01-01T00:00:10Z", "2025-01-01T00:00:50Z")
 CHANNELS = ["ch000", "ch001"]
 
 
-class ExportOptionsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-options-")
-        try:
-            data = cls.work.sub("data")
-            cls.cache = ph.Cache.generate(data, channels=2, seconds=60, rate=200, signals=3,
-                                          with_mode=True, file_seconds=20)
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class ExportOptionsTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-options-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        cls.cache = ph.Cache.generate(data, channels=2, seconds=60, rate=200, signals=3,
+                                      with_mode=True, file_seconds=20)
 
     def export(self, options):
         body = {"time_range": RANGE, "channels": {"include": CHANNELS}}
         if options is not None:
             body["options"] = options
-        job = self.api.wait(self.api.submit(body))
-        self.assertEqual(job["status"], "completed", job)
-        r = self.api.download(job["job_id"])
-        self.assertEqual(r.status_code, 200)
-        return r.content
+        _, content = self.run_export(body)
+        return content
 
     def check_values(self, f, chunks, gzip_level):
         start_ns = ph.parse_rfc3339_ns(RANGE["start"])

@@ -21,39 +21,14 @@ BIG = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z")
 FINAL = ("completed", "failed", "cancelled")
 
 
-class JobsApiTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-jobs-")
-        try:
-            data = cls.work.sub("data")
-            ph.Cache.generate(data, channels=20, seconds=600, rate=100, signals=3, with_mode=True)
-            config = ph.write_config(cls.work.sub("pivot.yaml"), "jobs:\n  max_concurrent: 1\n")
-            cls.state = cls.work.sub("state")
-            cls.server = ph.Server(data, cls.state, config_path=config)
-            cls.server.start()
-            cls.clients = []
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class JobsApiTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-jobs-"
+    CONFIG = "jobs:\n  max_concurrent: 1\n"
+    USER = None  # each test is a user of its own: self.user()
 
     @classmethod
-    def tearDownClass(cls):
-        for c in cls.clients:
-            c.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
-
-    def user(self, name, role=None):
-        """A client with a fresh key of its own, so tests do not see each other's jobs."""
-        c = self.server.client(self.server.create_key(name, role=role))
-        self.clients.append(c)
-        return c
+    def write_data(cls, data):
+        ph.Cache.generate(data, channels=20, seconds=600, rate=100, signals=3, with_mode=True)
 
     def tearDown(self):
         # Leave the single worker slot free for the next test.

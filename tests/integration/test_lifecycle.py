@@ -24,40 +24,24 @@ def spread(n, k=100):
     return sorted(pos)
 
 
-class LifecycleTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-lifecycle-")
-        try:
-            data = cls.work.sub("data")
-            cls.cache = ph.Cache.generate(data, channels=3, seconds=120, rate=100, signals=3,
-                                          with_mode=True, file_seconds=30)
-            # A channel whose data is half an hour old, for the seed's relative range.
-            now_s = int(time.time())
-            cls.recent_start = ph.format_ns((now_s - 1800) * ph.NS)
-            cls.recent = ph.Cache.generate(data, channels=1, seconds=60, rate=10, signals=2,
-                                           with_mode=False, start=cls.recent_start,
-                                           first_channel=3)
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            # One key made before the server starts, one while it runs.
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.key_live = cls.server.create_key("carol")
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class LifecycleTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-lifecycle-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        cls.cache = ph.Cache.generate(data, channels=3, seconds=120, rate=100, signals=3,
+                                      with_mode=True, file_seconds=30)
+        # A channel whose data is half an hour old, for the seed's relative range.
+        now_s = int(time.time())
+        cls.recent_start = ph.format_ns((now_s - 1800) * ph.NS)
+        cls.recent = ph.Cache.generate(data, channels=1, seconds=60, rate=10, signals=2,
+                                       with_mode=False, start=cls.recent_start,
+                                       first_channel=3)
+
+    @classmethod
+    def after_start(cls):
+        # Besides alice's key, made before the server started, one made while it runs.
+        cls.key_live = cls.server.create_key("carol")
 
     # ------------------------------------------------------------ helpers
 

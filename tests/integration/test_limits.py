@@ -42,19 +42,6 @@ def result_files(state, job_id):
     return sorted(n for n in os.listdir(results) if n.startswith(job_id))
 
 
-class PluginDirServer(ph.Server):
-    """A server reading its plugins from a directory of the test's choosing."""
-
-    def __init__(self, data_dir, state_dir, plugins, config_path=None):
-        super().__init__(data_dir, state_dir, config_path)
-        self.plugins = plugins
-
-    def _common_args(self):
-        args = super()._common_args()
-        args[args.index("--plugin-dir") + 1] = self.plugins
-        return args
-
-
 class LimitsBase(unittest.TestCase):
     config = None
 
@@ -118,18 +105,13 @@ class CrashingPluginTest(LimitsBase):
     @classmethod
     def make_server(cls, config):
         # The normal plugins plus the crashing exporter, by symbolic links.
-        plugins = cls.work.sub("plugins")
-        os.makedirs(plugins)
-        src = ph.plugin_dir()
-        for name in os.listdir(src):
-            if name.endswith(".so"):
-                os.symlink(os.path.join(src, name), os.path.join(plugins, name))
-        os.symlink(os.environ["PIVOT_CRASH_PLUGIN"], os.path.join(plugins, "crash.so"))
+        plugins = ph.link_plugins(cls.work.sub("plugins"),
+                                  {"crash.so": os.environ["PIVOT_CRASH_PLUGIN"]})
         # Under a sanitizer build, let the signal kill the worker as it would
         # in production instead of the runtime turning it into an exit status.
         for name in ("ASAN_OPTIONS", "TSAN_OPTIONS"):
             os.environ[name] = ":".join(filter(None, [os.environ.get(name), "handle_segv=0"]))
-        return PluginDirServer(cls.data, cls.state, plugins, config)
+        return ph.Server(cls.data, cls.state, config, plugins=plugins)
 
     def test_a_segfaulting_exporter_fails_only_its_job(self):
         crash = self.api.submit(body(["ch000"], 2, "crash"))

@@ -45,50 +45,19 @@ def write_channel(data):
         writer.close()
 
 
-class OldPluginServer(ph.Server):
-    """The normal plugins plus the ABI 1.3 exporter, linked into one directory."""
-
-    def __init__(self, data_dir, state_dir, plugins):
-        super().__init__(data_dir, state_dir)
-        self.plugins = plugins
-
-    def _common_args(self):
-        args = super()._common_args()
-        args[args.index("--plugin-dir") + 1] = self.plugins
-        return args
-
-
-class OldExporterTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-old-exporter-")
-        try:
-            data = cls.work.sub("data")
-            write_channel(data)
-            plugins = cls.work.sub("plugins")
-            os.makedirs(plugins)
-            for name in os.listdir(ph.plugin_dir()):
-                if name.endswith(".so"):
-                    os.symlink(os.path.join(ph.plugin_dir(), name), os.path.join(plugins, name))
-            os.symlink(os.environ["PIVOT_OLD_ROWS_PLUGIN"], os.path.join(plugins, "old_rows.so"))
-            cls.server = OldPluginServer(data, cls.work.sub("state"), plugins)
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class OldExporterTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-old-exporter-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        write_channel(data)
+
+    @classmethod
+    def make_server(cls, data, state, config):
+        # The normal plugins plus the ABI 1.3 exporter, linked into one directory.
+        plugins = ph.link_plugins(cls.work.sub("plugins"),
+                                  {"old_rows.so": os.environ["PIVOT_OLD_ROWS_PLUGIN"]})
+        return ph.Server(data, state, config, plugins=plugins)
 
     def body(self, signals):
         end = ph.format_ns(START_NS + RECORDS * STEP_NS)
@@ -113,12 +82,9 @@ class OldExporterTest(unittest.TestCase):
         self.assertEqual(self.api.get(ph.API + "/jobs").json()["total"], 0)
 
     def test_other_signals_export_with_nulls_as_fill(self):
-        job = self.api.wait(self.api.submit(self.body(["x", "n"])))
-        self.assertEqual(job["status"], "completed", job)
-        r = self.api.download(job["job_id"])
-        self.assertEqual(r.status_code, 200)
+        _, content = self.run_export(self.body(["x", "n"]))
         total = sum(v for v in map(n_of, range(RECORDS)) if v is not None)
-        self.assertEqual(r.text.splitlines(), [
+        self.assertEqual(content.decode().splitlines(), [
             "channel plant", "signal x float64", "signal n int32", "rows %d" % RECORDS,
             "sum x 0", "sum n %d" % total])
 

@@ -34,37 +34,18 @@ BIG = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z")
        "channels": {"pattern": "ch*"}}
 
 
-class QuotaTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-quota-")
-        cls.server = None
-        try:
-            data = cls.work.sub("data")
-            ph.Cache.generate(data, channels=20, seconds=600, rate=100, signals=3)
-            config = ph.write_config(cls.work.sub("pivot.yaml"),
-                                     "jobs:\n  heartbeat_timeout: 10m\n"
-                                     "quotas:\n  max_queued_jobs: 50\n")
-            cls.state = cls.work.sub("state")
-            cls.server = ph.Server(data, cls.state, config_path=config)
-            cls.server.start()
-            cls.clients = []
-            cls.stopped = []
-        except BaseException:
-            if cls.server is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class QuotaTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-quota-"
+    CONFIG = "jobs:\n  heartbeat_timeout: 10m\nquotas:\n  max_queued_jobs: 50\n"
+    USER = None  # each test is a user of its own: self.user()
 
     @classmethod
-    def tearDownClass(cls):
-        for c in cls.clients:
-            c.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        ph.Cache.generate(data, channels=20, seconds=600, rate=100, signals=3)
+
+    @classmethod
+    def after_start(cls):
+        cls.stopped = []
 
     def tearDown(self):
         for pid in self.stopped:
@@ -73,11 +54,6 @@ class QuotaTest(unittest.TestCase):
             except ProcessLookupError:
                 pass
         self.stopped.clear()
-
-    def user(self, name):
-        c = self.server.client(self.server.create_key(name))
-        self.clients.append(c)
-        return c
 
     def quota_set(self, user, *args):
         cmd = [ph.pivotd_path(), "quota", "set", "--user", user] + list(args) + \

@@ -49,49 +49,23 @@ def new_values(i):
     return {"a": 1000.0 + i, "b": i / 8.0, "n": 7 * i - 3, "s": "s%d" % i, "ok": i % 2 == 1}
 
 
-class SchemaEvolutionTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-evolution-")
-        try:
-            data = cls.work.sub("data")
-            os.makedirs(os.path.join(data, CHANNEL))
-            write_file(os.path.join(data, CHANNEL, "data_%d.avro" % START_S), OLD_FIELDS,
-                       START_S * ph.NS, [{"a": old_a(i)} for i in range(PER_FILE)])
-            t1 = START_S + 10
-            write_file(os.path.join(data, CHANNEL, "data_%d.avro" % t1), NEW_FIELDS,
-                       t1 * ph.NS, [new_values(i) for i in range(PER_FILE)])
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
+class SchemaEvolutionTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-evolution-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        os.makedirs(os.path.join(data, CHANNEL))
+        write_file(os.path.join(data, CHANNEL, "data_%d.avro" % START_S), OLD_FIELDS,
+                   START_S * ph.NS, [{"a": old_a(i)} for i in range(PER_FILE)])
+        t1 = START_S + 10
+        write_file(os.path.join(data, CHANNEL, "data_%d.avro" % t1), NEW_FIELDS,
+                   t1 * ph.NS, [new_values(i) for i in range(PER_FILE)])
 
     def export(self, signals):
         body = {"time_range": ph.absolute(ph.DEFAULT_START, ph.format_ns((START_S + 60) * ph.NS)),
                 "channels": {"include": [CHANNEL]}, "signals": {CHANNEL: signals}}
-        job = self.api.wait(self.api.submit(body))
-        self.assertEqual(job["status"], "completed", job)
-        r = self.api.download(job["job_id"])
-        self.assertEqual(r.status_code, 200)
-        path = os.path.join(self.work.sub("out"), job["job_id"] + ".h5")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(r.content)
-        return path
+        job, content = self.run_export(body)
+        return self.save_export(job["job_id"] + ".h5", content)
 
     def test_channels_lists_the_newest_schema(self):
         r = self.api.get(ph.API + "/channels?pattern=" + CHANNEL)

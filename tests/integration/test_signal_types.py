@@ -274,33 +274,17 @@ def bucket_starts(n):
     return list(range(0, n, FACTOR))
 
 
-class SignalTypesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.work = ph.WorkDir("pivot-signal-types-")
-        try:
-            data = cls.work.sub("data")
-            for channel in (CHANNEL, CHANNEL_DEFLATE):
-                write_channel(data, channel)
-            cls.server = ph.Server(data, cls.work.sub("state"))
-            cls.key = cls.server.create_key("alice")
-            cls.server.start()
-            cls.api = cls.server.client(cls.key)
-        except BaseException:
-            if getattr(cls, "server", None) is not None:
-                cls.server.stop()
-            cls.work.close()
-            raise
-        cls.exports = {}
+class SignalTypesTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-signal-types-"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        for channel in (CHANNEL, CHANNEL_DEFLATE):
+            write_channel(data, channel)
+
+    @classmethod
+    def after_start(cls):
+        cls.exports = {}
 
     # ------------------------------------------------------------ helpers
 
@@ -318,14 +302,8 @@ class SignalTypesTest(unittest.TestCase):
         """Path of the downloaded file of a job, run once per key for the whole class."""
         if key in self.exports:
             return self.exports[key]
-        job = self.api.wait(self.api.submit(self.job_body(channels, decimation=decimation)))
-        self.assertEqual(job["status"], "completed", job)
-        r = self.api.download(job["job_id"])
-        self.assertEqual(r.status_code, 200, r.text)
-        os.makedirs(self.work.sub("out"), exist_ok=True)
-        path = self.work.sub("out", key + ".h5")
-        with open(path, "wb") as f:
-            f.write(r.content)
+        _, content = self.run_export(self.job_body(channels, decimation=decimation))
+        path = self.save_export(key + ".h5", content)
         self.exports[key] = path
         return path
 
