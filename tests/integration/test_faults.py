@@ -1,5 +1,6 @@
 """Faults the service must survive: the server killed with SIGKILL in the
-middle of submissions, cache files removed while jobs read them."""
+middle of submissions, cache files removed or rewritten while jobs read
+them."""
 
 import os
 import signal
@@ -111,6 +112,56 @@ class FaultsTest(unittest.TestCase):
         finally:
             api.close()
 
+
+    def test_cache_files_rewritten_while_jobs_read_them(self):
+        """The relay rewriting files under running jobs: truncated in place,
+        overwritten with garbage in place, replaced by a shorter file
+        through a rename. Every job ends completed or failed with a
+        message; nothing crashes and no partial result remains."""
+        api = self.server.client(self.key)
+        try:
+            ids = [api.submit(body()) for _ in range(6)]
+            expected = []
+            for channel in ("ch000", "ch001"):
+                names = sorted(os.listdir(os.path.join(self.data, channel)))
+                for k, name in enumerate(names):
+                    path = os.path.join(self.data, channel, name)
+                    size = os.path.getsize(path)
+                    # Each file is one block of 50 records (5 s at 10 Hz);
+                    # its middle, overwritten, is in record 20.
+                    damage = ("record 20 of a block of 50 is malformed" if k % 3 == 1
+                              else "the file ends inside a block")
+                    expected.append('channel "%s": %s: damaged data: %s' % (channel, name, damage))
+                    if k % 3 == 0:
+                        os.truncate(path, size // 3)
+                    elif k % 3 == 1:
+                        with open(path, "r+b") as f:
+                            f.seek(size // 2)
+                            f.write(b"\xff" * min(4096, size - size // 2))
+                    else:
+                        with open(path, "rb") as f:
+                            head = f.read(size // 2)
+                        with open(path + ".new", "wb") as f:
+                            f.write(head)
+                        os.rename(path + ".new", path)
+            for job_id in ids:
+                job = api.wait(job_id, timeout=120)
+                self.assertIn(job["status"], ("completed", "failed"), job)
+                if job["status"] == "failed":
+                    self.assertIsInstance(job["error"], str)
+                    self.assertNotEqual(job["error"], "")
+                    self.assertNotIn("signal", job["error"])
+            # A job submitted after the rewrites reads the damaged files
+            # deterministically: it completes with the readable part, and
+            # a warning names each damaged file (without the server's paths).
+            job = api.wait(api.submit(body()), timeout=120)
+            self.assertEqual(job["status"], "completed", job)
+            self.assertEqual(job["result"]["warnings"], expected)
+            self.assertEqual(api.get("/api/v1/health").status_code, 200)
+            results = os.listdir(os.path.join(self.server.state_dir, "results"))
+            self.assertEqual([n for n in results if n.endswith(".part")], [])
+        finally:
+            api.close()
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
