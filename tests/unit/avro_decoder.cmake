@@ -16,26 +16,24 @@ target_include_directories(pva_avro_internals PUBLIC ${_avro_plugin_dir})
 target_link_libraries(pva_avro_internals PUBLIC Pivot::sdk PkgConfig::AVRO PkgConfig::YAJL
                       PkgConfig::ZLIB Pivot::snappy m)
 
-add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_source_fixture.c)
+add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_host.c
+               unit/test_avro_source_fixture.c)
 target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
 target_link_libraries(test_avro_decoder PRIVATE pva_avro_internals)
 add_test(NAME avro_decoder_unit
          COMMAND test_avro_decoder $<TARGET_FILE:pivot-gen-avro> ${CMAKE_CURRENT_BINARY_DIR}/avro_decoder)
 set_tests_properties(avro_decoder_unit PROPERTIES TIMEOUT 120)
 
-# Every type a relay schema can hold, each codec, both decoders, against formulas.
-add_executable(test_avro_types unit/test_avro_types.c unit/test_avro_types_fixture.c
-               unit/test_avro_types_harness.c unit/test_avro_source_fixture.c)
-target_include_directories(test_avro_types PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
-target_link_libraries(test_avro_types PRIVATE pva_avro_internals)
-add_test(NAME avro_types_unit COMMAND test_avro_types ${CMAKE_CURRENT_BINARY_DIR}/avro_types)
-set_tests_properties(avro_types_unit PROPERTIES TIMEOUT 120)
-
-# Unsupported fields skipped, evolution with nullable signals, bad snappy CRCs, unknown codecs.
-add_executable(test_avro_types_edge unit/test_avro_types_edge.c unit/test_avro_types_fixture.c
-               unit/test_avro_types_harness.c unit/test_avro_source_fixture.c)
-target_include_directories(test_avro_types_edge PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
-target_link_libraries(test_avro_types_edge PRIVATE pva_avro_internals)
-add_test(NAME avro_types_edge_unit
-         COMMAND test_avro_types_edge ${CMAKE_CURRENT_BINARY_DIR}/avro_types_edge)
-set_tests_properties(avro_types_edge_unit PROPERTIES TIMEOUT 120)
+# The avro type tests against formulas: every type a relay schema can hold,
+# each codec, both decoders (avro_types); unsupported fields skipped,
+# evolution with nullable signals, bad snappy CRCs, unknown codecs
+# (avro_types_edge).
+foreach(t avro_types avro_types_edge)
+  add_executable(test_${t} unit/test_${t}.c unit/test_avro_types_fixture.c
+                 unit/test_avro_types_harness.c unit/test_avro_host.c
+                 unit/test_avro_source_fixture.c)
+  target_include_directories(test_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+  target_link_libraries(test_${t} PRIVATE pva_avro_internals)
+  add_test(NAME ${t}_unit COMMAND test_${t} ${CMAKE_CURRENT_BINARY_DIR}/${t})
+  set_tests_properties(${t}_unit PROPERTIES TIMEOUT 120)
+endforeach()

@@ -4,7 +4,7 @@ if(TARGET hdf5)
   set(_hdf5_exporter_out ${CMAKE_CURRENT_BINARY_DIR}/hdf5_exporter)
   file(MAKE_DIRECTORY ${_hdf5_exporter_out})
 
-  add_executable(test_hdf5_exporter unit/test_hdf5_exporter.c)
+  add_executable(test_hdf5_exporter unit/test_hdf5_exporter.c unit/test_hdf5_exporter_host.c)
   target_link_libraries(test_hdf5_exporter PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
   add_dependencies(test_hdf5_exporter hdf5)
   add_test(NAME hdf5_exporter_write
@@ -23,36 +23,22 @@ if(TARGET hdf5)
   set_tests_properties(hdf5_exporter_xarray PROPERTIES
     FIXTURES_REQUIRED hdf5_exporter_files SKIP_RETURN_CODE 77)
 
-  # Enums, bytes, nullable signals with their masks and detail attributes,
-  # and the decimation attributes of the root (ABI 1.4), read back with the
-  # HDF5 C API and then with h5py.
-  add_executable(test_hdf5_exporter_types unit/test_hdf5_exporter_types.c
-                 unit/test_hdf5_exporter_support.c)
-  target_link_libraries(test_hdf5_exporter_types PRIVATE Pivot::sdk PkgConfig::HDF5
-                        ${PIVOT_HDF5_HL_LIBRARY} ${CMAKE_DL_LIBS} m)
-  add_dependencies(test_hdf5_exporter_types hdf5)
-  add_test(NAME hdf5_exporter_types
-           COMMAND test_hdf5_exporter_types $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
-  set_tests_properties(hdf5_exporter_types PROPERTIES FIXTURES_SETUP hdf5_exporter_typed_files)
-
-  add_executable(test_hdf5_exporter_decimation unit/test_hdf5_exporter_decimation.c
-                 unit/test_hdf5_exporter_support.c)
-  target_link_libraries(test_hdf5_exporter_decimation PRIVATE Pivot::sdk PkgConfig::HDF5
-                        ${PIVOT_HDF5_HL_LIBRARY} ${CMAKE_DL_LIBS})
-  add_dependencies(test_hdf5_exporter_decimation hdf5)
-  add_test(NAME hdf5_exporter_decimation
-           COMMAND test_hdf5_exporter_decimation $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
-  set_tests_properties(hdf5_exporter_decimation PROPERTIES
+  # The ABI 1.4 additions, read back with the HDF5 C API: enums, bytes,
+  # nullable signals with their masks and detail attributes (types); the
+  # decimation attributes of the root (decimation); what is refused, with
+  # the message the user reads (refusals).
+  foreach(t types decimation refusals)
+    add_executable(test_hdf5_exporter_${t} unit/test_hdf5_exporter_${t}.c
+                   unit/test_hdf5_exporter_host.c unit/test_hdf5_exporter_support.c)
+    target_link_libraries(test_hdf5_exporter_${t} PRIVATE Pivot::sdk PkgConfig::HDF5
+                          ${PIVOT_HDF5_HL_LIBRARY} ${CMAKE_DL_LIBS} m)
+    add_dependencies(test_hdf5_exporter_${t} hdf5)
+    add_test(NAME hdf5_exporter_${t}
+             COMMAND test_hdf5_exporter_${t} $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
+  endforeach()
+  # Both write the files the h5py check below reads.
+  set_tests_properties(hdf5_exporter_types hdf5_exporter_decimation PROPERTIES
     FIXTURES_SETUP hdf5_exporter_typed_files)
-
-  # What is refused, with the message the user reads.
-  add_executable(test_hdf5_exporter_refusals unit/test_hdf5_exporter_refusals.c
-                 unit/test_hdf5_exporter_support.c)
-  target_link_libraries(test_hdf5_exporter_refusals PRIVATE Pivot::sdk PkgConfig::HDF5
-                        ${PIVOT_HDF5_HL_LIBRARY} ${CMAKE_DL_LIBS})
-  add_dependencies(test_hdf5_exporter_refusals hdf5)
-  add_test(NAME hdf5_exporter_refusals
-           COMMAND test_hdf5_exporter_refusals $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
 
   add_test(NAME hdf5_exporter_types_h5py
            COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/unit/hdf5_exporter_types_check.py
@@ -68,7 +54,8 @@ if(TARGET hdf5)
   add_test(NAME hdf5_exporter_iso COMMAND test_hdf5_exporter_iso)
 
   # Writes 3.6 M samples of time + 4 doubles + int32 and prints the MB/s.
-  add_executable(test_hdf5_exporter_throughput unit/test_hdf5_exporter_throughput.c)
+  add_executable(test_hdf5_exporter_throughput unit/test_hdf5_exporter_throughput.c
+                 unit/test_hdf5_exporter_host.c)
   target_link_libraries(test_hdf5_exporter_throughput PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
   add_dependencies(test_hdf5_exporter_throughput hdf5)
   add_test(NAME hdf5_exporter_throughput

@@ -9,26 +9,14 @@ import sys
 import h5py
 import numpy as np
 
+from read_back_checks import check, check_eq, failures
+
 CHUNK_BYTES = 128 * 1024
 
 T0 = 1737642600000000000  # 2025-01-23T14:30:00Z
 STEP_NS = 1000000
 NSAMPLES = 70008
 STATES = ["idle", "run", "\u00e9t\u00e9", ""]
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("CHECK failed: " + what, file=sys.stderr)
-
-
-def check_eq(actual, expected, what):
-    ok = type(actual) is type(expected) and actual == expected
-    check(ok, "%s == %r (%s), expected %r (%s)" % (
-        what, actual, type(actual).__name__, expected, type(expected).__name__))
 
 
 def check_attrs(obj, expected, where):

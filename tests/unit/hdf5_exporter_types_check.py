@@ -11,24 +11,12 @@ import sys
 import h5py
 import numpy as np
 
+from read_back_checks import check, check_eq, failures
+
 NSAMPLES = 1025
 LAST_BATCH_START = 1007  # the last batch carries no masks: all valid
 MODES = {"OFF": 0, "IDLE": 1, "RUN": 2, "FAULT": 3}
 LABELS = ["alpha", "\u03b2", ""]
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("CHECK failed: " + what, file=sys.stderr)
-
-
-def check_eq(actual, expected, what):
-    ok = type(actual) is type(expected) and actual == expected
-    check(ok, "%s == %r (%s), expected %r (%s)" % (
-        what, actual, type(actual).__name__, expected, type(expected).__name__))
 
 
 def check_attr_names(ds, names, where):

@@ -14,19 +14,13 @@ import sys
 import h5py
 import numpy as np
 
+from read_back_checks import check, failures
+
 SKIP = 77
 T0 = 1737642600000000000  # 2025-01-23T14:30:00Z
 STEP_NS = 1000000
 NSAMPLES = 70008
 SIGNALS = ["odometer", "pressure", "rpm", "state", "temp", "valve"]
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("CHECK failed: " + what, file=sys.stderr)
 
 
 def check_engine_group(xr, path, engine):

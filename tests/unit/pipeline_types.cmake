@@ -1,6 +1,7 @@
 # The export pipeline with ABI 1.4 signals (enum, bytes, nullable), in one
 # thread and through the decoder queues, and with exporters of older ABIs.
-add_executable(test_pipeline_types unit/test_pipeline_types.c)
+add_executable(test_pipeline_types unit/test_pipeline_types.c unit/pipeline_support.c
+               unit/recorded_rows.c)
 target_include_directories(test_pipeline_types PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
 target_link_libraries(test_pipeline_types PRIVATE pivot_core)
 add_test(NAME pipeline_types_unit COMMAND test_pipeline_types)

@@ -7,42 +7,23 @@
  * Usage: test_avro_decoder <pivot-gen-avro> <scratch dir>
  */
 #include "check.h"
+#include "test_avro_host.h"
 #include "test_avro_source_fixture.h"
 
-#include "avro_source.h"
 #include "fast_decoder.h"
 #include "record_schema.h"
 
 #include <math.h>
 
 #include <avro.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define NS 1000000000LL
 #define GEN_START_NS (1735689600LL * NS) /* 2025-01-01T00:00:00Z */
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
-static const pivot_source *source;
 static char data_dir[512];
-
-static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    (void)level;
-    (void)plugin;
-    (void)fmt;
-}
-
-static int host_register_source(pivot_registry *reg, const pivot_source *s)
-{
-    (void)reg;
-    source = s;
-    return 0;
-}
 
 /* Everything a scan delivered, flattened. */
 typedef struct capture {
@@ -128,21 +109,6 @@ static void on_warning(void *arg, const char *message)
     ((capture *)arg)->warnings++;
 }
 
-static void *open_instance(const char *mode)
-{
-    char err[PIVOT_ERRMSG_SIZE] = "";
-    void *ctx = NULL;
-
-    if (mode != NULL)
-        setenv(PVA_DECODER_ENV, mode, 1);
-    else
-        unsetenv(PVA_DECODER_ENV);
-    if (source->open(data_dir, &ctx, err, sizeof(err)) != 0)
-        fprintf(stderr, "open: %s\n", err);
-    unsetenv(PVA_DECODER_ENV);
-    return ctx;
-}
-
 static int scan(void *ctx, const char *channel, const char *const *signals, size_t n,
                 pivot_range range, capture *c)
 {
@@ -151,7 +117,7 @@ static int scan(void *ctx, const char *channel, const char *const *signals, size
     int rc;
 
     memset(c, 0, sizeof(*c));
-    rc = source->scan(ctx, channel, signals, n, range, &sink, err, sizeof(err));
+    rc = th_source->scan(ctx, channel, signals, n, range, &sink, err, sizeof(err));
     if (rc != 0)
         fprintf(stderr, "scan %s: %s\n", channel, err);
     return rc;
@@ -171,7 +137,7 @@ static void capture_free(capture *c)
 static size_t compare(const char *channel, const char *const *signals, size_t n, pivot_range range,
                       size_t *warnings)
 {
-    void *fast = open_instance(NULL), *slow = open_instance("libavro");
+    void *fast = th_open(data_dir, NULL), *slow = th_open(data_dir, "libavro");
     capture a, b;
     size_t samples;
 
@@ -199,8 +165,8 @@ static size_t compare(const char *channel, const char *const *signals, size_t n,
         *warnings = a.warnings;
     capture_free(&a);
     capture_free(&b);
-    source->close(fast);
-    source->close(slow);
+    th_source->close(fast);
+    th_source->close(slow);
     return samples;
 }
 
@@ -317,20 +283,6 @@ static void truncate_copy(const char *from, const char *to, long size)
     run("mkdir -p \"$(dirname '%s')\" && head -c %ld '%s' > '%s'", to, size, from, to);
 }
 
-static long size_of(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /*
  * The decoder compiles for the typed schema and for ["null", "double"]; a
  * column with a validity mask makes its step masked.
@@ -380,7 +332,7 @@ static void test_compile(const char *path_typed, const char *path_union)
 /* The nullable field's values as both decoders deliver them: null is NaN. */
 static void check_union_values(void)
 {
-    void *ctxs[2] = {open_instance(NULL), open_instance("libavro")};
+    void *ctxs[2] = {th_open(data_dir, NULL), th_open(data_dir, "libavro")};
     static const char *sigs[] = {"maybe", "d"};
     const pivot_range all = {INT64_MIN, INT64_MAX};
 
@@ -399,7 +351,7 @@ static void check_union_values(void)
         }
         CHECK_INT_EQ(bad, 0);
         capture_free(&c);
-        source->close(ctxs[k]);
+        th_source->close(ctxs[k]);
     }
 }
 
@@ -418,15 +370,13 @@ static void check_evolution(void)
     void *ctx;
     capture c;
 
-    snprintf(path, sizeof(path), "%s/evolved", data_dir);
-    mkdir(path, 0755);
-    snprintf(path, sizeof(path), "%s/evolved/data_0.avro", data_dir);
+    fx_channel_file(path, sizeof(path), data_dir, "evolved", "data_0.avro");
     CHECK_INT_EQ(write_typed(path, union_schema, "null", 1000, 100, 1, 1), 0);
     snprintf(path, sizeof(path), "%s/evolved/data_1.avro", data_dir);
     CHECK_INT_EQ(write_typed(path, typed_schema, "deflate", 500, 64, 1, 0), 0);
     CHECK_INT_EQ(compare("evolved", sigs, 6, all, NULL), 1500);
 
-    ctx = open_instance(NULL);
+    ctx = th_open(data_dir, NULL);
     CHECK(ctx != NULL);
     CHECK_INT_EQ(scan(ctx, "evolved", sigs, 6, all, &c), 0);
     CHECK_INT_EQ(c.samples, 1500);
@@ -461,16 +411,15 @@ static void check_evolution(void)
     capture_free(&c);
     memset(&c, 0, sizeof(c));
     pivot_scan_sink sink = {&c, on_batch, on_warning};
-    CHECK_INT_EQ(source->scan(ctx, "evolved", unknown, 2, all, &sink, err, sizeof(err)),
+    CHECK_INT_EQ(th_source->scan(ctx, "evolved", unknown, 2, all, &sink, err, sizeof(err)),
                  PIVOT_ENOENT);
     CHECK(strstr(err, "\"nosuch\"") != NULL);
     capture_free(&c);
-    source->close(ctx);
+    th_source->close(ctx);
 }
 
 int main(int argc, char **argv)
 {
-    static pivot_host host;
     static const char *gen_sigs[] = {"sig0", "sig1", "sig2", "sig3", "counter"};
     static const char *mode_sigs[] = {"counter", "mode", "sig2"};
     static const char *typed_sigs[] = {"flag", "f", "label", "d", "i", "l"};
@@ -483,18 +432,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s <pivot-gen-avro> <scratch dir>\n", argv[0]);
         return 2;
     }
-    snprintf(data_dir, sizeof(data_dir), "%s/avro_decoder_data", argv[2]);
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    mkdir(argv[2], 0755);
-    mkdir(data_dir, 0755);
-    host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
-    host.log = host_log;
-    host.register_source = host_register_source;
-    if (pivot_plugin_init(&host, NULL) != 0 || source == NULL) {
-        fprintf(stderr, "plugin init failed\n");
+    fx_fresh_dir(data_dir, sizeof(data_dir), argv[2], "avro_decoder_data");
+    if (th_init() != 0)
         return 1;
-    }
 
     /* Generated channels, both codecs, with and without a string field. */
     CHECK_INT_EQ(run("'%s' --out '%s/null' --channels 1 --seconds 1300 --rate 50 "
@@ -531,9 +471,7 @@ int main(int argc, char **argv)
     };
     for (size_t k = 0; k < sizeof(typed) / sizeof(typed[0]); k++) {
         char *text = with_logical_type(typed_schema, typed[k].logical);
-        snprintf(path, sizeof(path), "%s/%s", data_dir, typed[k].dir);
-        mkdir(path, 0755);
-        snprintf(path, sizeof(path), "%s/%s/data_0.avro", data_dir, typed[k].dir);
+        fx_channel_file(path, sizeof(path), data_dir, typed[k].dir, "data_0.avro");
         CHECK_INT_EQ(write_typed(path, typed_schema, typed[k].codec, 5000, 333, 1, 0), 0);
         CHECK_INT_EQ(fx_set_header_schema(path, text), 0);
         free(text);
@@ -544,9 +482,7 @@ int main(int argc, char **argv)
     }
 
     /* A nullable double: both decoders read null as NaN. */
-    snprintf(path2, sizeof(path2), "%s/with_union", data_dir);
-    mkdir(path2, 0755);
-    snprintf(path2, sizeof(path2), "%s/with_union/data_0.avro", data_dir);
+    fx_channel_file(path2, sizeof(path2), data_dir, "with_union", "data_0.avro");
     CHECK_INT_EQ(write_typed(path2, union_schema, "null", 1000, 100, 1, 1), 0);
     CHECK_INT_EQ(compare("with_union", union_sigs, 2, all, NULL), 1000);
     check_union_values();
@@ -559,7 +495,7 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < 2; k++) {
         snprintf(path, sizeof(path), "%s/%s/data_0.avro", data_dir,
                  k == 0 ? "typed_null_micros" : "typed_deflate_millis");
-        long size = size_of(path);
+        long size = fx_file_size(path);
         long cuts[] = {size - 16 - 1, size - 16 - 30, size / 2, 40};
         for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
             char dir[64];
@@ -574,10 +510,10 @@ int main(int argc, char **argv)
     /* Cut inside the last sync marker: every record is there, and a warning. */
     snprintf(path, sizeof(path), "%s/typed_null_nanos/data_0.avro", data_dir);
     snprintf(path2, sizeof(path2), "%s/cut_sync/data_0.avro", data_dir);
-    truncate_copy(path, path2, size_of(path) - 5);
+    truncate_copy(path, path2, fx_file_size(path) - 5);
     CHECK_INT_EQ(compare("cut_sync", typed_sigs, 6, all, &warnings), 5000);
     CHECK_INT_EQ(warnings, 1);
 
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fx_remove_tree(data_dir);
     return check_report();
 }

@@ -9,7 +9,6 @@
 #include "test_avro_source_fixture.h"
 
 #include <dlfcn.h>
-#include <ftw.h>
 #include <math.h>
 #include <pivot/plugin.h>
 #include <stdarg.h>
@@ -387,11 +386,6 @@ static void make_fixtures(const char *generator)
     path_of(p, sizeof(p), "link");
     path_of(target, sizeof(target), "big");
     CHECK_INT_EQ(symlink(target, p), 0);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
 }
 
 /* ---- tests ---- */
@@ -844,6 +838,6 @@ int main(int argc, char **argv)
         CHECK(bad == NULL);
         source->close(NULL);
     }
-    nftw(data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fx_remove_tree(data_dir);
     return check_report();
 }

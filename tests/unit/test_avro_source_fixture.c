@@ -2,13 +2,43 @@
 #include "test_avro_source_fixture.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static long file_size(const char *path)
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void fx_remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void fx_fresh_dir(char *dir, size_t len, const char *parent, const char *name)
+{
+    snprintf(dir, len, "%s/%s", parent, name);
+    fx_remove_tree(dir);
+    mkdir(parent, 0755);
+    mkdir(dir, 0755);
+}
+
+void fx_channel_file(char *path, size_t len, const char *data_dir, const char *channel,
+                     const char *file)
+{
+    snprintf(path, len, "%s/%s", data_dir, channel);
+    mkdir(path, 0755);
+    snprintf(path, len, "%s/%s/%s", data_dir, channel, file);
+}
+
+long fx_file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
@@ -50,7 +80,7 @@ int fx_write_file_codec(const char *path, const char *schema_json, const char *c
             if (avro_file_writer_flush(w) != 0)
                 goto out;
             if (block_ends != NULL && block < max_blocks)
-                block_ends[block] = file_size(path);
+                block_ends[block] = fx_file_size(path);
             block++;
         }
     }
@@ -106,7 +136,7 @@ static void put_bytes(FILE *fp, const void *p, size_t n)
 static unsigned char *read_all(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    long size = file_size(path);
+    long size = fx_file_size(path);
     unsigned char *buf = NULL;
 
     if (fp == NULL || size < 0)

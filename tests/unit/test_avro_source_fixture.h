@@ -10,6 +10,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** Removes the tree at path, if any, without following links. */
+void fx_remove_tree(const char *path);
+
+/**
+ * Puts parent/name into dir (len bytes) and makes it a new empty directory,
+ * parent too when missing, removing whatever was there.
+ */
+void fx_fresh_dir(char *dir, size_t len, const char *parent, const char *name);
+
+/** Makes the channel directory data_dir/channel and puts data_dir/channel/file into path. */
+void fx_channel_file(char *path, size_t len, const char *data_dir, const char *channel,
+                     const char *file);
+
+/** The size of the file at path, or -1. */
+long fx_file_size(const char *path);
+
 /** Fills record i; returns 0 or non-zero to abort the write. */
 typedef int (*fx_fill_fn)(avro_value_t *record, size_t i, void *arg);
 

@@ -15,9 +15,7 @@
 #include "fast_decoder.h"
 #include "record_schema.h"
 
-#include <ftw.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #define RECORDS 1000
 #define BLOCK_RECORDS 97
@@ -27,21 +25,11 @@ static char data_dir[512];
 static const char *const codecs[] = {"null", "deflate", "snappy"};
 static const char *const modes[] = {NULL, "libavro"};
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void write_channel(const char *channel, const char *codec)
 {
     char path[1024];
 
-    snprintf(path, sizeof(path), "%s/%s", data_dir, channel);
-    mkdir(path, 0755);
-    snprintf(path, sizeof(path), "%s/%s/data_0.avro", data_dir, channel);
+    fx_channel_file(path, sizeof(path), data_dir, channel, "data_0.avro");
     CHECK_INT_EQ(fx_write_file_codec(path, tx_every_schema, codec, RECORDS, BLOCK_RECORDS,
                                      tx_fill_every, NULL, NULL, 0),
                  0);
@@ -162,14 +150,6 @@ static void test_compiles(void)
     pva_schema_clear(&schema);
 }
 
-static void every_names(const char **names, int *nullable)
-{
-    for (size_t k = 0; k < tx_every_nsignals; k++) {
-        names[k] = tx_every_signals[k].name;
-        nullable[k] = tx_every_signals[k].nullable;
-    }
-}
-
 /* Every signal, every codec, both decoders: each element as the formula says. */
 static void test_scan_every(void)
 {
@@ -178,7 +158,7 @@ static void test_scan_every(void)
     char channel[64], err[PIVOT_ERRMSG_SIZE];
     th_check c = {0};
 
-    every_names(names, nullable);
+    tx_every_names(names, nullable);
     c.names = names;
     c.nullable = nullable;
     c.n = tx_every_nsignals;
@@ -258,14 +238,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s <scratch dir>\n", argv[0]);
         return 2;
     }
-    snprintf(data_dir, sizeof(data_dir), "%s/avro_types_data", argv[1]);
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    mkdir(argv[1], 0755);
-    mkdir(data_dir, 0755);
-    if (th_init() != 0) {
-        fprintf(stderr, "plugin init failed\n");
+    fx_fresh_dir(data_dir, sizeof(data_dir), argv[1], "avro_types_data");
+    if (th_init() != 0)
         return 1;
-    }
     for (size_t k = 0; k < 3; k++) {
         char channel[64];
         snprintf(channel, sizeof(channel), "every_%s", codecs[k]);
@@ -276,6 +251,6 @@ int main(int argc, char **argv)
     test_scan_every();
     test_no_masks();
     test_not_signals();
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fx_remove_tree(data_dir);
     return check_report();
 }

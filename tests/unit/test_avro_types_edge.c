@@ -15,29 +15,12 @@
 #include "fast_decoder.h"
 #include "record_schema.h"
 
-#include <ftw.h>
 #include <math.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static char data_dir[512];
 static const char *const modes[] = {NULL, "libavro"};
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void channel_file(char *path, size_t len, const char *channel, const char *file)
-{
-    snprintf(path, len, "%s/%s", data_dir, channel);
-    mkdir(path, 0755);
-    snprintf(path, len, "%s/%s/%s", data_dir, channel, file);
-}
 
 /* ---- fields that are not signals, between ones that are ---- */
 
@@ -153,7 +136,7 @@ static void test_mixed(void)
     pva_batch batch;
     void *ctx;
 
-    channel_file(path, sizeof(path), "mixed", "data_0.avro");
+    fx_channel_file(path, sizeof(path), data_dir, "mixed", "data_0.avro");
     CHECK_INT_EQ(fx_write_file_codec(path, mixed_schema, "null", MIXED_RECORDS, 61, fill_mixed,
                                      NULL, NULL, 0),
                  0);
@@ -260,10 +243,10 @@ static void test_evolution(void)
     static const int nullable[] = {1, 1, 0, 0, 0, 1};
     char path[1024], err[PIVOT_ERRMSG_SIZE];
 
-    channel_file(path, sizeof(path), "evolved", "data_0.avro");
+    fx_channel_file(path, sizeof(path), data_dir, "evolved", "data_0.avro");
     CHECK_INT_EQ(fx_write_file(path, old_schema, OLD_RECORDS, 64, fill_old, NULL, NULL, 0), 0);
     /* Not data_<seconds>.avro, whose name would say it starts after the range below. */
-    channel_file(path, sizeof(path), "evolved", "recent.avro");
+    fx_channel_file(path, sizeof(path), data_dir, "evolved", "recent.avro");
     CHECK_INT_EQ(fx_write_file_codec(path, tx_every_schema, "snappy", NEW_RECORDS, 50, fill_new,
                                      NULL, NULL, 0),
                  0);
@@ -287,12 +270,6 @@ static void test_evolution(void)
 }
 
 /* ---- damage and codecs ---- */
-
-static long size_of(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
 
 /* Flips one bit of the byte at `offset` of the file. */
 static int flip_byte(const char *path, long offset)
@@ -320,17 +297,14 @@ static void test_snappy_bad_crc(void)
     char path[1024], err[PIVOT_ERRMSG_SIZE];
     long block_ends[16];
 
-    for (size_t k = 0; k < tx_every_nsignals; k++) {
-        names[k] = tx_every_signals[k].name;
-        nullable[k] = tx_every_signals[k].nullable;
-    }
-    channel_file(path, sizeof(path), "bad_crc", "data_0.avro");
+    tx_every_names(names, nullable);
+    fx_channel_file(path, sizeof(path), data_dir, "bad_crc", "data_0.avro");
     CHECK_INT_EQ(fx_write_file_codec(path, tx_every_schema, "snappy", 1000, 97, tx_fill_every, NULL,
                                      block_ends, 16),
                  0);
-    CHECK_INT_EQ(block_ends[10], size_of(path));
+    CHECK_INT_EQ(block_ends[10], fx_file_size(path));
     /* The block ends with its CRC, then the 16-byte sync marker. */
-    CHECK_INT_EQ(flip_byte(path, size_of(path) - 16 - 1), 0);
+    CHECK_INT_EQ(flip_byte(path, fx_file_size(path) - 16 - 1), 0);
     for (size_t m = 0; m < 2; m++) {
         th_check c = {.names = names, .nullable = nullable, .n = tx_every_nsignals};
         void *ctx = th_open(data_dir, modes[m]);
@@ -353,7 +327,7 @@ static void test_unknown_codec(void)
     static const int nullable[] = {0};
     char path[1024], err[PIVOT_ERRMSG_SIZE];
 
-    channel_file(path, sizeof(path), "odd_codec", "data_0.avro");
+    fx_channel_file(path, sizeof(path), data_dir, "odd_codec", "data_0.avro");
     CHECK_INT_EQ(
         fx_write_file_codec(path, tx_every_schema, "null", 100, 50, tx_fill_every, NULL, NULL, 0),
         0);
@@ -376,18 +350,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s <scratch dir>\n", argv[0]);
         return 2;
     }
-    snprintf(data_dir, sizeof(data_dir), "%s/avro_types_edge_data", argv[1]);
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    mkdir(argv[1], 0755);
-    mkdir(data_dir, 0755);
-    if (th_init() != 0) {
-        fprintf(stderr, "plugin init failed\n");
+    fx_fresh_dir(data_dir, sizeof(data_dir), argv[1], "avro_types_edge_data");
+    if (th_init() != 0)
         return 1;
-    }
     test_mixed();
     test_evolution();
     test_snappy_bad_crc();
     test_unknown_codec();
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    fx_remove_tree(data_dir);
     return check_report();
 }

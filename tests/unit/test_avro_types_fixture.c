@@ -65,6 +65,14 @@ const tx_signal tx_every_signals[] = {
 };
 const size_t tx_every_nsignals = sizeof(tx_every_signals) / sizeof(tx_every_signals[0]);
 
+void tx_every_names(const char **names, int *nullable)
+{
+    for (size_t k = 0; k < tx_every_nsignals; k++) {
+        names[k] = tx_every_signals[k].name;
+        nullable[k] = tx_every_signals[k].nullable;
+    }
+}
+
 /* The formulas: one per signal, nulls on fixed residues. */
 int tx_expect(const char *name, size_t i, tx_value *e)
 {

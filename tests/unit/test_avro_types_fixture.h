@@ -41,6 +41,12 @@ extern const tx_signal tx_every_signals[];
 /** Number of entries of tx_every_signals. */
 extern const size_t tx_every_nsignals;
 
+/**
+ * Puts the name of every signal of tx_every_signals into names and 1 into
+ * nullable where the signal is nullable, else 0: a request for all of them.
+ */
+void tx_every_names(const char **names, int *nullable);
+
 /** One expected sample value. */
 typedef struct tx_value {
     int valid;        /* 0 for a null */

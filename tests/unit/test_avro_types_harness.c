@@ -1,55 +1,9 @@
 /* The avro type tests' harness; see test_avro_types_harness.h. */
 #include "test_avro_types_harness.h"
 
-#include "avro_source.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
-const pivot_source *th_source;
-
-static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    (void)level;
-    (void)plugin;
-    (void)fmt;
-}
-
-static int host_register_source(pivot_registry *reg, const pivot_source *s)
-{
-    (void)reg;
-    th_source = s;
-    return 0;
-}
-
-int th_init(void)
-{
-    static pivot_host host;
-
-    host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
-    host.log = host_log;
-    host.register_source = host_register_source;
-    return pivot_plugin_init(&host, NULL) == 0 && th_source != NULL ? 0 : -1;
-}
-
-void *th_open(const char *data_dir, const char *mode)
-{
-    char err[PIVOT_ERRMSG_SIZE] = "";
-    void *ctx = NULL;
-
-    if (mode != NULL)
-        setenv(PVA_DECODER_ENV, mode, 1);
-    else
-        unsetenv(PVA_DECODER_ENV);
-    if (th_source->open(data_dir, &ctx, err, sizeof(err)) != 0)
-        fprintf(stderr, "open: %s\n", err);
-    unsetenv(PVA_DECODER_ENV);
-    return ctx;
-}
 
 static int default_expect(const th_check *c, const char *name, size_t i, tx_value *out)
 {

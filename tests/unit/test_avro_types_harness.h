@@ -1,26 +1,15 @@
 /*
- * What the avro type tests share: the plugin, linked in and initialised as
- * the host does, instances that force a decoder, and a sink that checks
- * every element of every batch against a formula as it arrives.
+ * What the avro type tests share beyond the plugin's host
+ * (test_avro_host.h): a sink that checks every element of every batch
+ * against a formula as it arrives.
  */
 #ifndef TEST_AVRO_TYPES_HARNESS_H
 #define TEST_AVRO_TYPES_HARNESS_H
 
+#include "test_avro_host.h"
 #include "test_avro_types_fixture.h"
 
 #include <pivot/plugin.h>
-
-/** The source the plugin registered; set by th_init. */
-extern const pivot_source *th_source;
-
-/** Initialises the plugin linked into the test. Returns 0 or -1. */
-int th_init(void);
-
-/**
- * Opens `data_dir` with the compiled decoder (mode NULL) or libavro only
- * (mode "libavro"); NULL on failure.
- */
-void *th_open(const char *data_dir, const char *mode);
 
 typedef struct th_check th_check;
 

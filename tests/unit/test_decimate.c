@@ -5,69 +5,10 @@
  */
 #include "check.h"
 #include "decimate.h"
+#include "recorded_rows.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-#define MAX_ROWS 20000
-#define MAX_COLS 8
-
-/* Every emitted row, copied; numeric values widened to double, strings kept. */
-typedef struct collected {
-    size_t rows;
-    size_t batches;
-    size_t ncols;
-    int64_t time[MAX_ROWS];
-    double num[MAX_COLS][MAX_ROWS];
-    char str[MAX_COLS][16][16];
-    pivot_type type[MAX_COLS];
-    int fail_at_batch; /* emit returns PIVOT_EIO at this batch (1-based); 0: never */
-    int masked;        /* some batch carried `valid` */
-} collected;
-
-static int collect(void *arg, const pivot_batch *b)
-{
-    collected *c = arg;
-
-    c->batches++;
-    if (c->fail_at_batch != 0 && (int)c->batches == c->fail_at_batch)
-        return PIVOT_EIO;
-    c->ncols = b->ncolumns;
-    c->masked |= b->valid != NULL;
-    for (size_t r = 0; r < b->count && c->rows < MAX_ROWS; r++, c->rows++) {
-        c->time[c->rows] = b->time[r];
-        for (size_t k = 0; k < b->ncolumns && k < MAX_COLS; k++) {
-            const void *d = b->columns[k].data;
-            c->type[k] = b->columns[k].type;
-            switch (b->columns[k].type) {
-            case PIVOT_TYPE_INT32:
-            case PIVOT_TYPE_ENUM:
-                c->num[k][c->rows] = ((const int32_t *)d)[r];
-                break;
-            case PIVOT_TYPE_INT64:
-                c->num[k][c->rows] = (double)((const int64_t *)d)[r];
-                break;
-            case PIVOT_TYPE_FLOAT32:
-                c->num[k][c->rows] = ((const float *)d)[r];
-                break;
-            case PIVOT_TYPE_FLOAT64:
-                c->num[k][c->rows] = ((const double *)d)[r];
-                break;
-            case PIVOT_TYPE_BOOL:
-                c->num[k][c->rows] = ((const uint8_t *)d)[r];
-                break;
-            case PIVOT_TYPE_STRING:
-                if (c->rows < 16)
-                    snprintf(c->str[k][c->rows], sizeof(c->str[k][0]), "%s",
-                             ((const char *const *)d)[r]);
-                break;
-            case PIVOT_TYPE_BYTES: /* test_decimate_masks.c reads bytes */
-                break;
-            }
-        }
-    }
-    return 0;
-}
 
 static void test_interval_parse(void)
 {
@@ -123,7 +64,7 @@ static const pivot_signal_info mixed[] = {{"i", PIVOT_TYPE_INT32},
                                           {"b", PIVOT_TYPE_BOOL}};
 
 /* Seven samples at 0..6 s: i = 1..7, x = 10 * i, s = "a".."g", b alternating. */
-static void feed_mixed(pv_decimator *dc, collected *c, size_t split)
+static void feed_mixed(pv_decimator *dc, recorded_rows *c, size_t split)
 {
     int64_t t[7];
     int32_t iv[7];
@@ -146,16 +87,16 @@ static void feed_mixed(pv_decimator *dc, collected *c, size_t split)
                                 {"s", PIVOT_TYPE_STRING, sv + from},
                                 {"b", PIVOT_TYPE_BOOL, bv + from}};
         pivot_batch b = {n, t + from, 4, cols, NULL};
-        CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, c, err, sizeof(err)), 0);
+        CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, c, err, sizeof(err)), 0);
     }
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, c, err, sizeof(err)), 0);
 }
 
 static void test_factor_mean(void)
 {
     pv_decimation d = {PV_DECIMATE_MEAN, 3, 0};
     pv_decimator *dc = NULL;
-    static collected c;
+    static recorded_rows c;
     char err[PIVOT_ERRMSG_SIZE] = "";
     size_t n = 0;
 
@@ -181,7 +122,7 @@ static void test_factor_mean(void)
     CHECK_STR_EQ(c.str[2][1], "d");
     CHECK_STR_EQ(c.str[2][2], "g");
     CHECK(c.num[3][0] == 0.0 && c.num[3][1] == 1.0 && c.num[3][2] == 0.0);
-    CHECK_INT_EQ(c.masked, 0); /* no signal is nullable: no masks */
+    CHECK_INT_EQ(c.batches_with_valid, 0); /* no signal is nullable: no masks */
     pv_decimator_free(dc);
 }
 
@@ -190,7 +131,7 @@ static void test_interval_minmax(void)
     /* Buckets of 2 s aligned to an origin of -1 s: [-1,1) [1,3) [3,5) [5,7). */
     pv_decimation d = {PV_DECIMATE_MINMAX, 0, 2000000000LL};
     pv_decimator *dc = NULL;
-    static collected c;
+    static recorded_rows c;
     char err[PIVOT_ERRMSG_SIZE] = "";
     size_t n = 0;
 
@@ -231,14 +172,14 @@ static void test_gaps_rms_downsample(void)
     pivot_column cols[] = {{"f", PIVOT_TYPE_FLOAT32, fv}, {"l", PIVOT_TYPE_INT64, lv}};
     pivot_batch b = {5, t, 2, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
 
     pv_decimation rms = {PV_DECIMATE_RMS, 0, 1000};
     memset(&c, 0, sizeof(c));
     CHECK_INT_EQ(pv_decimator_new(&rms, 0, sigs, NULL, 2, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 2); /* buckets 0 and 5; 1..4 are empty */
     CHECK_INT_EQ(c.time[1], 5000);
     CHECK_INT_EQ(c.type[0], PIVOT_TYPE_FLOAT64);
@@ -249,8 +190,8 @@ static void test_gaps_rms_downsample(void)
     pv_decimation down = {PV_DECIMATE_DOWNSAMPLE, 2, 0};
     memset(&c, 0, sizeof(c));
     CHECK_INT_EQ(pv_decimator_new(&down, 0, sigs, NULL, 2, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 3);
     CHECK_INT_EQ(c.type[0], PIVOT_TYPE_FLOAT32);
     CHECK_INT_EQ(c.type[1], PIVOT_TYPE_INT64);
@@ -269,14 +210,14 @@ static void test_nan(void)
     pivot_column cols[] = {{"x", PIVOT_TYPE_FLOAT64, xv}};
     pivot_batch b = {4, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_MINMAX, 2, 0};
 
     memset(&c, 0, sizeof(c));
     CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 2);
     CHECK(isnan(c.num[0][0]) && isnan(c.num[1][0]));
     CHECK(c.num[0][1] == 0.5 && c.num[1][1] == 2.0);
@@ -291,7 +232,7 @@ static void test_batching_and_emit_failure(void)
     pivot_column cols[] = {{"n", PIVOT_TYPE_INT64, v}};
     pivot_batch b = {10000, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_MAX, 2, 0};
 
@@ -301,10 +242,10 @@ static void test_batching_and_emit_failure(void)
     }
     memset(&c, 0, sizeof(c));
     CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.batches, 1);
     CHECK_INT_EQ(c.rows, PV_DECIMATE_BATCH_ROWS);
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.batches, 2);
     CHECK_INT_EQ(c.rows, 5000);
     CHECK(c.num[0][4999] == 9999.0 && c.time[4999] == 99980);
@@ -313,7 +254,7 @@ static void test_batching_and_emit_failure(void)
     memset(&c, 0, sizeof(c));
     c.fail_at_batch = 1;
     CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), PIVOT_EIO);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), PIVOT_EIO);
     pv_decimator_free(dc);
 }
 
@@ -328,13 +269,13 @@ static void test_refusals(void)
     pv_decimator *dc = NULL;
     pv_decimation both = {PV_DECIMATE_MEAN, 2, 1000}, neither = {PV_DECIMATE_MEAN, 0, 0};
     pv_decimation ok = {PV_DECIMATE_MEAN, 2, 0};
-    collected *c = calloc(1, sizeof(*c));
+    recorded_rows *c = calloc(1, sizeof(*c));
 
     CHECK_INT_EQ(pv_decimator_new(&both, 0, sigs, NULL, 1, &dc, err, sizeof(err)), PIVOT_EINVAL);
     CHECK(dc == NULL);
     CHECK_INT_EQ(pv_decimator_new(&neither, 0, sigs, NULL, 1, &dc, err, sizeof(err)), PIVOT_EINVAL);
     CHECK_INT_EQ(pv_decimator_new(&ok, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, c, err, sizeof(err)), PIVOT_EINVAL);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, c, err, sizeof(err)), PIVOT_EINVAL);
     CHECK_STR_EQ(err, "signal \"n\" arrived as float64, described as int64");
     pv_decimator_free(dc);
     free(c);

@@ -7,73 +7,10 @@
 #include "check.h"
 #include "decimate.h"
 #include "export_signals.h"
+#include "recorded_rows.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-#define MAX_ROWS 16
-#define MAX_COLS 8
-
-/* Every emitted row, copied: numbers widened to double, masks, strings, bytes. */
-typedef struct collected {
-    size_t rows;
-    size_t ncols;
-    int batch_valid; /* the last batch carried `valid` */
-    int64_t time[MAX_ROWS];
-    pivot_type type[MAX_COLS];
-    double num[MAX_COLS][MAX_ROWS];
-    int valid[MAX_COLS][MAX_ROWS]; /* -1: the column had no mask */
-    char str[MAX_COLS][MAX_ROWS][16];
-    uint8_t bytes[MAX_COLS][MAX_ROWS][8];
-    size_t len[MAX_COLS][MAX_ROWS];
-} collected;
-
-static int collect(void *arg, const pivot_batch *b)
-{
-    collected *c = arg;
-
-    c->ncols = b->ncolumns;
-    c->batch_valid = b->valid != NULL;
-    for (size_t r = 0; r < b->count && c->rows < MAX_ROWS; r++, c->rows++) {
-        c->time[c->rows] = b->time[r];
-        for (size_t k = 0; k < b->ncolumns && k < MAX_COLS; k++) {
-            const void *d = b->columns[k].data;
-            const uint8_t *mask = b->valid != NULL ? b->valid[k] : NULL;
-            c->type[k] = b->columns[k].type;
-            c->valid[k][c->rows] = mask != NULL ? mask[r] : -1;
-            switch (b->columns[k].type) {
-            case PIVOT_TYPE_INT32:
-            case PIVOT_TYPE_ENUM:
-                c->num[k][c->rows] = ((const int32_t *)d)[r];
-                break;
-            case PIVOT_TYPE_INT64:
-                c->num[k][c->rows] = (double)((const int64_t *)d)[r];
-                break;
-            case PIVOT_TYPE_FLOAT32:
-                c->num[k][c->rows] = ((const float *)d)[r];
-                break;
-            case PIVOT_TYPE_FLOAT64:
-                c->num[k][c->rows] = ((const double *)d)[r];
-                break;
-            case PIVOT_TYPE_BOOL:
-                c->num[k][c->rows] = ((const uint8_t *)d)[r];
-                break;
-            case PIVOT_TYPE_STRING:
-                snprintf(c->str[k][c->rows], sizeof(c->str[k][0]), "%s",
-                         ((const char *const *)d)[r]);
-                break;
-            case PIVOT_TYPE_BYTES: {
-                const pivot_bytes *e = &((const pivot_bytes *)d)[r];
-                c->len[k][c->rows] = e->len;
-                if (e->len > 0 && e->len <= sizeof(c->bytes[0][0]))
-                    memcpy(c->bytes[k][c->rows], e->data, e->len);
-                break;
-            }
-            }
-        }
-    }
-    return 0;
-}
 
 static pivot_signal_detail nullable_detail(void)
 {
@@ -103,7 +40,7 @@ static void test_mean_uses_valid_samples_only(void)
     uint8_t sm[9] = {1, 0, 1, 0, 1, 1, 0, 1, 1};
     int64_t nv[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_MEAN, 3, 0};
 
@@ -122,11 +59,11 @@ static void test_mean_uses_valid_samples_only(void)
                                 {"n", PIVOT_TYPE_INT64, nv + from}};
         const uint8_t *masks[4] = {xm + from, im + from, sm + from, NULL};
         pivot_batch b = {n, t + from, 4, cols, masks};
-        CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
+        CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
     }
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 3);
-    CHECK_INT_EQ(c.batch_valid, 1);
+    CHECK_INT_EQ(c.last_valid, 1);
     /* x: (1 + 3) / 2, no value, (10 + 40) / 2 */
     CHECK(c.num[0][0] == 2.0 && c.valid[0][0] == 1);
     CHECK(isnan(c.num[0][1]) && c.valid[0][1] == 0);
@@ -170,7 +107,7 @@ static void test_extrema_and_rms_with_nulls(void)
     const double want_i[4][3] = {
         {-2, 0, 8}, {4, 0, 8}, {-2, 0, 8}, {sqrt((16.0 + 4.0) / 2.0), 0, 8}};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
 
     for (size_t m = 0; m < 4; m++) {
         pv_decimation d = {methods[m], 0, 1000};
@@ -179,8 +116,8 @@ static void test_extrema_and_rms_with_nulls(void)
         size_t xi = 0, ii = methods[m] == PV_DECIMATE_MINMAX ? 2 : 1;
         memset(&c, 0, sizeof(c));
         CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, details, 2, &dc, err, sizeof(err)), 0);
-        CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
-        CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+        CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
+        CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
         CHECK_INT_EQ(c.rows, 3);
         CHECK_INT_EQ(c.time[1], 1000);
         for (size_t r = 0; r < 3; r += 2) {
@@ -222,14 +159,14 @@ static void test_downsample_keeps_null_first_sample(void)
     const uint8_t *masks[] = {xm, im};
     pivot_batch b = {4, t, 2, cols, masks};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_DOWNSAMPLE, 2, 0};
 
     memset(&c, 0, sizeof(c));
     CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, details, 2, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 2);
     CHECK(isnan(c.num[0][0]) && c.valid[0][0] == 0);
     CHECK(c.num[0][1] == 3.5 && c.valid[0][1] == 1);
@@ -258,7 +195,7 @@ static void test_enum_and_bytes_first_sample(void)
     const uint8_t *masks[] = {NULL, bm};
     pivot_batch b = {5, t, 2, cols, masks};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_MEAN, 2, 0};
     size_t n = 0;
@@ -278,9 +215,9 @@ static void test_enum_and_bytes_first_sample(void)
     CHECK(od[0].symbols == symbols);
     CHECK_INT_EQ(od[0].nullable, 0);
     CHECK_INT_EQ(od[1].nullable, 1);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
     memset(raw, 0, sizeof(raw));
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     /* Buckets {0,1} {2,3} {4}. */
     CHECK_INT_EQ(c.rows, 3);
     CHECK(c.num[0][0] == 2.0 && c.num[0][1] == 1.0 && c.num[0][2] == 0.0);
@@ -344,17 +281,17 @@ static void test_mask_of_non_nullable_signal_is_ignored(void)
     const uint8_t *masks[] = {xm};
     pivot_batch b = {2, t, 1, cols, masks};
     char err[PIVOT_ERRMSG_SIZE] = "";
-    static collected c;
+    static recorded_rows c;
     pv_decimator *dc = NULL;
     pv_decimation d = {PV_DECIMATE_MEAN, 2, 0};
 
     memset(&c, 0, sizeof(c));
     CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, NULL, 1, &dc, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_feed(dc, &b, collect, &c, err, sizeof(err)), 0);
-    CHECK_INT_EQ(pv_decimator_flush(dc, collect, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
+    CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
     CHECK_INT_EQ(c.rows, 1);
     CHECK(c.num[0][0] == 1.5);
-    CHECK_INT_EQ(c.batch_valid, 0);
+    CHECK_INT_EQ(c.last_valid, 0);
     pv_decimator_free(dc);
 }
 

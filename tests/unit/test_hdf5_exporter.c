@@ -7,10 +7,8 @@
  * usage: test_hdf5_exporter <path of hdf5.so> <output directory>
  */
 #include "check.h"
+#include "test_hdf5_exporter_host.h"
 
-#include <dlfcn.h>
-#include <pivot/plugin.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,53 +19,21 @@
 static const size_t batch_sizes[] = {3, 70000, 5};
 #define NSAMPLES 70008
 
-static const pivot_exporter *registered;
-static int registrations;
-
-static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    fprintf(stderr, "[%s] ", plugin);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-static int host_register_exporter(pivot_registry *reg, const pivot_exporter *e)
-{
-    registered = e;
-    registrations++;
-    return 0;
-}
-
 static const pivot_exporter *load_exporter(const char *plugin_path)
 {
-    static pivot_host host;
-    void *lib = dlopen(plugin_path, RTLD_NOW | RTLD_LOCAL);
-    pivot_magic_fn magic;
-    pivot_init_fn init;
+    tx_plugin plugin;
 
-    if (lib == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
+    if (tx_load_plugin(plugin_path, &plugin) != 0)
         return NULL;
-    }
-    magic = (pivot_magic_fn)dlsym(lib, "pivot_plugin_magic");
-    init = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
-    CHECK(magic != NULL && init != NULL);
-    if (magic == NULL || init == NULL)
+    CHECK(plugin.magic != NULL && plugin.has_init);
+    if (plugin.magic == NULL || !plugin.has_init)
         return NULL;
-    CHECK_STR_EQ(magic()->name, "hdf5");
-    CHECK_STR_EQ(magic()->version, "0.1.0");
-    CHECK_INT_EQ(magic()->abi_version, PIVOT_ABI_VERSION);
-    host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
-    host.log = host_log;
-    host.register_exporter = host_register_exporter;
-    CHECK_INT_EQ(init(&host, NULL), 0);
-    CHECK_INT_EQ(registrations, 1);
-    return registered;
+    CHECK_STR_EQ(plugin.magic->name, "hdf5");
+    CHECK_STR_EQ(plugin.magic->version, "0.1.0");
+    CHECK_INT_EQ(plugin.magic->abi_version, PIVOT_ABI_VERSION);
+    CHECK_INT_EQ(plugin.init_rc, 0);
+    CHECK_INT_EQ(plugin.registrations, 1);
+    return plugin.exporter;
 }
 
 static const pivot_export_info full_info = {

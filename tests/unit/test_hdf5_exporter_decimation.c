@@ -7,6 +7,7 @@
  * usage: test_hdf5_exporter_decimation <path of hdf5.so> <output directory>
  */
 #include "check.h"
+#include "test_hdf5_exporter_host.h"
 #include "test_hdf5_exporter_support.h"
 
 #include <unistd.h>

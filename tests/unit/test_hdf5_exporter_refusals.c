@@ -8,6 +8,7 @@
  * usage: test_hdf5_exporter_refusals <path of hdf5.so> <output directory>
  */
 #include "check.h"
+#include "test_hdf5_exporter_host.h"
 #include "test_hdf5_exporter_support.h"
 
 #include <unistd.h>

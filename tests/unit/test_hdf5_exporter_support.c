@@ -1,65 +1,9 @@
-/* Plugin loading and HDF5 read-back for the hdf5 exporter's C tests. */
+/* HDF5 read-back for the hdf5 exporter's C tests; see test_hdf5_exporter_support.h. */
 #include "test_hdf5_exporter_support.h"
 
-#include <dlfcn.h>
 #include <hdf5_hl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static const pivot_exporter *registered;
-
-static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    va_list ap;
-
-    (void)level;
-    va_start(ap, fmt);
-    fprintf(stderr, "[%s] ", plugin);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-static int host_register_exporter(pivot_registry *reg, const pivot_exporter *e)
-{
-    (void)reg;
-    registered = e;
-    return 0;
-}
-
-const pivot_exporter *tx_load_exporter(const char *plugin_path)
-{
-    static pivot_host host;
-    void *lib = dlopen(plugin_path, RTLD_NOW | RTLD_LOCAL);
-    pivot_init_fn init;
-
-    if (lib == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
-        return NULL;
-    }
-    init = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
-    host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
-    host.log = host_log;
-    host.register_exporter = host_register_exporter;
-    if (init == NULL || init(&host, NULL) != 0) {
-        fprintf(stderr, "%s: pivot_plugin_init failed\n", plugin_path);
-        return NULL;
-    }
-    return registered;
-}
-
-pivot_export_info tx_export_info(const char *job_id, int64_t start_ns, int64_t end_ns)
-{
-    pivot_export_info info = {.size = sizeof(pivot_export_info),
-                              .job_id = job_id,
-                              .request_json = "{}",
-                              .requested = {start_ns, end_ns},
-                              .owner = "alice",
-                              .producer = "pivotd 0.1.0"};
-    return info;
-}
 
 int tx_attr_count(hid_t loc, const char *path)
 {

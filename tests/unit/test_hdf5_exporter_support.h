@@ -1,6 +1,6 @@
 /*
- * Shared by the hdf5 exporter's C tests: loading the plugin as the host
- * does, and reading back what it wrote with the HDF5 C API. The readers
+ * Shared by the hdf5 exporter's C tests: reading back what the plugin wrote
+ * with the HDF5 C API (test_hdf5_exporter_host.h loads it). The readers
  * return 0, or -1 when the object is missing or of another kind, and leave
  * the checking to the test (whose CHECK counters are its own).
  */
@@ -8,13 +8,6 @@
 #define PIVOT_TEST_HDF5_EXPORTER_SUPPORT_H
 
 #include <hdf5.h>
-#include <pivot/plugin.h>
-
-/** Loads the plugin at plugin_path and returns its exporter, or NULL (reason on stderr). */
-const pivot_exporter *tx_load_exporter(const char *plugin_path);
-
-/** Export facts of a job `job_id` over [start_ns, end_ns), as a host of this ABI gives them. */
-pivot_export_info tx_export_info(const char *job_id, int64_t start_ns, int64_t end_ns);
 
 /** Number of attributes of the object at path under loc, or -1. */
 int tx_attr_count(hid_t loc, const char *path);

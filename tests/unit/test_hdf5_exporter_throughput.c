@@ -7,9 +7,8 @@
  * usage: test_hdf5_exporter_throughput <path of hdf5.so> <output directory> [batch size]
  */
 #include "check.h"
+#include "test_hdf5_exporter_host.h"
 
-#include <dlfcn.h>
-#include <pivot/plugin.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,32 +20,14 @@
 #define T0 INT64_C(1737642600000000000)
 #define STEP_NS INT64_C(1000000)
 
-static const pivot_exporter *registered;
-
-static int host_register_exporter(pivot_registry *reg, const pivot_exporter *e)
-{
-    registered = e;
-    return 0;
-}
-
 static const pivot_exporter *load_exporter(const char *plugin_path)
 {
-    static pivot_host host;
-    void *lib = dlopen(plugin_path, RTLD_NOW | RTLD_LOCAL);
-    pivot_init_fn init;
+    tx_plugin plugin;
 
-    if (lib == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
+    if (tx_load_plugin(plugin_path, &plugin) != 0 || !plugin.has_init)
         return NULL;
-    }
-    init = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
-    if (init == NULL)
-        return NULL;
-    host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
-    host.register_exporter = host_register_exporter;
-    CHECK_INT_EQ(init(&host, NULL), 0);
-    return registered;
+    CHECK_INT_EQ(plugin.init_rc, 0);
+    return plugin.exporter;
 }
 
 static double now(void)

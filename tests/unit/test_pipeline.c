@@ -4,9 +4,7 @@
  * messages that say which channel and which side failed.
  */
 #include "check.h"
-#include "pipeline.h"
-
-#include <stdlib.h>
+#include "pipeline_support.h"
 
 /* ---- a scripted source: channels "a" and "b", schema x:int32 y:float64 s:string ---- */
 
@@ -17,7 +15,7 @@ static const pivot_signal_info schema[] = {
 static const int64_t a_times[3][2] = {{1000, 1249}, {1300, 1499}, {1500, 1999}};
 
 typedef struct fake_source {
-    int infos_live;       /* describe minus free_info */
+    int infos_live;       /* describe minus free_info; first, for ps_free_info */
     int fail_scan_of_b;   /* scan of "b" returns PIVOT_EIO */
     int warn_in_b;        /* scan of "b" reports a warning */
     const char *asked[3]; /* signals of the last scan */
@@ -30,23 +28,15 @@ static int src_describe(void *ctx, const char *channel, pivot_channel_info **out
     fake_source *fs = ctx;
     if (strcmp(channel, "a") != 0 && strcmp(channel, "b") != 0)
         return PIVOT_ENOENT;
-    pivot_channel_info *info = calloc(1, sizeof(*info));
-    info->size = sizeof(*info);
+    pivot_channel_info *info = ps_info_new(&fs->infos_live);
+    if (info == NULL)
+        return PIVOT_ENOMEM;
     info->name = strcmp(channel, "a") == 0 ? "a" : "b";
     info->nsignals = 3;
     info->signals = schema;
     info->schema = "{\"type\":\"record\"}";
-    fs->infos_live++;
     *out = info;
     return 0;
-}
-
-static void src_free_info(void *ctx, pivot_channel_info *info)
-{
-    fake_source *fs = ctx;
-    if (info != NULL)
-        fs->infos_live--;
-    free(info);
 }
 
 static int src_scan(void *ctx, const char *channel, const char *const *signals, size_t nsignals,
@@ -87,13 +77,7 @@ static int src_scan(void *ctx, const char *channel, const char *const *signals, 
     return 0;
 }
 
-static pivot_source fake_source_provider = {
-    .size = sizeof(pivot_source),
-    .name = "fake",
-    .describe = src_describe,
-    .free_info = src_free_info,
-    .scan = src_scan,
-};
+static pivot_source fake_source_provider = PS_SOURCE(src_describe, src_scan);
 
 /* ---- a recording exporter ---- */
 
@@ -148,14 +132,7 @@ static int exp_end(void *exp, const pivot_channel_summary *s, char *err, size_t 
     return 0;
 }
 
-static pivot_exporter fake_exporter_provider = {
-    .size = sizeof(pivot_exporter),
-    .name = "hdf5",
-    .extension = ".h5",
-    .begin_channel = exp_begin,
-    .append = exp_append,
-    .end_channel = exp_end,
-};
+static pivot_exporter fake_exporter_provider = PS_EXPORTER(exp_begin, exp_append, exp_end);
 
 /* ---- progress recorder ---- */
 
@@ -180,18 +157,11 @@ static const char *const b_signals[] = {"s"};
 static pv_pipeline make(fake_source *fs, fake_exporter *fe, progress_log *pl,
                         const pv_pipeline_channel *chs, size_t n)
 {
-    pv_pipeline p = {
-        .source = &fake_source_provider,
-        .source_ctx = fs,
-        .exporter = &fake_exporter_provider,
-        .exp = fe,
-        .exporter_abi_minor = PIVOT_ABI_MINOR,
-        .range = {1000, 2000},
-        .channels = chs,
-        .nchannels = n,
-        .progress = on_progress,
-        .progress_arg = pl,
-    };
+    pv_pipeline p = ps_pipeline(&fake_source_provider, fs, &fake_exporter_provider, fe,
+                                (pivot_range){1000, 2000}, chs, n);
+
+    p.progress = on_progress;
+    p.progress_arg = pl;
     return p;
 }
 

@@ -8,11 +8,11 @@
  */
 #include "batch_copy.h"
 #include "check.h"
-#include "pipeline.h"
+#include "pipeline_support.h"
+#include "recorded_rows.h"
 
 #include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
 
 #define ROWS 6
 #define MAX_COLS 4
@@ -57,7 +57,7 @@ static const int32_t n_v[ROWS] = {10, 11, 12, 13, 14, 15};
 static const uint8_t zeros[ROWS] = {0};
 
 typedef struct fake_source {
-    int infos_live; /* describe minus free_info */
+    int infos_live; /* describe minus free_info; first, for ps_free_info */
 } fake_source;
 
 static int src_describe(void *ctx, const char *channel, pivot_channel_info **out, char *err,
@@ -67,8 +67,11 @@ static int src_describe(void *ctx, const char *channel, pivot_channel_info **out
     int old = strcmp(channel, "o") == 0;
     if (!old && strcmp(channel, "t") != 0)
         return PIVOT_ENOENT;
-    pivot_channel_info *info = calloc(1, sizeof(*info));
-    info->size = old ? offsetof(pivot_channel_info, details) : sizeof(*info);
+    pivot_channel_info *info = ps_info_new(&fs->infos_live);
+    if (info == NULL)
+        return PIVOT_ENOMEM;
+    if (old)
+        info->size = offsetof(pivot_channel_info, details);
     info->name = old ? "o" : "t";
     info->nsignals = old ? 2 : 4;
     info->signals = old ? t_signals + 2 : t_signals;
@@ -77,17 +80,8 @@ static int src_describe(void *ctx, const char *channel, pivot_channel_info **out
     info->details = old ? t_details + 2 : t_details;
     info->nunsupported = 1;
     info->unsupported = t_unsupported;
-    fs->infos_live++;
     *out = info;
     return 0;
-}
-
-static void src_free_info(void *ctx, pivot_channel_info *info)
-{
-    fake_source *fs = ctx;
-    if (info != NULL)
-        fs->infos_live--;
-    free(info);
 }
 
 /* Fills a column of signal `name` with rows from..from+2 into the buffers given. */
@@ -151,19 +145,13 @@ static int src_scan(void *ctx, const char *channel, const char *const *signals, 
     return 0;
 }
 
-static pivot_source fake_source_provider = {
-    .size = sizeof(pivot_source),
-    .name = "fake",
-    .describe = src_describe,
-    .free_info = src_free_info,
-    .scan = src_scan,
-};
+static pivot_source fake_source_provider = PS_SOURCE(src_describe, src_scan);
 
-/* ---- a recording exporter ---- */
+/* ---- a recording exporter, whose handle is the run ---- */
 
-typedef struct fake_exporter {
+/* What the last begin_channel was told. */
+typedef struct channel_begun {
     int begins;
-    /* what the last begin_channel was told */
     size_t info_size, nsignals, info_nsignals, nunsupported;
     int same_signals; /* channel->signals is the signals argument */
     char name[16], schema[32];
@@ -171,64 +159,44 @@ typedef struct fake_exporter {
     pivot_type types[MAX_COLS];
     int detail_present[MAX_COLS];
     pivot_signal_detail details[MAX_COLS];
-    /* every row appended */
-    size_t rows;
-    int batches_with_valid, batches;
-    int64_t time[ROWS];
-    double num[MAX_COLS][ROWS];
-    uint8_t bytes[MAX_COLS][ROWS][4];
-    size_t len[MAX_COLS][ROWS];
-    int valid[MAX_COLS][ROWS]; /* -1: no mask */
-} fake_exporter;
+} channel_begun;
+
+/* One pipeline run: the source, what the exporter was given, what the run returned. */
+typedef struct typed_run {
+    fake_source fs;
+    channel_begun begun;
+    recorded_rows got; /* every row appended */
+    pv_pipeline p;
+    pv_pipeline_result res;
+    char err[512];
+} typed_run;
 
 static int exp_begin(void *exp, const pivot_channel_info *channel, const pivot_signal_info *sigs,
                      size_t n, char *err, size_t errlen)
 {
-    fake_exporter *fe = exp;
+    channel_begun *cb = &((typed_run *)exp)->begun;
 
-    fe->begins++;
-    fe->info_size = channel->size;
-    fe->nsignals = n;
-    fe->info_nsignals = channel->nsignals;
-    fe->same_signals = channel->signals == sigs;
-    fe->nunsupported = channel->nunsupported;
-    snprintf(fe->name, sizeof(fe->name), "%s", channel->name);
-    snprintf(fe->schema, sizeof(fe->schema), "%s", channel->schema ? channel->schema : "(null)");
+    cb->begins++;
+    cb->info_size = channel->size;
+    cb->nsignals = n;
+    cb->info_nsignals = channel->nsignals;
+    cb->same_signals = channel->signals == sigs;
+    cb->nunsupported = channel->nunsupported;
+    snprintf(cb->name, sizeof(cb->name), "%s", channel->name);
+    snprintf(cb->schema, sizeof(cb->schema), "%s", channel->schema ? channel->schema : "(null)");
     for (size_t i = 0; i < n && i < MAX_COLS; i++) {
-        snprintf(fe->sig_names[i], sizeof(fe->sig_names[i]), "%s", sigs[i].name);
-        fe->types[i] = sigs[i].type;
-        fe->detail_present[i] = channel->details != NULL && channel->details[i] != NULL;
-        if (fe->detail_present[i])
-            fe->details[i] = *channel->details[i];
+        snprintf(cb->sig_names[i], sizeof(cb->sig_names[i]), "%s", sigs[i].name);
+        cb->types[i] = sigs[i].type;
+        cb->detail_present[i] = channel->details != NULL && channel->details[i] != NULL;
+        if (cb->detail_present[i])
+            cb->details[i] = *channel->details[i];
     }
     return 0;
 }
 
 static int exp_append(void *exp, const pivot_batch *b, char *err, size_t errlen)
 {
-    fake_exporter *fe = exp;
-
-    fe->batches++;
-    fe->batches_with_valid += b->valid != NULL;
-    for (size_t r = 0; r < b->count && fe->rows < ROWS; r++, fe->rows++) {
-        fe->time[fe->rows] = b->time[r];
-        for (size_t k = 0; k < b->ncolumns && k < MAX_COLS; k++) {
-            const void *d = b->columns[k].data;
-            const uint8_t *mask = b->valid != NULL ? b->valid[k] : NULL;
-            fe->valid[k][fe->rows] = mask != NULL ? mask[r] : -1;
-            if (b->columns[k].type == PIVOT_TYPE_FLOAT64) {
-                fe->num[k][fe->rows] = ((const double *)d)[r];
-            } else if (b->columns[k].type == PIVOT_TYPE_BYTES) {
-                const pivot_bytes *e = &((const pivot_bytes *)d)[r];
-                fe->len[k][fe->rows] = e->len;
-                if (e->len <= sizeof(fe->bytes[0][0]) && e->len > 0)
-                    memcpy(fe->bytes[k][fe->rows], e->data, e->len);
-            } else {
-                fe->num[k][fe->rows] = ((const int32_t *)d)[r];
-            }
-        }
-    }
-    return 0;
+    return record_rows(&((typed_run *)exp)->got, b);
 }
 
 static int exp_end(void *exp, const pivot_channel_summary *s, char *err, size_t errlen)
@@ -236,30 +204,26 @@ static int exp_end(void *exp, const pivot_channel_summary *s, char *err, size_t 
     return 0;
 }
 
-static pivot_exporter fake_exporter_provider = {
-    .size = sizeof(pivot_exporter),
-    .name = "hdf5",
-    .extension = ".h5",
-    .begin_channel = exp_begin,
-    .append = exp_append,
-    .end_channel = exp_end,
-};
+static pivot_exporter fake_exporter_provider = PS_EXPORTER(exp_begin, exp_append, exp_end);
 
-static pv_pipeline make(fake_source *fs, fake_exporter *fe, const pv_pipeline_channel *chs,
-                        size_t n, unsigned decoders)
+/* A fresh run of the channels given; static, for the record is too large for the stack. */
+static typed_run *start(const pv_pipeline_channel *chs, size_t n, unsigned decoders)
 {
-    pv_pipeline p = {
-        .source = &fake_source_provider,
-        .source_ctx = fs,
-        .exporter = &fake_exporter_provider,
-        .exp = fe,
-        .exporter_abi_minor = PIVOT_ABI_MINOR,
-        .range = {0, 1000},
-        .channels = chs,
-        .nchannels = n,
-        .decoders = decoders,
-    };
-    return p;
+    static typed_run r;
+
+    memset(&r, 0, sizeof(r));
+    r.p = ps_pipeline(&fake_source_provider, &r.fs, &fake_exporter_provider, &r,
+                      (pivot_range){0, 1000}, chs, n);
+    r.p.decoders = decoders;
+    return &r;
+}
+
+/* Runs the pipeline, the exporter's record emptied first. */
+static int run(typed_run *r)
+{
+    memset(&r->begun, 0, sizeof(r->begun));
+    memset(&r->got, 0, sizeof(r->got));
+    return pv_pipeline_run(&r->p, &r->res, r->err, sizeof(r->err));
 }
 
 /* Every signal, undecimated: values, bytes and masks as the source gave them. */
@@ -267,57 +231,52 @@ static void test_types_and_masks_reach_the_exporter(unsigned decoders)
 {
     static const char *const sigs[] = {"v", "blob", "mode", "n"};
     const pv_pipeline_channel chs[] = {{"t", sigs, 4}};
-    fake_source fs = {0};
-    static fake_exporter fe;
-    pv_pipeline_result res;
-    char err[512] = "";
+    typed_run *r = start(chs, 1, decoders);
 
-    memset(&fe, 0, sizeof(fe));
-    pv_pipeline p = make(&fs, &fe, chs, 1, decoders);
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), 0);
-    CHECK_STR_EQ(err, "");
-    CHECK_INT_EQ(fs.infos_live, 0);
+    CHECK_INT_EQ(run(r), 0);
+    CHECK_STR_EQ(r->err, "");
+    CHECK_INT_EQ(r->fs.infos_live, 0);
     /* begin_channel: exactly the exported signals, in order, each with a detail. */
-    CHECK_INT_EQ(fe.info_size, sizeof(pivot_channel_info));
-    CHECK_STR_EQ(fe.name, "t");
-    CHECK_STR_EQ(fe.schema, "{\"type\":\"record\"}");
-    CHECK_INT_EQ(fe.nsignals, 4);
-    CHECK_INT_EQ(fe.info_nsignals, 4);
-    CHECK_INT_EQ(fe.same_signals, 1);
-    CHECK_INT_EQ(fe.nunsupported, 1);
+    CHECK_INT_EQ(r->begun.info_size, sizeof(pivot_channel_info));
+    CHECK_STR_EQ(r->begun.name, "t");
+    CHECK_STR_EQ(r->begun.schema, "{\"type\":\"record\"}");
+    CHECK_INT_EQ(r->begun.nsignals, 4);
+    CHECK_INT_EQ(r->begun.info_nsignals, 4);
+    CHECK_INT_EQ(r->begun.same_signals, 1);
+    CHECK_INT_EQ(r->begun.nunsupported, 1);
     for (size_t i = 0; i < 4; i++) {
-        CHECK_STR_EQ(fe.sig_names[i], sigs[i]);
-        CHECK_INT_EQ(fe.detail_present[i], 1);
-        CHECK_INT_EQ(fe.details[i].size, sizeof(pivot_signal_detail));
+        CHECK_STR_EQ(r->begun.sig_names[i], sigs[i]);
+        CHECK_INT_EQ(r->begun.detail_present[i], 1);
+        CHECK_INT_EQ(r->begun.details[i].size, sizeof(pivot_signal_detail));
     }
-    CHECK_INT_EQ(fe.types[2], PIVOT_TYPE_ENUM);
-    CHECK_INT_EQ(fe.types[1], PIVOT_TYPE_BYTES);
-    CHECK_INT_EQ(fe.details[0].nullable, 1);
-    CHECK_STR_EQ(fe.details[0].units, "V");
-    CHECK_STR_EQ(fe.details[0].source_type, "[\"null\",\"double\"]");
-    CHECK_INT_EQ(fe.details[1].nullable, 1);
-    CHECK_INT_EQ(fe.details[2].nullable, 0);
-    CHECK_INT_EQ(fe.details[2].nsymbols, 3);
-    CHECK(fe.details[2].symbols == symbols);
-    CHECK_STR_EQ(fe.details[2].doc, "operating mode");
+    CHECK_INT_EQ(r->begun.types[2], PIVOT_TYPE_ENUM);
+    CHECK_INT_EQ(r->begun.types[1], PIVOT_TYPE_BYTES);
+    CHECK_INT_EQ(r->begun.details[0].nullable, 1);
+    CHECK_STR_EQ(r->begun.details[0].units, "V");
+    CHECK_STR_EQ(r->begun.details[0].source_type, "[\"null\",\"double\"]");
+    CHECK_INT_EQ(r->begun.details[1].nullable, 1);
+    CHECK_INT_EQ(r->begun.details[2].nullable, 0);
+    CHECK_INT_EQ(r->begun.details[2].nsymbols, 3);
+    CHECK(r->begun.details[2].symbols == symbols);
+    CHECK_STR_EQ(r->begun.details[2].doc, "operating mode");
     /* n has no detail at the source: never null, nothing known. */
-    CHECK_INT_EQ(fe.details[3].nullable, 0);
-    CHECK(fe.details[3].source_type == NULL && fe.details[3].units == NULL);
+    CHECK_INT_EQ(r->begun.details[3].nullable, 0);
+    CHECK(r->begun.details[3].source_type == NULL && r->begun.details[3].units == NULL);
     /* The rows, value by value. */
-    CHECK_INT_EQ(fe.rows, ROWS);
-    CHECK_INT_EQ(fe.batches, 2);
-    CHECK_INT_EQ(fe.batches_with_valid, 2);
-    for (size_t r = 0; r < ROWS; r++) {
-        CHECK_INT_EQ(fe.time[r], times[r]);
-        CHECK_INT_EQ(fe.valid[0][r], v_m[r]);
-        CHECK(v_m[r] ? fe.num[0][r] == v_v[r] : isnan(fe.num[0][r]));
-        CHECK_INT_EQ(fe.valid[1][r], blob_m[r]);
-        CHECK_INT_EQ(fe.len[1][r], blob_len[r]);
-        CHECK(memcmp(fe.bytes[1][r], blob_raw + blob_off[r], blob_len[r]) == 0);
-        CHECK_INT_EQ(fe.valid[2][r], -1);
-        CHECK(fe.num[2][r] == mode_v[r]);
-        CHECK_INT_EQ(fe.valid[3][r], -1);
-        CHECK(fe.num[3][r] == n_v[r]);
+    CHECK_INT_EQ(r->got.rows, ROWS);
+    CHECK_INT_EQ(r->got.batches, 2);
+    CHECK_INT_EQ(r->got.batches_with_valid, 2);
+    for (size_t i = 0; i < ROWS; i++) {
+        CHECK_INT_EQ(r->got.time[i], times[i]);
+        CHECK_INT_EQ(r->got.valid[0][i], v_m[i]);
+        CHECK(v_m[i] ? r->got.num[0][i] == v_v[i] : isnan(r->got.num[0][i]));
+        CHECK_INT_EQ(r->got.valid[1][i], blob_m[i]);
+        CHECK_INT_EQ(r->got.len[1][i], blob_len[i]);
+        CHECK(memcmp(r->got.bytes[1][i], blob_raw + blob_off[i], blob_len[i]) == 0);
+        CHECK_INT_EQ(r->got.valid[2][i], -1);
+        CHECK(r->got.num[2][i] == mode_v[i]);
+        CHECK_INT_EQ(r->got.valid[3][i], -1);
+        CHECK(r->got.num[3][i] == n_v[i]);
     }
 }
 
@@ -327,50 +286,44 @@ static void test_decimation_carries_details_and_masks(unsigned decoders)
 {
     static const char *const sigs[] = {"v", "mode", "blob"};
     const pv_pipeline_channel chs[] = {{"t", sigs, 3}};
-    fake_source fs = {0};
-    static fake_exporter fe;
-    pv_pipeline_result res;
-    char err[512] = "";
+    typed_run *r = start(chs, 1, decoders);
 
-    memset(&fe, 0, sizeof(fe));
-    pv_pipeline p = make(&fs, &fe, chs, 1, decoders);
-    p.decimation = (pv_decimation){PV_DECIMATE_MEAN, 3, 0};
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), 0);
-    CHECK_INT_EQ(fe.nsignals, 3);
-    CHECK_INT_EQ(fe.info_nsignals, 3);
-    CHECK_INT_EQ(fe.types[0], PIVOT_TYPE_FLOAT64);
-    CHECK_INT_EQ(fe.details[0].nullable, 1);
-    CHECK_STR_EQ(fe.details[0].units, "V");
-    CHECK_STR_EQ(fe.details[0].doc, "supply voltage");
-    CHECK(fe.details[0].source_type == NULL); /* a mean is no type of the source */
-    CHECK_INT_EQ(fe.types[1], PIVOT_TYPE_ENUM);
-    CHECK(fe.details[1].symbols == symbols);
-    CHECK_STR_EQ(fe.details[1].source_type, "enum Mode");
-    CHECK_INT_EQ(fe.types[2], PIVOT_TYPE_BYTES);
-    CHECK_INT_EQ(fe.rows, 2);
-    CHECK_INT_EQ(res.summary.samples, 2);
-    CHECK_INT_EQ(fe.time[1], 300);
-    CHECK(fe.num[0][0] == 2.0);
-    CHECK_INT_EQ(fe.valid[0][0], 1);
-    CHECK(isnan(fe.num[0][1]));
-    CHECK_INT_EQ(fe.valid[0][1], 0);
-    CHECK(fe.num[1][0] == 2.0 && fe.num[1][1] == 1.0);
-    CHECK_INT_EQ(fe.valid[1][0], -1);
-    CHECK_INT_EQ(fe.len[2][0], 2);
-    CHECK(fe.bytes[2][0][0] == 0xde && fe.bytes[2][0][1] == 0xad);
-    CHECK_INT_EQ(fe.len[2][1], 1);
-    CHECK(fe.bytes[2][1][0] == 0x02);
-    CHECK_INT_EQ(fe.valid[2][1], 1);
+    r->p.decimation = (pv_decimation){PV_DECIMATE_MEAN, 3, 0};
+    CHECK_INT_EQ(run(r), 0);
+    CHECK_INT_EQ(r->begun.nsignals, 3);
+    CHECK_INT_EQ(r->begun.info_nsignals, 3);
+    CHECK_INT_EQ(r->begun.types[0], PIVOT_TYPE_FLOAT64);
+    CHECK_INT_EQ(r->begun.details[0].nullable, 1);
+    CHECK_STR_EQ(r->begun.details[0].units, "V");
+    CHECK_STR_EQ(r->begun.details[0].doc, "supply voltage");
+    CHECK(r->begun.details[0].source_type == NULL); /* a mean is no type of the source */
+    CHECK_INT_EQ(r->begun.types[1], PIVOT_TYPE_ENUM);
+    CHECK(r->begun.details[1].symbols == symbols);
+    CHECK_STR_EQ(r->begun.details[1].source_type, "enum Mode");
+    CHECK_INT_EQ(r->begun.types[2], PIVOT_TYPE_BYTES);
+    CHECK_INT_EQ(r->got.rows, 2);
+    CHECK_INT_EQ(r->res.summary.samples, 2);
+    CHECK_INT_EQ(r->got.time[1], 300);
+    CHECK(r->got.num[0][0] == 2.0);
+    CHECK_INT_EQ(r->got.valid[0][0], 1);
+    CHECK(isnan(r->got.num[0][1]));
+    CHECK_INT_EQ(r->got.valid[0][1], 0);
+    CHECK(r->got.num[1][0] == 2.0 && r->got.num[1][1] == 1.0);
+    CHECK_INT_EQ(r->got.valid[1][0], -1);
+    CHECK_INT_EQ(r->got.len[2][0], 2);
+    CHECK(r->got.bytes[2][0][0] == 0xde && r->got.bytes[2][0][1] == 0xad);
+    CHECK_INT_EQ(r->got.len[2][1], 1);
+    CHECK(r->got.bytes[2][1][0] == 0x02);
+    CHECK_INT_EQ(r->got.valid[2][1], 1);
 
     /* minmax keeps the source's type, and says so. */
-    memset(&fe, 0, sizeof(fe));
-    p.decimation = (pv_decimation){PV_DECIMATE_MINMAX, 3, 0};
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), 0);
-    CHECK_INT_EQ(fe.nsignals, 4);
-    CHECK_STR_EQ(fe.sig_names[1], "v.max");
-    CHECK_STR_EQ(fe.details[1].source_type, "[\"null\",\"double\"]");
-    CHECK(fe.num[1][0] == 3.0 && isnan(fe.num[1][1]));
-    CHECK_INT_EQ(fe.valid[1][1], 0);
+    r->p.decimation = (pv_decimation){PV_DECIMATE_MINMAX, 3, 0};
+    CHECK_INT_EQ(run(r), 0);
+    CHECK_INT_EQ(r->begun.nsignals, 4);
+    CHECK_STR_EQ(r->begun.sig_names[1], "v.max");
+    CHECK_STR_EQ(r->begun.details[1].source_type, "[\"null\",\"double\"]");
+    CHECK(r->got.num[1][0] == 3.0 && isnan(r->got.num[1][1]));
+    CHECK_INT_EQ(r->got.valid[1][1], 0);
 }
 
 /* An exporter built against ABI 1.3 is refused an enum, before any channel is begun. */
@@ -379,20 +332,15 @@ static void test_old_exporter_refuses_enum(unsigned decoders)
     static const char *const first[] = {"v"};
     static const char *const second[] = {"n", "mode"};
     const pv_pipeline_channel chs[] = {{"o", first, 1}, {"t", second, 2}};
-    fake_source fs = {0};
-    static fake_exporter fe;
-    pv_pipeline_result res;
-    char err[512] = "";
+    typed_run *r = start(chs, 2, decoders);
 
-    memset(&fe, 0, sizeof(fe));
-    pv_pipeline p = make(&fs, &fe, chs, 2, decoders);
-    p.exporter_abi_minor = 3;
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), PIVOT_ENOTSUP);
-    CHECK_STR_EQ(err, "format \"hdf5\" was built against plugin ABI 1.3 and cannot write enum "
-                      "signal \"t/mode\"; leave the signal out, or use a build of the format's "
-                      "plugin for ABI 1.4 or later");
-    CHECK_INT_EQ(fe.begins, 0);
-    CHECK_INT_EQ(fs.infos_live, 0);
+    r->p.exporter_abi_minor = 3;
+    CHECK_INT_EQ(run(r), PIVOT_ENOTSUP);
+    CHECK_STR_EQ(r->err, "format \"hdf5\" was built against plugin ABI 1.3 and cannot write enum "
+                         "signal \"t/mode\"; leave the signal out, or use a build of the format's "
+                         "plugin for ABI 1.4 or later");
+    CHECK_INT_EQ(r->begun.begins, 0);
+    CHECK_INT_EQ(r->fs.infos_live, 0);
 }
 
 /* An old exporter writes nullable signals without masks: the fills alone. */
@@ -400,18 +348,13 @@ static void test_old_exporter_gets_no_masks(unsigned decoders)
 {
     static const char *const sigs[] = {"v", "n"};
     const pv_pipeline_channel chs[] = {{"t", sigs, 2}};
-    fake_source fs = {0};
-    static fake_exporter fe;
-    pv_pipeline_result res;
-    char err[512] = "";
+    typed_run *r = start(chs, 1, decoders);
 
-    memset(&fe, 0, sizeof(fe));
-    pv_pipeline p = make(&fs, &fe, chs, 1, decoders);
-    p.exporter_abi_minor = 3;
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), 0);
-    CHECK_INT_EQ(fe.rows, ROWS);
-    CHECK_INT_EQ(fe.batches_with_valid, 0);
-    CHECK(fe.num[0][0] == 1.0 && isnan(fe.num[0][1]) && fe.num[0][2] == 3.0);
+    r->p.exporter_abi_minor = 3;
+    CHECK_INT_EQ(run(r), 0);
+    CHECK_INT_EQ(r->got.rows, ROWS);
+    CHECK_INT_EQ(r->got.batches_with_valid, 0);
+    CHECK(r->got.num[0][0] == 1.0 && isnan(r->got.num[0][1]) && r->got.num[0][2] == 3.0);
 }
 
 /* A source built before ABI 1.4: no details read, no batch mask read. */
@@ -419,31 +362,25 @@ static void test_source_without_details(unsigned decoders)
 {
     static const char *const sigs[] = {"v", "n"};
     const pv_pipeline_channel chs[] = {{"o", sigs, 2}};
-    fake_source fs = {0};
-    static fake_exporter fe;
-    pv_pipeline_result res;
-    char err[512] = "";
+    typed_run *r = start(chs, 1, decoders);
 
-    memset(&fe, 0, sizeof(fe));
-    pv_pipeline p = make(&fs, &fe, chs, 1, decoders);
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), 0);
-    CHECK_INT_EQ(fe.info_size, sizeof(pivot_channel_info));
-    CHECK_INT_EQ(fe.nunsupported, 0);
-    CHECK_INT_EQ(fe.detail_present[0], 1);
-    CHECK_INT_EQ(fe.details[0].nullable, 0);
-    CHECK(fe.details[0].units == NULL && fe.details[0].source_type == NULL);
-    CHECK_INT_EQ(fe.rows, ROWS);
-    CHECK_INT_EQ(fe.batches_with_valid, 0);
-    CHECK(fe.num[1][5] == 15.0);
+    CHECK_INT_EQ(run(r), 0);
+    CHECK_INT_EQ(r->begun.info_size, sizeof(pivot_channel_info));
+    CHECK_INT_EQ(r->begun.nunsupported, 0);
+    CHECK_INT_EQ(r->begun.detail_present[0], 1);
+    CHECK_INT_EQ(r->begun.details[0].nullable, 0);
+    CHECK(r->begun.details[0].units == NULL && r->begun.details[0].source_type == NULL);
+    CHECK_INT_EQ(r->got.rows, ROWS);
+    CHECK_INT_EQ(r->got.batches_with_valid, 0);
+    CHECK(r->got.num[1][5] == 15.0);
 
     /* Decimated, every sample counts: the mean of 1, NaN, 3 is NaN, not 2. */
-    memset(&fe, 0, sizeof(fe));
-    p.decimation = (pv_decimation){PV_DECIMATE_MEAN, 3, 0};
-    CHECK_INT_EQ(pv_pipeline_run(&p, &res, err, sizeof(err)), 0);
-    CHECK_INT_EQ(fe.rows, 2);
-    CHECK(isnan(fe.num[0][0]));
-    CHECK(fe.num[1][0] == 11.0);
-    CHECK_INT_EQ(fe.batches_with_valid, 0);
+    r->p.decimation = (pv_decimation){PV_DECIMATE_MEAN, 3, 0};
+    CHECK_INT_EQ(run(r), 0);
+    CHECK_INT_EQ(r->got.rows, 2);
+    CHECK(isnan(r->got.num[0][0]));
+    CHECK(r->got.num[1][0] == 11.0);
+    CHECK_INT_EQ(r->got.batches_with_valid, 0);
 }
 
 /* The copy a decoder queues: deep, masks only where the column is nullable. */
