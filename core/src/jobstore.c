@@ -1,5 +1,6 @@
 #include "jobstore.h"
 
+#include "jobstore_internal.h"
 #include "jobstore_schema.h"
 
 #include <pivot/common.h>
@@ -9,23 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define STMT_CACHE_SIZE 48
-
-/* Statements are prepared once per connection and reused: preparing costs
- * more than running the primary-key lookups that status polls make. */
-typedef struct cached_stmt {
-    const char *sql; /* the literal at the call site: compared by address */
-    sqlite3_stmt *st;
-} cached_stmt;
-
-struct pv_jobstore {
-    sqlite3 *db;
-    cached_stmt cache[STMT_CACHE_SIZE];
-    int ncached;
-};
-
 /* Returns SQLITE_OK with a ready statement for sql (a string literal). */
-static int prepare(pv_jobstore *js, const char *sql, sqlite3_stmt **st)
+int pv_js_prepare(pv_jobstore *js, const char *sql, sqlite3_stmt **st)
 {
     for (int i = 0; i < js->ncached; i++) {
         if (js->cache[i].sql == sql) {
@@ -42,8 +28,8 @@ static int prepare(pv_jobstore *js, const char *sql, sqlite3_stmt **st)
     return rc;
 }
 
-/* Makes a statement from prepare() ready for its next use (NULL is accepted). */
-static void release(sqlite3_stmt *st)
+/* Makes a statement from pv_js_prepare() ready for its next use (NULL is accepted). */
+void pv_js_release(sqlite3_stmt *st)
 {
     if (st != NULL) {
         sqlite3_reset(st);
@@ -51,27 +37,21 @@ static void release(sqlite3_stmt *st)
     }
 }
 
-#define JOB_COLUMNS                                                                                \
-    "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "           \
-    "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "                    \
-    "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "        \
-    "actual_end_ns, error, expired_ms, idempotency_key, priority, result_detail"
-
-static char *column_dup(sqlite3_stmt *st, int col)
+char *pv_js_column_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *text = sqlite3_column_text(st, col);
     return text != NULL ? strdup((const char *)text) : NULL;
 }
 
-static void read_job(sqlite3_stmt *st, pv_job *job)
+void pv_js_read_job(sqlite3_stmt *st, pv_job *job)
 {
     memset(job, 0, sizeof(*job));
     snprintf(job->id, sizeof(job->id), "%s", (const char *)sqlite3_column_text(st, 0));
     snprintf(job->owner, sizeof(job->owner), "%s", (const char *)sqlite3_column_text(st, 1));
     job->status = pv_job_status_parse((const char *)sqlite3_column_text(st, 2));
-    job->request = column_dup(st, 3);
-    job->spec = column_dup(st, 4);
-    job->format = column_dup(st, 5);
+    job->request = pv_js_column_dup(st, 3);
+    job->spec = pv_js_column_dup(st, 4);
+    job->format = pv_js_column_dup(st, 5);
     job->range_start_ns = sqlite3_column_int64(st, 6);
     job->range_end_ns = sqlite3_column_int64(st, 7);
     job->progress = sqlite3_column_double(st, 8);
@@ -82,28 +62,28 @@ static void read_job(sqlite3_stmt *st, pv_job *job)
     job->worker_pid = sqlite3_column_int64(st, 13);
     job->attempts = sqlite3_column_int(st, 14);
     job->cancel_requested = sqlite3_column_int(st, 15);
-    job->file_path = column_dup(st, 16);
+    job->file_path = pv_js_column_dup(st, 16);
     job->file_size = sqlite3_column_int64(st, 17);
     job->channels_exported = sqlite3_column_int64(st, 18);
     job->samples = sqlite3_column_int64(st, 19);
     job->actual_start_ns = sqlite3_column_int64(st, 20);
     job->actual_end_ns = sqlite3_column_int64(st, 21);
-    job->error = column_dup(st, 22);
+    job->error = pv_js_column_dup(st, 22);
     job->expired_ms = sqlite3_column_int64(st, 23);
-    job->idempotency_key = column_dup(st, 24);
+    job->idempotency_key = pv_js_column_dup(st, 24);
     job->priority = sqlite3_column_int(st, 25);
-    job->result_detail = column_dup(st, 26);
+    job->result_detail = pv_js_column_dup(st, 26);
     if (job->expired_ms != 0)
         job->status = PV_JOB_EXPIRED;
 }
 
 /* Steps a SELECT of JOB_COLUMNS expected to match at most one row: 0 with
  * *out filled, PIVOT_ENOENT when nothing matched, PIVOT_EIO on an error. */
-static int step_one_job(sqlite3_stmt *st, pv_job *out)
+int pv_js_step_one_job(sqlite3_stmt *st, pv_job *out)
 {
     switch (sqlite3_step(st)) {
     case SQLITE_ROW:
-        read_job(st, out);
+        pv_js_read_job(st, out);
         return 0;
     case SQLITE_DONE:
         return PIVOT_ENOENT;
@@ -182,7 +162,7 @@ const char *pv_jobstore_errmsg(pv_jobstore *js)
     return sqlite3_errmsg(js->db);
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
+void pv_js_bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
 {
     if (text != NULL)
         sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
@@ -191,21 +171,21 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
 }
 
 /* Runs a statement that returns no rows; returns 0 or PIVOT_EIO. */
-static int step_done(sqlite3_stmt *st)
+int pv_js_step_done(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    release(st);
+    pv_js_release(st);
     return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
 }
 
 int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
 {
     sqlite3_stmt *st = NULL;
-    if (prepare(js,
-                "INSERT INTO jobs (id, owner, status, request, spec, format, "
-                "range_start_ns, range_end_ns, created_ms, idempotency_key, priority) "
-                "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
-                &st) != SQLITE_OK)
+    if (pv_js_prepare(js,
+                      "INSERT INTO jobs (id, owner, status, request, spec, format, "
+                      "range_start_ns, range_end_ns, created_ms, idempotency_key, priority) "
+                      "VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)",
+                      &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_text(st, 1, job->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, job->owner, -1, SQLITE_STATIC);
@@ -215,9 +195,9 @@ int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
     sqlite3_bind_int64(st, 6, job->range_start_ns);
     sqlite3_bind_int64(st, 7, job->range_end_ns);
     sqlite3_bind_int64(st, 8, job->created_ms);
-    bind_text_or_null(st, 9, job->idempotency_key);
+    pv_js_bind_text_or_null(st, 9, job->idempotency_key);
     sqlite3_bind_int(st, 10, job->priority);
-    return step_done(st);
+    return pv_js_step_done(st);
 }
 
 int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)
@@ -227,26 +207,26 @@ int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *
 
     /* Callers may clear *out whatever the outcome. */
     memset(out, 0, sizeof(*out));
-    if (prepare(js,
-                "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?1 "
-                "AND (?2 IS NULL OR owner = ?2)",
-                &st) != SQLITE_OK)
+    if (pv_js_prepare(js,
+                      "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?1 "
+                      "AND (?2 IS NULL OR owner = ?2)",
+                      &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 2, owner);
-    rc = step_one_job(st, out);
+    pv_js_bind_text_or_null(st, 2, owner);
+    rc = pv_js_step_one_job(st, out);
 out:
-    release(st);
+    pv_js_release(st);
     return rc;
 }
 
 /* Runs a SELECT of JOB_COLUMNS and visits each row. */
-static int visit_rows(sqlite3_stmt *st, pv_job_visit_fn visit, void *arg)
+int pv_js_visit_rows(sqlite3_stmt *st, pv_job_visit_fn visit, void *arg)
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         pv_job job;
-        read_job(st, &job);
+        pv_js_read_job(st, &job);
         int stop = visit(arg, &job);
         pv_job_clear(&job);
         if (stop)
@@ -267,31 +247,31 @@ int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, i
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
 
-    if (prepare(js,
-                "SELECT count(*) FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
-                "AND ((?2 >> " STATUS_BIT ") & 1)",
-                &st) != SQLITE_OK)
+    if (pv_js_prepare(js,
+                      "SELECT count(*) FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
+                      "AND ((?2 >> " STATUS_BIT ") & 1)",
+                      &st) != SQLITE_OK)
         goto out;
-    bind_text_or_null(st, 1, owner);
+    pv_js_bind_text_or_null(st, 1, owner);
     sqlite3_bind_int(st, 2, (int)status_mask);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto out;
     *total = sqlite3_column_int64(st, 0);
-    release(st);
+    pv_js_release(st);
     st = NULL;
-    if (prepare(js,
-                "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
-                "AND ((?2 >> " STATUS_BIT ") & 1) "
-                "ORDER BY created_ms DESC, rowid DESC LIMIT ?3 OFFSET ?4",
-                &st) != SQLITE_OK)
+    if (pv_js_prepare(js,
+                      "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR owner = ?1) "
+                      "AND ((?2 >> " STATUS_BIT ") & 1) "
+                      "ORDER BY created_ms DESC, rowid DESC LIMIT ?3 OFFSET ?4",
+                      &st) != SQLITE_OK)
         goto out;
-    bind_text_or_null(st, 1, owner);
+    pv_js_bind_text_or_null(st, 1, owner);
     sqlite3_bind_int(st, 2, (int)status_mask);
     sqlite3_bind_int64(st, 3, limit);
     sqlite3_bind_int64(st, 4, offset);
-    rc = visit_rows(st, visit, arg);
+    rc = pv_js_visit_rows(st, visit, arg);
 out:
-    release(st);
+    pv_js_release(st);
     return rc;
 }
 
@@ -311,21 +291,22 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
     rc = PIVOT_EIO;
     switch (job.status) {
     case PV_JOB_QUEUED:
-        if (prepare(js,
-                    "UPDATE jobs SET status = 'cancelled', finished_ms = "
-                    "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), "
-                    "error = 'cancelled by the user before it started' WHERE id = ?",
-                    &st) != SQLITE_OK)
+        if (pv_js_prepare(js,
+                          "UPDATE jobs SET status = 'cancelled', finished_ms = "
+                          "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), "
+                          "error = 'cancelled by the user before it started' WHERE id = ?",
+                          &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DONE;
         break;
     case PV_JOB_PROCESSING:
-        if (prepare(js, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", &st) != SQLITE_OK)
+        if (pv_js_prepare(js, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", &st) !=
+            SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_REQUESTED;
         break;
     default:
-        if (prepare(js, "DELETE FROM jobs WHERE id = ?", &st) != SQLITE_OK)
+        if (pv_js_prepare(js, "DELETE FROM jobs WHERE id = ?", &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DELETED;
         *file_path = job.file_path;
@@ -333,7 +314,7 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
         break;
     }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = step_done(st);
+    rc = pv_js_step_done(st);
 out:
     pv_job_clear(&job);
     sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
@@ -348,215 +329,13 @@ int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
-    if (prepare(js, "SELECT count(*) FROM jobs WHERE status = 'processing'", &st) == SQLITE_OK &&
+    if (pv_js_prepare(js, "SELECT count(*) FROM jobs WHERE status = 'processing'", &st) ==
+            SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *count = sqlite3_column_int64(st, 0);
         rc = 0;
     }
-    release(st);
-    return rc;
-}
-
-int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
-{
-    sqlite3_stmt *st = NULL;
-    char id[PV_JOB_ID_SIZE];
-    int rc = PIVOT_EIO;
-
-    if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return PIVOT_EIO;
-    /* The owner with the fewest running jobs goes first (ties: the owner
-     * waiting longest), so a user with fifty queued jobs does not make
-     * another user's one job wait; within the owner's jobs, priority, then
-     * age. The owner is chosen over distinct owners (jobs_by_queue), so a
-     * long queue costs one index scan, not a subquery per queued job.
-     * Owners at their running-jobs quota (quota_running_full) wait. */
-    if (prepare(js,
-                "SELECT q.id FROM jobs q WHERE q.status = 'queued' AND q.owner = ("
-                " SELECT w.owner FROM jobs w WHERE w.status = 'queued'"
-                " AND w.owner NOT IN (SELECT owner FROM quota_running_full) GROUP BY w.owner"
-                " ORDER BY (SELECT count(*) FROM jobs r WHERE r.status = 'processing'"
-                "  AND r.owner = w.owner), min(w.created_ms), w.owner LIMIT 1) "
-                "ORDER BY q.priority DESC, q.created_ms, q.rowid LIMIT 1",
-                &st) != SQLITE_OK)
-        goto out;
-    switch (sqlite3_step(st)) {
-    case SQLITE_ROW:
-        snprintf(id, sizeof(id), "%s", (const char *)sqlite3_column_text(st, 0));
-        break;
-    case SQLITE_DONE:
-        rc = PIVOT_ENOENT;
-        goto out;
-    default:
-        goto out;
-    }
-    release(st);
-    st = NULL;
-    if (prepare(js,
-                "UPDATE jobs SET status = 'processing', started_ms = ?1, "
-                "heartbeat_ms = ?1, attempts = attempts + 1, "
-                "worker_pid = NULL WHERE id = ?2",
-                &st) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    rc = step_done(st);
-    st = NULL;
-    if (rc == 0)
-        rc = pv_jobstore_get(js, id, NULL, out);
-out:
-    release(st);
-    sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-    return rc;
-}
-
-int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
-{
-    sqlite3_stmt *st = NULL;
-    if (prepare(js, "UPDATE jobs SET worker_pid = ? WHERE id = ?", &st) != SQLITE_OK)
-        return PIVOT_EIO;
-    sqlite3_bind_int64(st, 1, pid);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    return step_done(st);
-}
-
-int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = PIVOT_EIO;
-    if (prepare(js,
-                "UPDATE jobs SET progress = max(progress, ?), heartbeat_ms = ? WHERE id = ? "
-                "AND status = 'processing' RETURNING cancel_requested",
-                &st) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_double(st, 1, progress);
-    sqlite3_bind_int64(st, 2, now_ms);
-    sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-    switch (sqlite3_step(st)) {
-    case SQLITE_ROW:
-        rc = sqlite3_column_int(st, 0) ? 1 : 0;
-        break;
-    case SQLITE_DONE:
-        rc = 1; /* no longer processing: cancelled or taken away; stop */
-        break;
-    default:
-        break;
-    }
-out:
-    release(st);
-    return rc;
-}
-
-int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
-{
-    sqlite3_stmt *st = NULL;
-    if (prepare(js,
-                "UPDATE jobs SET status = 'completed', progress = 100, "
-                "finished_ms = ?, file_path = ?, file_size = ?, "
-                "channels_exported = ?, samples = ?, actual_start_ns = ?, "
-                "actual_end_ns = ?, error = NULL, worker_pid = NULL, result_detail = ? "
-                "WHERE id = ? AND status = 'processing'",
-                &st) != SQLITE_OK)
-        return PIVOT_EIO;
-    sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_text(st, 2, done->file_path, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, done->file_size);
-    sqlite3_bind_int64(st, 4, done->channels_exported);
-    sqlite3_bind_int64(st, 5, done->samples);
-    sqlite3_bind_int64(st, 6, done->actual_start_ns);
-    sqlite3_bind_int64(st, 7, done->actual_end_ns);
-    bind_text_or_null(st, 8, done->result_detail);
-    sqlite3_bind_text(st, 9, done->id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    int changed = sqlite3_changes(js->db);
-    release(st);
-    if (rc != SQLITE_DONE)
-        return PIVOT_EIO;
-    return changed == 1 ? 0 : PIVOT_ENOENT;
-}
-
-int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
-                       int64_t now_ms)
-{
-    sqlite3_stmt *st = NULL;
-    if (prepare(js,
-                "UPDATE jobs SET status = ?, finished_ms = ?, error = ?, "
-                "worker_pid = NULL WHERE id = ? "
-                "AND status IN ('queued', 'processing')",
-                &st) != SQLITE_OK)
-        return PIVOT_EIO;
-    sqlite3_bind_text(st, 1, pv_job_status_name(status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now_ms);
-    bind_text_or_null(st, 3, message);
-    sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
-    return step_done(st);
-}
-
-int pv_jobstore_requeue(pv_jobstore *js, const char *id)
-{
-    sqlite3_stmt *st = NULL;
-    if (prepare(js,
-                "UPDATE jobs SET status = 'queued', worker_pid = NULL, "
-                "cancel_requested = 0 WHERE id = ? AND status = 'processing'",
-                &st) != SQLITE_OK)
-        return PIVOT_EIO;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return step_done(st);
-}
-
-int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = PIVOT_EIO;
-    if (prepare(js, "SELECT " JOB_COLUMNS " FROM jobs WHERE status = 'processing'", &st) ==
-        SQLITE_OK)
-        rc = visit_rows(st, visit, arg);
-    release(st);
-    return rc;
-}
-
-int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
-                       void *arg)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = PIVOT_EIO;
-
-    /* Finished jobs past retention lose their file but keep their row for
-     * one more retention period, so that a late download is told 410 Gone
-     * rather than 404. */
-    if (prepare(js,
-                "SELECT " JOB_COLUMNS " FROM jobs WHERE status IN "
-                "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
-                "AND finished_ms < ?",
-                &st) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, cutoff_ms);
-    rc = visit_rows(st, visit, arg);
-    release(st);
-    st = NULL;
-    if (rc != 0)
-        goto out;
-    rc = PIVOT_EIO;
-    if (prepare(js,
-                "UPDATE jobs SET expired_ms = ?2, file_path = NULL WHERE status IN "
-                "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
-                "AND finished_ms < ?1",
-                &st) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, cutoff_ms);
-    sqlite3_bind_int64(st, 2, now_ms);
-    rc = step_done(st);
-    st = NULL;
-    if (rc != 0)
-        goto out;
-    rc = PIVOT_EIO;
-    if (prepare(js, "DELETE FROM jobs WHERE expired_ms < ?", &st) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, cutoff_ms);
-    rc = step_done(st);
-    st = NULL;
-out:
-    release(st);
+    pv_js_release(st);
     return rc;
 }
 
@@ -566,10 +345,10 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
     int rc = PIVOT_EIO;
     /* Jobs submitted earlier and still waiting: an upper bound, since fair
      * scheduling may start this one sooner. */
-    if (prepare(js,
-                "SELECT count(*) FROM jobs WHERE status = 'queued' AND "
-                "(created_ms < ?1 OR (created_ms = ?1 AND id < ?2))",
-                &st) == SQLITE_OK) {
+    if (pv_js_prepare(js,
+                      "SELECT count(*) FROM jobs WHERE status = 'queued' AND "
+                      "(created_ms < ?1 OR (created_ms = ?1 AND id < ?2))",
+                      &st) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, job->created_ms);
         sqlite3_bind_text(st, 2, job->id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
@@ -577,7 +356,7 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
             rc = 0;
         }
     }
-    release(st);
+    pv_js_release(st);
     return rc;
 }
 
@@ -587,16 +366,16 @@ int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *
     int rc = PIVOT_EIO;
 
     memset(out, 0, sizeof(*out));
-    if (prepare(js,
-                "SELECT " JOB_COLUMNS " FROM jobs WHERE owner = ? AND "
-                "idempotency_key = ?",
-                &st) != SQLITE_OK)
+    if (pv_js_prepare(js,
+                      "SELECT " JOB_COLUMNS " FROM jobs WHERE owner = ? AND "
+                      "idempotency_key = ?",
+                      &st) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    rc = step_one_job(st, out);
+    rc = pv_js_step_one_job(st, out);
 out:
-    release(st);
+    pv_js_release(st);
     return rc;
 }
 
@@ -604,15 +383,15 @@ int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_i
 {
     sqlite3_stmt *st = NULL;
     int used = 1; /* on doubt, keep the file */
-    if (prepare(js,
-                "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
-                "(id = ?2 AND status IN ('queued', 'processing'))",
-                &st) == SQLITE_OK) {
+    if (pv_js_prepare(js,
+                      "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
+                      "(id = ?2 AND status IN ('queued', 'processing'))",
+                      &st) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
             used = sqlite3_column_int64(st, 0) > 0;
     }
-    release(st);
+    pv_js_release(st);
     return used;
 }
