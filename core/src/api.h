@@ -34,6 +34,14 @@ int pv_api_quota(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
 int pv_api_quota_admit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                        const pv_job *job);
 
+/**
+ * Answers a request whose job-store access failed, and logs why (`what`
+ * names the operation): 503 store-busy with Retry-After when the store
+ * stayed locked (a process holding the write lock, e.g. a stopped worker;
+ * nothing was changed), else 500 internal-error. Returns 0.
+ */
+int pv_api_store_error(h2o_req_t *req, pv_jobstore *js, const char *what);
+
 /** The owner filter for a caller: admins see every job, users their own. */
 static inline const char *pv_api_owner_filter(const pivot_principal *who)
 {

@@ -27,8 +27,7 @@ int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principa
                               "no job with this id exists for your key; it may have expired "
                               "or belong to another user");
     if (rc != 0)
-        return pv_reply_error(req, 500, "internal-error", "Internal error",
-                              "the job store could not be accessed; try again later");
+        return pv_api_store_error(req, t->jobs, "job store");
     if (job.status == PV_JOB_EXPIRED) {
         pv_job_clear(&job);
         return pv_reply_error(req, 410, "result-gone", "The result file is gone",

@@ -216,10 +216,8 @@ static int submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
     job->status = PV_JOB_QUEUED;
     job->created_ms = pv_now_ms();
     if (pv_jobstore_insert(t->jobs, job) != 0) {
-        pv_log(PIVOT_LOG_ERROR, "pivotd", "job store: %s", pv_jobstore_errmsg(t->jobs));
-        pv_problem_set(&problem, 500, "internal-error", "Internal error", NULL,
-                       "the job store could not be accessed; try again later");
-        goto problem;
+        pv_api_store_error(req, t->jobs, "job store");
+        goto out;
     }
     pv_server_wake_scheduler(srv);
     rc = 0;

@@ -18,9 +18,7 @@
 
 static int store_error(h2o_req_t *req, pv_http_thread *t)
 {
-    pv_log(PIVOT_LOG_ERROR, "pivotd", "job store: %s", pv_jobstore_errmsg(t->jobs));
-    return pv_reply_error(req, 500, "internal-error", "Internal error",
-                          "the job store could not be accessed; try again later");
+    return pv_api_store_error(req, t->jobs, "job store");
 }
 
 static int reply_job(pv_http_thread *t, h2o_req_t *req, int status, const pv_job *job,

@@ -12,9 +12,7 @@
 
 static int store_error(pv_http_thread *t, h2o_req_t *req)
 {
-    pv_log(PIVOT_LOG_ERROR, "pivotd", "quota: %s", pv_jobstore_errmsg(t->jobs));
-    return pv_reply_error(req, 500, "internal-error", "Internal error",
-                          "the job store could not be accessed; try again later");
+    return pv_api_store_error(req, t->jobs, "quota");
 }
 
 static int load(pv_http_thread *t, const char *user, int64_t now_ms, pv_quota_limits *lim,

@@ -157,6 +157,12 @@ struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js)
     return js->db;
 }
 
+int pv_jobstore_busy(pv_jobstore *js)
+{
+    int code = sqlite3_errcode(js->db) & 0xff;
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 const char *pv_jobstore_errmsg(pv_jobstore *js)
 {
     return sqlite3_errmsg(js->db);

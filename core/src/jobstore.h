@@ -99,6 +99,13 @@ int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *
 /** True when a job refers to path, or job_id is queued or processing (its .part is live). */
 int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id);
 
+/**
+ * True when the last failure on this connection was the store staying
+ * locked by another connection for longer than the wait (about 5 s): the
+ * operation changed nothing and may be retried.
+ */
+int pv_jobstore_busy(pv_jobstore *js);
+
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);
 

@@ -92,6 +92,37 @@ class FaultsTest(unittest.TestCase):
         finally:
             api.close()
 
+    def test_a_held_write_lock_is_503_store_busy_and_loses_nothing(self):
+        """What a worker stopped inside one of its job-store writes does to
+        the store: another process holds the write lock. A POST waits about
+        5 s, then is 503 store-busy with Retry-After and queues nothing;
+        reads go on (WAL); once the lock is released the same POST succeeds."""
+        api = self.server.client(self.key)
+        con = sqlite3.connect(os.path.join(self.server.state_dir, "jobs.db"),
+                              isolation_level=None)
+        try:
+            done = api.wait(api.submit(body()), timeout=60)
+            self.assertEqual(done["status"], "completed", done)
+            con.execute("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            r, _ = api.post_job(body())
+            waited = time.monotonic() - started
+            self.assertEqual(r.status_code, 503, r.text)
+            self.assertEqual(r.headers["Content-Type"], "application/problem+json")
+            self.assertEqual(r.headers["Retry-After"], "2")
+            self.assertEqual(r.json()["type"], "/api/v1/problems/store-busy")
+            self.assertGreaterEqual(waited, 4.0)
+            # Reads do not need the write lock.
+            self.assertEqual(api.job(done["job_id"])["status"], "completed")
+            con.execute("ROLLBACK")
+            listed = api.get(JOBS).json()
+            self.assertEqual([j["job_id"] for j in listed["jobs"]], [done["job_id"]])
+            job = api.wait(api.submit(body()), timeout=60)
+            self.assertEqual(job["status"], "completed", job)
+        finally:
+            con.close()
+            api.close()
+
     def test_cache_files_removed_while_jobs_read_them(self):
         api = self.server.client(self.key)
         try:
