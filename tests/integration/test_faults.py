@@ -123,23 +123,28 @@ class FaultsTest(unittest.TestCase):
             con.close()
             api.close()
 
+    def assert_ended_cleanly(self, api, ids):
+        """Each job completed with what was there or failed with a reason
+        (never a worker killed by a signal); the server answers and no
+        partial result remains."""
+        for job_id in ids:
+            job = api.wait(job_id, timeout=120)
+            self.assertIn(job["status"], ("completed", "failed"), job)
+            if job["status"] == "failed":
+                self.assertIsInstance(job["error"], str)
+                self.assertNotEqual(job["error"], "")
+                self.assertNotIn("signal", job["error"])
+        self.assertEqual(api.get("/api/v1/health").status_code, 200)
+        results = os.listdir(os.path.join(self.server.state_dir, "results"))
+        self.assertEqual([n for n in results if n.endswith(".part")], [])
+
     def test_cache_files_removed_while_jobs_read_them(self):
         api = self.server.client(self.key)
         try:
             ids = [api.submit(body()) for _ in range(6)]
             for name in sorted(os.listdir(os.path.join(self.data, "ch001")))[1:]:
                 os.unlink(os.path.join(self.data, "ch001", name))
-            for job_id in ids:
-                job = api.wait(job_id, timeout=120)
-                # Completed with what was there, or failed with a reason.
-                self.assertIn(job["status"], ("completed", "failed"), job)
-                if job["status"] == "failed":
-                    self.assertIsInstance(job["error"], str)
-                    self.assertNotEqual(job["error"], "")
-                    self.assertNotIn("signal", job["error"])
-            self.assertEqual(api.get("/api/v1/health").status_code, 200)
-            results = os.listdir(os.path.join(self.server.state_dir, "results"))
-            self.assertEqual([n for n in results if n.endswith(".part")], [])
+            self.assert_ended_cleanly(api, ids)
         finally:
             api.close()
 
@@ -175,22 +180,13 @@ class FaultsTest(unittest.TestCase):
                         with open(path + ".new", "wb") as f:
                             f.write(head)
                         os.rename(path + ".new", path)
-            for job_id in ids:
-                job = api.wait(job_id, timeout=120)
-                self.assertIn(job["status"], ("completed", "failed"), job)
-                if job["status"] == "failed":
-                    self.assertIsInstance(job["error"], str)
-                    self.assertNotEqual(job["error"], "")
-                    self.assertNotIn("signal", job["error"])
+            self.assert_ended_cleanly(api, ids)
             # A job submitted after the rewrites reads the damaged files
             # deterministically: it completes with the readable part, and
             # a warning names each damaged file (without the server's paths).
             job = api.wait(api.submit(body()), timeout=120)
             self.assertEqual(job["status"], "completed", job)
             self.assertEqual(job["result"]["warnings"], expected)
-            self.assertEqual(api.get("/api/v1/health").status_code, 200)
-            results = os.listdir(os.path.join(self.server.state_dir, "results"))
-            self.assertEqual([n for n in results if n.endswith(".part")], [])
         finally:
             api.close()
 
