@@ -2,6 +2,7 @@
 
 #include "jobstore_internal.h"
 #include "jobstore_schema.h"
+#include "timeutil.h"
 
 #include <pivot/common.h>
 #include <sqlite3.h>
@@ -94,11 +95,14 @@ int pv_js_step_one_job(sqlite3_stmt *st, pv_job *out)
 
 /* SQLite's own busy timeout sleeps in steps of up to 100 ms: with HTTP
  * threads, the scheduler and workers all writing, a POST would wait that long
- * for a lock held for microseconds. Retry quickly instead, for up to 5 s. */
+ * for a lock held for microseconds. Retry quickly instead, for up to
+ * LOCK_WAIT_MS by the clock (a count of sleeps would stretch under load). */
 static int wait_for_lock(void *arg, int attempts)
 {
-    (void)arg;
-    if (attempts >= 25000)
+    pv_jobstore *js = arg;
+    if (attempts == 0)
+        js->lock_wait_start_ms = pv_monotonic_ms();
+    else if (pv_monotonic_ms() - js->lock_wait_start_ms >= LOCK_WAIT_MS)
         return 0;
     usleep(attempts < 10 ? 20 : 200);
     return 1;
@@ -119,7 +123,7 @@ int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errl
                  js->db ? sqlite3_errmsg(js->db) : "out of memory");
         goto out;
     }
-    sqlite3_busy_handler(js->db, wait_for_lock, NULL);
+    sqlite3_busy_handler(js->db, wait_for_lock, js);
     /* WAL lets status polls read while a worker writes progress; FULL
      * synchronous makes a 202 mean the job is on disk even across a power
      * loss; the journal limit keeps the WAL from growing under constant

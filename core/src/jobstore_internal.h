@@ -21,10 +21,14 @@ typedef struct cached_stmt {
     sqlite3_stmt *st;
 } cached_stmt;
 
+/* How long a write waits for another connection's lock before failing busy. */
+#define LOCK_WAIT_MS 5000
+
 struct pv_jobstore {
     sqlite3 *db;
     cached_stmt cache[STMT_CACHE_SIZE];
     int ncached;
+    int64_t lock_wait_start_ms; /* when the current wait for a lock began */
 };
 
 /* The columns pv_js_read_job reads, in its order. */

@@ -63,12 +63,17 @@ int pv_quota_store_usage(sqlite3 *db, const char *user, const pv_quota_limits *l
     int64_t cut = now_ms - PV_QUOTA_WINDOW_MS;
     int64_t jobs_limit = lim->value[PV_QUOTA_JOBS_PER_DAY];
     int64_t bytes_limit = lim->value[PV_QUOTA_BYTES_PER_DAY];
-    int64_t at = 0;
+    int64_t at = 0, stale = 0;
     sqlite3_stmt *st = NULL;
 
     memset(out, 0, sizeof(*out));
-    /* Best effort: a busy store only delays forgetting old entries. */
-    if (sqlite3_prepare_v2(db, "DELETE FROM quota_usage WHERE user = ?1 AND at_ms <= ?2", -1, &st,
+    /* Best effort: a busy store only delays forgetting old entries. Looked
+     * for first, as a delete waits for the write lock even when it has
+     * nothing to delete, and a submission then waits for it twice. */
+    if (query_int(db, "SELECT EXISTS (SELECT 1 FROM quota_usage WHERE user = ?1 AND at_ms <= ?2)",
+                  user, &cut, 1, &stale) == 0 &&
+        stale != 0 &&
+        sqlite3_prepare_v2(db, "DELETE FROM quota_usage WHERE user = ?1 AND at_ms <= ?2", -1, &st,
                            NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, cut);

@@ -104,6 +104,17 @@ def build_request(channels=None, signals=None, last=None, start=None, end=None, 
     return body
 
 
+def _retry_delay(response, default):
+    """The response's Retry-After in seconds, or default (absent, or an HTTP date)."""
+    retry_after = response.headers.get("Retry-After")
+    if retry_after is not None:
+        try:
+            return max(0.05, float(retry_after))
+        except ValueError:
+            pass
+    return default
+
+
 def _job_id(job):
     return job["job_id"] if isinstance(job, dict) else str(job)
 
@@ -115,9 +126,12 @@ class Client:
     ``/api/v1`` or ``/api/v1/pivot`` is accepted), by default
     ``$SPEEDDATA_PIVOT_URL`` or http://localhost:8000. ``api_key`` defaults to
     ``$SPEEDDATA_API_KEY``. Errors raise :class:`PivotError` subclasses.
+    A request the server refuses with ``503 store-busy`` (its job store was
+    locked and nothing was changed) is sent again after the Retry-After
+    delay, up to ``busy_retries`` times.
     """
 
-    def __init__(self, url=None, api_key=None, timeout=30.0, session=None):
+    def __init__(self, url=None, api_key=None, timeout=30.0, session=None, busy_retries=3):
         url = (url or os.environ.get("SPEEDDATA_PIVOT_URL") or DEFAULT_URL).rstrip("/")
         for suffix in ("/api/v1/pivot", "/api/v1"):
             if url.endswith(suffix):
@@ -126,6 +140,7 @@ class Client:
         self.api_key = api_key if api_key is not None else os.environ.get("SPEEDDATA_API_KEY")
         self.timeout = timeout
         self.session = session if session is not None else requests.Session()
+        self.busy_retries = busy_retries
 
     # ------------------------------------------------------------ plumbing
 
@@ -145,10 +160,16 @@ class Client:
         if headers:
             h.update(headers)
         kw.setdefault("timeout", self.timeout)
-        response = self.session.request(method, self.url + path, headers=h, **kw)
-        if response.status_code not in ok:
-            raise error_from_response(response)
-        return response
+        for attempt in range(self.busy_retries + 1):
+            response = self.session.request(method, self.url + path, headers=h, **kw)
+            if response.status_code in ok:
+                return response
+            error = error_from_response(response)
+            # Only store-busy promises that nothing was done: safe to resend.
+            if error.slug != "store-busy" or attempt == self.busy_retries:
+                raise error
+            time.sleep(_retry_delay(response, 2.0))
+        raise error
 
     # ------------------------------------------------------------ jobs
 
@@ -174,14 +195,7 @@ class Client:
 
     def _status_and_delay(self, job_id, default):
         r = self._request("GET", "/api/v1/pivot/jobs/" + job_id)
-        delay = default
-        retry_after = r.headers.get("Retry-After")
-        if retry_after is not None:
-            try:
-                delay = max(0.05, float(retry_after))
-            except ValueError:
-                pass  # an HTTP date: keep the default
-        return r.json(), delay
+        return r.json(), _retry_delay(r, default)
 
     def wait(self, job, progress=True, timeout=None, poll_interval=1.0):
         """Polls until the job is finished, following the server's Retry-After.

@@ -257,3 +257,58 @@ def test_to_xarray(client, tmp_path):
     ds = client.to_xarray(path, "ch000")
     assert ds.sizes["time"] == 1000
     assert str(ds["time"].values[0]) == "2025-01-01T00:01:00.000000000"
+
+
+class CountingSession(requests.Session):
+    """A session that counts the POSTs it sends."""
+
+    def __init__(self):
+        super().__init__()
+        self.posts = 0
+
+    def request(self, method, url, **kw):
+        self.posts += method == "POST"
+        return super().request(method, url, **kw)
+
+
+def hold_store_lock(pivot):
+    """Takes the job store's write lock from another connection, as a worker
+    stopped inside a write would; returns the function that releases it."""
+    import sqlite3
+    con = sqlite3.connect(os.path.join(pivot.server.state_dir, "jobs.db"),
+                          isolation_level=None, check_same_thread=False)
+    con.execute("BEGIN IMMEDIATE")
+
+    def release():
+        con.execute("ROLLBACK")
+        con.close()
+    return release
+
+
+def test_a_busy_store_is_retried_after_retry_after(pivot):
+    # The server waits about 5 s for the lock and answers 503 store-busy with
+    # Retry-After: 2; the lock is released during the second POST's wait.
+    session = CountingSession()
+    with Client(pivot.url, api_key=pivot.key, session=session) as c:
+        timer = threading.Timer(9.0, hold_store_lock(pivot))
+        timer.start()
+        try:
+            job = c.submit(channels=["ch000"], start="2025-01-01T00:00:00Z",
+                           end="2025-01-01T00:00:01Z")
+        finally:
+            timer.join()
+        assert session.posts == 2
+        assert c.wait(job, progress=False)["status"] == "completed"
+
+
+def test_a_busy_store_without_retries_raises_server_error(pivot):
+    with Client(pivot.url, api_key=pivot.key, busy_retries=0) as c:
+        release = hold_store_lock(pivot)
+        try:
+            with pytest.raises(errors.ServerError) as e:
+                c.submit(channels=["ch000"], start="2025-01-01T00:00:00Z",
+                         end="2025-01-01T00:00:01Z")
+        finally:
+            release()
+    assert e.value.status == 503
+    assert e.value.slug == "store-busy"
