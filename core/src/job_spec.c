@@ -6,25 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static yajl_val member(yajl_val obj, const char *key)
-{
-    if (!YAJL_IS_OBJECT(obj))
-        return NULL;
-    for (size_t i = 0; i < obj->u.object.len; i++)
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    return NULL;
-}
-
 static const char *string_member(yajl_val obj, const char *key)
 {
-    yajl_val v = member(obj, key);
+    yajl_val v = pv_json_member(obj, key);
     return YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
 }
 
 static int int64_member(yajl_val obj, const char *key, int64_t *out)
 {
-    yajl_val v = member(obj, key);
+    yajl_val v = pv_json_member(obj, key);
     if (!YAJL_IS_INTEGER(v))
         return -1;
     *out = YAJL_GET_INTEGER(v);
@@ -34,15 +24,12 @@ static int int64_member(yajl_val obj, const char *key, int64_t *out)
 static char *json_text(yajl_val v)
 {
     yajl_gen g = pv_gen_new();
-    const unsigned char *buf;
-    size_t len;
     char *text = NULL;
 
     if (g == NULL)
         return NULL;
     pv_gen_tree(g, v);
-    if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-        text = strndup((const char *)buf, len);
+    text = pv_gen_text(g);
     yajl_gen_free(g);
     return text;
 }
@@ -66,8 +53,9 @@ static int spec_decimation(yajl_val v, pv_decimation *d)
     if (v == NULL || YAJL_IS_NULL(v))
         return 0;
     if (pv_decimate_method_parse(string_member(v, "method"), &d->method) != 0 ||
-        (member(v, "factor") != NULL && int64_member(v, "factor", &factor) != 0) ||
-        (member(v, "interval_ns") != NULL && int64_member(v, "interval_ns", &interval_ns) != 0) ||
+        (pv_json_member(v, "factor") != NULL && int64_member(v, "factor", &factor) != 0) ||
+        (pv_json_member(v, "interval_ns") != NULL &&
+         int64_member(v, "interval_ns", &interval_ns) != 0) ||
         factor < 0 || interval_ns < 0 || (factor > 0) == (interval_ns > 0))
         return -1;
     d->factor = (uint64_t)factor;
@@ -99,7 +87,7 @@ int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t err
                  (long long)version);
         return PIVOT_EINVAL;
     }
-    range = member(spec->tree, "range");
+    range = pv_json_member(spec->tree, "range");
     if (int64_member(range, "start_ns", &spec->range.start_ns) != 0 ||
         int64_member(range, "end_ns", &spec->range.end_ns) != 0 ||
         spec->range.start_ns >= spec->range.end_ns) {
@@ -112,14 +100,14 @@ int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t err
         snprintf(err, errlen, "the job spec lacks its format or source");
         return PIVOT_EINVAL;
     }
-    channels = member(spec->tree, "channels");
+    channels = pv_json_member(spec->tree, "channels");
     if (!YAJL_IS_ARRAY(channels) || channels->u.array.len == 0) {
         snprintf(err, errlen, "the job spec lists no channels");
         return PIVOT_EINVAL;
     }
     spec->nchannels = channels->u.array.len;
     for (size_t i = 0; i < spec->nchannels; i++) {
-        yajl_val sigs = member(channels->u.array.values[i], "signals");
+        yajl_val sigs = pv_json_member(channels->u.array.values[i], "signals");
         if (string_member(channels->u.array.values[i], "name") == NULL || !YAJL_IS_ARRAY(sigs)) {
             snprintf(err, errlen, "the job spec's channels[%zu] is malformed", i);
             return PIVOT_EINVAL;
@@ -134,7 +122,7 @@ int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t err
     }
     for (size_t i = 0; i < spec->nchannels; i++) {
         yajl_val ch = channels->u.array.values[i];
-        yajl_val sigs = member(ch, "signals");
+        yajl_val sigs = pv_json_member(ch, "signals");
         spec->channels[i].name = string_member(ch, "name");
         spec->channels[i].signals = spec->signal_names + used;
         spec->channels[i].nsignals = sigs->u.array.len;
@@ -148,20 +136,20 @@ int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t err
         }
     }
     /* Absent from specs that did not ask for them. */
-    if ((member(spec->tree, "gzip_level") != NULL &&
+    if ((pv_json_member(spec->tree, "gzip_level") != NULL &&
          (int64_member(spec->tree, "gzip_level", &spec->gzip_level) != 0 || spec->gzip_level < 0 ||
           spec->gzip_level > 9)) ||
-        (member(spec->tree, "chunk_size") != NULL &&
+        (pv_json_member(spec->tree, "chunk_size") != NULL &&
          (int64_member(spec->tree, "chunk_size", &spec->chunk_size) != 0 ||
           spec->chunk_size < 0))) {
         snprintf(err, errlen, "the job spec's gzip_level or chunk_size is malformed");
         return PIVOT_EINVAL;
     }
-    if (spec_decimation(member(spec->tree, "decimation"), &spec->decimation) != 0) {
+    if (spec_decimation(pv_json_member(spec->tree, "decimation"), &spec->decimation) != 0) {
         snprintf(err, errlen, "the job spec's decimation is malformed");
         return PIVOT_EINVAL;
     }
-    metadata = member(spec->tree, "metadata");
+    metadata = pv_json_member(spec->tree, "metadata");
     if (YAJL_IS_OBJECT(metadata)) {
         spec->metadata_json = json_text(metadata);
         if (spec->metadata_json == NULL) {

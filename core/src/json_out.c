@@ -238,3 +238,12 @@ out:
     free(copy);
     return tree;
 }
+
+yajl_val pv_json_member(yajl_val obj, const char *key)
+{
+    for (size_t i = 0; obj != NULL && YAJL_IS_OBJECT(obj) && i < obj->u.object.len; i++) {
+        if (strcmp(obj->u.object.keys[i], key) == 0)
+            return obj->u.object.values[i];
+    }
+    return NULL;
+}

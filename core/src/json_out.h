@@ -48,4 +48,7 @@ char *pv_json_result_detail(const pv_channel_detail *channels, size_t nchannels,
  */
 yajl_val pv_json_parse(const char *text, size_t len, char *err, size_t errlen);
 
+/** The member `key` of obj, or NULL when obj is not an object or lacks it. Borrowed. */
+yajl_val pv_json_member(yajl_val obj, const char *key);
+
 #endif

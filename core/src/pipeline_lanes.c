@@ -51,7 +51,8 @@ typedef struct lane {
     size_t head, tail; /* messages head..tail-1 are queued (counters, not indexes) */
     lane_info *infos;  /* descriptions not freed yet */
     size_t ninfos;
-    int *nullable; /* of the channel being scanned: which columns' masks to copy */
+    int *nullable;    /* of the channel being scanned: which columns' masks to copy */
+    size_t nnullable; /* entries in nullable: the columns asked for */
 } lane;
 
 struct lanes {
@@ -91,7 +92,10 @@ static int lane_on_batch(void *arg, const pivot_batch *batch)
 
     if (m == NULL)
         return PIVOT_ECANCELED;
-    if (pv_batch_copy_from(&m->copy, batch, l->nullable) != 0)
+    /* A batch of another width is refused by the writer (on_batch); its
+     * masks are not read here, as nullable covers only the asked columns. */
+    if (pv_batch_copy_from(&m->copy, batch, batch->ncolumns == l->nnullable ? l->nullable : NULL) !=
+        0)
         return PIVOT_ENOMEM;
     m->kind = MSG_BATCH;
     lane_publish(l);
@@ -175,6 +179,7 @@ static void *lane_main(void *arg)
             lane_send(l, MSG_END, PIVOT_ENOMEM, "out of memory reading the channel", NULL);
             break;
         }
+        l->nnullable = ch->nsignals;
         signals_nullable(info, ch->signals, ch->nsignals, l->nullable);
         msg[0] = '\0';
         rc = p->source->scan(l->ctx, ch->name, ch->signals, ch->nsignals, p->range, &sink, msg,

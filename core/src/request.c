@@ -79,15 +79,6 @@ const char *pv_request_kind_name(yajl_val v)
     }
 }
 
-yajl_val pv_request_member(yajl_val obj, const char *key)
-{
-    for (size_t i = 0; obj != NULL && YAJL_IS_OBJECT(obj) && i < obj->u.object.len; i++) {
-        if (strcmp(obj->u.object.keys[i], key) == 0)
-            return obj->u.object.values[i];
-    }
-    return NULL;
-}
-
 /* Refuses members not in `allowed` (NULL-terminated): a misspelt key
  * ("channel", "time-range") would otherwise be ignored silently. */
 static int check_members(yajl_val obj, const char *path, const char *const *allowed, pv_problem *pb)
@@ -116,7 +107,7 @@ static int check_members(yajl_val obj, const char *path, const char *const *allo
 static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_range *range,
                             pv_problem *pb)
 {
-    yajl_val tr = pv_request_member(root, "time_range"), type;
+    yajl_val tr = pv_json_member(root, "time_range"), type;
     const pivot_timespec_parser *parser;
     char err[PIVOT_ERRMSG_SIZE] = "", names[512], quoted[300];
 
@@ -125,7 +116,7 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
                               "time_range: required, an object such as {\"type\": \"relative\", "
                               "\"duration\": \"PT1H\"}; got %s",
                               pv_request_kind_name(tr));
-    type = pv_request_member(tr, "type");
+    type = pv_json_member(tr, "type");
     pv_registry_timespec_names(env->registry, names, sizeof(names));
     if (type == NULL || !YAJL_IS_STRING(type))
         return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
@@ -209,7 +200,7 @@ static int add_if_matches(void *arg, const char *channel)
 static int select_channels(const pv_request_env *env, yajl_val root, selection *sel, pv_problem *pb)
 {
     static const char *const allowed[] = {"include", "exclude", "pattern", NULL};
-    yajl_val ch = pv_request_member(root, "channels"), include, exclude, pattern;
+    yajl_val ch = pv_json_member(root, "channels"), include, exclude, pattern;
     pv_name_list excluded = {0};
     int rc = -1;
 
@@ -222,9 +213,9 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
     }
     if (check_members(ch, "channels", allowed, pb) != 0)
         goto out;
-    include = pv_request_member(ch, "include");
-    exclude = pv_request_member(ch, "exclude");
-    pattern = pv_request_member(ch, "pattern");
+    include = pv_json_member(ch, "include");
+    exclude = pv_json_member(ch, "exclude");
+    pattern = pv_json_member(ch, "pattern");
     if (include != NULL && !YAJL_IS_NULL(include) &&
         read_names(env, include, "channels.include", &sel->channels, pb) != 0)
         goto out;
@@ -310,7 +301,7 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
 static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
 {
     static const char *const names[] = {"low", "normal", "high"};
-    yajl_val v = pv_request_member(opt, "priority");
+    yajl_val v = pv_json_member(opt, "priority");
 
     *priority = 1;
     if (v == NULL || YAJL_IS_NULL(v))
@@ -331,7 +322,7 @@ static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
 static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
 {
     static const char *const allowed[] = {"gzip", NULL};
-    yajl_val v = pv_request_member(opt, "compression"), level;
+    yajl_val v = pv_json_member(opt, "compression"), level;
 
     *gzip_level = 0;
     if (v == NULL || YAJL_IS_NULL(v) || (YAJL_IS_STRING(v) && strcmp(v->u.string, "none") == 0))
@@ -343,7 +334,7 @@ static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
                               pv_request_kind_name(v));
     if (check_members(v, "options.compression", allowed, pb) != 0)
         return -1;
-    level = pv_request_member(v, "gzip");
+    level = pv_json_member(v, "gzip");
     if (level == NULL || !YAJL_IS_INTEGER(level) || YAJL_GET_INTEGER(level) < 1 ||
         YAJL_GET_INTEGER(level) > 9)
         return pv_problem_set(pb, 400, T_FIELD, "options.compression.gzip",
@@ -358,7 +349,7 @@ static int parse_compression(yajl_val opt, unsigned *gzip_level, pv_problem *pb)
 /* options.chunk_size: elements per HDF5 chunk, or null for the exporter's default. */
 static int parse_chunk_size(yajl_val opt, int64_t *chunk_size, pv_problem *pb)
 {
-    yajl_val v = pv_request_member(opt, "chunk_size");
+    yajl_val v = pv_json_member(opt, "chunk_size");
 
     *chunk_size = 0;
     if (v == NULL || YAJL_IS_NULL(v))
@@ -381,7 +372,7 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
     static const char *const allowed[] = {"factor", "interval", "method", NULL};
     static const char methods[] = "\"downsample\", \"mean\", \"min\", \"max\", \"minmax\" or "
                                   "\"rms\"";
-    yajl_val v = pv_request_member(opt, "decimation"), method, factor, interval;
+    yajl_val v = pv_json_member(opt, "decimation"), method, factor, interval;
 
     memset(d, 0, sizeof(*d));
     if (v == NULL || YAJL_IS_NULL(v))
@@ -394,15 +385,15 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
                               pv_request_kind_name(v));
     if (check_members(v, "options.decimation", allowed, pb) != 0)
         return -1;
-    method = pv_request_member(v, "method");
+    method = pv_json_member(v, "method");
     if (method == NULL || !YAJL_IS_STRING(method) ||
         pv_decimate_method_parse(method->u.string, &d->method) != 0)
         return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
                               "options.decimation.method: required, one of %s; got %s", methods,
                               YAJL_IS_STRING(method) ? "an unknown method"
                                                      : pv_request_kind_name(method));
-    factor = pv_request_member(v, "factor");
-    interval = pv_request_member(v, "interval");
+    factor = pv_json_member(v, "factor");
+    interval = pv_json_member(v, "interval");
     if (factor != NULL && YAJL_IS_NULL(factor))
         factor = NULL;
     if (interval != NULL && YAJL_IS_NULL(interval))
@@ -440,7 +431,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
 {
     static const char *const allowed[] = {"chunk_size", "compression", "decimation", "format",
                                           "metadata",   "priority",    NULL};
-    yajl_val opt = pv_request_member(root, "options"), v;
+    yajl_val opt = pv_json_member(root, "options"), v;
     char names[512], quoted[300];
 
     *format = "hdf5";
@@ -459,7 +450,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
         parse_chunk_size(opt, &storage->chunk_size, pb) != 0 ||
         parse_decimation(opt, &storage->decimation, pb) != 0)
         return -1;
-    v = pv_request_member(opt, "format");
+    v = pv_json_member(opt, "format");
     if (v != NULL && !YAJL_IS_NULL(v)) {
         pv_registry_exporter_names(env->registry, names, sizeof(names));
         if (!YAJL_IS_STRING(v))
@@ -478,7 +469,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
                               "options.format: the default format \"hdf5\" is not installed on "
                               "this server; ask its operator");
     }
-    v = pv_request_member(opt, "metadata");
+    v = pv_json_member(opt, "metadata");
     if (v != NULL && !YAJL_IS_NULL(v) && !YAJL_IS_OBJECT(v))
         return pv_problem_set(pb, 400, T_FIELD, "options.metadata",
                               "options.metadata: must be an object such as {\"description\": "
@@ -578,7 +569,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         select_channels(env, root, &sel, pb) != 0 ||
         parse_options(env, root, &format, &metadata, &priority, &storage, pb) != 0 ||
         describe_channels(env, &sel, pb) != 0 ||
-        pv_request_select_signals(pv_request_member(root, "signals"), &sel.channels, sel.infos,
+        pv_request_select_signals(pv_json_member(root, "signals"), &sel.channels, sel.infos,
                                   sel.signals, pb) != 0 ||
         pv_request_check_format(env->registry, format, &sel.channels, sel.infos, sel.signals, pb))
         goto out;

@@ -7,6 +7,7 @@
 #define PV_REQUEST_INTERNAL_H
 
 #include "channel_select.h"
+#include "json_out.h"
 #include "problem.h"
 #include "registry.h"
 
@@ -15,9 +16,6 @@
 
 /** What a JSON value is, for messages ("a string", "nothing" for NULL). */
 const char *pv_request_kind_name(yajl_val v);
-
-/** The member `key` of obj, or NULL when obj is not an object or lacks it. Borrowed. */
-yajl_val pv_request_member(yajl_val obj, const char *key);
 
 /**
  * Resolves the request's `signals` member (NULL when absent) for the

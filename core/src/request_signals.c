@@ -166,7 +166,7 @@ int pv_request_select_signals(yajl_val sig, const pv_name_list *channels,
     }
     for (size_t c = 0; c < channels->count; c++) {
         const char *channel = channels->names[c];
-        yajl_val list = pv_request_member(sig, channel);
+        yajl_val list = pv_json_member(sig, channel);
         /* A channel not named in signals, or named with "*", exports every signal. */
         if (list == NULL || YAJL_IS_NULL(list) ||
             (YAJL_IS_STRING(list) && strcmp(list->u.string, "*") == 0)) {

@@ -47,8 +47,7 @@ static int run(const char *json, pivot_channel_info *info1, pivot_channel_info *
     pv_name_list_add(&channels, "ch2");
     memset(selected, 0, 2 * sizeof(*selected));
     memset(pb, 0, sizeof(*pb));
-    rc = pv_request_select_signals(pv_request_member(root, "signals"), &channels, infos, selected,
-                                   pb);
+    rc = pv_request_select_signals(pv_json_member(root, "signals"), &channels, infos, selected, pb);
     yajl_tree_free(root);
     pv_name_list_free(&channels);
     return rc;
