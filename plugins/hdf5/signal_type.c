@@ -11,8 +11,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The file type of each fixed-size pivot type and the native type of its column. */
-static void numeric_types(pivot_type type, hid_t *file_type, hid_t *mem_type)
+/*
+ * The file type of a number, bool or string signal and the type of its
+ * column (enums without symbols are plain int32); bytes are built by
+ * hx_signal_types.
+ */
+static void plain_types(const hx_export *x, pivot_type type, hid_t *file_type, hid_t *mem_type)
 {
     switch (type) {
     case PIVOT_TYPE_INT32:
@@ -37,6 +41,8 @@ static void numeric_types(pivot_type type, hid_t *file_type, hid_t *mem_type)
         *mem_type = H5T_NATIVE_UINT8;
         break;
     case PIVOT_TYPE_STRING:
+        *file_type = *mem_type = x->str_type;
+        break;
     case PIVOT_TYPE_BYTES:
         *file_type = *mem_type = H5I_INVALID_HID;
         break;
@@ -127,8 +133,8 @@ int hx_signal_types(const hx_export *x, const hx_signal *s, const pivot_signal_d
             *mem_type = enum_type(x, s, H5T_NATIVE_INT32, d, err, errlen);
     } else if (s->type == PIVOT_TYPE_BYTES && s->fixed_size > 0) {
         *file_type = fixed_type(x, s, err, errlen);
-        if (*file_type >= 0)
-            *mem_type = fixed_type(x, s, err, errlen);
+        if (*file_type >= 0 && (*mem_type = H5Tcopy(*file_type)) < 0)
+            hx_fail(0, err, errlen, "H5Tcopy", "channel \"%s\" signal \"%s\"", x->channel, s->name);
     } else if (s->type == PIVOT_TYPE_BYTES) {
         *file_type = H5Tvlen_create(H5T_STD_U8LE);
         *mem_type = H5Tvlen_create(H5T_NATIVE_UINT8);
@@ -137,10 +143,7 @@ int hx_signal_types(const hx_export *x, const hx_signal *s, const pivot_signal_d
                     s->name);
     } else {
         /* Copies, so that the caller closes every type alike. */
-        if (s->type == PIVOT_TYPE_STRING)
-            file_base = mem_base = x->str_type;
-        else
-            numeric_types(s->type, &file_base, &mem_base);
+        plain_types(x, s->type, &file_base, &mem_base);
         *file_type = H5Tcopy(file_base);
         *mem_type = H5Tcopy(mem_base);
         if (*file_type < 0 || *mem_type < 0)
