@@ -216,7 +216,7 @@ static channel_estimate gen_channel(pv_http_thread *t, yajl_gen g, const pv_job_
         for (size_t k = 0; info != NULL && k < info->nsignals; k++)
             if (strcmp(info->signals[k].name, ch->signals[i]) == 0)
                 type = info->signals[k].type;
-        pv_signal_detail_copy(pv_signal_detail_find(info, ch->signals[i]), &detail);
+        pivot_signal_detail_read(pv_signal_detail_find(info, ch->signals[i]), &detail);
         pv_gen_str(g, ch->signals[i]);
         e.bytes += signal_bytes(&spec->decimation, type, &detail, e.rows, spec->chunk_size);
     }

@@ -95,7 +95,7 @@ static void gen_signal(yajl_gen g, const pivot_signal_info *signal, const pivot_
 {
     pivot_signal_detail d;
 
-    pv_signal_detail_copy(src, &d);
+    pivot_signal_detail_read(src, &d);
     yajl_gen_map_open(g);
     pv_gen_key_str(g, "name", signal->name);
     pv_gen_key_str(g, "type", pivot_type_name(signal->type));
@@ -122,8 +122,7 @@ static void gen_signal(yajl_gen g, const pivot_signal_info *signal, const pivot_
 
 static void gen_signals(yajl_gen g, const pivot_channel_info *info)
 {
-    int has_details =
-        PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) && info->details != NULL;
+    int has_details = pivot_channel_has_details(info);
 
     pv_gen_str(g, "signals");
     yajl_gen_array_open(g);

@@ -131,7 +131,7 @@ static int add_output(pv_decimator *dc, size_t k, const char *name, const char *
         name = dc->out_names[k];
     }
     dc->out_signals[k] = (pivot_signal_info){.name = name, .type = type};
-    pv_signal_detail_copy(in, &dc->out_details[k]);
+    pivot_signal_detail_read(in, &dc->out_details[k]);
     if (derived)
         dc->out_details[k].source_type = NULL;
     dc->columns[k] = (pivot_column){.name = name, .type = type};

@@ -55,7 +55,7 @@ typedef int (*pv_decimate_emit_fn)(void *arg, const pivot_batch *batch);
 /**
  * Creates a decimator for a channel whose batches carry the nin signals
  * `in`, in that order. in_details is NULL (no signal is nullable) or holds
- * nin details parallel to `in`, complete as pv_signal_detail_copy makes
+ * nin details parallel to `in`, complete as pivot_signal_detail_read makes
  * them; the decimator reads a batch's `valid` only for the signals they say
  * are nullable. origin_ns is where interval buckets start (the requested
  * range's start). *out is owned by the caller, freed with

@@ -4,49 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* True when a detail of the given size holds member m. */
-#define DETAIL_HAS(d, m) PIVOT_HAS_MEMBER(d, pivot_signal_detail, m)
-
-/* True when a description has the members of ABI 1.4 (details, unsupported). */
-static int has_details(const pivot_channel_info *info)
-{
-    /* The macro takes the size of a pointer member, as it means to:
-     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
-    return PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported);
-}
-
 const pivot_signal_detail *pv_signal_detail_find(const pivot_channel_info *info, const char *name)
 {
-    if (info == NULL || !has_details(info) || info->details == NULL)
+    if (info == NULL || !pivot_channel_has_details(info))
         return NULL;
     for (size_t j = 0; j < info->nsignals; j++)
         if (strcmp(info->signals[j].name, name) == 0)
             return info->details[j];
     return NULL;
-}
-
-void pv_signal_detail_copy(const pivot_signal_detail *src, pivot_signal_detail *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->size = sizeof(*out);
-    if (src == NULL)
-        return;
-    /* Members are read one by one: a detail from a later minor is larger,
-     * one that grew after 1.4 and was built before would be smaller. */
-    if (DETAIL_HAS(src, nullable))
-        out->nullable = src->nullable != 0;
-    if (DETAIL_HAS(src, symbols)) {
-        out->nsymbols = src->nsymbols;
-        out->symbols = src->symbols;
-    }
-    if (DETAIL_HAS(src, fixed_size))
-        out->fixed_size = src->fixed_size;
-    if (DETAIL_HAS(src, units))
-        out->units = src->units;
-    if (DETAIL_HAS(src, doc))
-        out->doc = src->doc;
-    if (DETAIL_HAS(src, source_type))
-        out->source_type = src->source_type;
 }
 
 int pv_export_channel_init(pv_export_channel *ec, const char *name, const pivot_channel_info *src,
@@ -65,7 +30,9 @@ int pv_export_channel_init(pv_export_channel *ec, const char *name, const pivot_
     ec->info.signals = signals;
     ec->info.schema = src->schema;
     ec->info.details = ec->details;
-    if (has_details(src) && src->unsupported != NULL) {
+    /* The macro takes the size of a pointer member, as it means to:
+     * NOLINTNEXTLINE(bugprone-sizeof-expression) */
+    if (PIVOT_HAS_MEMBER(src, pivot_channel_info, unsupported) && src->unsupported != NULL) {
         ec->info.nunsupported = src->nunsupported;
         ec->info.unsupported = src->unsupported;
     }

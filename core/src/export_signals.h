@@ -20,15 +20,6 @@
 const pivot_signal_detail *pv_signal_detail_find(const pivot_channel_info *info, const char *name);
 
 /**
- * Copies into *out the members of src that src->size covers and zeroes the
- * others, so that readers of *out need no size checks; out->size is
- * sizeof(pivot_signal_detail). A NULL src gives a detail of a signal that
- * is never null and has no symbols, units or doc. Strings stay borrowed
- * from src.
- */
-void pv_signal_detail_copy(const pivot_signal_detail *src, pivot_signal_detail *out);
-
-/**
  * The channel description handed to begin_channel: the source's name,
  * schema and unsupported fields, but as signals exactly those exported,
  * each with its detail (details[i] describes signals[i], never NULL).
@@ -41,7 +32,7 @@ typedef struct pv_export_channel {
 /**
  * Fills ec for channel `name` from the source's description src and the n
  * exported signals with their details (n entries, e.g. from
- * pv_signal_detail_copy). Everything stays borrowed from the arguments,
+ * pivot_signal_detail_read). Everything stays borrowed from the arguments,
  * which must outlive ec. Returns 0 or PIVOT_ENOMEM.
  */
 int pv_export_channel_init(pv_export_channel *ec, const char *name, const pivot_channel_info *src,

@@ -20,7 +20,7 @@ typedef struct channel_run {
     size_t index; /* of the channel in p->channels */
     const pv_pipeline_channel *channel;
     pivot_signal_info *sigs;      /* the requested signals as the source describes them */
-    pivot_signal_detail *details; /* their details, complete (pv_signal_detail_copy) */
+    pivot_signal_detail *details; /* their details, complete (pivot_signal_detail_read) */
     const uint8_t **masks;        /* the masks of the batch in hand, one per signal */
     int masked;                   /* some requested signal is nullable */
     int exporter_masks;           /* the exporter's ABI reads `valid` */
@@ -212,7 +212,7 @@ static int match_signals(channel_run *cr, const pivot_channel_info *info, char *
             return PIVOT_ENOENT;
         }
         cr->sigs[i] = *found;
-        pv_signal_detail_copy(pv_signal_detail_find(info, ch->signals[i]), &cr->details[i]);
+        pivot_signal_detail_read(pv_signal_detail_find(info, ch->signals[i]), &cr->details[i]);
         cr->masked |= cr->details[i].nullable;
     }
     return 0;

@@ -49,34 +49,11 @@ static int valid_name(const char *name)
     return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0;
 }
 
-/* Details are read only from a host of ABI 1.4 that gives them. */
-static int has_details(const pivot_channel_info *channel)
-{
-    return PIVOT_HAS_MEMBER(channel, pivot_channel_info, unsupported) && channel->details != NULL;
-}
-
-/*
- * The detail of exported signal i with every member readable: the host's,
- * members beyond its size zeroed, or all zero (never null, nothing known)
- * when it gave none. Strings stay borrowed from the host for this call.
- */
+/* The detail of exported signal i with every member readable (all zero
+ * when the host gave none). Strings stay borrowed from the host. */
 static void read_detail(const pivot_channel_info *channel, size_t i, pivot_signal_detail *out)
 {
-    const pivot_signal_detail *d = has_details(channel) ? channel->details[i] : NULL;
-
-    memset(out, 0, sizeof(*out));
-    out->size = sizeof(*out);
-#define HX_COPY(member)                                                                            \
-    if (d != NULL && PIVOT_HAS_MEMBER(d, pivot_signal_detail, member))                             \
-    out->member = d->member
-    HX_COPY(nullable);
-    HX_COPY(nsymbols);
-    HX_COPY(symbols);
-    HX_COPY(fixed_size);
-    HX_COPY(units);
-    HX_COPY(doc);
-    HX_COPY(source_type);
-#undef HX_COPY
+    pivot_signal_detail_read(pivot_channel_has_details(channel) ? channel->details[i] : NULL, out);
 }
 
 static int check_signals(const char *channel, const pivot_signal_info *signals, size_t nsignals,
@@ -110,7 +87,7 @@ static int check_details(const pivot_channel_info *channel, const pivot_signal_i
 {
     int rc = 0;
 
-    if (!has_details(channel))
+    if (!pivot_channel_has_details(channel))
         goto out;
     if (channel->nsignals != nsignals) {
         snprintf(err, errlen, "channel \"%s\": its details describe %zu signals, %zu were begun",

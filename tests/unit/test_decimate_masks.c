@@ -15,7 +15,7 @@
 static pivot_signal_detail nullable_detail(void)
 {
     pivot_signal_detail d;
-    pv_signal_detail_copy(NULL, &d);
+    pivot_signal_detail_read(NULL, &d);
     d.nullable = 1;
     return d;
 }
@@ -49,7 +49,7 @@ static void test_mean_uses_valid_samples_only(void)
         t[r] = 100 * r;
     for (int k = 0; k < 3; k++)
         details[k] = nullable_detail();
-    pv_signal_detail_copy(NULL, &details[3]);
+    pivot_signal_detail_read(NULL, &details[3]);
     CHECK_INT_EQ(pv_decimator_new(&d, 0, sigs, details, 4, &dc, err, sizeof(err)), 0);
     for (size_t part = 0; part < 2; part++) {
         size_t from = part == 0 ? 0 : 4, n = part == 0 ? 4 : 5;
@@ -200,7 +200,7 @@ static void test_enum_and_bytes_first_sample(void)
     pv_decimation d = {PV_DECIMATE_MEAN, 2, 0};
     size_t n = 0;
 
-    pv_signal_detail_copy(NULL, &details[0]);
+    pivot_signal_detail_read(NULL, &details[0]);
     details[0].nsymbols = 3;
     details[0].symbols = symbols;
     details[1] = nullable_detail();
@@ -246,7 +246,7 @@ static void test_output_details(void)
     details[0].units = "V";
     details[0].doc = "supply voltage";
     details[0].source_type = "\"double\"";
-    pv_signal_detail_copy(NULL, &details[1]);
+    pivot_signal_detail_read(NULL, &details[1]);
     details[1].source_type = "\"string\"";
     CHECK_INT_EQ(pv_decimator_new(&mean, 0, sigs, details, 2, &dc, err, sizeof(err)), 0);
     const pivot_signal_detail *od = pv_decimator_details(dc);

@@ -111,10 +111,9 @@ static int csv_begin_channel(void *exp, const pivot_channel_info *channel,
     char name[512];
     int rc;
 
-    x->details =
-        PIVOT_HAS_MEMBER(channel, pivot_channel_info, unsupported) && channel->nsignals == nsignals
-            ? channel->details
-            : NULL;
+    x->details = pivot_channel_has_details(channel) && channel->nsignals == nsignals
+                     ? channel->details
+                     : NULL;
     entry_name(channel->name, name, sizeof(name));
     if ((rc = zip_begin_entry(&x->zip, name, err, errlen)) != 0)
         return rc;

@@ -63,6 +63,46 @@ typedef struct pivot_channel_info {
 } pivot_channel_info;
 
 /**
+ * True when info has the members of ABI 1.4 and gives signal details:
+ * then info->details[i] (which may still be NULL) describes signals[i].
+ */
+static inline int pivot_channel_has_details(const pivot_channel_info *info)
+{
+    return PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) && info->details != NULL;
+}
+
+/**
+ * Copies the detail src (NULL is accepted) into *out, reading only the
+ * members src->size covers and zeroing the others, so that *out can be
+ * read whole whatever minor built src. out->size is sizeof(*out); strings
+ * stay borrowed from src.
+ */
+static inline void pivot_signal_detail_read(const pivot_signal_detail *src,
+                                            pivot_signal_detail *out)
+{
+    pivot_signal_detail zero = {0, 0, 0, NULL, 0, NULL, NULL, NULL};
+
+    *out = zero;
+    out->size = sizeof(*out);
+    if (src == NULL)
+        return;
+    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, nullable))
+        out->nullable = src->nullable != 0;
+    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, symbols)) {
+        out->nsymbols = src->nsymbols;
+        out->symbols = src->symbols;
+    }
+    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, fixed_size))
+        out->fixed_size = src->fixed_size;
+    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, units))
+        out->units = src->units;
+    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, doc))
+        out->doc = src->doc;
+    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, source_type))
+        out->source_type = src->source_type;
+}
+
+/**
  * One column of a batch: `count` elements of `type` (strings:
  * `const char *const *`; enums: `const int32_t *`; bytes: `const pivot_bytes *`).
  */
