@@ -135,15 +135,6 @@ static inline int64_t to_ns(int64_t v, int64_t per_unit)
     return v * per_unit;
 }
 
-/* A length-prefixed value: its length in *len, the next byte returned, NULL when malformed. */
-static inline const uint8_t *get_length(const uint8_t *p, const uint8_t *end, uint64_t *len)
-{
-    p = pva_get_varint(p, end, len);
-    if (p == NULL || (int64_t)*len < 0 || (uint64_t)(end - p) < *len)
-        return NULL;
-    return p;
-}
-
 /* Decodes one record into row `row`; the time goes to *t. Returns the next
  * byte, or NULL when the record is malformed. */
 static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *p,
@@ -211,7 +202,7 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
             p++;
             break;
         case PVA_STEP_STRING:
-            p = get_length(p, end, &v);
+            p = pva_get_length(p, end, &v);
             if (p == NULL)
                 return NULL;
             if (col >= 0 &&
@@ -235,7 +226,7 @@ static inline const uint8_t *decode_record(const pva_decoder *d, const uint8_t *
         case PVA_STEP_BYTES:
         case PVA_STEP_FIXED:
             if (st->kind == PVA_STEP_BYTES) {
-                p = get_length(p, end, &v);
+                p = pva_get_length(p, end, &v);
                 if (p == NULL)
                     return NULL;
             } else {
@@ -327,7 +318,7 @@ static const uint8_t *skip_step(const pva_decoder *d, const pva_step *st, const 
         return p < end ? p + 1 : NULL;
     case PVA_STEP_STRING:
     case PVA_STEP_BYTES:
-        p = get_length(p, end, &v);
+        p = pva_get_length(p, end, &v);
         return p != NULL ? p + v : NULL;
     case PVA_STEP_FIXED:
         return (uint64_t)(end - p) >= st->arg ? p + st->arg : NULL;

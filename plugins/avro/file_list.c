@@ -79,7 +79,7 @@ static int64_t ceil_seconds(int64_t x)
  *   (S+1)*1e9 <= start_ns  <=>  S + 1 <= floor(start_ns / 1e9)
  * Files with other names carry no time and are never pruned.
  */
-static int file_may_overlap(const pva_file_list *list, size_t i, const pivot_range *range)
+int pva_file_may_overlap(const pva_file_list *list, size_t i, const pivot_range *range)
 {
     const pva_data_file *f = &list->files[i];
 
@@ -100,7 +100,7 @@ static void prune(pva_file_list *list, const pivot_range *range)
 
     /* In place: deciding file i reads file i+1, which kept <= i has not overwritten yet. */
     for (size_t i = 0; i < list->count; i++) {
-        if (file_may_overlap(list, i, range)) {
+        if (pva_file_may_overlap(list, i, range)) {
             list->files[kept++] = list->files[i];
         } else {
             free(list->files[i].path);

@@ -33,4 +33,11 @@ int pva_file_list_read(const pva_instance *inst, const char *dir, const pivot_ra
 /** Releases a list; a zeroed list is accepted. */
 void pva_file_list_free(pva_file_list *list);
 
+/**
+ * True when file i of a whole, sorted list may hold samples of range (the
+ * test pva_file_list_read prunes with): a scan that needs every file's
+ * schema lists the channel once and skips the others.
+ */
+int pva_file_may_overlap(const pva_file_list *list, size_t i, const pivot_range *range);
+
 #endif

@@ -277,21 +277,6 @@ static int add_field(parse_ctx *c, yajl_val field, const pva_resolved *r, const 
     return 0;
 }
 
-static char *field_name(const char *prefix, const char *name)
-{
-    size_t pl = prefix != NULL ? strlen(prefix) : 0, nl = strlen(name);
-    char *s = malloc(pl + nl + 2);
-
-    if (s == NULL)
-        return NULL;
-    if (pl > 0) {
-        memcpy(s, prefix, pl);
-        s[pl++] = '.';
-    }
-    memcpy(s + pl, name, nl + 1);
-    return s;
-}
-
 /* Whether a record can be flattened as level `depth`: not too deep, not one being flattened. */
 static int can_flatten(const parse_ctx *c, const pva_resolved *r, size_t depth)
 {
@@ -324,7 +309,7 @@ static int walk_record(parse_ctx *c, yajl_val record, const char *ns, const char
                      prefix != NULL ? " of " : "", prefix != NULL ? prefix : "");
             return PIVOT_EIO;
         }
-        full = field_name(prefix, name);
+        full = pva_join_dotted(prefix, name);
         if (full == NULL)
             return PIVOT_ENOMEM;
         c->path[depth] = i;

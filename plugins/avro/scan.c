@@ -328,7 +328,6 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
 {
     pva_instance *inst = ctx;
     scan_state s = {0};
-    pva_file_list files = {0};
     char *dir = NULL;
     int rc;
 
@@ -354,9 +353,7 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
         rc = PIVOT_ENOMEM;
         goto out;
     }
-    rc = pva_file_list_read(inst, dir, &range, &files, err, errlen);
-    if (rc == 0)
-        rc = pva_file_list_read(inst, dir, NULL, &s.all_files, err, errlen);
+    rc = pva_file_list_read(inst, dir, NULL, &s.all_files, err, errlen);
     if (rc != 0)
         goto out;
     rc = set_masks(&s);
@@ -364,8 +361,10 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
         pva_errf(err, errlen, "out of memory scanning \"%s\"", channel);
         goto out;
     }
-    for (size_t i = 0; i < files.count && rc == 0; i++)
-        rc = scan_file(&s, files.files[i].path, err, errlen);
+    for (size_t i = 0; i < s.all_files.count && rc == 0; i++) {
+        if (pva_file_may_overlap(&s.all_files, i, &range))
+            rc = scan_file(&s, s.all_files.files[i].path, err, errlen);
+    }
     if (rc == 0)
         rc = pva_batch_flush(&s.batch, sink);
 out:
@@ -373,7 +372,6 @@ out:
     free(s.field_of);
     pva_schema_clear(&s.newest);
     pva_file_list_free(&s.all_files);
-    pva_file_list_free(&files);
     free(dir);
     return rc;
 }

@@ -52,7 +52,7 @@ static int is_primitive(pva_avro_kind k)
     return k >= PVA_AVRO_NULL && k <= PVA_AVRO_STRING;
 }
 
-static char *join_name(const char *ns, const char *name)
+char *pva_join_dotted(const char *ns, const char *name)
 {
     size_t nl = ns != NULL ? strlen(ns) : 0, len = strlen(name);
     char *s = malloc(nl + len + 2);
@@ -129,7 +129,7 @@ static int define(pva_type_names *names, yajl_val def, const char *ns, pva_named
             ns = own_ns;
         if (ns != NULL && ns[0] == '\0')
             ns = NULL;
-        t->fullname = join_name(ns, name);
+        t->fullname = pva_join_dotted(ns, name);
         t->ns = ns != NULL ? strdup(ns) : NULL;
     }
     if (t->fullname == NULL || ((dot != NULL || ns != NULL) && t->ns == NULL)) {
@@ -147,7 +147,7 @@ static int lookup(pva_type_names *names, const char *ref, const char *ns, pva_na
 {
     *out = NULL;
     if (strchr(ref, '.') == NULL && ns != NULL && ns[0] != '\0') {
-        char *full = join_name(ns, ref);
+        char *full = pva_join_dotted(ns, ref);
         if (full == NULL)
             return PIVOT_ENOMEM;
         *out = find_name(names, full);

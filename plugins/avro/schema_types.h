@@ -83,6 +83,13 @@ yajl_val pva_json_member(yajl_val obj, const char *key);
 const char *pva_json_string(yajl_val obj, const char *key);
 
 /**
+ * "prefix.name", or a copy of name when prefix is NULL or empty, malloc'd;
+ * NULL when out of memory. Full names of named types (namespace.name) and
+ * flattened nested fields (record.field) alike.
+ */
+char *pva_join_dotted(const char *prefix, const char *name);
+
+/**
  * Resolves `type` as written in a schema whose enclosing namespace is `ns`,
  * registering every named definition it meets. Returns 0 (out->kind is
  * PVA_AVRO_UNKNOWN when the type names nothing known) or PIVOT_ENOMEM.

@@ -8,14 +8,13 @@
  */
 #define MAX_VALUE_DEPTH 256
 
+/* Past a length-prefixed value. */
 static const uint8_t *skip_length(const uint8_t *p, const uint8_t *end)
 {
     uint64_t n;
 
-    p = pva_get_varint(p, end, &n);
-    if (p == NULL || (int64_t)n < 0 || (uint64_t)(end - p) < n)
-        return NULL;
-    return p + n;
+    p = pva_get_length(p, end, &n);
+    return p != NULL ? p + n : NULL;
 }
 
 static const uint8_t *skip_at(const pva_type_graph *g, size_t node, const uint8_t *p,

@@ -25,4 +25,17 @@ static inline const uint8_t *pva_get_varint(const uint8_t *p, const uint8_t *end
     return NULL;
 }
 
+/**
+ * The length prefix of a bytes or string value: the length in *len and the
+ * value's first byte returned; NULL when malformed (negative, or longer than
+ * what is left).
+ */
+static inline const uint8_t *pva_get_length(const uint8_t *p, const uint8_t *end, uint64_t *len)
+{
+    p = pva_get_varint(p, end, len);
+    if (p == NULL || (int64_t)*len < 0 || (uint64_t)(end - p) < *len)
+        return NULL;
+    return p;
+}
+
 #endif
