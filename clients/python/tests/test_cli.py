@@ -32,7 +32,7 @@ def test_submit_wait_download_ls_cancel(pivot, tmp_path):
     job_id = r.stdout.strip()
     assert len(job_id) == 22
     r = run(pivot, "wait", job_id, "-q")
-    assert (r.returncode, r.stdout) == (0, "completed\n")
+    assert (r.returncode, r.stdout) == (0, "completed\n"), r.stderr
     r = run(pivot, "status", job_id)
     status = json.loads(r.stdout)
     assert (status["status"], status["result"]["samples_exported"]) == ("completed", 4000)
