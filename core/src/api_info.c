@@ -70,7 +70,8 @@ static int parse_channels_query(h2o_req_t *req, channel_filter *f)
 }
 
 /* Writes first, last and rate_hz of a channel when the source can tell
- * them cheaply; null each when it cannot or the channel has no sample. */
+ * them cheaply; null each when it cannot or the channel has no sample.
+ * has_data says whether it has one. */
 static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
 {
     const pivot_source *src = t->server->source;
@@ -87,6 +88,27 @@ static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
         pv_gen_key_fixed(g, "rate_hz", rate, 3);
     else
         pv_gen_key_null(g, "rate_hz");
+    pv_gen_str(g, "has_data");
+    yajl_gen_bool(g, known);
+}
+
+static void gen_key_str_or_null(yajl_gen g, const char *key, const char *value)
+{
+    if (value != NULL)
+        pv_gen_key_str(g, key, value);
+    else
+        pv_gen_key_null(g, key);
+}
+
+/* Where the channel's schema came from and how its time is stored (ABI
+ * 1.5); null each for a source that cannot tell. */
+static void gen_origin(yajl_gen g, const pivot_channel_info *info)
+{
+    int known = pivot_channel_has_origin(info);
+
+    gen_key_str_or_null(g, "schema_source", known ? info->schema_source : NULL);
+    gen_key_str_or_null(g, "time_unit", known ? info->time_unit : NULL);
+    gen_key_str_or_null(g, "time_unit_source", known ? info->time_unit_source : NULL);
 }
 
 /* One signal: its name and type, and what its detail (ABI 1.4) tells. A
@@ -197,6 +219,7 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
         } else {
             gen_signals(g, info);
             gen_unsupported(g, info);
+            gen_origin(g, info);
             src->free_info(t->source_ctx, info);
             gen_span(t, g, names.names[i]);
         }

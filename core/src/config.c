@@ -376,6 +376,8 @@ static int config_apply(pv_config *cfg, const char *key, const char *value, bool
         }
         return 0;
     }
+    if (s->offset == offsetof(pv_config, data_dir))
+        cfg->data_dir_set = 1;
     if (value == NULL && s->kind != KIND_OPTIONAL_STRING) {
         char allowed[160];
         describe_kind(s, allowed, sizeof(allowed));
@@ -444,6 +446,11 @@ const char *pv_config_get(const pv_config *cfg, const char *key)
         return NULL;
     ssize_t i = entry_index(cfg, key);
     return i >= 0 ? cfg->values[i] : NULL;
+}
+
+const char *pv_config_key_at(const pv_config *cfg, size_t index)
+{
+    return cfg != NULL && index < cfg->nentries ? cfg->keys[index] : NULL;
 }
 
 void pv_config_free(pv_config *cfg)

@@ -13,6 +13,7 @@ typedef struct pv_config {
     char *listen_host;           /**< "127.0.0.1" (api.host) */
     int listen_port;             /**< 8000 (api.port); 0 picks a free port */
     char *data_dir;              /**< "./data" (storage.avro_path, or data_dir) */
+    int data_dir_set;            /**< data_dir was given by the file or a flag */
     char *state_dir;             /**< "./pivot" (state_dir) */
     char *plugin_dir;            /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
     size_t max_request_bytes;    /**< 1 MiB (api.limits.max_request_bytes) */
@@ -62,6 +63,17 @@ int pv_config_set(pv_config *cfg, const char *key, const char *value, char *err,
 
 /** Looks up any flattened key ("plugins.avro.x"); NULL when unset. Borrowed. */
 const char *pv_config_get(const pv_config *cfg, const char *key);
+
+/**
+ * Applies speeddata.root: when storage.avro_path/data_dir was not given,
+ * sets it from SpeedData's <root>/config/global.yaml (storage.avro_path,
+ * relative to the root; "./data" when the file names none). Returns 0, or
+ * -1 with a message when the file cannot be read.
+ */
+int pv_speeddata_resolve(pv_config *cfg, char *err, size_t errlen);
+
+/** The key of flattened entry `index`, or NULL past the last one. Borrowed. */
+const char *pv_config_key_at(const pv_config *cfg, size_t index);
 
 /** Releases everything cfg owns. */
 void pv_config_free(pv_config *cfg);

@@ -36,6 +36,11 @@ int pv_export_channel_init(pv_export_channel *ec, const char *name, const pivot_
         ec->info.nunsupported = src->nunsupported;
         ec->info.unsupported = src->unsupported;
     }
+    if (pivot_channel_has_origin(src)) {
+        ec->info.schema_source = src->schema_source;
+        ec->info.time_unit = src->time_unit;
+        ec->info.time_unit_source = src->time_unit_source;
+    }
     return 0;
 }
 

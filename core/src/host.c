@@ -35,6 +35,11 @@ static const char *host_config_get(const char *key)
     return host_config != NULL ? pv_config_get(host_config, key) : NULL;
 }
 
+static const char *host_config_key_at(size_t index)
+{
+    return host_config != NULL ? pv_config_key_at(host_config, index) : NULL;
+}
+
 int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len)
 {
     int n = snprintf(out, len, "%s/jobs.db", cfg->state_dir);
@@ -75,6 +80,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     host_table.register_auth = pv_registry_add_auth;
     pv_json_access_fill(&host_table);
     host_table.random_bytes = pv_random_bytes;
+    host_table.config_key_at = host_config_key_at;
     return &host_table;
 }
 

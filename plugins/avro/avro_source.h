@@ -7,6 +7,8 @@
 
 #include <pivot/plugin.h>
 
+#include "site_config.h"
+
 #define PVA_PLUGIN_NAME "avro"
 
 /** The host table received at init; NULL when the sources are used without a host. */
@@ -33,6 +35,8 @@ typedef struct pva_instance {
     char *data_dir;           /**< realpath of the data directory */
     size_t data_dir_len;      /**< strlen(data_dir) */
     pva_decoder_mode decoder; /**< record decoder of this instance's scans */
+    pva_site site;            /**< SpeedData's configuration of the channels */
+    void *bounds_cache;       /**< tsearch tree of the files' bounds (file_bounds.c) */
 } pva_instance;
 
 /** Formats a message into a caller's error buffer; err may be NULL. */

@@ -1,4 +1,4 @@
-/* Channel name validation and confinement of channel directories to the data directory. */
+/* Channel name validation and confinement of channel folders to the data directory. */
 #include "channel_dir.h"
 
 #include <errno.h>
@@ -34,41 +34,4 @@ int pva_path_inside(const pva_instance *inst, const char *path)
     if (n == 1 && inst->data_dir[0] == '/')
         return path[0] == '/' && path[1] != '\0';
     return strncmp(path, inst->data_dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
-}
-
-int pva_channel_dir(const pva_instance *inst, const char *channel, char **dir, char *err,
-                    size_t errlen)
-{
-    char *joined = NULL;
-    char *real = NULL;
-    struct stat st;
-    int rc = 0;
-
-    *dir = NULL;
-    if (!pva_channel_name_valid(channel)) {
-        pva_errf(err, errlen, "invalid channel name \"%s\"", channel ? channel : "(null)");
-        return PIVOT_EINVAL;
-    }
-    if (asprintf(&joined, "%s/%s", inst->data_dir, channel) < 0) {
-        joined = NULL;
-        rc = PIVOT_ENOMEM;
-        goto out;
-    }
-    real = realpath(joined, NULL);
-    if (real == NULL) {
-        rc = errno == ENOMEM ? PIVOT_ENOMEM : PIVOT_ENOENT;
-        pva_errf(err, errlen, "no channel \"%s\"", channel);
-        goto out;
-    }
-    if (!pva_path_inside(inst, real) || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        pva_errf(err, errlen, "no channel \"%s\"", channel);
-        rc = PIVOT_ENOENT;
-        goto out;
-    }
-    *dir = real;
-    real = NULL;
-out:
-    free(joined);
-    free(real);
-    return rc;
 }

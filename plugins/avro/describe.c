@@ -1,12 +1,18 @@
 /*
  * describe/free_info: a channel's signals, with their details, and the
- * fields that are not signals, from the schema of its newest file.
+ * fields that are not signals, from its newest schema: the newest
+ * configured version, or for a channel of object container files only the
+ * header of its newest file. Also where that schema came from and the unit
+ * of the channel's time.
  */
 #include "avro_source.h"
-#include "channel_dir.h"
+#include "channel.h"
+#include "file_bounds.h"
 #include "file_list.h"
+#include "newest_schema.h"
 #include "record_schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,20 +94,50 @@ static int describe_schema(channel_description *d)
     return 0;
 }
 
+/* The time unit of the file that starts last, else what the configuration or schema says. */
+static void describe_unit(const pva_channel *ch, const pva_file_list *files,
+                          const pva_bounds *bounds, channel_description *d)
+{
+    const pva_bounds *newest = NULL;
+    int64_t unit = 0;
+    pva_unit_source source = PVA_UNIT_UNKNOWN;
+
+    for (size_t i = 0; i < files->count; i++)
+        if (bounds[i].usable && (newest == NULL || bounds[i].first_ns >= newest->first_ns))
+            newest = &bounds[i];
+    if (newest != NULL) {
+        unit = newest->ns_per_unit;
+        source = newest->unit_source;
+    } else if (ch->ns_per_unit != 0) {
+        unit = ch->ns_per_unit;
+        source = PVA_UNIT_CONFIGURED;
+    } else if (d->schema.time_unit_logical) {
+        unit = d->schema.time_ns_per_unit;
+        source = PVA_UNIT_LOGICAL_TYPE;
+    } else if (ch->default_ns_per_unit != 0) {
+        unit = ch->default_ns_per_unit;
+        source = PVA_UNIT_CONFIGURED;
+    }
+    d->info.time_unit = pva_time_unit_name(unit);
+    d->info.time_unit_source = pva_unit_source_name(source);
+}
+
 int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char *err, size_t errlen)
 {
     pva_instance *inst = ctx;
     channel_description *d = NULL;
+    pva_channel ch = {0};
     pva_file_list files = {0};
-    char msg[PIVOT_ERRMSG_SIZE];
-    char *dir = NULL;
+    pva_bounds *bounds = NULL;
+    pva_schema_origin origin = PVA_ORIGIN_NONE;
+    char problem[PIVOT_ERRMSG_SIZE];
     int rc;
 
     *out = NULL;
-    rc = pva_channel_dir(inst, channel, &dir, err, errlen);
+    rc = pva_channel_open(inst, channel, &ch, err, errlen);
     if (rc != 0)
         goto out;
-    rc = pva_file_list_read(inst, dir, NULL, &files, err, errlen);
+    rc = pva_file_list_read(ch.dir, &files, err, errlen);
     if (rc != 0)
         goto out;
     d = calloc(1, sizeof(*d));
@@ -109,22 +145,25 @@ int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char 
         rc = PIVOT_ENOMEM;
         goto out;
     }
-    /* A channel without files yet has no signals; that is not an error. */
-    if (files.count > 0) {
-        rc = pva_schema_load_newest(&files, &d->schema, msg, sizeof(msg));
-        if (rc != 0) {
-            pva_errf(err, errlen, "channel \"%s\": %s", channel, msg);
-            goto out;
-        }
-        if (d->schema.time_index < 0) {
-            pva_errf(err, errlen, "channel \"%s\": the schema has no usable time field", channel);
-            rc = PIVOT_EINVAL;
-            goto out;
-        }
+    rc = pva_bounds_all(inst, &ch, &files, &bounds);
+    if (rc == 0)
+        rc = pva_newest_schema(&ch, &files, bounds, &d->schema, &origin, problem, sizeof(problem));
+    if (rc == PIVOT_EINVAL)
+        pva_errf(err, errlen, "%s", problem);
+    if (rc != 0)
+        goto out;
+    if (d->schema.text == NULL && problem[0] != '\0') {
+        pva_errf(err, errlen, "%s", problem);
+        rc = PIVOT_EINVAL;
+        goto out;
+    }
+    if (d->schema.text != NULL) {
         rc = describe_schema(d);
         if (rc != 0)
             goto out;
     }
+    d->info.schema_source = pva_origin_name(origin);
+    describe_unit(&ch, &files, bounds, d);
     d->info.size = sizeof(d->info);
     d->info.name = d->name;
     d->info.nsignals = d->nsignals;
@@ -138,10 +177,11 @@ int pva_describe(void *ctx, const char *channel, pivot_channel_info **out, char 
     d = NULL;
 out:
     if (rc == PIVOT_ENOMEM)
-        pva_errf(err, errlen, "out of memory describing channel \"%s\"", channel);
+        pva_errf(err, errlen, "out of memory describing the channel");
     description_free(d);
+    free(bounds);
     pva_file_list_free(&files);
-    free(dir);
+    pva_channel_close(&ch);
     return rc;
 }
 

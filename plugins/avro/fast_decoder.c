@@ -296,6 +296,11 @@ int pva_decoder_block(const pva_decoder *d, const uint8_t *data, size_t len, int
                 return rc;
         }
     }
+    if (p != end) {
+        pva_errf(err, errlen, "damaged data: the records of a block do not fill its %zu bytes",
+                 len);
+        return PIVOT_EIO;
+    }
     return 0;
 }
 
@@ -352,4 +357,37 @@ int pva_decoder_first_time(const pva_decoder *d, const uint8_t *data, size_t len
         p = skip_step(d, st, p, end);
     }
     return -1;
+}
+
+int pva_decoder_walk(const pva_decoder *d, const uint8_t *data, size_t len, int64_t count,
+                     int64_t *first, int64_t *last)
+{
+    const uint8_t *p = data, *end = data + len;
+
+    for (int64_t i = 0; i < count; i++) {
+        for (size_t f = 0; f < d->nsteps; f++) {
+            const pva_step *st = &d->steps[f];
+            uint64_t v;
+
+            if (p == NULL)
+                return -1;
+            if (st->flags & PVA_STEP_NULLABLE) {
+                p = pva_get_varint(p, end, &v);
+                if (p == NULL || v > 1)
+                    return -1;
+                if (v == st->null_branch)
+                    continue;
+            }
+            if (st->column == PVA_STEP_TIME) {
+                p = pva_get_varint(p, end, &v);
+                if (p != NULL && i == 0)
+                    *first = (int64_t)v;
+                if (p != NULL)
+                    *last = (int64_t)v;
+                continue;
+            }
+            p = skip_step(d, st, p, end);
+        }
+    }
+    return p == end && count > 0 ? 0 : -1;
 }

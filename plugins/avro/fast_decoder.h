@@ -88,6 +88,15 @@ int pva_decoder_block(const pva_decoder *d, const uint8_t *data, size_t len, int
  */
 int pva_decoder_first_time(const pva_decoder *d, const uint8_t *data, size_t len, int64_t *time_ns);
 
+/**
+ * Steps through the `count` records of a block without storing them: 0
+ * when they are well-formed and take exactly its `len` bytes (the check
+ * that a schema is the one the block was written with), with the time of
+ * the first and the last record as stored (not converted); -1 otherwise.
+ */
+int pva_decoder_walk(const pva_decoder *d, const uint8_t *data, size_t len, int64_t count,
+                     int64_t *first, int64_t *last);
+
 /** Releases a decoder; a zeroed one is accepted. */
 void pva_decoder_free(pva_decoder *d);
 

@@ -1,13 +1,11 @@
-/* Enumerates, orders and prunes the files of one channel. */
+/* Enumerates the files of one channel folder. */
 #include "file_list.h"
-#include "channel_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define NS_PER_S 1000000000LL
 
@@ -31,23 +29,6 @@ static int parse_numbered(const char *name, int64_t *start_s)
     return 1;
 }
 
-static int has_avro_suffix(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 5 && strcmp(name + n - 5, ".avro") == 0;
-}
-
-static int compare_files(const void *pa, const void *pb)
-{
-    const pva_data_file *a = pa, *b = pb;
-
-    if (a->numbered != b->numbered)
-        return a->numbered ? -1 : 1;
-    if (a->numbered && a->start_s != b->start_s)
-        return a->start_s < b->start_s ? -1 : 1;
-    return strcmp(a->name, b->name);
-}
-
 /* floor(x / NS_PER_S) and ceil(x / NS_PER_S), for negative x as well. */
 static int64_t floor_seconds(int64_t x)
 {
@@ -62,56 +43,75 @@ static int64_t ceil_seconds(int64_t x)
 }
 
 /*
- * Which numbered files can hold a sample of [start_ns, end_ns)?
- *
- * The relay names a file after the second of its first record, so a file
- * data_S.avro starts at a time t0 with S*1e9 <= t0 < (S+1)*1e9, its records
- * are time-ordered, and every record is older than the first record of the
- * next file. Hence:
- *   - every record of file S is >= S*1e9: when S*1e9 >= end_ns, the file (and
- *     every later one) is past the range;
- *   - every record of file i is < t0_next < (S_next+1)*1e9: when
- *     (S_next+1)*1e9 <= start_ns, the whole file is before the range. Using
- *     S_next*1e9 instead would be wrong: the next file may start up to a
- *     second after its name, and file i may still hold records in between.
- * Both tests are done in whole seconds so they cannot overflow:
+ * The relay names a file data_S.avro after the second it opened it: with
+ * synchronised clocks its records are >= S and older than the next file's
+ * S' + 1. Tested in whole seconds, so that nothing overflows:
  *   S*1e9 >= end_ns        <=>  S >= ceil(end_ns / 1e9)
- *   (S+1)*1e9 <= start_ns  <=>  S + 1 <= floor(start_ns / 1e9)
- * Files with other names carry no time and are never pruned.
+ *   (S'+1)*1e9 <= start_ns <=>  S' + 1 <= floor(start_ns / 1e9)
  */
-int pva_file_may_overlap(const pva_file_list *list, size_t i, const pivot_range *range)
+int pva_file_name_may_overlap(const pva_file_list *list, size_t i, const pivot_range *range)
 {
-    const pva_data_file *f = &list->files[i];
+    int64_t s, next;
 
-    if (!f->numbered)
+    if (!parse_numbered(list->files[i].name, &s))
         return 1;
-    if (f->start_s >= ceil_seconds(range->end_ns))
+    if (s >= ceil_seconds(range->end_ns))
         return 0;
-    if (i + 1 < list->count && list->files[i + 1].numbered &&
-        list->files[i + 1].start_s + 1 <= floor_seconds(range->start_ns))
-        return 0;
+    for (size_t j = i + 1; j < list->count; j++)
+        if (parse_numbered(list->files[j].name, &next) && next > s)
+            return next + 1 > floor_seconds(range->start_ns);
     return 1;
 }
 
-/* Keeps only the files that may overlap the range, in order. */
-static void prune(pva_file_list *list, const pivot_range *range)
+static int has_avro_suffix(const char *name)
 {
-    size_t kept = 0;
-
-    /* In place: deciding file i reads file i+1, which kept <= i has not overwritten yet. */
-    for (size_t i = 0; i < list->count; i++) {
-        if (pva_file_may_overlap(list, i, range)) {
-            list->files[kept++] = list->files[i];
-        } else {
-            free(list->files[i].path);
-        }
-    }
-    list->count = kept;
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".avro") == 0;
 }
 
-/* Adds dir/name when it is a regular file inside the data directory. */
-static int add_file(const pva_instance *inst, pva_file_list *list, size_t *cap, const char *dir,
-                    const char *name)
+static int compare_files(const void *pa, const void *pb)
+{
+    return strcmp(((const pva_data_file *)pa)->name, ((const pva_data_file *)pb)->name);
+}
+
+/* Whether the resolved `path` lies strictly below `dir`. */
+static int inside(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+
+    if (n == 1 && dir[0] == '/')
+        return path[0] == '/' && path[1] != '\0';
+    return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
+}
+
+static const char *kind_of(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    return "not a regular file";
+}
+
+static int add_problem(pva_file_list *list, const char *name, const char *what)
+{
+    char **grown = realloc(list->problems, (list->nproblems + 1) * sizeof(*grown));
+
+    if (grown == NULL)
+        return PIVOT_ENOMEM;
+    list->problems = grown;
+    if (asprintf(&list->problems[list->nproblems], "%s is %s and was not read", name, what) < 0)
+        return PIVOT_ENOMEM;
+    list->nproblems++;
+    return 0;
+}
+
+/* Adds dir/name when it is a regular file inside dir; else notes why not. */
+static int add_file(pva_file_list *list, size_t *cap, const char *dir, const char *name)
 {
     char *path = NULL;
     char *real = NULL;
@@ -120,11 +120,15 @@ static int add_file(const pva_instance *inst, pva_file_list *list, size_t *cap, 
 
     if (asprintf(&path, "%s/%s", dir, name) < 0)
         return PIVOT_ENOMEM;
-    /* A symbolic link may point anywhere: follow it only when it stays inside. */
+    /* A symbolic link may point anywhere: follow it only when it stays inside.
+     * stat() never opens, so a FIFO cannot block here. */
     real = realpath(path, NULL);
-    if (real == NULL || !pva_path_inside(inst, real) || stat(real, &st) != 0 ||
-        !S_ISREG(st.st_mode)) {
-        pva_log(PIVOT_LOG_DEBUG, "skipping %s: not a regular file inside the data directory", path);
+    if (real == NULL || !inside(dir, real)) {
+        rc = add_problem(list, name, real == NULL ? "unreadable" : "a link out of its folder");
+        goto out;
+    }
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = add_problem(list, name, kind_of(st.st_mode));
         goto out;
     }
     if (list->count == *cap) {
@@ -140,9 +144,10 @@ static int add_file(const pva_instance *inst, pva_file_list *list, size_t *cap, 
     pva_data_file *f = &list->files[list->count++];
     f->path = path;
     f->name = path + strlen(dir) + 1;
-    f->numbered = parse_numbered(f->name, &f->start_s);
-    if (!f->numbered)
-        f->start_s = 0;
+    f->dev = st.st_dev;
+    f->ino = st.st_ino;
+    f->size = st.st_size;
+    f->mtime = st.st_mtim;
     path = NULL;
 out:
     free(path);
@@ -150,34 +155,32 @@ out:
     return rc;
 }
 
-int pva_file_list_read(const pva_instance *inst, const char *dir, const pivot_range *range,
-                       pva_file_list *out, char *err, size_t errlen)
+int pva_file_list_read(const char *dir, pva_file_list *out, char *err, size_t errlen)
 {
     DIR *d;
     struct dirent *de;
     size_t cap = 0;
     int rc = 0;
 
-    out->files = NULL;
-    out->count = 0;
+    memset(out, 0, sizeof(*out));
+    if (dir == NULL)
+        return 0;
     d = opendir(dir);
     if (d == NULL) {
-        pva_errf(err, errlen, "cannot read channel directory \"%s\": %s", dir, strerror(errno));
+        pva_errf(err, errlen, "the channel's folder cannot be read: %s", strerror(errno));
         return PIVOT_EIO;
     }
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || !has_avro_suffix(de->d_name))
             continue;
-        rc = add_file(inst, out, &cap, dir, de->d_name);
+        rc = add_file(out, &cap, dir, de->d_name);
         if (rc != 0) {
-            pva_errf(err, errlen, "out of memory listing \"%s\"", dir);
+            pva_errf(err, errlen, "out of memory listing a channel's files");
             goto out;
         }
     }
     if (out->count > 0)
         qsort(out->files, out->count, sizeof(*out->files), compare_files);
-    if (range != NULL)
-        prune(out, range);
 out:
     closedir(d);
     if (rc != 0)
@@ -189,7 +192,9 @@ void pva_file_list_free(pva_file_list *list)
 {
     for (size_t i = 0; i < list->count; i++)
         free(list->files[i].path);
+    for (size_t i = 0; i < list->nproblems; i++)
+        free(list->problems[i]);
     free(list->files);
-    list->files = NULL;
-    list->count = 0;
+    free(list->problems);
+    memset(list, 0, sizeof(*list));
 }

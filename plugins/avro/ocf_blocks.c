@@ -1,6 +1,6 @@
 /*
- * Object container files read with read() through one buffer that holds at
- * least a whole block: memory stays at about the size of the largest block,
+ * Block files read with read() through one buffer that holds at least a
+ * whole block: memory stays at about the size of the largest block,
  * whatever the size of the file. Compressed blocks (deflate, snappy) are
  * uncompressed into a second buffer of the same kind.
  */
@@ -11,6 +11,7 @@
 #include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -22,15 +23,30 @@
 #define SYNC_SIZE 16
 /* Bytes of the next block kept in memory with the current one, for peeking. */
 #define PEEK_BYTES 256
+/* The end of a file searched for its last block: first this much, then more. */
+#define TAIL_WINDOW (64 * 1024)
+#define MAX_TAIL_WINDOW (64 * 1024 * 1024)
+
+const uint8_t pva_relay_marker[SYNC_SIZE] = {0xa4, 0x8a, 0x1e, 0x90, 0x05, 0x04, 0x24, 0x78,
+                                             0x0a, 0x68, 0x33, 0x7f, 0xc2, 0x50, 0x95, 0x63};
 
 struct pva_ocf_blocks {
-    const char *path;
+    const char *name; /* for messages */
     int fd;
     int eof; /* read() returned 0 */
+    pva_file_kind kind;
     pva_codec codec;
     uint8_t sync[SYNC_SIZE];
-    int after_block; /* a block was read: its sync marker comes next */
+    uint64_t data_start;      /* file offset of the first block */
+    uint64_t damaged;         /* bytes passed over in damaged blocks */
+    uint64_t damaged_at;      /* places where damage was found */
+    uint64_t tail;            /* bytes of an incomplete last block */
+    const char *first_damage; /* what the first damaged place was, for the warning */
+    int64_t tail_count;       /* records the cut block's header announces, or -1 */
+    int peekable;             /* the last block's marker matched and the next bytes follow */
+    size_t block_start;       /* buf index of the block being parsed, or SIZE_MAX */
     uint8_t *buf;
+    uint64_t base;        /* file offset of buf[0] */
     size_t cap, pos, end; /* unread bytes are buf[pos, end) */
     uint8_t *out;         /* inflated block */
     size_t out_cap;
@@ -44,10 +60,16 @@ static int fill(pva_ocf_blocks *r, size_t need)
 {
     if (r->end - r->pos >= need || r->eof)
         return 0;
-    if (r->pos > 0) {
-        memmove(r->buf, r->buf + r->pos, r->end - r->pos);
-        r->end -= r->pos;
-        r->pos = 0;
+    need += r->pos - (r->block_start < r->pos ? r->block_start : r->pos);
+    /* Bytes from the block being parsed on are kept: a damaged block is searched again. */
+    size_t keep = r->block_start < r->pos ? r->block_start : r->pos;
+    if (keep > 0) {
+        memmove(r->buf, r->buf + keep, r->end - keep);
+        r->end -= keep;
+        r->pos -= keep;
+        if (r->block_start != SIZE_MAX)
+            r->block_start -= keep;
+        r->base += keep;
     }
     if (need > r->cap) {
         size_t ncap = r->cap;
@@ -143,9 +165,15 @@ static int read_header(pva_ocf_blocks *r, char *err, size_t errlen)
     size_t klen, vlen;
     int codec_known = 1;
 
-    if (fill(r, 4) != 0 || r->end - r->pos < 4 || memcmp(r->buf, magic, 4) != 0) {
-        pva_errf(err, errlen, "%s is not an Avro object container file", r->path);
+    if (fill(r, 4) != 0) {
+        pva_errf(err, errlen, "%s: read failed: %s", r->name, strerror(errno));
         return PIVOT_EIO;
+    }
+    if (r->end - r->pos < 4 || memcmp(r->buf, magic, 4) != 0) {
+        /* No header: the relay's blocks from the first byte on. */
+        r->kind = PVA_FILE_RELAY;
+        memcpy(r->sync, pva_relay_marker, SYNC_SIZE);
+        return 0;
     }
     r->pos = 4;
     for (;;) {
@@ -174,31 +202,37 @@ static int read_header(pva_ocf_blocks *r, char *err, size_t errlen)
         goto damaged;
     memcpy(r->sync, r->buf + r->pos, SYNC_SIZE);
     r->pos += SYNC_SIZE;
+    r->data_start = r->base + r->pos;
     return codec_known ? 0 : PIVOT_ENOTSUP;
 damaged:
-    pva_errf(err, errlen, "%s: damaged Avro file header", r->path);
+    pva_errf(err, errlen, "%s: damaged Avro file header", r->name);
     return PIVOT_EIO;
 }
 
-int pva_blocks_open(const char *path, pva_ocf_blocks **out, char *err, size_t errlen)
+int pva_blocks_open(const char *path, const char *name, pva_ocf_blocks **out, char *err,
+                    size_t errlen)
 {
     pva_ocf_blocks *r;
+    struct stat st;
     int rc;
 
     *out = NULL;
     r = calloc(1, sizeof(*r));
     if (r == NULL)
         return PIVOT_ENOMEM;
-    r->path = path;
+    r->name = name;
+    r->block_start = SIZE_MAX;
+    r->tail_count = -1;
     r->cap = READ_CHUNK;
     r->buf = malloc(r->cap);
     if (r->buf == NULL) {
         free(r);
         return PIVOT_ENOMEM;
     }
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (r->fd < 0) {
-        pva_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    /* O_NONBLOCK: a FIFO put where a file was listed must not stop the worker. */
+    r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (r->fd < 0 || fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        pva_errf(err, errlen, "%s: %s", name, r->fd < 0 ? strerror(errno) : "not a regular file");
         rc = PIVOT_EIO;
         goto fail;
     }
@@ -285,76 +319,293 @@ static long unsnappy_block(pva_ocf_blocks *r, const uint8_t *in, size_t len)
     return (long)out_len;
 }
 
+static void note_damage(pva_ocf_blocks *r, uint64_t bytes, const char *reason)
+{
+    if (r->damaged_at == 0)
+        r->first_damage = reason;
+    r->damaged += bytes;
+    r->damaged_at++;
+}
+
+/* Whether the sync marker occurs in buf[from, end); its index in *at. */
+static int find_marker(const pva_ocf_blocks *r, size_t from, size_t *at)
+{
+    const uint8_t *hit;
+
+    if (from >= r->end)
+        return 0;
+    hit = memmem(r->buf + from, r->end - from, r->sync, SYNC_SIZE);
+    if (hit == NULL)
+        return 0;
+    *at = (size_t)(hit - r->buf);
+    return 1;
+}
+
+/*
+ * The block at file offset `start` is damaged: moves past the next sync
+ * marker and counts the bytes skipped. When no marker follows, the rest of
+ * the file is an incomplete last block. Returns 1 when reading can go on,
+ * 0 at the end, PIVOT_EIO or PIVOT_ENOMEM.
+ */
+static int resync(pva_ocf_blocks *r, uint64_t start, const char *reason)
+{
+    size_t at;
+
+    r->pos = (size_t)(start + 1 - r->base);
+    for (;;) {
+        if (find_marker(r, r->pos, &at)) {
+            note_damage(r, r->base + at + SYNC_SIZE - start, reason);
+            r->pos = at + SYNC_SIZE;
+            return 1;
+        }
+        if (r->eof) {
+            r->tail = r->base + r->end - start;
+            r->pos = r->end;
+            return 0;
+        }
+        /* Keep what could be the start of a marker cut by the buffer's end. */
+        if (r->end - r->pos > SYNC_SIZE - 1)
+            r->pos = r->end - (SYNC_SIZE - 1);
+        size_t before = r->end - r->pos;
+        int rc = fill(r, before + READ_CHUNK);
+        if (rc != 0)
+            return rc;
+    }
+}
+
+/* Decodes the block of `size` bytes at buf + pos into *data and *len; -1 when corrupt. */
+static int decode_block(pva_ocf_blocks *r, size_t size, const uint8_t **data, size_t *len)
+{
+    long plain;
+
+    if (r->codec == PVA_CODEC_NULL) {
+        *data = r->buf + r->pos;
+        *len = size;
+        return 0;
+    }
+    plain = r->codec == PVA_CODEC_DEFLATE ? inflate_block(r, r->buf + r->pos, size)
+                                          : unsnappy_block(r, r->buf + r->pos, size);
+    if (plain < 0)
+        return -1;
+    *data = r->out;
+    *len = (size_t)plain;
+    return 0;
+}
+
 int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_t *count, char *err,
                     size_t errlen)
 {
-    int64_t n, size;
+    for (;;) {
+        const char *reason = "a cut block";
+        size_t marker;
+        int64_t n = -1, size;
+        uint64_t start;
+        size_t at;
+        int rc;
 
-    if (r->after_block) {
-        if (fill(r, SYNC_SIZE) != 0 || r->end - r->pos < SYNC_SIZE) {
-            pva_errf(err, errlen, "%s: damaged data: the file ends inside a sync marker", r->path);
+        r->peekable = 0;
+        if (fill(r, 1) != 0) {
+            pva_errf(err, errlen, "%s: read failed: %s", r->name, strerror(errno));
             return PIVOT_EIO;
         }
-        if (memcmp(r->buf + r->pos, r->sync, SYNC_SIZE) != 0) {
-            pva_errf(err, errlen, "%s: damaged data: wrong sync marker", r->path);
+        if (r->pos == r->end)
+            return 0;
+        r->block_start = r->pos;
+        start = r->base + r->pos;
+        reason = "a bad block header";
+        if (get_long(r, &n) != 0 || get_long(r, &size) != 0 || n < 0 || size < 0 ||
+            size > MAX_BLOCK_BYTES)
+            goto damaged;
+        /* The block, its marker and, for peeking, the start of the next one. */
+        if (fill(r, (size_t)size + SYNC_SIZE + PEEK_BYTES) != 0) {
+            pva_errf(err, errlen, "%s: read failed: %s", r->name, strerror(errno));
             return PIVOT_EIO;
         }
-        r->pos += SYNC_SIZE;
-        r->after_block = 0;
-    }
-    if (fill(r, 1) != 0) {
-        pva_errf(err, errlen, "%s: read failed: %s", r->path, strerror(errno));
-        return PIVOT_EIO;
-    }
-    if (r->pos == r->end)
-        return 0;
-    if (get_long(r, &n) != 0 || get_long(r, &size) != 0 || n < 0 || size < 0 ||
-        size > MAX_BLOCK_BYTES) {
-        pva_errf(err, errlen, "%s: damaged data: bad block header", r->path);
-        return PIVOT_EIO;
-    }
-    /* For null blocks, also bring in the start of the next one (peeking). */
-    if (fill(r, (size_t)size + (r->codec == PVA_CODEC_NULL ? SYNC_SIZE + PEEK_BYTES : 0)) != 0 ||
-        r->end - r->pos < (size_t)size) {
-        pva_errf(err, errlen, "%s: damaged data: the file ends inside a block", r->path);
-        return PIVOT_EIO;
-    }
-    *count = n;
-    if (r->codec == PVA_CODEC_DEFLATE) {
-        long inflated = inflate_block(r, r->buf + r->pos, (size_t)size);
-        if (inflated < 0) {
-            pva_errf(err, errlen, "%s: damaged data: corrupt deflate block", r->path);
-            return PIVOT_EIO;
+        marker = SYNC_SIZE;
+        if (r->end - r->pos < (size_t)size + SYNC_SIZE) {
+            /* The file ends in this block's marker: its records are whole. */
+            size_t rest = r->end - r->pos;
+            if (rest < (size_t)size ||
+                memcmp(r->buf + r->pos + size, r->sync, rest - (size_t)size) != 0)
+                goto damaged; /* cut short: a live tail unless a marker follows */
+            marker = rest - (size_t)size;
+            r->tail = SYNC_SIZE - marker;
+        } else if (memcmp(r->buf + r->pos + size, r->sync, SYNC_SIZE) != 0) {
+            reason = "wrong sync marker";
+            goto damaged;
         }
-        *data = r->out;
-        *len = (size_t)inflated;
-    } else if (r->codec == PVA_CODEC_SNAPPY) {
-        long plain = unsnappy_block(r, r->buf + r->pos, (size_t)size);
-        if (plain < 0) {
-            pva_errf(err, errlen, "%s: damaged data: corrupt snappy block or wrong CRC", r->path);
-            return PIVOT_EIO;
+        if (decode_block(r, (size_t)size, data, len) != 0) {
+            /* The framing holds, so the next block is where the marker says. */
+            note_damage(r, r->base + r->pos + (size_t)size + marker - start,
+                        r->codec == PVA_CODEC_SNAPPY ? "a corrupt snappy block or a wrong CRC"
+                                                     : "a corrupt deflate block");
+            r->pos += (size_t)size + marker;
+            r->block_start = SIZE_MAX;
+            continue;
         }
-        *data = r->out;
-        *len = (size_t)plain;
-    } else {
-        *data = r->buf + r->pos;
-        *len = (size_t)size;
+        *count = n;
+        r->pos += (size_t)size + marker;
+        r->block_start = SIZE_MAX;
+        r->peekable = r->codec == PVA_CODEC_NULL;
+        return 1;
+    damaged:
+        /* A block that runs to the end of the file with no marker after it
+         * is one still being written. */
+        r->pos = (size_t)(start - r->base);
+        r->block_start = SIZE_MAX;
+        if (r->eof && !find_marker(r, r->pos + 1, &at)) {
+            r->tail = r->base + r->end - start;
+            r->tail_count = n;
+            r->pos = r->end;
+            return 0;
+        }
+        rc = resync(r, start, reason);
+        if (rc <= 0) {
+            if (rc < 0)
+                pva_errf(err, errlen, "%s: read failed: %s", r->name, strerror(errno));
+            return rc;
+        }
     }
-    r->pos += (size_t)size;
-    r->after_block = 1;
-    return 1;
 }
 
 int pva_blocks_peek(const pva_ocf_blocks *r, const uint8_t **data, size_t *len)
 {
-    size_t avail = r->end - r->pos;
-
-    if (!r->after_block || r->codec != PVA_CODEC_NULL || avail <= SYNC_SIZE ||
-        memcmp(r->buf + r->pos, r->sync, SYNC_SIZE) != 0)
+    if (!r->peekable || r->pos >= r->end)
         return -1;
-    *data = r->buf + r->pos + SYNC_SIZE;
-    *len = avail - SYNC_SIZE;
+    *data = r->buf + r->pos;
+    *len = r->end - r->pos;
     return 0;
+}
+
+/* Whether a whole block starts at buf[s] and ends just before the marker at buf[m]. */
+static int block_spans(const uint8_t *buf, size_t s, size_t m)
+{
+    const uint8_t *p = buf + s, *end = buf + m;
+    int64_t v[2];
+
+    for (int k = 0; k < 2; k++) {
+        uint64_t x = 0;
+        int shift = 0;
+        for (;;) {
+            if (p >= end || shift >= 64)
+                return 0;
+            uint8_t c = *p++;
+            x |= (uint64_t)(c & 0x7f) << shift;
+            shift += 7;
+            if (!(c & 0x80))
+                break;
+        }
+        v[k] = (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
+    }
+    return v[0] >= 0 && v[1] >= 0 && (uint64_t)(end - p) == (uint64_t)v[1];
+}
+
+/* The index of the last marker that ends at or before buf[limit]; 0 when there is none. */
+static int last_marker(const pva_ocf_blocks *r, size_t limit, size_t *at)
+{
+    for (size_t i = limit >= SYNC_SIZE ? limit - SYNC_SIZE + 1 : 0; i-- > 0;) {
+        if (r->buf[i] == r->sync[0] && memcmp(r->buf + i, r->sync, SYNC_SIZE) == 0) {
+            *at = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Moves the reader to file offset `at`, buffer emptied. */
+static int seek_to(pva_ocf_blocks *r, uint64_t at)
+{
+    if (lseek(r->fd, (off_t)at, SEEK_SET) < 0)
+        return PIVOT_EIO;
+    r->base = at;
+    r->pos = r->end = 0;
+    r->eof = 0;
+    r->peekable = 0;
+    return 0;
+}
+
+int pva_blocks_seek_last(pva_ocf_blocks *r)
+{
+    struct stat st;
+    uint64_t window = TAIL_WINDOW;
+    int rc = 0;
+
+    if (fstat(r->fd, &st) != 0)
+        return PIVOT_EIO;
+    for (;;) {
+        uint64_t size = (uint64_t)st.st_size;
+        uint64_t lo = size > r->data_start + window ? size - window : r->data_start;
+        size_t n = (size_t)(size - lo), m, s;
+
+        if (size <= r->data_start)
+            return 0;
+        rc = seek_to(r, lo);
+        if (rc == 0)
+            rc = fill(r, n);
+        if (rc != 0)
+            return rc;
+        n = r->end;
+        /* A last block whose marker is cut still has whole records (as pva_blocks_next reads). */
+        for (size_t k = 1; k < SYNC_SIZE && k < n; k++) {
+            if (memcmp(r->buf + n - k, r->sync, k) != 0)
+                continue;
+            if (last_marker(r, n - k, &s))
+                s += SYNC_SIZE;
+            else if (lo == r->data_start)
+                s = 0;
+            else
+                continue;
+            if (block_spans(r->buf, s, n - k))
+                return seek_to(r, lo + s) == 0 ? 1 : PIVOT_EIO;
+        }
+        /* Candidate ends, last first; each block starts after the marker before it. */
+        for (size_t limit = n; last_marker(r, limit, &m);) {
+            if (last_marker(r, m, &s))
+                s += SYNC_SIZE;
+            else if (lo == r->data_start)
+                s = 0;
+            else
+                break; /* the block starts before the window */
+            if (block_spans(r->buf, s, m))
+                return seek_to(r, lo + s) == 0 ? 1 : PIVOT_EIO;
+            limit = m;
+        }
+        if (lo == r->data_start || window >= MAX_TAIL_WINDOW)
+            return 0;
+        window *= 4;
+    }
+}
+
+void pva_blocks_reject(pva_ocf_blocks *r, size_t len)
+{
+    note_damage(r, len, "records that do not decode");
+}
+
+uint64_t pva_blocks_damage(const pva_ocf_blocks *r, uint64_t *places, const char **first)
+{
+    *places = r->damaged_at;
+    *first = r->first_damage;
+    return r->damaged;
+}
+
+uint64_t pva_blocks_tail(const pva_ocf_blocks *r)
+{
+    return r->tail;
+}
+
+int64_t pva_blocks_tail_count(const pva_ocf_blocks *r)
+{
+    return r->tail_count;
+}
+
+uint64_t pva_blocks_offset(const pva_ocf_blocks *r)
+{
+    return r->base + r->pos;
+}
+
+pva_file_kind pva_blocks_kind(const pva_ocf_blocks *r)
+{
+    return r->kind;
 }
 
 pva_codec pva_blocks_codec(const pva_ocf_blocks *r)

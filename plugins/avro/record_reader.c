@@ -1,31 +1,74 @@
 /*
  * Record reader on libavro's generic value API: one avro_value_t per file,
- * reused for every record.
+ * reused for every record. Object container files are libavro's own to
+ * read; the relay's header-less files are cut into blocks by the block
+ * reader and each block's records read from memory with the configured
+ * schema.
  */
 #include "record_reader.h"
 #include "ocf_blocks.h"
+
+#include "time_unit.h"
 
 #include <avro.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct pva_record_reader {
     const char *path;
+    const char *name; /* for messages */
     const pva_schema *schema;
+    int64_t ns_per_unit;
     avro_file_reader_t file;
-    avro_schema_t writer; /* our own reference to the file's writer schema */
+    pva_ocf_blocks *blocks; /* header-less files */
+    avro_reader_t block;    /* the current block's bytes */
+    int64_t left;           /* records of the current block not yet read */
+    avro_schema_t writer;   /* our own reference to the file's writer schema */
     avro_value_iface_t *iface;
     avro_value_t record;
     int have_record;
 };
 
-int pva_reader_open(const char *path, const pva_schema *schema, pva_record_reader **out, char *err,
-                    size_t errlen)
+/* The writer schema of a file: libavro's, or for header-less files the configured one. */
+static int open_writer(pva_record_reader *r, const char *path, avro_schema_t *writer, char *err,
+                       size_t errlen)
+{
+    int rc = pva_blocks_open(path, r->name, &r->blocks, err, errlen);
+
+    if (rc == 0 && pva_blocks_kind(r->blocks) == PVA_FILE_RELAY) {
+        r->block = avro_reader_memory(NULL, 0);
+        if (r->block == NULL ||
+            avro_schema_from_json_length(r->schema->text, strlen(r->schema->text), writer) != 0) {
+            pva_errf(err, errlen, "%s: %s", r->name, avro_strerror());
+            return PIVOT_EIO;
+        }
+        r->writer = *writer;
+        return 0;
+    }
+    pva_blocks_close(r->blocks);
+    r->blocks = NULL;
+    if (avro_file_reader(path, &r->file) != 0) {
+        r->file = NULL;
+        if (r->schema->codec != NULL && !pva_codec_known(r->schema->codec))
+            pva_errf(err, errlen, "%s: the codec \"%s\" is not supported (libavro: %s)", r->name,
+                     r->schema->codec, avro_strerror());
+        else
+            pva_errf(err, errlen, "%s: cannot open: %s", r->name, avro_strerror());
+        return PIVOT_EIO;
+    }
+    *writer = avro_file_reader_get_writer_schema(r->file);
+    r->writer = avro_schema_incref(*writer);
+    return 0;
+}
+
+int pva_reader_open(const char *path, const char *name, const pva_schema *schema,
+                    int64_t ns_per_unit, pva_record_reader **out, char *err, size_t errlen)
 {
     pva_record_reader *r;
-    avro_schema_t writer;
+    avro_schema_t writer = NULL;
     int rc = PIVOT_EIO;
 
     *out = NULL;
@@ -33,27 +76,22 @@ int pva_reader_open(const char *path, const pva_schema *schema, pva_record_reade
     if (r == NULL)
         return PIVOT_ENOMEM;
     r->path = path;
+    r->name = name;
     r->schema = schema;
-    if (avro_file_reader(path, &r->file) != 0) {
-        r->file = NULL;
-        if (schema->codec != NULL && !pva_codec_known(schema->codec))
-            pva_errf(err, errlen, "%s: the codec \"%s\" is not supported (libavro: %s)", path,
-                     schema->codec, avro_strerror());
-        else
-            pva_errf(err, errlen, "%s: cannot open: %s", path, avro_strerror());
+    r->ns_per_unit = ns_per_unit;
+    rc = open_writer(r, path, &writer, err, errlen);
+    if (rc != 0)
         goto out;
-    }
-    writer = avro_file_reader_get_writer_schema(r->file);
-    r->writer = avro_schema_incref(writer);
+    rc = PIVOT_EIO;
     /* Field indexes come from our own parse of the same text: they must agree. */
     if (!is_avro_record(writer) || avro_schema_record_size(writer) != schema->ntop ||
         schema->time_index < 0) {
-        pva_errf(err, errlen, "%s: libavro reads a different record layout", path);
+        pva_errf(err, errlen, "%s: libavro reads a different record layout", name);
         goto out;
     }
     r->iface = avro_generic_class_from_schema(writer);
     if (r->iface == NULL || avro_generic_value_new(r->iface, &r->record) != 0) {
-        pva_errf(err, errlen, "%s: %s", path, avro_strerror());
+        pva_errf(err, errlen, "%s: %s", name, avro_strerror());
         goto out;
     }
     r->have_record = 1;
@@ -65,16 +103,24 @@ out:
     return rc;
 }
 
-/* Converts a count of `per_unit` nanoseconds, saturating instead of overflowing. */
-static int64_t to_ns(int64_t v, int64_t per_unit)
+/* Reads the next record of a header-less file: 1, 0 at its end, or PIVOT_EIO. */
+static int read_relay_record(pva_record_reader *r, char *err, size_t errlen)
 {
-    if (per_unit == 1)
-        return v;
-    if (v > INT64_MAX / per_unit)
-        return INT64_MAX;
-    if (v < INT64_MIN / per_unit)
-        return INT64_MIN;
-    return v * per_unit;
+    while (r->left == 0) {
+        const uint8_t *data;
+        size_t len;
+        int rc = pva_blocks_next(r->blocks, &data, &len, &r->left, err, errlen);
+
+        if (rc != 1)
+            return rc;
+        avro_reader_memory_set_source(r->block, (const char *)data, (int64_t)len);
+    }
+    r->left--;
+    if (avro_value_read(r->block, &r->record) != 0) {
+        pva_errf(err, errlen, "%s: damaged data: %s", r->name, avro_strerror());
+        return PIVOT_EIO;
+    }
+    return 1;
 }
 
 int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t errlen)
@@ -83,21 +129,27 @@ int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t er
     int64_t t;
     int rc;
 
-    rc = avro_file_reader_read_value(r->file, &r->record);
-    if (rc == EOF)
-        return 0;
-    if (rc != 0) {
-        pva_errf(err, errlen, "%s: damaged data: %s", r->path, avro_strerror());
-        return PIVOT_EIO;
+    if (r->blocks != NULL) {
+        rc = read_relay_record(r, err, errlen);
+        if (rc != 1)
+            return rc;
+    } else {
+        rc = avro_file_reader_read_value(r->file, &r->record);
+        if (rc == EOF)
+            return 0;
+        if (rc != 0) {
+            pva_errf(err, errlen, "%s: damaged data: %s", r->name, avro_strerror());
+            return PIVOT_EIO;
+        }
     }
     /* time is a field of the top record: one step down its path. */
     if (avro_value_get_by_index(&r->record, r->schema->fields[r->schema->time_index].path[0],
                                 &field, NULL) != 0 ||
         avro_value_get_long(&field, &t) != 0) {
-        pva_errf(err, errlen, "%s: cannot read time: %s", r->path, avro_strerror());
+        pva_errf(err, errlen, "%s: cannot read time: %s", r->name, avro_strerror());
         return PIVOT_EIO;
     }
-    *time_ns = to_ns(t, r->schema->time_ns_per_unit);
+    *time_ns = pva_time_to_ns(t, r->ns_per_unit);
     return 1;
 }
 
@@ -206,7 +258,7 @@ int pva_reader_fetch(pva_record_reader *r, size_t field, pva_batch *b, size_t co
         return 0;
     }
 fail:
-    pva_errf(err, errlen, "%s: cannot read field %s: %s", r->path, f->name, avro_strerror());
+    pva_errf(err, errlen, "%s: cannot read field %s: %s", r->name, f->name, avro_strerror());
     return PIVOT_EIO;
 }
 
@@ -220,6 +272,9 @@ void pva_reader_close(pva_record_reader *r)
         avro_value_iface_decref(r->iface);
     if (r->file != NULL)
         avro_file_reader_close(r->file);
+    if (r->block != NULL)
+        avro_reader_free(r->block);
+    pva_blocks_close(r->blocks);
     if (r->writer != NULL) {
         /*
          * libavro 1.11 leaves the writer schema with one reference more than

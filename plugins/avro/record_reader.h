@@ -13,11 +13,14 @@
 typedef struct pva_record_reader pva_record_reader;
 
 /**
- * Opens the file at `path`, whose header schema is `schema` (borrowed while
- * the reader is open). Returns 0, or PIVOT_EIO with a message naming the file.
+ * Opens the file at `path` (named `name` in messages), whose writer schema
+ * is `schema` (its header's, or for a header-less file the configured
+ * version that fits; borrowed while the reader is open), with times stored
+ * in units of ns_per_unit nanoseconds. Returns 0, or PIVOT_EIO with a
+ * message naming the file.
  */
-int pva_reader_open(const char *path, const pva_schema *schema, pva_record_reader **out, char *err,
-                    size_t errlen);
+int pva_reader_open(const char *path, const char *name, const pva_schema *schema,
+                    int64_t ns_per_unit, pva_record_reader **out, char *err, size_t errlen);
 
 /**
  * Reads the next record and converts its time to nanoseconds. Returns 1 when

@@ -48,7 +48,7 @@ typedef struct parse_ctx {
     size_t errlen;
 } parse_ctx;
 
-/* Nanoseconds per unit of a timestamp logical type; no logical type means nanoseconds. */
+/* Nanoseconds per unit of a timestamp logical type; 0 without one. */
 static int64_t time_unit(yajl_val field, yajl_val type)
 {
     const char *logical = pva_json_string(type, "logicalType");
@@ -56,7 +56,7 @@ static int64_t time_unit(yajl_val field, yajl_val type)
     if (logical == NULL)
         logical = pva_json_string(field, "logicalType");
     if (logical == NULL)
-        return 1;
+        return 0;
     /* local-timestamp-* have the same units; the cache holds UTC either way. */
     if (strncmp(logical, "local-", 6) == 0)
         logical += 6;
@@ -273,6 +273,9 @@ static int add_field(parse_ctx *c, yajl_val field, const pva_resolved *r, const 
         !f->nullable) {
         s->time_index = (long)(s->nfields - 1);
         s->time_ns_per_unit = time_unit(field, type);
+        s->time_unit_logical = s->time_ns_per_unit != 0;
+        if (s->time_ns_per_unit == 0)
+            s->time_ns_per_unit = 1;
     }
     return 0;
 }
@@ -383,22 +386,6 @@ int pva_schema_load(const char *path, pva_schema *out, char *err, size_t errlen)
     }
     out->codec = codec;
     return 0;
-}
-
-int pva_schema_load_newest(const pva_file_list *files, pva_schema *out, char *err, size_t errlen)
-{
-    char msg[PIVOT_ERRMSG_SIZE];
-
-    for (size_t i = files->count; i-- > 0;) {
-        int rc = pva_schema_load(files->files[i].path, out, msg, sizeof(msg));
-        if (rc == 0)
-            return 0;
-        if (rc == PIVOT_ENOMEM)
-            return rc;
-        pva_log(PIVOT_LOG_WARNING, "%s", msg);
-    }
-    pva_errf(err, errlen, "no readable Avro file");
-    return PIVOT_EIO;
 }
 
 long pva_schema_find(const pva_schema *schema, const char *name)

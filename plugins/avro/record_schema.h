@@ -7,7 +7,6 @@
 #define PVA_RECORD_SCHEMA_H
 
 #include "avro_source.h"
-#include "file_list.h"
 #include "schema_types.h"
 
 /**
@@ -47,6 +46,7 @@ typedef struct pva_schema {
     size_t ntop;              /**< number of fields of the top record */
     long time_index;          /**< index of the `time` long field, or -1 when there is none */
     int64_t time_ns_per_unit; /**< 1 (nanoseconds), 1000 (micros) or 1000000 (millis) */
+    int time_unit_logical;    /**< 1 when a logical type gave time_ns_per_unit */
     pva_type_graph types;     /**< the types of the unsupported fields, for skipping them */
 } pva_schema;
 
@@ -63,13 +63,6 @@ int pva_schema_parse(char *text, pva_schema *out, char *err, size_t errlen);
  * notes the file's codec; as pva_schema_parse.
  */
 int pva_schema_load(const char *path, pva_schema *out, char *err, size_t errlen);
-
-/**
- * Loads the schema of the newest readable file of `files` (in read order);
- * damaged files are passed over with a warning. Returns 0, PIVOT_ENOMEM, or
- * PIVOT_EIO when no file is readable.
- */
-int pva_schema_load_newest(const pva_file_list *files, pva_schema *out, char *err, size_t errlen);
 
 /** Index of the field called `name`, or -1. */
 long pva_schema_find(const pva_schema *schema, const char *name);

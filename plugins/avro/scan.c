@@ -1,12 +1,18 @@
 /*
  * scan: streams one channel's samples in [start_ns, end_ns) to a sink, file
- * by file, through a batch reused from one sink call to the next.
+ * by file in the order of their first records, through a batch reused from
+ * one sink call to the next. Files are pruned and ordered by their bounds,
+ * never by their names. Damage is a warning, not a failure: a file that
+ * cannot be read, or a damaged block inside one, is skipped and said so,
+ * and the scan goes on.
  */
 #include "avro_source.h"
 #include "batch.h"
-#include "channel_dir.h"
+#include "channel.h"
 #include "fast_decoder.h"
+#include "file_bounds.h"
 #include "file_list.h"
+#include "newest_schema.h"
 #include "ocf_blocks.h"
 #include "record_reader.h"
 #include "record_schema.h"
@@ -15,9 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A file to read, with what its ends told. */
+typedef struct scan_file {
+    const pva_data_file *file;
+    pva_bounds bounds;
+    int live; /* the channel's newest file, which a relay may be appending to */
+} scan_file;
+
 /* State of one scan call. */
 typedef struct scan_state {
-    const pva_instance *inst;
+    pva_instance *inst;
     const char *channel;
     const char *const *signals;
     size_t nsignals;
@@ -25,9 +38,13 @@ typedef struct scan_state {
     const pivot_scan_sink *sink;
     pva_batch batch;
     size_t *field_of; /* nsignals field indexes in the current file's schema, or PVA_FIELD_ABSENT */
-    pva_file_list all_files; /* every file of the channel, for the newest schema */
-    pva_schema newest;       /* schema of the channel's newest readable file, once loaded */
-    int newest_loaded;
+    pva_channel ch;
+    pva_file_list files;
+    pva_bounds *bounds; /* of every file */
+    scan_file *order;   /* usable files by first record */
+    size_t norder;
+    pva_schema newest_own;    /* the newest schema, as describe offered it */
+    const pva_schema *newest; /* &newest_own once loaded, else NULL */
 } scan_state;
 
 static void warn(scan_state *s, const char *message)
@@ -37,81 +54,29 @@ static void warn(scan_state *s, const char *message)
         s->sink->warning(s->sink->arg, message);
 }
 
-/*
- * Loads the schema of the channel's newest readable file once: what
- * describe offered, hence the type of a signal an older file lacks and
- * whether a signal is nullable. Returns 0 or a PIVOT_E* code with a message.
- */
-static int load_newest(scan_state *s, char *err, size_t errlen)
-{
-    char msg[PIVOT_ERRMSG_SIZE];
-    int rc;
-
-    if (s->newest_loaded)
-        return 0;
-    rc = pva_schema_load_newest(&s->all_files, &s->newest, msg, sizeof(msg));
-    if (rc != 0) {
-        pva_errf(err, errlen, "channel \"%s\": %s", s->channel, msg);
-        return rc;
-    }
-    s->newest_loaded = 1;
-    return 0;
-}
-
 /* The newest schema's field for a signal, or NULL when it offers no such signal. */
 static const pva_field *newest_signal(const scan_state *s, const char *signal)
 {
-    long f = pva_schema_find(&s->newest, signal);
+    long f;
 
-    if (f < 0 || f == s->newest.time_index || !s->newest.fields[f].supported)
+    if (s->newest == NULL)
         return NULL;
-    return &s->newest.fields[f];
-}
-
-/*
- * The type of a requested signal that the file being read lacks: its type in
- * the channel's newest file, which is what describe offered and what the
- * exporter was begun with. Returns 0, PIVOT_ENOENT when the newest file has
- * no such signal either, or another PIVOT_E* code with a message.
- */
-static int absent_type(scan_state *s, const char *signal, const char *path, pivot_type *type,
-                       char *err, size_t errlen)
-{
-    const pva_field *f;
-    int rc;
-
-    rc = load_newest(s, err, errlen);
-    if (rc != 0)
-        return rc;
-    f = newest_signal(s, signal);
-    if (f == NULL) {
-        pva_errf(err, errlen, "channel \"%s\" has no signal \"%s\" (in %s)", s->channel, signal,
-                 path);
-        return PIVOT_ENOENT;
-    }
-    *type = f->type;
-    return 0;
+    f = pva_schema_find(s->newest, signal);
+    if (f < 0 || f == s->newest->time_index || !s->newest->fields[f].supported)
+        return NULL;
+    return &s->newest->fields[f];
 }
 
 /*
  * Gives a validity mask to each requested signal that is nullable in the
  * newest schema, as describe said, so that the mask is there in every batch
- * whatever the file: a file from before the signal was nullable marks all
- * its samples valid, one from before the signal existed all null. When no
- * file is readable there is nothing to mask, and the files say so one by
- * one. Returns 0 or PIVOT_ENOMEM.
+ * whatever the file. Returns 0 or PIVOT_ENOMEM.
  */
 static int set_masks(scan_state *s)
 {
-    char msg[PIVOT_ERRMSG_SIZE];
-    int rc = load_newest(s, msg, sizeof(msg));
-
-    if (rc == PIVOT_ENOMEM)
-        return rc;
-    if (rc != 0)
-        return 0;
     for (size_t i = 0; i < s->nsignals; i++) {
         const pva_field *f = newest_signal(s, s->signals[i]);
+        int rc;
 
         if (f != NULL && f->nullable && (rc = pva_batch_set_nullable(&s->batch, i)) != 0)
             return rc;
@@ -122,32 +87,32 @@ static int set_masks(scan_state *s)
 /*
  * Maps the requested signals onto a file's schema and sets the column types.
  * A signal the file lacks (the schema gained it later) reads as the fill
- * value of its type. A batch holds one type per column, so a file whose
- * types differ from the previous file's first flushes what the batch holds.
+ * value of its type in the newest schema. A batch holds one type per
+ * column, so a file whose types differ from the previous file's first
+ * flushes what the batch holds. Returns 0, a sink's value, PIVOT_ENOENT
+ * (message in err) or PIVOT_ENOMEM.
  */
-static int bind_schema(scan_state *s, const pva_schema *schema, const char *path, char *err,
+static int bind_schema(scan_state *s, const pva_schema *schema, const char *name, char *err,
                        size_t errlen)
 {
     int flushed = 0;
     int rc;
 
-    if (schema->time_index < 0) {
-        pva_errf(err, errlen, "channel \"%s\": the schema of %s has no usable time field",
-                 s->channel, path);
-        return PIVOT_EINVAL;
-    }
     for (size_t i = 0; i < s->nsignals; i++) {
         long f = pva_schema_find(schema, s->signals[i]);
+        const pva_field *newest;
         pivot_type type;
 
         if (f < 0) {
-            rc = absent_type(s, s->signals[i], path, &type, err, errlen);
-            if (rc != 0)
-                return rc;
+            newest = newest_signal(s, s->signals[i]);
+            if (newest == NULL) {
+                pva_errf(err, errlen, "no signal \"%s\" (in %s)", s->signals[i], name);
+                return PIVOT_ENOENT;
+            }
+            type = newest->type;
             s->field_of[i] = PVA_FIELD_ABSENT;
         } else if (f == schema->time_index || !schema->fields[f].supported) {
-            pva_errf(err, errlen, "channel \"%s\" has no signal \"%s\" (in %s)", s->channel,
-                     s->signals[i], path);
+            pva_errf(err, errlen, "no signal \"%s\" (in %s)", s->signals[i], name);
             return PIVOT_ENOENT;
         } else {
             s->field_of[i] = (size_t)f;
@@ -167,18 +132,21 @@ static int bind_schema(scan_state *s, const pva_schema *schema, const char *path
 }
 
 /*
- * Reads the records of one open file into the batch. Records are time-ordered
- * within a file, so the first one at or past the end ends the file. Returns
- * 0, a sink's non-zero value, or PIVOT_EIO (message in err) when the file
- * turns out damaged; what was read before stays in the batch.
+ * Reads the records of one open file with libavro into the batch. Records
+ * are time-ordered within a file, so the first one at or past the end ends
+ * the file. Returns 0, a sink's non-zero value, or PIVOT_EIO (message in
+ * err) when the file turns out damaged; what was read before stays, and
+ * *last is the time of the last record read.
  */
-static int read_records(scan_state *s, pva_record_reader *reader, char *err, size_t errlen)
+static int read_records(scan_state *s, pva_record_reader *reader, int64_t *last, char *err,
+                        size_t errlen)
 {
     pva_batch *b = &s->batch;
     int64_t t;
     int rc;
 
     while ((rc = pva_reader_next(reader, &t, err, errlen)) == 1) {
+        *last = t;
         if (t < s->range.start_ns)
             continue;
         if (t >= s->range.end_ns)
@@ -219,12 +187,34 @@ static int peek_block_time(const pva_decoder *d, const uint8_t *bytes, size_t le
     return pva_decoder_first_time(d, p, (size_t)(end - p), t);
 }
 
+/* Reports what a file's reader passed over: damaged blocks, and a cut end unless live. */
+static void report_damage(scan_state *s, const scan_file *sf, const pva_ocf_blocks *blocks)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+    const char *first;
+    uint64_t places, bytes = pva_blocks_damage(blocks, &places, &first);
+
+    if (bytes > 0) {
+        snprintf(msg, sizeof(msg),
+                 "%s: skipped %llu bytes of damaged data in %llu place%s (the first: %s); the "
+                 "records around them were exported",
+                 sf->file->name, (unsigned long long)bytes, (unsigned long long)places,
+                 places == 1 ? "" : "s", first);
+        warn(s, msg);
+    }
+    if (pva_blocks_tail(blocks) > 0 && !sf->live) {
+        snprintf(msg, sizeof(msg), "%s: is cut short; its last %llu bytes were not read",
+                 sf->file->name, (unsigned long long)pva_blocks_tail(blocks));
+        warn(s, msg);
+    }
+}
+
 /*
  * Reads one file with the compiled decoder. Returns PIVOT_ENOTSUP, having
  * delivered nothing, when the file's codec or schema needs libavro;
- * otherwise as read_records.
+ * otherwise 0, a sink's value or PIVOT_ENOMEM.
  */
-static int read_fast(scan_state *s, const char *path, const pva_schema *schema, char *err,
+static int read_fast(scan_state *s, const scan_file *sf, const pva_schema *schema, char *err,
                      size_t errlen)
 {
     pva_decoder dec = {0};
@@ -240,86 +230,165 @@ static int read_fast(scan_state *s, const char *path, const pva_schema *schema, 
     rc = pva_decoder_compile(schema, s->field_of, s->nsignals, &s->batch, &dec);
     if (rc != 0)
         return rc;
-    rc = pva_blocks_open(path, &blocks, err, errlen);
+    dec.time_ns_per_unit = sf->bounds.ns_per_unit;
+    rc = pva_blocks_open(sf->file->path, sf->file->name, &blocks, err, errlen);
     if (rc != 0)
         goto out;
     while (!past_end && (rc = pva_blocks_next(blocks, &data, &len, &count, err, errlen)) == 1) {
         /* Records are time-ordered: when the next block starts before the
          * range, none of this block's records is in it. */
-        if (s->range.start_ns > INT64_MIN && pva_blocks_peek(blocks, &peek, &peek_len) == 0 &&
+        if (s->range.start_ns > sf->bounds.first_ns &&
+            pva_blocks_peek(blocks, &peek, &peek_len) == 0 &&
             peek_block_time(&dec, peek, peek_len, &next_first) == 0 &&
             next_first < s->range.start_ns)
             continue;
         rc = pva_decoder_block(&dec, data, len, count, s->range, &s->batch, s->sink, &past_end, err,
                                errlen);
         if (rc == PIVOT_EIO) {
-            char msg[PIVOT_ERRMSG_SIZE];
-            snprintf(msg, sizeof(msg), "%s", err);
-            pva_errf(err, errlen, "%s: %s", path, msg);
+            pva_blocks_reject(blocks, len);
+            rc = 0;
         }
         if (rc != 0)
             goto out;
     }
+    if (rc == 0)
+        report_damage(s, sf, blocks);
 out:
     pva_blocks_close(blocks);
     pva_decoder_free(&dec);
     return rc;
 }
 
-/* Scans one file. Damage is a warning, not a failure: the scan goes on with the next file. */
-static int scan_file(scan_state *s, const char *path, char *err, size_t errlen)
+/* Scans one file. Returns 0, a sink's value, PIVOT_ENOENT or PIVOT_ENOMEM (message in err). */
+static int scan_one(scan_state *s, const scan_file *sf, char *err, size_t errlen)
 {
-    pva_schema schema = {0};
+    pva_schema own = {0};
+    const pva_schema *schema;
     pva_record_reader *reader = NULL;
     char msg[PIVOT_ERRMSG_SIZE] = "";
+    int64_t last = INT64_MIN;
     int rc;
 
-    rc = pva_schema_load(path, &schema, msg, sizeof(msg));
-    if (rc == PIVOT_EIO) {
-        warn(s, msg);
-        rc = 0;
-        goto out;
+    if (sf->bounds.kind == PVA_FILE_RELAY) {
+        schema = &s->ch.versions[sf->bounds.version];
+    } else {
+        rc = pva_schema_load(sf->file->path, &own, msg, sizeof(msg));
+        if (rc != 0) {
+            if (rc == PIVOT_ENOMEM)
+                goto out;
+            snprintf(msg, sizeof(msg), "%s: the schema in its header is not usable",
+                     sf->file->name);
+            warn(s, msg);
+            rc = 0;
+            goto out;
+        }
+        schema = &own;
     }
-    if (rc != 0)
-        goto fail;
-    rc = bind_schema(s, &schema, path, err, errlen);
-    if (rc == PIVOT_ENOMEM)
-        goto fail;
+    rc = bind_schema(s, schema, sf->file->name, err, errlen);
     if (rc != 0)
         goto out;
-    rc = read_fast(s, path, &schema, msg, sizeof(msg));
+    rc = read_fast(s, sf, schema, msg, sizeof(msg));
     if (rc != PIVOT_ENOTSUP) {
         if (rc == PIVOT_EIO) {
             warn(s, msg);
             rc = 0;
-        } else if (rc == PIVOT_ENOMEM) {
-            goto fail;
         }
         goto out;
     }
     msg[0] = '\0';
-    rc = pva_reader_open(path, &schema, &reader, msg, sizeof(msg));
+    rc = pva_reader_open(sf->file->path, sf->file->name, schema, sf->bounds.ns_per_unit, &reader,
+                         msg, sizeof(msg));
+    if (rc == 0)
+        rc = read_records(s, reader, &last, msg, sizeof(msg));
     if (rc == PIVOT_EIO) {
-        warn(s, msg);
+        /* Past the last whole record of a live file is the block being written. */
+        if (!sf->live || last != sf->bounds.last_ns)
+            warn(s, msg);
         rc = 0;
-        goto out;
     }
-    if (rc != 0)
-        goto fail;
-    rc = read_records(s, reader, msg, sizeof(msg));
-    if (rc == PIVOT_EIO) {
-        warn(s, msg);
-        rc = 0;
-    } else if (rc == PIVOT_ENOMEM) {
-        goto fail;
-    }
-    goto out;
-fail:
-    pva_errf(err, errlen, "channel \"%s\": %s", s->channel,
-             rc == PIVOT_ENOMEM ? "out of memory" : msg);
 out:
+    if (rc == PIVOT_ENOMEM)
+        pva_errf(err, errlen, "out of memory");
     pva_reader_close(reader);
-    pva_schema_clear(&schema);
+    pva_schema_clear(&own);
+    return rc;
+}
+
+static int compare_first(const void *pa, const void *pb)
+{
+    const scan_file *a = pa, *b = pb;
+
+    if (a->bounds.first_ns != b->bounds.first_ns)
+        return a->bounds.first_ns < b->bounds.first_ns ? -1 : 1;
+    return strcmp(a->file->name, b->file->name);
+}
+
+/*
+ * Finds the bounds of every file, warns about those that cannot be read,
+ * and orders the usable ones by their first record. The newest file (by
+ * name, the relay's clock, and by data) may be one a relay is appending
+ * to: an incomplete last block there is no damage. Returns 0 or ENOMEM.
+ */
+static int plan_files(scan_state *s)
+{
+    size_t newest_by_data = 0;
+    int64_t newest_last = INT64_MIN;
+    int rc;
+
+    for (size_t i = 0; i < s->files.nproblems; i++)
+        warn(s, s->files.problems[i]);
+    s->order = calloc(s->files.count ? s->files.count : 1, sizeof(*s->order));
+    if (s->order == NULL)
+        return PIVOT_ENOMEM;
+    rc = pva_bounds_all(s->inst, &s->ch, &s->files, &s->bounds);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < s->files.count; i++) {
+        scan_file *sf = &s->order[s->norder];
+
+        sf->file = &s->files.files[i];
+        sf->bounds = s->bounds[i];
+        if (!sf->bounds.usable) {
+            /* Reported when its name allows records of the range; an empty
+             * newest file is one the relay has just opened. */
+            int newest = i + 1 == s->files.count;
+            if (!pva_file_name_may_overlap(&s->files, i, &s->range) ||
+                (newest && (sf->file->size == 0 || sf->bounds.being_written)))
+                continue;
+            if (sf->bounds.problem[0] != '\0') {
+                warn(s, sf->bounds.problem);
+            } else {
+                char msg[PIVOT_ERRMSG_SIZE];
+                snprintf(msg, sizeof(msg), "%s holds no record", sf->file->name);
+                warn(s, msg);
+            }
+            continue;
+        }
+        sf->live = i + 1 == s->files.count;
+        if (sf->bounds.last_ns >= newest_last) {
+            newest_last = sf->bounds.last_ns;
+            newest_by_data = s->norder;
+        }
+        s->norder++;
+    }
+    if (s->norder > 0)
+        s->order[newest_by_data].live = 1;
+    qsort(s->order, s->norder, sizeof(*s->order), compare_first);
+    return 0;
+}
+
+/* The newest schema; one without a time field fails the scan, as describe refuses it. */
+static int find_newest(scan_state *s, char *err, size_t errlen)
+{
+    char problem[PIVOT_ERRMSG_SIZE];
+    pva_schema_origin origin;
+    int rc = pva_newest_schema(&s->ch, &s->files, s->bounds, &s->newest_own, &origin, problem,
+                               sizeof(problem));
+
+    if (rc == PIVOT_EINVAL)
+        pva_errf(err, errlen, "%s", problem);
+    if (rc == 0 && s->newest_own.text != NULL)
+        s->newest = &s->newest_own;
     return rc;
 }
 
@@ -328,17 +397,15 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
 {
     pva_instance *inst = ctx;
     scan_state s = {0};
-    char *dir = NULL;
     int rc;
 
-    rc = pva_channel_dir(inst, channel, &dir, err, errlen);
+    if (sink == NULL || sink->batch == NULL || (nsignals > 0 && signals == NULL)) {
+        pva_errf(err, errlen, "no sink or no signal list");
+        return PIVOT_EINVAL;
+    }
+    rc = pva_channel_open(inst, channel, &s.ch, err, errlen);
     if (rc != 0)
         return rc;
-    if (sink == NULL || sink->batch == NULL || (nsignals > 0 && signals == NULL)) {
-        pva_errf(err, errlen, "scan of \"%s\": no sink or no signal list", channel);
-        rc = PIVOT_EINVAL;
-        goto out;
-    }
     if (range.start_ns >= range.end_ns)
         goto out;
     s.inst = inst;
@@ -349,29 +416,32 @@ int pva_scan(void *ctx, const char *channel, const char *const *signals, size_t 
     s.sink = sink;
     s.field_of = calloc(nsignals ? nsignals : 1, sizeof(*s.field_of));
     if (s.field_of == NULL || pva_batch_init(&s.batch, signals, nsignals) != 0) {
-        pva_errf(err, errlen, "out of memory scanning \"%s\"", channel);
         rc = PIVOT_ENOMEM;
         goto out;
     }
-    rc = pva_file_list_read(inst, dir, NULL, &s.all_files, err, errlen);
-    if (rc != 0)
-        goto out;
-    rc = set_masks(&s);
-    if (rc != 0) {
-        pva_errf(err, errlen, "out of memory scanning \"%s\"", channel);
-        goto out;
-    }
-    for (size_t i = 0; i < s.all_files.count && rc == 0; i++) {
-        if (pva_file_may_overlap(&s.all_files, i, &range))
-            rc = scan_file(&s, s.all_files.files[i].path, err, errlen);
+    rc = pva_file_list_read(s.ch.dir, &s.files, err, errlen);
+    if (rc == 0)
+        rc = plan_files(&s);
+    if (rc == 0)
+        rc = find_newest(&s, err, errlen);
+    if (rc == 0)
+        rc = set_masks(&s);
+    for (size_t i = 0; i < s.norder && rc == 0; i++) {
+        const pva_bounds *b = &s.order[i].bounds;
+        if (b->first_ns < range.end_ns && b->last_ns >= range.start_ns)
+            rc = scan_one(&s, &s.order[i], err, errlen);
     }
     if (rc == 0)
         rc = pva_batch_flush(&s.batch, sink);
 out:
+    if (rc == PIVOT_ENOMEM)
+        pva_errf(err, errlen, "out of memory scanning the channel");
     pva_batch_free(&s.batch);
     free(s.field_of);
-    pva_schema_clear(&s.newest);
-    pva_file_list_free(&s.all_files);
-    free(dir);
+    free(s.order);
+    pva_schema_clear(&s.newest_own);
+    free(s.bounds);
+    pva_file_list_free(&s.files);
+    pva_channel_close(&s.ch);
     return rc;
 }

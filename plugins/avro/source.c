@@ -4,6 +4,7 @@
  */
 #include "avro_source.h"
 #include "channel_dir.h"
+#include "file_bounds.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,18 @@ void pva_errf(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+static void source_close(void *ctx)
+{
+    pva_instance *inst = ctx;
+
+    if (inst == NULL)
+        return;
+    pva_bounds_cache_free(inst);
+    pva_site_free(&inst->site);
+    free(inst->data_dir);
+    free(inst);
 }
 
 static int source_open(const char *location, void **ctx, char *err, size_t errlen)
@@ -54,24 +67,14 @@ static int source_open(const char *location, void **ctx, char *err, size_t errle
     const char *mode = getenv(PVA_DECODER_ENV);
     inst->decoder =
         mode != NULL && strcmp(mode, "libavro") == 0 ? PVA_DECODER_LIBAVRO : PVA_DECODER_AUTO;
+    rc = pva_site_load(&inst->site, err, errlen);
+    if (rc != 0)
+        goto out;
     *ctx = inst;
     inst = NULL;
 out:
-    if (inst != NULL) {
-        free(inst->data_dir);
-        free(inst);
-    }
+    source_close(inst);
     return rc;
-}
-
-static void source_close(void *ctx)
-{
-    pva_instance *inst = ctx;
-
-    if (inst == NULL)
-        return;
-    free(inst->data_dir);
-    free(inst);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -79,65 +82,79 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Whether a directory entry is a channel: a valid name resolving to a directory inside. */
+/* Whether a directory entry is a channel: a valid name resolving to a folder inside. */
 static int is_channel(pva_instance *inst, const char *name)
 {
-    char *dir = NULL;
-    int rc = pva_channel_dir(inst, name, &dir, NULL, 0);
+    char *joined = NULL, *real = NULL;
+    struct stat st;
+    int yes;
 
-    free(dir);
-    return rc == 0;
+    if (!pva_channel_name_valid(name) || asprintf(&joined, "%s/%s", inst->data_dir, name) < 0)
+        return 0;
+    real = realpath(joined, NULL);
+    yes =
+        real != NULL && pva_path_inside(inst, real) && stat(real, &st) == 0 && S_ISDIR(st.st_mode);
+    free(joined);
+    free(real);
+    return yes;
 }
 
+/* A growing list of channel names. */
+typedef struct name_list {
+    char **names;
+    size_t count, cap;
+} name_list;
+
+static int add_name(name_list *l, const char *name)
+{
+    if (l->count == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        char **grown = realloc(l->names, ncap * sizeof(*grown));
+        if (grown == NULL)
+            return PIVOT_ENOMEM;
+        l->names = grown;
+        l->cap = ncap;
+    }
+    l->names[l->count] = strdup(name);
+    if (l->names[l->count] == NULL)
+        return PIVOT_ENOMEM;
+    l->count++;
+    return 0;
+}
+
+/* The folders of the data directory, and the channels the configuration names (data or not). */
 static int source_list_channels(void *ctx, int (*cb)(void *arg, const char *channel), void *arg,
                                 char *err, size_t errlen)
 {
     pva_instance *inst = ctx;
     DIR *d = NULL;
     struct dirent *de;
-    char **names = NULL;
-    size_t count = 0, cap = 0;
-    int rc = 0;
+    name_list l = {0};
+    int rc;
 
+    rc = pva_site_refresh(&inst->site, err, errlen);
+    if (rc != 0)
+        return rc;
     d = opendir(inst->data_dir);
     if (d == NULL) {
-        pva_errf(err, errlen, "cannot read data directory \"%s\": %s", inst->data_dir,
-                 strerror(errno));
+        pva_errf(err, errlen, "the data directory cannot be read: %s", strerror(errno));
         return PIVOT_EIO;
     }
-    while ((de = readdir(d)) != NULL) {
-        if (!pva_channel_name_valid(de->d_name) || !is_channel(inst, de->d_name))
-            continue;
-        if (count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **grown = realloc(names, ncap * sizeof(*names));
-            if (grown == NULL) {
-                rc = PIVOT_ENOMEM;
-                goto out;
-            }
-            names = grown;
-            cap = ncap;
-        }
-        names[count] = strdup(de->d_name);
-        if (names[count] == NULL) {
-            rc = PIVOT_ENOMEM;
-            goto out;
-        }
-        count++;
-    }
-    if (count > 0)
-        qsort(names, count, sizeof(*names), compare_names);
-    for (size_t i = 0; i < count; i++) {
-        rc = cb(arg, names[i]);
-        if (rc != 0)
-            goto out;
-    }
-out:
+    while (rc == 0 && (de = readdir(d)) != NULL)
+        if (is_channel(inst, de->d_name))
+            rc = add_name(&l, de->d_name);
+    for (size_t i = 0; rc == 0 && i < inst->site.count; i++)
+        rc = add_name(&l, inst->site.channels[i].name);
+    if (rc == 0 && l.count > 0)
+        qsort(l.names, l.count, sizeof(*l.names), compare_names);
+    for (size_t i = 0; rc == 0 && i < l.count; i++)
+        if (i == 0 || strcmp(l.names[i], l.names[i - 1]) != 0)
+            rc = cb(arg, l.names[i]);
     if (rc == PIVOT_ENOMEM)
         pva_errf(err, errlen, "out of memory listing channels");
-    for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
+    for (size_t i = 0; i < l.count; i++)
+        free(l.names[i]);
+    free(l.names);
     closedir(d);
     return rc;
 }

@@ -170,6 +170,26 @@ out:
     return rc;
 }
 
+/* Where the source's schema came from and the unit its time was stored in
+ * (ABI 1.5), for a reader who wonders how a raw value became `time`. */
+static int write_origin(hx_export *x, const pivot_channel_info *channel, const char *where,
+                        char *err, size_t errlen)
+{
+    const struct {
+        const char *name;
+        const char *value;
+    } attrs[] = {{"schema_source", channel->schema_source},
+                 {"time_unit", channel->time_unit},
+                 {"time_unit_source", channel->time_unit_source}};
+    int rc = 0;
+
+    for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]) && rc == 0; i++)
+        if (attrs[i].value != NULL)
+            rc = hx_attr_string(x->group, x->str_type, attrs[i].name, attrs[i].value, where, err,
+                                errlen);
+    return rc;
+}
+
 static int create_group(hx_export *x, const pivot_channel_info *channel, char *err, size_t errlen)
 {
     char where[300];
@@ -184,6 +204,8 @@ static int create_group(hx_export *x, const pivot_channel_info *channel, char *e
     if (channel->schema != NULL)
         rc = hx_attr_string(x->group, x->str_type, "source_schema", channel->schema, where, err,
                             errlen);
+    if (rc == 0 && pivot_channel_has_origin(channel))
+        rc = write_origin(x, channel, where, err, errlen);
 out:
     return rc;
 }

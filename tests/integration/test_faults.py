@@ -163,11 +163,14 @@ class FaultsTest(unittest.TestCase):
                 for k, name in enumerate(names):
                     path = os.path.join(self.data, channel, name)
                     size = os.path.getsize(path)
-                    # Each file is one block of 50 records (5 s at 10 Hz);
-                    # its middle, overwritten, is in record 20.
-                    damage = ("record 20 of a block of 50 is malformed" if k % 3 == 1
-                              else "the file ends inside a block")
-                    expected.append('channel "%s": %s: damaged data: %s' % (channel, name, damage))
+                    # Each file is one block of 50 records (5 s at 10 Hz):
+                    # cut, or overwritten from its middle to its end (sync
+                    # marker included), none has a whole block left. The
+                    # newest file of a channel may be one the relay is
+                    # still writing, so only the older ones are reported.
+                    if k + 1 < len(names):
+                        expected.append('channel "%s": %s: damaged data: the file ends inside '
+                                        'a block' % (channel, name))
                     if k % 3 == 0:
                         os.truncate(path, size // 3)
                     elif k % 3 == 1:

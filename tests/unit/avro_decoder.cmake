@@ -5,16 +5,10 @@ if(NOT TARGET PkgConfig::ZLIB)
   pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
 endif()
 set(_avro_plugin_dir ${PROJECT_SOURCE_DIR}/plugins/avro)
-add_library(pva_avro_internals STATIC
-  ${_avro_plugin_dir}/source.c ${_avro_plugin_dir}/channel_dir.c ${_avro_plugin_dir}/file_list.c
-  ${_avro_plugin_dir}/ocf_header.c ${_avro_plugin_dir}/schema_types.c
-  ${_avro_plugin_dir}/record_schema.c ${_avro_plugin_dir}/record_reader.c
-  ${_avro_plugin_dir}/ocf_blocks.c ${_avro_plugin_dir}/value_skip.c
-  ${_avro_plugin_dir}/fast_decoder.c ${_avro_plugin_dir}/batch.c ${_avro_plugin_dir}/describe.c
-  ${_avro_plugin_dir}/scan.c ${_avro_plugin_dir}/span.c)
+list(TRANSFORM PVA_AVRO_SOURCES PREPEND ${_avro_plugin_dir}/ OUTPUT_VARIABLE _avro_sources)
+add_library(pva_avro_internals STATIC ${_avro_sources})
 target_include_directories(pva_avro_internals PUBLIC ${_avro_plugin_dir})
-target_link_libraries(pva_avro_internals PUBLIC Pivot::sdk PkgConfig::AVRO PkgConfig::YAJL
-                      PkgConfig::ZLIB Pivot::snappy m)
+target_link_libraries(pva_avro_internals PUBLIC Pivot::sdk ${PVA_AVRO_LIBRARIES} m)
 
 add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_host.c
                unit/test_avro_source_fixture.c)

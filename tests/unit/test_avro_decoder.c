@@ -490,7 +490,13 @@ int main(int argc, char **argv)
     snprintf(path, sizeof(path), "%s/typed_null_micros/data_0.avro", data_dir);
     test_compile(path, path2);
 
-    /* Truncated files, cut inside a block, inside a sync marker and in the header. */
+    /*
+     * Truncated files, cut inside a block, inside a sync marker and in the
+     * header. Each is its channel's only file, hence its newest, which a
+     * relay may still be appending to: whole blocks are read and the cut
+     * one is left without a warning; only a damaged header is reported.
+     * (Cuts in older files are reported: test_avro_source, "trunc".)
+     */
     static const char *cut_codecs[] = {"null", "deflate"};
     for (size_t k = 0; k < 2; k++) {
         snprintf(path, sizeof(path), "%s/%s/data_0.avro", data_dir,
@@ -503,16 +509,16 @@ int main(int argc, char **argv)
             snprintf(path2, sizeof(path2), "%s/%s/data_0.avro", data_dir, dir);
             truncate_copy(path, path2, cuts[c]);
             size_t n = compare(dir, typed_sigs, 6, all, &warnings);
-            CHECK_INT_EQ(warnings, 1);
+            CHECK_INT_EQ(warnings, cuts[c] == 40 ? 1 : 0);
             CHECK(n < 5000);
         }
     }
-    /* Cut inside the last sync marker: every record is there, and a warning. */
+    /* Cut inside the last sync marker: every record is there, and no warning (live). */
     snprintf(path, sizeof(path), "%s/typed_null_nanos/data_0.avro", data_dir);
     snprintf(path2, sizeof(path2), "%s/cut_sync/data_0.avro", data_dir);
     truncate_copy(path, path2, fx_file_size(path) - 5);
     CHECK_INT_EQ(compare("cut_sync", typed_sigs, 6, all, &warnings), 5000);
-    CHECK_INT_EQ(warnings, 1);
+    CHECK_INT_EQ(warnings, 0);
 
     fx_remove_tree(data_dir);
     return check_report();

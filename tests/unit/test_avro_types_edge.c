@@ -314,7 +314,9 @@ static void test_snappy_bad_crc(void)
         CHECK_INT_EQ(c.bad_values, 0);
         CHECK_INT_EQ(c.bad_masks, 0);
         CHECK_INT_EQ(c.warnings, 1);
-        CHECK(strstr(c.warning, "bad_crc/data_0.avro") != NULL);
+        /* The file by its name, never by its path on the server. */
+        CHECK(strstr(c.warning, "data_0.avro") != NULL);
+        CHECK(strstr(c.warning, "bad_crc/") == NULL);
         CHECK(strstr(c.warning, "CRC") != NULL);
         th_source->close(ctx);
     }

@@ -38,9 +38,11 @@ extern "C" {
  * pivot_source; 1.4 added the enum and bytes types, per-signal details
  * (nullability, enum symbols, units, doc) and the unsupported fields to
  * pivot_channel_info, validity masks to pivot_batch, the decimation to
- * pivot_export_info, and the optional pivot_plugin_fini().
+ * pivot_export_info, and the optional pivot_plugin_fini(); 1.5 appended
+ * config_key_at (listing the configuration's keys) to pivot_host and the
+ * source's schema origin and time unit to pivot_channel_info.
  */
-#define PIVOT_ABI_MINOR 4
+#define PIVOT_ABI_MINOR 5
 /** The major version under its original name; pivot_magic.abi_version holds it. */
 #define PIVOT_ABI_VERSION PIVOT_ABI_MAJOR
 

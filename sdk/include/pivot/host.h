@@ -96,6 +96,14 @@ typedef struct pivot_host {
 
     /** Fills buf with len cryptographically secure random bytes; returns 0 or PIVOT_EIO. */
     int (*random_bytes)(void *buf, size_t len);
+
+    /**
+     * ABI 1.5: the dotted key of setting number `index` (0, 1, ...), or NULL
+     * past the last one, for a plugin whose settings are keyed by name
+     * ("storage.channels.<name>.path"). The order is stable for the life of
+     * the process; read values with config_get.
+     */
+    const char *(*config_key_at)(size_t index);
 } pivot_host;
 
 #ifdef __cplusplus

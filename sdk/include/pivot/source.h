@@ -60,7 +60,20 @@ typedef struct pivot_channel_info {
     const pivot_signal_detail *const *details;
     size_t nunsupported;                        /**< number of entries in unsupported */
     const pivot_unsupported_field *unsupported; /**< fields that are not signals, or NULL */
+    /* ABI 1.5: check with PIVOT_HAS_MEMBER(info, pivot_channel_info, time_unit_source). */
+    /** Where the schema came from ("file header", "registry"...), or NULL when unknown. */
+    const char *schema_source;
+    /** The unit the source stores time in: "s", "ms", "us" or "ns"; NULL when unknown. */
+    const char *time_unit;
+    /** How that unit was found ("logical type", "configured", "inferred"), or NULL. */
+    const char *time_unit_source;
 } pivot_channel_info;
+
+/** True when info has the members of ABI 1.5 (schema_source, time_unit, time_unit_source). */
+static inline int pivot_channel_has_origin(const pivot_channel_info *info)
+{
+    return PIVOT_HAS_MEMBER(info, pivot_channel_info, time_unit_source);
+}
 
 /**
  * True when info has the members of ABI 1.4 and gives signal details:
