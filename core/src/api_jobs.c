@@ -6,9 +6,11 @@
 #include "json_out.h"
 #include "log.h"
 #include "request.h"
+#include "state_dir.h"
 #include "timeutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,7 +380,7 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
                        const char *id)
 {
     pv_cancel_outcome outcome;
-    char *file = NULL;
+    char *file = NULL, path[PATH_MAX];
     const char *owner = pv_api_owner_filter(who);
     pv_job job;
     int rc;
@@ -397,8 +399,10 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
         pv_job_clear(&job);
         return store_error(req, t);
     }
-    if (file != NULL && unlink(file) != 0 && errno != ENOENT)
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, file,
+    if (file != NULL &&
+        pv_state_result_path(t->server->results_dir, file, path, sizeof(path)) == 0 &&
+        unlink(path) != 0 && errno != ENOENT)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, path,
                strerror(errno));
     free(file);
     switch (outcome) {

@@ -53,7 +53,8 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
     /* Before anything reads the job store: a second server must not
      * recover (kill) the first one's running jobs. */
     lock_fd = pv_state_lock_take(cfg->state_dir, err, sizeof(err));
-    if (lock_fd < 0)
+    if (lock_fd < 0 ||
+        pv_state_dir_check_store(srv.job_store_path, srv.results_dir, err, sizeof(err)) != 0)
         goto out;
     /* The job store exists before plugins load: the auth plugin keeps its keys there. */
     if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0 ||

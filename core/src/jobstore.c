@@ -63,7 +63,7 @@ void pv_js_read_job(sqlite3_stmt *st, pv_job *job)
     job->worker_pid = sqlite3_column_int64(st, 13);
     job->attempts = sqlite3_column_int(st, 14);
     job->cancel_requested = sqlite3_column_int(st, 15);
-    job->file_path = pv_js_column_dup(st, 16);
+    job->file_name = pv_js_column_dup(st, 16);
     job->file_size = sqlite3_column_int64(st, 17);
     job->channels_exported = sqlite3_column_int64(st, 18);
     job->samples = sqlite3_column_int64(st, 19);
@@ -286,13 +286,13 @@ out:
 }
 
 int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
-                       pv_cancel_outcome *outcome, char **file_path)
+                       pv_cancel_outcome *outcome, char **file_name)
 {
     pv_job job;
     sqlite3_stmt *st = NULL;
     int rc;
 
-    *file_path = NULL;
+    *file_name = NULL;
     if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return PIVOT_EIO;
     rc = pv_jobstore_get(js, id, owner, &job);
@@ -319,8 +319,8 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
         if (pv_js_prepare(js, "DELETE FROM jobs WHERE id = ?", &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DELETED;
-        *file_path = job.file_path;
-        job.file_path = NULL;
+        *file_name = job.file_name;
+        job.file_name = NULL;
         break;
     }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -329,8 +329,8 @@ out:
     pv_job_clear(&job);
     sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     if (rc != 0) {
-        free(*file_path);
-        *file_path = NULL;
+        free(*file_name);
+        *file_name = NULL;
     }
     return rc;
 }
@@ -389,19 +389,20 @@ out:
     return rc;
 }
 
-int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id)
+pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id)
 {
     sqlite3_stmt *st = NULL;
-    int used = 1; /* on doubt, keep the file */
+    pv_result_claim claim = PV_RESULT_IN_USE; /* on doubt, keep the file */
     if (pv_js_prepare(js,
-                      "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
-                      "(id = ?2 AND status IN ('queued', 'processing'))",
+                      "SELECT (SELECT count(*) FROM jobs WHERE file_name = ?1 OR "
+                      "(id = ?2 AND status IN ('queued', 'processing'))), "
+                      "EXISTS (SELECT 1 FROM jobs)",
                       &st) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            used = sqlite3_column_int64(st, 0) > 0;
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0)
+            claim = sqlite3_column_int(st, 1) ? PV_RESULT_ORPHAN : PV_RESULT_UNACCOUNTED;
     }
     pv_js_release(st);
-    return used;
+    return claim;
 }

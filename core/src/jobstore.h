@@ -46,11 +46,11 @@ typedef enum pv_cancel_outcome {
 
 /**
  * Cancels or deletes job id of owner (NULL: any). For a finished job the row
- * is deleted and its file path returned in *file_path (caller frees; may be
- * NULL) for the caller to unlink.
+ * is deleted and its file's name in the results directory returned in
+ * *file_name (caller frees; may be NULL) for the caller to unlink.
  */
 int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
-                       pv_cancel_outcome *outcome, char **file_path);
+                       pv_cancel_outcome *outcome, char **file_name);
 
 /** Number of jobs in status processing. */
 int pv_jobstore_count_running(pv_jobstore *js, int64_t *count);
@@ -96,8 +96,20 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
 /** The owner's job submitted with Idempotency-Key key; PIVOT_ENOENT when none. */
 int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out);
 
-/** True when a job refers to path, or job_id is queued or processing (its .part is live). */
-int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id);
+/** What the store says of a file in the results directory. */
+typedef enum pv_result_claim {
+    PV_RESULT_IN_USE = 0,  /**< a job refers to it, or its job is queued or processing */
+    PV_RESULT_ORPHAN,      /**< no job refers to it: left by a crash, it may go */
+    PV_RESULT_UNACCOUNTED, /**< the store holds no job at all, so it cannot tell */
+} pv_result_claim;
+
+/**
+ * Looks up the result file name (in the results directory) of job job_id.
+ * A store without any job cannot vouch for a file (it may be new, or not
+ * the one the results were written with), so nothing is an orphan then.
+ * Errors answer PV_RESULT_IN_USE: on doubt, the file is kept.
+ */
+pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id);
 
 /**
  * True when the last failure on this connection was the store staying

@@ -105,14 +105,14 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
     sqlite3_stmt *st = NULL;
     if (pv_js_prepare(js,
                       "UPDATE jobs SET status = 'completed', progress = 100, "
-                      "finished_ms = ?, file_path = ?, file_size = ?, "
+                      "finished_ms = ?, file_name = ?, file_size = ?, "
                       "channels_exported = ?, samples = ?, actual_start_ns = ?, "
                       "actual_end_ns = ?, error = NULL, worker_pid = NULL, result_detail = ? "
                       "WHERE id = ? AND status = 'processing'",
                       &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_text(st, 2, done->file_path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, done->file_name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, done->file_size);
     sqlite3_bind_int64(st, 4, done->channels_exported);
     sqlite3_bind_int64(st, 5, done->samples);
@@ -191,7 +191,7 @@ int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_jo
         goto out;
     rc = PIVOT_EIO;
     if (pv_js_prepare(js,
-                      "UPDATE jobs SET expired_ms = ?2, file_path = NULL WHERE status IN "
+                      "UPDATE jobs SET expired_ms = ?2, file_name = NULL WHERE status IN "
                       "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
                       "AND finished_ms < ?1",
                       &st) != SQLITE_OK)

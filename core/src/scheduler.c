@@ -2,6 +2,7 @@
 
 #include "jobstore.h"
 #include "log.h"
+#include "state_dir.h"
 #include "timeutil.h"
 
 #include <dirent.h>
@@ -46,6 +47,7 @@ struct pv_scheduler {
     worker workers[MAX_WORKERS];
     int nworkers;
     int64_t last_sweep_ms;
+    size_t unaccounted_reported; /* result files kept, last reported, for a store with no job */
     pthread_t thread;
     int started;
 };
@@ -251,34 +253,61 @@ static void start_jobs(pv_scheduler *s)
 
 static int remove_result(void *arg, const pv_job *job)
 {
-    (void)arg;
-    if (job->file_path != NULL && unlink(job->file_path) != 0 && errno != ENOENT)
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, job->file_path,
+    pv_scheduler *s = arg;
+    char path[PATH_MAX + 256];
+
+    if (job->file_name != NULL &&
+        pv_state_result_path(s->server->results_dir, job->file_name, path, sizeof(path)) == 0 &&
+        unlink(path) != 0 && errno != ENOENT)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, path,
                strerror(errno));
     pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: retention ended, result deleted", job->id);
     return 0;
 }
 
 /* Deletes result files no job refers to (a crash between writing a file
- * and recording it, a deleted row): nothing else would ever remove them. */
+ * and recording it, a deleted row): nothing else would ever remove them.
+ * Only names of the form <job id>.<extension> are results; a store that
+ * holds no job at all vouches for nothing, so its files are kept and
+ * reported (once for each count) instead. */
 static void remove_orphan_results(pv_scheduler *s)
 {
     DIR *d = opendir(s->server->results_dir);
     struct dirent *e;
+    size_t unaccounted = 0;
+    char example[256] = "";
+
     if (d == NULL)
         return;
     while ((e = readdir(d)) != NULL) {
         char path[PATH_MAX + 256], id[PV_JOB_ID_SIZE];
         size_t idlen = strcspn(e->d_name, ".");
-        if (e->d_name[0] == '.' || idlen == 0 || idlen >= sizeof(id))
+        if (e->d_name[0] == '.' || idlen != PV_JOB_ID_LEN)
             continue;
         memcpy(id, e->d_name, idlen);
         id[idlen] = '\0';
-        snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
-        if (!pv_jobstore_file_in_use(s->jobs, path, id) && unlink(path) == 0)
-            pv_log(PIVOT_LOG_INFO, "pivotd", "removed %s: no job refers to it", path);
+        switch (pv_jobstore_result_claim(s->jobs, e->d_name, id)) {
+        case PV_RESULT_ORPHAN:
+            snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
+            if (unlink(path) == 0)
+                pv_log(PIVOT_LOG_INFO, "pivotd", "removed %s: no job refers to it", path);
+            break;
+        case PV_RESULT_UNACCOUNTED:
+            if (unaccounted++ == 0)
+                snprintf(example, sizeof(example), "%s", e->d_name);
+            break;
+        case PV_RESULT_IN_USE:
+        default:
+            break;
+        }
     }
     closedir(d);
+    if (unaccounted != s->unaccounted_reported && unaccounted > 0)
+        pv_log(PIVOT_LOG_WARNING, "pivotd",
+               "%s holds %zu result files (%s, ...) but the job store holds no job: keeping "
+               "them; restore the jobs.db they belong to, or remove them by hand",
+               s->server->results_dir, unaccounted, example);
+    s->unaccounted_reported = unaccounted;
 }
 
 static void sweep_expired(pv_scheduler *s)
@@ -292,7 +321,7 @@ static void sweep_expired(pv_scheduler *s)
         return;
     s->last_sweep_ms = now;
     pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, pv_now_ms(),
-                       remove_result, NULL);
+                       remove_result, s);
     remove_orphan_results(s);
 }
 

@@ -437,8 +437,10 @@ static int record_outcome(worker *w, int rc)
     int64_t now = pv_now_ms();
 
     if (rc == 0) {
-        free(w->job.file_path);
-        w->job.file_path = strdup(w->final_path);
+        /* Recorded relative to the results directory: the state directory
+         * may be moved or restored elsewhere. */
+        free(w->job.file_name);
+        w->job.file_name = strdup(strrchr(w->final_path, '/') + 1);
         w->job.file_size = w->file_size;
         w->job.channels_exported = w->result.summary.channels;
         w->job.samples = (int64_t)w->result.summary.samples;
@@ -447,7 +449,7 @@ static int record_outcome(worker *w, int rc)
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);
-        if (w->job.file_path != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
+        if (w->job.file_name != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
                    w->job.id, w->result.summary.channels,

@@ -117,17 +117,17 @@ class OneServerPerStateTest(StateCase):
         api = self.client(first, key)
         job_id = api.submit(BIG)
         pid = worker_pid(job_id)
-        # The worker does not hold (or inherit) the server's lock.
-        lock = os.path.join(self.state, "pivotd.lock")
-        self.assertNotIn(os.path.realpath(lock), open_files(pid))
-        with open(lock) as f:
-            self.assertEqual(f.read().strip(), str(first.proc.pid))
 
         rc, err = self.serve_until_exit(self.state)
         self.assertEqual(rc, 1, err)
         self.assertIn("state directory %s is in use by another pivotd serve (pid %d)"
                       % (os.path.realpath(self.state), first.proc.pid), err)
         self.assertNotIn("listening", err)
+        # The lock file names the server; the worker does not hold (or inherit) the lock.
+        lock = os.path.join(self.state, "pivotd.lock")
+        with open(lock) as f:
+            self.assertEqual(f.read().strip(), str(first.proc.pid))
+        self.assertNotIn(os.path.realpath(lock), open_files(pid))
 
         # The administration commands still run beside the server.
         other = first.create_key("bob")
@@ -146,6 +146,83 @@ class OneServerPerStateTest(StateCase):
         self.assertEqual(first.stop(), 0)
         second = self.start()
         self.assertEqual(self.client(second, key).job(job_id)["status"], "completed")
+
+
+class ResultsSurviveTest(StateCase):
+    """Finished results outlive whatever happens to the folder around them."""
+
+    def make_results(self, n=2):
+        """Runs n small jobs to completion on a server that then stops;
+        returns its key and each job's downloaded file by job id."""
+        server = self.start()
+        key = server.create_key("alice")
+        api = self.client(server, key)
+        files = {}
+        for _ in range(n):
+            job = api.wait(api.submit(SMALL))
+            self.assertEqual(job["status"], "completed", job)
+            r = api.download(job["job_id"])
+            self.assertEqual(r.status_code, 200)
+            files[job["job_id"]] = r.content
+        self.assertEqual(server.stop(), 0)
+        return key, files
+
+    def result_names(self, state):
+        return sorted(os.listdir(os.path.join(state, "results")))
+
+    def assertRefused(self, state, what, files):
+        rc, err = self.serve_until_exit(state)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("the job store %s is %s but %s holds %d result files"
+                      % (os.path.join(state, "jobs.db"), what,
+                         os.path.join(os.path.realpath(state), "results"), len(files)), err)
+        self.assertIn("restore the jobs.db these results belong to", err)
+        self.assertEqual(self.result_names(state), sorted(i + ".h5" for i in files))
+
+    def test_moved_state_folder_keeps_results(self):
+        key, files = self.make_results()
+        moved = self.state + "-restored"
+        shutil.move(self.state, moved)
+        server = self.start(moved)
+        api = self.client(server, key)
+        # The orphan sweep runs at once, then every 6 s with the default retention.
+        time.sleep(1.5)
+        self.assertEqual(self.result_names(moved), sorted(i + ".h5" for i in files))
+        for job_id, content in files.items():
+            self.assertEqual(api.job(job_id)["status"], "completed")
+            r = api.download(job_id)
+            self.assertEqual(r.status_code, 200, r.text[:300])
+            self.assertEqual(r.content, content)
+        self.assertNotIn("no job refers to it", server.log())
+
+    def test_missing_job_store_is_refused(self):
+        _, files = self.make_results()
+        for name in ("jobs.db", "jobs.db-wal", "jobs.db-shm"):
+            if os.path.exists(os.path.join(self.state, name)):
+                os.unlink(os.path.join(self.state, name))
+        self.assertRefused(self.state, "missing", files)
+        # Nothing was created in its place.
+        self.assertFalse(os.path.exists(os.path.join(self.state, "jobs.db")))
+
+    def test_empty_job_store_is_refused(self):
+        _, files = self.make_results()
+        os.truncate(os.path.join(self.state, "jobs.db"), 0)
+        self.assertRefused(self.state, "empty (0 bytes)", files)
+        self.assertEqual(os.path.getsize(os.path.join(self.state, "jobs.db")), 0)
+
+    def test_store_without_jobs_keeps_and_reports_results(self):
+        key, files = self.make_results()
+        db = sqlite3.connect(os.path.join(self.state, "jobs.db"))
+        with db:
+            db.execute("DELETE FROM jobs")
+        db.close()
+        server = self.start()
+        time.sleep(1.5)
+        self.assertEqual(self.result_names(self.state), sorted(i + ".h5" for i in files))
+        log = server.log()
+        self.assertIn("holds 2 result files", log)
+        self.assertIn("but the job store holds no job: keeping them", log)
+        self.assertNotIn("no job refers to it", log)
 
 
 if __name__ == "__main__":
