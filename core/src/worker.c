@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include "client_text.h"
 #include "host.h"
 #include "job_spec.h"
 #include "jobstore.h"
@@ -480,8 +481,11 @@ static int record_outcome(worker *w, int rc)
         if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_CANCELLED, msg, now) == 0)
             return 0;
     } else {
+        /* The log keeps the whole message; the job's error, which the
+         * client reads, loses the server's paths and addresses. */
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: failed: %s", w->job.id, w->err);
-        if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_FAILED, w->err, now) == 0)
+        pv_client_text(w->err, msg, sizeof(msg));
+        if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_FAILED, msg, now) == 0)
             return 0;
     }
     pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the final state failed: %s", w->job.id,
