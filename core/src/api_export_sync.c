@@ -198,21 +198,10 @@ static int submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                        cfg->sync_max_range_minutes);
         goto problem;
     }
-    /* The same quotas as a POSTed job; the check answers the request itself. */
-    if (pv_api_quota_admit(t, req, who, job) != 0)
+    /* The same quotas as a POSTed job, checked with the insert; it answers
+     * the request itself when it does not store the job. */
+    if (pv_api_submit(t, req, who, job) != 0)
         goto out;
-    if (pv_job_new_id(job->id) != 0) {
-        pv_problem_set(&problem, 500, "internal-error", "Internal error", NULL,
-                       "no random bytes for a job id; try again");
-        goto problem;
-    }
-    snprintf(job->owner, sizeof(job->owner), "%s", who->user);
-    job->status = PV_JOB_QUEUED;
-    job->created_ms = pv_now_ms();
-    if (pv_jobstore_insert(t->jobs, job) != 0) {
-        pv_api_store_error(req, t->jobs, "job store");
-        goto out;
-    }
     pv_server_wake_scheduler(srv);
     rc = 0;
     goto out;

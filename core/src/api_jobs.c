@@ -168,22 +168,17 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
         rc = pv_reply_problem(req, &problem);
         goto out;
     }
-    if (pv_api_quota_admit(t, req, who, &job) != 0)
-        goto out;
-    if (pv_job_new_id(job.id) != 0) {
-        rc = pv_reply_error(req, 500, "internal-error", "Internal error",
-                            "no random bytes for a job id; try again");
-        goto out;
-    }
-    snprintf(job.owner, sizeof(job.owner), "%s", who->user);
-    job.status = PV_JOB_QUEUED;
-    job.created_ms = pv_now_ms();
     job.idempotency_key = key != NULL ? strdup(key) : NULL;
-    if (pv_jobstore_insert(t->jobs, &job) != 0) {
+    switch (pv_api_submit(t, req, who, &job)) {
+    case 0:
+        break;
+    case PIVOT_EEXIST:
         /* Two POSTs with one key raced: the loser answers like a replay. */
-        if (key != NULL && replay_idempotent(t, req, who->user, key, &rc))
-            goto out;
-        rc = store_error(req, t);
+        if (!replay_idempotent(t, req, who->user, key, &rc))
+            rc = pv_reply_error(req, 500, "internal-error", "Internal error",
+                                "the Idempotency-Key's job could not be read; try again");
+        goto out;
+    default:
         goto out;
     }
     pv_server_wake_scheduler(srv);

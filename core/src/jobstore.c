@@ -4,6 +4,7 @@
 #include "jobstore_schema.h"
 #include "timeutil.h"
 
+#include <errno.h>
 #include <pivot/common.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -161,10 +162,44 @@ struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js)
     return js->db;
 }
 
-int pv_jobstore_busy(pv_jobstore *js)
+int pv_jobstore_begin(pv_jobstore *js)
 {
-    int code = sqlite3_errcode(js->db) & 0xff;
-    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+    return sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : PIVOT_EIO;
+}
+
+int pv_jobstore_commit(pv_jobstore *js)
+{
+    /* A full disk or an I/O error may have rolled the transaction back
+     * already; what ran after it ran on its own and stands. */
+    if (sqlite3_get_autocommit(js->db))
+        return 0;
+    if (sqlite3_exec(js->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    return PIVOT_EIO;
+}
+
+void pv_jobstore_rollback(pv_jobstore *js)
+{
+    if (!sqlite3_get_autocommit(js->db))
+        sqlite3_exec(js->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out)
+{
+    out->code = sqlite3_errcode(js->db) & 0xff;
+    out->sys_errno = sqlite3_system_errno(js->db);
+    snprintf(out->message, sizeof(out->message), "%s", sqlite3_errmsg(js->db));
+}
+
+int pv_store_failure_busy(const pv_store_failure *f)
+{
+    return f->code == SQLITE_BUSY || f->code == SQLITE_LOCKED;
+}
+
+int pv_store_failure_full(const pv_store_failure *f)
+{
+    return f->code == SQLITE_FULL ||
+           (f->code == SQLITE_IOERR && (f->sys_errno == ENOSPC || f->sys_errno == EDQUOT));
 }
 
 const char *pv_jobstore_errmsg(pv_jobstore *js)
@@ -207,7 +242,12 @@ int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
     sqlite3_bind_int64(st, 8, job->created_ms);
     pv_js_bind_text_or_null(st, 9, job->idempotency_key);
     sqlite3_bind_int(st, 10, job->priority);
-    return pv_js_step_done(st);
+    int rc = sqlite3_step(st);
+    pv_js_release(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    /* The one constraint an insert can break: the owner's Idempotency-Key. */
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? PIVOT_EEXIST : PIVOT_EIO;
 }
 
 int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)

@@ -17,7 +17,10 @@ int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errl
 /** Closes a connection; NULL is accepted. */
 void pv_jobstore_close(pv_jobstore *js);
 
-/** Inserts a new job (status queued); durable when it returns 0. */
+/**
+ * Inserts a new job (status queued); durable when it returns 0 (outside a
+ * transaction). PIVOT_EEXIST when the owner's idempotency key is taken.
+ */
 int pv_jobstore_insert(pv_jobstore *js, const pv_job *job);
 
 /** Reads a job; owner NULL matches any owner. PIVOT_ENOENT when absent or not the owner's. */
@@ -112,11 +115,42 @@ typedef enum pv_result_claim {
 pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id);
 
 /**
- * True when the last failure on this connection was the store staying
- * locked by another connection for longer than the wait (about 5 s): the
- * operation changed nothing and may be retried.
+ * Starts a write transaction (BEGIN IMMEDIATE): the connection holds the
+ * store's write lock until pv_jobstore_commit or pv_jobstore_rollback, so
+ * what it reads stays true until it writes. Returns 0 or PIVOT_EIO.
  */
-int pv_jobstore_busy(pv_jobstore *js);
+int pv_jobstore_begin(pv_jobstore *js);
+
+/**
+ * Commits the transaction. Returns 0 or PIVOT_EIO; on failure the caller
+ * takes pv_jobstore_failure, then calls pv_jobstore_rollback.
+ */
+int pv_jobstore_commit(pv_jobstore *js);
+
+/** Rolls the transaction back (nothing when none is open). */
+void pv_jobstore_rollback(pv_jobstore *js);
+
+/**
+ * The last failure on a connection, taken before anything else runs on it
+ * (a later statement, or the rollback, replaces SQLite's error).
+ */
+typedef struct pv_store_failure {
+    int code;          /**< SQLite's primary result code */
+    int sys_errno;     /**< the system error behind it, or 0 */
+    char message[256]; /**< SQLite's message */
+} pv_store_failure;
+
+/** Captures the last failure of js into out. */
+void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out);
+
+/**
+ * True when the failure was the store staying locked by another connection
+ * for longer than the wait (about 5 s): nothing changed, it may be retried.
+ */
+int pv_store_failure_busy(const pv_store_failure *f);
+
+/** True when the failure was the store's disk (or the user's disk quota) being full. */
+int pv_store_failure_full(const pv_store_failure *f);
 
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);

@@ -4,7 +4,7 @@
 # attempts counted on every re-queue. Some tests mount a tmpfs (they skip
 # with a message where that is not allowed).
 if(TARGET pivotd AND TARGET pivot-gen-avro)
-  foreach(name state_safety)
+  foreach(name state_safety accounting)
     add_test(NAME integration_${name}
              COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_${name}.py)
     set_tests_properties(integration_${name} PROPERTIES

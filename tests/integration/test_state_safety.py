@@ -3,6 +3,7 @@ one state folder refuses to start; results survive a state folder moved
 elsewhere, and a removed or emptied job store beside results is refused at
 start instead of wiping them."""
 
+import json
 import os
 import re
 import shutil
@@ -223,6 +224,89 @@ class ResultsSurviveTest(StateCase):
         self.assertIn("holds 2 result files", log)
         self.assertIn("but the job store holds no job: keeping them", log)
         self.assertNotIn("no job refers to it", log)
+
+
+def mount_tmpfs(test, path, size):
+    """Mounts a tmpfs of size at path (made if missing), unmounted at the
+    test's end; skips the test where mounting is not allowed."""
+    os.makedirs(path, exist_ok=True)
+    out = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0700" % size, "tmpfs", path],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    if out.returncode != 0:
+        test.skipTest("cannot mount a tmpfs (needs root or CAP_SYS_ADMIN): "
+                      + out.stdout.decode(errors="replace").strip())
+    test.addCleanup(subprocess.run, ["umount", "-l", path], timeout=30)
+
+
+def fill(path):
+    """Writes a file in directory path until its file system is full."""
+    with open(os.path.join(path, "filler"), "wb") as f:
+        block = b"\0" * 65536
+        try:
+            for _ in range(1 << 16):
+                f.write(block)
+                f.flush()
+        except OSError:
+            pass
+        try:
+            f.close()
+        except OSError:
+            pass
+
+
+class FullDiskTest(StateCase):
+    """A full disk under the results or under the job store is told to the
+    client plainly: a one-sentence job error, a 507 with Retry-After."""
+
+    def test_full_results_disk_fails_the_job_in_one_plain_sentence(self):
+        os.makedirs(self.state)
+        mount_tmpfs(self, os.path.join(self.state, "results"), "1m")
+        server = self.start()
+        api = self.client(server, server.create_key("alice"))
+        job = api.wait(api.submit(BIG), timeout=120)
+        self.assertEqual(job["status"], "failed", job)
+        error = job["error"]
+        # One line that says what failed and why, e.g. 'channel "ch000": writing
+        # the HDF5 file failed: ... H5Dwrite failed: No space left on device'.
+        self.assertNotIn("/", error)
+        self.assertIsNone(re.search(r"0x[0-9a-fA-F]", error), error)
+        self.assertNotIn("\n", error)
+        self.assertTrue(error.startswith('channel "ch000": writing the HDF5 file failed: '), error)
+        self.assertTrue(error.endswith(" failed: No space left on device"), error)
+        self.assertEqual(os.listdir(os.path.join(self.state, "results")), [])
+        # The log keeps HDF5's whole record for the operator.
+        log = server.log()
+        self.assertIn("hdf5: error: ", log)
+        self.assertIn("%s.h5.part', file descriptor" % job["job_id"], log)
+        self.assertIn("errno = 28", log)
+
+    def test_full_job_store_disk_answers_507(self):
+        os.makedirs(self.state)
+        mount_tmpfs(self, self.state, "4m")
+        server = self.start()
+        api = self.client(server, server.create_key("alice"))
+        self.assertEqual(api.wait(api.submit(SMALL))["status"], "completed")
+        fill(self.state)
+        # Free pages of the job store's files may take a few more rows. Each
+        # POST carries a key of its own: a failed insert then looks for the
+        # key's job before answering, which must not hide SQLite's error.
+        for i in range(200):
+            r = api.request("POST", JOBS, data=json.dumps(SMALL).encode(),
+                            headers={"Content-Type": "application/json",
+                                     "Idempotency-Key": "full-%d" % i})
+            if r.status_code != 202:
+                break
+        self.assertEqual(r.status_code, 507, r.text)
+        self.assertEqual(r.headers["Content-Type"], ph.PROBLEM_CT)
+        self.assertEqual(r.json()["type"], "/api/v1/problems/store-full")
+        self.assertEqual(r.headers["Retry-After"], "60")
+        log = server.log()
+        self.assertIn("pivotd: error: job store: database or disk is full", log)
+        self.assertNotIn("not an error", log)
+        # Reads go on; once there is room again, submissions do too.
+        self.assertEqual(api.get(JOBS).status_code, 200)
+        os.unlink(os.path.join(self.state, "filler"))
+        self.assertEqual(api.wait(api.submit(SMALL))["status"], "completed")
 
 
 if __name__ == "__main__":
