@@ -79,8 +79,21 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms);
 int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
                        int64_t now_ms);
 
-/** Puts a processing job back in the queue (its worker vanished). */
-int pv_jobstore_requeue(pv_jobstore *js, const char *id);
+/** The message of a job that was interrupted too often; %d is its attempts. */
+#define PV_JOB_INTERRUPTED_TOO_OFTEN                                                               \
+    "the job was interrupted %d times (jobs.max_attempts) before it could finish; giving up"
+
+/**
+ * Puts a processing job whose worker stopped (a shutdown, SIGTERM, a lost
+ * worker) back in the queue, unless it has been started max_attempts times
+ * already: then it is failed at now_ms with give_up, a format whose one %d
+ * receives the attempts. Every re-queue thus counts as an attempt (each
+ * claim counts one), and no job is re-queued without end. Returns 0 when
+ * requeued, 1 when failed, PIVOT_ENOENT when the job is not processing,
+ * PIVOT_EIO on an error.
+ */
+int pv_jobstore_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
+                        int64_t now_ms);
 
 /** Visits every processing job (for the scheduler). */
 int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg);

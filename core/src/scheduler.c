@@ -391,23 +391,27 @@ static int recover_one(void *arg, const pv_job *job)
 {
     pv_scheduler *s = arg;
     int max = s->server->config->max_attempts;
-    char msg[256];
 
     stop_leftover_workers(job);
     remove_job_partials(s, job->id);
-    if (job->attempts < max) {
-        pv_jobstore_requeue(s->jobs, job->id);
+    switch (pv_jobstore_requeue(s->jobs, job->id, max,
+                                "the server stopped while the job was running, %d times "
+                                "(jobs.max_attempts); giving up",
+                                pv_now_ms())) {
+    case 0:
         pv_log(PIVOT_LOG_WARNING, "pivotd",
                "job %s: its worker was lost (the server stopped or crashed); queued again "
                "(attempt %d of %d done)",
                job->id, job->attempts, max);
-    } else {
-        snprintf(msg, sizeof(msg),
-                 "the server stopped while the job was running, %d times (jobs.max_attempts); "
-                 "giving up",
-                 job->attempts);
-        pv_jobstore_finish(s->jobs, job->id, PV_JOB_FAILED, msg, pv_now_ms());
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: %s", job->id, msg);
+        break;
+    case 1:
+        pv_log(PIVOT_LOG_WARNING, "pivotd",
+               "job %s: the server stopped while the job was running, %d times "
+               "(jobs.max_attempts); giving up",
+               job->id, job->attempts);
+        break;
+    default:
+        break;
     }
     return 0;
 }
@@ -527,7 +531,8 @@ void pv_scheduler_stop(pv_scheduler *s)
     for (int i = 0; i < s->nworkers; i++) {
         kill(s->workers[i].pid, SIGKILL);
         waitpid(s->workers[i].pid, NULL, 0);
-        pv_jobstore_requeue(s->jobs, s->workers[i].job_id);
+        pv_jobstore_requeue(s->jobs, s->workers[i].job_id, s->server->config->max_attempts,
+                            PV_JOB_INTERRUPTED_TOO_OFTEN, pv_now_ms());
     }
     pv_jobstore_close(s->jobs);
     free(s);

@@ -469,12 +469,23 @@ static int record_outcome(worker *w, int rc)
     /* Leave the row's progress where the export stopped, matching the message. */
     pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
     if (rc == PIVOT_ECANCELED && !cancel_requested(w)) {
-        /* SIGTERM without a DELETE comes from a server shutting down: give
-         * the job back to the queue, the next start runs it again. */
-        pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: interrupted by shutdown; queued again",
-               w->job.id);
-        if (pv_jobstore_requeue(w->js, w->job.id) == 0)
+        /* SIGTERM without a DELETE comes from a server shutting down (or
+         * from outside): give the job back to the queue, the next start
+         * runs it again, unless it has had all its attempts. */
+        switch (pv_jobstore_requeue(w->js, w->job.id, w->cfg->max_attempts,
+                                    PV_JOB_INTERRUPTED_TOO_OFTEN, now)) {
+        case 0:
+            pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
+                   "job %s: interrupted by shutdown; queued again (attempt %d of %d done)",
+                   w->job.id, w->job.attempts, w->cfg->max_attempts);
             return 0;
+        case 1:
+            pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: failed: " PV_JOB_INTERRUPTED_TOO_OFTEN,
+                   w->job.id, w->job.attempts);
+            return 0;
+        default:
+            break;
+        }
     } else if (rc == PIVOT_ECANCELED) {
         snprintf(msg, sizeof(msg), "cancelled by the user while processing (at %d%%)",
                  (int)w->result.percent);

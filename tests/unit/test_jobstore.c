@@ -137,11 +137,12 @@ int main(void)
     CHECK_INT_EQ(pv_jobstore_claim_next(js, 6000, &got), 0);
     CHECK_STR_EQ(got.id, "a2");
     pv_job_clear(&got);
-    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2"), 0);
+    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2", 2, "given up after %d", 6100), 0);
     CHECK_INT_EQ(pv_jobstore_get(js, "a2", NULL, &got), 0);
     CHECK_INT_EQ(got.status, PV_JOB_QUEUED);
     CHECK_INT_EQ(got.attempts, 1);
     pv_job_clear(&got);
+    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2", 2, "given up after %d", 6100), PIVOT_ENOENT);
     /* Retention, first pass: a1 (finished at 1300) loses its file, keeps its row as expired. */
     ids[0] = '\0';
     CHECK_INT_EQ(pv_jobstore_expire(js, 1301, 7000, collect_ids, ids), 0);
@@ -199,6 +200,14 @@ int main(void)
     pv_job_clear(&got);
     CHECK_INT_EQ(pv_jobstore_claim_next(js, 11001, &got), 0);
     CHECK_STR_EQ(got.id, "c2"); /* carol's high priority before her older low one */
+    pv_job_clear(&got);
+    /* a2's second start was its last: its interruption fails the job. */
+    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2", 2, "given up after %d", 11050), 1);
+    CHECK_INT_EQ(pv_jobstore_get(js, "a2", NULL, &got), 0);
+    CHECK_INT_EQ(got.status, PV_JOB_FAILED);
+    CHECK_INT_EQ(got.attempts, 2);
+    CHECK_INT_EQ(got.finished_ms, 11050);
+    CHECK_STR_EQ(got.error, "given up after 2");
     pv_job_clear(&got);
 
     /* Progress never goes back; files of live or recorded jobs are in use. */
