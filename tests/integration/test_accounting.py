@@ -80,5 +80,117 @@ class QuotaRaceTest(ph.ServerCase):
         self.assertEqual((codes.count(200), codes.count(429)), (3, 9), sorted(codes))
 
 
+def worker_pid(job_id, other_than=None, timeout=10.0):
+    """The pid of a `pivotd worker --job JOB_ID` process other than other_than."""
+    deadline = time.monotonic() + timeout
+    want = ["worker", "--job", job_id]
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == other_than:
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    argv = f.read().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            for i in range(len(argv) - 2):
+                if argv[i:i + 3] == want:
+                    return int(entry)
+        time.sleep(0.002)
+    return None
+
+
+def wait_gone(pid, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while os.path.exists("/proc/%d/cmdline" % pid) and time.monotonic() < deadline:
+        with open("/proc/%d/stat" % pid) as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return
+        time.sleep(0.01)
+
+
+class AttemptsTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-attempts-"
+    CONFIG = "jobs:\n  max_attempts: 2\n"
+
+    @classmethod
+    def write_data(cls, data):
+        ph.Cache.generate(data, channels=4, seconds=600, rate=1000, signals=4,
+                          file_seconds=120)
+
+    def test_sigterm_three_times_fails_the_job_within_max_attempts(self):
+        job_id = self.api.submit(BIG)
+        pid = None
+        terms = 0
+        for _ in range(3):
+            pid = worker_pid(job_id, other_than=pid)
+            if pid is None:
+                break
+            # Its SIGTERM handler is in place once it says it starts.
+            started = "job %s: starting (pid %d)" % (job_id, pid)
+            deadline = time.monotonic() + 10
+            while started not in self.server.log() and time.monotonic() < deadline:
+                time.sleep(0.002)
+            # Stopped outside a job-store write, told to stop, let go: the
+            # worker sees SIGTERM at its next batch, as from a shutdown.
+            ph.stop_worker(pid, self.state)
+            os.kill(pid, signal.SIGTERM)
+            os.kill(pid, signal.SIGCONT)
+            terms += 1
+            wait_gone(pid)
+        job = self.api.wait(job_id, timeout=60)
+        self.assertEqual(terms, 2, "the job was started again after its last attempt")
+        self.assertEqual(job["status"], "failed", job)
+        self.assertEqual(job["attempts"], 2)
+        self.assertEqual(job["error"], "the job was interrupted 2 times (jobs.max_attempts) "
+                                       "before it could finish; giving up")
+        self.assertEqual(sorted(os.listdir(os.path.join(self.state, "results"))), [])
+
+
+class EpochTest(ph.ServerCase):
+    """Data and a job range that start at the epoch itself."""
+    WORK_PREFIX = "pivot-epoch-"
+
+    @classmethod
+    def write_data(cls, data):
+        ph.Cache.generate(data, channels=1, seconds=4, rate=10, signals=1,
+                          start="1970-01-01T00:00:00Z")
+
+    def test_a_range_starting_at_the_epoch_shows_its_start(self):
+        body = {"time_range": ph.absolute("1970-01-01T00:00:00Z", "1970-01-01T00:00:02Z"),
+                "channels": {"include": ["ch000"]}}
+        job, _ = self.run_export(body)
+        self.assertEqual(job["time_range"], {"start": "1970-01-01T00:00:00Z",
+                                             "end": "1970-01-01T00:00:02Z"})
+        self.assertEqual(job["result"]["time_range_actual"],
+                         {"start": "1970-01-01T00:00:00Z", "end": "1970-01-01T00:00:01.9Z"})
+        self.assertEqual(job["result"]["channels"][0]["first"], "1970-01-01T00:00:00Z")
+        r = self.api.get(ph.API + "/channels")
+        self.assertEqual(r.status_code, 200, r.text)
+        self.assertEqual([(c["name"], c["first"]) for c in r.json()["channels"]],
+                         [("ch000", "1970-01-01T00:00:00Z")])
+
+
+class KeyExpiryTest(unittest.TestCase):
+    def test_an_expiry_past_the_year_9999_is_refused(self):
+        work = ph.WorkDir("pivot-keys-")
+        self.addCleanup(work.close)
+        cmd = [ph.pivotd_path(), "keys", "create", "--user", "alice", "--state-dir",
+               work.sub("state"), "--plugin-dir", ph.plugin_dir()]
+        out = subprocess.run(cmd + ["--expires", "9999999d"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 2)
+        self.assertEqual(out.stdout, b"")
+        self.assertIn('--expires "9999999d" ends after the year 9999', out.stderr.decode())
+        listed = subprocess.run([ph.pivotd_path(), "keys", "list", "--state-dir",
+                                 work.sub("state"), "--plugin-dir", ph.plugin_dir()],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertNotIn(b"alice", listed.stdout)
+        # A long but representable expiry is still taken.
+        out = subprocess.run(cmd + ["--expires", "1000w"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr.decode())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
