@@ -93,8 +93,7 @@ int pv_state_dir_check_store(const char *job_store, const char *results, char *e
              "the job store %s is %s but %s holds %zu result file%s (%s%s): refusing to start "
              "with a new, empty job store beside them; restore the jobs.db these results "
              "belong to, or move the files out of %s to start afresh",
-             job_store, state, results, n, n == 1 ? "" : "s", first, n > 1 ? ", ..." : "",
-             results);
+             job_store, state, results, n, n == 1 ? "" : "s", first, n > 1 ? ", ..." : "", results);
     return PIVOT_EEXIST;
 }
 

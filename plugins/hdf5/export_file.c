@@ -157,7 +157,8 @@ static hid_t create_file(const char *path, char *err, size_t errlen, int *rc)
     fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* Closing the file also closes whatever an abandoned export left open. */
     if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-        *rc = hx_fail(PIVOT_EIO, err, errlen, "H5Pset_fclose_degree", "file \"%s\"", file_name(path));
+        *rc =
+            hx_fail(PIVOT_EIO, err, errlen, "H5Pset_fclose_degree", "file \"%s\"", file_name(path));
         goto out;
     }
     file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
