@@ -35,12 +35,26 @@ int pv_api_quota_admit(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
                        const pv_job *job);
 
 /**
- * Answers a request whose job-store access failed, and logs why (`what`
- * names the operation): 503 store-busy with Retry-After when the store
- * stayed locked (a process holding the write lock, e.g. a stopped worker;
- * nothing was changed), else 500 internal-error. Returns 0.
+ * Answers a request whose job-store access failed, and logs SQLite's error
+ * (`what` names the operation): 503 store-busy with Retry-After when the
+ * store stayed locked (a process holding the write lock, e.g. a stopped
+ * worker; nothing was changed), 507 store-full with Retry-After when its
+ * disk is full, else 500 internal-error. Returns 0.
  */
+int pv_api_store_failure(h2o_req_t *req, const pv_store_failure *f, const char *what);
+
+/** pv_api_store_failure of the last failure on js: call it before anything else runs on js. */
 int pv_api_store_error(h2o_req_t *req, pv_jobstore *js, const char *what);
+
+/**
+ * Stores a validated job of who (id, owner and creation time filled in
+ * here) after its quota check, both in one job-store transaction, so that
+ * parallel submissions cannot pass a quota together. Returns 0 when the
+ * job is stored (the caller answers), -1 when it answered req itself (a
+ * quota refused it, the store failed), or PIVOT_EEXIST, unanswered, when
+ * the job's Idempotency-Key is already taken (a racing POST won).
+ */
+int pv_api_submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, pv_job *job);
 
 /** The owner filter for a caller: admins see every job, users their own. */
 static inline const char *pv_api_owner_filter(const pivot_principal *who)

@@ -2,18 +2,14 @@
 
 #include "auth_gate.h"
 #include "http_reply.h"
+#include "state_dir.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #define FILES_PREFIX "/api/v1/pivot/files/"
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
 
 int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                          const char *id)
@@ -34,7 +30,7 @@ int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principa
                               "the job's file was deleted when its retention period ended; "
                               "submit the job again");
     }
-    if (job.status != PV_JOB_COMPLETED || job.file_path == NULL) {
+    if (job.status != PV_JOB_COMPLETED || job.file_name == NULL) {
         int running = job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING;
         if (running)
             pv_reply_header(req, "retry-after", "1");
@@ -47,7 +43,7 @@ int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principa
         return rc;
     }
     /* The file handler behind the guard serves Range, If-None-Match and HEAD. */
-    int n = snprintf(url, sizeof(url), FILES_PREFIX "%s", base_name(job.file_path));
+    int n = snprintf(url, sizeof(url), FILES_PREFIX "%s", job.file_name);
     pv_job_clear(&job);
     h2o_iovec_t copy = h2o_strdup(&req->pool, url, (size_t)n);
     h2o_send_redirect_internal(req, req->method, copy.base, copy.len, 0);
@@ -59,7 +55,7 @@ int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req)
     pv_http_thread *t = pv_http_thread_of(req);
     const char *path = req->path_normalized.base;
     size_t len = req->path_normalized.len, prefix = sizeof(FILES_PREFIX) - 1;
-    char name[128], id[PV_JOB_ID_SIZE], disposition[200];
+    char name[128], id[PV_JOB_ID_SIZE], disposition[200], file[PATH_MAX];
     pivot_principal who;
     pv_job job = {0};
     const char *dot;
@@ -75,10 +71,11 @@ int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req)
         goto not_found;
     snprintf(id, sizeof(id), "%.*s", (int)(dot - name), name);
     if (pv_jobstore_get(t->jobs, id, pv_api_owner_filter(&who), &job) != 0 ||
-        job.status != PV_JOB_COMPLETED || job.file_path == NULL ||
-        strcmp(base_name(job.file_path), name) != 0)
+        job.status != PV_JOB_COMPLETED || job.file_name == NULL ||
+        strcmp(job.file_name, name) != 0 ||
+        pv_state_result_path(t->server->results_dir, job.file_name, file, sizeof(file)) != 0)
         goto not_found;
-    if (access(job.file_path, R_OK) != 0) {
+    if (access(file, R_OK) != 0) {
         rc = pv_reply_error(req, 410, "result-gone", "The result file is gone",
                             "the job's file no longer exists (results are kept for a limited "
                             "time); submit the job again");

@@ -33,12 +33,6 @@ typedef struct export_wait {
     int answered; /**< a response was started; the pool may outlive it */
 } export_wait;
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* Cancels w's job if it is still queued or running: its client is gone and
  * nobody will fetch the file. */
 static void cancel_abandoned(export_wait *w)
@@ -95,7 +89,7 @@ static int client_gone(h2o_req_t *req)
 static void send_file(export_wait *w, const pv_job *job)
 {
     char url[256];
-    int n = snprintf(url, sizeof(url), FILES_PREFIX "%s", base_name(job->file_path));
+    int n = snprintf(url, sizeof(url), FILES_PREFIX "%s", job->file_name);
     h2o_iovec_t copy = h2o_strdup(&w->req->pool, url, (size_t)n);
     /* The guard on /files checks the key again and the file handler sends the
      * file with Content-Length, Range and ETag support. */
@@ -122,7 +116,7 @@ static int answer(export_wait *w, pv_http_thread *t)
     switch (job.status) {
     case PV_JOB_COMPLETED:
     case PV_JOB_EXPIRED:
-        if (job.status == PV_JOB_COMPLETED && job.file_path != NULL) {
+        if (job.status == PV_JOB_COMPLETED && job.file_name != NULL) {
             send_file(w, &job);
             break;
         }
@@ -204,21 +198,10 @@ static int submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
                        cfg->sync_max_range_minutes);
         goto problem;
     }
-    /* The same quotas as a POSTed job; the check answers the request itself. */
-    if (pv_api_quota_admit(t, req, who, job) != 0)
+    /* The same quotas as a POSTed job, checked with the insert; it answers
+     * the request itself when it does not store the job. */
+    if (pv_api_submit(t, req, who, job) != 0)
         goto out;
-    if (pv_job_new_id(job->id) != 0) {
-        pv_problem_set(&problem, 500, "internal-error", "Internal error", NULL,
-                       "no random bytes for a job id; try again");
-        goto problem;
-    }
-    snprintf(job->owner, sizeof(job->owner), "%s", who->user);
-    job->status = PV_JOB_QUEUED;
-    job->created_ms = pv_now_ms();
-    if (pv_jobstore_insert(t->jobs, job) != 0) {
-        pv_api_store_error(req, t->jobs, "job store");
-        goto out;
-    }
     pv_server_wake_scheduler(srv);
     rc = 0;
     goto out;

@@ -82,8 +82,8 @@ static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
                 src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) == 0 &&
                 span.end_ns > span.start_ns;
 
-    pv_gen_key_time_ns(g, "first", known ? span.start_ns : 0);
-    pv_gen_key_time_ns(g, "last", known ? span.end_ns - 1 : 0);
+    pv_gen_key_time_ns(g, "first", known ? span.start_ns : -1);
+    pv_gen_key_time_ns(g, "last", known ? span.end_ns - 1 : -1);
     if (known && rate > 0.0)
         pv_gen_key_fixed(g, "rate_hz", rate, 3);
     else

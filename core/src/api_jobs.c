@@ -6,9 +6,11 @@
 #include "json_out.h"
 #include "log.h"
 #include "request.h"
+#include "state_dir.h"
 #include "timeutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,22 +168,17 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
         rc = pv_reply_problem(req, &problem);
         goto out;
     }
-    if (pv_api_quota_admit(t, req, who, &job) != 0)
-        goto out;
-    if (pv_job_new_id(job.id) != 0) {
-        rc = pv_reply_error(req, 500, "internal-error", "Internal error",
-                            "no random bytes for a job id; try again");
-        goto out;
-    }
-    snprintf(job.owner, sizeof(job.owner), "%s", who->user);
-    job.status = PV_JOB_QUEUED;
-    job.created_ms = pv_now_ms();
     job.idempotency_key = key != NULL ? strdup(key) : NULL;
-    if (pv_jobstore_insert(t->jobs, &job) != 0) {
+    switch (pv_api_submit(t, req, who, &job)) {
+    case 0:
+        break;
+    case PIVOT_EEXIST:
         /* Two POSTs with one key raced: the loser answers like a replay. */
-        if (key != NULL && replay_idempotent(t, req, who->user, key, &rc))
-            goto out;
-        rc = store_error(req, t);
+        if (!replay_idempotent(t, req, who->user, key, &rc))
+            rc = pv_reply_error(req, 500, "internal-error", "Internal error",
+                                "the Idempotency-Key's job could not be read; try again");
+        goto out;
+    default:
         goto out;
     }
     pv_server_wake_scheduler(srv);
@@ -378,7 +375,7 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
                        const char *id)
 {
     pv_cancel_outcome outcome;
-    char *file = NULL;
+    char *file = NULL, path[PATH_MAX];
     const char *owner = pv_api_owner_filter(who);
     pv_job job;
     int rc;
@@ -397,8 +394,10 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
         pv_job_clear(&job);
         return store_error(req, t);
     }
-    if (file != NULL && unlink(file) != 0 && errno != ENOENT)
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, file,
+    if (file != NULL &&
+        pv_state_result_path(t->server->results_dir, file, path, sizeof(path)) == 0 &&
+        unlink(path) != 0 && errno != ENOENT)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, path,
                strerror(errno));
     free(file);
     switch (outcome) {

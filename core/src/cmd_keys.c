@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* 9999-12-31T23:59:59Z, the last time an RFC 3339 date can show. */
+#define LAST_SECOND_OF_9999 INT64_C(253402300799)
+
 enum { OPT_USER = PV_OPT_COMMAND, OPT_ROLE, OPT_LABEL, OPT_EXPIRES };
 
 /* The loaded plugins and the open "apikey" backend of one command. */
@@ -115,6 +118,16 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
         fprintf(stderr,
                 "pivotd: keys create: --expires \"%s\" is not a duration such as 90s, 12h, "
                 "30d\n",
+                args.expires);
+        return 2;
+    }
+    /* Times are written with four-digit years: an expiry past 9999 would
+     * be shown (and compared) as a date long gone. Compared before adding,
+     * which could overflow. */
+    if (lifetime > LAST_SECOND_OF_9999 - (int64_t)time(NULL)) {
+        fprintf(stderr,
+                "pivotd: keys create: --expires \"%s\" ends after the year 9999; give a "
+                "shorter duration, or none for a key that does not expire\n",
                 args.expires);
         return 2;
     }

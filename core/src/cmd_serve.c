@@ -8,6 +8,7 @@
 #include "quota_store.h"
 #include "scheduler.h"
 #include "state_dir.h"
+#include "state_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +37,7 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
     const char *worker_args[16];
     const char *source_name;
     char err[1024] = "";
-    int wake[2] = {-1, -1}, port = 0, n = 0, status = 1, sig;
+    int wake[2] = {-1, -1}, port = 0, n = 0, status = 1, sig, lock_fd = -1;
     sigset_t stop_signals;
 
     int parsed = pv_cli_parse(cli, argc, argv, options, NULL, NULL);
@@ -48,6 +49,12 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
     srv.scheduler_wake_fd = -1;
     if (pv_state_dir_prepare(cfg, srv.job_store_path, sizeof(srv.job_store_path), srv.results_dir,
                              sizeof(srv.results_dir), err, sizeof(err)) != 0)
+        goto out;
+    /* Before anything reads the job store: a second server must not
+     * recover (kill) the first one's running jobs. */
+    lock_fd = pv_state_lock_take(cfg->state_dir, err, sizeof(err));
+    if (lock_fd < 0 ||
+        pv_state_dir_check_store(srv.job_store_path, srv.results_dir, err, sizeof(err)) != 0)
         goto out;
     /* The job store exists before plugins load: the auth plugin keeps its keys there. */
     if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0 ||
@@ -117,6 +124,7 @@ out:
         close(wake[0]);
     if (wake[1] >= 0)
         close(wake[1]);
+    pv_state_lock_release(lock_fd);
     if (status != 0)
         fprintf(stderr, "pivotd: %s\n", err[0] ? err : "failed to start");
     return status;

@@ -28,7 +28,7 @@ void pv_job_clear(pv_job *job)
     free(job->request);
     free(job->spec);
     free(job->format);
-    free(job->file_path);
+    free(job->file_name);
     free(job->error);
     free(job->idempotency_key);
     free(job->result_detail);
@@ -39,7 +39,7 @@ int pv_job_new_id(char out[PV_JOB_ID_SIZE])
 {
     static const char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    unsigned char raw[22];
+    unsigned char raw[PV_JOB_ID_LEN];
     if (pv_random_bytes(raw, sizeof(raw)) != 0)
         return -1;
     /* 22 characters of 6 bits each: 132 random bits, URL-safe as they are. */

@@ -4,7 +4,8 @@
 
 #include <stdint.h>
 
-#define PV_JOB_ID_SIZE 32 /* 22 base64url characters + NUL, with room to spare */
+#define PV_JOB_ID_LEN 22  /* base64url characters of a job id */
+#define PV_JOB_ID_SIZE 32 /* PV_JOB_ID_LEN characters + NUL, with room to spare */
 #define PV_USER_SIZE 128
 
 /** Job states; the text forms are the API's status values. */
@@ -36,7 +37,7 @@ typedef struct pv_job {
     int64_t worker_pid;   /**< 0 when no worker */
     int attempts;         /**< times a worker was started for it */
     int cancel_requested; /**< DELETE seen while processing */
-    char *file_path;      /**< result file, when completed */
+    char *file_name;      /**< result file in <state_dir>/results, when completed */
     int64_t file_size;
     int64_t channels_exported;
     int64_t samples;

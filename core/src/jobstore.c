@@ -4,6 +4,7 @@
 #include "jobstore_schema.h"
 #include "timeutil.h"
 
+#include <errno.h>
 #include <pivot/common.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ void pv_js_read_job(sqlite3_stmt *st, pv_job *job)
     job->worker_pid = sqlite3_column_int64(st, 13);
     job->attempts = sqlite3_column_int(st, 14);
     job->cancel_requested = sqlite3_column_int(st, 15);
-    job->file_path = pv_js_column_dup(st, 16);
+    job->file_name = pv_js_column_dup(st, 16);
     job->file_size = sqlite3_column_int64(st, 17);
     job->channels_exported = sqlite3_column_int64(st, 18);
     job->samples = sqlite3_column_int64(st, 19);
@@ -161,10 +162,44 @@ struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js)
     return js->db;
 }
 
-int pv_jobstore_busy(pv_jobstore *js)
+int pv_jobstore_begin(pv_jobstore *js)
 {
-    int code = sqlite3_errcode(js->db) & 0xff;
-    return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+    return sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : PIVOT_EIO;
+}
+
+int pv_jobstore_commit(pv_jobstore *js)
+{
+    /* A full disk or an I/O error may have rolled the transaction back
+     * already; what ran after it ran on its own and stands. */
+    if (sqlite3_get_autocommit(js->db))
+        return 0;
+    if (sqlite3_exec(js->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    return PIVOT_EIO;
+}
+
+void pv_jobstore_rollback(pv_jobstore *js)
+{
+    if (!sqlite3_get_autocommit(js->db))
+        sqlite3_exec(js->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out)
+{
+    out->code = sqlite3_errcode(js->db) & 0xff;
+    out->sys_errno = sqlite3_system_errno(js->db);
+    snprintf(out->message, sizeof(out->message), "%s", sqlite3_errmsg(js->db));
+}
+
+int pv_store_failure_busy(const pv_store_failure *f)
+{
+    return f->code == SQLITE_BUSY || f->code == SQLITE_LOCKED;
+}
+
+int pv_store_failure_full(const pv_store_failure *f)
+{
+    return f->code == SQLITE_FULL ||
+           (f->code == SQLITE_IOERR && (f->sys_errno == ENOSPC || f->sys_errno == EDQUOT));
 }
 
 const char *pv_jobstore_errmsg(pv_jobstore *js)
@@ -207,7 +242,12 @@ int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
     sqlite3_bind_int64(st, 8, job->created_ms);
     pv_js_bind_text_or_null(st, 9, job->idempotency_key);
     sqlite3_bind_int(st, 10, job->priority);
-    return pv_js_step_done(st);
+    int rc = sqlite3_step(st);
+    pv_js_release(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    /* The one constraint an insert can break: the owner's Idempotency-Key. */
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? PIVOT_EEXIST : PIVOT_EIO;
 }
 
 int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)
@@ -286,13 +326,13 @@ out:
 }
 
 int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
-                       pv_cancel_outcome *outcome, char **file_path)
+                       pv_cancel_outcome *outcome, char **file_name)
 {
     pv_job job;
     sqlite3_stmt *st = NULL;
     int rc;
 
-    *file_path = NULL;
+    *file_name = NULL;
     if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return PIVOT_EIO;
     rc = pv_jobstore_get(js, id, owner, &job);
@@ -319,8 +359,8 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
         if (pv_js_prepare(js, "DELETE FROM jobs WHERE id = ?", &st) != SQLITE_OK)
             goto out;
         *outcome = PV_CANCEL_DELETED;
-        *file_path = job.file_path;
-        job.file_path = NULL;
+        *file_name = job.file_name;
+        job.file_name = NULL;
         break;
     }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -329,8 +369,8 @@ out:
     pv_job_clear(&job);
     sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     if (rc != 0) {
-        free(*file_path);
-        *file_path = NULL;
+        free(*file_name);
+        *file_name = NULL;
     }
     return rc;
 }
@@ -389,19 +429,20 @@ out:
     return rc;
 }
 
-int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id)
+pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id)
 {
     sqlite3_stmt *st = NULL;
-    int used = 1; /* on doubt, keep the file */
+    pv_result_claim claim = PV_RESULT_IN_USE; /* on doubt, keep the file */
     if (pv_js_prepare(js,
-                      "SELECT count(*) FROM jobs WHERE file_path = ?1 OR "
-                      "(id = ?2 AND status IN ('queued', 'processing'))",
+                      "SELECT (SELECT count(*) FROM jobs WHERE file_name = ?1 OR "
+                      "(id = ?2 AND status IN ('queued', 'processing'))), "
+                      "EXISTS (SELECT 1 FROM jobs)",
                       &st) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            used = sqlite3_column_int64(st, 0) > 0;
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0)
+            claim = sqlite3_column_int(st, 1) ? PV_RESULT_ORPHAN : PV_RESULT_UNACCOUNTED;
     }
     pv_js_release(st);
-    return used;
+    return claim;
 }

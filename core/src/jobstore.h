@@ -17,7 +17,10 @@ int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errl
 /** Closes a connection; NULL is accepted. */
 void pv_jobstore_close(pv_jobstore *js);
 
-/** Inserts a new job (status queued); durable when it returns 0. */
+/**
+ * Inserts a new job (status queued); durable when it returns 0 (outside a
+ * transaction). PIVOT_EEXIST when the owner's idempotency key is taken.
+ */
 int pv_jobstore_insert(pv_jobstore *js, const pv_job *job);
 
 /** Reads a job; owner NULL matches any owner. PIVOT_ENOENT when absent or not the owner's. */
@@ -46,11 +49,11 @@ typedef enum pv_cancel_outcome {
 
 /**
  * Cancels or deletes job id of owner (NULL: any). For a finished job the row
- * is deleted and its file path returned in *file_path (caller frees; may be
- * NULL) for the caller to unlink.
+ * is deleted and its file's name in the results directory returned in
+ * *file_name (caller frees; may be NULL) for the caller to unlink.
  */
 int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
-                       pv_cancel_outcome *outcome, char **file_path);
+                       pv_cancel_outcome *outcome, char **file_name);
 
 /** Number of jobs in status processing. */
 int pv_jobstore_count_running(pv_jobstore *js, int64_t *count);
@@ -76,8 +79,21 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms);
 int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
                        int64_t now_ms);
 
-/** Puts a processing job back in the queue (its worker vanished). */
-int pv_jobstore_requeue(pv_jobstore *js, const char *id);
+/** The message of a job that was interrupted too often; %d is its attempts. */
+#define PV_JOB_INTERRUPTED_TOO_OFTEN                                                               \
+    "the job was interrupted %d times (jobs.max_attempts) before it could finish; giving up"
+
+/**
+ * Puts a processing job whose worker stopped (a shutdown, SIGTERM, a lost
+ * worker) back in the queue, unless it has been started max_attempts times
+ * already: then it is failed at now_ms with give_up, a format whose one %d
+ * receives the attempts. Every re-queue thus counts as an attempt (each
+ * claim counts one), and no job is re-queued without end. Returns 0 when
+ * requeued, 1 when failed, PIVOT_ENOENT when the job is not processing,
+ * PIVOT_EIO on an error.
+ */
+int pv_jobstore_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
+                        int64_t now_ms);
 
 /** Visits every processing job (for the scheduler). */
 int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
@@ -96,15 +112,58 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
 /** The owner's job submitted with Idempotency-Key key; PIVOT_ENOENT when none. */
 int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out);
 
-/** True when a job refers to path, or job_id is queued or processing (its .part is live). */
-int pv_jobstore_file_in_use(pv_jobstore *js, const char *path, const char *job_id);
+/** What the store says of a file in the results directory. */
+typedef enum pv_result_claim {
+    PV_RESULT_IN_USE = 0,  /**< a job refers to it, or its job is queued or processing */
+    PV_RESULT_ORPHAN,      /**< no job refers to it: left by a crash, it may go */
+    PV_RESULT_UNACCOUNTED, /**< the store holds no job at all, so it cannot tell */
+} pv_result_claim;
 
 /**
- * True when the last failure on this connection was the store staying
- * locked by another connection for longer than the wait (about 5 s): the
- * operation changed nothing and may be retried.
+ * Looks up the result file name (in the results directory) of job job_id.
+ * A store without any job cannot vouch for a file (it may be new, or not
+ * the one the results were written with), so nothing is an orphan then.
+ * Errors answer PV_RESULT_IN_USE: on doubt, the file is kept.
  */
-int pv_jobstore_busy(pv_jobstore *js);
+pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id);
+
+/**
+ * Starts a write transaction (BEGIN IMMEDIATE): the connection holds the
+ * store's write lock until pv_jobstore_commit or pv_jobstore_rollback, so
+ * what it reads stays true until it writes. Returns 0 or PIVOT_EIO.
+ */
+int pv_jobstore_begin(pv_jobstore *js);
+
+/**
+ * Commits the transaction. Returns 0 or PIVOT_EIO; on failure the caller
+ * takes pv_jobstore_failure, then calls pv_jobstore_rollback.
+ */
+int pv_jobstore_commit(pv_jobstore *js);
+
+/** Rolls the transaction back (nothing when none is open). */
+void pv_jobstore_rollback(pv_jobstore *js);
+
+/**
+ * The last failure on a connection, taken before anything else runs on it
+ * (a later statement, or the rollback, replaces SQLite's error).
+ */
+typedef struct pv_store_failure {
+    int code;          /**< SQLite's primary result code */
+    int sys_errno;     /**< the system error behind it, or 0 */
+    char message[256]; /**< SQLite's message */
+} pv_store_failure;
+
+/** Captures the last failure of js into out. */
+void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out);
+
+/**
+ * True when the failure was the store staying locked by another connection
+ * for longer than the wait (about 5 s): nothing changed, it may be retried.
+ */
+int pv_store_failure_busy(const pv_store_failure *f);
+
+/** True when the failure was the store's disk (or the user's disk quota) being full. */
+int pv_store_failure_full(const pv_store_failure *f);
 
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);

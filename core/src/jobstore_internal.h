@@ -35,7 +35,7 @@ struct pv_jobstore {
 #define JOB_COLUMNS                                                                                \
     "id, owner, status, request, spec, format, range_start_ns, range_end_ns, progress, "           \
     "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "                    \
-    "cancel_requested, file_path, file_size, channels_exported, samples, actual_start_ns, "        \
+    "cancel_requested, file_name, file_size, channels_exported, samples, actual_start_ns, "        \
     "actual_end_ns, error, expired_ms, idempotency_key, priority, result_detail"
 
 /** Returns SQLITE_OK with a ready statement for sql (a string literal: cached by address). */

@@ -105,14 +105,14 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
     sqlite3_stmt *st = NULL;
     if (pv_js_prepare(js,
                       "UPDATE jobs SET status = 'completed', progress = 100, "
-                      "finished_ms = ?, file_path = ?, file_size = ?, "
+                      "finished_ms = ?, file_name = ?, file_size = ?, "
                       "channels_exported = ?, samples = ?, actual_start_ns = ?, "
                       "actual_end_ns = ?, error = NULL, worker_pid = NULL, result_detail = ? "
                       "WHERE id = ? AND status = 'processing'",
                       &st) != SQLITE_OK)
         return PIVOT_EIO;
     sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_text(st, 2, done->file_path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, done->file_name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, done->file_size);
     sqlite3_bind_int64(st, 4, done->channels_exported);
     sqlite3_bind_int64(st, 5, done->samples);
@@ -145,16 +145,39 @@ int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, co
     return pv_js_step_done(st);
 }
 
-int pv_jobstore_requeue(pv_jobstore *js, const char *id)
+int pv_jobstore_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
+                        int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
+    int rc = PIVOT_EIO;
+
+    /* One statement decides and writes, so a cancel or a second stop
+     * cannot slip between the count and the change. */
     if (pv_js_prepare(js,
-                      "UPDATE jobs SET status = 'queued', worker_pid = NULL, "
-                      "cancel_requested = 0 WHERE id = ? AND status = 'processing'",
+                      "UPDATE jobs SET worker_pid = NULL, cancel_requested = 0, "
+                      "status = CASE WHEN attempts < ?2 THEN 'queued' ELSE 'failed' END, "
+                      "finished_ms = CASE WHEN attempts < ?2 THEN NULL ELSE ?3 END, "
+                      "error = CASE WHEN attempts < ?2 THEN NULL ELSE printf(?4, attempts) END "
+                      "WHERE id = ?1 AND status = 'processing' RETURNING status = 'queued'",
                       &st) != SQLITE_OK)
-        return PIVOT_EIO;
+        goto out;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return pv_js_step_done(st);
+    sqlite3_bind_int(st, 2, max_attempts);
+    sqlite3_bind_int64(st, 3, now_ms);
+    sqlite3_bind_text(st, 4, give_up, -1, SQLITE_STATIC);
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW: /* the change is made by the first step */
+        rc = sqlite3_column_int(st, 0) ? 0 : 1;
+        break;
+    case SQLITE_DONE:
+        rc = PIVOT_ENOENT;
+        break;
+    default:
+        break;
+    }
+out:
+    pv_js_release(st);
+    return rc;
 }
 
 int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
@@ -191,7 +214,7 @@ int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_jo
         goto out;
     rc = PIVOT_EIO;
     if (pv_js_prepare(js,
-                      "UPDATE jobs SET expired_ms = ?2, file_path = NULL WHERE status IN "
+                      "UPDATE jobs SET expired_ms = ?2, file_name = NULL WHERE status IN "
                       "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
                       "AND finished_ms < ?1",
                       &st) != SQLITE_OK)

@@ -68,6 +68,15 @@ static const char *const migrations[] = {
     /* 5: the result's detail (per channel counts and times, channels
      * without data, source warnings) as the JSON the API shows. */
     "ALTER TABLE jobs ADD COLUMN result_detail TEXT;",
+    /* 6: the result file is named relative to <state_dir>/results (its
+     * last path component), so that a state directory moved or restored
+     * elsewhere still finds its results. The old absolute paths are cut
+     * to their base name: rtrim() with every character but '/' strips the
+     * name, leaving the directory part whose length is skipped. */
+    "ALTER TABLE jobs RENAME COLUMN file_path TO file_name;"
+    "UPDATE jobs SET file_name = substr(file_name,"
+    " length(rtrim(file_name, replace(file_name, '/', ''))) + 1)"
+    " WHERE file_name LIKE '%/%';",
 };
 
 int pv_jobstore_migrate(sqlite3 *db, char *err, size_t errlen)

@@ -44,14 +44,14 @@ void pv_gen_key_null(yajl_gen g, const char *key)
 
 void pv_gen_key_time_ms(yajl_gen g, const char *key, int64_t ms)
 {
-    pv_gen_key_time_ns(g, key, ms > 0 ? ms * 1000000 : 0);
+    pv_gen_key_time_ns(g, key, ms > 0 ? ms * 1000000 : -1);
 }
 
 void pv_gen_key_time_ns(yajl_gen g, const char *key, int64_t ns)
 {
     char text[PV_TIME_TEXT_SIZE];
     pv_gen_str(g, key);
-    if (ns <= 0) {
+    if (ns < 0) {
         yajl_gen_null(g);
         return;
     }
@@ -85,8 +85,8 @@ char *pv_json_result_detail(const pv_channel_detail *channels, size_t nchannels,
         yajl_gen_map_open(g);
         pv_gen_key_str(g, "name", channels[i].name);
         pv_gen_key_int(g, "samples", (int64_t)channels[i].samples);
-        pv_gen_key_time_ns(g, "first", any ? channels[i].first_ns : 0);
-        pv_gen_key_time_ns(g, "last", any ? channels[i].last_ns : 0);
+        pv_gen_key_time_ns(g, "first", any ? channels[i].first_ns : -1);
+        pv_gen_key_time_ns(g, "last", any ? channels[i].last_ns : -1);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);

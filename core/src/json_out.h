@@ -13,8 +13,12 @@ void pv_gen_str(yajl_gen g, const char *s);
 void pv_gen_key_str(yajl_gen g, const char *key, const char *value); /* NULL value: null */
 void pv_gen_key_int(yajl_gen g, const char *key, int64_t value);
 void pv_gen_key_null(yajl_gen g, const char *key);
-/** An RFC 3339 time; 0 or less writes null (times before 1970 are never stored). */
+/** An RFC 3339 time; 0 or less writes null (job times: 0 is "not yet"). */
 void pv_gen_key_time_ms(yajl_gen g, const char *key, int64_t ms);
+/**
+ * An RFC 3339 time; a negative ns writes null (times before 1970 are never
+ * stored), while 0 is 1970-01-01T00:00:00Z, a time data may have.
+ */
 void pv_gen_key_time_ns(yajl_gen g, const char *key, int64_t ns);
 /** Writes a number with up to `digits` decimals, trailing zeros trimmed (yajl prints 17). */
 void pv_gen_key_fixed(yajl_gen g, const char *key, double value, int digits);

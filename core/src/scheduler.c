@@ -2,6 +2,7 @@
 
 #include "jobstore.h"
 #include "log.h"
+#include "state_dir.h"
 #include "timeutil.h"
 
 #include <dirent.h>
@@ -46,6 +47,7 @@ struct pv_scheduler {
     worker workers[MAX_WORKERS];
     int nworkers;
     int64_t last_sweep_ms;
+    size_t unaccounted_reported; /* result files kept, last reported, for a store with no job */
     pthread_t thread;
     int started;
 };
@@ -251,34 +253,61 @@ static void start_jobs(pv_scheduler *s)
 
 static int remove_result(void *arg, const pv_job *job)
 {
-    (void)arg;
-    if (job->file_path != NULL && unlink(job->file_path) != 0 && errno != ENOENT)
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, job->file_path,
+    pv_scheduler *s = arg;
+    char path[PATH_MAX + 256];
+
+    if (job->file_name != NULL &&
+        pv_state_result_path(s->server->results_dir, job->file_name, path, sizeof(path)) == 0 &&
+        unlink(path) != 0 && errno != ENOENT)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, path,
                strerror(errno));
     pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: retention ended, result deleted", job->id);
     return 0;
 }
 
 /* Deletes result files no job refers to (a crash between writing a file
- * and recording it, a deleted row): nothing else would ever remove them. */
+ * and recording it, a deleted row): nothing else would ever remove them.
+ * Only names of the form <job id>.<extension> are results; a store that
+ * holds no job at all vouches for nothing, so its files are kept and
+ * reported (once for each count) instead. */
 static void remove_orphan_results(pv_scheduler *s)
 {
     DIR *d = opendir(s->server->results_dir);
     struct dirent *e;
+    size_t unaccounted = 0;
+    char example[256] = "";
+
     if (d == NULL)
         return;
     while ((e = readdir(d)) != NULL) {
         char path[PATH_MAX + 256], id[PV_JOB_ID_SIZE];
         size_t idlen = strcspn(e->d_name, ".");
-        if (e->d_name[0] == '.' || idlen == 0 || idlen >= sizeof(id))
+        if (e->d_name[0] == '.' || idlen != PV_JOB_ID_LEN)
             continue;
         memcpy(id, e->d_name, idlen);
         id[idlen] = '\0';
-        snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
-        if (!pv_jobstore_file_in_use(s->jobs, path, id) && unlink(path) == 0)
-            pv_log(PIVOT_LOG_INFO, "pivotd", "removed %s: no job refers to it", path);
+        switch (pv_jobstore_result_claim(s->jobs, e->d_name, id)) {
+        case PV_RESULT_ORPHAN:
+            snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
+            if (unlink(path) == 0)
+                pv_log(PIVOT_LOG_INFO, "pivotd", "removed %s: no job refers to it", path);
+            break;
+        case PV_RESULT_UNACCOUNTED:
+            if (unaccounted++ == 0)
+                snprintf(example, sizeof(example), "%s", e->d_name);
+            break;
+        case PV_RESULT_IN_USE:
+        default:
+            break;
+        }
     }
     closedir(d);
+    if (unaccounted != s->unaccounted_reported && unaccounted > 0)
+        pv_log(PIVOT_LOG_WARNING, "pivotd",
+               "%s holds %zu result files (%s, ...) but the job store holds no job: keeping "
+               "them; restore the jobs.db they belong to, or remove them by hand",
+               s->server->results_dir, unaccounted, example);
+    s->unaccounted_reported = unaccounted;
 }
 
 static void sweep_expired(pv_scheduler *s)
@@ -292,7 +321,7 @@ static void sweep_expired(pv_scheduler *s)
         return;
     s->last_sweep_ms = now;
     pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, pv_now_ms(),
-                       remove_result, NULL);
+                       remove_result, s);
     remove_orphan_results(s);
 }
 
@@ -362,23 +391,27 @@ static int recover_one(void *arg, const pv_job *job)
 {
     pv_scheduler *s = arg;
     int max = s->server->config->max_attempts;
-    char msg[256];
 
     stop_leftover_workers(job);
     remove_job_partials(s, job->id);
-    if (job->attempts < max) {
-        pv_jobstore_requeue(s->jobs, job->id);
+    switch (pv_jobstore_requeue(s->jobs, job->id, max,
+                                "the server stopped while the job was running, %d times "
+                                "(jobs.max_attempts); giving up",
+                                pv_now_ms())) {
+    case 0:
         pv_log(PIVOT_LOG_WARNING, "pivotd",
                "job %s: its worker was lost (the server stopped or crashed); queued again "
                "(attempt %d of %d done)",
                job->id, job->attempts, max);
-    } else {
-        snprintf(msg, sizeof(msg),
-                 "the server stopped while the job was running, %d times (jobs.max_attempts); "
-                 "giving up",
-                 job->attempts);
-        pv_jobstore_finish(s->jobs, job->id, PV_JOB_FAILED, msg, pv_now_ms());
-        pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: %s", job->id, msg);
+        break;
+    case 1:
+        pv_log(PIVOT_LOG_WARNING, "pivotd",
+               "job %s: the server stopped while the job was running, %d times "
+               "(jobs.max_attempts); giving up",
+               job->id, job->attempts);
+        break;
+    default:
+        break;
     }
     return 0;
 }
@@ -498,7 +531,8 @@ void pv_scheduler_stop(pv_scheduler *s)
     for (int i = 0; i < s->nworkers; i++) {
         kill(s->workers[i].pid, SIGKILL);
         waitpid(s->workers[i].pid, NULL, 0);
-        pv_jobstore_requeue(s->jobs, s->workers[i].job_id);
+        pv_jobstore_requeue(s->jobs, s->workers[i].job_id, s->server->config->max_attempts,
+                            PV_JOB_INTERRUPTED_TOO_OFTEN, pv_now_ms());
     }
     pv_jobstore_close(s->jobs);
     free(s);

@@ -2,6 +2,7 @@
 
 #include "host.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -42,5 +43,71 @@ int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store
         snprintf(err, errlen, "state directory path too long: %s", cfg->state_dir);
         return PIVOT_ERANGE;
     }
+    return 0;
+}
+
+/* The number of finished result files in results (not *.part files, which
+ * are partial and removed at every start anyway); the first one's name. */
+static size_t count_results(const char *results, char *first, size_t first_len)
+{
+    DIR *d = opendir(results);
+    struct dirent *e;
+    size_t n = 0, len;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0))
+            continue;
+        if (n++ == 0)
+            snprintf(first, first_len, "%s", e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+int pv_state_dir_check_store(const char *job_store, const char *results, char *err, size_t errlen)
+{
+    struct stat st;
+    char first[256] = "";
+    const char *state;
+    size_t n;
+
+    if (stat(job_store, &st) == 0) {
+        if (st.st_size > 0)
+            return 0;
+        state = "empty (0 bytes)";
+    } else if (errno == ENOENT) {
+        state = "missing";
+    } else {
+        snprintf(err, errlen, "job store %s: %s", job_store, strerror(errno));
+        return PIVOT_EIO;
+    }
+    n = count_results(results, first, sizeof(first));
+    if (n == 0)
+        return 0;
+    /* A new store would know none of these jobs (nor any API key), and its
+     * orphan sweep would take every result for a crash's leftover. */
+    snprintf(err, errlen,
+             "the job store %s is %s but %s holds %zu result file%s (%s%s): refusing to start "
+             "with a new, empty job store beside them; restore the jobs.db these results "
+             "belong to, or move the files out of %s to start afresh",
+             job_store, state, results, n, n == 1 ? "" : "s", first, n > 1 ? ", ..." : "", results);
+    return PIVOT_EEXIST;
+}
+
+int pv_state_result_path(const char *results, const char *name, char *out, size_t len)
+{
+    int n;
+
+    /* The store names a file in results/, never a path: a damaged or
+     * hand-edited row cannot point anywhere else. */
+    if (name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+        strcmp(name, "..") == 0)
+        return PIVOT_EINVAL;
+    n = snprintf(out, len, "%s/%s", results, name);
+    if (n < 0 || (size_t)n >= len)
+        return PIVOT_ERANGE;
     return 0;
 }

@@ -11,4 +11,19 @@
 int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store_len, char *results,
                          size_t results_len, char *err, size_t errlen);
 
+/**
+ * Refuses to start over results without their job store: when job_store is
+ * missing or empty (0 bytes: SQLite would make a new, empty store of it)
+ * while the results directory holds result files, returns PIVOT_EEXIST
+ * with a message saying what to do. Nothing is created or deleted.
+ */
+int pv_state_dir_check_store(const char *job_store, const char *results, char *err, size_t errlen);
+
+/**
+ * The path of the result file `name` (as the job store records it: a name
+ * in the results directory) into out. PIVOT_EINVAL for a name that is not
+ * a plain file name, PIVOT_ERANGE when the path does not fit.
+ */
+int pv_state_result_path(const char *results, const char *name, char *out, size_t len);
+
 #endif

@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include "client_text.h"
 #include "host.h"
 #include "job_spec.h"
 #include "jobstore.h"
@@ -437,8 +438,10 @@ static int record_outcome(worker *w, int rc)
     int64_t now = pv_now_ms();
 
     if (rc == 0) {
-        free(w->job.file_path);
-        w->job.file_path = strdup(w->final_path);
+        /* Recorded relative to the results directory: the state directory
+         * may be moved or restored elsewhere. */
+        free(w->job.file_name);
+        w->job.file_name = strdup(strrchr(w->final_path, '/') + 1);
         w->job.file_size = w->file_size;
         w->job.channels_exported = w->result.summary.channels;
         w->job.samples = (int64_t)w->result.summary.samples;
@@ -447,7 +450,7 @@ static int record_outcome(worker *w, int rc)
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);
-        if (w->job.file_path != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
+        if (w->job.file_name != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
                    w->job.id, w->result.summary.channels,
@@ -466,20 +469,34 @@ static int record_outcome(worker *w, int rc)
     /* Leave the row's progress where the export stopped, matching the message. */
     pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
     if (rc == PIVOT_ECANCELED && !cancel_requested(w)) {
-        /* SIGTERM without a DELETE comes from a server shutting down: give
-         * the job back to the queue, the next start runs it again. */
-        pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: interrupted by shutdown; queued again",
-               w->job.id);
-        if (pv_jobstore_requeue(w->js, w->job.id) == 0)
+        /* SIGTERM without a DELETE comes from a server shutting down (or
+         * from outside): give the job back to the queue, the next start
+         * runs it again, unless it has had all its attempts. */
+        switch (pv_jobstore_requeue(w->js, w->job.id, w->cfg->max_attempts,
+                                    PV_JOB_INTERRUPTED_TOO_OFTEN, now)) {
+        case 0:
+            pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
+                   "job %s: interrupted by shutdown; queued again (attempt %d of %d done)",
+                   w->job.id, w->job.attempts, w->cfg->max_attempts);
             return 0;
+        case 1:
+            pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: failed: " PV_JOB_INTERRUPTED_TOO_OFTEN,
+                   w->job.id, w->job.attempts);
+            return 0;
+        default:
+            break;
+        }
     } else if (rc == PIVOT_ECANCELED) {
         snprintf(msg, sizeof(msg), "cancelled by the user while processing (at %d%%)",
                  (int)w->result.percent);
         if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_CANCELLED, msg, now) == 0)
             return 0;
     } else {
+        /* The log keeps the whole message; the job's error, which the
+         * client reads, loses the server's paths and addresses. */
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: failed: %s", w->job.id, w->err);
-        if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_FAILED, w->err, now) == 0)
+        pv_client_text(w->err, msg, sizeof(msg));
+        if (pv_jobstore_finish(w->js, w->job.id, PV_JOB_FAILED, msg, now) == 0)
             return 0;
     }
     pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the final state failed: %s", w->job.id,

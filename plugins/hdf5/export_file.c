@@ -10,12 +10,21 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 /** Version of the layout described in ARCHITECTURE.md, for readers to check. */
 #define HX_FORMAT_VERSION 1
 
 static const char root[] = "file root";
+
+/* The file's name without its directory: messages may reach a client, who
+ * has no business knowing the server's directories. */
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
 
 /* The string attributes of the root that are written only when given. */
 static int write_info_strings(hid_t file, hid_t str_type, const pivot_export_info *info, char *err,
@@ -148,12 +157,13 @@ static hid_t create_file(const char *path, char *err, size_t errlen, int *rc)
     fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* Closing the file also closes whatever an abandoned export left open. */
     if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-        *rc = hx_fail(PIVOT_EIO, err, errlen, "H5Pset_fclose_degree", "file \"%s\"", path);
+        *rc =
+            hx_fail(PIVOT_EIO, err, errlen, "H5Pset_fclose_degree", "file \"%s\"", file_name(path));
         goto out;
     }
     file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (file < 0) {
-        *rc = hx_fail(PIVOT_EIO, err, errlen, "H5Fcreate", "file \"%s\"", path);
+        *rc = hx_fail(PIVOT_EIO, err, errlen, "H5Fcreate", "file \"%s\"", file_name(path));
         if (lstat(path, &st) == 0)
             *rc = PIVOT_EEXIST;
     }
@@ -181,7 +191,7 @@ int hx_open(const char *path, const pivot_export_info *info, void **exp, char *e
         goto out;
     x = calloc(1, sizeof(*x));
     if (x == NULL) {
-        snprintf(err, errlen, "file \"%s\": out of memory", path);
+        snprintf(err, errlen, "file \"%s\": out of memory", file_name(path));
         rc = PIVOT_ENOMEM;
         goto out;
     }
@@ -192,7 +202,7 @@ int hx_open(const char *path, const pivot_export_info *info, void **exp, char *e
     }
     x->str_type = create_string_type();
     if (x->str_type < 0) {
-        rc = hx_fail(PIVOT_EIO, err, errlen, "H5Tset_cset", "file \"%s\"", path);
+        rc = hx_fail(PIVOT_EIO, err, errlen, "H5Tset_cset", "file \"%s\"", file_name(path));
         goto out;
     }
     x->file = create_file(path, err, errlen, &rc);

@@ -1,4 +1,5 @@
 /* Entry points of the hdf5 plugin: registers the "hdf5" exporter. */
+#include "h5_error.h"
 #include "hdf5_export.h"
 
 #include <pivot/plugin.h>
@@ -28,6 +29,7 @@ int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
         rc = PIVOT_ENOTSUP;
         goto out;
     }
+    hx_error_set_host(host);
     rc = host->register_exporter(reg, &hx_exporter);
     if (rc != 0 && host->log != NULL)
         host->log(PIVOT_LOG_ERROR, "hdf5", "cannot register the hdf5 exporter");

@@ -172,8 +172,11 @@ static void check_open_existing_fails(const pivot_exporter *e, const char *path)
     }
     CHECK_INT_EQ(e->open(path, &full_info, &exp, err, sizeof(err)), PIVOT_EEXIST);
     CHECK(exp == NULL);
-    CHECK(strstr(err, path) != NULL);
-    CHECK(strstr(err, "H5Fcreate") != NULL);
+    /* The message names the file, not the server's directories, and says
+     * why in a few words (HDF5's whole record goes to the log). */
+    CHECK(strstr(err, strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path) != NULL);
+    CHECK(strchr(err, '/') == NULL);
+    CHECK(strstr(err, "H5Fcreate failed: File exists") != NULL);
     fprintf(stderr, "open of an existing file: %s\n", err);
     unlink(path);
 }

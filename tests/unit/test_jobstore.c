@@ -106,7 +106,7 @@ int main(void)
 
     /* Completing b1 stores its result. */
     make_job(&job, "b1", "bob", 0);
-    job.file_path = "/tmp/b1.h5";
+    job.file_name = "b1.h5";
     job.file_size = 12345;
     job.channels_exported = 3;
     job.samples = 300;
@@ -117,7 +117,7 @@ int main(void)
     CHECK_INT_EQ(got.status, PV_JOB_COMPLETED);
     CHECK_INT_EQ(got.file_size, 12345);
     CHECK_INT_EQ(got.progress, 100);
-    CHECK_STR_EQ(got.file_path, "/tmp/b1.h5");
+    CHECK_STR_EQ(got.file_name, "b1.h5");
     pv_job_clear(&got);
     /* A second completion of a job no longer processing is refused. */
     CHECK_INT_EQ(pv_jobstore_complete(js, &job, 5001), PIVOT_ENOENT);
@@ -128,7 +128,7 @@ int main(void)
     CHECK_INT_EQ(pv_jobstore_cancel(js, "b1", "alice", &outcome, &file), PIVOT_ENOENT);
     CHECK_INT_EQ(pv_jobstore_cancel(js, "b1", "bob", &outcome, &file), 0);
     CHECK_INT_EQ(outcome, PV_CANCEL_DELETED);
-    CHECK_STR_EQ(file, "/tmp/b1.h5");
+    CHECK_STR_EQ(file, "b1.h5");
     free(file);
     file = NULL;
     CHECK_INT_EQ(pv_jobstore_get(js, "b1", NULL, &got), PIVOT_ENOENT);
@@ -137,11 +137,12 @@ int main(void)
     CHECK_INT_EQ(pv_jobstore_claim_next(js, 6000, &got), 0);
     CHECK_STR_EQ(got.id, "a2");
     pv_job_clear(&got);
-    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2"), 0);
+    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2", 2, "given up after %d", 6100), 0);
     CHECK_INT_EQ(pv_jobstore_get(js, "a2", NULL, &got), 0);
     CHECK_INT_EQ(got.status, PV_JOB_QUEUED);
     CHECK_INT_EQ(got.attempts, 1);
     pv_job_clear(&got);
+    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2", 2, "given up after %d", 6100), PIVOT_ENOENT);
     /* Retention, first pass: a1 (finished at 1300) loses its file, keeps its row as expired. */
     ids[0] = '\0';
     CHECK_INT_EQ(pv_jobstore_expire(js, 1301, 7000, collect_ids, ids), 0);
@@ -149,7 +150,7 @@ int main(void)
     CHECK_INT_EQ(pv_jobstore_get(js, "a1", NULL, &got), 0);
     CHECK_INT_EQ(got.status, PV_JOB_EXPIRED);
     CHECK_INT_EQ(got.expired_ms, 7000);
-    CHECK(got.file_path == NULL);
+    CHECK(got.file_name == NULL);
     pv_job_clear(&got);
     ids[0] = '\0';
     CHECK_INT_EQ(pv_jobstore_list(js, NULL, 1u << PV_JOB_EXPIRED, 10, 0, &total, collect_ids, ids),
@@ -200,6 +201,14 @@ int main(void)
     CHECK_INT_EQ(pv_jobstore_claim_next(js, 11001, &got), 0);
     CHECK_STR_EQ(got.id, "c2"); /* carol's high priority before her older low one */
     pv_job_clear(&got);
+    /* a2's second start was its last: its interruption fails the job. */
+    CHECK_INT_EQ(pv_jobstore_requeue(js, "a2", 2, "given up after %d", 11050), 1);
+    CHECK_INT_EQ(pv_jobstore_get(js, "a2", NULL, &got), 0);
+    CHECK_INT_EQ(got.status, PV_JOB_FAILED);
+    CHECK_INT_EQ(got.attempts, 2);
+    CHECK_INT_EQ(got.finished_ms, 11050);
+    CHECK_STR_EQ(got.error, "given up after 2");
+    pv_job_clear(&got);
 
     /* Progress never goes back; files of live or recorded jobs are in use. */
     CHECK_INT_EQ(pv_jobstore_progress(js, "c2", 60, 11100), 0);
@@ -208,13 +217,34 @@ int main(void)
     CHECK_INT_EQ(got.progress, 60);
     CHECK_INT_EQ(got.heartbeat_ms, 11200);
     pv_job_clear(&got);
-    CHECK(pv_jobstore_file_in_use(js, "/tmp/x/c2.h5.part", "c2"));
-    CHECK(!pv_jobstore_file_in_use(js, "/tmp/x/zz.h5", "zz"));
+    CHECK_INT_EQ(pv_jobstore_result_claim(js, "c2.h5.part", "c2"), PV_RESULT_IN_USE);
+    CHECK_INT_EQ(pv_jobstore_result_claim(js, "zz.h5", "zz"), PV_RESULT_ORPHAN);
+    make_job(&job, "c2", "carol", 0);
+    job.file_name = "c2.h5";
+    CHECK_INT_EQ(pv_jobstore_complete(js, &job, 11300), 0);
+    CHECK_INT_EQ(pv_jobstore_result_claim(js, "c2.h5", "c2"), PV_RESULT_IN_USE);
     pv_jobstore_close(js);
+
+    /* A store of schema 5 recorded absolute paths: opening it keeps only
+     * the name, so a moved state directory still finds its results. */
+    {
+        sqlite3 *db;
+        sqlite3_open(path, &db);
+        CHECK_INT_EQ(sqlite3_exec(db,
+                                  "ALTER TABLE jobs RENAME COLUMN file_name TO file_path;"
+                                  "UPDATE jobs SET file_path = '/old/state/results/c2.h5' "
+                                  "WHERE id = 'c2'; UPDATE schema_version SET version = 5",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+        sqlite3_close(db);
+    }
 
     /* Reopening keeps everything; a store from a newer pivotd is refused. */
     CHECK_INT_EQ(pv_jobstore_open(path, &js, err, sizeof(err)), 0);
     CHECK_INT_EQ(pv_jobstore_get(js, "a2", NULL, &got), 0);
+    pv_job_clear(&got);
+    CHECK_INT_EQ(pv_jobstore_get(js, "c2", NULL, &got), 0);
+    CHECK_STR_EQ(got.file_name, "c2.h5");
     pv_job_clear(&got);
     pv_jobstore_close(js);
     {

@@ -112,7 +112,7 @@ static void complete(pv_jobstore *js, const char *id, int64_t size, int64_t at_m
     pv_job done;
     memset(&done, 0, sizeof(done));
     snprintf(done.id, sizeof(done.id), "%s", id);
-    done.file_path = "/nonexistent";
+    done.file_name = "nonexistent.h5";
     done.file_size = size;
     CHECK_INT_EQ(pv_jobstore_complete(js, &done, at_ms), 0);
 }

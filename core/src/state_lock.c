@@ -1,0 +1,80 @@
+#include "state_lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/* The pid the holder wrote into the lock file, or 0 when there is none yet
+ * (it is between taking the lock and writing its pid). */
+static long holder_pid(int fd)
+{
+    char text[32];
+    ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+    char *end;
+    long pid;
+
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    pid = strtol(text, &end, 10);
+    return end != text && pid > 0 && pid <= INT_MAX ? pid : 0;
+}
+
+int pv_state_lock_take(const char *state_dir, char *err, size_t errlen)
+{
+    char path[PATH_MAX], pid[32], real[PATH_MAX];
+    int fd = -1, n;
+
+    /* The message names the directory as the operator can find it. */
+    if (realpath(state_dir, real) != NULL)
+        state_dir = real;
+    n = snprintf(path, sizeof(path), "%s/" PV_STATE_LOCK_NAME, state_dir);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        snprintf(err, errlen, "state directory path too long: %s", state_dir);
+        return -1;
+    }
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open the lock file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* flock belongs to the open file description: it goes when this
+     * process exits, however it exits, and no other descriptor of the
+     * process can drop it by closing the file. */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        long other = saved == EWOULDBLOCK ? holder_pid(fd) : 0;
+        if (saved != EWOULDBLOCK)
+            snprintf(err, errlen, "cannot lock %s: %s", path, strerror(saved));
+        else if (other > 0)
+            snprintf(err, errlen,
+                     "the state directory %s is in use by another pivotd serve (pid %ld); "
+                     "stop it first, or give this server another --state-dir",
+                     state_dir, other);
+        else
+            snprintf(err, errlen,
+                     "the state directory %s is in use by another pivotd serve that is "
+                     "starting; stop it first, or give this server another --state-dir",
+                     state_dir);
+        close(fd);
+        return -1;
+    }
+    n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+        snprintf(err, errlen, "cannot write the lock file %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void pv_state_lock_release(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}

@@ -1,0 +1,27 @@
+/*
+ * One server per state directory: `pivotd serve` holds an exclusive lock on
+ * <state_dir>/pivotd.lock for its whole life. Two schedulers on one job
+ * store would each take the other's running jobs for a crash's leftovers
+ * and kill their workers. The `keys` and `quota` commands and the workers
+ * do not take it: they only make short transactions in the job store.
+ */
+#ifndef PV_STATE_LOCK_H
+#define PV_STATE_LOCK_H
+
+#include <stddef.h>
+
+/** The lock file's name in the state directory. */
+#define PV_STATE_LOCK_NAME "pivotd.lock"
+
+/**
+ * Takes the lock of state_dir and writes this process's pid into the lock
+ * file. Returns the open descriptor (close-on-exec, so workers never hold
+ * it), or -1 with a message naming the directory and, when another server
+ * holds the lock, its pid.
+ */
+int pv_state_lock_take(const char *state_dir, char *err, size_t errlen);
+
+/** Releases the lock (closing fd); -1 is accepted. */
+void pv_state_lock_release(int fd);
+
+#endif
