@@ -10,8 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The time a client has to send a whole request, and the longest an HTTP/2
- * connection may sit idle. */
+/* The time a client has to send a whole request. */
 #define HTTP_REQ_TIMEOUT_MS 10000
 
 struct pv_http {
@@ -105,10 +104,16 @@ static int setup_routes(pv_http *http)
     http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
     /* Slow or silent clients only hold a socket, never a thread (the event
      * loop serves the others meanwhile), and not for long: a request's head
-     * and body must arrive within HTTP_REQ_TIMEOUT_MS, an HTTP/2 connection
-     * idle that long is closed. h2o caps a request head at H2O_MAX_REQLEN. */
+     * and body must arrive within HTTP_REQ_TIMEOUT_MS. h2o caps a request
+     * head at H2O_MAX_REQLEN. */
     http->globalconf.http1.req_timeout = HTTP_REQ_TIMEOUT_MS;
-    http->globalconf.http2.idle_timeout = HTTP_REQ_TIMEOUT_MS;
+    /* HTTP/1.1 only: the port is plain TCP, and h2o 2.2 would otherwise
+     * speak cleartext HTTP/2 (to a "PRI *" preface, or after Upgrade: h2c)
+     * with no bound on the streams a client opens and resets at once.
+     * HTTP/2 belongs to the TLS proxy in front (docs/security.md). */
+    http->globalconf.http1.upgrade_to_http2 = 0;
+    /* The Server header names the service, not the library and its version. */
+    http->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("pivotd"));
     http->hostconf =
         h2o_config_register_host(&http->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     /* h2o picks the first path that matches, so the result files come first:
