@@ -91,6 +91,13 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* Every request passes the framing check before the path's own handlers. */
+static void add_framing_check(h2o_pathconf_t *path)
+{
+    h2o_handler_t *check = h2o_create_handler(path, sizeof(*check));
+    check->on_req = pv_http_framing_check;
+}
+
 static int setup_routes(pv_http *http)
 {
     h2o_pathconf_t *files, *api;
@@ -120,6 +127,7 @@ static int setup_routes(pv_http *http)
      * a guard checks the caller owns the job, then the file handler serves it
      * with Range, ETag and HEAD support. */
     files = h2o_config_register_path(http->hostconf, "/api/v1/pivot/files", 0);
+    add_framing_check(files);
     guard = h2o_create_handler(files, sizeof(*guard));
     guard->on_req = pv_api_download_guard;
     mimemap = h2o_mimemap_create();
@@ -128,6 +136,7 @@ static int setup_routes(pv_http *http)
     h2o_file_register(files, http->server->results_dir, no_index, mimemap, 0);
     h2o_mem_release_shared(mimemap);
     api = h2o_config_register_path(http->hostconf, "/", 0);
+    add_framing_check(api);
     router = h2o_create_handler(api, sizeof(*router));
     router->on_req = pv_api_route;
     return 0;
