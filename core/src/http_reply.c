@@ -34,6 +34,8 @@ static const char *reason_phrase(int status)
         return "Gone";
     case 413:
         return "Content Too Large";
+    case 416:
+        return "Range Not Satisfiable";
     case 422:
         return "Unprocessable Content";
     case 429:
