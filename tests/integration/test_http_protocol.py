@@ -366,6 +366,11 @@ class HttpProtocolTest(ph.ServerCase):
              '"channels":{"include":["ch000"]},'
              '"options":{"metadata":{"site":"a","tags":[{"k":1,"k":2}]}}}' % start,
              "options.metadata.tags[0].k"),
+            # A large object (sorted rather than compared in pairs).
+            ('{"time_range":{"type":"absolute",%s,"end":"2025-01-01T00:00:10Z"},'
+             '"channels":{"include":["ch000"]},"options":{"metadata":{%s}}}'
+             % (start, ",".join('"m%d":%d' % (i % 90, i) for i in range(100))),
+             "options.metadata.m0"),
         ]
         for text, field in cases:
             r, _ = self.api.post_job(text)
