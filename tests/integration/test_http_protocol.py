@@ -392,6 +392,9 @@ class HttpProtocolTest(ph.ServerCase):
             "GET", "http://pivot.example%s" % QUOTA, [("X-API-Key", self.key)]))
         self.assertEqual((status, json.loads(body)["user"]), (200, "alice"))
         status, _, body = self.one_response(self.request_bytes(
+            "GET", "http://%s%s?limit=1&page=1" % (authority, JOBS), [("X-API-Key", self.key)]))
+        self.assertEqual((status, json.loads(body)["limit"]), (200, 1))
+        status, _, body = self.one_response(self.request_bytes(
             "GET", "http://%s%s" % (authority, self.download_path), [("X-API-Key", self.key)]))
         self.assertEqual((status, body), (200, self.file))
         response = self.one_response(self.request_bytes(
