@@ -240,6 +240,21 @@ class HttpProtocolTest(ph.ServerCase):
             "GET", HEALTH, [("Content-Length", "0"), ("Content-Length", "0")]))
         self.assertEqual((status, json.loads(body)["status"]), (200, "ok"))
 
+    def test_clean_pipelined_requests_are_all_answered(self):
+        # The framing check reads each head from the connection's buffer:
+        # requests after the first, with and without a body, are checked too.
+        body = json.dumps(SMALL).encode()
+        data = (self.request_bytes("GET", QUOTA, [("X-API-Key", self.key)], close=False)
+                + self.request_bytes("POST", JOBS + "?dry_run=true", [
+                    ("X-API-Key", self.key), ("Content-Length", str(len(body)))], body,
+                    close=False)
+                + self.request_bytes("GET", HEALTH))
+        out, closed = self.exchange(data)
+        responses = parse_responses(out)
+        self.assertEqual([r[0] for r in responses], [200, 200, 200], out[:800])
+        self.assertEqual(json.loads(responses[1][2])["channels"][0]["name"], "ch000")
+        self.assertTrue(closed)
+
     def test_chunked_with_content_length_is_refused_and_closes(self):
         framing = [("Content-Length", "5"), ("Transfer-Encoding", "chunked")]
         out, closed = self.exchange(self.smuggle(framing, b"0\r\n\r\n"))
