@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include "auth_gate.h"
+#include "download_range.h"
 #include "http_reply.h"
 #include "state_dir.h"
 
@@ -42,7 +43,8 @@ int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principa
         pv_job_clear(&job);
         return rc;
     }
-    /* The file handler behind the guard serves Range, If-None-Match and HEAD. */
+    /* The file handler behind the guard serves Range, If-None-Match and
+     * HEAD, once the guard has put those headers in a safe form. */
     int n = snprintf(url, sizeof(url), FILES_PREFIX "%s", job.file_name);
     pv_job_clear(&job);
     h2o_iovec_t copy = h2o_strdup(&req->pool, url, (size_t)n);
@@ -81,6 +83,8 @@ int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req)
                             "time); submit the job again");
         goto out;
     }
+    if (pv_download_prepare(req, job.file_path) != 0)
+        goto out; /* answered: no range lies in the file */
     snprintf(disposition, sizeof(disposition), "attachment; filename=\"pivot-%s\"", name);
     pv_reply_header(req, "content-disposition", disposition);
     pv_reply_header(req, "cache-control", "private");

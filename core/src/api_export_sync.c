@@ -55,8 +55,8 @@ static void cancel_abandoned(export_wait *w)
     pv_job_clear(&job);
 }
 
-/* h2o frees the pool of a request whose connection closed (HTTP/2 stream
- * resets, shutdown): the timer must go, and an unanswered job with it. */
+/* h2o frees the pool of a request whose connection closed under it
+ * (shutdown): the timer must go, and an unanswered job with it. */
 static void on_dispose(void *p)
 {
     export_wait *w = p;

@@ -2,6 +2,7 @@
 
 #include "auth_gate.h"
 #include "http_reply.h"
+#include "http_target.h"
 
 #include <string.h>
 
@@ -93,8 +94,15 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
     pv_http_thread *t = pv_http_thread_of(req);
     const char *path = req->path_normalized.base;
     size_t len = req->path_normalized.len;
+    h2o_iovec_t origin = pv_http_origin_form(req->path);
     pivot_principal who;
 
+    /* An absolute-form target is routed again by its path, through every
+     * path's handlers (the result files have their own). */
+    if (origin.base != req->path.base) {
+        h2o_send_redirect_internal(req, req->method, origin.base, origin.len, 0);
+        return 0;
+    }
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/health"))) {
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");

@@ -9,14 +9,61 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* Longest credential header name kept for messages; longer ones are cut. */
+#define HEADER_NAME_MAX 72
+
+/* What the backends' header lookups saw of one request. */
+typedef struct gate_request {
+    h2o_req_t *req;
+    char repeated[HEADER_NAME_MAX]; /**< a credential header sent more than once, or "" */
+    int times;                      /**< how many times it was sent */
+} gate_request;
+
+static int count_header(h2o_req_t *req, const char *name, size_t name_len, ssize_t first)
+{
+    int n = 1;
+    for (ssize_t i = first; (i = h2o_find_header_by_str(&req->headers, name, name_len, i)) >= 0;)
+        n++;
+    return n;
+}
+
+/* A header a backend asks for is a credential. Sent more than once, it has
+ * no single value: a proxy that appends its copy to the client's would let
+ * the client choose between them. Such a header reads as absent, so no
+ * backend acts on either copy, and the gate refuses the request. */
 static const char *request_header(const pivot_auth_request *ar, const char *name, size_t *len)
 {
-    h2o_req_t *req = ar->host_data;
-    ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+    gate_request *gr = ar->host_data;
+    size_t name_len = strlen(name);
+    ssize_t i = h2o_find_header_by_str(&gr->req->headers, name, name_len, -1);
+    int times;
+
     if (i < 0)
         return NULL;
-    *len = req->headers.entries[i].value.len;
-    return req->headers.entries[i].value.base;
+    if ((times = count_header(gr->req, name, name_len, i)) > 1) {
+        if (gr->repeated[0] == '\0') {
+            snprintf(gr->repeated, sizeof(gr->repeated), "%s", name);
+            gr->times = times;
+        }
+        return NULL;
+    }
+    *len = gr->req->headers.entries[i].value.len;
+    return gr->req->headers.entries[i].value.base;
+}
+
+/* The usual spelling of a lower-case header name, for the problem's field. */
+static void display_name(const char *lower, char *out, size_t outlen)
+{
+    size_t n = 0;
+    if (strcmp(lower, "x-api-key") == 0) {
+        snprintf(out, outlen, "X-API-Key");
+        return;
+    }
+    for (; lower[n] != '\0' && n + 1 < outlen; n++)
+        out[n] = (char)((n == 0 || lower[n - 1] == '-') && lower[n] >= 'a' && lower[n] <= 'z'
+                            ? lower[n] - 'a' + 'A'
+                            : lower[n]);
+    out[n] = '\0';
 }
 
 static void peer_address(h2o_req_t *req, char *out, size_t len)
@@ -45,14 +92,28 @@ static void request_key_id(const pivot_auth_request *ar, char *out, size_t outle
 
 int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
 {
-    char peer[64], err[PIVOT_ERRMSG_SIZE] = "", key_id[32];
-    pivot_auth_request ar = {sizeof(ar), request_header, peer, req};
+    char peer[64], err[PIVOT_ERRMSG_SIZE] = "", key_id[32], field[HEADER_NAME_MAX];
+    gate_request gr = {.req = req};
+    pivot_auth_request ar = {sizeof(ar), request_header, peer, &gr};
     pv_problem p;
 
     peer_address(req, peer, sizeof(peer));
     for (int i = 0; i < srv->nauth; i++) {
         memset(who, 0, sizeof(*who));
         int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err, sizeof(err));
+        if (gr.repeated[0] != '\0') {
+            pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL,
+                     "the header %s was sent %d times: %.*s %.*s", gr.repeated, gr.times,
+                     (int)req->method.len, req->method.base,
+                     (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
+            display_name(gr.repeated, field, sizeof(field));
+            pv_problem_set(&p, 400, "invalid-header", "Invalid header", field,
+                           "the credential header %s was sent more than once (%d times); send "
+                           "it once (a proxy must replace a client's copy, not add its own)",
+                           field, gr.times);
+            pv_reply_problem(req, &p);
+            return -1;
+        }
         if (rc == 0 && who->user[0] != '\0') {
             /* Every request of an administrator is an admin action: it may
              * reach other users' jobs. */

@@ -2,6 +2,7 @@
 
 #include "http_query.h"
 #include "json_out.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,9 @@ static void params_free(export_params *p)
 
 /* Percent-decodes v into a new string. '+' stays '+': in a timestamp it is
  * a UTC offset, and scripts of the original service sent offsets unencoded.
- * Control characters are refused so that none reaches a name or a time.
- * Returns 0, -1 for a bad value, -2 when out of memory. */
+ * Control characters are refused so that none reaches a name or a time, and
+ * so are bytes that are not UTF-8: the job is built as JSON text, which
+ * cannot hold them. Returns 0, -1 for a bad value, -2 when out of memory. */
 static int decode(h2o_iovec_t v, char **out)
 {
     char *s;
@@ -45,7 +47,7 @@ static int decode(h2o_iovec_t v, char **out)
         if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
             n = -1;
     }
-    if (n < 0) {
+    if (n < 0 || !pv_utf8_valid(s, (size_t)n)) {
         free(s);
         return -1;
     }
@@ -84,8 +86,8 @@ static int parse_params(const char *q, size_t len, export_params *p, pv_problem 
                                   "out of memory");
         if (rc != 0)
             return pv_problem_set(pb, 400, T_QUERY, name,
-                                  "%s: not a valid value; percent-encode it (%%XX) and keep it "
-                                  "under %d bytes, without control characters",
+                                  "%s: not a valid value; percent-encode its UTF-8 bytes (%%XX) "
+                                  "and keep it under %d bytes, without control characters",
                                   name, VALUE_MAX);
     }
     return 0;

@@ -1,6 +1,8 @@
 #include "http_reply.h"
 
+#include "http_target.h"
 #include "json_out.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +36,8 @@ static const char *reason_phrase(int status)
         return "Gone";
     case 413:
         return "Content Too Large";
+    case 416:
+        return "Range Not Satisfiable";
     case 422:
         return "Unprocessable Content";
     case 429:
@@ -81,15 +85,9 @@ static void make_utf8_line(char *text)
 {
     unsigned char *c = (unsigned char *)text;
     while (*c != '\0') {
-        size_t n = *c < 0x80             ? 1
-                   : (*c & 0xe0) == 0xc0 ? 2
-                   : (*c & 0xf0) == 0xe0 ? 3
-                   : (*c & 0xf8) == 0xf0 ? 4
-                                         : 0;
-        size_t i = 1;
-        while (i < n && (c[i] & 0xc0) == 0x80)
-            i++;
-        if (n == 0 || i < n) {
+        /* The terminating NUL is no continuation byte: a cut sequence stops there. */
+        size_t n = pv_utf8_sequence(c, 4);
+        if (n == 0) {
             *c++ = '?';
             continue;
         }
@@ -114,8 +112,9 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     /* The path the client sent, not req->path_normalized: an internal
      * redirect (the download of a result file) rewrites the latter to a
      * path inside the server that the client must not see. */
-    h2o_iovec_t path = h2o_url_normalize_path(&req->pool, req->input.path.base, req->input.path.len,
-                                              &query_at, &norm_indexes);
+    h2o_iovec_t target = pv_http_origin_form(req->input.path);
+    h2o_iovec_t path =
+        h2o_url_normalize_path(&req->pool, target.base, target.len, &query_at, &norm_indexes);
     snprintf(instance, sizeof(instance), "%.*s", (int)path.len, path.base);
     snprintf(detail, sizeof(detail), "%s", p->detail);
     snprintf(field, sizeof(field), "%s", p->field);

@@ -10,8 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The time a client has to send a whole request, and the longest an HTTP/2
- * connection may sit idle. */
+/* The time a client has to send a whole request. */
 #define HTTP_REQ_TIMEOUT_MS 10000
 
 struct pv_http {
@@ -92,6 +91,13 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* Every request passes the framing check before the path's own handlers. */
+static void add_framing_check(h2o_pathconf_t *path)
+{
+    h2o_handler_t *check = h2o_create_handler(path, sizeof(*check));
+    check->on_req = pv_http_framing_check;
+}
+
 static int setup_routes(pv_http *http)
 {
     h2o_pathconf_t *files, *api;
@@ -105,16 +111,23 @@ static int setup_routes(pv_http *http)
     http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
     /* Slow or silent clients only hold a socket, never a thread (the event
      * loop serves the others meanwhile), and not for long: a request's head
-     * and body must arrive within HTTP_REQ_TIMEOUT_MS, an HTTP/2 connection
-     * idle that long is closed. h2o caps a request head at H2O_MAX_REQLEN. */
+     * and body must arrive within HTTP_REQ_TIMEOUT_MS. h2o caps a request
+     * head at H2O_MAX_REQLEN. */
     http->globalconf.http1.req_timeout = HTTP_REQ_TIMEOUT_MS;
-    http->globalconf.http2.idle_timeout = HTTP_REQ_TIMEOUT_MS;
+    /* HTTP/1.1 only: the port is plain TCP, and h2o 2.2 would otherwise
+     * speak cleartext HTTP/2 (to a "PRI *" preface, or after Upgrade: h2c)
+     * with no bound on the streams a client opens and resets at once.
+     * HTTP/2 belongs to the TLS proxy in front (docs/security.md). */
+    http->globalconf.http1.upgrade_to_http2 = 0;
+    /* The Server header names the service, not the library and its version. */
+    http->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("pivotd"));
     http->hostconf =
         h2o_config_register_host(&http->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     /* h2o picks the first path that matches, so the result files come first:
      * a guard checks the caller owns the job, then the file handler serves it
      * with Range, ETag and HEAD support. */
     files = h2o_config_register_path(http->hostconf, "/api/v1/pivot/files", 0);
+    add_framing_check(files);
     guard = h2o_create_handler(files, sizeof(*guard));
     guard->on_req = pv_api_download_guard;
     mimemap = h2o_mimemap_create();
@@ -123,6 +136,7 @@ static int setup_routes(pv_http *http)
     h2o_file_register(files, http->server->results_dir, no_index, mimemap, 0);
     h2o_mem_release_shared(mimemap);
     api = h2o_config_register_path(http->hostconf, "/", 0);
+    add_framing_check(api);
     router = h2o_create_handler(api, sizeof(*router));
     router->on_req = pv_api_route;
     return 0;

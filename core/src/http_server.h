@@ -43,6 +43,12 @@ void pv_http_stop(pv_http *http);
 
 /* Request handlers, in api_*.c. Each answers the request and returns 0. */
 int pv_api_route(h2o_handler_t *self, h2o_req_t *req);
+/**
+ * First handler of every path (http_framing.c): answers a request whose
+ * body framing is ambiguous with 400 and closes its connection; returns -1
+ * (on to the next handler) for every other request.
+ */
+int pv_http_framing_check(h2o_handler_t *self, h2o_req_t *req);
 int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req);
 
 #endif

@@ -7,6 +7,7 @@
 #include "decimate.h"
 #include "json_access.h"
 #include "json_out.h"
+#include "json_unique.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,7 +541,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
                         pv_problem *pb)
 {
     static const char *const allowed[] = {"time_range", "channels", "signals", "options", NULL};
-    char err[512] = "";
+    char err[512] = "", duplicate[256];
     yajl_val root = NULL, metadata = NULL;
     selection sel = {0};
     pivot_range range = {0, 0};
@@ -557,6 +558,13 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
     root = pv_json_parse(body, len, err, sizeof(err));
     if (root == NULL) {
         pv_problem_set(pb, 400, T_MALFORMED, NULL, "the body is not valid JSON: %s", err);
+        goto out;
+    }
+    if (pv_json_find_duplicate(root, duplicate, sizeof(duplicate))) {
+        pv_problem_set(pb, 400, T_FIELD, duplicate,
+                       "%s: this member appears more than once in its object; send each member "
+                       "once",
+                       duplicate);
         goto out;
     }
     if (!YAJL_IS_OBJECT(root)) {
