@@ -1,11 +1,19 @@
 /*
  * pivot-gen-avro: fast, deterministic synthetic telemetry in Avro Object
- * Container Files, for demos, tests and benchmarks of the Avro -> HDF5 export.
+ * Container Files, or in the header-less block files of SpeedData's C relay
+ * (--format relay), for demos, tests and benchmarks of the Avro -> HDF5 export.
  *
  * Layout: OUT/ch<c>/data_<unix_start_seconds>.avro, c zero-padded to three
  * digits, one directory per channel and a new file every --file-seconds of data.
  *
- * Schema (record speeddata.bench.data, fields in this order):
+ * --format relay writes what SpeedData's relay writes: no header, and per
+ * record one block of count (1), byte size, the datum and the fixed marker
+ * a4 8a 1e 90 05 04 24 78 0a 68 33 7f c2 50 95 63. Its schema goes into
+ * <channel>.avsc files (--write-avsc DIR), or --speeddata-root ROOT lays out a
+ * SpeedData installation: ROOT/data/<channel>/, ROOT/config/agents/<channel>.avsc,
+ * ROOT/config/relay.yaml and ROOT/config/global.yaml.
+ *
+ * --shape signals (the default), record speeddata.bench.data, fields in this order:
  *   time     long    ns since the Unix epoch ("logicalType":"timestamp-nanos")
  *   sig0..sigK-1     double
  *   counter  int
@@ -19,6 +27,17 @@
  *   sig_k[i]   = (k + 1) * sin(w_k * t + 0.1 * c),  w_k = 2*pi * 0.5 * (k + 1)
  *   counter[i] = i & 0x7fffffff
  *   mode[i]    = MODES[(i // (10 * rate)) % 4],  MODES = idle, ramp, hold, vent
+ *
+ * --shape example, the fields of SpeedData's config/agents/example.avsc
+ * (record speeddata.example.data):
+ *   time        long    as above
+ *   message     string  WORDS[i % 8], WORDS = alpha, bravo, charlie, delta, echo,
+ *                       foxtrot, golf, hotel
+ *   counter     int     i & 0x7fffffff
+ *   sine_wave   double  sin(2*pi * i / 20.0 + 0.1 * c)
+ *   ramp        double  (i % 40) / 40.0 * 2.0 - 1.0
+ *   square_wave double  1.0 if i % 20 < 10 else -1.0
+ *   noise       double  (splitmix64 of state (c << 32) ^ i) >> 11) * 2^-53 - 0.5
  * Doubles are evaluated in exactly this order in IEEE double with the C
  * library's sin(), which is what Python's math.sin calls.
  *
@@ -29,6 +48,7 @@
  * zlib.compress(data)[2:-1].
  */
 #include "gen_avro_channel.h"
+#include "gen_avro_speeddata.h"
 #include "gen_avro_time.h"
 
 #include <errno.h>
@@ -47,38 +67,63 @@
 #define MAX_SIGNALS 100000
 
 static const char usage_line[] =
-    "usage: pivot-gen-avro --out DIR --channels N --seconds S --rate HZ [--signals K]\n"
-    "                      [--start RFC3339] [--codec null|deflate] [--file-seconds F]\n"
-    "                      [--block-records B] [--first-channel C] [--jobs J] [--with-mode]\n";
+    "usage: pivot-gen-avro (--out DIR | --speeddata-root DIR) --channels N --seconds S --rate HZ\n"
+    "                      [--format ocf|relay] [--shape signals|example] [--signals K]\n"
+    "                      [--with-mode] [--write-avsc DIR] [--start RFC3339]\n"
+    "                      [--codec null|deflate] [--file-seconds F] [--block-records B]\n"
+    "                      [--first-channel C] [--jobs J]\n";
 
 static const char help_text[] =
     "\n"
-    "Writes deterministic synthetic telemetry as Avro Object Container Files:\n"
+    "Writes deterministic synthetic telemetry as Avro Object Container Files, or as\n"
+    "the header-less block files of SpeedData's relay:\n"
     "OUT/ch<c>/data_<unix_start_seconds>.avro, one directory per channel.\n"
     "\n"
     "options:\n"
     "  --out DIR            output directory (created if missing)\n"
+    "  --speeddata-root DIR lay out a SpeedData installation instead of --out: data in\n"
+    "                       DIR/data/<channel>/, schemas in DIR/config/agents/<channel>.avsc,\n"
+    "                       DIR/config/relay.yaml (channels, ports from 26000, schemas) and\n"
+    "                       DIR/config/global.yaml (storage.avro_path: ./data)\n"
+    "  --format F           ocf (default): Avro Object Container Files; relay: what\n"
+    "                       SpeedData's C relay writes, no header, one record per block\n"
+    "                       (count 1, byte size, datum, fixed 16-byte marker\n"
+    "                       a48a1e90050424780a68337fc2509563)\n"
+    "  --shape S            signals (default): time, sig0..sig<K-1>, counter[, mode];\n"
+    "                       example: the fields of SpeedData's example.avsc (time,\n"
+    "                       message, counter, sine_wave, ramp, square_wave, noise)\n"
+    "  --write-avsc DIR     also write DIR/<channel>.avsc, the records' schema\n"
     "  --channels N         number of channels\n"
     "  --seconds S          seconds of data per channel\n"
     "  --rate HZ            samples per second (integer Hz)\n"
-    "  --signals K          double signals per record (default 4)\n"
+    "  --signals K          double signals per record (default 4; shape signals)\n"
     "  --start TIME         RFC 3339 time of the first sample, offset optional (UTC),\n"
     "                       fraction kept to the microsecond (default 2025-01-01T00:00:00Z)\n"
-    "  --codec C            null or deflate (default null)\n"
+    "  --codec C            null or deflate (default null; relay: null only)\n"
     "  --file-seconds F     start a new file every F seconds of data (default 600)\n"
-    "  --block-records B    records per Avro block (default min(1000, 63999/(8K+15)))\n"
+    "  --block-records B    records per Avro block (default min(1000, 63999/(8K+15));\n"
+    "                       relay: always 1)\n"
     "  --first-channel C    index of the first channel (default 0)\n"
     "  --jobs J             worker threads, one channel at a time each (default: CPUs)\n"
-    "  --with-mode          append a string field \"mode\" after \"counter\"\n"
+    "  --with-mode          append a string field \"mode\" after \"counter\" (shape signals)\n"
     "  --help               show this help\n"
     "\n"
-    "record of channel c, sample i (i counts from --start over all files):\n"
+    "record of channel c, sample i (i counts from --start over all files), shape signals:\n"
     "  time     long    start_ns + (i * 1000000000) // rate\n"
     "  sig<k>   double  (k + 1) * sin(w_k * (i / rate) + 0.1 * c), w_k = 2*pi * 0.5 * (k + 1)\n"
     "  counter  int     i & 0x7fffffff\n"
     "  mode     string  [\"idle\",\"ramp\",\"hold\",\"vent\"][(i // (10 * rate)) % 4]\n"
+    "shape example:\n"
+    "  time        long    as above\n"
+    "  message     string  [alpha,bravo,charlie,delta,echo,foxtrot,golf,hotel][i % 8]\n"
+    "  counter     int     i & 0x7fffffff\n"
+    "  sine_wave   double  sin(2*pi * i / 20.0 + 0.1 * c)\n"
+    "  ramp        double  (i % 40) / 40.0 * 2.0 - 1.0\n"
+    "  square_wave double  1.0 if i % 20 < 10 else -1.0\n"
+    "  noise       double  (splitmix64((c << 32) ^ i) >> 11) * 2^-53 - 0.5\n"
     "\n"
-    "Without --with-mode the files are byte-identical to the reference gen_avro.py.\n"
+    "In OCF and without --with-mode the files are byte-identical to the reference\n"
+    "gen_avro.py.\n"
     "Prints one JSON summary line when done.\n";
 
 static void usage_error(const char *fmt, const char *arg)
@@ -108,6 +153,50 @@ static int64_t parse_int(const char *opt, const char *text, int64_t min, int64_t
     return v;
 }
 
+/* --out, or --speeddata-root which decides the folders itself. */
+static void check_layout(struct gen_params *p)
+{
+    /* Static: the paths are used until the program ends. */
+    static char data_dir[4096], agents_dir[4096];
+
+    if (!p->speeddata_root) {
+        if (!p->out)
+            usage_error("the following argument is required: %s", "--out (or --speeddata-root)");
+        return;
+    }
+    if (p->out || p->avsc_dir)
+        usage_error("%s: it places the data and the .avsc files itself; drop --out and "
+                    "--write-avsc",
+                    "--speeddata-root");
+    if ((size_t)snprintf(data_dir, sizeof data_dir, "%s/data", p->speeddata_root) >=
+            sizeof data_dir ||
+        (size_t)snprintf(agents_dir, sizeof agents_dir, "%s/config/agents", p->speeddata_root) >=
+            sizeof agents_dir)
+        usage_error("--speeddata-root: path too long: '%s'", p->speeddata_root);
+    if (p->channels > GEN_RELAY_LAST_PORT - GEN_RELAY_FIRST_PORT + 1)
+        usage_error("%s: relay.yaml gives each channel a port from 26000 to 65535; use fewer "
+                    "channels",
+                    "--speeddata-root");
+    p->out = data_dir;
+    p->avsc_dir = agents_dir;
+}
+
+/* Options that mean nothing for the chosen shape or format are refused, not ignored. */
+static void check_shape_and_format(const struct gen_params *p, int signals_given)
+{
+    if (p->shape == GEN_SHAPE_EXAMPLE && (signals_given || p->with_mode))
+        usage_error("%s: the example shape has fixed fields; drop --signals and --with-mode",
+                    "--shape example");
+    if (p->format != GEN_FORMAT_RELAY)
+        return;
+    if (p->codec != GEN_CODEC_NULL)
+        usage_error("%s: the relay writes uncompressed blocks; use --codec null or --format ocf",
+                    "--format relay");
+    if (p->block_records > 1)
+        usage_error("%s: the relay writes one record per block; drop --block-records",
+                    "--format relay");
+}
+
 enum {
     OPT_OUT = 1,
     OPT_CHANNELS,
@@ -121,6 +210,10 @@ enum {
     OPT_FIRST_CHANNEL,
     OPT_JOBS,
     OPT_WITH_MODE,
+    OPT_FORMAT,
+    OPT_SHAPE,
+    OPT_WRITE_AVSC,
+    OPT_SPEEDDATA_ROOT,
     OPT_HELP,
 };
 
@@ -139,11 +232,16 @@ static void parse_args(int argc, char **argv, struct gen_params *p)
         {"first-channel", required_argument, NULL, OPT_FIRST_CHANNEL},
         {"jobs", required_argument, NULL, OPT_JOBS},
         {"with-mode", no_argument, NULL, OPT_WITH_MODE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"shape", required_argument, NULL, OPT_SHAPE},
+        {"write-avsc", required_argument, NULL, OPT_WRITE_AVSC},
+        {"speeddata-root", required_argument, NULL, OPT_SPEEDDATA_ROOT},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *start = "2025-01-01T00:00:00Z";
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int signals_given = 0;
 
     *p = (struct gen_params){.signals = 4, .file_seconds = 600, .jobs = ncpu > 0 ? (int)ncpu : 1};
     p->channels = p->seconds = p->rate = -1;
@@ -167,6 +265,7 @@ static void parse_args(int argc, char **argv, struct gen_params *p)
             break;
         case OPT_SIGNALS:
             p->signals = (int)parse_int("--signals", optarg, 0, MAX_SIGNALS);
+            signals_given = 1;
             break;
         case OPT_START:
             start = optarg;
@@ -195,6 +294,29 @@ static void parse_args(int argc, char **argv, struct gen_params *p)
         case OPT_WITH_MODE:
             p->with_mode = 1;
             break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "ocf") == 0)
+                p->format = GEN_FORMAT_OCF;
+            else if (strcmp(optarg, "relay") == 0)
+                p->format = GEN_FORMAT_RELAY;
+            else
+                usage_error("--format: invalid choice: '%s' (choose from 'ocf', 'relay')", optarg);
+            break;
+        case OPT_SHAPE:
+            if (strcmp(optarg, "signals") == 0)
+                p->shape = GEN_SHAPE_SIGNALS;
+            else if (strcmp(optarg, "example") == 0)
+                p->shape = GEN_SHAPE_EXAMPLE;
+            else
+                usage_error("--shape: invalid choice: '%s' (choose from 'signals', 'example')",
+                            optarg);
+            break;
+        case OPT_WRITE_AVSC:
+            p->avsc_dir = optarg;
+            break;
+        case OPT_SPEEDDATA_ROOT:
+            p->speeddata_root = optarg;
+            break;
         case OPT_HELP:
         case 'h':
             printf("%s%s", usage_line, help_text);
@@ -208,8 +330,8 @@ static void parse_args(int argc, char **argv, struct gen_params *p)
     }
     if (optind < argc)
         usage_error("unrecognized argument: %s", argv[optind]);
-    if (!p->out)
-        usage_error("the following argument is required: %s", "--out");
+    check_layout(p);
+    check_shape_and_format(p, signals_given);
     if (p->channels < 0)
         usage_error("the following argument is required: %s", "--channels");
     if (p->seconds < 0)
@@ -320,6 +442,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "pivot-gen-avro: %s: %s\n", params.out, strerror(errno));
         goto out;
     }
+    if (params.avsc_dir && make_dirs(params.avsc_dir) < 0) {
+        fprintf(stderr, "pivot-gen-avro: %s: %s\n", params.avsc_dir, strerror(errno));
+        goto out;
+    }
     nworkers = params.jobs < params.channels ? params.jobs : (int)params.channels;
     workers = calloc((size_t)nworkers, sizeof *workers);
     if (!workers) {
@@ -356,6 +482,13 @@ int main(int argc, char **argv)
     }
     if (atomic_load(&failed))
         goto out;
+    char err[1024];
+    if ((params.avsc_dir && gen_write_avsc(params.avsc_dir, &plan, err, sizeof err) < 0) ||
+        (params.speeddata_root &&
+         gen_write_speeddata_config(params.speeddata_root, &params, err, sizeof err) < 0)) {
+        fprintf(stderr, "pivot-gen-avro: %s\n", err);
+        goto out;
+    }
     long long records = (long long)(params.channels * params.seconds * params.rate);
     printf("{\"generator\":\"pivot-gen-avro\",\"records\":%lld,\"files\":%lld,\"bytes\":%lld,"
            "\"elapsed_s\":%.3f,\"records_per_s\":%.0f}\n",

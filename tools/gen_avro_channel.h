@@ -5,23 +5,40 @@
 #define PIVOT_GEN_AVRO_CHANNEL_H
 
 #include "gen_avro_ocf.h"
+#include "gen_avro_shape.h"
 
 #include <stdint.h>
 
+/* What files to write. */
+enum gen_format {
+    GEN_FORMAT_OCF,   /** Avro Object Container Files */
+    GEN_FORMAT_RELAY, /** header-less blocks of one record, as SpeedData's C relay writes */
+};
+
+/* The fixed sync marker of SpeedData's relays (C and Python). */
+extern const uint8_t gen_relay_sync[GEN_OCF_SYNC_SIZE];
+
+/* Longest channel name, "ch" and the index, with its NUL. */
+#define GEN_CHANNEL_NAME_SIZE 16
+
 /* What to generate; filled from the command line, read-only while generating. */
 struct gen_params {
-    const char *out;       /** output directory */
-    int64_t channels;      /** number of channels */
-    int64_t first_channel; /** index of the first channel */
-    int64_t seconds;       /** seconds of data per channel */
-    int64_t rate;          /** samples per second */
-    int64_t file_seconds;  /** seconds of data per file */
-    int64_t block_records; /** records per block, 0 for the default */
-    int64_t start_ns;      /** time of sample 0, ns since the epoch */
-    int signals;           /** double signals per record */
-    int with_mode;         /** append the "mode" string field */
-    enum gen_codec codec;  /** block codec */
-    int jobs;              /** worker threads */
+    const char *out;            /** output directory */
+    const char *avsc_dir;       /** where to write <channel>.avsc, or NULL */
+    const char *speeddata_root; /** where to write SpeedData's config/, or NULL */
+    int64_t channels;           /** number of channels */
+    int64_t first_channel;      /** index of the first channel */
+    int64_t seconds;            /** seconds of data per channel */
+    int64_t rate;               /** samples per second */
+    int64_t file_seconds;       /** seconds of data per file */
+    int64_t block_records;      /** records per block, 0 for the default */
+    int64_t start_ns;           /** time of sample 0, ns since the epoch */
+    int signals;                /** double signals per record */
+    int with_mode;              /** append the "mode" string field */
+    enum gen_shape shape;       /** record shape */
+    enum gen_format format;     /** file format */
+    enum gen_codec codec;       /** block codec */
+    int jobs;                   /** worker threads */
 };
 
 /* Values derived once from gen_params and shared by every worker. */
@@ -39,6 +56,9 @@ struct gen_stats {
     int64_t files;
     int64_t bytes;
 };
+
+/* The name (and folder) of channel c: "ch" and c zero-padded to three digits. */
+void gen_channel_name(int64_t c, char name[GEN_CHANNEL_NAME_SIZE]);
 
 /* Builds the plan. 0, or -1 when out of memory. */
 int gen_plan_init(struct gen_plan *plan, const struct gen_params *params);

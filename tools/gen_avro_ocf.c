@@ -124,6 +124,8 @@ int gen_ocf_open(struct gen_ocf *w, const char *path, const char *schema,
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
+    if (schema == NULL)
+        return 0;
     const char *codec = w->codec == GEN_CODEC_DEFLATE ? "deflate" : "null";
     /* Generous: four varints plus the texts. */
     if (buf_reserve(&w->out, 64 + strlen(schema) + strlen(codec) + GEN_OCF_SYNC_SIZE) < 0) {

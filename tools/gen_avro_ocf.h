@@ -52,7 +52,11 @@ int gen_ocf_init(struct gen_ocf *w, enum gen_codec codec, size_t max_record, cha
 /* Releases the buffers; the writer must not have a file open. */
 void gen_ocf_free(struct gen_ocf *w);
 
-/* Creates (truncates) path and writes the header. 0 or -1 (err set). */
+/*
+ * Creates (truncates) path and writes the header. Without a schema (NULL) it
+ * writes no header at all: the header-less files of SpeedData's C relay,
+ * only blocks, whose schema lives in a separate .avsc. 0 or -1 (err set).
+ */
 int gen_ocf_open(struct gen_ocf *w, const char *path, const char *schema,
                  const uint8_t sync[GEN_OCF_SYNC_SIZE], char *err, size_t errlen);
 

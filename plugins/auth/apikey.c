@@ -4,6 +4,7 @@
  */
 #include "apikey.h"
 
+#include "audit_line.h"
 #include "key_format.h"
 #include "key_store.h"
 #include "user_name.h"
@@ -85,27 +86,12 @@ static void apikey_close(void *vctx)
     free(ctx);
 }
 
-/* "2025-01-23T14:30:00Z": audit lines carry their own time, whatever the log does. */
-static void utc_now(char out[32])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (gmtime_r(&now, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "%lld", (long long)now);
-}
-
 static int refuse(const char *id, const char *why, const pivot_auth_request *req, char *err,
                   size_t errlen)
 {
-    char at[32];
-
     /* The reason goes to the server log only (an audit line); the id is
      * public, the key itself is never written anywhere. */
-    utc_now(at);
-    if (host->log != NULL)
-        host->log(PIVOT_LOG_WARNING, PLUGIN, "audit: %s auth-failure from %s key %s: %s", at,
-                  req->peer_addr && req->peer_addr[0] ? req->peer_addr : "?", id ? id : "-", why);
+    auth_audit(host, PIVOT_LOG_WARNING, "auth-failure", req->peer_addr, id, "%s", why);
     snprintf(err, errlen, "%s", refused_msg);
     return PIVOT_EACCES;
 }

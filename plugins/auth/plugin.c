@@ -1,4 +1,6 @@
-/* Entry points of the auth plugin: registers the "apikey" and "trusted-header" backends. */
+/* Entry points of the auth plugin: registers the "apikey", "trusted-header" and "anonymous"
+ * backends. */
+#include "anonymous.h"
 #include "apikey.h"
 #include "trusted_header.h"
 
@@ -22,9 +24,12 @@ int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
     }
     ak_backend_init(host);
     th_backend_init(host);
+    anon_backend_init(host);
     rc = host->register_auth(reg, &ak_backend);
     if (rc == 0)
         rc = host->register_auth(reg, &th_backend);
+    if (rc == 0)
+        rc = host->register_auth(reg, &anon_backend);
     if (rc != 0 && host->log != NULL)
         host->log(PIVOT_LOG_ERROR, "auth", "cannot register the auth backends");
 out:

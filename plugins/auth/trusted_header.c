@@ -6,15 +6,13 @@
  */
 #include "trusted_header.h"
 
+#include "audit_line.h"
+#include "ip_net.h"
 #include "user_name.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 
 #define PLUGIN "auth"
 #define CONFIG_PREFIX "plugins.auth.trusted_header."
@@ -22,15 +20,9 @@
 #define MAX_ADMINS 64
 #define HEADER_MAX_LEN 64
 
-/* An address in one form for both families: IPv4 as IPv4-mapped IPv6, so
- * "127.0.0.1" and "::ffff:127.0.0.1" are the same proxy. */
-typedef struct th_addr {
-    uint8_t bytes[16];
-} th_addr;
-
 typedef struct th_ctx {
     char header[HEADER_MAX_LEN + 1]; /**< lower case, as the host looks headers up */
-    th_addr proxies[MAX_PROXIES];
+    ip_net proxies[MAX_PROXIES];
     int nproxies;
     char admins[MAX_ADMINS][AK_USER_MAX_LEN + 1];
     int nadmins;
@@ -41,22 +33,6 @@ static const pivot_host *host;
 void th_backend_init(const pivot_host *h)
 {
     host = h;
-}
-
-static int addr_parse(const char *text, th_addr *out)
-{
-    struct in_addr v4;
-
-    memset(out, 0, sizeof(*out));
-    if (text == NULL)
-        return -1;
-    if (inet_pton(AF_INET, text, &v4) == 1) {
-        out->bytes[10] = 0xff;
-        out->bytes[11] = 0xff;
-        memcpy(out->bytes + 12, &v4, 4);
-        return 0;
-    }
-    return inet_pton(AF_INET6, text, out->bytes) == 1 ? 0 : -1;
 }
 
 static const char *setting(const char *name, int index)
@@ -105,7 +81,7 @@ static int read_lists(th_ctx *ctx, char *err, size_t errlen)
             snprintf(err, errlen, CONFIG_PREFIX "proxies: at most %d addresses", MAX_PROXIES);
             return PIVOT_EINVAL;
         }
-        if (addr_parse(v, &ctx->proxies[ctx->nproxies]) != 0) {
+        if (ip_net_parse(v, 0, &ctx->proxies[ctx->nproxies]) != 0) {
             snprintf(err, errlen,
                      CONFIG_PREFIX "proxies.%d: \"%s\" is not an IP address such as 127.0.0.1", i,
                      v);
@@ -162,11 +138,8 @@ static void th_close(void *ctx)
 
 static int from_proxy(const th_ctx *ctx, const char *peer)
 {
-    th_addr a;
-    if (addr_parse(peer, &a) != 0)
-        return 0;
     for (int i = 0; i < ctx->nproxies; i++) {
-        if (memcmp(ctx->proxies[i].bytes, a.bytes, sizeof(a.bytes)) == 0)
+        if (ip_net_contains(&ctx->proxies[i], peer))
             return 1;
     }
     return 0;
@@ -174,15 +147,7 @@ static int from_proxy(const th_ctx *ctx, const char *peer)
 
 static int refuse(const pivot_auth_request *req, const char *why, char *err, size_t errlen)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    char at[32] = "";
-
-    if (gmtime_r(&now, &tm) != NULL)
-        strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (host->log != NULL)
-        host->log(PIVOT_LOG_WARNING, PLUGIN, "audit: %s auth-failure from %s key -: %s", at,
-                  req->peer_addr && req->peer_addr[0] ? req->peer_addr : "?", why);
+    auth_audit(host, PIVOT_LOG_WARNING, "auth-failure", req->peer_addr, NULL, "%s", why);
     snprintf(err, errlen, "the request's user header was refused");
     return PIVOT_EACCES;
 }

@@ -17,6 +17,13 @@ if(TARGET pivot-gen-avro)
                    --gen $<TARGET_FILE:pivot-gen-avro>)
   set_tests_properties(gen_avro_readback_formulas PROPERTIES TIMEOUT 300)
 
+  # --format relay (header-less blocks, fixed marker) and --shape example, read
+  # block by block with python-avro using the .avsc files the generator wrote.
+  add_test(NAME gen_avro_relay_format
+           COMMAND ${PIVOT_PYTHON} ${_gen_avro_scripts}/gen_avro_relay.py
+                   --gen $<TARGET_FILE:pivot-gen-avro>)
+  set_tests_properties(gen_avro_relay_format PROPERTIES TIMEOUT 300)
+
   add_test(NAME gen_avro_cli
            COMMAND ${PIVOT_PYTHON} ${_gen_avro_scripts}/gen_avro_cli.py
                    --gen $<TARGET_FILE:pivot-gen-avro>)

@@ -148,8 +148,8 @@ static void setup(void)
     CHECK_STR_EQ(magic()->version, "0.1.0");
     CHECK_INT_EQ(magic()->abi_version, PIVOT_ABI_VERSION);
     CHECK_INT_EQ(init(&test_host, NULL), 0);
-    /* "apikey" and "trusted-header". */
-    CHECK_INT_EQ(backends_registered, 2);
+    /* "apikey", "trusted-header" and "anonymous". */
+    CHECK_INT_EQ(backends_registered, 3);
     if (backend == NULL)
         exit(1);
     CHECK_STR_EQ(backend->name, "apikey");
