@@ -172,7 +172,9 @@ class Cache:
 class Server:
     """One `pivotd serve` on 127.0.0.1 with a free port.
 
-    plugins is the plugin directory, the build's own when None."""
+    data_dir None starts it without --data-dir, so that the configuration
+    says where the data is; plugins is the plugin directory, the build's own
+    when None."""
 
     def __init__(self, data_dir, state_dir, config_path=None, plugins=None):
         self.data_dir = data_dir
@@ -191,8 +193,10 @@ class Server:
         return args
 
     def start(self, timeout=20.0):
-        cmd = [pivotd_path(), "serve", "--listen", "127.0.0.1:0",
-               "--data-dir", self.data_dir] + self._common_args()
+        cmd = [pivotd_path(), "serve", "--listen", "127.0.0.1:0"]
+        if self.data_dir is not None:
+            cmd += ["--data-dir", self.data_dir]
+        cmd += self._common_args()
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=self._log)
