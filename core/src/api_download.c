@@ -83,7 +83,7 @@ int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req)
                             "time); submit the job again");
         goto out;
     }
-    if (pv_download_prepare(req, job.file_path) != 0)
+    if (pv_download_prepare(req, file) != 0)
         goto out; /* answered: no range lies in the file */
     snprintf(disposition, sizeof(disposition), "attachment; filename=\"pivot-%s\"", name);
     pv_reply_header(req, "content-disposition", disposition);

@@ -47,6 +47,18 @@ void pva_bounds_unit(const pva_channel *ch, const pva_schema *schema, int64_t fi
     }
 }
 
+/* Records at the start of a file whose spacing gives its rate. */
+#define RATE_RECORDS 64
+
+/* The rate of `n` records from raw time `from` to raw time `to`, in the file's unit. */
+static void rate_of(pva_bounds *out, int64_t n, int64_t from, int64_t to)
+{
+    /* The difference in integers: a double holds times since 1970 to 256 ns only. */
+    double span_ns = (double)(to - from) * (double)out->ns_per_unit;
+
+    out->rate_hz = n > 1 && span_ns > 0 ? (double)(n - 1) * 1e9 / span_ns : 0.0;
+}
+
 /* First and last raw times of a block decoded with `schema`; -1 when it does not fit. */
 static int walk_block(const pva_schema *schema, const uint8_t *data, size_t len, int64_t count,
                       int64_t *first, int64_t *last, int *nomem)
@@ -68,7 +80,7 @@ static int bounds_by_libavro(const pva_data_file *f, const pva_schema *schema,
 {
     pva_record_reader *reader = NULL;
     char msg[PIVOT_ERRMSG_SIZE];
-    int64_t t;
+    int64_t t, n = 0, rate_end = 0;
     int rc;
 
     /* The unit is known before reading only when configured or logical: read raw first. */
@@ -79,14 +91,18 @@ static int bounds_by_libavro(const pva_data_file *f, const pva_schema *schema,
         return rc == PIVOT_ENOMEM ? rc : 0;
     }
     while (pva_reader_next(reader, &t, msg, sizeof(msg)) == 1) {
-        if (out->records == 0)
+        if (n == 0)
             out->first_ns = t;
         out->last_ns = t;
-        out->records++;
+        n++;
+        if (n == RATE_RECORDS)
+            rate_end = t;
     }
     pva_reader_close(reader);
-    if (out->records > 0) {
+    if (n > 0) {
         pva_bounds_unit(ch, schema, out->first_ns, &out->ns_per_unit, &out->unit_source);
+        rate_of(out, n < RATE_RECORDS ? n : RATE_RECORDS, out->first_ns,
+                n < RATE_RECORDS ? out->last_ns : rate_end);
         out->first_ns = pva_time_to_ns(out->first_ns, out->ns_per_unit);
         out->last_ns = pva_time_to_ns(out->last_ns, out->ns_per_unit);
         out->usable = 1;
@@ -168,6 +184,32 @@ static void no_whole_block(const pva_ocf_blocks *blocks, const pva_data_file *f,
     }
 }
 
+/*
+ * The rate from the spacing of the first RATE_RECORDS records or so (a
+ * relay's block holds one), read on from the first block, whose `count`
+ * records run from raw time `first` to `last`. Returns 0 or PIVOT_ENOMEM.
+ */
+static int read_rate(pva_ocf_blocks *blocks, const pva_schema *schema, int64_t first, int64_t count,
+                     int64_t last, pva_bounds *out)
+{
+    char msg[PIVOT_ERRMSG_SIZE];
+    const uint8_t *data;
+    size_t len;
+    int64_t n = count, more, unused, end = last;
+    int nomem = 0;
+
+    while (n < RATE_RECORDS && pva_blocks_next(blocks, &data, &len, &more, msg, sizeof(msg)) == 1) {
+        if (walk_block(schema, data, len, more, &unused, &end, &nomem) != 0) {
+            if (nomem)
+                return PIVOT_ENOMEM;
+            break;
+        }
+        n += more;
+    }
+    rate_of(out, n, first, end);
+    return 0;
+}
+
 static int compute(const pva_channel *ch, const pva_data_file *f, pva_bounds *out)
 {
     pva_ocf_blocks *blocks = NULL;
@@ -177,7 +219,6 @@ static int compute(const pva_channel *ch, const pva_data_file *f, pva_bounds *ou
     const uint8_t *data;
     size_t len;
     int64_t count, first = 0, last = 0, unused;
-    uint64_t start;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -200,7 +241,6 @@ static int compute(const pva_channel *ch, const pva_data_file *f, pva_bounds *ou
         goto out;
     }
     out->kind = pva_blocks_kind(blocks);
-    start = pva_blocks_offset(blocks);
     rc = pva_blocks_next(blocks, &data, &len, &count, msg, sizeof(msg));
     if (rc != 1) {
         if (rc != 0)
@@ -221,9 +261,10 @@ static int compute(const pva_channel *ch, const pva_data_file *f, pva_bounds *ou
     }
     if (rc != 0)
         goto out;
-    out->records = (double)count * (double)((uint64_t)f->size - start) /
-                   (double)(pva_blocks_offset(blocks) - start);
     pva_bounds_unit(ch, schema, first, &out->ns_per_unit, &out->unit_source);
+    rc = read_rate(blocks, schema, first, count, last, out);
+    if (rc != 0)
+        goto out;
     out->first_ns = pva_time_to_ns(first, out->ns_per_unit);
     /* The last whole block; a file of one block has it read already. */
     if (pva_blocks_seek_last(blocks) == 1 &&

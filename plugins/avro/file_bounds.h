@@ -21,7 +21,7 @@ typedef struct pva_bounds {
     int64_t ns_per_unit;             /**< the unit of its time values */
     pva_unit_source unit_source;     /**< how that unit was found */
     int64_t first_ns, last_ns;       /**< times of the first and last whole records */
-    double records;                  /**< estimated number of records */
+    double rate_hz;                  /**< from the spacing of its first records; 0 if unknown */
     int being_written;               /**< not usable, but only as a file a relay has just begun */
     char problem[PIVOT_ERRMSG_SIZE]; /**< when not usable: why, naming the file; "" when empty */
 } pva_bounds;

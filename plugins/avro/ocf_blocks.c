@@ -545,8 +545,9 @@ int pva_blocks_seek_last(pva_ocf_blocks *r)
         if (rc != 0)
             return rc;
         n = r->end;
-        /* A last block whose marker is cut still has whole records (as pva_blocks_next reads). */
-        for (size_t k = 1; k < SYNC_SIZE && k < n; k++) {
+        /* A last block whose marker is cut or missing has whole records, as pva_blocks_next reads.
+         */
+        for (size_t k = 0; k < SYNC_SIZE && k < n; k++) {
             if (memcmp(r->buf + n - k, r->sync, k) != 0)
                 continue;
             if (last_marker(r, n - k, &s))
@@ -596,11 +597,6 @@ uint64_t pva_blocks_tail(const pva_ocf_blocks *r)
 int64_t pva_blocks_tail_count(const pva_ocf_blocks *r)
 {
     return r->tail_count;
-}
-
-uint64_t pva_blocks_offset(const pva_ocf_blocks *r)
-{
-    return r->base + r->pos;
 }
 
 pva_file_kind pva_blocks_kind(const pva_ocf_blocks *r)

@@ -86,9 +86,6 @@ uint64_t pva_blocks_damage(const pva_ocf_blocks *r, uint64_t *places, const char
  */
 int64_t pva_blocks_tail_count(const pva_ocf_blocks *r);
 
-/** The file offset of the next block pva_blocks_next would read (the first, right after open). */
-uint64_t pva_blocks_offset(const pva_ocf_blocks *r);
-
 /**
  * Bytes of an incomplete block at the end of the file (or of a cut marker
  * after whole records), once the end is reached; else 0.

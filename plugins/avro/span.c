@@ -1,7 +1,8 @@
 /*
- * span: a channel's time span and approximate rate from the bounds of its
- * files (cached: a file is read again only when it changed), so the cost is
- * a stat per file on a warm cache, however long the cache.
+ * span: a channel's time span and approximate rate (that of its newest
+ * file's first records) from the bounds of its files, cached: a file is
+ * read again only when it changed, so the cost is a stat per file on a
+ * warm cache, however long the cache.
  */
 #include "avro_source.h"
 #include "channel.h"
@@ -39,8 +40,7 @@ int pva_span(void *ctx, const char *channel, pivot_range *out, double *rate_hz, 
     }
     if (rc == 0 && newest.usable) {
         out->end_ns = newest.last_ns + 1;
-        if (newest.records > 1 && newest.last_ns > newest.first_ns)
-            *rate_hz = (newest.records - 1) * 1e9 / (double)(newest.last_ns - newest.first_ns);
+        *rate_hz = newest.rate_hz;
     }
     if (rc == PIVOT_ENOMEM)
         pva_errf(err, errlen, "out of memory reading the channel's span");

@@ -53,12 +53,6 @@ REGISTRY_TABLE = """CREATE TABLE channels (
     config_json TEXT, status TEXT DEFAULT 'registered',
     created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, pid INTEGER, last_heartbeat TIMESTAMP)"""
 
-# The fixture's copy of this file is not relay output: it is the text of a
-# hex dump (xxd) of data_1796393460.avro of the same channel, so the 1,500
-# records manifest.json lists for it are not in it. Pivot must skip it with
-# a warning like any file no schema fits. Empty this set when the fixture
-# gets the relay's real file.
-FIXTURE_NOT_RELAY = {("example", "data_1796393475.avro")}
 
 
 # ---------------------------------------------------------------- schemas
@@ -339,11 +333,6 @@ class FixtureTest(RelayCase):
             self.assertEqual(sorted(os.listdir(folder)), sorted(f["file"] for f in entry["files"]))
             for f, (fname, recs) in zip(entry["files"], self.oracle[name][2]):
                 with self.subTest(channel=name, file=fname):
-                    if (name, fname) in FIXTURE_NOT_RELAY:
-                        self.assertIsNone(recs)
-                        with open(os.path.join(folder, fname), "rb") as fh:
-                            self.assertEqual(fh.read(10), b"00000000: ")
-                        continue
                     self.assertIsNotNone(recs)
                     self.assertEqual(len(recs), f["records_sent"])
                     self.assertEqual(recs[0]["time"], f["first_time"])
@@ -377,7 +366,7 @@ class FixtureTest(RelayCase):
         ex_first, ex_last = self.span_ns("example")
         te_first, te_last = self.span_ns("temperature")
         n_ex, n_te = len(self.readable("example")), len(self.readable("temperature"))
-        self.assertEqual((n_ex, n_te), (3000 - 1500 * len(FIXTURE_NOT_RELAY), 800))
+        self.assertEqual((n_ex, n_te), (3000, 800))
         self.assertEqual(res["channels"], [
             {"name": "example", "samples": n_ex, "first": ph.format_ns(ex_first),
              "last": ph.format_ns(ex_last)},
@@ -386,14 +375,8 @@ class FixtureTest(RelayCase):
         self.assertEqual(res["samples_exported"], n_ex + n_te)
         self.assertEqual(res["time_range_actual"],
                          {"start": ph.format_ns(ex_first), "end": ph.format_ns(te_last)})
-        # A file of the fixture that is not relay blocks is skipped with a warning.
-        if FIXTURE_NOT_RELAY:
-            self.assert_partial(job)
-        else:
-            self.assert_complete(job)
-        self.assertEqual(len(res["warnings"]), len(FIXTURE_NOT_RELAY), res["warnings"])
-        for name, fname in FIXTURE_NOT_RELAY:
-            self.file_warning(job, fname, os.path.basename(self.manifest[name]["schema"]))
+        self.assert_complete(job)
+        self.assertEqual(res["warnings"], [])
         with h5py.File(path, "r") as f:
             self.assertEqual(sorted(f.keys()), ["example", "temperature"])
             for name, schema_source, unit_source in (
@@ -663,6 +646,9 @@ class LiveAndDamagedTest(RelayCase):
         datum_len = len(blocks[-1]) - 2 - len(MARKER)
         assert whole[last_start:last_start + 2] == avro_long(1) + avro_long(datum_len)
         cls.cuts = [last_start + k for k in last_block_cuts(len(blocks[-1]), datum_len)]
+        # A cut at or past the end of the last datum leaves its record whole:
+        # the block's byte size says so, and the decoder checks it exactly.
+        cls.datum_end = last_start + 2 + datum_len
         for k, cut in enumerate(cls.cuts):
             d = os.path.join(data, "live%d" % k)
             write_relay_file(data_file(d, T0), LIVE_SCHEMA, cls.live_older, mtime=T0)
@@ -702,12 +688,18 @@ class LiveAndDamagedTest(RelayCase):
         cls.CONFIG = "storage:\n  channels:\n" + "".join(
             '    %s:\n      schema: "%s"\n' % (name, avsc) for name in channels)
 
+    def live_want(self, cut):
+        """The records of a live channel whose newest file is cut at `cut`."""
+        newest = self.live_newest if cut >= self.datum_end else self.live_newest[:-1]
+        return self.live_older + newest
+
     def test_live_file_cut_inside_its_last_block(self):
-        want = self.live_older + self.live_newest[:-1]
-        last = ph.format_ns(want[-1]["time"])
         self.assertEqual(len(self.cuts), 8)
+        self.assertEqual(sum(cut >= self.datum_end for cut in self.cuts), 4)
         for k, cut in enumerate(self.cuts):
             name = "live%d" % k
+            want = self.live_want(cut)
+            last = ph.format_ns(want[-1]["time"])
             with self.subTest(channel=name, cut=cut):
                 job, path = self.export([name], T0 * ph.NS, (T0 + 10) * ph.NS)
                 self.assert_complete(job)
@@ -721,9 +713,11 @@ class LiveAndDamagedTest(RelayCase):
     def test_live_file_listing_ends_at_the_last_complete_block(self):
         chans = self.channels("live*")
         self.assertEqual(sorted(chans), ["live%d" % k for k in range(8)])
-        for name, c in chans.items():
+        for k, cut in enumerate(self.cuts):
+            name = "live%d" % k
+            c = chans[name]
             self.assertIsNone(c.get("error"), c)
-            self.assertEqual(c["last"], ph.format_ns(self.live_newest[-2]["time"]), name)
+            self.assertEqual(c["last"], ph.format_ns(self.live_want(cut)[-1]["time"]), name)
 
     def test_growing_file_is_read_again(self):
         recs = self.live_older + live_records(LIVE_BLOCKS, 3 * LIVE_BLOCKS)
