@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include "channel_select.h"
 #include "export_signals.h"
 #include "log.h"
 #include "pipeline_internal.h"
@@ -165,6 +166,27 @@ static int on_batch(void *arg, const pivot_batch *batch)
     return 0;
 }
 
+/*
+ * Writes `channel "<name>": [what: ]msg`. A plugin whose message already
+ * names the channel ("channel \"ch000\" dataset ...") is not repeated.
+ */
+static void channel_error(char *err, size_t errlen, const char *channel, const char *what,
+                          const char *msg)
+{
+    char own[PV_CHANNEL_NAME_MAX + 16];
+    size_t n = (size_t)snprintf(own, sizeof(own), "channel \"%s\"", channel);
+
+    if (n < sizeof(own) && strncmp(msg, own, n) == 0) {
+        msg += n;
+        while (*msg == ' ' || *msg == ':')
+            msg++;
+    }
+    if (what != NULL)
+        snprintf(err, errlen, "%s: %s: %s", own, what, msg);
+    else
+        snprintf(err, errlen, "%s: %s", own, msg);
+}
+
 /* Source warnings are not fatal (a damaged file skipped): log them, keep
  * the first few for the caller. */
 static void on_warning(void *arg, const char *message)
@@ -250,7 +272,7 @@ static int prepare_channel(channel_run *cr, const pivot_channel_info *info,
     rc = pv_decimator_new(&p->decimation, p->range.start_ns, cr->sigs, cr->details, ch->nsignals,
                           &dc, msg, sizeof(msg));
     if (rc != 0) {
-        snprintf(err, errlen, "channel \"%s\": %s", ch->name, msg);
+        channel_error(err, errlen, ch->name, NULL, msg);
         return rc;
     }
     cr->decimator = dc;
@@ -301,6 +323,7 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
     size_t nout = 0;
     pv_export_channel view = {0}; /* the channel as begin_channel is told it */
     char label[32];
+    char what[64];
     char msg[PIVOT_ERRMSG_SIZE] = "";
     channel_run cr = {.p = p, .res = res, .index = index, .channel = ch};
     pivot_scan_sink sink = {.arg = &cr, .batch = on_batch, .warning = on_warning};
@@ -314,8 +337,7 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
         goto out;
     }
     if (rc != 0) {
-        snprintf(err, errlen, "channel \"%s\": %s", ch->name,
-                 msg[0] ? msg : "describing the channel failed");
+        channel_error(err, errlen, ch->name, NULL, msg[0] ? msg : "describing the channel failed");
         goto out;
     }
     rc = prepare_channel(&cr, info, &out_sigs, &out_details, &nout, err, errlen);
@@ -330,8 +352,8 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
     msg[0] = '\0';
     rc = p->exporter->begin_channel(p->exp, &view.info, out_sigs, nout, msg, sizeof(msg));
     if (rc != 0) {
-        snprintf(err, errlen, "channel \"%s\": writing the %s file failed: %s", ch->name, label,
-                 msg[0] ? msg : "begin_channel failed");
+        snprintf(what, sizeof(what), "writing the %s file failed", label);
+        channel_error(err, errlen, ch->name, what, msg[0] ? msg : "begin_channel failed");
         goto out;
     }
 
@@ -351,12 +373,12 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
         goto out;
     case STOP_EXPORTER:
         rc = cr.stop_rc;
-        snprintf(err, errlen, "channel \"%s\": writing the %s file failed: %s", ch->name, label,
-                 cr.stop_err[0] ? cr.stop_err : "append failed");
+        snprintf(what, sizeof(what), "writing the %s file failed", label);
+        channel_error(err, errlen, ch->name, what, cr.stop_err[0] ? cr.stop_err : "append failed");
         goto out;
     case STOP_BAD_BATCH:
         rc = cr.stop_rc;
-        snprintf(err, errlen, "channel \"%s\": %s", ch->name, cr.stop_err);
+        channel_error(err, errlen, ch->name, NULL, cr.stop_err);
         goto out;
     case STOP_NONE:
         break;
@@ -364,8 +386,7 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
     if (rc != 0) {
         if (rc > 0)
             rc = PIVOT_EIO;
-        snprintf(err, errlen, "channel \"%s\": %s", ch->name,
-                 msg[0] ? msg : "reading the channel failed");
+        channel_error(err, errlen, ch->name, NULL, msg[0] ? msg : "reading the channel failed");
         goto out;
     }
 

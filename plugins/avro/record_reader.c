@@ -26,7 +26,9 @@ struct pva_record_reader {
     pva_ocf_blocks *blocks; /* header-less files */
     avro_reader_t block;    /* the current block's bytes */
     int64_t left;           /* records of the current block not yet read */
-    avro_schema_t writer;   /* our own reference to the file's writer schema */
+    const uint8_t *data;    /* the current block */
+    size_t len;
+    avro_schema_t writer; /* our own reference to the file's writer schema */
     avro_value_iface_t *iface;
     avro_value_t record;
     int have_record;
@@ -106,21 +108,26 @@ out:
 /* Reads the next record of a header-less file: 1, 0 at its end, or PIVOT_EIO. */
 static int read_relay_record(pva_record_reader *r, char *err, size_t errlen)
 {
-    while (r->left == 0) {
-        const uint8_t *data;
-        size_t len;
-        int rc = pva_blocks_next(r->blocks, &data, &len, &r->left, err, errlen);
+    for (;;) {
+        while (r->left == 0) {
+            int rc = pva_blocks_next(r->blocks, &r->data, &r->len, &r->left, err, errlen);
 
-        if (rc != 1)
-            return rc;
-        avro_reader_memory_set_source(r->block, (const char *)data, (int64_t)len);
+            if (rc != 1)
+                return rc;
+            avro_reader_memory_set_source(r->block, (const char *)r->data, (int64_t)r->len);
+        }
+        r->left--;
+        if (avro_value_read(r->block, &r->record) == 0)
+            return 1;
+        /* As the compiled decoder does: the block is skipped, and counted. */
+        pva_blocks_reject(r->blocks, r->len);
+        r->left = 0;
     }
-    r->left--;
-    if (avro_value_read(r->block, &r->record) != 0) {
-        pva_errf(err, errlen, "%s: damaged data: %s", r->name, avro_strerror());
-        return PIVOT_EIO;
-    }
-    return 1;
+}
+
+const pva_ocf_blocks *pva_reader_blocks(const pva_record_reader *r)
+{
+    return r->blocks;
 }
 
 int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t errlen)

@@ -8,6 +8,7 @@
 #define PVA_RECORD_READER_H
 
 #include "batch.h"
+#include "ocf_blocks.h"
 #include "record_schema.h"
 
 typedef struct pva_record_reader pva_record_reader;
@@ -37,6 +38,13 @@ int pva_reader_next(pva_record_reader *r, int64_t *time_ns, char *err, size_t er
  */
 int pva_reader_fetch(pva_record_reader *r, size_t field, pva_batch *b, size_t col, size_t row,
                      char *err, size_t errlen);
+
+/**
+ * The block reader of a header-less file, whose damaged blocks are skipped
+ * and counted as the compiled decoder does (pva_blocks_damage); NULL for an
+ * OCF file, which libavro reads itself and whose damage ends it.
+ */
+const pva_ocf_blocks *pva_reader_blocks(const pva_record_reader *r);
 
 /** Closes the file; NULL is accepted. */
 void pva_reader_close(pva_record_reader *r);

@@ -300,6 +300,8 @@ static int scan_one(scan_state *s, const scan_file *sf, char *err, size_t errlen
                          msg, sizeof(msg));
     if (rc == 0)
         rc = read_records(s, reader, &last, msg, sizeof(msg));
+    if (rc == 0 && pva_reader_blocks(reader) != NULL)
+        report_damage(s, sf, pva_reader_blocks(reader));
     if (rc == PIVOT_EIO) {
         /* Past the last whole record of a live file is the block being written. */
         if (!sf->live || last != sf->bounds.last_ns)

@@ -193,5 +193,30 @@ class FaultsTest(unittest.TestCase):
         finally:
             api.close()
 
+    def test_damaged_schema_is_a_warning_not_a_failure(self):
+        """A file whose header holds a schema that is not JSON costs that
+        file's records, reported once in one sentence naming the file by its
+        name; the job completes with the rest and says it is partial."""
+        name = "data_1735689610.avro"
+        path = os.path.join(self.data, "ch001", name)
+        with open(path, "rb") as f:
+            raw = f.read()
+        self.assertEqual(raw.count(b'"fields":['), 1)
+        with open(path, "wb") as f:
+            f.write(raw.replace(b'"fields":[', b'"fields"::'))
+        api = self.server.client(self.key)
+        try:
+            job = api.wait(api.submit(body()), timeout=60)
+            self.assertEqual(job["status"], "completed", job)
+            result = job["result"]
+            self.assertEqual(result["warnings"], [
+                'channel "ch001": %s: the schema in its header is not usable' % name])
+            self.assertIs(result["partial"], True)
+            self.assertEqual(result["samples_exported"], 300 + 250)
+            self.assertNotIn(self.data, " ".join(result["warnings"]))
+        finally:
+            api.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -134,10 +134,20 @@ static void capture_free(capture *c)
  * Scans `channel` with both decoders and checks they agree. Returns the
  * number of samples, so that callers can also check the expected count.
  */
+static size_t compare_in(const char *dir, const char *channel, const char *const *signals, size_t n,
+                         pivot_range range, size_t *warnings);
+
 static size_t compare(const char *channel, const char *const *signals, size_t n, pivot_range range,
                       size_t *warnings)
 {
-    void *fast = th_open(data_dir, NULL), *slow = th_open(data_dir, "libavro");
+    return compare_in(data_dir, channel, signals, n, range, warnings);
+}
+
+/* As compare, over the data directory `dir`. */
+static size_t compare_in(const char *dir, const char *channel, const char *const *signals, size_t n,
+                         pivot_range range, size_t *warnings)
+{
+    void *fast = th_open(dir, NULL), *slow = th_open(dir, "libavro");
     capture a, b;
     size_t samples;
 
@@ -278,9 +288,67 @@ static char *with_logical_type(const char *schema_json, const char *logical)
     return out;
 }
 
+/* Copies `from` to `to`, overwriting `len` bytes at `at` with 0xff. */
+static void damage_copy(const char *from, const char *to, long at, long len)
+{
+    run("mkdir -p \"$(dirname '%s')\" && cp '%s' '%s' && "
+        "head -c %ld /dev/zero | tr '\\0' '\\377' | dd of='%s' bs=1 seek=%ld conv=notrunc "
+        "status=none",
+        to, from, to, len, to, at);
+}
+
 static void truncate_copy(const char *from, const char *to, long size)
 {
     run("mkdir -p \"$(dirname '%s')\" && head -c %ld '%s' > '%s'", to, size, from, to);
+}
+
+/*
+ * SpeedData's header-less relay files, their schema from a relay.yaml: the
+ * compiled decoder against libavro reading the same blocks from memory,
+ * over whole files, the newest one cut at offsets across its last blocks
+ * (a relay still writing) and an older one damaged in its middle.
+ */
+static void check_relay(const char *generator)
+{
+    static const char *sigs[] = {"message", "counter", "sine_wave", "ramp", "square_wave", "noise"};
+    const pivot_range all = {INT64_MIN, INT64_MAX};
+    char site[700], data[800], newest[1024], older[1024], keep[1024];
+    size_t warnings = 0, n;
+
+    snprintf(site, sizeof(site), "%s/site", data_dir);
+    snprintf(data, sizeof(data), "%s/data", site);
+    CHECK_INT_EQ(run("'%s' --speeddata-root '%s' --format relay --shape example --channels 1 "
+                     "--seconds 120 --rate 50 --file-seconds 60 >/dev/null",
+                     generator, site),
+                 0);
+    th_config_set("speeddata.root", site);
+    CHECK_INT_EQ(compare_in(data, "ch000", sigs, 6, all, &warnings), 6000);
+    CHECK_INT_EQ(warnings, 0);
+
+    /* Cut inside the newest file's last blocks: header, datum, marker. */
+    snprintf(newest, sizeof(newest), "%s/ch000/data_%lld.avro", data,
+             (long long)(GEN_START_NS / NS + 60));
+    snprintf(keep, sizeof(keep), "%s/kept.avro", data_dir);
+    run("cp '%s' '%s'", newest, keep);
+    long size = fx_file_size(keep);
+    long cuts[] = {size - 1, size - 16, size - 17, size - 30, size - 60};
+    for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+        truncate_copy(keep, newest, cuts[c]);
+        n = compare_in(data, "ch000", sigs, 6, all, &warnings);
+        CHECK(n == 6000 || n == 5999);
+        CHECK_INT_EQ(warnings, 0);
+    }
+    run("cp '%s' '%s'", keep, newest);
+
+    /* 200 bytes in the older file's middle overwritten: the blocks they
+     * touch are skipped, the rest of the file is read, and a warning. */
+    snprintf(older, sizeof(older), "%s/ch000/data_%lld.avro", data, (long long)(GEN_START_NS / NS));
+    run("cp '%s' '%s'", older, keep);
+    damage_copy(keep, older, fx_file_size(keep) / 2, 200);
+    n = compare_in(data, "ch000", sigs, 6, all, &warnings);
+    CHECK(n < 6000 && n > 5990);
+    CHECK_INT_EQ(warnings, 1);
+    run("cp '%s' '%s'", keep, older);
 }
 
 /*
@@ -459,6 +527,8 @@ int main(int argc, char **argv)
     CHECK_INT_EQ(compare("gen_null", gen_sigs, 5, edge, NULL), 2001);
     pivot_range none = {GEN_START_NS + 2000 * NS, GEN_START_NS + 3000 * NS};
     CHECK_INT_EQ(compare("gen_null", gen_sigs, 5, none, NULL), 0);
+
+    check_relay(argv[1]);
 
     /* libavro-written files: every type, time in millis/micros/nanos, both codecs. */
     static const struct {

@@ -19,11 +19,33 @@ static void host_log(pivot_log_level level, const char *plugin, const char *fmt,
     (void)fmt;
 }
 
-/* The fixtures' times are small counts of nanoseconds without a logical
- * type, which the plugin would otherwise take for seconds. */
+/* Settings given by the test. The fixtures' times are small counts of
+ * nanoseconds without a logical type, which the plugin would otherwise take
+ * for seconds: storage.time_unit is ns. */
+static char *config_keys[16] = {"storage.time_unit"};
+static char *config_values[16] = {"ns"};
+static size_t config_count = 1;
+
+void th_config_set(const char *key, const char *value)
+{
+    if (config_count < sizeof(config_keys) / sizeof(config_keys[0])) {
+        config_keys[config_count] = strdup(key);
+        config_values[config_count] = strdup(value);
+        config_count++;
+    }
+}
+
 static const char *host_config_get(const char *key)
 {
-    return strcmp(key, "storage.time_unit") == 0 ? "ns" : NULL;
+    for (size_t i = config_count; i-- > 0;)
+        if (strcmp(config_keys[i], key) == 0)
+            return config_values[i];
+    return NULL;
+}
+
+static const char *host_config_key_at(size_t index)
+{
+    return index < config_count ? config_keys[index] : NULL;
 }
 
 static int host_register_source(pivot_registry *reg, const pivot_source *s)
@@ -41,6 +63,7 @@ int th_init(void)
     host.abi_version = PIVOT_ABI_VERSION;
     host.log = host_log;
     host.config_get = host_config_get;
+    host.config_key_at = host_config_key_at;
     host.register_source = host_register_source;
     if (pivot_plugin_init(&host, NULL) != 0 || th_source == NULL) {
         fprintf(stderr, "plugin init failed\n");

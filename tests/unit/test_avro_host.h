@@ -10,6 +10,12 @@
 /** The source the plugin registered; set by th_init. */
 extern const pivot_source *th_source;
 
+/**
+ * Sets a host setting (as pivotd's configuration file would), seen by the
+ * instances opened afterwards; at most 16. Strings are copied.
+ */
+void th_config_set(const char *key, const char *value);
+
 /** Initialises the plugin linked into the test. Returns 0, or -1 (reason on stderr). */
 int th_init(void);
 
