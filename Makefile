@@ -62,7 +62,7 @@ test-valgrind: build
 # plugins; about a minute on two cores.
 tidy:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
-	run-clang-tidy -p $(BUILD_DIR) -quiet '$(CURDIR)/(core/src|plugins)/'
+	run-clang-tidy -p $(BUILD_DIR) -quiet '$(CURDIR)/(core|plugins)/'
 
 # Short libFuzzer runs of every target in tests/fuzz (FUZZ_SECONDS each);
 # installs clang first when it is missing. See docs/security.md.

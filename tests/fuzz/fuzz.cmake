@@ -16,8 +16,8 @@ if(TARGET pivot_core AND TARGET pivot-gen-avro AND TARGET avro AND TARGET timesp
            ${PROJECT_SOURCE_DIR}/plugins/timespec/quote.c)
       set(_libs Pivot::sdk m)
     elseif(target STREQUAL "config")
-      list(APPEND _srcs ${PROJECT_SOURCE_DIR}/core/src/config.c
-                        ${PROJECT_SOURCE_DIR}/core/src/config_file.c)
+      list(APPEND _srcs ${PROJECT_SOURCE_DIR}/core/util/config.c
+                        ${PROJECT_SOURCE_DIR}/core/util/config_file.c)
       set(_libs Pivot::sdk PkgConfig::YAML)
     else()
       list(APPEND _srcs ${_fuzz_dir}/fuzz_env.c)
@@ -36,7 +36,7 @@ if(TARGET pivot_core AND TARGET pivot-gen-avro AND TARGET avro AND TARGET timesp
         # libFuzzer's runtime, linked last by clang, needs libm.
         target_link_options(${_exe} PRIVATE -fsanitize=fuzzer -Wl,--no-as-needed -lm)
       endif()
-      target_include_directories(${_exe} PRIVATE ${_fuzz_dir} ${PROJECT_SOURCE_DIR}/core/src
+      target_include_directories(${_exe} PRIVATE ${_fuzz_dir} ${PROJECT_SOURCE_DIR}/core/util
                                                  ${PROJECT_SOURCE_DIR}/plugins/timespec)
       target_compile_definitions(${_exe} PRIVATE ${_fuzz_common_defs})
       target_link_libraries(${_exe} PRIVATE ${_libs})

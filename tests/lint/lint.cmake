@@ -12,7 +12,10 @@ if(PIVOT_CPPCHECK)
   add_test(NAME lint_cppcheck
     COMMAND ${PIVOT_CPPCHECK} --quiet --inline-suppr --error-exitcode=1
             --enable=warning,portability --std=c11 --suppress=missingIncludeSystem
-            -I ${CMAKE_SOURCE_DIR}/core/src -I ${CMAKE_SOURCE_DIR}/sdk/include
-            ${CMAKE_SOURCE_DIR}/core/src ${CMAKE_SOURCE_DIR}/plugins ${CMAKE_SOURCE_DIR}/tools
+            -I ${CMAKE_SOURCE_DIR}/core/util -I ${CMAKE_SOURCE_DIR}/core/plugin
+            -I ${CMAKE_SOURCE_DIR}/core/export -I ${CMAKE_SOURCE_DIR}/core/jobs
+            -I ${CMAKE_SOURCE_DIR}/core/http -I ${CMAKE_SOURCE_DIR}/core/cli
+            -I ${CMAKE_SOURCE_DIR}/sdk/include
+            ${CMAKE_SOURCE_DIR}/core ${CMAKE_SOURCE_DIR}/plugins ${CMAKE_SOURCE_DIR}/tools
             ${CMAKE_SOURCE_DIR}/sdk/examples)
 endif()

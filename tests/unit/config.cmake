@@ -1,9 +1,9 @@
 # Unit tests of the configuration module. config.c and config_file.c are compiled into the test
 # itself so that the test depends on nothing else in the core.
-add_executable(test_config ${PROJECT_SOURCE_DIR}/core/src/config.c
-                           ${PROJECT_SOURCE_DIR}/core/src/config_file.c
+add_executable(test_config ${PROJECT_SOURCE_DIR}/core/util/config.c
+                           ${PROJECT_SOURCE_DIR}/core/util/config_file.c
                            ${CMAKE_CURRENT_LIST_DIR}/test_config.c)
-target_include_directories(test_config PRIVATE ${PROJECT_SOURCE_DIR}/core/src
+target_include_directories(test_config PRIVATE ${PROJECT_SOURCE_DIR}/core/util
                                                ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(test_config PRIVATE PIVOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 target_link_libraries(test_config PRIVATE Pivot::sdk PkgConfig::YAML)

@@ -1,4 +1,4 @@
-# The decimator of options.decimation (core/src/decimate.c): bucket
+# The decimator of options.decimation (core/export/decimate.c): bucket
 # boundaries, methods and output signals, checked value by value.
 add_executable(test_decimate unit/test_decimate.c unit/recorded_rows.c)
 target_include_directories(test_decimate PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)

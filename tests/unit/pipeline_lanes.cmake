@@ -1,4 +1,4 @@
-# The export pipeline with decoder threads (core/src/pipeline.c, decoders > 0):
+# The export pipeline with decoder threads (core/export/pipeline.c, decoders > 0):
 # the single-threaded pipeline tests, replayed through the decoder queues.
 add_executable(test_pipeline_lanes unit/test_pipeline_lanes.c unit/pipeline_support.c)
 target_include_directories(test_pipeline_lanes PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)

@@ -45,7 +45,6 @@ int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len)
     int n = snprintf(out, len, "%s/jobs.db", cfg->state_dir);
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
-    snprintf(job_store_path, sizeof(job_store_path), "%s", out);
     return 0;
 }
 
@@ -68,6 +67,10 @@ int pv_random_bytes(void *buf, size_t len)
 const pivot_host *pv_host_init(const pv_config *cfg)
 {
     host_config = cfg;
+    /* Derived from the settings, so that the server, its workers and the
+     * admin commands give plugins the same path. */
+    if (pv_host_job_store_path(cfg, job_store_path, sizeof(job_store_path)) != 0)
+        job_store_path[0] = '\0';
     memset(&host_table, 0, sizeof(host_table));
     host_table.size = sizeof(host_table);
     host_table.abi_version = PIVOT_ABI_MAJOR;

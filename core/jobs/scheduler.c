@@ -19,6 +19,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+void pv_server_wake_scheduler(pv_server *srv)
+{
+    char byte = 1;
+    /* The pipe is non-blocking: when it is full the scheduler is awake anyway. */
+    if (write(srv->scheduler_wake_fd, &byte, 1) < 0 && errno != EAGAIN)
+        pv_log(PIVOT_LOG_DEBUG, "pivotd", "waking the scheduler: %s", strerror(errno));
+}
+
 extern char **environ;
 
 #define MAX_WORKERS 64

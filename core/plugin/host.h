@@ -12,8 +12,9 @@
 const pivot_host *pv_host_init(const pv_config *cfg);
 
 /**
- * Writes the job store's path (<state_dir>/jobs.db) into out and makes it
- * the value plugins read as config_get("job_store").
+ * Writes the job store's path (<state_dir>/jobs.db) into out: what plugins
+ * read as config_get("job_store") (set by pv_host_init). Returns 0 or
+ * PIVOT_ERANGE.
  */
 int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len);
 

@@ -17,14 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-void pv_server_wake_scheduler(pv_server *srv)
-{
-    char byte = 1;
-    /* The pipe is non-blocking: when it is full the scheduler is awake anyway. */
-    if (write(srv->scheduler_wake_fd, &byte, 1) < 0 && errno != EAGAIN)
-        pv_log(PIVOT_LOG_DEBUG, "pivotd", "waking the scheduler: %s", strerror(errno));
-}
-
 int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
