@@ -17,6 +17,29 @@ static void remove_scratch(void)
         fprintf(stderr, "fuzz: could not remove %s\n", the_env.dir);
 }
 
+/*
+ * The schema of channel "ch"'s header-less relay files (SpeedData's
+ * example.avsc with a nullable double and an enum more), so that an input
+ * without an OCF header is decoded as the relay's blocks.
+ */
+static int write_relay_schema(void)
+{
+    static const char schema[] =
+        "{\"type\":\"record\",\"name\":\"data\",\"fields\":["
+        "{\"name\":\"time\",\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"},"
+        "{\"name\":\"message\",\"type\":\"string\"},{\"name\":\"counter\",\"type\":\"int\"},"
+        "{\"name\":\"sine_wave\",\"type\":\"double\"},{\"name\":\"ramp\",\"type\":\"double\"},"
+        "{\"name\":\"square_wave\",\"type\":\"double\"},{\"name\":\"noise\",\"type\":\"double\"}]}";
+    char path[128], msg[256];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/ch.avsc", the_env.dir);
+    f = fopen(path, "w");
+    if (f == NULL || fputs(schema, f) < 0 || fclose(f) != 0)
+        return -1;
+    return pv_config_set(&the_env.config, "storage.channels.ch.schema", path, msg, sizeof(msg));
+}
+
 fuzz_env *fuzz_env_get(void)
 {
     char err[1024] = "";
@@ -33,6 +56,8 @@ fuzz_env *fuzz_env_get(void)
     the_env.config.plugin_dir = strdup(FUZZ_PLUGIN_DIR);
     free(the_env.config.data_dir);
     if (asprintf(&the_env.config.data_dir, "%s/data", the_env.dir) < 0)
+        abort();
+    if (write_relay_schema() != 0)
         abort();
     the_env.registry = calloc(1, sizeof(*the_env.registry));
     if (the_env.registry == NULL)
