@@ -14,7 +14,11 @@ and measures, in the same run:
              --baseline run and the case is small enough, else the figure
              recorded in its README, labelled "recorded"
 
-and prints one table. Benchmarks are not tests: nothing here asserts a time.
+and prints one table. The cases headline-relay and headline-ocf (group
+"relay") hold the same records, shaped like SpeedData's example.avsc, as
+the relay's header-less files under a SpeedData root and as OCF files; run
+together, their ratio is printed below the table. Benchmarks are not tests:
+nothing here asserts a time.
 
     /usr/bin/python3 bench/export_bench.py --build BUILD_DIR [--cases headline,1khz]
 """
