@@ -14,7 +14,11 @@ and measures, in the same run:
              --baseline run and the case is small enough, else the figure
              recorded in its README, labelled "recorded"
 
-and prints one table. Benchmarks are not tests: nothing here asserts a time.
+and prints one table. The cases headline-relay and headline-ocf (group
+"relay") hold the same records, shaped like SpeedData's example.avsc, as
+the relay's header-less files under a SpeedData root and as OCF files; run
+together, their ratio is printed below the table. Benchmarks are not tests:
+nothing here asserts a time.
 
     /usr/bin/python3 bench/export_bench.py --build BUILD_DIR [--cases headline,1khz]
 """
@@ -38,14 +42,25 @@ BASELINE = os.path.join(REPO, "..", "shared", "bench-baseline", "baseline_pivot.
 API = "/api/v1/pivot"
 START = "2025-01-01T00:00:00Z"
 
-# name: channels, seconds, rate, codec, recorded baseline seconds (README), run baseline live?
+# name: channels, seconds, rate, codec, recorded baseline seconds (README), run baseline live?,
+# file format (ocf, or relay: SpeedData's header-less blocks under a speeddata.root), record shape
 CASES = {
-    "smoke": (2, 60, 10, "null", None, True),
-    "base10": (10, 600, 100, "null", 5.1, True),
-    "headline": (100, 3600, 100, "null", 331.0, False),
-    "1khz": (1, 3600, 1000, "null", 32.3, False),
-    "1khz-10h": (1, 36000, 1000, "null", None, False),
-    "deflate": (20, 3600, 100, "deflate", None, False),
+    "smoke": (2, 60, 10, "null", None, True, "ocf", "signals"),
+    "base10": (10, 600, 100, "null", 5.1, True, "ocf", "signals"),
+    "headline": (100, 3600, 100, "null", 331.0, False, "ocf", "signals"),
+    "1khz": (1, 3600, 1000, "null", 32.3, False, "ocf", "signals"),
+    "1khz-10h": (1, 36000, 1000, "null", None, False, "ocf", "signals"),
+    "deflate": (20, 3600, 100, "deflate", None, False, "ocf", "signals"),
+    # The headline shape with records like SpeedData's example.avsc, as OCF
+    # and as the relay writes it (one record per block): compared side by side.
+    "headline-ocf": (100, 3600, 100, "null", None, False, "ocf", "example"),
+    "headline-relay": (100, 3600, 100, "null", None, False, "relay", "example"),
+    "relay-smoke-ocf": (2, 60, 10, "null", None, False, "ocf", "example"),
+    "relay-smoke": (2, 60, 10, "null", None, False, "relay", "example"),
+}
+# Names that stand for several cases.
+GROUPS = {
+    "relay": ["headline-ocf", "headline-relay"],
 }
 
 
@@ -54,19 +69,28 @@ def iso(seconds):
 
 
 def generate(gen, data_root, name, case):
+    """Writes the case's cache once; returns its data folder and the pivotd
+    configuration it needs (relay files: speeddata.root, for their schemas)."""
     channels, seconds, rate, codec = case[:4]
+    fmt, shape = case[6:8]
     out = os.path.join(data_root, name)
     stamp = os.path.join(out, ".generated")
-    want = "%d %d %d %s\n" % (channels, seconds, rate, codec)
+    want = "%d %d %d %s %s %s\n" % (channels, seconds, rate, codec, fmt, shape)
+    if fmt == "relay":
+        data, config = os.path.join(out, "data"), 'speeddata:\n  root: "%s"\n' % out
+        where = ["--speeddata-root", out]
+    else:
+        data, config, where = out, "", ["--out", out]
     if os.path.exists(stamp) and open(stamp).read() == want:
-        return out
+        return data, config
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([gen, "--out", out, "--channels", str(channels), "--seconds", str(seconds),
+    subprocess.run([gen] + where + ["--format", fmt, "--shape", shape,
+                    "--channels", str(channels), "--seconds", str(seconds),
                     "--rate", str(rate), "--codec", codec, "--start", START, "--jobs", "2"],
                    check=True, stdout=subprocess.DEVNULL)
     with open(stamp, "w") as f:
         f.write(want)
-    return out
+    return data, config
 
 
 def input_files(data):
@@ -113,10 +137,14 @@ def vm_hwm_kib(pid):
 
 
 class Server:
-    def __init__(self, pivotd, plugins, data, state, env):
+    def __init__(self, pivotd, plugins, data, state, env, config=""):
         self.pivotd, self.plugins, self.data, self.state = pivotd, plugins, data, state
         self.log_path = state + ".log"
         common = ["--state-dir", state, "--plugin-dir", plugins]
+        if config:
+            with open(state + ".yaml", "w") as f:
+                f.write(config)
+            common += ["--config", state + ".yaml"]
         self.key = None
         self.proc = subprocess.Popen(
             [pivotd, "serve", "--listen", "127.0.0.1:0", "--data-dir", data] + common,
@@ -184,13 +212,32 @@ def run_baseline(data, channels, seconds, out):
     return json.loads(res.stdout.decode().strip().splitlines()[-1])["elapsed_s"]
 
 
+def print_relay_ratios(rows):
+    """For each relay case whose OCF twin (same records, OCF) ran too: relay
+    time over OCF time, each over its floor, and the relay worker's RSS."""
+    by_name = {r[0]: r for r in rows}
+    for name, r in by_name.items():
+        case = CASES[name]
+        if case[6] != "relay":
+            continue
+        twin = [n for n in by_name if CASES[n][6] == "ocf" and CASES[n][:4] == case[:4] and
+                CASES[n][7] == case[7]]
+        if not twin:
+            continue
+        o = by_name[twin[0]]
+        print("%s vs %s: relay/OCF %.2f (target <= 1.5); over their floors %.1f and %.1f; "
+              "relay worker peak RSS %.0f MiB (target <= 100)"
+              % (name, o[0], r[5] / o[5], r[5] / (r[7] + r[9]), o[5] / (o[7] + o[9]), r[6]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", required=True, help="build directory (bin/pivotd, lib/pivot)")
     ap.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "pivot-bench-data"),
                     help="where generated caches are kept and reused")
     ap.add_argument("--cases", default="base10,headline,1khz,deflate",
-                    help="comma-separated cases: " + ",".join(CASES))
+                    help="comma-separated cases: " + ",".join(CASES) + "; or groups: " +
+                         ", ".join("%s (%s)" % (g, ",".join(c)) for g, c in GROUPS.items()))
     ap.add_argument("--baseline", choices=["run", "recorded", "skip"], default="run",
                     help="run the baseline on the small cases (default), or only print "
                          "recorded figures")
@@ -204,7 +251,11 @@ def main():
     pivotd = os.path.join(a.build, "bin", "pivotd")
     gen = os.path.join(a.build, "bin", "pivot-gen-avro")
     plugins = os.path.join(a.build, "lib", "pivot")
-    names = [c for c in a.cases.split(",") if c]
+    names = []
+    for c in a.cases.split(","):
+        for n in GROUPS.get(c, [c] if c else []):
+            if n not in names:
+                names.append(n)
     for n in names:
         if n not in CASES:
             ap.error("unknown case %s" % n)
@@ -218,12 +269,13 @@ def main():
     rows = []
     try:
         for name in names:
-            channels, seconds, rate, codec, recorded, live = CASES[name]
-            data = generate(gen, a.data, name, CASES[name])
+            channels, seconds, rate, codec, recorded, live = CASES[name][:6]
+            data, config = generate(gen, a.data, name, CASES[name])
             files = input_files(data)
             in_bytes = sum(os.path.getsize(f) for f in files)
             floor_read(files)  # warm the page cache
-            server = Server(pivotd, plugins, data, os.path.join(scratch, "state-" + name), env)
+            server = Server(pivotd, plugins, data, os.path.join(scratch, "state-" + name), env,
+                            config)
             try:
                 # The deflate case also writes gzip level 1 output: the
                 # compressed path end to end.
@@ -261,6 +313,7 @@ def main():
             ("%.0fx" % (base / ours)) if base is not None else "-"]) + " |")
     print("floor = cat of the inputs + dd of the result's size with fsync (the worker fsyncs); "
           "warm page cache; the deflate case writes gzip level 1 (shuffle) output")
+    print_relay_ratios(rows)
     return 0
 
 

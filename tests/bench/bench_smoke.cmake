@@ -7,8 +7,17 @@ if(NOT EXISTS ${CMAKE_SOURCE_DIR}/../shared/bench-baseline/baseline_pivot.py)
 endif()
 add_test(NAME bench_smoke
          COMMAND ${PIVOT_PYTHON} ${CMAKE_SOURCE_DIR}/bench/export_bench.py
-                 --build ${CMAKE_BINARY_DIR} --cases smoke --repeat 1 ${_bench_baseline_args}
-                 --data ${CMAKE_CURRENT_BINARY_DIR}/bench_smoke_data)
+                 --build ${CMAKE_BINARY_DIR} --cases smoke,relay-smoke-ocf,relay-smoke --repeat 1
+                 ${_bench_baseline_args} --data ${CMAKE_CURRENT_BINARY_DIR}/bench_smoke_data)
+# The relay cases too: their row and the ratio line prove the relay path of the script.
 set_tests_properties(bench_smoke PROPERTIES
   TIMEOUT 120
-  PASS_REGULAR_EXPRESSION "\\| smoke \\| 1200 \\| null \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\|")
+  PASS_REGULAR_EXPRESSION "\\| smoke \\| 1200 \\| null \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\|(.|\n)*\\| relay-smoke \\| 1200 \\| null \\|(.|\n)*relay-smoke vs relay-smoke-ocf: relay/OCF [0-9.]+")
+# The listing benchmark on a tiny case: a table row, never a time.
+add_test(NAME bench_channels_smoke
+         COMMAND ${PIVOT_PYTHON} ${CMAKE_SOURCE_DIR}/bench/channels_bench.py
+                 --build ${CMAKE_BINARY_DIR} --channels 3 --files 3 --repeat 1 --warm 2
+                 --data ${CMAKE_CURRENT_BINARY_DIR}/bench_channels_smoke_data)
+set_tests_properties(bench_channels_smoke PROPERTIES
+  TIMEOUT 120
+  PASS_REGULAR_EXPRESSION "\\| relay: 3 ch x 3 files x 4 records \\| 9 \\| [0-9.]+ \\| [0-9.]+ \\|")

@@ -16,6 +16,7 @@ add_test(NAME avro_source_unit COMMAND test_avro_source ${_avro_test_args})
 # The same checks against fixtures from the C generator alone.
 add_test(NAME avro_source_unit_c_fixtures COMMAND test_avro_source $<TARGET_FILE:avro>)
 
-# A throughput probe, not a test: test_avro_source_bench <avro.so> <data_dir> <channel>.
+# A throughput probe, not a test: test_avro_source_bench [--speeddata-root DIR] [--floor]
+# <avro.so> <data_dir> <channel> [repeats]; see docs/performance.md.
 add_executable(test_avro_source_bench unit/test_avro_source_bench.c)
 target_link_libraries(test_avro_source_bench PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
