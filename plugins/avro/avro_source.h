@@ -21,6 +21,8 @@ extern const pivot_host *pva_host;
             pva_host->log((level), PVA_PLUGIN_NAME, __VA_ARGS__);                                  \
     } while (0)
 
+struct pva_bounds_cache;
+
 /** Which record decoder a scan uses. */
 typedef enum pva_decoder_mode {
     PVA_DECODER_AUTO = 0,   /**< the compiled decoder where it applies, libavro elsewhere */
@@ -36,7 +38,8 @@ typedef struct pva_instance {
     size_t data_dir_len;      /**< strlen(data_dir) */
     pva_decoder_mode decoder; /**< record decoder of this instance's scans */
     pva_site site;            /**< SpeedData's configuration of the channels */
-    void *bounds_cache;       /**< tsearch tree of the files' bounds (file_bounds.c) */
+    struct pva_bounds_cache *bounds; /**< per channel, the files' bounds (file_bounds.c) */
+    size_t nbounds;                  /**< channels in bounds */
 } pva_instance;
 
 /** Formats a message into a caller's error buffer; err may be NULL. */

@@ -3,51 +3,91 @@
 #include "channel_dir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* Reads and parses one schema file into *out. */
+/* Schema files are a few KiB; anything larger is not one. */
+#define MAX_SCHEMA_BYTES (1 << 20)
+
+/*
+ * Reads and parses one schema file into *out. Named by the configuration,
+ * it is still opened without blocking and only read when it is a regular
+ * file of a sensible size (a FIFO put there must not stop a server thread).
+ */
 static int load_version(const char *path, pva_schema *out, char *err, size_t errlen)
 {
     const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
     char msg[PIVOT_ERRMSG_SIZE];
     char *text = NULL;
-    size_t len = 0;
-    FILE *fp = fopen(path, "rb");
-    int rc;
+    struct stat st;
+    size_t got = 0;
+    int fd, rc = PIVOT_EINVAL;
 
-    if (fp == NULL) {
-        pva_errf(err, errlen, "the schema %s cannot be read: %s", base, strerror(errno));
-        return PIVOT_EINVAL;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_SCHEMA_BYTES) {
+        pva_errf(err, errlen, "the schema %s cannot be read: %s", base,
+                 fd < 0 ? strerror(errno) : "not a regular file of at most 1 MiB");
+        goto out;
     }
-    FILE *mem = open_memstream(&text, &len);
-    if (mem == NULL) {
-        fclose(fp);
-        return PIVOT_ENOMEM;
+    text = malloc((size_t)st.st_size + 1);
+    if (text == NULL) {
+        rc = PIVOT_ENOMEM;
+        goto out;
     }
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0 && len < (1 << 24))
-        fwrite(buf, 1, n, mem);
-    fclose(fp);
-    if (fclose(mem) != 0 || text == NULL) {
-        free(text);
-        return PIVOT_ENOMEM;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
     }
+    text[got] = '\0';
     rc = pva_schema_parse(text, out, msg, sizeof(msg));
+    text = NULL; /* the schema owns it now, or freed it */
     if (rc == PIVOT_EIO) {
-        pva_errf(err, errlen, "the schema %s is not usable: %s", base, msg);
-        return PIVOT_EINVAL;
-    }
-    if (rc == 0 && out->time_index < 0) {
+        /* The parser's message quotes the file: the log keeps it. */
+        pva_log(PIVOT_LOG_WARNING, "schema %s: %s", path, msg);
+        pva_errf(err, errlen, "the schema %s is not valid JSON", base);
+        rc = PIVOT_EINVAL;
+    } else if (rc == 0 && out->time_index < 0) {
         pva_schema_clear(out);
         pva_errf(err, errlen, "the schema %s has no long field named time", base);
-        return PIVOT_EINVAL;
+        rc = PIVOT_EINVAL;
     }
+out:
+    free(text);
+    if (fd >= 0)
+        close(fd);
     return rc;
+}
+
+/* FNV-1a over the bytes of `data`, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* What the bounds of the channel's files depend on. */
+static uint64_t fingerprint(const pva_channel *ch)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    h = fnv(h, &ch->ns_per_unit, sizeof(ch->ns_per_unit));
+    h = fnv(h, &ch->default_ns_per_unit, sizeof(ch->default_ns_per_unit));
+    h = fnv(h, &ch->nversions, sizeof(ch->nversions));
+    for (size_t i = 0; i < ch->nversions; i++)
+        h = fnv(h, ch->versions[i].text, strlen(ch->versions[i].text) + 1);
+    return h;
 }
 
 static int load_versions(pva_channel *ch, char *const *paths, size_t n, char *err, size_t errlen)
@@ -137,6 +177,7 @@ int pva_channel_open(pva_instance *inst, const char *name, pva_channel *ch, char
         ch->origin = PVA_ORIGIN_NONE;
         pva_site_describe_search(&inst->site, name, ch->search, sizeof(ch->search));
     }
+    ch->fingerprint = fingerprint(ch);
 out:
     if (rc == PIVOT_ENOMEM)
         pva_errf(err, errlen, "out of memory");

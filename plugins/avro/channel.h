@@ -20,6 +20,7 @@ typedef struct pva_channel {
     int64_t ns_per_unit;         /**< storage.channels.<name>.time_unit, 0 when not set */
     int64_t default_ns_per_unit; /**< storage.time_unit, for schemas without a logical type; 0 */
     int configured;              /**< the configuration names the channel */
+    uint64_t fingerprint; /**< of the versions' texts and the units: what file bounds depend on */
     char search[400];            /**< where a schema was looked for, when none was found */
 } pva_channel;
 

@@ -279,6 +279,13 @@ int pva_decoder_block(const pva_decoder *d, const uint8_t *data, size_t len, int
             return PIVOT_EIO;
         }
         p = next;
+        /* The block's byte size is a check: its last record must end it. */
+        if (i == count - 1 && p != end) {
+            b->arena_len = arena_mark;
+            pva_errf(err, errlen, "damaged data: the records of a block do not fill its %zu bytes",
+                     len);
+            return PIVOT_EIO;
+        }
         if (t < range.start_ns) {
             /* Decoded into the next free row, which the next record overwrites. */
             b->arena_len = arena_mark;

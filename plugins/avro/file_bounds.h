@@ -27,11 +27,14 @@ typedef struct pva_bounds {
 } pva_bounds;
 
 /**
- * The bounds of file f of channel ch, from the cache when the file has not
- * changed. Returns 0 (check out->usable), or PIVOT_ENOMEM.
+ * The bounds of every file of `files` (a listing of channel ch) into *out,
+ * files->count entries the caller frees: from the instance's cache where
+ * a file and the channel's configuration have not changed, else read from
+ * the file. The cache then holds exactly this listing. Returns 0 or
+ * PIVOT_ENOMEM.
  */
-int pva_bounds_get(pva_instance *inst, const pva_channel *ch, const pva_data_file *f,
-                   pva_bounds *out);
+int pva_bounds_all(pva_instance *inst, const pva_channel *ch, const pva_file_list *files,
+                   pva_bounds **out);
 
 /** The time unit of a file with `schema` whose first time value is `first_raw`. */
 void pva_bounds_unit(const pva_channel *ch, const pva_schema *schema, int64_t first_raw,

@@ -5,20 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pva_bounds_all(pva_instance *inst, const pva_channel *ch, const pva_file_list *files,
-                   pva_bounds **out)
-{
-    *out = calloc(files->count ? files->count : 1, sizeof(**out));
-    if (*out == NULL)
-        return PIVOT_ENOMEM;
-    for (size_t i = 0; i < files->count; i++) {
-        int rc = pva_bounds_get(inst, ch, &files->files[i], &(*out)[i]);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
-
 /* The order in which OCF files are asked for the newest schema: the usable
  * ones, the one that starts last first (the later name among equals), then
  * the others by name, last first. Returns how many there are. */

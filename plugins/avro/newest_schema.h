@@ -12,13 +12,6 @@
 #include "file_list.h"
 
 /**
- * The bounds of every file of `files` into *out (files->count entries, the
- * caller frees it). Returns 0 or PIVOT_ENOMEM.
- */
-int pva_bounds_all(pva_instance *inst, const pva_channel *ch, const pva_file_list *files,
-                   pva_bounds **out);
-
-/**
  * Loads the channel's newest schema into *out (empty when the channel has
  * none yet) and where it came from into *origin. When its files cannot be
  * used (header-less files but no schema, or no readable file), *out stays

@@ -105,6 +105,14 @@ out:
     return rc;
 }
 
+/* Whether a memory reader holds another byte (which it then consumed). */
+static int byte_left(avro_reader_t block)
+{
+    char c;
+
+    return avro_read(block, &c, 1) == 0;
+}
+
 /* Reads the next record of a header-less file: 1, 0 at its end, or PIVOT_EIO. */
 static int read_relay_record(pva_record_reader *r, char *err, size_t errlen)
 {
@@ -117,7 +125,9 @@ static int read_relay_record(pva_record_reader *r, char *err, size_t errlen)
             avro_reader_memory_set_source(r->block, (const char *)r->data, (int64_t)r->len);
         }
         r->left--;
-        if (avro_value_read(r->block, &r->record) == 0)
+        /* As the compiled decoder: the block's last record must end it (a
+         * memory reader does not say where it is, but has no byte left). */
+        if (avro_value_read(r->block, &r->record) == 0 && (r->left > 0 || !byte_left(r->block)))
             return 1;
         /* As the compiled decoder does: the block is skipped, and counted. */
         pva_blocks_reject(r->blocks, r->len);

@@ -194,19 +194,21 @@ done:
 
 /* --- the registry ----------------------------------------------------------- */
 
+/* Returns 0, PIVOT_EIO when the registry cannot be read now (busy, damaged), or ENOMEM. */
 static int read_registry(pva_site *site)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int rc = 0, src;
+    int rc = 0, src = SQLITE_DONE;
 
-    /* Read-only and briefly: the registry belongs to SpeedData, which writes it. */
+    /* Read-only and without waiting: the registry belongs to SpeedData, which
+     * writes it; a busy one is read again at the next refresh. */
     if (sqlite3_open_v2(site->registry, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 200) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT name, schema_path FROM channels ORDER BY name", -1, &st,
                            NULL) != SQLITE_OK) {
         pva_log(PIVOT_LOG_WARNING, "the channel registry cannot be read: %s",
                 db != NULL ? sqlite3_errmsg(db) : "out of memory");
+        rc = PIVOT_EIO;
         goto out;
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW && rc == 0) {
@@ -220,8 +222,10 @@ static int read_registry(pva_site *site)
         if (c != NULL && schema != NULL && schema[0] != '\0')
             rc = conf_set_schema(site, c, schema, PVA_ORIGIN_REGISTRY);
     }
-    if (src != SQLITE_DONE && src != SQLITE_ROW)
+    if (rc == 0 && src != SQLITE_DONE) {
         pva_log(PIVOT_LOG_WARNING, "the channel registry cannot be read: %s", sqlite3_errmsg(db));
+        rc = PIVOT_EIO;
+    }
 out:
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -356,23 +360,31 @@ static struct timespec mtime_of(const char *path)
     return path != NULL && stat(path, &st) == 0 ? st.st_mtim : none;
 }
 
+static void free_confs(pva_channel_conf *confs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        conf_clear_schemas(&confs[i]);
+        free(confs[i].name);
+        free(confs[i].dir);
+    }
+    free(confs);
+}
+
 static void clear_channels(pva_site *site)
 {
-    for (size_t i = 0; i < site->count; i++) {
-        conf_clear_schemas(&site->channels[i]);
-        free(site->channels[i].name);
-        free(site->channels[i].dir);
-    }
-    free(site->channels);
+    free_confs(site->channels, site->count);
     site->channels = NULL;
     site->count = 0;
 }
 
 static int read_channels(pva_site *site, char *err, size_t errlen)
 {
+    pva_channel_conf *old = site->channels;
+    size_t nold = site->count;
     int rc = 0;
 
-    clear_channels(site);
+    site->channels = NULL;
+    site->count = 0;
     site->registry_mtime = mtime_of(site->registry);
     site->relay_mtime = mtime_of(site->relay_yaml);
     /* Lowest precedence first: each source overrides the schema of the one before. */
@@ -384,7 +396,17 @@ static int read_channels(pva_site *site, char *err, size_t errlen)
         rc = read_settings(site, err, errlen);
     if (rc == 0 && site->count > 1)
         qsort(site->channels, site->count, sizeof(*site->channels), compare_confs);
-    site->generation++;
+    if (rc == PIVOT_EIO && old != NULL) {
+        /* A registry busy now: keep what was read before and try again later. */
+        clear_channels(site);
+        site->channels = old;
+        site->count = nold;
+        site->registry_mtime.tv_sec = site->registry_mtime.tv_nsec = 0;
+        return 0;
+    }
+    free_confs(old, nold);
+    if (rc == PIVOT_EIO)
+        rc = 0; /* the first read: the other sources' channels are usable */
     if (rc == PIVOT_ENOMEM)
         pva_errf(err, errlen, "out of memory reading the channels' configuration");
     return rc;
@@ -437,6 +459,13 @@ static int same_time(struct timespec a, struct timespec b)
 
 int pva_site_refresh(pva_site *site, char *err, size_t errlen)
 {
+    struct timespec now;
+
+    /* SpeedData touches its registry with every heartbeat: look at most once a second. */
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec == site->checked.tv_sec)
+        return 0;
+    site->checked = now;
     if (same_time(mtime_of(site->registry), site->registry_mtime) &&
         same_time(mtime_of(site->relay_yaml), site->relay_mtime))
         return 0;
