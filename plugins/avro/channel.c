@@ -109,27 +109,6 @@ static int load_versions(pva_channel *ch, char *const *paths, size_t n, char *er
     return 0;
 }
 
-/* The folder of a channel of the default layout, confined to the data directory. */
-static int default_dir(const pva_instance *inst, const char *name, char **dir)
-{
-    char *joined = NULL, *real;
-    struct stat st;
-
-    *dir = NULL;
-    if (asprintf(&joined, "%s/%s", inst->data_dir, name) < 0)
-        return PIVOT_ENOMEM;
-    real = realpath(joined, NULL);
-    free(joined);
-    if (real == NULL)
-        return errno == ENOMEM ? PIVOT_ENOMEM : 0;
-    if (!pva_path_inside(inst, real) || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        free(real);
-        return 0;
-    }
-    *dir = real;
-    return 0;
-}
-
 int pva_channel_open(pva_instance *inst, const char *name, pva_channel *ch, char *err,
                      size_t errlen)
 {
@@ -154,7 +133,7 @@ int pva_channel_open(pva_instance *inst, const char *name, pva_channel *ch, char
         /* A folder the operator named: trusted, wherever it is. */
         ch->dir = realpath(conf->dir, NULL);
     } else {
-        rc = default_dir(inst, name, &ch->dir);
+        rc = pva_data_dir_channel(inst, name, &ch->dir);
         if (rc != 0)
             goto out;
     }

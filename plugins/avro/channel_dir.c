@@ -35,3 +35,23 @@ int pva_path_inside(const pva_instance *inst, const char *path)
         return path[0] == '/' && path[1] != '\0';
     return strncmp(path, inst->data_dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
 }
+
+int pva_data_dir_channel(const pva_instance *inst, const char *name, char **dir)
+{
+    char *joined = NULL, *real;
+    struct stat st;
+
+    *dir = NULL;
+    if (asprintf(&joined, "%s/%s", inst->data_dir, name) < 0)
+        return PIVOT_ENOMEM;
+    real = realpath(joined, NULL);
+    free(joined);
+    if (real == NULL)
+        return errno == ENOMEM ? PIVOT_ENOMEM : 0;
+    if (!pva_path_inside(inst, real) || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        free(real);
+        return 0;
+    }
+    *dir = real;
+    return 0;
+}

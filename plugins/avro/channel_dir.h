@@ -14,4 +14,11 @@ int pva_channel_name_valid(const char *name);
 /** Returns 1 when the resolved `path` lies strictly below the instance's data directory. */
 int pva_path_inside(const pva_instance *inst, const char *path);
 
+/**
+ * The folder <data_dir>/<name> of a channel of the default layout, as a
+ * malloc'd real path in *dir when it is a directory inside the data
+ * directory (a link may not lead out), else NULL. Returns 0 or PIVOT_ENOMEM.
+ */
+int pva_data_dir_channel(const pva_instance *inst, const char *name, char **dir);
+
 #endif

@@ -19,6 +19,8 @@
 #define READ_CHUNK (1024 * 1024)
 /* Bounds that keep a damaged file from causing a huge allocation. */
 #define MAX_BLOCK_BYTES (256 * 1024 * 1024)
+/* A relay's block holds one record from one UDP datagram: a larger size is damage. */
+#define MAX_RELAY_BLOCK_BYTES (1024 * 1024)
 #define MAX_INFLATED_BYTES (256 * 1024 * 1024)
 #define SYNC_SIZE 16
 /* Bytes of the next block kept in memory with the current one, for peeking. */
@@ -58,11 +60,12 @@ struct pva_ocf_blocks {
  * file. Returns 0, PIVOT_EIO (errno set) or PIVOT_ENOMEM. */
 static int fill(pva_ocf_blocks *r, size_t need)
 {
-    if (r->end - r->pos >= need || r->eof)
-        return 0;
-    need += r->pos - (r->block_start < r->pos ? r->block_start : r->pos);
     /* Bytes from the block being parsed on are kept: a damaged block is searched again. */
     size_t keep = r->block_start < r->pos ? r->block_start : r->pos;
+
+    if (r->end - r->pos >= need || r->eof)
+        return 0;
+    need += r->pos - keep;
     if (keep > 0) {
         memmove(r->buf, r->buf + keep, r->end - keep);
         r->end -= keep;
@@ -396,7 +399,7 @@ int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_
                     size_t errlen)
 {
     for (;;) {
-        const char *reason = "a cut block";
+        const char *reason;
         size_t marker;
         int64_t n = -1, size;
         uint64_t start;
@@ -414,7 +417,7 @@ int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_
         start = r->base + r->pos;
         reason = "a bad block header";
         if (get_long(r, &n) != 0 || get_long(r, &size) != 0 || n < 0 || size < 0 ||
-            size > MAX_BLOCK_BYTES)
+            size > (r->kind == PVA_FILE_RELAY ? MAX_RELAY_BLOCK_BYTES : MAX_BLOCK_BYTES))
             goto damaged;
         /* The block, its marker and, for peeking, the start of the next one. */
         if (fill(r, (size_t)size + SYNC_SIZE + PEEK_BYTES) != 0) {
@@ -426,12 +429,13 @@ int pva_blocks_next(pva_ocf_blocks *r, const uint8_t **data, size_t *len, int64_
             /* The file ends in this block's marker: its records are whole. */
             size_t rest = r->end - r->pos;
             if (rest < (size_t)size ||
-                memcmp(r->buf + r->pos + size, r->sync, rest - (size_t)size) != 0)
-                goto damaged; /* cut short: a live tail unless a marker follows */
+                memcmp(r->buf + r->pos + size, r->sync, rest - (size_t)size) != 0) {
+                reason = "a block cut short";
+                goto damaged; /* a live tail, unless a marker follows */
+            }
             marker = rest - (size_t)size;
-            r->tail = SYNC_SIZE - marker;
         } else if (memcmp(r->buf + r->pos + size, r->sync, SYNC_SIZE) != 0) {
-            reason = "wrong sync marker";
+            reason = "a wrong sync marker";
             goto damaged;
         }
         if (decode_block(r, (size_t)size, data, len) != 0) {
@@ -519,6 +523,7 @@ static int seek_to(pva_ocf_blocks *r, uint64_t at)
         return PIVOT_EIO;
     r->base = at;
     r->pos = r->end = 0;
+    r->block_start = SIZE_MAX;
     r->eof = 0;
     r->peekable = 0;
     return 0;
@@ -571,7 +576,9 @@ int pva_blocks_seek_last(pva_ocf_blocks *r)
                 return seek_to(r, lo + s) == 0 ? 1 : PIVOT_EIO;
             limit = m;
         }
-        if (lo == r->data_start || window >= MAX_TAIL_WINDOW)
+        /* A relay's blocks are small: a window past a few of them finds none. */
+        if (lo == r->data_start || window >= MAX_TAIL_WINDOW ||
+            (r->kind == PVA_FILE_RELAY && window >= 4 * MAX_RELAY_BLOCK_BYTES))
             return 0;
         window *= 4;
     }

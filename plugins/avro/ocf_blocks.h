@@ -87,8 +87,9 @@ uint64_t pva_blocks_damage(const pva_ocf_blocks *r, uint64_t *places, const char
 int64_t pva_blocks_tail_count(const pva_ocf_blocks *r);
 
 /**
- * Bytes of an incomplete block at the end of the file (or of a cut marker
- * after whole records), once the end is reached; else 0.
+ * Bytes of an incomplete block at the end of the file, once the end is
+ * reached; else 0. A last block whose records are whole but whose marker
+ * is cut is read, and counts nothing here.
  */
 uint64_t pva_blocks_tail(const pva_ocf_blocks *r);
 

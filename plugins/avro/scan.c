@@ -16,6 +16,7 @@
 #include "ocf_blocks.h"
 #include "record_reader.h"
 #include "record_schema.h"
+#include "varint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,13 +177,13 @@ static int read_records(scan_state *s, pva_record_reader *reader, int64_t *last,
 static int peek_block_time(const pva_decoder *d, const uint8_t *bytes, size_t len, int64_t *t)
 {
     const uint8_t *p = bytes, *end = bytes + len;
-    int header = 0;
+    uint64_t v;
 
     /* Two varints: record count and byte size. */
-    while (p < end && header < 2)
-        if (!(*p++ & 0x80))
-            header++;
-    if (header < 2)
+    p = pva_get_varint(p, end, &v);
+    if (p != NULL)
+        p = pva_get_varint(p, end, &v);
+    if (p == NULL)
         return -1;
     return pva_decoder_first_time(d, p, (size_t)(end - p), t);
 }
@@ -222,7 +223,7 @@ static int read_fast(scan_state *s, const scan_file *sf, const pva_schema *schem
     const uint8_t *data, *peek;
     size_t len, peek_len;
     int64_t count, next_first;
-    int past_end = 0;
+    int past_end = 0, peeking = s->range.start_ns > sf->bounds.first_ns;
     int rc;
 
     if (s->inst->decoder == PVA_DECODER_LIBAVRO)
@@ -236,12 +237,15 @@ static int read_fast(scan_state *s, const scan_file *sf, const pva_schema *schem
         goto out;
     while (!past_end && (rc = pva_blocks_next(blocks, &data, &len, &count, err, errlen)) == 1) {
         /* Records are time-ordered: when the next block starts before the
-         * range, none of this block's records is in it. */
-        if (s->range.start_ns > sf->bounds.first_ns &&
-            pva_blocks_peek(blocks, &peek, &peek_len) == 0 &&
-            peek_block_time(&dec, peek, peek_len, &next_first) == 0 &&
-            next_first < s->range.start_ns)
-            continue;
+         * range, none of this block's records is in it. Once one starts in
+         * it, every later one does, and peeking stops. */
+        if (peeking) {
+            if (pva_blocks_peek(blocks, &peek, &peek_len) == 0 &&
+                peek_block_time(&dec, peek, peek_len, &next_first) == 0 &&
+                next_first < s->range.start_ns)
+                continue;
+            peeking = 0;
+        }
         rc = pva_decoder_block(&dec, data, len, count, s->range, &s->batch, s->sink, &past_end, err,
                                errlen);
         if (rc == PIVOT_EIO) {

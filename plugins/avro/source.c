@@ -85,17 +85,11 @@ static int compare_names(const void *a, const void *b)
 /* Whether a directory entry is a channel: a valid name resolving to a folder inside. */
 static int is_channel(pva_instance *inst, const char *name)
 {
-    char *joined = NULL, *real = NULL;
-    struct stat st;
-    int yes;
+    char *dir = NULL;
+    int yes = pva_channel_name_valid(name) && pva_data_dir_channel(inst, name, &dir) == 0 &&
+              dir != NULL;
 
-    if (!pva_channel_name_valid(name) || asprintf(&joined, "%s/%s", inst->data_dir, name) < 0)
-        return 0;
-    real = realpath(joined, NULL);
-    yes =
-        real != NULL && pva_path_inside(inst, real) && stat(real, &st) == 0 && S_ISDIR(st.st_mode);
-    free(joined);
-    free(real);
+    free(dir);
     return yes;
 }
 
