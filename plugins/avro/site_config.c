@@ -273,7 +273,6 @@ static int settings_schemas(pva_site *site, pva_channel_conf *c, char *err, size
 {
     char key[512];
     const char *one;
-    int rc;
 
     snprintf(key, sizeof(key), SETTINGS_PREFIX "%s.schema", c->name);
     one = setting(key);
@@ -300,8 +299,7 @@ static int settings_schemas(pva_site *site, pva_channel_conf *c, char *err, size
         return PIVOT_EINVAL;
     }
     c->origin = PVA_ORIGIN_SETTINGS;
-    rc = 0;
-    return rc;
+    return 0;
 }
 
 static int read_settings(pva_site *site, char *err, size_t errlen)
@@ -433,9 +431,12 @@ int pva_site_load(pva_site *site, char *err, size_t errlen)
         site->root = realpath(root, NULL);
         if (site->root == NULL && (site->root = strdup(root)) == NULL)
             goto nomem;
-        if (asprintf(&site->relay_yaml, "%s/config/relay.yaml", site->root) < 0 ||
-            asprintf(&site->schema_folder, "%s/config/agents", site->root) < 0) {
-            site->relay_yaml = site->schema_folder = NULL;
+        if (asprintf(&site->relay_yaml, "%s/config/relay.yaml", site->root) < 0) {
+            site->relay_yaml = NULL;
+            goto nomem;
+        }
+        if (asprintf(&site->schema_folder, "%s/config/agents", site->root) < 0) {
+            site->schema_folder = NULL;
             goto nomem;
         }
         if (registry == NULL && asprintf(&site->registry, "%s/data/registry.db", site->root) < 0) {
