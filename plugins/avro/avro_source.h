@@ -34,10 +34,10 @@ typedef enum pva_decoder_mode {
 
 /** One opened data directory. */
 typedef struct pva_instance {
-    char *data_dir;           /**< realpath of the data directory */
-    size_t data_dir_len;      /**< strlen(data_dir) */
-    pva_decoder_mode decoder; /**< record decoder of this instance's scans */
-    pva_site site;            /**< SpeedData's configuration of the channels */
+    char *data_dir;                  /**< realpath of the data directory */
+    size_t data_dir_len;             /**< strlen(data_dir) */
+    pva_decoder_mode decoder;        /**< record decoder of this instance's scans */
+    pva_site site;                   /**< SpeedData's configuration of the channels */
     struct pva_bounds_cache *bounds; /**< per channel, the files' bounds (file_bounds.c) */
     size_t nbounds;                  /**< channels in bounds */
 } pva_instance;

@@ -21,7 +21,7 @@ typedef struct pva_channel {
     int64_t default_ns_per_unit; /**< storage.time_unit, for schemas without a logical type; 0 */
     int configured;              /**< the configuration names the channel */
     uint64_t fingerprint; /**< of the versions' texts and the units: what file bounds depend on */
-    char search[400];            /**< where a schema was looked for, when none was found */
+    char search[400];     /**< where a schema was looked for, when none was found */
 } pva_channel;
 
 /**

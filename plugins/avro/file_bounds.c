@@ -133,8 +133,7 @@ static int bounds_by_libavro(const pva_data_file *f, const pva_schema *schema,
  */
 static int choose_schema(const pva_channel *ch, const pva_data_file *f, pva_bounds *out,
                          const uint8_t *data, size_t len, int64_t count, pva_schema *own,
-                         const pva_schema **schema, pva_decoder *dec, int64_t *first,
-                         int64_t *last)
+                         const pva_schema **schema, pva_decoder *dec, int64_t *first, int64_t *last)
 {
     char msg[PIVOT_ERRMSG_SIZE];
     int rc;

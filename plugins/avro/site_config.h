@@ -46,7 +46,7 @@ typedef struct pva_site {
     size_t count;
     struct timespec registry_mtime, relay_mtime; /**< of the files last read */
     struct timespec checked; /**< when the files were last looked at (CLOCK_MONOTONIC) */
-    int64_t ns_per_unit; /**< storage.time_unit for schemas without a logical type; 0: infer */
+    int64_t ns_per_unit;     /**< storage.time_unit for schemas without a logical type; 0: infer */
 } pva_site;
 
 /**

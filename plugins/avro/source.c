@@ -86,8 +86,8 @@ static int compare_names(const void *a, const void *b)
 static int is_channel(pva_instance *inst, const char *name)
 {
     char *dir = NULL;
-    int yes = pva_channel_name_valid(name) && pva_data_dir_channel(inst, name, &dir) == 0 &&
-              dir != NULL;
+    int yes =
+        pva_channel_name_valid(name) && pva_data_dir_channel(inst, name, &dir) == 0 && dir != NULL;
 
     free(dir);
     return yes;
