@@ -255,9 +255,9 @@ static int set_number(pv_config *cfg, const setting *s, const char *value, char 
     int64_t v = 0;
     char why[PIVOT_ERRMSG_SIZE];
     int is_duration = s->kind == KIND_DURATION;
-    int rc = is_duration ? pv_duration_parse(value, &v, why, sizeof(why))
-                         : pivot_int_parse(value, strlen(value), s->min, s->max, &v, why,
-                                           sizeof(why));
+    int rc = is_duration
+                 ? pv_duration_parse(value, &v, why, sizeof(why))
+                 : pivot_int_parse(value, strlen(value), s->min, s->max, &v, why, sizeof(why));
     const char *unit = is_duration ? " seconds" : "";
     char allowed[200];
 

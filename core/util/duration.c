@@ -62,8 +62,7 @@ int pv_duration_parse(const char *text, int64_t *seconds, char *why, size_t whyl
     }
     if (len > 0 && text[0] == '-') {
         snprintf(why, whylen,
-                 "%s is negative; a duration is a length of time: send " PV_DURATION_FORMS,
-                 quoted);
+                 "%s is negative; a duration is a length of time: send " PV_DURATION_FORMS, quoted);
         goto out;
     }
     if (unit == 0)

@@ -7,7 +7,7 @@
 
 /** The accepted forms, for messages and help texts. */
 #define PV_DURATION_FORMS                                                                          \
-    "seconds (600), a number followed by s, m, h, d or w (90s, 15m, 12h, 7d, 2w), "               \
+    "seconds (600), a number followed by s, m, h, d or w (90s, 15m, 12h, 7d, 2w), "                \
     "or an ISO 8601 duration (PT10M, P1DT12H)"
 
 /**

@@ -5,8 +5,8 @@
 #include <pivot/common.h>
 #include <stdio.h>
 
-int pivot_int_parse(const char *text, size_t len, int64_t min, int64_t max, int64_t *out,
-                    char *why, size_t whylen)
+int pivot_int_parse(const char *text, size_t len, int64_t min, int64_t max, int64_t *out, char *why,
+                    size_t whylen)
 {
     char quoted[PIVOT_QUOTE_SIZE];
     size_t i = len > 0 && text[0] == '-' ? 1 : 0;

@@ -196,10 +196,11 @@ int pivot_rfc3339_parse(const char *text, size_t len, int64_t *ns, char *why, si
     int64_t secs = pivot_days_from_civil(f.year, f.month, f.day) * 86400 + f.hour * 3600 +
                    f.minute * 60 + f.second - (int64_t)f.offset_min * 60;
     if (secs < 0) {
-        snprintf(why, whylen,
-                 "%s is before " PIVOT_FIRST_TIME_TEXT ": times before the Unix epoch are not valid "
-                 "telemetry times; send a time from " PIVOT_FIRST_TIME_TEXT " to " PIVOT_LAST_TIME_TEXT,
-                 quoted);
+        snprintf(
+            why, whylen,
+            "%s is before " PIVOT_FIRST_TIME_TEXT ": times before the Unix epoch are not valid "
+            "telemetry times; send a time from " PIVOT_FIRST_TIME_TEXT " to " PIVOT_LAST_TIME_TEXT,
+            quoted);
         rc = PIVOT_ERANGE;
         goto out;
     }

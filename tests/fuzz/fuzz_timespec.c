@@ -1,8 +1,8 @@
 /*
  * The text parsers the time-spec plugin uses (the SDK's grammar library):
- * RFC 3339 timestamps and ISO 8601 durations. The first byte chooses the parser (even: timestamp, odd:
- * duration); the rest is the text, with no terminating NUL, as the plugin
- * receives a (pointer, length) pair.
+ * RFC 3339 timestamps and ISO 8601 durations. The first byte chooses the parser (even: timestamp,
+ * odd: duration); the rest is the text, with no terminating NUL, as the plugin receives a (pointer,
+ * length) pair.
  */
 #include "fuzz_target.h"
 

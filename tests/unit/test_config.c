@@ -316,8 +316,8 @@ static void test_bad_duration(void)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (bad[i][0] == '-')
             snprintf(want, sizeof(want),
-                     "jobs.timeout: \"%s\" is negative; a duration is a length of time: %s",
-                     bad[i], forms);
+                     "jobs.timeout: \"%s\" is negative; a duration is a length of time: %s", bad[i],
+                     forms);
         else
             snprintf(want, sizeof(want), "jobs.timeout: \"%s\" is not a duration; %s", bad[i],
                      forms);

@@ -11,8 +11,8 @@
 typedef struct integer_case {
     const char *text;
     int64_t min, max;
-    int rc;      /* 0, PIVOT_EINVAL or PIVOT_ERANGE */
-    int64_t out; /* when rc is 0 */
+    int rc;              /* 0, PIVOT_EINVAL or PIVOT_ERANGE */
+    int64_t out;         /* when rc is 0 */
     const char *message; /* a part of the message when rc is not 0 */
 } integer_case;
 

@@ -171,8 +171,7 @@ static void test_quoting_and_length(void)
     CHECK_INT_EQ(pivot_rfc3339_parse(text, strlen(text), &ns, why, sizeof(why)), PIVOT_EINVAL);
     CHECK(strstr(why, want) != NULL);
 
-    CHECK_INT_EQ(pivot_rfc3339_parse("2025-01-23T14:30:00Zgarbage", 20, &ns, why, sizeof(why)),
-                 0);
+    CHECK_INT_EQ(pivot_rfc3339_parse("2025-01-23T14:30:00Zgarbage", 20, &ns, why, sizeof(why)), 0);
     CHECK_INT_EQ(ns, T_2025_01_23_1430);
 }
 

@@ -80,8 +80,7 @@ int64_t pivot_days_from_civil(int64_t y, int m, int d);
  *
  * Returns 0, or PIVOT_EINVAL.
  */
-int pivot_iso_duration_parse(const char *text, size_t len, int64_t *ns, char *why,
-                             size_t whylen);
+int pivot_iso_duration_parse(const char *text, size_t len, int64_t *ns, char *why, size_t whylen);
 
 /** Buffer size that holds any duration pivot_iso_duration_format writes. */
 #define PIVOT_ISO_DURATION_SIZE 40
@@ -104,8 +103,8 @@ int pivot_iso_duration_format(int64_t ns, char *out, size_t outlen);
  * when it is one outside [min, max] (including one too large for 64 bits).
  * The message in why says which, with the bounds.
  */
-int pivot_int_parse(const char *text, size_t len, int64_t min, int64_t max, int64_t *out,
-                    char *why, size_t whylen);
+int pivot_int_parse(const char *text, size_t len, int64_t min, int64_t max, int64_t *out, char *why,
+                    size_t whylen);
 
 /* --- quoting --------------------------------------------------------------- */
 
