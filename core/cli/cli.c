@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "duration.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +97,7 @@ void pv_cli_usage(FILE *out)
             "\n"
             "Defaults: --listen 127.0.0.1:8000, --data-dir ./data, --state-dir ./pivot,\n"
             "--plugin-dir ../lib/pivot next to the executable. Flags override the config file.\n"
+            "A DURATION is " PV_DURATION_FORMS ".\n"
             "See docs/operations.md.\n");
 }
 

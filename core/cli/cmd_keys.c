@@ -1,6 +1,7 @@
 /* pivotd keys create | list | revoke: API keys, through the "apikey" auth backend. */
 #include "audit.h"
 #include "commands.h"
+#include "duration.h"
 #include "host.h"
 #include "jobstore.h"
 #include "plugin_loader.h"
@@ -103,7 +104,7 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
                                             {"expires", required_argument, NULL, OPT_EXPIRES},
                                             {NULL, 0, NULL, 0}};
     keys_create_args args = {NULL, NULL, NULL, NULL};
-    char err[1024] = "", secret[256], id[64] = "";
+    char err[1024] = "", secret[256], id[64] = "", why[PIVOT_ERRMSG_SIZE];
     int64_t expires_at = 0, lifetime = 0;
     const char *role;
     int status = 1, rc;
@@ -113,11 +114,14 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
         return parsed > 0 ? 0 : 2;
     if (args.user == NULL)
         return fail("keys create: --user NAME is required"), 2;
-    if (args.expires != NULL &&
-        (pv_cli_parse_duration(args.expires, &lifetime) != 0 || lifetime == 0)) {
+    if (args.expires != NULL && pv_duration_parse(args.expires, &lifetime, why, sizeof(why)) != 0) {
+        fprintf(stderr, "pivotd: keys create: --expires: %s\n", why);
+        return 2;
+    }
+    if (args.expires != NULL && lifetime == 0) {
         fprintf(stderr,
-                "pivotd: keys create: --expires \"%s\" is not a duration such as 90s, 12h, "
-                "30d\n",
+                "pivotd: keys create: --expires \"%s\" is zero; give a positive duration such "
+                "as 90d, or none for a key that does not expire\n",
                 args.expires);
         return 2;
     }

@@ -1,12 +1,15 @@
 /* pivotd quota set | show: per-user quota overrides in the job store. */
 #include "audit.h"
 #include "commands.h"
+#include "duration.h"
 #include "jobstore.h"
 #include "quota_store.h"
 #include "state_dir.h"
 #include "timeutil.h"
 
 #include <inttypes.h>
+#include <pivot/common.h>
+#include <pivot/grammar.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +36,7 @@ static int quota_option(void *arg, int opt, const char *value)
 {
     quota_args *a = arg;
     int i = opt - OPT_LIMIT;
+    char why[PIVOT_ERRMSG_SIZE];
 
     if (opt == OPT_USER) {
         a->user = value;
@@ -45,12 +49,17 @@ static int quota_option(void *arg, int opt, const char *value)
         a->value[i] = -1;
         return 0;
     }
-    if ((pv_quota_names[i].is_duration ? pv_cli_parse_duration(value, &a->value[i])
-                                       : pv_cli_parse_count(value, &a->value[i])) != 0) {
-        fprintf(stderr, "pivotd: quota set: --%s \"%s\" is not %s, 0 (no limit) or default\n",
-                pv_quota_names[i].option, value,
-                pv_quota_names[i].is_duration ? "a duration such as 3600, 90m, 12h, 7d"
-                                              : "a whole number");
+    if (pv_quota_names[i].is_duration) {
+        if (pv_duration_parse(value, &a->value[i], why, sizeof(why)) != 0) {
+            fprintf(stderr, "pivotd: quota set: --%s: %s; or 0 (no limit) or default\n",
+                    pv_quota_names[i].option, why);
+            a->bad = 1;
+        }
+    } else if (pivot_int_parse(value, strlen(value), 0, INT64_MAX, &a->value[i], why,
+                               sizeof(why)) != 0) {
+        fprintf(stderr,
+                "pivotd: quota set: --%s \"%s\" is not a whole number, 0 (no limit) or default\n",
+                pv_quota_names[i].option, value);
         a->bad = 1;
     }
     return 0;

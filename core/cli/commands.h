@@ -64,12 +64,6 @@ typedef int (*pv_cli_option_fn)(void *arg, int opt, const char *value);
 int pv_cli_parse(pv_cli *cli, int argc, char **argv, const struct option *options,
                  pv_cli_option_fn on_option, void *arg);
 
-/** A whole number >= 0 ("25"). Returns 0, or -1 when text is not one. */
-int pv_cli_parse_count(const char *text, int64_t *out);
-
-/** Seconds: a whole number, or one followed by s, m, h, d or w ("90s", "30d"). 0 or -1. */
-int pv_cli_parse_duration(const char *text, int64_t *out);
-
 /** Prints the usage of every command. */
 void pv_cli_usage(FILE *out);
 

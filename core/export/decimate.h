@@ -37,15 +37,6 @@ int pv_decimate_method_parse(const char *name, pv_decimate_method *out);
 /** The method's name in requests and specs ("mean"); "none" for PV_DECIMATE_NONE. */
 const char *pv_decimate_method_name(pv_decimate_method method);
 
-/**
- * Parses an ISO 8601 duration of days, hours, minutes and seconds, the
- * seconds with up to 9 decimals ("PT1S", "PT0.001S", "P1DT12H", "PT1M30.5S").
- * Years, months and weeks are refused: their length in ns is not fixed.
- * Returns 0 with a positive *ns, PIVOT_EINVAL when the text is not such a
- * duration or is zero, PIVOT_ERANGE when it exceeds int64 nanoseconds.
- */
-int pv_decimate_interval_parse(const char *text, int64_t *ns);
-
 /** A per-channel reducer; not shared between threads. */
 typedef struct pv_decimator pv_decimator;
 

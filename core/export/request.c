@@ -8,6 +8,7 @@
 #include "json_access.h"
 #include "json_out.h"
 #include "json_unique.h"
+#include <pivot/grammar.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +375,7 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
     static const char methods[] = "\"downsample\", \"mean\", \"min\", \"max\", \"minmax\" or "
                                   "\"rms\"";
     yajl_val v = pv_json_member(opt, "decimation"), method, factor, interval;
+    char why[PIVOT_ERRMSG_SIZE];
 
     memset(d, 0, sizeof(*d));
     if (v == NULL || YAJL_IS_NULL(v))
@@ -415,15 +417,15 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
         d->factor = (uint64_t)YAJL_GET_INTEGER(factor);
         return 0;
     }
-    if (!YAJL_IS_STRING(interval) ||
-        pv_decimate_interval_parse(interval->u.string, &d->interval_ns) != 0)
+    if (!YAJL_IS_STRING(interval))
         return pv_problem_set(pb, 400, T_FIELD, "options.decimation.interval",
                               "options.decimation.interval: must be a positive ISO 8601 duration "
-                              "of days, hours, minutes and seconds such as \"PT1S\", "
-                              "\"PT0.001S\" or \"PT1M30S\" (years, months and weeks are not "
-                              "accepted); got %s",
-                              YAJL_IS_STRING(interval) ? "an invalid duration"
-                                                       : pv_request_kind_name(interval));
+                              "such as \"PT1S\", \"PT0.001S\" or \"PT1M30S\"; got %s",
+                              pv_request_kind_name(interval));
+    if (pivot_iso_duration_parse(interval->u.string, strlen(interval->u.string), &d->interval_ns,
+                                 why, sizeof(why)) != 0)
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation.interval",
+                              "options.decimation.interval: %s", why);
     return 0;
 }
 

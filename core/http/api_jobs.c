@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pivot/grammar.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,18 +206,13 @@ int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *wh
     return rc;
 }
 
-/* Parses a positive integer query value; -1 when it is not one. */
+/* A page size or number: the integer grammar, kept below 10^9 so that
+ * page * limit cannot overflow; -1 when the value is not one. */
 static int64_t parse_count(const char *v, size_t len)
 {
-    int64_t n = 0;
-    if (len == 0 || len > 9)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        n = n * 10 + (v[i] - '0');
-    }
-    return n;
+    char why[PIVOT_ERRMSG_SIZE];
+    int64_t n;
+    return pivot_int_parse(v, len, 0, 999999999, &n, why, sizeof(why)) == 0 ? n : -1;
 }
 
 /* "completed,failed" -> a mask of statuses; -1 when a name is unknown. */

@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include "config_internal.h"
+#include "duration.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pivot/common.h>
+#include <pivot/grammar.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,7 +29,7 @@ enum setting_kind {
     KIND_PORT,            /**< int, 0..65535 */
     KIND_INT,             /**< int in [min, max] */
     KIND_SIZE,            /**< size_t byte count in [min, max] */
-    KIND_DURATION,        /**< int64_t seconds in [min, max], with an optional unit */
+    KIND_DURATION,        /**< int64_t seconds in [min, max], written as in duration.h */
 };
 
 typedef struct setting {
@@ -206,46 +209,6 @@ static int setting_sync(pv_config *cfg, const setting *s)
 
 /* --- parsing one value ---------------------------------------------------- */
 
-/* Decimal integer of len bytes with an optional minus sign. Returns 0, -1
- * when text is not a number, or 1 when it is one too large to represent. */
-static int parse_int(const char *text, size_t len, int64_t *out)
-{
-    size_t i = text[0] == '-' ? 1 : 0;
-    int64_t v = 0;
-    if (i == len)
-        return -1;
-    for (; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9')
-            return -1;
-        if (v > (INT64_MAX - (text[i] - '0')) / 10)
-            return 1;
-        v = v * 10 + (text[i] - '0');
-    }
-    *out = text[0] == '-' ? -v : v;
-    return 0;
-}
-
-/* Seconds as a bare integer, or an integer followed by s, m, h or d. */
-static int parse_duration(const char *text, int64_t *out)
-{
-    static const char units[] = "smhd";
-    static const int64_t unit_s[] = {1, 60, 3600, DAY_S};
-    size_t len = strlen(text);
-    const char *u = len > 0 ? strchr(units, text[len - 1]) : NULL;
-    int64_t unit = u != NULL ? unit_s[u - units] : 1;
-    int64_t v;
-    int rc = parse_int(text, u != NULL ? len - 1 : len, &v);
-    if (rc != 0)
-        return rc;
-    if (v > INT64_MAX / unit || v < INT64_MIN / unit)
-        return 1;
-    *out = v * unit;
-    return 0;
-}
-
-static const char *const duration_forms = "seconds, or a number followed by s, m, h or d, "
-                                          "such as \"90s\", \"15m\", \"1h\", \"2d\"";
-
 static void describe_kind(const setting *s, char *buf, size_t len)
 {
     switch (s->kind) {
@@ -263,7 +226,7 @@ static void describe_kind(const setting *s, char *buf, size_t len)
         snprintf(buf, len, "a number of bytes (%" PRId64 "-%" PRId64 ")", s->min, s->max);
         break;
     case KIND_DURATION:
-        snprintf(buf, len, "a duration (%s)", duration_forms);
+        snprintf(buf, len, "a duration (" PV_DURATION_FORMS ")");
         break;
     }
 }
@@ -285,25 +248,33 @@ static int set_string(pv_config *cfg, const setting *s, const char *value, char 
     return 0;
 }
 
-/* Parses a number-like setting and checks its range. */
+/* Parses a number-like setting with the project's one integer and one
+ * duration grammar, and checks its range. */
 static int set_number(pv_config *cfg, const setting *s, const char *value, char *msg, size_t len)
 {
     int64_t v = 0;
-    int rc =
-        s->kind == KIND_DURATION ? parse_duration(value, &v) : parse_int(value, strlen(value), &v);
-    const char *unit = s->kind == KIND_DURATION ? " seconds" : "";
-    char allowed[160];
+    char why[PIVOT_ERRMSG_SIZE];
+    int is_duration = s->kind == KIND_DURATION;
+    int rc = is_duration
+                 ? pv_duration_parse(value, &v, why, sizeof(why))
+                 : pivot_int_parse(value, strlen(value), s->min, s->max, &v, why, sizeof(why));
+    const char *unit = is_duration ? " seconds" : "";
+    char allowed[200];
 
-    if (rc < 0) {
-        describe_kind(s, allowed, sizeof(allowed));
-        snprintf(msg, len, "%s: \"%.64s\" is not %s", s->key, value, allowed);
+    if (rc == PIVOT_EINVAL) {
+        if (is_duration) {
+            snprintf(msg, len, "%s: %s", s->key, why);
+        } else {
+            describe_kind(s, allowed, sizeof(allowed));
+            snprintf(msg, len, "%s: \"%.64s\" is not %s", s->key, value, allowed);
+        }
         return -1;
     }
-    if (rc > 0 || v < s->min || v > s->max) {
+    if (rc != 0 || v < s->min || v > s->max) {
         char shown[64];
-        if (rc > 0)
+        if (rc != 0)
             snprintf(shown, sizeof(shown), "%.40s", value);
-        else if (s->kind == KIND_DURATION && strspn(value, "-0123456789") != strlen(value))
+        else if (is_duration && strspn(value, "0123456789") != strlen(value))
             snprintf(shown, sizeof(shown), "%.24s (%" PRId64 " seconds)", value, v);
         else
             snprintf(shown, sizeof(shown), "%.40s%s", value, unit);

@@ -2,11 +2,12 @@
 #ifndef PV_TIMEUTIL_H
 #define PV_TIMEUTIL_H
 
+#include <pivot/grammar.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /** Buffer size that holds any RFC 3339 time pv_time_format_ns writes. */
-#define PV_TIME_TEXT_SIZE 40
+#define PV_TIME_TEXT_SIZE PIVOT_RFC3339_SIZE
 
 /** Wall-clock time, nanoseconds since the Unix epoch. */
 int64_t pv_now_ns(void);

@@ -1,5 +1,6 @@
 #include "audit_line.h"
 
+#include <pivot/grammar.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -7,19 +8,15 @@
 #define PLUGIN "auth"
 
 /* "2025-01-23T14:30:00Z": audit lines carry their own time, whatever the log does. */
-static void utc_now(char out[32])
+static void utc_now(char out[PIVOT_RFC3339_SIZE])
 {
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (gmtime_r(&now, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 32, "%lld", (long long)now);
+    pivot_rfc3339_format((int64_t)time(NULL) * PIVOT_NS_PER_SEC, out, PIVOT_RFC3339_SIZE);
 }
 
 void auth_audit(const pivot_host *host, pivot_log_level level, const char *event, const char *peer,
                 const char *key_id, const char *fmt, ...)
 {
-    char at[32], what[512];
+    char at[PIVOT_RFC3339_SIZE], what[512];
     va_list ap;
 
     if (host == NULL || host->log == NULL)

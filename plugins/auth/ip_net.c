@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pivot/common.h>
+#include <pivot/grammar.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +40,14 @@ static int same_prefix(const unsigned char *a, const unsigned char *b, int bits)
     return (a[whole] & mask) == (b[whole] & mask);
 }
 
+/* A prefix length is digits only: the integer grammar would take a sign. */
 static int prefix_parse(const char *text, int max, int *out)
 {
-    char *end;
-    long v;
+    char why[PIVOT_ERRMSG_SIZE];
+    int64_t v;
 
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    v = strtol(text, &end, 10);
-    if (*end != '\0' || v < 0 || v > max)
+    if (text[0] < '0' || text[0] > '9' ||
+        pivot_int_parse(text, strlen(text), 0, max, &v, why, sizeof(why)) != 0)
         return -1;
     *out = (int)v;
     return 0;

@@ -2,9 +2,9 @@
 #include "attrs.h"
 
 #include "h5_error.h"
-#include "iso_time.h"
 
 #include <pivot/common.h>
+#include <pivot/grammar.h>
 #include <stdio.h>
 
 /*
@@ -89,7 +89,7 @@ int hx_attr_range(hid_t obj, hid_t str_type, const char *prefix, int64_t start_n
     const char *ends[2] = {"start", "end"};
     const int64_t values[2] = {start_ns, end_ns};
     char name[64];
-    char iso[HX_ISO_TIME_SIZE];
+    char iso[PIVOT_RFC3339_SIZE];
     int rc = 0;
 
     for (int i = 0; i < 2; i++) {
@@ -97,7 +97,7 @@ int hx_attr_range(hid_t obj, hid_t str_type, const char *prefix, int64_t start_n
         rc = hx_attr_int64(obj, name, values[i], where, err, errlen);
         if (rc != 0)
             goto out;
-        rc = hx_iso_time(values[i], iso, sizeof(iso));
+        rc = pivot_rfc3339_format(values[i], iso, sizeof(iso));
         if (rc != 0) {
             snprintf(err, errlen, "%s attribute \"%s_iso\": time %lld cannot be shown", where, name,
                      (long long)values[i]);

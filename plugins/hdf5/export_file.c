@@ -5,9 +5,9 @@
 #include "attrs.h"
 #include "h5_error.h"
 #include "hdf5_export.h"
-#include "iso_time.h"
 
 #include <errno.h>
+#include <pivot/grammar.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +63,7 @@ out:
 static int write_decimation(hid_t file, hid_t str_type, const pivot_export_info *info, char *err,
                             size_t errlen)
 {
-    char iso[HX_ISO_DURATION_SIZE];
+    char iso[PIVOT_ISO_DURATION_SIZE];
     int rc = 0;
 
     if (!PIVOT_HAS_MEMBER(info, pivot_export_info, decimation_interval_ns) ||
@@ -77,7 +77,7 @@ static int write_decimation(hid_t file, hid_t str_type, const pivot_export_info 
         goto out;
     rc = hx_attr_int64(file, "decimation_interval_ns", info->decimation_interval_ns, root, err,
                        errlen);
-    if (rc == 0 && hx_iso_duration(info->decimation_interval_ns, iso, sizeof(iso)) != 0) {
+    if (rc == 0 && pivot_iso_duration_format(info->decimation_interval_ns, iso, sizeof(iso)) != 0) {
         snprintf(err, errlen, "file root attribute \"decimation_interval_iso\": %lld ns %s",
                  (long long)info->decimation_interval_ns, "cannot be shown");
         rc = PIVOT_ERANGE;

@@ -1,9 +1,7 @@
 #include "fields.h"
 
-#include "iso_duration.h"
-#include "rfc3339.h"
-
 #include <pivot/common.h>
+#include <pivot/grammar.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,7 +41,7 @@ int ts_field_time(const pivot_json *spec, const char *name, const char *type, in
 
     if (rc != 0)
         goto out;
-    if (ts_rfc3339_parse(text, strlen(text), ns, why, sizeof(why)) != 0) {
+    if (pivot_rfc3339_parse(text, strlen(text), ns, why, sizeof(why)) != 0) {
         snprintf(err, errlen, "time_range.%s: %s", name, why);
         rc = PIVOT_EINVAL;
     }
@@ -60,7 +58,7 @@ int ts_field_duration(const pivot_json *spec, const char *name, const char *type
 
     if (rc != 0)
         goto out;
-    if (ts_iso_duration_parse(text, strlen(text), ns, why, sizeof(why)) != 0) {
+    if (pivot_iso_duration_parse(text, strlen(text), ns, why, sizeof(why)) != 0) {
         snprintf(err, errlen, "time_range.%s: %s", name, why);
         rc = PIVOT_EINVAL;
     }

@@ -2,7 +2,6 @@
 #include "parsers.h"
 
 #include "fields.h"
-#include "quote.h"
 #include "units.h"
 
 #include <stdio.h>
@@ -20,15 +19,15 @@ static int resolve_absolute(const pivot_json *spec, int64_t now_ns, pivot_range 
         goto out;
     if (start >= end) {
         const char *start_text = "", *end_text = "";
-        char qs[TS_QUOTE_SIZE], qe[TS_QUOTE_SIZE];
+        char qs[PIVOT_QUOTE_SIZE], qe[PIVOT_QUOTE_SIZE];
         /* Both members were just read successfully, so these cannot fail. */
         ts_field_string(spec, "start", "absolute", "", &start_text, err, errlen);
         ts_field_string(spec, "end", "absolute", "", &end_text, err, errlen);
         snprintf(err, errlen,
                  "time_range: end must be after start (start %s, end %s); the range is "
                  "half-open [start, end), so an equal end selects nothing",
-                 ts_quote(start_text, strlen(start_text), qs),
-                 ts_quote(end_text, strlen(end_text), qe));
+                 pivot_quote(start_text, strlen(start_text), qs),
+                 pivot_quote(end_text, strlen(end_text), qe));
         rc = PIVOT_EINVAL;
         goto out;
     }

@@ -1,7 +1,6 @@
 /* Named ranges: a fixed span back from now, or whole UTC days. */
 #include "fields.h"
 #include "parsers.h"
-#include "quote.h"
 #include "units.h"
 
 #include <stdio.h>
@@ -36,7 +35,7 @@ static int resolve_preset(const pivot_json *spec, int64_t now_ns, pivot_range *o
 {
     const char *name;
     const preset *p = NULL;
-    char quoted[TS_QUOTE_SIZE];
+    char quoted[PIVOT_QUOTE_SIZE];
     int rc;
 
     if ((rc = ts_field_string(spec, "name", "preset", "last_hour", &name, err, errlen)) != 0)
@@ -47,7 +46,7 @@ static int resolve_preset(const pivot_json *spec, int64_t now_ns, pivot_range *o
     }
     if (p == NULL) {
         snprintf(err, errlen, "time_range.name: unknown preset %s; use one of " PRESET_NAMES,
-                 ts_quote(name, strlen(name), quoted));
+                 pivot_quote(name, strlen(name), quoted));
         rc = PIVOT_EINVAL;
         goto out;
     }

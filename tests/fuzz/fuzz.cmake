@@ -11,14 +11,12 @@ if(TARGET pivot_core AND TARGET pivot-gen-avro AND TARGET avro AND TARGET timesp
     set(_srcs ${_fuzz_dir}/fuzz_${target}.c)
     set(_libs)
     if(target STREQUAL "timespec")
-      list(APPEND _srcs ${PROJECT_SOURCE_DIR}/plugins/timespec/rfc3339.c
-           ${PROJECT_SOURCE_DIR}/plugins/timespec/iso_duration.c
-           ${PROJECT_SOURCE_DIR}/plugins/timespec/quote.c)
-      set(_libs Pivot::sdk m)
+      set(_libs Pivot::grammar m)
     elseif(target STREQUAL "config")
       list(APPEND _srcs ${PROJECT_SOURCE_DIR}/core/util/config.c
-                        ${PROJECT_SOURCE_DIR}/core/util/config_file.c)
-      set(_libs Pivot::sdk PkgConfig::YAML)
+                        ${PROJECT_SOURCE_DIR}/core/util/config_file.c
+                        ${PROJECT_SOURCE_DIR}/core/util/duration.c)
+      set(_libs Pivot::grammar PkgConfig::YAML)
     else()
       list(APPEND _srcs ${_fuzz_dir}/fuzz_env.c)
       set(_libs pivot_core)

@@ -1,12 +1,12 @@
 /*
- * The time-spec plugin's text parsers: RFC 3339 timestamps and ISO 8601
- * durations. The first byte chooses the parser (even: timestamp, odd:
- * duration); the rest is the text, with no terminating NUL, as the plugin
- * receives a (pointer, length) pair.
+ * The text parsers the time-spec plugin uses (the SDK's grammar library):
+ * RFC 3339 timestamps and ISO 8601 durations. The first byte chooses the parser (even: timestamp,
+ * odd: duration); the rest is the text, with no terminating NUL, as the plugin receives a (pointer,
+ * length) pair.
  */
 #include "fuzz_target.h"
-#include "iso_duration.h"
-#include "rfc3339.h"
+
+#include <pivot/grammar.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data + 1, size - 1);
     why[0] = '\0';
     if (data[0] % 2 == 0) {
-        if (ts_rfc3339_parse(text, size - 1, &ns, why, sizeof(why)) == 0 && ns < 0)
+        if (pivot_rfc3339_parse(text, size - 1, &ns, why, sizeof(why)) == 0 && ns < 0)
             abort(); /* the parser promises times from 1970 on */
     } else {
-        if (ts_iso_duration_parse(text, size - 1, &ns, why, sizeof(why)) == 0 && ns <= 0)
+        if (pivot_iso_duration_parse(text, size - 1, &ns, why, sizeof(why)) == 0 && ns <= 0)
             abort(); /* and positive durations */
     }
     if (memchr(why, '\0', sizeof(why)) == NULL)

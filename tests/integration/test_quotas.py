@@ -212,6 +212,21 @@ class QuotaTest(ph.ServerCase):
         self.quota_set("busy", "--max-running", "default", "--max-queued", "default")
         self.assertEqual(api.post_job(body())[0].status_code, 202)
 
+    def test_quota_set_takes_the_api_duration_grammar(self):
+        """--max-range reads ISO 8601 as the API does, besides the short forms."""
+        self.assertIn("max_time_range_s       600 s  (set for this user)",
+                      self.quota_set("iso", "--max-range", "PT10M"))
+        self.assertIn("max_time_range_s       129600 s  (set for this user)",
+                      self.quota_set("iso", "--max-range", "P1DT12H"))
+        self.assertIn("max_time_range_s       1209600 s  (set for this user)",
+                      self.quota_set("iso", "--max-range", "2w"))
+        cmd = [ph.pivotd_path(), "quota", "set", "--user", "iso", "--max-range", "-10m"] + \
+            self.server._common_args()
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 2)
+        self.assertIn('pivotd: quota set: --max-range: "-10m" is negative; a duration is a '
+                      'length of time', out.stderr.decode())
+
     def test_quota_set_refuses_bad_values(self):
         for args in (["--max-running", "-1"], ["--max-range", "soon"], ["--jobs-per-day", "x"],
                      []):

@@ -15,7 +15,7 @@ if(PIVOT_CPPCHECK)
             -I ${CMAKE_SOURCE_DIR}/core/util -I ${CMAKE_SOURCE_DIR}/core/plugin
             -I ${CMAKE_SOURCE_DIR}/core/export -I ${CMAKE_SOURCE_DIR}/core/jobs
             -I ${CMAKE_SOURCE_DIR}/core/http -I ${CMAKE_SOURCE_DIR}/core/cli
-            -I ${CMAKE_SOURCE_DIR}/sdk/include
+            -I ${CMAKE_SOURCE_DIR}/sdk/include -I ${CMAKE_SOURCE_DIR}/sdk/grammar/include
             ${CMAKE_SOURCE_DIR}/core ${CMAKE_SOURCE_DIR}/plugins ${CMAKE_SOURCE_DIR}/tools
-            ${CMAKE_SOURCE_DIR}/sdk/examples)
+            ${CMAKE_SOURCE_DIR}/sdk/examples ${CMAKE_SOURCE_DIR}/sdk/grammar)
 endif()

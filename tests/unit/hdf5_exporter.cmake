@@ -46,13 +46,6 @@ if(TARGET hdf5)
   set_tests_properties(hdf5_exporter_types_h5py PROPERTIES
     FIXTURES_REQUIRED hdf5_exporter_typed_files)
 
-  # RFC 3339 rendering, compiled in from the plugin's sources.
-  add_executable(test_hdf5_exporter_iso unit/test_hdf5_exporter_iso.c
-                 ${PROJECT_SOURCE_DIR}/plugins/hdf5/iso_time.c)
-  target_include_directories(test_hdf5_exporter_iso PRIVATE ${PROJECT_SOURCE_DIR}/plugins/hdf5)
-  target_link_libraries(test_hdf5_exporter_iso PRIVATE Pivot::sdk)
-  add_test(NAME hdf5_exporter_iso COMMAND test_hdf5_exporter_iso)
-
   # Writes 3.6 M samples of time + 4 doubles + int32 and prints the MB/s.
   add_executable(test_hdf5_exporter_throughput unit/test_hdf5_exporter_throughput.c
                  unit/test_hdf5_exporter_host.c)

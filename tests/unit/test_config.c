@@ -175,6 +175,14 @@ static void test_durations(void)
     CHECK_INT_EQ(pv_config_set(&cfg, "jobs.retention", "60", err, sizeof(err)), 0);
     CHECK_INT_EQ(cfg.retention_s, 60);
     CHECK_STR_EQ(pv_config_get(&cfg, "jobs.retention"), "60");
+    /* ISO 8601 as the API takes it, and weeks, in settings too. */
+    CHECK_INT_EQ(pv_config_set(&cfg, "jobs.retention", "P1W", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.retention_s, 604800);
+    CHECK_INT_EQ(pv_config_set(&cfg, "jobs.retention", "2w", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.retention_s, 1209600);
+    CHECK_STR_EQ(pv_config_get(&cfg, "jobs.retention"), "1209600");
+    CHECK_INT_EQ(pv_config_set(&cfg, "jobs.timeout", "PT10M", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.job_timeout_s, 600);
     pv_config_free(&cfg);
 }
 
@@ -299,23 +307,38 @@ static void test_out_of_range(void)
 
 static void test_bad_duration(void)
 {
-    const char *forms = "seconds, or a number followed by s, m, h or d, such as \"90s\", \"15m\", "
-                        "\"1h\", \"2d\"";
+    /* The grammar itself is tested in test_duration.c; here, that a setting
+     * names itself in front of the grammar's message. */
+    const char *forms = "send seconds (600), a number followed by s, m, h, d or w (90s, 15m, 12h, "
+                        "7d, 2w), or an ISO 8601 duration (PT10M, P1DT12H)";
     char want[512];
-    const char *bad[] = {"5x",  "1.5h", "h",
-                         "",    "1 h",  "-h",
-                         "10w", "1hm",  "a duration long enough to pass thirty-two bytes"};
+    const char *bad[] = {"5x", "1.5h", "h", "", "1 h", "-h", "10y", "1hm"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        snprintf(want, sizeof(want), "jobs.timeout: \"%s\" is not a duration (%s)", bad[i], forms);
+        if (bad[i][0] == '-')
+            snprintf(want, sizeof(want),
+                     "jobs.timeout: \"%s\" is negative; a duration is a length of time: %s", bad[i],
+                     forms);
+        else
+            snprintf(want, sizeof(want), "jobs.timeout: \"%s\" is not a duration; %s", bad[i],
+                     forms);
         expect_set_error("jobs.timeout", bad[i], want);
     }
-    snprintf(want, sizeof(want), "jobs.retention: \"a day\" is not a duration (%s)", forms);
+    snprintf(want, sizeof(want), "jobs.retention: \"a day\" is not a duration; %s", forms);
     expect_file_error("jobs:\n  retention: a day\n", 2, want);
     expect_set_error("jobs.retention", "99999999999999999d",
                      "jobs.retention: must be between 1 and 315360000 seconds, got "
                      "99999999999999999d");
-    expect_set_error("jobs.retention", "-2d",
-                     "jobs.retention: must be between 1 and 315360000 seconds, got -2d (-172800 "
+    snprintf(want, sizeof(want),
+             "jobs.retention: \"-2d\" is negative; a duration is a length of time: %s", forms);
+    expect_set_error("jobs.retention", "-2d", want);
+    expect_set_error("jobs.retention", "P1M",
+                     "jobs.retention: years and months have no fixed length; use weeks or days, "
+                     "e.g. P30D");
+    expect_set_error("jobs.timeout", "PT0.5S",
+                     "jobs.timeout: \"PT0.5S\" is not a whole number of seconds; send e.g. PT1S "
+                     "or PT90S");
+    expect_set_error("jobs.timeout", "P31D",
+                     "jobs.timeout: must be between 1 and 2592000 seconds, got P31D (2678400 "
                      "seconds)");
 }
 

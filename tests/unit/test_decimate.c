@@ -1,7 +1,8 @@
 /*
- * The decimator (core/src/decimate.c): interval parsing, the output signals
- * of each method, bucket boundaries by count and by time, rows across batch
- * boundaries and the batching of emitted rows.
+ * The decimator (core/export/decimate.c): the output signals of each method,
+ * bucket boundaries by count and by time, rows across batch boundaries and
+ * the batching of emitted rows. The interval's grammar is tested with the
+ * other ISO 8601 durations (test_grammar_iso_duration.c).
  */
 #include "check.h"
 #include "decimate.h"
@@ -9,39 +10,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-
-static void test_interval_parse(void)
-{
-    int64_t ns = 0;
-
-    CHECK_INT_EQ(pv_decimate_interval_parse("PT1S", &ns), 0);
-    CHECK_INT_EQ(ns, 1000000000);
-    CHECK_INT_EQ(pv_decimate_interval_parse("PT0.001S", &ns), 0);
-    CHECK_INT_EQ(ns, 1000000);
-    CHECK_INT_EQ(pv_decimate_interval_parse("PT0.000000001S", &ns), 0);
-    CHECK_INT_EQ(ns, 1);
-    CHECK_INT_EQ(pv_decimate_interval_parse("PT1M30.5S", &ns), 0);
-    CHECK_INT_EQ(ns, 90500000000LL);
-    CHECK_INT_EQ(pv_decimate_interval_parse("P1DT12H", &ns), 0);
-    CHECK_INT_EQ(ns, 129600000000000LL);
-    CHECK_INT_EQ(pv_decimate_interval_parse("P2D", &ns), 0);
-    CHECK_INT_EQ(ns, 172800000000000LL);
-    CHECK_INT_EQ(pv_decimate_interval_parse("PT2H", &ns), 0);
-    CHECK_INT_EQ(ns, 7200000000000LL);
-    CHECK_INT_EQ(pv_decimate_interval_parse("PT0,5S", &ns), 0);
-    CHECK_INT_EQ(ns, 500000000);
-
-    static const char *const bad[] = {"",     "P",      "PT",    "1S",    "PT1",   "P1M",
-                                      "P1Y",  "P1W",    "PT1.S", "PT.5S", "PT0S",  "PT1S1M",
-                                      "pt1s", "PT1.5M", "P1H",   "PT1DS", "PT-1S", "PT1S "};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        int rc = pv_decimate_interval_parse(bad[i], &ns);
-        if (rc != PIVOT_EINVAL)
-            fprintf(stderr, "accepted \"%s\"\n", bad[i]);
-        CHECK_INT_EQ(rc, PIVOT_EINVAL);
-    }
-    CHECK_INT_EQ(pv_decimate_interval_parse("P999999999999D", &ns), PIVOT_ERANGE);
-}
 
 static void test_method_names(void)
 {
@@ -283,7 +251,6 @@ static void test_refusals(void)
 
 int main(void)
 {
-    test_interval_parse();
     test_method_names();
     test_factor_mean();
     test_interval_minmax();

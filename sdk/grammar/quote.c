@@ -1,4 +1,4 @@
-#include "quote.h"
+#include <pivot/grammar.h>
 
 #include <stdio.h>
 
@@ -9,7 +9,7 @@ static int is_continuation(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-const char *ts_quote(const char *text, size_t len, char out[TS_QUOTE_SIZE])
+const char *pivot_quote(const char *text, size_t len, char out[PIVOT_QUOTE_SIZE])
 {
     size_t n = 0, shown = len;
     int cut = 0;
@@ -18,8 +18,8 @@ const char *ts_quote(const char *text, size_t len, char out[TS_QUOTE_SIZE])
         text = "";
         len = shown = 0;
     }
-    if (len > TS_QUOTE_MAX) {
-        shown = TS_QUOTE_MAX;
+    if (len > PIVOT_QUOTE_MAX) {
+        shown = PIVOT_QUOTE_MAX;
         while (shown > 0 && is_continuation((unsigned char)text[shown]))
             shown--;
         cut = 1;

@@ -1,7 +1,8 @@
-#include "rfc3339.h"
+/* RFC 3339 times: parsing into, and formatting from, int64 nanoseconds since
+ * the epoch, with exact integer calendar arithmetic. */
+#include <pivot/grammar.h>
 
-#include "quote.h"
-#include "units.h"
+#include "grammar_internal.h"
 
 #include <pivot/common.h>
 #include <stdio.h>
@@ -59,7 +60,7 @@ static int days_in_month(int y, int m)
 
 /* Howard Hinnant's days_from_civil: exact integer arithmetic, so no
  * dependence on timegm(), the TZ variable or the C library's range. */
-int64_t ts_days_from_civil(int64_t y, int m, int d)
+int64_t pivot_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -129,7 +130,7 @@ static int scan(cursor *c, fields *f, char *detail, size_t len)
     f->frac_ns = 0;
     if (accept(c, '.')) {
         int ndigits = 0;
-        int64_t scale = TS_NS_PER_SEC;
+        int64_t scale = PIVOT_NS_PER_SEC;
         while (is_digit(peek(c))) {
             if (++ndigits > 9) {
                 snprintf(detail, len,
@@ -174,15 +175,15 @@ static int scan(cursor *c, fields *f, char *detail, size_t len)
     return 0;
 }
 
-int ts_rfc3339_parse(const char *text, size_t len, int64_t *ns, char *why, size_t whylen)
+int pivot_rfc3339_parse(const char *text, size_t len, int64_t *ns, char *why, size_t whylen)
 {
     cursor c = {text, text + len};
     fields f;
     char detail[160];
-    char quoted[TS_QUOTE_SIZE];
+    char quoted[PIVOT_QUOTE_SIZE];
     int rc;
 
-    ts_quote(text, len, quoted);
+    pivot_quote(text, len, quoted);
     rc = scan(&c, &f, detail, sizeof(detail));
     if (rc != 0) {
         snprintf(why, whylen, "%s is not a valid RFC 3339 timestamp (%s); send e.g. " EXAMPLE,
@@ -192,25 +193,85 @@ int ts_rfc3339_parse(const char *text, size_t len, int64_t *ns, char *why, size_
 
     /* Four-digit years keep this far inside int64; the nanosecond
      * conversion below is where the range ends. */
-    int64_t secs = ts_days_from_civil(f.year, f.month, f.day) * 86400 + f.hour * 3600 +
+    int64_t secs = pivot_days_from_civil(f.year, f.month, f.day) * 86400 + f.hour * 3600 +
                    f.minute * 60 + f.second - (int64_t)f.offset_min * 60;
     if (secs < 0) {
+        snprintf(
+            why, whylen,
+            "%s is before " PIVOT_FIRST_TIME_TEXT ": times before the Unix epoch are not valid "
+            "telemetry times; send a time from " PIVOT_FIRST_TIME_TEXT " to " PIVOT_LAST_TIME_TEXT,
+            quoted);
+        rc = PIVOT_ERANGE;
+        goto out;
+    }
+    if (secs > INT64_MAX / PIVOT_NS_PER_SEC || secs * PIVOT_NS_PER_SEC > INT64_MAX - f.frac_ns) {
         snprintf(why, whylen,
-                 "%s is before " TS_FIRST_TIME_TEXT ": times before the Unix epoch are not valid "
-                 "telemetry times; send a time from " TS_FIRST_TIME_TEXT " to " TS_LAST_TIME_TEXT,
+                 "%s is after " PIVOT_LAST_TIME_TEXT ", the last time 64-bit nanoseconds can hold; "
+                 "send a time from " PIVOT_FIRST_TIME_TEXT " to " PIVOT_LAST_TIME_TEXT,
                  quoted);
         rc = PIVOT_ERANGE;
         goto out;
     }
-    if (secs > INT64_MAX / TS_NS_PER_SEC || secs * TS_NS_PER_SEC > INT64_MAX - f.frac_ns) {
-        snprintf(why, whylen,
-                 "%s is after " TS_LAST_TIME_TEXT ", the last time 64-bit nanoseconds can hold; "
-                 "send a time from " TS_FIRST_TIME_TEXT " to " TS_LAST_TIME_TEXT,
-                 quoted);
-        rc = PIVOT_ERANGE;
-        goto out;
-    }
-    *ns = secs * TS_NS_PER_SEC + f.frac_ns;
+    *ns = secs * PIVOT_NS_PER_SEC + f.frac_ns;
 out:
+    return rc;
+}
+
+void pivot_fraction_text(int64_t frac_ns, char out[16])
+{
+    int digits = 9;
+
+    out[0] = '\0';
+    if (frac_ns == 0)
+        return;
+    while (frac_ns % 10 == 0) {
+        frac_ns /= 10;
+        digits--;
+    }
+    snprintf(out, 16, ".%0*lld", digits, (long long)frac_ns);
+}
+
+/* Civil date from days since 1970-01-01 (Hinnant's civil_from_days), the
+ * inverse of pivot_days_from_civil: no gmtime(), so no time_t range limit. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+int pivot_rfc3339_format(int64_t ns, char *out, size_t outlen)
+{
+    /* Floor division, so that times before 1970 keep a positive fraction. */
+    int64_t secs = ns / PIVOT_NS_PER_SEC, frac = ns % PIVOT_NS_PER_SEC;
+    char fraction[16] = "";
+    int64_t y;
+    unsigned m, d;
+    int rc = 0;
+
+    if (frac < 0) {
+        frac += PIVOT_NS_PER_SEC;
+        secs -= 1;
+    }
+    int64_t days = secs / 86400, rem = secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days -= 1;
+    }
+    civil_from_days(days, &y, &m, &d);
+    pivot_fraction_text(frac, fraction);
+    int n = snprintf(out, outlen, "%04lld-%02u-%02uT%02d:%02d:%02d%sZ", (long long)y, m, d,
+                     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), fraction);
+    if (n < 0 || (size_t)n >= outlen) {
+        if (outlen > 0)
+            out[0] = '\0';
+        rc = PIVOT_ERANGE;
+    }
     return rc;
 }

@@ -1,7 +1,7 @@
-#include "iso_duration.h"
+/* ISO 8601 durations: parsing into, and formatting from, int64 nanoseconds. */
+#include <pivot/grammar.h>
 
-#include "quote.h"
-#include "units.h"
+#include "grammar_internal.h"
 
 #include <pivot/common.h>
 #include <stdio.h>
@@ -21,15 +21,15 @@ typedef struct unit {
 static int designator(int ch, int in_time, unit *u)
 {
     if (!in_time && ch == 'W')
-        *u = (unit){R_WEEK, TS_NS_PER_WEEK};
+        *u = (unit){R_WEEK, PIVOT_NS_PER_WEEK};
     else if (!in_time && ch == 'D')
-        *u = (unit){R_DAY, TS_NS_PER_DAY};
+        *u = (unit){R_DAY, PIVOT_NS_PER_DAY};
     else if (in_time && ch == 'H')
-        *u = (unit){R_HOUR, TS_NS_PER_HOUR};
+        *u = (unit){R_HOUR, PIVOT_NS_PER_HOUR};
     else if (in_time && ch == 'M')
-        *u = (unit){R_MINUTE, TS_NS_PER_MIN};
+        *u = (unit){R_MINUTE, PIVOT_NS_PER_MIN};
     else if (in_time && ch == 'S')
-        *u = (unit){R_SECOND, TS_NS_PER_SEC};
+        *u = (unit){R_SECOND, PIVOT_NS_PER_SEC};
     else
         return 0;
     return 1;
@@ -62,7 +62,7 @@ static int component(parse_state *s, char *detail, size_t len, int *alone)
      * fit anyway, so stop accumulating there and report the overflow. */
     const unsigned __int128 limit = (unsigned __int128)INT64_MAX;
     unsigned __int128 whole = 0, frac = 0, frac_scale = 1;
-    char quoted[TS_QUOTE_SIZE];
+    char quoted[PIVOT_QUOTE_SIZE];
     int ndigits = 0, nfrac = 0, has_frac = 0;
 
     if (peek(s) == '-') {
@@ -80,7 +80,7 @@ static int component(parse_state *s, char *detail, size_t len, int *alone)
     }
     if (ndigits == 0) {
         snprintf(detail, len, "expected a number at %s",
-                 ts_quote(s->p, (size_t)(s->end - s->p), quoted));
+                 pivot_quote(s->p, (size_t)(s->end - s->p), quoted));
         return PIVOT_EINVAL;
     }
     if (peek(s) == '.' || peek(s) == ',') {
@@ -126,7 +126,7 @@ static int component(parse_state *s, char *detail, size_t len, int *alone)
             snprintf(detail, len, "days and weeks go before T, e.g. P1DT2H");
         else
             snprintf(detail, len, "unknown designator at %s",
-                     ts_quote(s->p - 1, (size_t)(s->end - s->p + 1), quoted));
+                     pivot_quote(s->p - 1, (size_t)(s->end - s->p + 1), quoted));
         return PIVOT_EINVAL;
     }
     if (s->last == R_WEEK || (u.rank == R_WEEK && (s->last != R_NONE || s->p != s->end))) {
@@ -152,15 +152,15 @@ static int component(parse_state *s, char *detail, size_t len, int *alone)
     return 0;
 }
 
-int ts_iso_duration_parse(const char *text, size_t len, int64_t *ns, char *why, size_t whylen)
+int pivot_iso_duration_parse(const char *text, size_t len, int64_t *ns, char *why, size_t whylen)
 {
     parse_state s = {text, text + len, 0, R_NONE, 0};
     char detail[320];
-    char quoted[TS_QUOTE_SIZE];
+    char quoted[PIVOT_QUOTE_SIZE];
     int alone = 0;
     int rc = PIVOT_EINVAL;
 
-    ts_quote(text, len, quoted);
+    pivot_quote(text, len, quoted);
     if (peek(&s) == '-' || peek(&s) == '+') {
         if (peek(&s) == '-') {
             snprintf(why, whylen,
@@ -224,5 +224,24 @@ malformed:
     snprintf(why, whylen, "%s is not a valid ISO 8601 duration (%s); send e.g. " EXAMPLES, quoted,
              detail);
 out:
+    return rc;
+}
+
+int pivot_iso_duration_format(int64_t ns, char *out, size_t outlen)
+{
+    char fraction[16];
+    int rc = 0;
+
+    if (ns <= 0) {
+        rc = PIVOT_ERANGE;
+        goto out;
+    }
+    pivot_fraction_text(ns % PIVOT_NS_PER_SEC, fraction);
+    int n = snprintf(out, outlen, "PT%lld%sS", (long long)(ns / PIVOT_NS_PER_SEC), fraction);
+    if (n < 0 || (size_t)n >= outlen)
+        rc = PIVOT_ERANGE;
+out:
+    if (rc != 0 && outlen > 0)
+        out[0] = '\0';
     return rc;
 }
