@@ -98,6 +98,30 @@ static void add_framing_check(h2o_pathconf_t *path)
     check->on_req = pv_http_framing_check;
 }
 
+/*
+ * The Content-Type of each result file from the exporter that writes it:
+ * the media type of every loaded format under its file name extension, so
+ * that a format added by a plugin downloads as what it is.
+ */
+static h2o_mimemap_t *result_types(const pv_registry *reg)
+{
+    h2o_mimemap_t *mimemap = h2o_mimemap_create();
+
+    h2o_mimemap_set_default_type(mimemap, "application/octet-stream", NULL);
+    for (int i = 0; i < reg->nexporters; i++) {
+        const pivot_exporter *e = reg->exporters[i].provider;
+        const char *ext = e->extension;
+
+        if (ext == NULL || e->media_type == NULL)
+            continue;
+        if (ext[0] == '.')
+            ext++;
+        if (ext[0] != '\0')
+            h2o_mimemap_define_mimetype(mimemap, ext, e->media_type, NULL);
+    }
+    return mimemap;
+}
+
 static int setup_routes(pv_http *http)
 {
     h2o_pathconf_t *files, *api;
@@ -130,9 +154,7 @@ static int setup_routes(pv_http *http)
     add_framing_check(files);
     guard = h2o_create_handler(files, sizeof(*guard));
     guard->on_req = pv_api_download_guard;
-    mimemap = h2o_mimemap_create();
-    h2o_mimemap_define_mimetype(mimemap, "h5", "application/x-hdf5", NULL);
-    h2o_mimemap_define_mimetype(mimemap, "zip", "application/zip", NULL);
+    mimemap = result_types(http->server->registry);
     h2o_file_register(files, http->server->results_dir, no_index, mimemap, 0);
     h2o_mem_release_shared(mimemap);
     api = h2o_config_register_path(http->hostconf, "/", 0);
