@@ -96,6 +96,7 @@ void pv_cli_usage(FILE *out)
             "\n"
             "Defaults: --listen 127.0.0.1:8000, --data-dir ./data, --state-dir ./pivot,\n"
             "--plugin-dir ../lib/pivot next to the executable. Flags override the config file.\n"
+            "PIVOT_LOG_LEVEL=debug (or error, warning, info) sets what is logged.\n"
             "See docs/operations.md.\n");
 }
 

@@ -110,7 +110,6 @@ out:
     pv_http_stop(http);
     pv_scheduler_stop(scheduler);
     pv_auth_close_all(&srv);
-    pv_plugin_unload_all(&registry);
     pv_jobstore_close(js);
     if (wake[0] >= 0)
         close(wake[0]);

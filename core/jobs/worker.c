@@ -325,9 +325,10 @@ static int export_job(worker *w)
     int limited = 0;
     int rc;
 
-    rc = pv_host_load_plugins(w->reg, w->cfg, msg, sizeof(msg));
+    char load_msg[1024] = "";
+    rc = pv_host_load_plugins(w->reg, w->cfg, load_msg, sizeof(load_msg));
     if (rc != 0) {
-        worker_errf(w, "loading the plugins failed: %s", msg);
+        worker_errf(w, "loading the plugins failed: %s", load_msg);
         return rc;
     }
     rc = output_limit_set(w, &saved_limit);
@@ -354,7 +355,6 @@ static int export_job(worker *w)
         .source_ctx = w->source_ctx,
         .exporter = w->exporter,
         .exp = w->exp,
-        .exporter_abi_minor = pv_registry_exporter_abi_minor(w->reg, w->exporter),
         .range = w->spec.range,
         .channels = w->spec.channels,
         .nchannels = w->spec.nchannels,
@@ -531,18 +531,16 @@ static void prepare_process(void)
 
 int pv_worker_run(const pv_config *cfg, const char *job_id)
 {
-    worker w = {.cfg = cfg};
+    /* Static: the plugins it holds live as long as the process. */
+    static pv_registry registry;
+    worker w = {.cfg = cfg, .reg = &registry};
     char path[PATH_MAX];
     int status = 1;
     int rc;
 
     prepare_process();
     pv_host_init(cfg);
-    w.reg = calloc(1, sizeof(*w.reg));
-    if (w.reg == NULL) {
-        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: out of memory", job_id);
-        goto out;
-    }
+    registry.loading = -1;
     if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",
                job_id);
@@ -577,9 +575,6 @@ out:
     free(w.details);
     pv_job_clear(&w.job);
     pv_jobstore_close(w.js);
-    if (w.reg != NULL) {
-        pv_plugin_unload_all(w.reg);
-        free(w.reg);
-    }
+    /* The registry stays: plugins are never unloaded, and the process ends here. */
     return status;
 }
