@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "host.h"
 #include "plugin_loader.h"
+#include "plugin_set.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -112,10 +113,59 @@ static int parse(pv_cli *cli, int argc, char **argv, const char **file)
     return 0;
 }
 
+/* The plugin set of the server running on cfg's state directory, if one is running. */
+typedef struct running_set {
+    pv_plugin_set_entry *entries;
+    size_t n;
+    pid_t pid; /* 0: no server running */
+} running_set;
+
+static void running_set_read(const pv_config *cfg, running_set *rs)
+{
+    char path[4200], err[512];
+
+    memset(rs, 0, sizeof(*rs));
+    if (snprintf(path, sizeof(path), "%s/%s", cfg->state_dir, PV_PLUGIN_SET_NAME) >=
+            (int)sizeof(path) ||
+        pv_plugin_set_read(path, &rs->entries, &rs->n, &rs->pid, err, sizeof(err)) != 0)
+        return;
+    /* A record left by a server that has stopped says nothing of what runs. */
+    if (rs->pid <= 0 || (kill(rs->pid, 0) != 0 && errno != EPERM)) {
+        free(rs->entries);
+        memset(rs, 0, sizeof(*rs));
+    }
+}
+
+/* Whether the running server uses the file at path as it is now. */
+static void print_in_use(const running_set *rs, const char *path)
+{
+    pv_plugin_file now;
+    char err[256];
+
+    if (rs->pid == 0)
+        return;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (strcmp(rs->entries[i].path, path) != 0)
+            continue;
+        if (pv_plugin_file_identity(path, &now, err, sizeof(err)) == 0 &&
+            pv_plugin_file_same(&rs->entries[i].file, &now))
+            printf("  in use: yes, by the server (pid %ld)\n", (long)rs->pid);
+        else
+            printf("  in use: no, changed after the server (pid %ld) loaded it; jobs fail until "
+                   "the server restarts\n",
+                   (long)rs->pid);
+        return;
+    }
+    printf("  in use: no, added after the server (pid %ld) started; takes effect when it "
+           "restarts\n",
+           (long)rs->pid);
+}
+
 int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv)
 {
     static pv_registry registry;
     const pivot_host *host;
+    running_set running = {NULL, 0, 0};
     char dir[1024], err[1024] = "", **paths = NULL;
     size_t n = 0;
     int status = 1, refused = 0, parsed = parse(cli, argc, argv, NULL);
@@ -129,21 +179,28 @@ int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv)
         fprintf(stderr, "pivotd: %s\n", err);
         goto out;
     }
+    running_set_read(&cli->config, &running);
     printf("server ABI %u, plugin directory %s\n", (unsigned)host->abi_major, dir);
+    if (running.pid != 0)
+        printf("running server: pid %ld, %zu plugin file(s) in use\n", (long)running.pid,
+               running.n);
     printf("%-12s %-10s %-5s %s\n", "NAME", "VERSION", "ABI", "FILE");
     /* Unlike the server, go on past a refused file so that every problem shows. */
     for (size_t i = 0; i < n; i++) {
         if (pv_plugin_load(&registry, host, paths[i], err, sizeof(err)) != 0) {
             printf("%-12s %-10s %-5s %s\n  refused: %s\n", "-", "-", "-", paths[i], err);
+            print_in_use(&running, paths[i]);
             refused++;
             continue;
         }
         print_plugin(stdout, &registry, registry.nplugins - 1);
+        print_in_use(&running, paths[i]);
     }
     if (refused > 0)
         fprintf(stderr, "pivotd: %d plugin file(s) refused: the server would not start\n", refused);
     status = refused > 0 ? 1 : 0;
 out:
+    free(running.entries);
     pv_plugin_free_names(paths, n);
     return status;
 }

@@ -28,6 +28,10 @@ int pv_api_health(pv_http_thread *t, h2o_req_t *req)
         yajl_gen_map_open(g);
         pv_gen_key_str(g, "name", reg->plugins[i].magic->name);
         pv_gen_key_str(g, "version", reg->plugins[i].magic->version);
+        /* The file the server and its workers run, as loaded at start; its
+         * name only, since anyone may ask and directories are the host's. */
+        const char *slash = strrchr(reg->plugins[i].path, '/');
+        pv_gen_key_str(g, "file", slash != NULL ? slash + 1 : reg->plugins[i].path);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);

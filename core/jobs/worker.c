@@ -8,6 +8,7 @@
 #include "log.h"
 #include "pipeline.h"
 #include "plugin_loader.h"
+#include "plugin_set.h"
 #include "registry.h"
 #include "result_detail.h"
 #include "timeutil.h"
@@ -61,6 +62,8 @@ typedef struct progress_state {
 /* Everything one run holds, so that cleanup is one function. */
 typedef struct worker {
     const pv_config *cfg;
+    const char *plugin_set; /* the server's record of its plugins, or NULL: the directory's */
+    const pivot_host *host;
     pv_jobstore *js;
     pv_job job;
     pv_registry *reg;
@@ -325,8 +328,12 @@ static int export_job(worker *w)
     int limited = 0;
     int rc;
 
+    /* The server's own set when it named one: a worker never runs other plugins than its server. */
     char load_msg[1024] = "";
-    rc = pv_host_load_plugins(w->reg, w->cfg, load_msg, sizeof(load_msg));
+    if (w->plugin_set != NULL)
+        rc = pv_plugin_set_load(w->reg, w->host, w->plugin_set, load_msg, sizeof(load_msg));
+    else
+        rc = pv_host_load_plugins(w->reg, w->cfg, load_msg, sizeof(load_msg));
     if (rc != 0) {
         worker_errf(w, "loading the plugins failed: %s", load_msg);
         return rc;
@@ -529,17 +536,17 @@ static void prepare_process(void)
         cancel_signal = 1;
 }
 
-int pv_worker_run(const pv_config *cfg, const char *job_id)
+int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_set)
 {
     /* Static: the plugins it holds live as long as the process. */
     static pv_registry registry;
-    worker w = {.cfg = cfg, .reg = &registry};
+    worker w = {.cfg = cfg, .plugin_set = plugin_set, .reg = &registry};
     char path[PATH_MAX];
     int status = 1;
     int rc;
 
     prepare_process();
-    pv_host_init(cfg);
+    w.host = pv_host_init(cfg);
     registry.loading = -1;
     if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",

@@ -26,8 +26,9 @@
  * Process model: pivotd loads every plugin in each of its processes: the
  * server (`pivotd serve`, which runs time parsers and auth backends on its
  * HTTP threads), each worker process (`pivotd worker`, one per job, which
- * runs the source and the exporter), and the admin commands (`pivotd keys`,
- * `pivotd plugins`). Plugins must therefore not assume they live in one
+ * runs the source and the exporter, and loads exactly the files its server
+ * loaded at start), and the admin commands (`pivotd keys`, `pivotd
+ * plugins`). Plugins must therefore not assume they live in one
  * process, nor start threads or open files in init.
  */
 #ifndef PIVOT_PLUGIN_H
