@@ -90,14 +90,15 @@ void pv_cli_usage(FILE *out)
             "                        [--max-range DURATION] (N or default) [--state-dir DIR]\n"
             "       pivotd quota show --user NAME [--state-dir DIR] [--config FILE]\n"
             "       pivotd worker --job ID [--state-dir DIR] [--data-dir DIR] [--config FILE]\n"
-            "                     [--plugin-dir DIR]\n"
-            "       pivotd plugins list [--plugin-dir DIR] [--config FILE]\n"
+            "                     [--plugin-dir DIR | --plugin-set FILE]\n"
+            "       pivotd plugins list [--plugin-dir DIR] [--state-dir DIR] [--config FILE]\n"
             "       pivotd plugins check FILE [--plugin-dir DIR] [--config FILE]\n"
             "       pivotd --version\n"
             "\n"
             "Defaults: --listen 127.0.0.1:8000, --data-dir ./data, --state-dir ./pivot,\n"
             "--plugin-dir ../lib/pivot next to the executable. Flags override the config file.\n"
             "A DURATION is " PV_DURATION_FORMS ".\n"
+            "PIVOT_LOG_LEVEL=debug (or error, warning, info) sets what is logged.\n"
             "See docs/operations.md.\n");
 }
 

@@ -1,4 +1,5 @@
 /* pivotd keys create | list | revoke: API keys, through the "apikey" auth backend. */
+#include "abi_check.h"
 #include "audit.h"
 #include "commands.h"
 #include "duration.h"
@@ -58,13 +59,9 @@ static void key_admin_close(key_admin *ka)
     if (ka->ctx != NULL && ka->backend != NULL && ka->backend->close != NULL)
         ka->backend->close(ka->ctx);
     ka->ctx = NULL;
-    pv_plugin_unload_all(&ka->registry);
     pv_jobstore_close(ka->js);
     ka->js = NULL;
 }
-
-/* The member m of the backend, or NULL when the backend predates it. */
-#define BACKEND_MEMBER(b, m) (PIVOT_HAS_MEMBER((b), pivot_auth_backend, m) ? (b)->m : NULL)
 
 static int fail(const char *err)
 {
@@ -140,15 +137,11 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
     role = args.role ? args.role : "user";
     if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
         goto out;
-    if (BACKEND_MEMBER(admin.backend, create_key_ex) != NULL) {
-        rc = admin.backend->create_key_ex(admin.ctx, args.user, role, args.label, expires_at,
-                                          secret, sizeof(secret), id, sizeof(id), err, sizeof(err));
-    } else if (admin.backend->create_key != NULL && args.label == NULL && expires_at == 0) {
-        rc = admin.backend->create_key(admin.ctx, args.user, role, secret, sizeof(secret), err,
-                                       sizeof(err));
+    if (admin.backend->create_key != NULL) {
+        rc = admin.backend->create_key(admin.ctx, args.user, role, args.label, expires_at, secret,
+                                       sizeof(secret), id, sizeof(id), err, sizeof(err));
     } else {
-        snprintf(err, sizeof(err), "the \"apikey\" backend cannot create keys%s",
-                 admin.backend->create_key != NULL ? " with a label or an expiry" : "");
+        snprintf(err, sizeof(err), "the \"apikey\" backend cannot create keys");
         rc = -1;
     }
     if (rc != 0)
@@ -183,6 +176,15 @@ static int print_key(void *arg, const pivot_key_info *k)
     char created[48], used[48], expires[48], revoked[48];
     int64_t now = *(const int64_t *)arg;
 
+    /* The ABI rule: a struct smaller than the major's first is not read. */
+    if (k->size < PV_SIZE_FIRST(pivot_key_info, revoked_at)) {
+        fprintf(stderr,
+                "pivotd: the auth backend's plugin is broken: a key's pivot_key_info has size "
+                "%zu, smaller than in plugin ABI %d (%zu); it must set size = "
+                "sizeof(pivot_key_info)\n",
+                k->size, PIVOT_ABI_MAJOR, PV_SIZE_FIRST(pivot_key_info, revoked_at));
+        return PIVOT_EIO;
+    }
     time_text(k->created_at, created, sizeof(created));
     time_text(k->last_used_at, used, sizeof(used));
     time_text(k->expires_at, expires, sizeof(expires));
@@ -205,7 +207,7 @@ int pv_cmd_keys_list(pv_cli *cli, int argc, char **argv)
         return parsed > 0 ? 0 : 2;
     if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
         goto out;
-    if (BACKEND_MEMBER(admin.backend, list_keys) == NULL) {
+    if (admin.backend->list_keys == NULL) {
         snprintf(err, sizeof(err), "the \"apikey\" backend cannot list keys");
         goto out;
     }
@@ -247,7 +249,7 @@ int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
         return fail("keys revoke: give the key's id (the ID column of pivotd keys list)"), 2;
     if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
         goto out;
-    if (BACKEND_MEMBER(admin.backend, revoke_key) == NULL) {
+    if (admin.backend->revoke_key == NULL) {
         snprintf(err, sizeof(err), "the \"apikey\" backend cannot revoke keys");
         goto out;
     }

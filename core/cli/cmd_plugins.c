@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "host.h"
 #include "plugin_loader.h"
+#include "plugin_set.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -71,8 +72,7 @@ static void print_plugin(FILE *out, const pv_registry *reg, int i)
     const pv_plugin *p = &reg->plugins[i];
     char abi[32], provides[1024];
 
-    snprintf(abi, sizeof(abi), "%u.%u", (unsigned)p->magic->abi_version,
-             (unsigned)p->magic->abi_minor);
+    snprintf(abi, sizeof(abi), "%u", (unsigned)p->magic->abi_major);
     describe_plugin(reg, i, provides, sizeof(provides));
     fprintf(out, "%-12s %-10s %-5s %s\n  provides: %s\n", p->magic->name, p->magic->version, abi,
             p->path, provides);
@@ -113,10 +113,59 @@ static int parse(pv_cli *cli, int argc, char **argv, const char **file)
     return 0;
 }
 
+/* The plugin set of the server running on cfg's state directory, if one is running. */
+typedef struct running_set {
+    pv_plugin_set_entry *entries;
+    size_t n;
+    pid_t pid; /* 0: no server running */
+} running_set;
+
+static void running_set_read(const pv_config *cfg, running_set *rs)
+{
+    char path[4200], err[512];
+
+    memset(rs, 0, sizeof(*rs));
+    if (snprintf(path, sizeof(path), "%s/%s", cfg->state_dir, PV_PLUGIN_SET_NAME) >=
+            (int)sizeof(path) ||
+        pv_plugin_set_read(path, &rs->entries, &rs->n, &rs->pid, err, sizeof(err)) != 0)
+        return;
+    /* A record left by a server that has stopped says nothing of what runs. */
+    if (rs->pid <= 0 || (kill(rs->pid, 0) != 0 && errno != EPERM)) {
+        free(rs->entries);
+        memset(rs, 0, sizeof(*rs));
+    }
+}
+
+/* Whether the running server uses the file at path as it is now. */
+static void print_in_use(const running_set *rs, const char *path)
+{
+    pv_plugin_file now;
+    char err[256];
+
+    if (rs->pid == 0)
+        return;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (strcmp(rs->entries[i].path, path) != 0)
+            continue;
+        if (pv_plugin_file_identity(path, &now, err, sizeof(err)) == 0 &&
+            pv_plugin_file_same(&rs->entries[i].file, &now))
+            printf("  in use: yes, by the server (pid %ld)\n", (long)rs->pid);
+        else
+            printf("  in use: no, changed after the server (pid %ld) loaded it; jobs fail until "
+                   "the server restarts\n",
+                   (long)rs->pid);
+        return;
+    }
+    printf("  in use: no, added after the server (pid %ld) started; takes effect when it "
+           "restarts\n",
+           (long)rs->pid);
+}
+
 int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv)
 {
     static pv_registry registry;
     const pivot_host *host;
+    running_set running = {NULL, 0, 0};
     char dir[1024], err[1024] = "", **paths = NULL;
     size_t n = 0;
     int status = 1, refused = 0, parsed = parse(cli, argc, argv, NULL);
@@ -130,23 +179,28 @@ int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv)
         fprintf(stderr, "pivotd: %s\n", err);
         goto out;
     }
-    printf("server ABI %u.%u, plugin directory %s\n", (unsigned)host->abi_version,
-           (unsigned)host->abi_minor, dir);
+    running_set_read(&cli->config, &running);
+    printf("server ABI %u, plugin directory %s\n", (unsigned)host->abi_major, dir);
+    if (running.pid != 0)
+        printf("running server: pid %ld, %zu plugin file(s) in use\n", (long)running.pid,
+               running.n);
     printf("%-12s %-10s %-5s %s\n", "NAME", "VERSION", "ABI", "FILE");
     /* Unlike the server, go on past a refused file so that every problem shows. */
     for (size_t i = 0; i < n; i++) {
         if (pv_plugin_load(&registry, host, paths[i], err, sizeof(err)) != 0) {
             printf("%-12s %-10s %-5s %s\n  refused: %s\n", "-", "-", "-", paths[i], err);
+            print_in_use(&running, paths[i]);
             refused++;
             continue;
         }
         print_plugin(stdout, &registry, registry.nplugins - 1);
+        print_in_use(&running, paths[i]);
     }
     if (refused > 0)
         fprintf(stderr, "pivotd: %d plugin file(s) refused: the server would not start\n", refused);
     status = refused > 0 ? 1 : 0;
 out:
-    pv_plugin_unload_all(&registry);
+    free(running.entries);
     pv_plugin_free_names(paths, n);
     return status;
 }
@@ -159,9 +213,17 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Tells the parent which stage a crash would belong to: 'F' the file, 'I' an installed plugin. */
+static int stage(int progress_fd, char what)
+{
+    return write(progress_fd, &what, 1) == 1 ? 0 : -1;
+}
+
 /*
- * Loads the installed plugins (but file itself) and then file, as a server
- * would, so that a clash of names shows too. Runs in a child process.
+ * Loads the installed plugins and then file, as a server would, so that a
+ * clash of names shows too. An installed plugin of the same name as file
+ * (file is a rebuilt copy of it) is left out: file is checked as its
+ * replacement. Runs in a child process.
  */
 static int check_in_child(const pv_config *cfg, const char *file, int progress_fd)
 {
@@ -170,38 +232,57 @@ static int check_in_child(const pv_config *cfg, const char *file, int progress_f
     char dir[1024], err[1024] = "", **paths = NULL;
     size_t n = 0;
     int status = 1;
+    pv_plugin candidate;
 
     registry.loading = -1;
+    if (access(file, R_OK) != 0) {
+        printf("%s: refused: cannot read the file\n", file);
+        goto out;
+    }
+    /* Its magic first (no init yet), to know which installed plugin it replaces. */
+    if (stage(progress_fd, 'F') != 0)
+        goto out;
+    if (pv_plugin_open(host, file, &candidate, err, sizeof(err)) != 0) {
+        printf("refused: %s\n", err);
+        goto out;
+    }
+    if (stage(progress_fd, 'I') != 0)
+        goto out;
     if (pv_host_plugin_dir(cfg, dir, sizeof(dir), err, sizeof(err)) == 0 &&
         pv_plugin_list_dir(dir, &paths, &n, err, sizeof(err)) == 0) {
         for (size_t i = 0; i < n; i++) {
+            pv_plugin installed;
+
             if (same_file(paths[i], file))
                 continue;
-            if (pv_plugin_load(&registry, host, paths[i], err, sizeof(err)) != 0)
+            if (pv_plugin_open(host, paths[i], &installed, err, sizeof(err)) != 0) {
+                fprintf(stderr, "pivotd: note: installed plugin not loaded: %s\n", err);
+                continue;
+            }
+            if (strcmp(installed.magic->name, candidate.magic->name) == 0) {
+                fprintf(stderr, "pivotd: note: %s is checked in place of the installed %s\n", file,
+                        paths[i]);
+                pv_plugin_discard(&installed);
+                continue;
+            }
+            if (pv_plugin_start(&registry, host, &installed, err, sizeof(err)) != 0)
                 fprintf(stderr, "pivotd: note: installed plugin not loaded: %s\n", err);
         }
     } else {
         fprintf(stderr, "pivotd: note: not checked against installed plugins: %s\n", err);
     }
-    if (access(file, R_OK) != 0) {
-        printf("%s: refused: cannot read the file\n", file);
+    if (stage(progress_fd, 'F') != 0)
         goto out;
-    }
-    /* Tells the parent that a crash from here on is the file's, not an installed plugin's. */
-    if (write(progress_fd, "F", 1) != 1)
-        goto out;
-    if (pv_plugin_load(&registry, host, file, err, sizeof(err)) != 0) {
+    if (pv_plugin_start(&registry, host, &candidate, err, sizeof(err)) != 0) {
         printf("refused: %s\n", err);
         goto out;
     }
-    printf("%s: ok (server ABI %u.%u)\n", file, (unsigned)host->abi_version,
-           (unsigned)host->abi_minor);
+    printf("%s: ok (server ABI %u)\n", file, (unsigned)host->abi_major);
     printf("%-12s %-10s %-5s %s\n", "NAME", "VERSION", "ABI", "FILE");
     print_plugin(stdout, &registry, registry.nplugins - 1);
     status = 0;
 out:
     fflush(stdout);
-    pv_plugin_unload_all(&registry);
     pv_plugin_free_names(paths, n);
     return status;
 }
@@ -244,8 +325,9 @@ int pv_cmd_plugins_check(pv_cli *cli, int argc, char **argv)
         perror("pivotd: waitpid");
         return 2;
     }
-    if (read(progress[0], &reached, 1) != 1)
-        reached = 0;
+    /* The last stage the child reached says whose code was running. */
+    for (char c; read(progress[0], &c, 1) == 1;)
+        reached = c;
     close(progress[0]);
     if (WIFSIGNALED(wstatus) && reached != 'F') {
         printf("%s: not checked: an installed plugin crashed while loading (signal %d, %s); "

@@ -5,6 +5,7 @@
 #include "jobstore.h"
 #include "log.h"
 #include "plugin_loader.h"
+#include "plugin_set.h"
 #include "quota_store.h"
 #include "scheduler.h"
 #include "state_dir.h"
@@ -21,6 +22,7 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     static pv_registry registry;
+    static char plugin_set[4200];
     pv_server srv;
     pv_jobstore *js = NULL;
     pv_scheduler *scheduler = NULL;
@@ -55,6 +57,11 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
     pv_host_init(cfg);
     if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)
         goto out;
+    /* The set its workers will run, whatever appears in the directory later. */
+    if (snprintf(plugin_set, sizeof(plugin_set), "%s/%s", cfg->state_dir, PV_PLUGIN_SET_NAME) >=
+            (int)sizeof(plugin_set) ||
+        pv_plugin_set_write(&registry, plugin_set, err, sizeof(err)) != 0)
+        goto out;
     source_name = pv_config_get(cfg, "source");
     if (source_name == NULL)
         source_name = "avro";
@@ -86,6 +93,8 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
         worker_args[n++] = "--config";
         worker_args[n++] = cli->config_path;
     }
+    worker_args[n++] = "--plugin-set";
+    worker_args[n++] = plugin_set;
     worker_args[n] = NULL;
 
     /* Signals are taken synchronously by this thread; every thread started
@@ -110,7 +119,6 @@ out:
     pv_http_stop(http);
     pv_scheduler_stop(scheduler);
     pv_auth_close_all(&srv);
-    pv_plugin_unload_all(&registry);
     pv_jobstore_close(js);
     if (wake[0] >= 0)
         close(wake[0]);

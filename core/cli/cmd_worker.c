@@ -3,28 +3,40 @@
 
 #include <stdio.h>
 
-enum { OPT_JOB = PV_OPT_COMMAND };
+enum { OPT_JOB = PV_OPT_COMMAND, OPT_PLUGIN_SET };
+
+typedef struct worker_args {
+    const char *job_id;
+    const char *plugin_set;
+} worker_args;
 
 static int worker_option(void *arg, int opt, const char *value)
 {
-    if (opt != OPT_JOB)
+    worker_args *a = arg;
+
+    if (opt == OPT_JOB)
+        a->job_id = value;
+    else if (opt == OPT_PLUGIN_SET)
+        a->plugin_set = value;
+    else
         return -1;
-    *(const char **)arg = value;
     return 0;
 }
 
 int pv_cmd_worker(pv_cli *cli, int argc, char **argv)
 {
-    static const struct option options[] = {
-        PV_CLI_COMMON_OPTIONS, {"job", required_argument, NULL, OPT_JOB}, {NULL, 0, NULL, 0}};
-    const char *job_id = NULL;
-    int parsed = pv_cli_parse(cli, argc, argv, options, worker_option, &job_id);
+    static const struct option options[] = {PV_CLI_COMMON_OPTIONS,
+                                            {"job", required_argument, NULL, OPT_JOB},
+                                            {"plugin-set", required_argument, NULL, OPT_PLUGIN_SET},
+                                            {NULL, 0, NULL, 0}};
+    worker_args args = {NULL, NULL};
+    int parsed = pv_cli_parse(cli, argc, argv, options, worker_option, &args);
 
     if (parsed != 0)
         return parsed > 0 ? 0 : 2;
-    if (job_id == NULL) {
+    if (args.job_id == NULL) {
         fprintf(stderr, "pivotd: worker: --job ID is required\n");
         return 2;
     }
-    return pv_worker_run(&cli->config, job_id);
+    return pv_worker_run(&cli->config, args.job_id, args.plugin_set);
 }

@@ -8,8 +8,10 @@
  *   pivotd plugins what plugins would load, and why a file would not
  */
 #include "commands.h"
+#include "log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -47,6 +49,18 @@ int main(int argc, char **argv)
         pv_cli_usage(stderr);
         goto out;
     }
+    /* From the environment, so that the workers a server starts inherit it. */
+    const char *level = getenv("PIVOT_LOG_LEVEL");
+    pivot_log_level max_level;
+    if (level != NULL && level[0] != '\0') {
+        if (pv_log_level_parse(level, &max_level) != 0) {
+            fprintf(stderr,
+                    "pivotd: PIVOT_LOG_LEVEL=\"%s\": expected error, warning, info or debug\n",
+                    level);
+            goto out;
+        }
+        pv_log_set_level(max_level);
+    }
     if (strcmp(argv[1], "--version") == 0) {
         printf("pivotd %s\n", PIVOT_VERSION);
         status = 0;
@@ -60,6 +74,17 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[1], commands[i].word) != 0)
             continue;
+        /* A two-word command's first word alone, or with --help: its usage,
+         * not "unknown command". */
+        if (commands[i].subword != NULL && (argc < 3 || argv[2][0] == '-')) {
+            int help = argc >= 3 && strcmp(argv[2], "--help") == 0;
+            if (!help)
+                fprintf(stderr, "pivotd: %s: expected a subcommand%s%s\n", argv[1],
+                        argc >= 3 ? " before " : "", argc >= 3 ? argv[2] : "");
+            pv_cli_usage(help ? stdout : stderr);
+            status = help ? 0 : 2;
+            goto out;
+        }
         if (commands[i].subword == NULL) {
             status = commands[i].run(&cli, argc - 1, argv + 1);
             goto out;

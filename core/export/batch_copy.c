@@ -152,6 +152,7 @@ int pv_batch_copy_from(pv_batch_copy *c, const pivot_batch *b, const int *nullab
         off += align8(b->count);
         masked = 1;
     }
+    c->batch.size = sizeof(c->batch);
     c->batch.count = b->count;
     c->batch.time = (const int64_t *)(void *)c->buf;
     c->batch.ncolumns = b->ncolumns;

@@ -35,8 +35,7 @@ typedef struct pv_batch_copy {
 /**
  * Copies b into c, replacing the previous copy. nullable is NULL or holds
  * one flag per column of b: only a column whose flag is set has its mask
- * read from b->valid (a batch of a source built before ABI 1.4 has no
- * `valid` member at all), and copied when present. The copy's `valid` is
+ * read from b->valid, and copied when present. The copy's `valid` is
  * NULL when no column has a mask. Bytes elements of length 0 are copied with
  * a NULL data pointer. Returns 0, or PIVOT_ENOMEM with c->batch left empty
  * (no rows, no columns).

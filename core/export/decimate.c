@@ -427,7 +427,8 @@ static void write_value(pv_decimator *dc, accumulator *a, size_t row)
 /* Hands out the gathered rows and frees the strings and bytes they held. */
 static int emit_rows(pv_decimator *dc, pv_decimate_emit_fn emit, void *arg)
 {
-    pivot_batch b = {.count = dc->rows,
+    pivot_batch b = {.size = sizeof(pivot_batch),
+                     .count = dc->rows,
                      .time = dc->time,
                      .ncolumns = dc->nout,
                      .columns = dc->columns,

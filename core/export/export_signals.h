@@ -1,21 +1,16 @@
 /*
  * The signals of a channel as an exporter is told them. A source describes
- * every signal of a channel, with details (ABI 1.4) when it was built
- * recently enough; the exporter is told exactly the signals it will receive,
- * in order, each with a detail, and never a type its ABI predates.
+ * every signal of a channel, with details when it has them; the exporter is
+ * told exactly the signals it will receive, in order, each with a detail.
  */
 #ifndef PV_EXPORT_SIGNALS_H
 #define PV_EXPORT_SIGNALS_H
 
 #include <pivot/plugin.h>
 
-/** The plugin ABI minor that brought the enum and bytes types, details and masks. */
-#define PV_ABI_MINOR_SIGNAL_DETAILS 4
-
 /**
  * The detail the source gives for signal `name` of a channel, or NULL when
- * it gives none (a source built before ABI 1.4, or no detail for that
- * signal). Borrowed from info.
+ * it gives none. Borrowed from info.
  */
 const pivot_signal_detail *pv_signal_detail_find(const pivot_channel_info *info, const char *name);
 
@@ -41,14 +36,5 @@ int pv_export_channel_init(pv_export_channel *ec, const char *name, const pivot_
 
 /** Frees what pv_export_channel_init allocated; a zeroed ec is accepted. */
 void pv_export_channel_free(pv_export_channel *ec);
-
-/**
- * Checks that an exporter whose plugin was built against ABI minor
- * abi_minor can write the n signals of `channel`: one built before ABI 1.4
- * cannot read enum or bytes columns. Returns 0, or PIVOT_ENOTSUP with a
- * message naming the format, the ABI, the type and the signal.
- */
-int pv_export_signals_check(const char *format, uint32_t abi_minor, const char *channel,
-                            const pivot_signal_info *signals, size_t n, char *err, size_t errlen);
 
 #endif

@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include "abi_check.h"
 #include "channel_select.h"
 #include "export_signals.h"
 #include "log.h"
@@ -24,7 +25,6 @@ typedef struct channel_run {
     pivot_signal_detail *details; /* their details, complete (pivot_signal_detail_read) */
     const uint8_t **masks;        /* the masks of the batch in hand, one per signal */
     int masked;                   /* some requested signal is nullable */
-    int exporter_masks;           /* the exporter's ABI reads `valid` */
     uint64_t samples;             /* rows written */
     int64_t first_ns;
     int64_t last_ns;
@@ -88,15 +88,11 @@ static int write_rows(void *arg, const pivot_batch *batch)
 {
     channel_run *cr = arg;
     const pv_pipeline *p = cr->p;
-    pivot_batch out = *batch;
 
     if (batch->count == 0)
         return 0;
-    /* An exporter built before masks existed gets the fills alone. */
-    if (!cr->exporter_masks)
-        out.valid = NULL;
     cr->stop_err[0] = '\0';
-    int rc = p->exporter->append(p->exp, &out, cr->stop_err, sizeof(cr->stop_err));
+    int rc = p->exporter->append(p->exp, batch, cr->stop_err, sizeof(cr->stop_err));
     if (rc != 0) {
         cr->stop = STOP_EXPORTER;
         cr->stop_rc = rc < 0 ? rc : PIVOT_EIO;
@@ -129,6 +125,11 @@ static int on_batch(void *arg, const pivot_batch *batch)
     pivot_batch in;
     int rc;
 
+    if (pv_source_batch_check(batch, cr->stop_err, sizeof(cr->stop_err)) != 0) {
+        cr->stop = STOP_BAD_BATCH;
+        cr->stop_rc = PIVOT_EIO;
+        return cr->stop_rc;
+    }
     if (batch->ncolumns != cr->channel->nsignals) {
         cr->stop = STOP_BAD_BATCH;
         cr->stop_rc = PIVOT_EINVAL;
@@ -138,9 +139,10 @@ static int on_batch(void *arg, const pivot_batch *batch)
         return cr->stop_rc;
     }
     /* The batch as the rest of the pipeline reads it: masks only where the
-     * signal is nullable, and `valid` read only then, since only a source
-     * that gives details (ABI 1.4) has batches with that member. */
-    in = (pivot_batch){batch->count, batch->time, batch->ncolumns, batch->columns, NULL};
+     * signal is nullable, so that an exporter never meets a mask it was not
+     * told about. */
+    in =
+        (pivot_batch){sizeof(in), batch->count, batch->time, batch->ncolumns, batch->columns, NULL};
     if (cr->masked && batch->valid != NULL) {
         for (size_t k = 0; k < batch->ncolumns; k++)
             cr->masks[k] = cr->details[k].nullable ? batch->valid[k] : NULL;
@@ -259,11 +261,6 @@ static int prepare_channel(channel_run *cr, const pivot_channel_info *info,
     rc = match_signals(cr, info, err, errlen);
     if (rc != 0)
         return rc;
-    rc = pv_export_signals_check(p->exporter->name, p->exporter_abi_minor, ch->name, cr->sigs,
-                                 ch->nsignals, err, errlen);
-    if (rc != 0)
-        return rc;
-    cr->exporter_masks = p->exporter_abi_minor >= PV_ABI_MINOR_SIGNAL_DETAILS;
     *out = cr->sigs;
     *out_details = cr->details;
     *nout = ch->nsignals;
@@ -296,7 +293,7 @@ static void add_to_summary(pivot_export_summary *s, const pivot_channel_summary 
 static int direct_describe(void *arg, size_t index, pivot_channel_info **out, char *msg, size_t len)
 {
     const pv_pipeline *p = arg;
-    return p->source->describe(p->source_ctx, p->channels[index].name, out, msg, len);
+    return pv_source_describe(p->source, p->source_ctx, p->channels[index].name, out, msg, len);
 }
 
 static int direct_scan(void *arg, size_t index, const pivot_scan_sink *sink, char *msg, size_t len)
@@ -326,7 +323,8 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
     char what[64];
     char msg[PIVOT_ERRMSG_SIZE] = "";
     channel_run cr = {.p = p, .res = res, .index = index, .channel = ch};
-    pivot_scan_sink sink = {.arg = &cr, .batch = on_batch, .warning = on_warning};
+    pivot_scan_sink sink = {
+        .size = sizeof(sink), .arg = &cr, .batch = on_batch, .warning = on_warning};
     pivot_channel_summary summary = {.size = sizeof(summary)};
     int rc;
 
@@ -422,48 +420,13 @@ out:
     return rc;
 }
 
-/*
- * An exporter built before ABI 1.4 cannot write enum or bytes columns.
- * Looks for such a signal in every channel before the first is written, so
- * that the job fails at once rather than after the channels before it.
- * Channels that cannot be described are left to the run, which reports
- * them in their place.
- */
-static int check_types_first(const pv_pipeline *p, char *err, size_t errlen)
-{
-    int rc = 0;
-
-    if (p->exporter_abi_minor >= PV_ABI_MINOR_SIGNAL_DETAILS)
-        return 0;
-    for (size_t i = 0; i < p->nchannels && rc == 0; i++) {
-        const pv_pipeline_channel *ch = &p->channels[i];
-        pivot_channel_info *info = NULL;
-        char msg[PIVOT_ERRMSG_SIZE] = "";
-
-        if (p->source->describe(p->source_ctx, ch->name, &info, msg, sizeof(msg)) != 0 ||
-            info == NULL)
-            continue;
-        for (size_t k = 0; k < ch->nsignals && rc == 0; k++) {
-            const pivot_signal_info *s = find_signal(info, ch->signals[k]);
-            if (s != NULL)
-                rc = pv_export_signals_check(p->exporter->name, p->exporter_abi_minor, ch->name, s,
-                                             1, err, errlen);
-        }
-        p->source->free_info(p->source_ctx, info);
-    }
-    return rc;
-}
-
 int pv_pipeline_run(const pv_pipeline *p, pv_pipeline_result *res, char *err, size_t errlen)
 {
     pv_channel_feed direct = {direct_describe, direct_scan, direct_free_info, (void *)p};
-    int rc;
+    int rc = 0;
 
     memset(res, 0, sizeof(*res));
     res->summary.size = sizeof(res->summary);
-    rc = check_types_first(p, err, errlen);
-    if (rc != 0)
-        return rc;
     if (p->decoders > 0 && p->nchannels > 0)
         return pv_pipeline_run_lanes(p, res, err, errlen);
     for (size_t i = 0; i < p->nchannels && rc == 0; i++)

@@ -32,15 +32,7 @@ typedef struct pv_pipeline {
     const pivot_source *source;
     void *source_ctx; /**< an instance from source->open */
     const pivot_exporter *exporter;
-    void *exp; /**< an instance from exporter->open; the caller closes it */
-    /**
-     * The ABI minor the exporter's plugin was built against
-     * (pivot_magic.abi_minor). Below 4 the exporter cannot read enum or
-     * bytes columns, so a job with such a signal fails before anything is
-     * written, and its batches carry no validity masks (nulls keep the
-     * type's fill).
-     */
-    uint32_t exporter_abi_minor;
+    void *exp;         /**< an instance from exporter->open; the caller closes it */
     pivot_range range; /**< requested range, [start_ns, end_ns) */
     const pv_pipeline_channel *channels;
     size_t nchannels;

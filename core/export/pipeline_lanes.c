@@ -8,6 +8,7 @@
  * run produces, while the next channels are decoded on the other cores.
  * Memory stays bounded by the rings whatever the job.
  */
+#include "abi_check.h"
 #include "batch_copy.h"
 #include "export_signals.h"
 #include "pipeline_internal.h"
@@ -53,6 +54,7 @@ typedef struct lane {
     size_t ninfos;
     int *nullable;    /* of the channel being scanned: which columns' masks to copy */
     size_t nnullable; /* entries in nullable: the columns asked for */
+    char sink_err[PIVOT_ERRMSG_SIZE]; /* why the sink stopped the scan, when it did */
 } lane;
 
 struct lanes {
@@ -92,6 +94,8 @@ static int lane_on_batch(void *arg, const pivot_batch *batch)
 
     if (m == NULL)
         return PIVOT_ECANCELED;
+    if (pv_source_batch_check(batch, l->sink_err, sizeof(l->sink_err)) != 0)
+        return PIVOT_EIO;
     /* A batch of another width is refused by the writer (on_batch); its
      * masks are not read here, as nullable covers only the asked columns. */
     if (pv_batch_copy_from(&m->copy, batch, batch->ncolumns == l->nnullable ? l->nullable : NULL) !=
@@ -159,7 +163,8 @@ static void *lane_main(void *arg)
 {
     lane *l = arg;
     const pv_pipeline *p = l->all->p;
-    pivot_scan_sink sink = {.arg = l, .batch = lane_on_batch, .warning = lane_on_warning};
+    pivot_scan_sink sink = {
+        .size = sizeof(sink), .arg = l, .batch = lane_on_batch, .warning = lane_on_warning};
     char msg[PIVOT_ERRMSG_SIZE];
 
     for (size_t i = l->id; i < p->nchannels && !atomic_load(&l->all->stop); i += l->all->n) {
@@ -169,7 +174,7 @@ static void *lane_main(void *arg)
 
         lane_free_passed(l, atomic_load(&l->all->passed));
         msg[0] = '\0';
-        rc = p->source->describe(l->ctx, ch->name, &info, msg, sizeof(msg));
+        rc = pv_source_describe(p->source, l->ctx, ch->name, &info, msg, sizeof(msg));
         if (rc == 0)
             l->infos[l->ninfos++] = (lane_info){i, info};
         if (lane_send(l, MSG_BEGIN, rc, msg, info) != 0 || rc != 0)
@@ -182,8 +187,11 @@ static void *lane_main(void *arg)
         l->nnullable = ch->nsignals;
         signals_nullable(info, ch->signals, ch->nsignals, l->nullable);
         msg[0] = '\0';
+        l->sink_err[0] = '\0';
         rc = p->source->scan(l->ctx, ch->name, ch->signals, ch->nsignals, p->range, &sink, msg,
                              sizeof(msg));
+        if (rc != 0 && l->sink_err[0] != '\0')
+            snprintf(msg, sizeof(msg), "%s", l->sink_err);
         free(l->nullable);
         l->nullable = NULL;
         if (lane_send(l, MSG_END, rc, msg, NULL) != 0 || rc != 0)

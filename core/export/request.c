@@ -3,6 +3,8 @@
 #include "request.h"
 #include "request_internal.h"
 
+#include "abi_check.h"
+
 #include "channel_select.h"
 #include "decimate.h"
 #include "json_access.h"
@@ -278,7 +280,8 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
     for (size_t i = 0; i < sel->channels.count; i++) {
         char err[PIVOT_ERRMSG_SIZE] = "";
         const char *name = sel->channels.names[i];
-        int rc = env->source->describe(env->source_ctx, name, &sel->infos[i], err, sizeof(err));
+        int rc = pv_source_describe(env->source, env->source_ctx, name, &sel->infos[i], err,
+                                    sizeof(err));
         if (rc == PIVOT_ENOENT) {
             if (nmissing++ < 10 && used < sizeof(missing))
                 used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s\"%s\"",
@@ -580,8 +583,7 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         parse_options(env, root, &format, &metadata, &priority, &storage, pb) != 0 ||
         describe_channels(env, &sel, pb) != 0 ||
         pv_request_select_signals(pv_json_member(root, "signals"), &sel.channels, sel.infos,
-                                  sel.signals, pb) != 0 ||
-        pv_request_check_format(env->registry, format, &sel.channels, sel.infos, sel.signals, pb))
+                                  sel.signals, pb) != 0)
         goto out;
     job->request = strndup(body, len);
     job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);

@@ -31,14 +31,4 @@ int pv_request_select_signals(yajl_val signals, const pv_name_list *channels,
                               pivot_channel_info *const *infos, pv_name_list *selected,
                               pv_problem *pb);
 
-/**
- * Checks that `format` (an installed exporter) can write every selected
- * signal: one whose plugin was built before ABI 1.4 cannot write enum or
- * bytes signals, and the job would fail when it ran. Returns 0, or -1 with
- * *pb filled: 422 unsupported-format naming the signal.
- */
-int pv_request_check_format(const pv_registry *registry, const char *format,
-                            const pv_name_list *channels, pivot_channel_info *const *infos,
-                            const pv_name_list *selected, pv_problem *pb);
-
 #endif

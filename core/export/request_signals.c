@@ -42,12 +42,11 @@ static int has_signal(const pivot_channel_info *info, const char *name)
     return 0;
 }
 
-/* The field `name` among the channel's unsupported ones, or NULL; read only
- * from a source recent enough (ABI 1.4) to have the list. */
+/* The field `name` among the channel's unsupported ones, or NULL. */
 static const pivot_unsupported_field *find_unsupported(const pivot_channel_info *info,
                                                        const char *name)
 {
-    if (!PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) || info->unsupported == NULL)
+    if (info->unsupported == NULL)
         return NULL;
     for (size_t i = 0; i < info->nunsupported; i++) {
         if (info->unsupported[i].name != NULL && strcmp(info->unsupported[i].name, name) == 0)
@@ -189,36 +188,5 @@ int pv_request_select_signals(yajl_val sig, const pv_name_list *channels,
                               "GET /api/v1/pivot/channels lists each channel's signals",
                               unknown.count, unknown.count == 1 ? " was" : "s were", unknown.names,
                               unknown.count > NAMES_LISTED ? ", ..." : "");
-    return 0;
-}
-
-/* The type of signal `name` in info; the caller has checked that it is there. */
-static pivot_type signal_type(const pivot_channel_info *info, const char *name)
-{
-    for (size_t j = 0; j < info->nsignals; j++)
-        if (strcmp(info->signals[j].name, name) == 0)
-            return info->signals[j].type;
-    return PIVOT_TYPE_FLOAT64;
-}
-
-int pv_request_check_format(const pv_registry *registry, const char *format,
-                            const pv_name_list *channels, pivot_channel_info *const *infos,
-                            const pv_name_list *selected, pv_problem *pb)
-{
-    const pivot_exporter *exporter = pv_registry_exporter(registry, format);
-    uint32_t abi_minor = pv_registry_exporter_abi_minor(registry, exporter);
-    char err[PIVOT_ERRMSG_SIZE];
-
-    for (size_t c = 0; exporter != NULL && c < channels->count; c++) {
-        for (size_t k = 0; k < selected[c].count; k++) {
-            const char *name = selected[c].names[k];
-            pivot_signal_info one = {name, signal_type(infos[c], name)};
-            if (pv_export_signals_check(format, abi_minor, channels->names[c], &one, 1, err,
-                                        sizeof(err)) != 0)
-                return pv_problem_set(pb, 422, "unsupported-format",
-                                      "The requested output format is not available",
-                                      "options.format", "options.format: %s", err);
-        }
-    }
     return 0;
 }

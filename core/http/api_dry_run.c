@@ -8,6 +8,8 @@
  */
 #include "api.h"
 
+#include "abi_check.h"
+
 #include "decimate.h"
 #include "export_signals.h"
 #include "http_reply.h"
@@ -134,7 +136,7 @@ static double channel_samples(pv_http_thread *t, const char *channel, pivot_rang
     double rate = 0.0, n;
     char err[PIVOT_ERRMSG_SIZE];
 
-    if (!PIVOT_HAS_MEMBER(src, pivot_source, span) || src->span == NULL ||
+    if (src->span == NULL ||
         src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) != 0 ||
         span.end_ns <= span.start_ns)
         return 0.0;
@@ -202,7 +204,7 @@ static channel_estimate gen_channel(pv_http_thread *t, yajl_gen g, const pv_job_
 
     e.samples = channel_samples(t, ch->name, spec->range, &from, &to);
     e.rows = decimated_rows(&spec->decimation, e.samples, spec->range, from, to);
-    if (src->describe(t->source_ctx, ch->name, &info, err, sizeof(err)) != 0)
+    if (pv_source_describe(src, t->source_ctx, ch->name, &info, err, sizeof(err)) != 0)
         info = NULL;
     yajl_gen_map_open(g);
     pv_gen_key_str(g, "name", ch->name);

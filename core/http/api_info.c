@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include "abi_check.h"
+
 #include "channel_select.h"
 #include "export_signals.h"
 #include "http_query.h"
@@ -26,6 +28,10 @@ int pv_api_health(pv_http_thread *t, h2o_req_t *req)
         yajl_gen_map_open(g);
         pv_gen_key_str(g, "name", reg->plugins[i].magic->name);
         pv_gen_key_str(g, "version", reg->plugins[i].magic->version);
+        /* The file the server and its workers run, as loaded at start; its
+         * name only, since anyone may ask and directories are the host's. */
+        const char *slash = strrchr(reg->plugins[i].path, '/');
+        pv_gen_key_str(g, "file", slash != NULL ? slash + 1 : reg->plugins[i].path);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -78,7 +84,7 @@ static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
     pivot_range span = {0, 0};
     double rate = 0.0;
     char err[PIVOT_ERRMSG_SIZE] = "";
-    int known = PIVOT_HAS_MEMBER(src, pivot_source, span) && src->span != NULL &&
+    int known = src->span != NULL &&
                 src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) == 0 &&
                 span.end_ns > span.start_ns;
 
@@ -100,19 +106,17 @@ static void gen_key_str_or_null(yajl_gen g, const char *key, const char *value)
         pv_gen_key_null(g, key);
 }
 
-/* Where the channel's schema came from and how its time is stored (ABI
- * 1.5); null each for a source that cannot tell. */
+/* Where the channel's schema came from and how its time is stored; null
+ * each for a source that cannot tell. */
 static void gen_origin(yajl_gen g, const pivot_channel_info *info)
 {
-    int known = pivot_channel_has_origin(info);
-
-    gen_key_str_or_null(g, "schema_source", known ? info->schema_source : NULL);
-    gen_key_str_or_null(g, "time_unit", known ? info->time_unit : NULL);
-    gen_key_str_or_null(g, "time_unit_source", known ? info->time_unit_source : NULL);
+    gen_key_str_or_null(g, "schema_source", info->schema_source);
+    gen_key_str_or_null(g, "time_unit", info->time_unit);
+    gen_key_str_or_null(g, "time_unit_source", info->time_unit_source);
 }
 
-/* One signal: its name and type, and what its detail (ABI 1.4) tells. A
- * source without details gives signals that are never null. */
+/* One signal: its name and type, and what its detail tells. A signal
+ * without a detail is never null. */
 static void gen_signal(yajl_gen g, const pivot_signal_info *signal, const pivot_signal_detail *src)
 {
     pivot_signal_detail d;
@@ -144,7 +148,7 @@ static void gen_signal(yajl_gen g, const pivot_signal_info *signal, const pivot_
 
 static void gen_signals(yajl_gen g, const pivot_channel_info *info)
 {
-    int has_details = pivot_channel_has_details(info);
+    int has_details = info->details != NULL;
 
     pv_gen_str(g, "signals");
     yajl_gen_array_open(g);
@@ -154,11 +158,10 @@ static void gen_signals(yajl_gen g, const pivot_channel_info *info)
 }
 
 /* The schema's fields that are not signals, with why; empty for a source
- * built before ABI 1.4, which cannot tell. */
+ * that cannot tell. */
 static void gen_unsupported(yajl_gen g, const pivot_channel_info *info)
 {
-    int known =
-        PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) && info->unsupported != NULL;
+    int known = info->unsupported != NULL;
 
     pv_gen_str(g, "unsupported");
     yajl_gen_array_open(g);
@@ -211,7 +214,7 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
         yajl_gen_map_open(g);
         pv_gen_key_str(g, "name", names.names[i]);
         err[0] = '\0';
-        if (src->describe(t->source_ctx, names.names[i], &info, err, sizeof(err)) != 0) {
+        if (pv_source_describe(src, t->source_ctx, names.names[i], &info, err, sizeof(err)) != 0) {
             /* One unreadable channel does not hide the others. */
             pv_gen_key_null(g, "signals");
             pv_gen_key_null(g, "unsupported");

@@ -100,6 +100,7 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
     peer_address(req, peer, sizeof(peer));
     for (int i = 0; i < srv->nauth; i++) {
         memset(who, 0, sizeof(*who));
+        who->size = sizeof(*who);
         int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err, sizeof(err));
         if (gr.repeated[0] != '\0') {
             pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL,

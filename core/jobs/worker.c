@@ -8,6 +8,7 @@
 #include "log.h"
 #include "pipeline.h"
 #include "plugin_loader.h"
+#include "plugin_set.h"
 #include "registry.h"
 #include "result_detail.h"
 #include "timeutil.h"
@@ -61,6 +62,8 @@ typedef struct progress_state {
 /* Everything one run holds, so that cleanup is one function. */
 typedef struct worker {
     const pv_config *cfg;
+    const char *plugin_set; /* the server's record of its plugins, or NULL: the directory's */
+    const pivot_host *host;
     pv_jobstore *js;
     pv_job job;
     pv_registry *reg;
@@ -325,9 +328,14 @@ static int export_job(worker *w)
     int limited = 0;
     int rc;
 
-    rc = pv_host_load_plugins(w->reg, w->cfg, msg, sizeof(msg));
+    /* The server's own set when it named one: a worker never runs other plugins than its server. */
+    char load_msg[1024] = "";
+    if (w->plugin_set != NULL)
+        rc = pv_plugin_set_load(w->reg, w->host, w->plugin_set, load_msg, sizeof(load_msg));
+    else
+        rc = pv_host_load_plugins(w->reg, w->cfg, load_msg, sizeof(load_msg));
     if (rc != 0) {
-        worker_errf(w, "loading the plugins failed: %s", msg);
+        worker_errf(w, "loading the plugins failed: %s", load_msg);
         return rc;
     }
     rc = output_limit_set(w, &saved_limit);
@@ -354,7 +362,6 @@ static int export_job(worker *w)
         .source_ctx = w->source_ctx,
         .exporter = w->exporter,
         .exp = w->exp,
-        .exporter_abi_minor = pv_registry_exporter_abi_minor(w->reg, w->exporter),
         .range = w->spec.range,
         .channels = w->spec.channels,
         .nchannels = w->spec.nchannels,
@@ -529,20 +536,18 @@ static void prepare_process(void)
         cancel_signal = 1;
 }
 
-int pv_worker_run(const pv_config *cfg, const char *job_id)
+int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_set)
 {
-    worker w = {.cfg = cfg};
+    /* Static: the plugins it holds live as long as the process. */
+    static pv_registry registry;
+    worker w = {.cfg = cfg, .plugin_set = plugin_set, .reg = &registry};
     char path[PATH_MAX];
     int status = 1;
     int rc;
 
     prepare_process();
-    pv_host_init(cfg);
-    w.reg = calloc(1, sizeof(*w.reg));
-    if (w.reg == NULL) {
-        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: out of memory", job_id);
-        goto out;
-    }
+    w.host = pv_host_init(cfg);
+    registry.loading = -1;
     if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",
                job_id);
@@ -577,9 +582,6 @@ out:
     free(w.details);
     pv_job_clear(&w.job);
     pv_jobstore_close(w.js);
-    if (w.reg != NULL) {
-        pv_plugin_unload_all(w.reg);
-        free(w.reg);
-    }
+    /* The registry stays: plugins are never unloaded, and the process ends here. */
     return status;
 }

@@ -73,8 +73,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
         job_store_path[0] = '\0';
     memset(&host_table, 0, sizeof(host_table));
     host_table.size = sizeof(host_table);
-    host_table.abi_version = PIVOT_ABI_MAJOR;
-    host_table.abi_minor = PIVOT_ABI_MINOR;
+    host_table.abi_major = PIVOT_ABI_MAJOR;
     host_table.log = host_log;
     host_table.config_get = host_config_get;
     host_table.register_timespec = pv_registry_add_timespec;

@@ -7,15 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* The first members of pivot_magic, which never move, and its size in ABI 1.0. */
-#define MAGIC_MAJOR_END (offsetof(pivot_magic, abi_version) + sizeof(uint32_t))
-#define MAGIC_SIZE_1_0 (offsetof(pivot_magic, version) + sizeof(const char *))
+/* The first members of pivot_magic, which never move, and its size in the major's first version. */
+#define MAGIC_MAJOR_END (offsetof(pivot_magic, abi_major) + sizeof(uint32_t))
+#define MAGIC_SIZE_FIRST (offsetof(pivot_magic, version) + sizeof(const char *))
 
 /*
- * Checks a plugin's magic against the host it would be given: same ABI
- * major, a minor no newer than the host's. Names the first field that
- * differs with both values, so that the author knows what to rebuild.
+ * Checks a plugin's magic against the host it would be given: the same ABI
+ * major, and nothing else (the ABI rule in <pivot/common.h>). Names both
+ * values, so that the author knows what to rebuild.
  */
 static int check_magic(const pivot_magic *m, const pivot_host *host, const char *path, char *err,
                        size_t errlen)
@@ -28,31 +29,21 @@ static int check_magic(const pivot_magic *m, const pivot_host *host, const char 
         snprintf(err, errlen,
                  "%s: magic block size: server needs at least %zu, library has %zu; "
                  "define the magic with PIVOT_PLUGIN_MAGIC",
-                 path, (size_t)MAGIC_SIZE_1_0, m->size);
+                 path, (size_t)MAGIC_SIZE_FIRST, m->size);
         return PIVOT_EINVAL;
     }
-    if (m->abi_version != host->abi_version) {
+    if (m->abi_major != host->abi_major) {
         snprintf(err, errlen,
                  "%s: incompatible plugin ABI major version: server has %u, library has %u; "
                  "rebuild the plugin against this server's SDK",
-                 path, (unsigned)host->abi_version, (unsigned)m->abi_version);
+                 path, (unsigned)host->abi_major, (unsigned)m->abi_major);
         return PIVOT_EINVAL;
     }
-    if (m->size < MAGIC_SIZE_1_0) {
+    if (m->size < MAGIC_SIZE_FIRST) {
         snprintf(err, errlen,
                  "%s: magic block size: server needs at least %zu, library has %zu; "
                  "define the magic with PIVOT_PLUGIN_MAGIC",
-                 path, (size_t)MAGIC_SIZE_1_0, m->size);
-        return PIVOT_EINVAL;
-    }
-    if (m->abi_minor > host->abi_minor) {
-        snprintf(err, errlen,
-                 "%s: plugin ABI minor version: server has %u (ABI %u.%u), library has %u "
-                 "(ABI %u.%u); the plugin may use what this server lacks: rebuild it against "
-                 "this server's SDK or upgrade the server",
-                 path, (unsigned)host->abi_minor, (unsigned)host->abi_version,
-                 (unsigned)host->abi_minor, (unsigned)m->abi_minor, (unsigned)m->abi_version,
-                 (unsigned)m->abi_minor);
+                 path, (size_t)MAGIC_SIZE_FIRST, m->size);
         return PIVOT_EINVAL;
     }
     if (m->name == NULL || m->name[0] == '\0' || m->version == NULL) {
@@ -62,26 +53,91 @@ static int check_magic(const pivot_magic *m, const pivot_host *host, const char 
     return 0;
 }
 
-int pv_plugin_load(pv_registry *reg, const pivot_host *host, const char *path, char *err,
+int pv_plugin_file_identity(const char *path, pv_plugin_file *out, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return PIVOT_ENOENT;
+    }
+    out->dev = (uint64_t)st.st_dev;
+    out->ino = (uint64_t)st.st_ino;
+    out->size = (int64_t)st.st_size;
+    out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    return 0;
+}
+
+int pv_plugin_file_same(const pv_plugin_file *a, const pv_plugin_file *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_ns == b->mtime_ns;
+}
+
+/* The name of a PIVOT_E* code, for messages; NULL for others. */
+static const char *code_name(int rc)
+{
+    switch (rc) {
+    case PIVOT_EINVAL:
+        return "PIVOT_EINVAL";
+    case PIVOT_ENOENT:
+        return "PIVOT_ENOENT";
+    case PIVOT_EACCES:
+        return "PIVOT_EACCES";
+    case PIVOT_ENOMEM:
+        return "PIVOT_ENOMEM";
+    case PIVOT_EIO:
+        return "PIVOT_EIO";
+    case PIVOT_ERANGE:
+        return "PIVOT_ERANGE";
+    case PIVOT_ECANCELED:
+        return "PIVOT_ECANCELED";
+    case PIVOT_ENOTSUP:
+        return "PIVOT_ENOTSUP";
+    case PIVOT_EEXIST:
+        return "PIVOT_EEXIST";
+    }
+    return NULL;
+}
+
+void pv_plugin_discard(pv_plugin *p)
+{
+    if (p->handle != NULL)
+        dlclose(p->handle);
+    p->handle = NULL;
+    p->magic = NULL;
+}
+
+int pv_plugin_open(const pivot_host *host, const char *path, pv_plugin *out, char *err,
                    size_t errlen)
 {
-    void *handle = NULL;
+    pv_plugin_file after;
+    pivot_magic_fn magic_fn;
+    char why[256];
     int rc = PIVOT_EINVAL;
-    int index = reg->nplugins;
 
-    if (index >= PV_MAX_PLUGINS) {
-        snprintf(err, errlen, "%s: too many plugins (at most %d)", path, PV_MAX_PLUGINS);
-        return PIVOT_ENOMEM;
+    memset(out, 0, sizeof(*out));
+    if (snprintf(out->path, sizeof(out->path), "%s", path) >= (int)sizeof(out->path)) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return PIVOT_ERANGE;
     }
-    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
+    /* The identity is taken before dlopen and checked after it, so that a
+     * file replaced meanwhile is noticed rather than recorded wrongly. */
+    if (pv_plugin_file_identity(path, &out->file, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "%s: cannot load: %s", path, why);
+        return PIVOT_EINVAL;
+    }
+    out->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (out->handle == NULL) {
         snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
         goto out;
     }
-    pivot_magic_fn magic_fn;
-    pivot_init_fn init_fn;
+    if (pv_plugin_file_identity(path, &after, why, sizeof(why)) != 0 ||
+        !pv_plugin_file_same(&out->file, &after)) {
+        snprintf(err, errlen, "%s: the file changed while it was being loaded; try again", path);
+        goto out;
+    }
     /* POSIX allows this conversion; the union-free cast keeps -Wpedantic quiet. */
-    *(void **)&magic_fn = dlsym(handle, "pivot_plugin_magic");
+    *(void **)&magic_fn = dlsym(out->handle, "pivot_plugin_magic");
     if (magic_fn == NULL) {
         snprintf(err, errlen,
                  "%s: not a Pivot plugin: it has no pivot_plugin_magic() "
@@ -89,46 +145,75 @@ int pv_plugin_load(pv_registry *reg, const pivot_host *host, const char *path, c
                  path);
         goto out;
     }
-    const pivot_magic *magic = magic_fn();
-    rc = check_magic(magic, host, path, err, errlen);
+    out->magic = magic_fn();
+    rc = check_magic(out->magic, host, path, err, errlen);
+out:
     if (rc != 0)
-        goto out;
+        pv_plugin_discard(out);
+    return rc;
+}
+
+int pv_plugin_start(pv_registry *reg, const pivot_host *host, pv_plugin *p, char *err,
+                    size_t errlen)
+{
+    char reason[PIVOT_ERRMSG_SIZE] = "";
+    pivot_init_fn init_fn;
+    int index = reg->nplugins;
+    int rc;
+
+    if (index >= PV_MAX_PLUGINS) {
+        snprintf(err, errlen, "%s: too many plugins (at most %d)", p->path, PV_MAX_PLUGINS);
+        pv_plugin_discard(p);
+        return PIVOT_ENOMEM;
+    }
     for (int i = 0; i < reg->nplugins; i++) {
-        if (strcmp(reg->plugins[i].magic->name, magic->name) == 0) {
-            snprintf(err, errlen, "%s: a plugin named \"%s\" is already loaded from %s", path,
-                     magic->name, reg->plugins[i].path);
-            rc = PIVOT_EEXIST;
-            goto out;
+        if (strcmp(reg->plugins[i].magic->name, p->magic->name) == 0) {
+            snprintf(err, errlen, "%s: a plugin named \"%s\" is already loaded from %s", p->path,
+                     p->magic->name, reg->plugins[i].path);
+            pv_plugin_discard(p);
+            return PIVOT_EEXIST;
         }
     }
-    *(void **)&init_fn = dlsym(handle, "pivot_plugin_init");
+    *(void **)&init_fn = dlsym(p->handle, "pivot_plugin_init");
     if (init_fn == NULL) {
-        snprintf(err, errlen, "%s: plugin \"%s\" has no pivot_plugin_init()", path, magic->name);
-        rc = PIVOT_EINVAL;
-        goto out;
+        snprintf(err, errlen, "%s: plugin \"%s\" has no pivot_plugin_init()", p->path,
+                 p->magic->name);
+        pv_plugin_discard(p);
+        return PIVOT_EINVAL;
     }
     reg->loading = index;
     reg->refusal[0] = '\0';
-    rc = init_fn(host, reg);
+    rc = init_fn(host, reg, reason, sizeof(reason));
     reg->loading = -1;
     if (rc != 0) {
-        /* Roll back whatever the plugin registered before it failed. */
+        const char *name = code_name(rc);
+
+        /* Roll back whatever the plugin registered before it failed. Its
+         * code has run, so the library stays mapped (plugin.h says why). */
         pv_registry_drop_plugin(reg, index);
-        snprintf(err, errlen, "%s: plugin \"%s\" failed to initialise (error %d)%s%s", path,
-                 magic->name, rc, reg->refusal[0] ? ": " : "", reg->refusal);
-        if (rc > 0)
-            rc = PIVOT_EINVAL;
-        goto out;
+        reason[sizeof(reason) - 1] = '\0';
+        snprintf(err, errlen, "%s: plugin \"%s\" failed to initialise: %s (error %d%s%s)", p->path,
+                 p->magic->name,
+                 reason[0]         ? reason
+                 : reg->refusal[0] ? reg->refusal
+                                   : "it gave no reason",
+                 rc, name ? ", " : "", name ? name : "");
+        p->handle = NULL;
+        return rc < 0 ? rc : PIVOT_EINVAL;
     }
-    reg->plugins[index].handle = handle;
-    reg->plugins[index].magic = magic;
-    snprintf(reg->plugins[index].path, sizeof(reg->plugins[index].path), "%s", path);
+    reg->plugins[index] = *p;
     reg->nplugins++;
-    handle = NULL;
-    rc = 0;
-out:
-    if (handle != NULL)
-        dlclose(handle);
+    return 0;
+}
+
+int pv_plugin_load(pv_registry *reg, const pivot_host *host, const char *path, char *err,
+                   size_t errlen)
+{
+    pv_plugin p;
+    int rc = pv_plugin_open(host, path, &p, err, errlen);
+
+    if (rc == 0)
+        rc = pv_plugin_start(reg, host, &p, err, errlen);
     return rc;
 }
 
@@ -212,19 +297,4 @@ int pv_plugin_load_dir(pv_registry *reg, const pivot_host *host, const char *dir
         rc = pv_plugin_load(reg, host, paths[i], err, errlen);
     pv_plugin_free_names(paths, n);
     return rc;
-}
-
-void pv_plugin_unload_all(pv_registry *reg)
-{
-    for (int i = reg->nplugins - 1; i >= 0; i--) {
-        pivot_fini_fn fini_fn;
-
-        pv_registry_drop_plugin(reg, i);
-        *(void **)&fini_fn = dlsym(reg->plugins[i].handle, "pivot_plugin_fini");
-        if (fini_fn != NULL)
-            fini_fn();
-        dlclose(reg->plugins[i].handle);
-        reg->plugins[i].handle = NULL;
-    }
-    reg->nplugins = 0;
 }

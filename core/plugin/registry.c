@@ -1,12 +1,22 @@
 #include "registry.h"
 
+#include "abi_check.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-/* The size of a provider struct as ABI 1.0 defined it: up to its last 1.0 member. */
-#define SIZE_1_0(type, last) (offsetof(type, last) + sizeof(((type *)0)->last))
+/* A required member and its name, for a refusal that names the missing one. */
+typedef struct required {
+    const char *name;
+    int present;
+} required;
+
+#define REQUIRED(p, member)                                                                        \
+    {                                                                                              \
+#member, (p)->member != NULL                                                               \
+    }
 
 static int refuse(pivot_registry *reg, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -20,7 +30,7 @@ static int refuse(pivot_registry *reg, int rc, const char *fmt, ...)
     return rc;
 }
 
-/* Checks what every provider shares: a size covering ABI 1.0, and a name. */
+/* Checks what every provider shares: a size covering the major's first version, and a name. */
 static int check_struct(pivot_registry *reg, const char *kind, const char *type,
                         const void *provider, size_t size, size_t min_size, const char *name)
 {
@@ -28,13 +38,29 @@ static int check_struct(pivot_registry *reg, const char *kind, const char *type,
         return refuse(reg, PIVOT_EINVAL, "register_%s: NULL provider", kind);
     if (size < min_size)
         return refuse(reg, PIVOT_EINVAL,
-                      "register_%s: struct size %zu is smaller than ABI 1.0's %zu; set its size "
+                      "register_%s: struct size %zu is smaller than ABI %d's %zu; set its size "
                       "member to sizeof(%s)",
-                      kind, size, min_size, type);
+                      kind, size, PIVOT_ABI_MAJOR, min_size, type);
     if (name == NULL || name[0] == '\0')
         return refuse(reg, PIVOT_EINVAL, "register_%s: the provider has no name", kind);
     return 0;
 }
+
+/* Refuses a provider lacking a required member, naming the first one missing. */
+static int check_required(pivot_registry *reg, const char *kind, const char *name,
+                          const required *members, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!members[i].present)
+            return refuse(reg, PIVOT_EINVAL,
+                          "register_%s: \"%s\" has no %s, which is required (see the guide's "
+                          "table of callbacks)",
+                          kind, name, members[i].name);
+    return 0;
+}
+
+#define CHECK_REQUIRED(reg, kind, name, list)                                                      \
+    check_required((reg), (kind), (name), (list), sizeof(list) / sizeof((list)[0]))
 
 static int add(pivot_registry *reg, pv_provider *list, int *n, const char *kind, const char *name,
                const void *provider, const void *existing)
@@ -62,11 +88,13 @@ static int add(pivot_registry *reg, pv_provider *list, int *n, const char *kind,
 int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p)
 {
     int rc = check_struct(reg, "timespec", "pivot_timespec_parser", p, p ? p->size : 0,
-                          SIZE_1_0(pivot_timespec_parser, resolve), p ? p->type : NULL);
+                          PV_SIZE_FIRST(pivot_timespec_parser, resolve), p ? p->type : NULL);
     if (rc != 0)
         return rc;
-    if (p->resolve == NULL)
-        return refuse(reg, PIVOT_EINVAL, "register_timespec: \"%s\" has no resolve", p->type);
+    const required members[] = {REQUIRED(p, resolve)};
+    rc = CHECK_REQUIRED(reg, "timespec", p->type, members);
+    if (rc != 0)
+        return rc;
     return add(reg, reg->timespecs, &reg->ntimespecs, "timespec", p->type, p,
                pv_registry_timespec(reg, p->type));
 }
@@ -74,13 +102,15 @@ int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p
 int pv_registry_add_source(pivot_registry *reg, const pivot_source *s)
 {
     int rc = check_struct(reg, "source", "pivot_source", s, s ? s->size : 0,
-                          SIZE_1_0(pivot_source, scan), s ? s->name : NULL);
+                          PV_SIZE_FIRST(pivot_source, span), s ? s->name : NULL);
     if (rc != 0)
         return rc;
-    if (s->open == NULL || s->scan == NULL || s->describe == NULL || s->list_channels == NULL)
-        return refuse(reg, PIVOT_EINVAL,
-                      "register_source: \"%s\" lacks open, list_channels, describe or scan",
-                      s->name);
+    const required members[] = {REQUIRED(s, open),          REQUIRED(s, close),
+                                REQUIRED(s, list_channels), REQUIRED(s, describe),
+                                REQUIRED(s, free_info),     REQUIRED(s, scan)};
+    rc = CHECK_REQUIRED(reg, "source", s->name, members);
+    if (rc != 0)
+        return rc;
     return add(reg, reg->sources, &reg->nsources, "source", s->name, s,
                pv_registry_source(reg, s->name));
 }
@@ -88,15 +118,16 @@ int pv_registry_add_source(pivot_registry *reg, const pivot_source *s)
 int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e)
 {
     int rc = check_struct(reg, "exporter", "pivot_exporter", e, e ? e->size : 0,
-                          SIZE_1_0(pivot_exporter, close), e ? e->name : NULL);
+                          PV_SIZE_FIRST(pivot_exporter, close), e ? e->name : NULL);
     if (rc != 0)
         return rc;
-    if (e->open == NULL || e->begin_channel == NULL || e->append == NULL ||
-        e->end_channel == NULL || e->close == NULL || e->extension == NULL)
-        return refuse(reg, PIVOT_EINVAL,
-                      "register_exporter: \"%s\" lacks open, begin_channel, append, end_channel, "
-                      "close or extension",
-                      e->name);
+    const required members[] = {REQUIRED(e, extension), REQUIRED(e, media_type),
+                                REQUIRED(e, open),      REQUIRED(e, begin_channel),
+                                REQUIRED(e, append),    REQUIRED(e, end_channel),
+                                REQUIRED(e, close)};
+    rc = CHECK_REQUIRED(reg, "exporter", e->name, members);
+    if (rc != 0)
+        return rc;
     return add(reg, reg->exporters, &reg->nexporters, "exporter", e->name, e,
                pv_registry_exporter(reg, e->name));
 }
@@ -104,11 +135,13 @@ int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e)
 int pv_registry_add_auth(pivot_registry *reg, const pivot_auth_backend *a)
 {
     int rc = check_struct(reg, "auth", "pivot_auth_backend", a, a ? a->size : 0,
-                          SIZE_1_0(pivot_auth_backend, create_key), a ? a->name : NULL);
+                          PV_SIZE_FIRST(pivot_auth_backend, revoke_key), a ? a->name : NULL);
     if (rc != 0)
         return rc;
-    if (a->authenticate == NULL)
-        return refuse(reg, PIVOT_EINVAL, "register_auth: \"%s\" has no authenticate", a->name);
+    const required members[] = {REQUIRED(a, authenticate)};
+    rc = CHECK_REQUIRED(reg, "auth", a->name, members);
+    if (rc != 0)
+        return rc;
     return add(reg, reg->auths, &reg->nauths, "auth", a->name, a, pv_registry_auth(reg, a->name));
 }
 
@@ -158,19 +191,6 @@ const pivot_exporter *pv_registry_exporter(const pv_registry *reg, const char *n
             return e;
     }
     return NULL;
-}
-
-uint32_t pv_registry_exporter_abi_minor(const pv_registry *reg, const pivot_exporter *exporter)
-{
-    for (int i = 0; i < reg->nexporters; i++) {
-        int plugin = reg->exporters[i].plugin;
-        if (reg->exporters[i].provider != exporter)
-            continue;
-        if (plugin >= 0 && plugin < reg->nplugins && reg->plugins[plugin].magic != NULL)
-            return reg->plugins[plugin].magic->abi_minor;
-        break;
-    }
-    return PIVOT_ABI_MINOR;
 }
 
 const pivot_auth_backend *pv_registry_auth(const pv_registry *reg, const char *name)

@@ -10,11 +10,20 @@
 #define PV_MAX_PLUGINS 32
 #define PV_MAX_PROVIDERS 64
 
+/** The identity of a plugin file when it was loaded: what workers compare. */
+typedef struct pv_plugin_file {
+    uint64_t dev;
+    uint64_t ino;
+    int64_t size;
+    int64_t mtime_ns;
+} pv_plugin_file;
+
 /** One loaded plugin. */
 typedef struct pv_plugin {
-    void *handle;             /**< dlopen handle */
+    void *handle;             /**< dlopen handle; never closed (plugins are never unloaded) */
     char path[512];           /**< file it came from */
     const pivot_magic *magic; /**< what it declared */
+    pv_plugin_file file;      /**< the file's identity, taken before it was loaded */
 } pv_plugin;
 
 /** A registered provider and the index of the plugin that registered it. */
@@ -44,8 +53,10 @@ typedef struct pivot_registry pv_registry;
 
 /*
  * Registration entry points handed to plugins through pivot_host. A provider
- * struct must be at least as large as in ABI 1.0 (it may be larger: built
- * against a newer minor). On refusal they say why in reg->refusal.
+ * struct must be at least as large as in the major's first version (it may
+ * be larger: members appended later are ignored by a host that predates
+ * them), and have every required member. On refusal they say why in
+ * reg->refusal, naming the missing member.
  */
 int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p);
 int pv_registry_add_source(pivot_registry *reg, const pivot_source *s);
@@ -60,12 +71,6 @@ const pivot_timespec_parser *pv_registry_timespec(const pv_registry *reg, const 
 const pivot_source *pv_registry_source(const pv_registry *reg, const char *name);
 const pivot_exporter *pv_registry_exporter(const pv_registry *reg, const char *name);
 const pivot_auth_backend *pv_registry_auth(const pv_registry *reg, const char *name);
-
-/**
- * The ABI minor the plugin that registered `exporter` was built against; a
- * provider registered by no plugin is the host's own (PIVOT_ABI_MINOR).
- */
-uint32_t pv_registry_exporter_abi_minor(const pv_registry *reg, const pivot_exporter *exporter);
 
 /** Writes the registered time_range types as `"a", "b", ...` into buf, for messages. */
 void pv_registry_timespec_names(const pv_registry *reg, char *buf, size_t len);

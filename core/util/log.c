@@ -2,12 +2,28 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static pivot_log_level max_level = PIVOT_LOG_INFO;
 
 void pv_log_set_level(pivot_log_level level)
 {
     max_level = level;
+}
+
+int pv_log_level_parse(const char *text, pivot_log_level *out)
+{
+    static const pivot_log_level levels[] = {PIVOT_LOG_ERROR, PIVOT_LOG_WARNING, PIVOT_LOG_INFO,
+                                             PIVOT_LOG_DEBUG};
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+
+    for (size_t i = 0; text != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = levels[i];
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static const char *level_name(pivot_log_level level)

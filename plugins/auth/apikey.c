@@ -175,9 +175,9 @@ static int label_valid(const char *label)
     return 1;
 }
 
-static int apikey_create_key_ex(void *vctx, const char *user, const char *role, const char *label,
-                                int64_t expires_at, char *secret, size_t secretlen, char *id_out,
-                                size_t idlen, char *err, size_t errlen)
+static int apikey_create_key(void *vctx, const char *user, const char *role, const char *label,
+                             int64_t expires_at, char *secret, size_t secretlen, char *id_out,
+                             size_t idlen, char *err, size_t errlen)
 {
     ak_ctx *ctx = vctx;
     uint8_t random[AK_ID_BYTES + AK_SECRET_BYTES];
@@ -249,12 +249,6 @@ out:
     return rc;
 }
 
-static int apikey_create_key(void *ctx, const char *user, const char *role, char *secret,
-                             size_t secretlen, char *err, size_t errlen)
-{
-    return apikey_create_key_ex(ctx, user, role, NULL, 0, secret, secretlen, NULL, 0, err, errlen);
-}
-
 typedef struct list_visit {
     int (*visit)(void *arg, const pivot_key_info *key);
     void *arg;
@@ -292,7 +286,6 @@ const pivot_auth_backend ak_backend = {
     .close = apikey_close,
     .authenticate = apikey_authenticate,
     .create_key = apikey_create_key,
-    .create_key_ex = apikey_create_key_ex,
     .list_keys = apikey_list_keys,
     .revoke_key = apikey_revoke_key,
 };

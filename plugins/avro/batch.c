@@ -167,6 +167,7 @@ int pva_batch_flush(pva_batch *b, const pivot_scan_sink *sink)
         b->out[i].data = c->values;
     }
     memset(&batch, 0, sizeof(batch));
+    batch.size = sizeof(batch);
     batch.count = b->count;
     batch.time = b->time;
     batch.ncolumns = b->ncolumns;

@@ -308,8 +308,7 @@ static int read_settings(pva_site *site, char *err, size_t errlen)
     size_t len;
     int rc = 0;
 
-    if (pva_host == NULL || !PIVOT_HAS_MEMBER(pva_host, pivot_host, config_key_at) ||
-        pva_host->config_key_at == NULL)
+    if (pva_host == NULL)
         return 0;
     for (size_t i = 0; rc == 0 && (key = pva_host->config_key_at(i)) != NULL; i++) {
         char cname[256];

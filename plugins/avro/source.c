@@ -167,12 +167,10 @@ static const pivot_source avro_source = {
 
 PIVOT_PLUGIN_MAGIC(PVA_PLUGIN_NAME, "0.1.0");
 
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
-    if (host == NULL || host->register_source == NULL)
-        return PIVOT_EINVAL;
+    (void)err;
+    (void)errlen;
     pva_host = host;
     return host->register_source(reg, &avro_source);
 }

@@ -53,7 +53,7 @@ static int valid_name(const char *name)
  * when the host gave none). Strings stay borrowed from the host. */
 static void read_detail(const pivot_channel_info *channel, size_t i, pivot_signal_detail *out)
 {
-    pivot_signal_detail_read(pivot_channel_has_details(channel) ? channel->details[i] : NULL, out);
+    pivot_signal_detail_read(channel->details != NULL ? channel->details[i] : NULL, out);
 }
 
 static int check_signals(const char *channel, const pivot_signal_info *signals, size_t nsignals,
@@ -87,7 +87,7 @@ static int check_details(const pivot_channel_info *channel, const pivot_signal_i
 {
     int rc = 0;
 
-    if (!pivot_channel_has_details(channel))
+    if (channel->details == NULL)
         goto out;
     if (channel->nsignals != nsignals) {
         snprintf(err, errlen, "channel \"%s\": its details describe %zu signals, %zu were begun",
@@ -171,7 +171,7 @@ out:
 }
 
 /* Where the source's schema came from and the unit its time was stored in
- * (ABI 1.5), for a reader who wonders how a raw value became `time`. */
+ * for a reader who wonders how a raw value became `time`. */
 static int write_origin(hx_export *x, const pivot_channel_info *channel, const char *where,
                         char *err, size_t errlen)
 {
@@ -204,7 +204,7 @@ static int create_group(hx_export *x, const pivot_channel_info *channel, char *e
     if (channel->schema != NULL)
         rc = hx_attr_string(x->group, x->str_type, "source_schema", channel->schema, where, err,
                             errlen);
-    if (rc == 0 && pivot_channel_has_origin(channel))
+    if (rc == 0)
         rc = write_origin(x, channel, where, err, errlen);
 out:
     return rc;

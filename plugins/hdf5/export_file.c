@@ -66,8 +66,7 @@ static int write_decimation(hid_t file, hid_t str_type, const pivot_export_info 
     char iso[PIVOT_ISO_DURATION_SIZE];
     int rc = 0;
 
-    if (!PIVOT_HAS_MEMBER(info, pivot_export_info, decimation_interval_ns) ||
-        info->decimation_method == NULL)
+    if (info->decimation_method == NULL)
         goto out;
     rc = hx_attr_string(file, str_type, "decimation_method", info->decimation_method, root, err,
                         errlen);
@@ -122,13 +121,11 @@ out:
     return t;
 }
 
-/* The storage options a host of ABI 1.2 passes; an older host has none. */
+/* The job's storage options (options.compression, options.chunk_size). */
 static int check_storage_options(const pivot_export_info *info, char *err, size_t errlen)
 {
     int rc = 0;
 
-    if (!PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size))
-        goto out;
     if (info->gzip_level > 9) {
         snprintf(err, errlen, "hdf5 export: gzip level %u is not in 1..9", info->gzip_level);
         rc = PIVOT_EINVAL;
@@ -196,10 +193,8 @@ int hx_open(const char *path, const pivot_export_info *info, void **exp, char *e
         goto out;
     }
     x->file = x->str_type = x->group = x->time = H5I_INVALID_HID;
-    if (PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size)) {
-        x->gzip_level = info->gzip_level;
-        x->chunk_elements = info->chunk_size;
-    }
+    x->gzip_level = info->gzip_level;
+    x->chunk_elements = info->chunk_size;
     x->str_type = create_string_type();
     if (x->str_type < 0) {
         rc = hx_fail(PIVOT_EIO, err, errlen, "H5Tset_cset", "file \"%s\"", file_name(path));

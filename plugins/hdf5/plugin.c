@@ -7,8 +7,6 @@
 
 PIVOT_PLUGIN_MAGIC("hdf5", "0.1.0");
 
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
 const pivot_exporter hx_exporter = {
     .size = sizeof(pivot_exporter),
     .name = "hdf5",
@@ -21,18 +19,11 @@ const pivot_exporter hx_exporter = {
     .close = hx_close,
 };
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+/* A refused registration needs no message of ours: the host reports its reason. */
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
-    int rc = 0;
-
-    if (host == NULL || host->size < offsetof(pivot_host, register_auth)) {
-        rc = PIVOT_ENOTSUP;
-        goto out;
-    }
+    (void)err;
+    (void)errlen;
     hx_error_set_host(host);
-    rc = host->register_exporter(reg, &hx_exporter);
-    if (rc != 0 && host->log != NULL)
-        host->log(PIVOT_LOG_ERROR, "hdf5", "cannot register the hdf5 exporter");
-out:
-    return rc;
+    return host->register_exporter(reg, &hx_exporter);
 }

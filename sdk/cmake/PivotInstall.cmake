@@ -15,14 +15,13 @@ set(PIVOT_INSTALL_INCLUDEDIR include)
 set(PIVOT_INSTALL_PLUGINDIR lib/pivot)
 set(PIVOT_INSTALL_CMAKEDIR lib/cmake/PivotSDK)
 
-# The ABI numbers come from the header, so that they cannot disagree; a new
+# The ABI major comes from the header, so that they cannot disagree; a new
 # number in the header re-runs the configure step.
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${CMAKE_CURRENT_LIST_DIR}/../include/pivot/common.h)
 file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../include/pivot/common.h _pivot_abi
-     REGEX "^#define PIVOT_ABI_(MAJOR|MINOR) [0-9]+")
+     REGEX "^#define PIVOT_ABI_MAJOR [0-9]+")
 string(REGEX REPLACE ".*PIVOT_ABI_MAJOR ([0-9]+).*" "\\1" PIVOT_ABI_MAJOR "${_pivot_abi}")
-string(REGEX REPLACE ".*PIVOT_ABI_MINOR ([0-9]+).*" "\\1" PIVOT_ABI_MINOR "${_pivot_abi}")
 
 if(TARGET pivotd)
   install(TARGETS pivotd RUNTIME DESTINATION bin)

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     env->source->list_channels(ctx, count_channel, &channels, err, sizeof(err));
     if (env->source->describe(ctx, "ch", &info, err, sizeof(err)) == 0 && info != NULL) {
-        pivot_scan_sink sink = {&batches, take_batch, NULL};
+        pivot_scan_sink sink = {sizeof(pivot_scan_sink), &batches, take_batch, NULL};
         pivot_range all = {0, INT64_MAX};
         names = calloc(info->nsignals + 1, sizeof(*names));
         for (size_t i = 0; names != NULL && i < info->nsignals; i++)

@@ -11,3 +11,15 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
         "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
   endforeach()
 endif()
+
+# One plugin set per server: the loader's test plugins are dropped into a
+# running server's plugin directory.
+if(TARGET pivotd AND TARGET pivot-gen-avro)
+  add_test(NAME integration_plugin_set
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_plugin_set.py)
+  set_tests_properties(integration_plugin_set PROPERTIES
+    TIMEOUT 300
+    LABELS integration
+    ENVIRONMENT
+      "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PIVOT_TEST_PLUGIN_DIR=${CMAKE_BINARY_DIR}/test-plugins;PYTHONDONTWRITEBYTECODE=1")
+endif()

@@ -17,7 +17,9 @@ static int resolve(const pivot_json *spec, int64_t now_ns, pivot_range *out, cha
 static const pivot_timespec_parser parser = {sizeof(pivot_timespec_parser), "last_n_seconds",
                                              resolve};
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     return host->register_timespec(reg, &parser);
 }

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 
 PIVOT_PLUGIN_MAGIC("crash_export", "1.0");
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
 static int crash_open(const char *path, const pivot_export_info *info, void **exp, char *err,
                       size_t errlen)
 {
@@ -74,7 +72,9 @@ static const pivot_exporter exporter = {
     .close = crash_close,
 };
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     return host->register_exporter(reg, &exporter);
 }

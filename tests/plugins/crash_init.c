@@ -5,8 +5,10 @@
 
 PIVOT_PLUGIN_MAGIC("crash_init", "1.0");
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     (void)host;
     (void)reg;
     raise(SIGSEGV);

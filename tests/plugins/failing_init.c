@@ -1,8 +1,12 @@
-/* Registers a time-range parser, then fails: the loader must roll the registration back. */
+/*
+ * Registers a time-range parser, then refuses to start with a reason: the
+ * loader must roll the registration back and quote the reason.
+ */
 #include <pivot/plugin.h>
 
+#include <stdio.h>
+
 PIVOT_PLUGIN_MAGIC("failing_init", "1.0");
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
 
 static int resolve(const pivot_json *spec, int64_t now_ns, pivot_range *out, char *err,
                    size_t errlen)
@@ -18,10 +22,11 @@ static int resolve(const pivot_json *spec, int64_t now_ns, pivot_range *out, cha
 static const pivot_timespec_parser parser = {sizeof(pivot_timespec_parser), "failing_type",
                                              resolve};
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
     int rc = host->register_timespec(reg, &parser);
     if (rc != 0)
         return rc;
-    return PIVOT_EIO;
+    snprintf(err, errlen, "plugins.failing_init.path: not set; give the file of shifts to read");
+    return PIVOT_EINVAL;
 }

@@ -2,8 +2,6 @@
 #include <pivot/plugin.h>
 
 PIVOT_PLUGIN_MAGIC("good", "2.5.1");
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
 static const pivot_host *host_api;
 
 static int resolve(const pivot_json *spec, int64_t now_ns, pivot_range *out, char *err,
@@ -23,8 +21,10 @@ static int resolve(const pivot_json *spec, int64_t now_ns, pivot_range *out, cha
 static const pivot_timespec_parser parser = {sizeof(pivot_timespec_parser), "last_n_seconds",
                                              resolve};
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     host_api = host;
     return host->register_timespec(reg, &parser);
 }

@@ -1,10 +1,10 @@
 /* A library with an init function but no magic: the loader must refuse it. */
 #include <pivot/plugin.h>
 
-PIVOT_PLUGIN_EXPORT int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
-
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     (void)host;
     (void)reg;
     return 0;

@@ -8,8 +8,10 @@ const pivot_magic *pivot_plugin_magic(void)
     return NULL;
 }
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     (void)host;
     (void)reg;
     return 0;

@@ -1,4 +1,5 @@
-/* Registers an exporter whose size member is too small for ABI 1.0: registration must fail. */
+/* Registers an exporter whose size member is smaller than ABI 1's first version: registration must
+ * fail. */
 #include <pivot/plugin.h>
 
 PIVOT_PLUGIN_MAGIC("small_provider", "1.0");
@@ -17,7 +18,9 @@ static int open_file(const char *path, const pivot_export_info *info, void **exp
 static const pivot_exporter exporter = {
     sizeof(size_t), "tiny", ".tiny", "application/octet-stream", open_file, NULL, NULL, NULL, NULL};
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     return host->register_exporter(reg, &exporter);
 }

@@ -14,6 +14,8 @@ CXX_FLAGS = ["-std=c++11", "-pedantic", "-Wall", "-Wextra", "-Werror", "-Wold-st
 CXX_PLUGIN = r"""
 #include <pivot/plugin.h>
 
+#include <cstdio>
+
 PIVOT_PLUGIN_MAGIC("cxx_plugin", "1.0");
 
 namespace {
@@ -26,10 +28,12 @@ int resolve(const pivot_json *, int64_t now_ns, pivot_range *out, char *, size_t
 const pivot_timespec_parser parser = {sizeof(pivot_timespec_parser), "cxx", resolve};
 }
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {
-    if (!PIVOT_HAS_MEMBER(host, pivot_host, register_timespec))
+    if (!PIVOT_HAS_MEMBER(host, pivot_host, config_key_at)) {
+        snprintf(err, errlen, "this server is older than the SDK");
         return PIVOT_ENOTSUP;
+    }
     return host->register_timespec(reg, &parser);
 }
 """

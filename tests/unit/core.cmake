@@ -1,7 +1,7 @@
 # Core unit tests and the deliberately broken plugins the loader test loads.
 set(_test_plugin_dir ${CMAKE_BINARY_DIR}/test-plugins)
-set(_test_plugins no_magic wrong_abi newer_minor null_magic short_magic small_provider clash
-    failing_init crash_init good)
+set(_test_plugins no_magic wrong_abi larger_structs null_magic short_magic small_provider clash
+    failing_init crash_init good missing_callback)
 foreach(p IN LISTS _test_plugins)
   add_library(test_plugin_${p} MODULE ${CMAKE_SOURCE_DIR}/tests/plugins/${p}.c)
   set_target_properties(test_plugin_${p} PROPERTIES PREFIX "" OUTPUT_NAME ${p}

@@ -6,7 +6,7 @@ target_link_libraries(test_decimate PRIVATE pivot_core)
 add_test(NAME decimate_unit COMMAND test_decimate)
 set_tests_properties(decimate_unit PROPERTIES TIMEOUT 30)
 
-# The decimator with nullable, enum and bytes signals (ABI 1.4).
+# The decimator with nullable, enum and bytes signals .
 add_executable(test_decimate_masks unit/test_decimate_masks.c unit/recorded_rows.c)
 target_include_directories(test_decimate_masks PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
 target_link_libraries(test_decimate_masks PRIVATE pivot_core)

@@ -23,7 +23,7 @@ if(TARGET hdf5)
   set_tests_properties(hdf5_exporter_xarray PROPERTIES
     FIXTURES_REQUIRED hdf5_exporter_files SKIP_RETURN_CODE 77)
 
-  # The ABI 1.4 additions, read back with the HDF5 C API: enums, bytes,
+  # The typed signals, read back with the HDF5 C API: enums, bytes,
   # nullable signals with their masks and detail attributes (types); the
   # decimation attributes of the root (decimation); what is refused, with
   # the message the user reads (refusals).

@@ -1,4 +1,4 @@
-# The export pipeline with ABI 1.4 signals (enum, bytes, nullable), in one
+# The export pipeline with typed signals (enum, bytes, nullable), in one
 # thread and through the decoder queues, and with exporters of older ABIs.
 add_executable(test_pipeline_types unit/test_pipeline_types.c unit/pipeline_support.c
                unit/recorded_rows.c)

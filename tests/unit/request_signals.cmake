@@ -1,5 +1,5 @@
 # The `signals` member of a job request against channel descriptions, with
-# the unsupported fields of ABI 1.4.
+# the unsupported fields a source lists.
 add_executable(test_request_signals ${CMAKE_CURRENT_LIST_DIR}/test_request_signals.c)
 target_link_libraries(test_request_signals PRIVATE pivot_core)
 target_include_directories(test_request_signals PRIVATE ${CMAKE_CURRENT_LIST_DIR})

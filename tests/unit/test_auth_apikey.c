@@ -55,7 +55,7 @@ static int test_random_bytes(void *buf, size_t len)
 
 static const pivot_host test_host = {
     .size = sizeof(pivot_host),
-    .abi_version = PIVOT_ABI_VERSION,
+    .abi_major = PIVOT_ABI_MAJOR,
     .log = test_log,
     .config_get = test_config_get,
     .register_auth = test_register_auth,
@@ -126,7 +126,8 @@ static long long store_int(const char *sql)
 static void setup(void)
 {
     const pivot_magic *(*magic)(void);
-    int (*init)(const pivot_host *, pivot_registry *);
+    pivot_init_fn init;
+    char err[PIVOT_ERRMSG_SIZE] = "";
 
     if (mkdtemp(store_dir) == NULL) {
         perror("mkdtemp");
@@ -146,8 +147,8 @@ static void setup(void)
     CHECK(magic != NULL && init != NULL);
     CHECK_STR_EQ(magic()->name, "auth");
     CHECK_STR_EQ(magic()->version, "0.1.0");
-    CHECK_INT_EQ(magic()->abi_version, PIVOT_ABI_VERSION);
-    CHECK_INT_EQ(init(&test_host, NULL), 0);
+    CHECK_INT_EQ(magic()->abi_major, PIVOT_ABI_MAJOR);
+    CHECK_INT_EQ(init(&test_host, NULL, err, sizeof(err)), 0);
     /* "apikey", "trusted-header" and "anonymous". */
     CHECK_INT_EQ(backends_registered, 3);
     if (backend == NULL)
@@ -182,7 +183,9 @@ static void *open_backend(void)
 static void create(void *ctx, const char *user, const char *role, char key[KEY_LEN + 1])
 {
     char err[PIVOT_ERRMSG_SIZE] = "";
-    CHECK_INT_EQ(backend->create_key(ctx, user, role, key, KEY_LEN + 1, err, sizeof(err)), 0);
+    CHECK_INT_EQ(
+        backend->create_key(ctx, user, role, NULL, 0, key, KEY_LEN + 1, NULL, 0, err, sizeof(err)),
+        0);
     CHECK_STR_EQ(err, "");
 }
 
@@ -240,18 +243,20 @@ static void test_format(void)
     const char *bad_users[] = {"", "a b", "al/ice", "ali\xc3\xa9", user65};
     for (size_t i = 0; i < sizeof(bad_users) / sizeof(bad_users[0]); i++) {
         strcpy(small, "untouched");
-        CHECK_INT_EQ(
-            backend->create_key(ctx, bad_users[i], "user", small, sizeof(small), err, sizeof(err)),
-            PIVOT_EINVAL);
+        CHECK_INT_EQ(backend->create_key(ctx, bad_users[i], "user", NULL, 0, small, sizeof(small),
+                                         NULL, 0, err, sizeof(err)),
+                     PIVOT_EINVAL);
         CHECK_STR_EQ(small, "");
     }
-    CHECK_INT_EQ(backend->create_key(ctx, NULL, "user", keys[1], sizeof(keys[1]), err, sizeof(err)),
+    CHECK_INT_EQ(backend->create_key(ctx, NULL, "user", NULL, 0, keys[1], sizeof(keys[1]), NULL, 0,
+                                     err, sizeof(err)),
                  PIVOT_EINVAL);
-    CHECK_INT_EQ(
-        backend->create_key(ctx, "carol", "root", keys[1], sizeof(keys[1]), err, sizeof(err)),
-        PIVOT_EINVAL);
+    CHECK_INT_EQ(backend->create_key(ctx, "carol", "root", NULL, 0, keys[1], sizeof(keys[1]), NULL,
+                                     0, err, sizeof(err)),
+                 PIVOT_EINVAL);
     CHECK_STR_EQ(err, "role \"root\" is neither \"user\" nor \"admin\"");
-    CHECK_INT_EQ(backend->create_key(ctx, "carol", "user", small, sizeof(small), err, sizeof(err)),
+    CHECK_INT_EQ(backend->create_key(ctx, "carol", "user", NULL, 0, small, sizeof(small), NULL, 0,
+                                     err, sizeof(err)),
                  PIVOT_ERANGE);
     CHECK_STR_EQ(err, "a key needs a buffer of 61 bytes");
     CHECK_INT_EQ(store_int("SELECT count(*) FROM api_keys"), N + 3);
@@ -261,7 +266,7 @@ static void test_format(void)
 static void test_authenticate(void)
 {
     char admin[KEY_LEN + 1], user[KEY_LEN + 1], err[PIVOT_ERRMSG_SIZE], sql[200];
-    pivot_principal who;
+    pivot_principal who = {.size = sizeof(who)};
     void *ctx = open_backend();
     long long now;
 
@@ -300,7 +305,7 @@ static void test_authenticate(void)
 static void expect_refused(void *ctx, const char *key, int line)
 {
     char err[PIVOT_ERRMSG_SIZE];
-    pivot_principal who;
+    pivot_principal who = {.size = sizeof(who)};
     int rc = auth(ctx, key, &who, err);
     if (rc != PIVOT_EACCES || strcmp(err, REFUSED) != 0 || who.user[0] != '\0')
         fprintf(stderr, "line %d: key \"%s\" gave %d \"%s\"\n", line, key, rc, err);
@@ -312,7 +317,7 @@ static void expect_refused(void *ctx, const char *key, int line)
 static void test_refused(void)
 {
     char key[KEY_LEN + 1], other[KEY_LEN + 1], bad[KEY_LEN + 2], upd[200], err[PIVOT_ERRMSG_SIZE];
-    pivot_principal who;
+    pivot_principal who = {.size = sizeof(who)};
     void *ctx = open_backend();
     long long now = (long long)time(NULL);
 
@@ -454,7 +459,7 @@ static void *worker_run(void *arg)
 {
     worker *w = arg;
     char err[PIVOT_ERRMSG_SIZE];
-    pivot_principal who;
+    pivot_principal who = {.size = sizeof(who)};
     for (int i = 0; i < w->rounds; i++) {
         if (auth(w->ctx, w->key, &who, err) == 0 && strcmp(who.user, w->user) == 0)
             w->ok++;
@@ -496,7 +501,7 @@ static void test_threads(void)
 static void test_instances(void)
 {
     char key[KEY_LEN + 1], err[PIVOT_ERRMSG_SIZE];
-    pivot_principal who;
+    pivot_principal who = {.size = sizeof(who)};
     void *a = open_backend(), *b = open_backend(), *c = NULL;
 
     /* One thread alternating between two open instances. */

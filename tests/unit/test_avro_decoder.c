@@ -113,7 +113,7 @@ static int scan(void *ctx, const char *channel, const char *const *signals, size
                 pivot_range range, capture *c)
 {
     char err[PIVOT_ERRMSG_SIZE] = "";
-    pivot_scan_sink sink = {c, on_batch, on_warning};
+    pivot_scan_sink sink = {sizeof(pivot_scan_sink), c, on_batch, on_warning};
     int rc;
 
     memset(c, 0, sizeof(*c));
@@ -478,7 +478,7 @@ static void check_evolution(void)
     }
     capture_free(&c);
     memset(&c, 0, sizeof(c));
-    pivot_scan_sink sink = {&c, on_batch, on_warning};
+    pivot_scan_sink sink = {sizeof(pivot_scan_sink), &c, on_batch, on_warning};
     CHECK_INT_EQ(th_source->scan(ctx, "evolved", unknown, 2, all, &sink, err, sizeof(err)),
                  PIVOT_ENOENT);
     CHECK(strstr(err, "\"nosuch\"") != NULL);

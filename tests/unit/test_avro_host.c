@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pivot_plugin_init(const pivot_host *host, pivot_registry *reg);
+int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen);
 
 const pivot_source *th_source;
 
@@ -60,13 +60,14 @@ int th_init(void)
     static pivot_host host;
 
     host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
+    host.abi_major = PIVOT_ABI_MAJOR;
     host.log = host_log;
     host.config_get = host_config_get;
     host.config_key_at = host_config_key_at;
     host.register_source = host_register_source;
-    if (pivot_plugin_init(&host, NULL) != 0 || th_source == NULL) {
-        fprintf(stderr, "plugin init failed\n");
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    if (pivot_plugin_init(&host, NULL, err, sizeof(err)) != 0 || th_source == NULL) {
+        fprintf(stderr, "plugin init failed: %s\n", err);
         return -1;
     }
     return 0;

@@ -50,6 +50,13 @@ static const char *host_config_get(const char *key)
     return strcmp(key, "storage.time_unit") == 0 ? "ns" : NULL;
 }
 
+/* No settings keyed by name: the list of keys is empty. */
+static const char *host_config_key_at(size_t index)
+{
+    (void)index;
+    return NULL;
+}
+
 static int host_register_source(pivot_registry *reg, const pivot_source *s)
 {
     source = s;
@@ -62,6 +69,7 @@ static int load_plugin(const char *so_path)
     void *lib = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
     pivot_magic_fn magic;
     pivot_init_fn init;
+    char err[PIVOT_ERRMSG_SIZE] = "";
 
     if (lib == NULL) {
         fprintf(stderr, "dlopen: %s\n", dlerror());
@@ -73,14 +81,15 @@ static int load_plugin(const char *so_path)
     if (magic == NULL || init == NULL)
         return -1;
     CHECK_STR_EQ(magic()->name, "avro");
-    CHECK_INT_EQ(magic()->abi_version, PIVOT_ABI_VERSION);
+    CHECK_INT_EQ(magic()->abi_major, PIVOT_ABI_MAJOR);
     CHECK_INT_EQ(magic()->size, sizeof(pivot_magic));
     host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
+    host.abi_major = PIVOT_ABI_MAJOR;
     host.log = host_log;
     host.config_get = host_config_get;
+    host.config_key_at = host_config_key_at;
     host.register_source = host_register_source;
-    CHECK_INT_EQ(init(&host, NULL), 0);
+    CHECK_INT_EQ(init(&host, NULL, err, sizeof(err)), 0);
     CHECK(source != NULL);
     if (source == NULL)
         return -1;
@@ -164,7 +173,7 @@ static void record_warning(void *arg, const char *message)
 static int scan(const char *channel, const char *const *signals, size_t n, int64_t start,
                 int64_t end, recorder *r)
 {
-    pivot_scan_sink sink = {r, record_batch, record_warning};
+    pivot_scan_sink sink = {sizeof(pivot_scan_sink), r, record_batch, record_warning};
     pivot_range range = {start, end};
 
     msg[0] = '\0';
@@ -619,7 +628,7 @@ static void test_scan_types_and_errors(void)
     static const char *time_sig[] = {"time"};
     static const char *y[] = {"y"};
     types_capture cap = {0};
-    pivot_scan_sink sink = {&cap, types_batch, NULL};
+    pivot_scan_sink sink = {sizeof(pivot_scan_sink), &cap, types_batch, NULL};
     pivot_range range = {0, INT64_MAX};
     pivot_channel_info *info = NULL;
     recorder r = {0};

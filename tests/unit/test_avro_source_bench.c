@@ -51,6 +51,13 @@ static int count_batch(void *arg, const pivot_batch *b)
     return 0;
 }
 
+/* No list of settings: the bench names its few by key. */
+static const char *no_key(size_t index)
+{
+    (void)index;
+    return NULL;
+}
+
 static double clock_s(clockid_t id)
 {
     struct timespec ts;
@@ -221,10 +228,11 @@ int main(int argc, char **argv)
         return 1;
     }
     host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
+    host.abi_major = PIVOT_ABI_MAJOR;
     host.config_get = config_get;
+    host.config_key_at = no_key;
     host.register_source = capture;
-    if (((pivot_init_fn)dlsym(lib, "pivot_plugin_init"))(&host, NULL) != 0 ||
+    if (((pivot_init_fn)dlsym(lib, "pivot_plugin_init"))(&host, NULL, err, sizeof(err)) != 0 ||
         source->open(argv[a + 1], &ctx, err, sizeof(err)) != 0 ||
         source->describe(ctx, argv[a + 2], &info, err, sizeof(err)) != 0) {
         fprintf(stderr, "setup: %s\n", err);
@@ -235,7 +243,7 @@ int main(int argc, char **argv)
         names[i] = info->signals[i].name;
     for (int r = 0; r < repeats; r++) {
         size_t records = 0;
-        pivot_scan_sink sink = {&records, count_batch, NULL};
+        pivot_scan_sink sink = {sizeof(pivot_scan_sink), &records, count_batch, NULL};
         pivot_range all = {INT64_MIN, INT64_MAX};
         double t0 = now(), c0 = cpu_now(), dt, dc;
 

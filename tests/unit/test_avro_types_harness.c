@@ -59,7 +59,7 @@ static void on_warning(void *arg, const char *message)
 int th_scan(void *ctx, const char *channel, int64_t start, int64_t end, th_check *c, char *err,
             size_t errlen)
 {
-    pivot_scan_sink sink = {c, check_batch, on_warning};
+    pivot_scan_sink sink = {sizeof(pivot_scan_sink), c, check_batch, on_warning};
     pivot_range range = {start, end};
 
     c->rows = c->bad_values = c->bad_times = c->bad_masks = 0;

@@ -54,7 +54,7 @@ static void feed_mixed(pv_decimator *dc, recorded_rows *c, size_t split)
                                 {"x", PIVOT_TYPE_FLOAT64, xv + from},
                                 {"s", PIVOT_TYPE_STRING, sv + from},
                                 {"b", PIVOT_TYPE_BOOL, bv + from}};
-        pivot_batch b = {n, t + from, 4, cols, NULL};
+        pivot_batch b = {sizeof(pivot_batch), n, t + from, 4, cols, NULL};
         CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, c, err, sizeof(err)), 0);
     }
     CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, c, err, sizeof(err)), 0);
@@ -138,7 +138,7 @@ static void test_gaps_rms_downsample(void)
     float fv[] = {3.0f, 4.0f, -5.0f, 1.5f, 2.5f};
     int64_t lv[] = {9000000000000LL, 2, 3, 4, 5};
     pivot_column cols[] = {{"f", PIVOT_TYPE_FLOAT32, fv}, {"l", PIVOT_TYPE_INT64, lv}};
-    pivot_batch b = {5, t, 2, cols, NULL};
+    pivot_batch b = {sizeof(pivot_batch), 5, t, 2, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static recorded_rows c;
     pv_decimator *dc = NULL;
@@ -176,7 +176,7 @@ static void test_nan(void)
     int64_t t[] = {0, 1, 2, 3};
     double xv[] = {1.0, NAN, 0.5, 2.0};
     pivot_column cols[] = {{"x", PIVOT_TYPE_FLOAT64, xv}};
-    pivot_batch b = {4, t, 1, cols, NULL};
+    pivot_batch b = {sizeof(pivot_batch), 4, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static recorded_rows c;
     pv_decimator *dc = NULL;
@@ -198,7 +198,7 @@ static void test_batching_and_emit_failure(void)
     static const pivot_signal_info sigs[] = {{"n", PIVOT_TYPE_INT64}};
     static int64_t t[10000], v[10000];
     pivot_column cols[] = {{"n", PIVOT_TYPE_INT64, v}};
-    pivot_batch b = {10000, t, 1, cols, NULL};
+    pivot_batch b = {sizeof(pivot_batch), 10000, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static recorded_rows c;
     pv_decimator *dc = NULL;
@@ -232,7 +232,7 @@ static void test_refusals(void)
     int64_t t[] = {0};
     double v[] = {1.0};
     pivot_column cols[] = {{"n", PIVOT_TYPE_FLOAT64, v}};
-    pivot_batch b = {1, t, 1, cols, NULL};
+    pivot_batch b = {sizeof(pivot_batch), 1, t, 1, cols, NULL};
     char err[PIVOT_ERRMSG_SIZE] = "";
     pv_decimator *dc = NULL;
     pv_decimation both = {PV_DECIMATE_MEAN, 2, 1000}, neither = {PV_DECIMATE_MEAN, 0, 0};

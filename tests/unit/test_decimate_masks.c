@@ -1,5 +1,5 @@
 /*
- * The decimator (core/src/decimate.c) with ABI 1.4 signals: nullable
+ * The decimator (core/export/decimate.c) with typed signals: nullable
  * signals, whose numeric reductions use only the samples with a value and
  * give a null row for a bucket without one; enum and bytes signals, which
  * keep the bucket's first sample; and the details of the output signals.
@@ -58,7 +58,7 @@ static void test_mean_uses_valid_samples_only(void)
                                 {"s", PIVOT_TYPE_STRING, sv + from},
                                 {"n", PIVOT_TYPE_INT64, nv + from}};
         const uint8_t *masks[4] = {xm + from, im + from, sm + from, NULL};
-        pivot_batch b = {n, t + from, 4, cols, masks};
+        pivot_batch b = {sizeof(pivot_batch), n, t + from, 4, cols, masks};
         CHECK_INT_EQ(pv_decimator_feed(dc, &b, record_rows, &c, err, sizeof(err)), 0);
     }
     CHECK_INT_EQ(pv_decimator_flush(dc, record_rows, &c, err, sizeof(err)), 0);
@@ -98,7 +98,7 @@ static void test_extrema_and_rms_with_nulls(void)
     uint8_t im[] = {1, 0, 1, 0, 0, 1};
     pivot_column cols[] = {{"x", PIVOT_TYPE_FLOAT32, xv}, {"i", PIVOT_TYPE_INT64, iv}};
     const uint8_t *masks[] = {xm, im};
-    pivot_batch b = {6, t, 2, cols, masks};
+    pivot_batch b = {sizeof(pivot_batch), 6, t, 2, cols, masks};
     static const pv_decimate_method methods[] = {PV_DECIMATE_MIN, PV_DECIMATE_MAX,
                                                  PV_DECIMATE_MINMAX, PV_DECIMATE_RMS};
     /* Rows of x (x.min for minmax) and of i (i.min) per method, where the
@@ -157,7 +157,7 @@ static void test_downsample_keeps_null_first_sample(void)
     uint8_t im[] = {1, 0, 0, 1};
     pivot_column cols[] = {{"x", PIVOT_TYPE_FLOAT64, xv}, {"i", PIVOT_TYPE_INT32, iv}};
     const uint8_t *masks[] = {xm, im};
-    pivot_batch b = {4, t, 2, cols, masks};
+    pivot_batch b = {sizeof(pivot_batch), 4, t, 2, cols, masks};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static recorded_rows c;
     pv_decimator *dc = NULL;
@@ -193,7 +193,7 @@ static void test_enum_and_bytes_first_sample(void)
     uint8_t bm[] = {1, 1, 0, 1, 1};
     pivot_column cols[] = {{"mode", PIVOT_TYPE_ENUM, ev}, {"blob", PIVOT_TYPE_BYTES, bv}};
     const uint8_t *masks[] = {NULL, bm};
-    pivot_batch b = {5, t, 2, cols, masks};
+    pivot_batch b = {sizeof(pivot_batch), 5, t, 2, cols, masks};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static recorded_rows c;
     pv_decimator *dc = NULL;
@@ -279,7 +279,7 @@ static void test_mask_of_non_nullable_signal_is_ignored(void)
     uint8_t xm[] = {0, 0};
     pivot_column cols[] = {{"x", PIVOT_TYPE_FLOAT64, xv}};
     const uint8_t *masks[] = {xm};
-    pivot_batch b = {2, t, 1, cols, masks};
+    pivot_batch b = {sizeof(pivot_batch), 2, t, 1, cols, masks};
     char err[PIVOT_ERRMSG_SIZE] = "";
     static recorded_rows c;
     pv_decimator *dc = NULL;

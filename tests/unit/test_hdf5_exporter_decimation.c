@@ -1,7 +1,7 @@
 /*
- * The decimation of a job as root attributes of its HDF5 file (ABI 1.4):
- * the method and the bucket size given, and none of them when the job is not
- * decimated or the host predates them. hdf5_exporter_types_check.py reads
+ * The decimation of a job as root attributes of its HDF5 file: the method
+ * and the bucket size given, and none of them when the job is not
+ * decimated. hdf5_exporter_types_check.py reads
  * the decimated files with h5py.
  *
  * usage: test_hdf5_exporter_decimation <path of hdf5.so> <output directory>
@@ -71,17 +71,6 @@ static void check_decimation(const pivot_exporter *e, const char *dir)
     info.decimation_method = NULL;
     info.decimation_factor = 5;
     snprintf(path, sizeof(path), "%s/not_decimated.h5", dir);
-    f = write_empty(e, path, &info);
-    for (size_t i = 0; i < NDECIMATION_ATTRS; i++)
-        CHECK_INT_EQ(tx_attr_exists(f, ".", decimation_attrs[i]), 0);
-    H5Fclose(f);
-    CHECK_INT_EQ(unlink(path), 0);
-
-    /* A host of ABI 1.3: the members beyond its size hold garbage, never read. */
-    info.size = offsetof(pivot_export_info, decimation_method);
-    info.decimation_method = "garbage";
-    info.decimation_interval_ns = -7;
-    snprintf(path, sizeof(path), "%s/abi13.h5", dir);
     f = write_empty(e, path, &info);
     for (size_t i = 0; i < NDECIMATION_ATTRS; i++)
         CHECK_INT_EQ(tx_attr_exists(f, ".", decimation_attrs[i]), 0);

@@ -47,11 +47,12 @@ int tx_load_plugin(const char *plugin_path, tx_plugin *out)
     if (init == NULL)
         return 0;
     host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
+    host.abi_major = PIVOT_ABI_MAJOR;
     host.log = host_log;
     host.register_exporter = host_register_exporter;
     loading = out;
-    out->init_rc = init(&host, NULL);
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    out->init_rc = init(&host, NULL, err, sizeof(err));
     loading = NULL;
     return 0;
 }

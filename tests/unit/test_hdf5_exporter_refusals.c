@@ -1,5 +1,5 @@
 /*
- * What the hdf5 exporter refuses among the ABI 1.4 signal kinds, each with
+ * What the hdf5 exporter refuses among the typed signal kinds, each with
  * the message the user reads: a nullable signal whose `.valid` mask would
  * take another signal's name, details that do not describe the begun
  * signals, a type newer than the plugin, enum indices beyond the symbols and
@@ -100,7 +100,8 @@ static void check_bad_element(const pivot_exporter *e, const char *path, size_t 
                                         .details = one_detail};
     const int64_t times[3] = {T0, T0 + 1, T0 + 2};
     const pivot_column column = {signals[signal].name, signals[signal].type, data};
-    const pivot_batch batch = {.count = 3, .time = times, .ncolumns = 1, .columns = &column};
+    const pivot_batch batch = {
+        .size = sizeof(pivot_batch), .count = 3, .time = times, .ncolumns = 1, .columns = &column};
     char err[PIVOT_ERRMSG_SIZE] = "";
     void *exp = NULL;
 

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
     const pivot_export_summary sum = {sizeof(sum), NSAMPLES, 1, csum.actual};
     const double bytes = (double)NSAMPLES * (8 + NDOUBLES * 8 + 4);
     pivot_column columns[5];
-    pivot_batch batch = {.time = times, .ncolumns = 5, .columns = columns};
+    pivot_batch batch = {
+        .size = sizeof(pivot_batch), .time = times, .ncolumns = 5, .columns = columns};
     char err[PIVOT_ERRMSG_SIZE] = "";
     const pivot_exporter *e;
     char path[4096];

@@ -1,5 +1,5 @@
 /*
- * The ABI 1.4 signal types in the hdf5 exporter: enums, bytes (variable and
+ * The typed signals in the hdf5 exporter: enums, bytes (variable and
  * fixed size), nullable signals with their `.valid` masks and the attributes
  * taken from signal details, written over three batches and read back value
  * by value with the HDF5 C API. hdf5_exporter_types_check.py reads the same
@@ -193,6 +193,7 @@ static void fill_batch(typed_batch *b, size_t first, size_t n)
     b->valid[COUNT] = b->count_valid;
     b->valid[LABEL] = b->label_valid;
     b->valid[SPEED] = b->speed_valid;
+    b->batch.size = sizeof(b->batch);
     b->batch.count = n;
     b->batch.time = b->time;
     b->batch.ncolumns = NSIGNALS;
@@ -448,7 +449,7 @@ static void check_nullables(hid_t g)
     /* source_type, fill_value, valid_mask, DIMENSION_LIST */
     CHECK_INT_EQ(tx_attr_count(g, "label"), 4);
     CHECK_INT_EQ(tx_attr_count(g, "level"), 4);
-    /* No detail at all: as before ABI 1.4. */
+    /* No detail at all: a plain, never-null signal. */
     CHECK_INT_EQ(tx_attr_count(g, "flag"), 3);
     CHECK_INT_EQ(tx_attr_exists(g, "flag", "valid_mask"), 0);
     H5Sclose(space);

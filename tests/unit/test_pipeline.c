@@ -69,7 +69,7 @@ static int src_scan(void *ctx, const char *channel, const char *const *signals, 
         return 0;
     }
     for (int b = 0; b < 3; b++) {
-        pivot_batch batch = {2, a_times[b], nsignals, cols, NULL};
+        pivot_batch batch = {sizeof(pivot_batch), 2, a_times[b], nsignals, cols, NULL};
         int rc = sink->batch(sink->arg, &batch);
         if (rc != 0)
             return rc;

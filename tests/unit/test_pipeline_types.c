@@ -1,10 +1,10 @@
 /*
- * The export pipeline with ABI 1.4 signals, in one thread and with decoder
+ * The export pipeline with typed signals, in one thread and with decoder
  * threads: enum and bytes columns and validity masks reach the exporter
  * intact (through the decoder queues too, whose copies must be deep),
  * begin_channel describes exactly the exported signals, decimation carries
- * details and masks over, and exporters built before ABI 1.4 are refused
- * enum and bytes signals and never given masks.
+ * details and masks over, and a source whose description or batch is
+ * smaller than the ABI's first version fails the job, naming the struct.
  */
 #include "batch_copy.h"
 #include "check.h"
@@ -18,9 +18,10 @@
 #define MAX_COLS 4
 
 /* ---- a scripted source ----
- * Channel "t" (ABI 1.4): mode:enum, blob:bytes (nullable), v:float64
- * (nullable, units V), n:int32 (no detail). Channel "o" describes itself as
- * a source built before ABI 1.4 would: v:float64 and n:int32, no details. */
+ * Channel "t": mode:enum, blob:bytes (nullable), v:float64 (nullable,
+ * units V), n:int32 (no detail). Channel "o": v:float64 and n:int32, with
+ * no details at all. Channel "s" is "t" described with a pivot_channel_info
+ * too small for the ABI, channel "b" is "t" scanned into batches too small. */
 
 static const char *const symbols[] = {"IDLE", "RUN", "FAULT"};
 static const pivot_signal_info t_signals[] = {{"mode", PIVOT_TYPE_ENUM},
@@ -63,23 +64,28 @@ typedef struct fake_source {
 static int src_describe(void *ctx, const char *channel, pivot_channel_info **out, char *err,
                         size_t errlen)
 {
+    static const char *const names[] = {"t", "o", "s", "b"};
     fake_source *fs = ctx;
-    int old = strcmp(channel, "o") == 0;
-    if (!old && strcmp(channel, "t") != 0)
+    const char *name = NULL;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(channel, names[i]) == 0)
+            name = names[i];
+    if (name == NULL)
         return PIVOT_ENOENT;
+    int old = strcmp(name, "o") == 0;
     pivot_channel_info *info = ps_info_new(&fs->infos_live);
     if (info == NULL)
         return PIVOT_ENOMEM;
-    if (old)
+    /* A source that forgot the members after schema. */
+    if (strcmp(name, "s") == 0)
         info->size = offsetof(pivot_channel_info, details);
-    info->name = old ? "o" : "t";
+    info->name = name;
     info->nsignals = old ? 2 : 4;
     info->signals = old ? t_signals + 2 : t_signals;
     info->schema = "{\"type\":\"record\"}";
-    /* Beyond an old source's size: must not be read. */
-    info->details = old ? t_details + 2 : t_details;
-    info->nunsupported = 1;
-    info->unsupported = t_unsupported;
+    info->details = old ? NULL : t_details;
+    info->nunsupported = old ? 0 : 1;
+    info->unsupported = old ? NULL : t_unsupported;
     *out = info;
     return 0;
 }
@@ -116,6 +122,8 @@ static int src_scan(void *ctx, const char *channel, const char *const *signals, 
                     pivot_range range, const pivot_scan_sink *sink, char *err, size_t errlen)
 {
     int old = strcmp(channel, "o") == 0;
+    /* A source that forgot `valid`, the last member of the first pivot_batch. */
+    size_t size = strcmp(channel, "b") == 0 ? offsetof(pivot_batch, valid) : sizeof(pivot_batch);
 
     for (size_t from = 0; from < ROWS; from += 3) {
         int32_t iv[MAX_COLS][3];
@@ -129,11 +137,11 @@ static int src_scan(void *ctx, const char *channel, const char *const *signals, 
         memcpy(raw, blob_raw, sizeof(raw));
         for (size_t k = 0; k < nsignals && k < MAX_COLS; k++) {
             fill_column(signals[k], from, &cols[k], iv[k], dv[k], bv[k], raw, &masks[k]);
-            /* An old source's batches have no masks; this one's, if read, says null. */
+            /* A source without details sends no masks; this one's, if read, says null. */
             if (old)
                 masks[k] = zeros;
         }
-        pivot_batch batch = {3, times + from, nsignals, cols, masks};
+        pivot_batch batch = {size, 3, times + from, nsignals, cols, masks};
         rc = sink->batch(sink->arg, &batch);
         /* The batch was borrowed for the call only: spoil what it pointed to. */
         memset(raw, 0xff, sizeof(raw));
@@ -326,38 +334,37 @@ static void test_decimation_carries_details_and_masks(unsigned decoders)
     CHECK_INT_EQ(r->got.valid[1][1], 0);
 }
 
-/* An exporter built against ABI 1.3 is refused an enum, before any channel is begun. */
-static void test_old_exporter_refuses_enum(unsigned decoders)
+/* The ABI rule: a description or a batch smaller than the first version is refused. */
+static void test_short_structs_refused(unsigned decoders)
 {
-    static const char *const first[] = {"v"};
-    static const char *const second[] = {"n", "mode"};
-    const pv_pipeline_channel chs[] = {{"o", first, 1}, {"t", second, 2}};
-    typed_run *r = start(chs, 2, decoders);
+    static const char *const sigs[] = {"v", "n"};
+    const pv_pipeline_channel short_info[] = {{"s", sigs, 2}};
+    const pv_pipeline_channel short_batch[] = {{"b", sigs, 2}};
+    typed_run *r = start(short_info, 1, decoders);
+    char want[256];
 
-    r->p.exporter_abi_minor = 3;
-    CHECK_INT_EQ(run(r), PIVOT_ENOTSUP);
-    CHECK_STR_EQ(r->err, "format \"hdf5\" was built against plugin ABI 1.3 and cannot write enum "
-                         "signal \"t/mode\"; leave the signal out, or use a build of the format's "
-                         "plugin for ABI 1.4 or later");
+    CHECK_INT_EQ(run(r), PIVOT_EIO);
+    snprintf(want, sizeof(want),
+             "channel \"s\": the data source's plugin is broken: the channel description has "
+             "size %zu, smaller than pivot_channel_info in plugin ABI 1 (%zu); it must set size "
+             "= sizeof(pivot_channel_info)",
+             offsetof(pivot_channel_info, details), sizeof(pivot_channel_info));
+    CHECK_STR_EQ(r->err, want);
     CHECK_INT_EQ(r->begun.begins, 0);
+    CHECK_INT_EQ(r->fs.infos_live, 0);
+
+    r = start(short_batch, 1, decoders);
+    CHECK_INT_EQ(run(r), PIVOT_EIO);
+    snprintf(want, sizeof(want),
+             "channel \"b\": the data source's plugin is broken: a batch has size %zu, smaller "
+             "than pivot_batch in plugin ABI 1 (%zu); it must set size = sizeof(pivot_batch)",
+             offsetof(pivot_batch, valid), sizeof(pivot_batch));
+    CHECK_STR_EQ(r->err, want);
+    CHECK_INT_EQ(r->got.rows, 0);
     CHECK_INT_EQ(r->fs.infos_live, 0);
 }
 
-/* An old exporter writes nullable signals without masks: the fills alone. */
-static void test_old_exporter_gets_no_masks(unsigned decoders)
-{
-    static const char *const sigs[] = {"v", "n"};
-    const pv_pipeline_channel chs[] = {{"t", sigs, 2}};
-    typed_run *r = start(chs, 1, decoders);
-
-    r->p.exporter_abi_minor = 3;
-    CHECK_INT_EQ(run(r), 0);
-    CHECK_INT_EQ(r->got.rows, ROWS);
-    CHECK_INT_EQ(r->got.batches_with_valid, 0);
-    CHECK(r->got.num[0][0] == 1.0 && isnan(r->got.num[0][1]) && r->got.num[0][2] == 3.0);
-}
-
-/* A source built before ABI 1.4: no details read, no batch mask read. */
+/* A source that gives no details: signals never null, no batch mask read. */
 static void test_source_without_details(unsigned decoders)
 {
     static const char *const sigs[] = {"v", "n"};
@@ -396,7 +403,7 @@ static void test_batch_copy(void)
     pivot_column cols[3] = {
         {"s", PIVOT_TYPE_STRING, sv}, {"b", PIVOT_TYPE_BYTES, bv}, {"e", PIVOT_TYPE_ENUM, ev}};
     const uint8_t *masks[3] = {m0, m1, m2};
-    pivot_batch b = {3, t, 3, cols, masks};
+    pivot_batch b = {sizeof(pivot_batch), 3, t, 3, cols, masks};
     int nullable[3] = {1, 1, 0};
     pv_batch_copy c = {0};
 
@@ -444,8 +451,7 @@ int main(void)
     for (unsigned decoders = 0; decoders <= 2; decoders += 2) {
         test_types_and_masks_reach_the_exporter(decoders);
         test_decimation_carries_details_and_masks(decoders);
-        test_old_exporter_refuses_enum(decoders);
-        test_old_exporter_gets_no_masks(decoders);
+        test_short_structs_refused(decoders);
         test_source_without_details(decoders);
     }
     return check_report();

@@ -262,17 +262,18 @@ int main(void)
         return check_report();
     const pivot_magic *magic = magic_fn();
     CHECK_STR_EQ(magic->name, "timespec");
-    CHECK_INT_EQ(magic->abi_version, PIVOT_ABI_VERSION);
+    CHECK_INT_EQ(magic->abi_major, PIVOT_ABI_MAJOR);
     CHECK_INT_EQ(magic->size, sizeof(pivot_magic));
     /* Everything but the two entry points stays hidden. */
     CHECK(dlsym(lib, "ts_rfc3339_parse") == NULL);
 
     memset(&host, 0, sizeof(host));
     host.size = sizeof(host);
-    host.abi_version = PIVOT_ABI_VERSION;
+    host.abi_major = PIVOT_ABI_MAJOR;
     host.register_timespec = capture_timespec;
     pv_json_access_fill(&host);
-    CHECK_INT_EQ(init_fn(&host, NULL), 0);
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    CHECK_INT_EQ(init_fn(&host, NULL, err, sizeof(err)), 0);
     CHECK_INT_EQ(nregistered, 6);
     const char *types[] = {"absolute", "start_duration", "end_duration",
                            "relative", "duration",       "preset"};

@@ -35,11 +35,11 @@ static const pivot_host *host;
 typedef struct csv_export {
     zip_writer zip;
     csv_buf text;
-    /* The exported signals' details (ABI 1.4), borrowed until end_channel; NULL when absent. */
+    /* The exported signals' details, borrowed until end_channel; NULL when absent. */
     const pivot_signal_detail *const *details;
 } csv_export;
 
-/* The detail of exported signal i, or NULL (a host before ABI 1.4 has none). */
+/* The detail of exported signal i, or NULL when the host gave none. */
 static const pivot_signal_detail *detail_of(const csv_export *x, size_t i)
 {
     return x->details != NULL ? x->details[i] : NULL;
@@ -111,9 +111,8 @@ static int csv_begin_channel(void *exp, const pivot_channel_info *channel,
     char name[512];
     int rc;
 
-    x->details = pivot_channel_has_details(channel) && channel->nsignals == nsignals
-                     ? channel->details
-                     : NULL;
+    x->details =
+        channel->details != NULL && channel->nsignals == nsignals ? channel->details : NULL;
     entry_name(channel->name, name, sizeof(name));
     if ((rc = zip_begin_entry(&x->zip, name, err, errlen)) != 0)
         return rc;
@@ -190,8 +189,10 @@ static const pivot_exporter csv_exporter = {
     csv_begin_channel,      csv_append, csv_end_channel, csv_close,
 };
 
-int pivot_plugin_init(const pivot_host *h, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *h, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     host = h;
     zip_crc_init();
     return host->register_exporter(reg, &csv_exporter);

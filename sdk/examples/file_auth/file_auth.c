@@ -193,8 +193,10 @@ static const pivot_auth_backend file_backend = {
     .authenticate = file_authenticate,
 };
 
-int pivot_plugin_init(const pivot_host *h, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *h, pivot_registry *reg, char *err, size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     host = h;
     return host->register_auth(reg, &file_backend);
 }

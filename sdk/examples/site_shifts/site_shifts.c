@@ -95,32 +95,24 @@ static int resolve_shift(const pivot_json *spec, int64_t now_ns, pivot_range *ou
 static const pivot_timespec_parser shift_parser = {sizeof(pivot_timespec_parser), "shift",
                                                    resolve_shift};
 
-int pivot_plugin_init(const pivot_host *h, pivot_registry *reg)
+int pivot_plugin_init(const pivot_host *h, pivot_registry *reg, char *err, size_t errlen)
 {
     const char *tz = h->config_get("plugins." PLUGIN_NAME ".timezone");
     int64_t now = (int64_t)time(NULL);
-    char err[PIVOT_ERRMSG_SIZE];
+    char why[PIVOT_ERRMSG_SIZE];
     int rc;
 
     host = h;
     if (tz == NULL)
         tz = "UTC";
     /* init runs before the host starts any thread: the one safe moment to use TZ. */
-    rc = tz_table_build(&zone, tz, now - 5 * YEAR, now + 30 * YEAR, err, sizeof(err));
+    rc = tz_table_build(&zone, tz, now - 5 * YEAR, now + 30 * YEAR, why, sizeof(why));
     if (rc != 0) {
-        host->log(PIVOT_LOG_ERROR, PLUGIN_NAME, "plugins.%s.timezone: %s", PLUGIN_NAME, err);
+        snprintf(err, errlen, "plugins.%s.timezone: %s", PLUGIN_NAME, why);
         return rc;
     }
     host->log(PIVOT_LOG_DEBUG, PLUGIN_NAME, "shifts in time zone %s (%zu offset changes)",
               zone.name, zone.nchanges);
-    rc = host->register_timespec(reg, &shift_parser);
-    if (rc != 0)
-        tz_table_free(&zone);
-    return rc;
-}
-
-/* The table outlives init: the host calls this before unloading the plugin. */
-void pivot_plugin_fini(void)
-{
-    tz_table_free(&zone);
+    /* The table stays for the life of the process: plugins are never unloaded. */
+    return host->register_timespec(reg, &shift_parser);
 }

@@ -23,8 +23,12 @@ typedef struct pivot_auth_request {
     void *host_data;       /**< the host's own, for header() */
 } pivot_auth_request;
 
-/** Who a request comes from. */
+/**
+ * Who a request comes from: the host hands it to authenticate, which fills
+ * the members that `size` covers.
+ */
 typedef struct pivot_principal {
+    size_t size;    /**< sizeof(pivot_principal) as the host was built */
     char user[128]; /**< user name; jobs are owned by it */
     char role[16];  /**< "user" or "admin" */
 } pivot_principal;
@@ -42,14 +46,18 @@ typedef struct pivot_key_info {
     int64_t revoked_at;   /**< unix seconds; 0: not revoked */
 } pivot_key_info;
 
-/** An auth backend. */
+/**
+ * An auth backend. Required: name, authenticate; optional (may be NULL):
+ * open, close, and create_key, list_keys, revoke_key, which `pivotd keys`
+ * needs. register_auth names a missing required one.
+ */
 typedef struct pivot_auth_backend {
     size_t size;      /**< sizeof(pivot_auth_backend) as the plugin was built */
     const char *name; /**< "apikey" */
 
-    /** Opens an instance; configuration comes from host->config_get. */
+    /** Optional: opens an instance; configuration comes from host->config_get. */
     int (*open)(void **ctx, char *err, size_t errlen);
-    /** Releases an instance; NULL is accepted. */
+    /** Optional: releases an instance; NULL is accepted. */
     void (*close)(void *ctx);
     /**
      * Returns 0 and fills *who when the request is authenticated,
@@ -60,32 +68,21 @@ typedef struct pivot_auth_backend {
     int (*authenticate)(void *ctx, const pivot_auth_request *req, pivot_principal *who, char *err,
                         size_t errlen);
     /**
-     * Optional (may be NULL): creates a credential for user with role and
-     * writes it, NUL-terminated, into secret. Only the backend can verify it
-     * later; it is shown once.
-     */
-    int (*create_key)(void *ctx, const char *user, const char *role, char *secret, size_t secretlen,
-                      char *err, size_t errlen);
-
-    /*
-     * Added after ABI 1.0, all optional (may be NULL): key administration
-     * for `pivotd keys`. The host checks
-     * PIVOT_HAS_MEMBER(backend, pivot_auth_backend, member) before reading
-     * one, so a backend built earlier keeps working.
-     */
-    /**
-     * Like create_key, with a label (NULL: none) and an expiry (unix
-     * seconds; 0: never). Writes the key's public id, NUL-terminated, into
+     * Optional (may be NULL): creates a credential for user with role, a
+     * label (NULL: none) and an expiry (unix seconds; 0: never), and writes
+     * it, NUL-terminated, into secret; only the backend can verify it later,
+     * and it is shown once. Writes the key's public id, NUL-terminated, into
      * id (idlen bytes) when id is not NULL.
      */
-    int (*create_key_ex)(void *ctx, const char *user, const char *role, const char *label,
-                         int64_t expires_at, char *secret, size_t secretlen, char *id, size_t idlen,
-                         char *err, size_t errlen);
-    /** Calls visit for every key, oldest first; a non-zero return from visit stops the walk. */
+    int (*create_key)(void *ctx, const char *user, const char *role, const char *label,
+                      int64_t expires_at, char *secret, size_t secretlen, char *id, size_t idlen,
+                      char *err, size_t errlen);
+    /** Optional: calls visit for every key, oldest first; a non-zero return from visit stops the
+     * walk. */
     int (*list_keys)(void *ctx, int (*visit)(void *arg, const struct pivot_key_info *key),
                      void *arg, char *err, size_t errlen);
     /**
-     * Revokes the key with public id: refused from then on, also by servers
+     * Optional: revokes the key with public id: refused from then on, also by servers
      * already running. Returns 0 (also when it was already revoked) or
      * PIVOT_ENOENT.
      */

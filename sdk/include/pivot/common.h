@@ -16,41 +16,33 @@ extern "C" {
 #endif
 
 /*
- * ABI version of this SDK, MAJOR.MINOR (see docs/plugin-guide.md, "Versioning").
+ * The plugin ABI (see docs/plugin-guide.md, "The ABI rule"). One rule, the
+ * same in the loader and the guide:
  *
- * MAJOR changes when a change breaks plugins built before it: a field moved
- * or removed, a meaning changed. The loader refuses a plugin whose major
- * differs from the server's.
+ *   1. The loader accepts a plugin whose PIVOT_ABI_MAJOR equals the
+ *      server's, and refuses any other.
+ *   2. Every struct passed by pointer between the host and a plugin, in
+ *      either direction, carries its own sizeof as its first member, `size`,
+ *      and only ever grows at the end. The reader reads only the members that
+ *      `size` covers (PIVOT_HAS_MEMBER) and refuses a struct smaller than the
+ *      first version of the major. Structs that travel by value or as array
+ *      elements (pivot_range, pivot_bytes, pivot_signal_info, pivot_column,
+ *      pivot_unsupported_field) never change within a major, since both sides
+ *      must agree on an array's stride; what a later version adds about an
+ *      element goes into a sized struct reached through a pointer, as
+ *      pivot_signal_detail does for a signal.
+ *   3. Nothing else is version-tested: no minor version, no feature flags.
  *
- * MINOR counts additions that old plugins cannot notice: a member appended
- * to pivot_host or to a struct a plugin hands in, a new error code, a new
- * provider kind. A server runs plugins built against its own or an older
- * minor and refuses a plugin built against a newer one, which might rely on
- * a member this server lacks.
+ * So a member added within the major is appended to a sized struct, and a
+ * plugin built before it runs unchanged; anything else (a member moved,
+ * removed or retyped, a meaning changed) is a new major.
  */
 #define PIVOT_ABI_MAJOR 1
-/**
- * See PIVOT_ABI_MAJOR. History: 1.0 the first release; 1.1 appended key
- * administration (create_key_ex, list_keys, revoke_key) to
- * pivot_auth_backend; 1.2 appended gzip_level and chunk_size (the
- * options.compression and options.chunk_size of the job) to pivot_export_info;
- * 1.3 appended the optional span (a channel's time span and rate) to
- * pivot_source; 1.4 added the enum and bytes types, per-signal details
- * (nullability, enum symbols, units, doc) and the unsupported fields to
- * pivot_channel_info, validity masks to pivot_batch, the decimation to
- * pivot_export_info, and the optional pivot_plugin_fini(); 1.5 appended
- * config_key_at (listing the configuration's keys) to pivot_host and the
- * source's schema origin and time unit to pivot_channel_info.
- */
-#define PIVOT_ABI_MINOR 5
-/** The major version under its original name; pivot_magic.abi_version holds it. */
-#define PIVOT_ABI_VERSION PIVOT_ABI_MAJOR
 
 /**
  * True when a struct that carries its own size (in its first member, `size`)
- * is large enough to hold `member`: use it before reading a member added after
- * the ABI minor the other side was built against, e.g.
- * PIVOT_HAS_MEMBER(host, pivot_host, random_bytes).
+ * is large enough to hold `member`: how a reader tells whether the other side
+ * was built with a member appended after the first version of the major.
  */
 #define PIVOT_HAS_MEMBER(ptr, type, member)                                                        \
     ((ptr)->size >= offsetof(type, member) + sizeof((ptr)->member))
@@ -80,7 +72,10 @@ extern "C" {
  */
 #define PIVOT_ERRMSG_SIZE 512
 
-/** A half-open time interval [start_ns, end_ns), nanoseconds since the Unix epoch, UTC. */
+/**
+ * A half-open time interval [start_ns, end_ns), nanoseconds since the Unix
+ * epoch, UTC. Passed by value: never changes.
+ */
 typedef struct pivot_range {
     int64_t start_ns; /**< first instant included */
     int64_t end_ns;   /**< first instant excluded */
@@ -94,13 +89,13 @@ typedef enum pivot_type {
     PIVOT_TYPE_FLOAT64 = 4, /**< double; Avro double */
     PIVOT_TYPE_BOOL = 5,    /**< uint8_t 0/1; Avro boolean */
     PIVOT_TYPE_STRING = 6,  /**< const char * (UTF-8, NUL-terminated); Avro string */
-    /** ABI 1.4: int32_t index into the signal's symbols (pivot_signal_detail); Avro enum */
+    /** int32_t index into the signal's symbols (pivot_signal_detail); Avro enum */
     PIVOT_TYPE_ENUM = 7,
-    /** ABI 1.4: pivot_bytes; Avro bytes and fixed */
+    /** pivot_bytes; Avro bytes and fixed */
     PIVOT_TYPE_BYTES = 8
 } pivot_type;
 
-/** One element of a PIVOT_TYPE_BYTES column (ABI 1.4): `len` bytes, not NUL-terminated. */
+/** One element of a PIVOT_TYPE_BYTES column: `len` bytes, not NUL-terminated. Never changes. */
 typedef struct pivot_bytes {
     const uint8_t *data; /**< borrowed like the column; may be NULL when len is 0 */
     size_t len;          /**< number of bytes */

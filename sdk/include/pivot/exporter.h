@@ -32,10 +32,8 @@ typedef struct pivot_export_info {
     const char *user;          /**< options.metadata.user, or NULL */
     const char *owner;         /**< the authenticated user who submitted the job */
     const char *producer;      /**< "pivotd <version>" */
-    /* ABI 1.2: check with PIVOT_HAS_MEMBER(info, pivot_export_info, chunk_size). */
-    unsigned gzip_level; /**< options.compression: 0 none, 1..9 gzip (deflate) with shuffle */
-    uint64_t chunk_size; /**< options.chunk_size in elements per chunk, 0 for the default */
-    /* ABI 1.4: check with PIVOT_HAS_MEMBER(info, pivot_export_info, decimation_interval_ns). */
+    unsigned gzip_level;       /**< options.compression: 0 none, 1..9 gzip (deflate) with shuffle */
+    uint64_t chunk_size;       /**< options.chunk_size in elements per chunk, 0 for the default */
     const char *decimation_method;  /**< options.decimation.method, or NULL when not decimated */
     uint64_t decimation_factor;     /**< samples per bucket with `factor`, else 0 */
     int64_t decimation_interval_ns; /**< bucket length in ns with `interval`, else 0 */
@@ -56,7 +54,10 @@ typedef struct pivot_export_summary {
     pivot_range actual; /**< earliest time and latest time + 1 ns; both 0 when empty */
 } pivot_export_summary;
 
-/** An output format. One instance writes one file from one thread. */
+/**
+ * An output format. One instance writes one file from one thread. Every
+ * member is required; register_exporter names a missing one.
+ */
 typedef struct pivot_exporter {
     size_t size;            /**< sizeof(pivot_exporter) as the plugin was built */
     const char *name;       /**< format name as in options.format, e.g. "hdf5" */
@@ -69,9 +70,9 @@ typedef struct pivot_exporter {
     /**
      * Starts a channel whose batches will carry the listed signals in this
      * order. `channel` (valid until end_channel returns) describes exactly
-     * those signals: channel->nsignals == nsignals, and since ABI 1.4
-     * channel->details[i] is the detail of signals[i], also for a decimated
-     * output such as `x.min`.
+     * those signals: channel->nsignals == nsignals, and channel->details[i]
+     * (never NULL) is the detail of signals[i], also for a decimated output
+     * such as `x.min`.
      */
     int (*begin_channel)(void *exp, const pivot_channel_info *channel,
                          const pivot_signal_info *signals, size_t nsignals, char *err,

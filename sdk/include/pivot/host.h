@@ -1,11 +1,10 @@
 /*
  * The table of host services handed to every plugin.
  *
- * Like SQLite's sqlite3_api_routines, the table only grows at the end: a
- * plugin built against a newer ABI minor than the server would be refused by
- * the loader, and a plugin reading a member added after ABI 1.0 checks
- * PIVOT_HAS_MEMBER(host, pivot_host, member) first, so that the same binary
- * keeps working on an older server.
+ * Like SQLite's sqlite3_api_routines, the table only grows at the end (the
+ * ABI rule in common.h): a member appended later within the major is read
+ * after checking PIVOT_HAS_MEMBER(host, pivot_host, member); every member
+ * below is part of the first version and is always there.
  *
  * Every function in the table may be called from any thread, concurrently.
  */
@@ -41,9 +40,8 @@ struct pivot_auth_backend;
 
 /** Host services. The table and every pointer in it are valid for the life of the process. */
 typedef struct pivot_host {
-    size_t size;          /**< sizeof(pivot_host) as the host was built */
-    uint32_t abi_version; /**< PIVOT_ABI_MAJOR of the host */
-    uint32_t abi_minor;   /**< PIVOT_ABI_MINOR of the host */
+    size_t size;        /**< sizeof(pivot_host) as the host was built */
+    uint32_t abi_major; /**< PIVOT_ABI_MAJOR of the host */
 
     /**
      * Writes one log line to the server's log (standard error), prefixed with
@@ -66,9 +64,10 @@ typedef struct pivot_host {
      * Registration, only from pivot_plugin_init. Each returns 0,
      * PIVOT_EEXIST when a provider of that name is already registered (the
      * loader's message names its plugin), or PIVOT_EINVAL when the struct is
-     * too small for the ABI or lacks a required callback. The struct passed
-     * in is borrowed until the plugin is unloaded (use statics); the host
-     * reads only the members its `size` covers.
+     * smaller than the major's first version, has no name or lacks a required
+     * callback (the loader's message names it). The struct passed in is
+     * borrowed for the life of the process (use statics: plugins are never
+     * unloaded); the host reads only the members its `size` covers.
      */
     int (*register_timespec)(pivot_registry *reg, const struct pivot_timespec_parser *p);
     int (*register_source)(pivot_registry *reg, const struct pivot_source *s);
@@ -98,7 +97,7 @@ typedef struct pivot_host {
     int (*random_bytes)(void *buf, size_t len);
 
     /**
-     * ABI 1.5: the dotted key of setting number `index` (0, 1, ...), or NULL
+     * The dotted key of setting number `index` (0, 1, ...), or NULL
      * past the last one, for a plugin whose settings are keyed by name
      * ("storage.channels.<name>.path"). The order is stable for the life of
      * the process; read values with config_get.

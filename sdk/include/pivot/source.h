@@ -13,19 +13,25 @@
 
 #include <pivot/host.h>
 
+#include <string.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** One signal (column) of a channel. `time` is implicit and never listed. */
+/**
+ * One signal (column) of a channel. `time` is implicit and never listed.
+ * An array element (pivot_channel_info.signals, begin_channel): it never
+ * changes within the major; more about a signal goes into pivot_signal_detail.
+ */
 typedef struct pivot_signal_info {
     const char *name; /**< signal name as in the source schema */
     pivot_type type;  /**< element type */
 } pivot_signal_info;
 
 /**
- * More about one signal (ABI 1.4), in pivot_channel_info.details. Readers
- * check `size` before reading a member added later.
+ * More about one signal, in pivot_channel_info.details (reached through a
+ * pointer, so it may grow: read it with pivot_signal_detail_read).
  */
 typedef struct pivot_signal_detail {
     size_t size;                /**< sizeof(pivot_signal_detail) */
@@ -40,7 +46,8 @@ typedef struct pivot_signal_detail {
 
 /**
  * A field of the source's schema that is not a signal because no pivot_type
- * holds it (ABI 1.4). Listed so that users learn why it cannot be exported.
+ * holds it. Listed so that users learn why it cannot be exported. An array
+ * element: it never changes within the major.
  */
 typedef struct pivot_unsupported_field {
     const char *name;        /**< field name, nested names joined with '.' */
@@ -55,12 +62,10 @@ typedef struct pivot_channel_info {
     size_t nsignals;                  /**< number of entries in signals */
     const pivot_signal_info *signals; /**< every signal but time, in schema order */
     const char *schema;               /**< source schema text (JSON) or NULL */
-    /* ABI 1.4: check with PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported). */
     /** NULL, or nsignals entries parallel to signals, each NULL or the signal's detail. */
     const pivot_signal_detail *const *details;
     size_t nunsupported;                        /**< number of entries in unsupported */
     const pivot_unsupported_field *unsupported; /**< fields that are not signals, or NULL */
-    /* ABI 1.5: check with PIVOT_HAS_MEMBER(info, pivot_channel_info, time_unit_source). */
     /** Where the schema came from ("file header", "registry"...), or NULL when unknown. */
     const char *schema_source;
     /** The unit the source stores time in: "s", "ms", "us" or "ns"; NULL when unknown. */
@@ -69,55 +74,27 @@ typedef struct pivot_channel_info {
     const char *time_unit_source;
 } pivot_channel_info;
 
-/** True when info has the members of ABI 1.5 (schema_source, time_unit, time_unit_source). */
-static inline int pivot_channel_has_origin(const pivot_channel_info *info)
-{
-    return PIVOT_HAS_MEMBER(info, pivot_channel_info, time_unit_source);
-}
-
 /**
- * True when info has the members of ABI 1.4 and gives signal details:
- * then info->details[i] (which may still be NULL) describes signals[i].
- */
-static inline int pivot_channel_has_details(const pivot_channel_info *info)
-{
-    return PIVOT_HAS_MEMBER(info, pivot_channel_info, unsupported) && info->details != NULL;
-}
-
-/**
- * Copies the detail src (NULL is accepted) into *out, reading only the
- * members src->size covers and zeroing the others, so that *out can be
- * read whole whatever minor built src. out->size is sizeof(*out); strings
- * stay borrowed from src.
+ * Copies the detail src (NULL is accepted: a signal without details) into
+ * *out, reading only the bytes src->size covers and zeroing the rest, so
+ * that *out can be read whole even when src was built before a member was
+ * appended. out->size is sizeof(*out); strings stay borrowed from src.
  */
 static inline void pivot_signal_detail_read(const pivot_signal_detail *src,
                                             pivot_signal_detail *out)
 {
-    pivot_signal_detail zero = {0, 0, 0, NULL, 0, NULL, NULL, NULL};
-
-    *out = zero;
+    memset(out, 0, sizeof(*out));
+    if (src != NULL)
+        memcpy(out, src, src->size < sizeof(*out) ? src->size : sizeof(*out));
     out->size = sizeof(*out);
-    if (src == NULL)
-        return;
-    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, nullable))
-        out->nullable = src->nullable != 0;
-    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, symbols)) {
-        out->nsymbols = src->nsymbols;
-        out->symbols = src->symbols;
-    }
-    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, fixed_size))
-        out->fixed_size = src->fixed_size;
-    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, units))
-        out->units = src->units;
-    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, doc))
-        out->doc = src->doc;
-    if (PIVOT_HAS_MEMBER(src, pivot_signal_detail, source_type))
-        out->source_type = src->source_type;
+    out->nullable = out->nullable != 0;
 }
 
 /**
  * One column of a batch: `count` elements of `type` (strings:
  * `const char *const *`; enums: `const int32_t *`; bytes: `const pivot_bytes *`).
+ * An array element (pivot_batch.columns): it never changes within the major;
+ * what a later version adds per column goes into pivot_batch, as `valid` did.
  */
 typedef struct pivot_column {
     const char *name; /**< signal name */
@@ -127,31 +104,34 @@ typedef struct pivot_column {
 
 /** Consecutive, time-ordered samples of one channel. Borrowed for one sink call. */
 typedef struct pivot_batch {
+    size_t size;                 /**< sizeof(pivot_batch) as its maker was built */
     size_t count;                /**< samples in this batch */
     const int64_t *time;         /**< count timestamps, ns since the epoch */
     size_t ncolumns;             /**< columns, in the order the scan asked for */
     const pivot_column *columns; /**< ncolumns columns of count elements each */
     /**
-     * ABI 1.4: NULL, or ncolumns entries, each NULL (every sample has a
-     * value) or `count` bytes, 1 where the sample has a value and 0 where
-     * it is null (the element then holds the type's fill: NaN, 0, "" or no
-     * bytes). Readers look here only for the columns whose signal detail
-     * says nullable, so that a batch from a source built before ABI 1.4 is
-     * never read past its end.
+     * NULL, or ncolumns entries, each NULL (every sample has a value) or
+     * `count` bytes, 1 where the sample has a value and 0 where it is null
+     * (the element then holds the type's fill: NaN, 0, "" or no bytes).
      */
     const uint8_t *const *valid;
 } pivot_batch;
 
 /** Where a scan delivers its batches. */
 typedef struct pivot_scan_sink {
-    void *arg; /**< passed back to every callback */
+    size_t size; /**< sizeof(pivot_scan_sink) as the host was built */
+    void *arg;   /**< passed back to every callback */
     /** Receives one batch; a non-zero return stops the scan, which then returns that value. */
     int (*batch)(void *arg, const pivot_batch *batch);
     /** Reports a non-fatal problem (a damaged file skipped...); may be NULL. */
     void (*warning)(void *arg, const char *message);
 } pivot_scan_sink;
 
-/** A data source. Instances (ctx) are used from one thread at a time. */
+/**
+ * A data source. Instances (ctx) are used from one thread at a time.
+ * Required: name, open, close, list_channels, describe, free_info, scan;
+ * optional (may be NULL): span. register_source names a missing one.
+ */
 typedef struct pivot_source {
     size_t size;      /**< sizeof(pivot_source) as the plugin was built */
     const char *name; /**< "avro" */
@@ -180,12 +160,10 @@ typedef struct pivot_source {
     int (*scan)(void *ctx, const char *channel, const char *const *signals, size_t nsignals,
                 pivot_range range, const pivot_scan_sink *sink, char *err, size_t errlen);
     /**
-     * Optional, since ABI 1.3 (check with PIVOT_HAS_MEMBER; may be NULL): the
-     * time span the source holds for `channel`, first sample to last + 1 ns,
-     * and an approximate sample rate in Hz (0 when unknown), found cheaply
-     * (from the ends of the data, not by reading it all). A channel without
-     * samples gives {0, 0} and rate 0. Returns 0, PIVOT_ENOENT when there is
-     * no such channel, or another PIVOT_E* code with a message.
+     * Optional (may be NULL): the time span the source holds for `channel`, first sample to last +
+     * 1 ns, and an approximate sample rate in Hz (0 when unknown), found cheaply (from the ends of
+     * the data, not by reading it all). A channel without samples gives {0, 0} and rate 0. Returns
+     * 0, PIVOT_ENOENT when there is no such channel, or another PIVOT_E* code with a message.
      */
     int (*span)(void *ctx, const char *channel, pivot_range *out, double *rate_hz, char *err,
                 size_t errlen);

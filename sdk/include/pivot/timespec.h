@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-/** A parser for one `time_range.type`. */
+/** A parser for one `time_range.type`. Every member is required. */
 typedef struct pivot_timespec_parser {
     size_t size;      /**< sizeof(pivot_timespec_parser) as the plugin was built */
     const char *type; /**< the `type` value handled, e.g. "absolute" */
