@@ -1,6 +1,7 @@
 # The export benchmark on a tiny case, to prove the script works end to end
 # (generation, a real pivotd, the floor, the baseline, the table). It asserts
-# only that a table was printed, never a time.
+# only that a table was printed, never a time, so it carries the `bench`
+# label and runs with `make bench-smoke`, outside the default suite.
 set(_bench_baseline_args --baseline run)
 if(NOT EXISTS ${CMAKE_SOURCE_DIR}/../shared/bench-baseline/baseline_pivot.py)
   set(_bench_baseline_args --baseline skip)
@@ -12,6 +13,7 @@ add_test(NAME bench_smoke
 # The relay cases too: their row and the ratio line prove the relay path of the script.
 set_tests_properties(bench_smoke PROPERTIES
   TIMEOUT 120
+  LABELS bench
   PASS_REGULAR_EXPRESSION "\\| smoke \\| 1200 \\| null \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\|(.|\n)*\\| relay-smoke \\| 1200 \\| null \\|(.|\n)*relay-smoke vs relay-smoke-ocf: relay/OCF [0-9.]+")
 # The listing benchmark on a tiny case: a table row, never a time.
 add_test(NAME bench_channels_smoke
@@ -20,4 +22,5 @@ add_test(NAME bench_channels_smoke
                  --data ${CMAKE_CURRENT_BINARY_DIR}/bench_channels_smoke_data)
 set_tests_properties(bench_channels_smoke PROPERTIES
   TIMEOUT 120
+  LABELS bench
   PASS_REGULAR_EXPRESSION "\\| relay: 3 ch x 3 files x 4 records \\| 9 \\| [0-9.]+ \\| [0-9.]+ \\|")

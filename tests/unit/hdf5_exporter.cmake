@@ -53,4 +53,6 @@ if(TARGET hdf5)
   add_dependencies(test_hdf5_exporter_throughput hdf5)
   add_test(NAME hdf5_exporter_throughput
            COMMAND test_hdf5_exporter_throughput $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
+  # A throughput figure, not a check: run by `make bench-smoke`.
+  set_tests_properties(hdf5_exporter_throughput PROPERTIES LABELS bench)
 endif()
