@@ -28,7 +28,7 @@ EXAMPLES = {
     "site_shifts": ["site_shifts.c", "tz_table.c"],
     "file_auth": ["file_auth.c"],
 }
-BUNDLED = ["auth", "avro", "hdf5", "timespec"]
+BUNDLED = ["auth", "avro", "hdf5", "netcdf", "timespec"]
 HEADERS = ["auth.h", "common.h", "exporter.h", "host.h", "plugin.h", "source.h", "timespec.h"]
 NS = 1000000000
 RATE = 10
