@@ -57,6 +57,9 @@ CASES = {
     "headline-relay": (100, 3600, 100, "null", None, False, "relay", "example"),
     "relay-smoke-ocf": (2, 60, 10, "null", None, False, "ocf", "example"),
     "relay-smoke": (2, 60, 10, "null", None, False, "relay", "example"),
+    # 40 channels whose records hold a string (`message`): for comparing
+    # output formats (--format), whose string writing differs most.
+    "strings40": (40, 600, 100, "null", None, False, "ocf", "example"),
 }
 # Names that stand for several cases.
 GROUPS = {
@@ -167,11 +170,14 @@ class Server:
         self.http = requests.Session()
         self.http.headers["X-API-Key"] = self.key
 
-    def export(self, channels, seconds, gzip=None):
+    def export(self, channels, seconds, gzip=None, fmt=None):
         body = {"time_range": {"type": "absolute", "start": iso(0), "end": iso(seconds)},
-                "channels": {"include": ["ch%03d" % c for c in range(channels)]}}
+                "channels": {"include": ["ch%03d" % c for c in range(channels)]},
+                "options": {}}
         if gzip is not None:
-            body["options"] = {"compression": {"gzip": gzip}}
+            body["options"]["compression"] = {"gzip": gzip}
+        if fmt is not None:
+            body["options"]["format"] = fmt
         peak = 0
         t0 = time.monotonic()
         r = self.http.post(self.base + API + "/jobs", data=json.dumps(body),
@@ -241,6 +247,8 @@ def main():
     ap.add_argument("--baseline", choices=["run", "recorded", "skip"], default="run",
                     help="run the baseline on the small cases (default), or only print "
                          "recorded figures")
+    ap.add_argument("--format", default=None,
+                    help="options.format of every job (default: the server's, hdf5)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per case; the median is shown")
     ap.add_argument("--decoders", default=None,
                     help="PIVOT_EXPORT_DECODERS for the worker (default: one per core)")
@@ -280,7 +288,8 @@ def main():
                 # The deflate case also writes gzip level 1 output: the
                 # compressed path end to end.
                 gzip = 1 if codec == "deflate" else None
-                runs = sorted(server.export(channels, seconds, gzip) for _ in range(a.repeat))
+                runs = sorted(server.export(channels, seconds, gzip, a.format)
+                              for _ in range(a.repeat))
             finally:
                 server.stop()
             ours, rss, out_bytes = runs[len(runs) // 2]

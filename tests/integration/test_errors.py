@@ -189,7 +189,7 @@ class ErrorsTest(ph.ServerCase):
                            field="signals.ch001")
 
     def test_unsupported_format(self):
-        self.assertProblem(self.post(job_body(options={"format": "csv"})), 422,
+        self.assertProblem(self.post(job_body(options={"format": "parquet"})), 422,
                            "unsupported-format", field="options.format")
 
     def test_malformed_decimation(self):

@@ -1,7 +1,7 @@
 /*
- * The "csv" exporter: options.format "csv" gives a ZIP archive (stored, not
- * compressed) holding request.json (the job's request as accepted) and one
- * CSV file per channel, <channel>.csv, in request order:
+ * The "csv_example" exporter, a teaching example: options.format
+ * "csv_example" gives one CSV file of one channel (a job naming more is
+ * failed with a message; the bundled "csv" format zips one file per channel):
  *
  *     time_ns,time,<signal>,<signal>...
  *     1735689600000000000,2025-01-01T00:00:00.000000000Z,0.0998...,...
@@ -10,16 +10,13 @@
  * integer timestamp; time the same instant in RFC 3339 UTC. float64 values
  * have 17 significant digits and float32 values 9, which read back to the
  * same binary value; bool is true/false; strings are quoted when needed.
- *
- * One file per channel because channels have different signals and
- * timestamps: a wide file would need a union of columns and mostly-empty
- * rows.
  */
 #include "csv_row.h"
-#include "zip_writer.h"
 
 #include <pivot/plugin.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +30,8 @@ static const pivot_host *host;
 
 /* One export in progress. */
 typedef struct csv_export {
-    zip_writer zip;
+    FILE *file;
+    int channels; /* channels begun so far: the file holds one */
     csv_buf text;
     /* The exported signals' details, borrowed until end_channel; NULL when absent. */
     const pivot_signal_detail *const *details;
@@ -56,7 +54,11 @@ static int is_null(const csv_export *x, const pivot_batch *batch, size_t c, size
 
 static int flush_text(csv_export *x, char *err, size_t errlen)
 {
-    int rc = zip_write(&x->zip, x->text.data, x->text.len, err, errlen);
+    int rc = 0;
+    if (x->text.len > 0 && fwrite(x->text.data, 1, x->text.len, x->file) != x->text.len) {
+        snprintf(err, errlen, "writing the CSV file failed: %s", strerror(errno));
+        rc = PIVOT_EIO;
+    }
     x->text.len = 0;
     return rc;
 }
@@ -71,36 +73,18 @@ static int csv_open(const char *path, const pivot_export_info *info, void **out,
                     size_t errlen)
 {
     csv_export *x = calloc(1, sizeof(*x));
-    const char *request;
-    int rc;
 
+    (void)info;
     if (x == NULL)
         return out_of_memory(err, errlen);
-    if ((rc = zip_open(&x->zip, path, err, errlen)) != 0)
-        goto fail;
-    request = info != NULL && info->request_json != NULL ? info->request_json : "{}";
-    if ((rc = zip_begin_entry(&x->zip, "request.json", err, errlen)) != 0 ||
-        (rc = zip_write(&x->zip, request, strlen(request), err, errlen)) != 0 ||
-        (rc = zip_end_entry(&x->zip, err, errlen)) != 0)
-        goto fail;
+    x->file = fopen(path, "wbx");
+    if (x->file == NULL) {
+        snprintf(err, errlen, "creating the CSV file failed: %s", strerror(errno));
+        free(x);
+        return PIVOT_EIO;
+    }
     *out = x;
     return 0;
-fail:
-    zip_abandon(&x->zip);
-    free(x);
-    return rc;
-}
-
-/* Names the channel's member file, keeping it inside the archive's top level. */
-static void entry_name(const char *channel, char *out, size_t len)
-{
-    snprintf(out, len, "%s.csv", channel);
-    for (char *p = out; *p != '\0'; p++) {
-        if (*p == '/' || *p == '\\')
-            *p = '_';
-    }
-    if (out[0] == '.')
-        out[0] = '_';
 }
 
 static int csv_begin_channel(void *exp, const pivot_channel_info *channel,
@@ -108,14 +92,16 @@ static int csv_begin_channel(void *exp, const pivot_channel_info *channel,
                              size_t errlen)
 {
     csv_export *x = exp;
-    char name[512];
     int rc;
 
+    if (x->channels++ > 0) {
+        snprintf(err, errlen,
+                 "this format writes one channel per file; export one channel "
+                 "per job, or use the format \"csv\", which zips one file per channel");
+        return PIVOT_EINVAL;
+    }
     x->details =
         channel->details != NULL && channel->nsignals == nsignals ? channel->details : NULL;
-    entry_name(channel->name, name, sizeof(name));
-    if ((rc = zip_begin_entry(&x->zip, name, err, errlen)) != 0)
-        return rc;
     rc = csv_put(&x->text, "time_ns,time", 12);
     for (size_t i = 0; rc == 0 && i < nsignals; i++) {
         rc = csv_put(&x->text, ",", 1);
@@ -162,7 +148,7 @@ static int csv_end_channel(void *exp, const pivot_channel_summary *summary, char
     int rc = flush_text(x, err, errlen);
     (void)summary;
     x->details = NULL;
-    return rc != 0 ? rc : zip_end_entry(&x->zip, err, errlen);
+    return rc;
 }
 
 static int csv_close(void *exp, const pivot_export_summary *summary, char *err, size_t errlen)
@@ -170,11 +156,12 @@ static int csv_close(void *exp, const pivot_export_summary *summary, char *err, 
     csv_export *x = exp;
     int rc = 0;
 
-    if (summary == NULL) {
-        /* Abandoned: the host removes the file. */
-        zip_abandon(&x->zip);
-    } else {
-        rc = zip_finish(&x->zip, err, errlen);
+    /* Abandoned (NULL summary): the host removes the file, whatever it holds. */
+    if (fclose(x->file) != 0 && summary != NULL) {
+        snprintf(err, errlen, "closing the CSV file failed: %s", strerror(errno));
+        rc = PIVOT_EIO;
+    }
+    if (summary != NULL) {
         if (rc == 0)
             host->log(PIVOT_LOG_DEBUG, PLUGIN_NAME, "wrote %u channel(s), %llu sample(s)",
                       (unsigned)summary->channels, (unsigned long long)summary->samples);
@@ -185,8 +172,8 @@ static int csv_close(void *exp, const pivot_export_summary *summary, char *err, 
 }
 
 static const pivot_exporter csv_exporter = {
-    sizeof(pivot_exporter), "csv",      ".zip",          "application/zip", csv_open,
-    csv_begin_channel,      csv_append, csv_end_channel, csv_close,
+    sizeof(pivot_exporter), "csv_example", ".csv",          "text/csv", csv_open,
+    csv_begin_channel,      csv_append,    csv_end_channel, csv_close,
 };
 
 int pivot_plugin_init(const pivot_host *h, pivot_registry *reg, char *err, size_t errlen)
@@ -194,6 +181,5 @@ int pivot_plugin_init(const pivot_host *h, pivot_registry *reg, char *err, size_
     (void)err;
     (void)errlen;
     host = h;
-    zip_crc_init();
     return host->register_exporter(reg, &csv_exporter);
 }

@@ -1,0 +1,240 @@
+"""options.format "netcdf" over HTTP, read back by the reference readers of
+the netCDF world: `ncdump -h` (netcdf-bin) shows the CF attributes, and
+xarray with the netCDF4 engine decodes `time` to datetime64[ns] and every
+value of every signal type (numbers, bool, enum, string, bytes, nullable),
+compared with the formulas the data was written from."""
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy  # noqa: E402
+
+import pivot_harness as ph  # noqa: E402
+import test_signal_types as st  # noqa: E402
+
+try:
+    import netCDF4  # noqa: E402
+    import xarray  # noqa: E402
+except ImportError:  # pragma: no cover - the packages are in scripts/install-deps
+    netCDF4 = xarray = None
+
+GEN_CHANNELS, GEN_SECONDS, GEN_RATE, GEN_SIGNALS = 2, 30, 10, 2
+END_NS = st.START_NS + 60 * ph.NS
+TIME_UNITS = "nanoseconds since 1970-01-01T00:00:00Z"
+
+
+def open_group(path, group, **kw):
+    return xarray.open_dataset(path, group=group, engine="netcdf4", **kw)
+
+
+@unittest.skipIf(xarray is None, "python3-netcdf4 or python3-xarray missing")
+class NetcdfExportTest(ph.ServerCase):
+    WORK_PREFIX = "pivot-netcdf-"
+
+    @classmethod
+    def write_data(cls, data):
+        st.write_channel(data, st.CHANNEL)
+        cls.cache = ph.Cache.generate(data, GEN_CHANNELS, GEN_SECONDS, GEN_RATE, GEN_SIGNALS,
+                                      with_mode=True)
+
+    @classmethod
+    def after_start(cls):
+        cls.files = {}
+
+    def export(self, key, channels, options=None):
+        """Path of the downloaded .nc of a job, run once per key for the whole class."""
+        if key not in self.files:
+            body = {"time_range": ph.absolute(ph.DEFAULT_START, ph.format_ns(END_NS)),
+                    "channels": {"include": channels},
+                    "options": dict({"format": "netcdf"}, **(options or {}))}
+            job, content = self.run_export(body)
+            self.assertEqual(content[:4], b"\x89HDF", "a NetCDF-4 file is an HDF5 file")
+            self.files[key] = (job, self.save_export(key + ".nc", content))
+        return self.files[key]
+
+    def typed(self):
+        return self.export("typed", [st.CHANNEL], {"compression": {"gzip": 4},
+                                                   "chunk_size": 100})
+
+    # ------------------------------------------------------------ values
+
+    def test_time_decodes_to_datetime64_ns(self):
+        _, path = self.typed()
+        with open_group(path, st.CHANNEL) as ds:
+            self.assertEqual(ds["time"].dtype, numpy.dtype("datetime64[ns]"))
+            want = numpy.array([st.START_NS + i * st.STEP_NS for i in range(st.NSAMPLES)],
+                               dtype=numpy.int64)
+            numpy.testing.assert_array_equal(ds["time"].values.astype(numpy.int64), want)
+            self.assertEqual(ds["time"].encoding["units"], TIME_UNITS)
+            self.assertEqual(ds["time"].encoding["calendar"], "proleptic_gregorian")
+
+    def test_every_type_round_trips(self):
+        _, path = self.typed()
+        idx = list(range(st.NSAMPLES))
+        # Raw values, as stored: the fill stands at the nulls of numbers.
+        with open_group(path, st.CHANNEL, mask_and_scale=False) as ds:
+            for name in st.SIGNAL_ORDER:
+                with self.subTest(signal=name):
+                    self.check_raw(ds, name, idx)
+
+    def check_raw(self, ds, name, idx):
+        kind = st.SIGNALS[name][0]
+        values, valid = st.expected(name, idx)
+        var = ds[name]
+        self.assertEqual(var.attrs["pivot_type"], kind)
+        if name in st.NULLABLE:
+            mask = ds[name + "_valid"]
+            self.assertEqual(mask.dtype, numpy.uint8)
+            numpy.testing.assert_array_equal(mask.values, valid)
+            self.assertEqual(var.attrs["ancillary_variables"], name + "_valid")
+        if kind == "string":
+            self.assertEqual(list(var.values), values)
+        elif kind == "bytes":
+            self.assertEqual([bytes(numpy.asarray(v, dtype=numpy.uint8)) for v in var.values],
+                             values)
+        elif kind == "enum":
+            symbols = st.SYMBOLS[name]
+            self.assertEqual(var.attrs["flag_meanings"], " ".join(symbols))
+            numpy.testing.assert_array_equal(var.attrs["flag_values"], range(len(symbols)))
+            got = var.values.astype(numpy.int64)
+            want = numpy.where(valid == 1, values, -1)
+            numpy.testing.assert_array_equal(got, want)
+        elif kind == "bool":
+            self.assertEqual(var.dtype, numpy.int8)
+            self.assertEqual(var.attrs["flag_meanings"], "false true")
+            numpy.testing.assert_array_equal(var.values, numpy.where(valid == 1, values, -1))
+        elif kind in ("int32", "int64"):
+            self.assertEqual(var.dtype, values.dtype)
+            fill = netCDF4.default_fillvals["i4" if kind == "int32" else "i8"]
+            if name in st.NULLABLE:
+                self.assertEqual(var.attrs["_FillValue"], fill)
+            numpy.testing.assert_array_equal(var.values, numpy.where(valid == 1, values, fill))
+        else:
+            self.assertEqual(var.dtype, values.dtype)
+            # NaN at nulls on both sides: compare bit for bit where valid.
+            numpy.testing.assert_array_equal(var.values[valid == 1], values[valid == 1])
+            self.assertTrue(numpy.isnan(var.values[valid == 0]).all())
+        if name in st.UNITS:
+            self.assertEqual(var.attrs["units"], st.UNITS[name])
+        if name in st.DOCS:
+            self.assertEqual(var.attrs["long_name"], st.DOCS[name])
+
+    def test_cf_decoding_masks_nulls(self):
+        """xarray's default decoding turns the _FillValue of a nullable number into NaN."""
+        _, path = self.typed()
+        idx = list(range(st.NSAMPLES))
+        with open_group(path, st.CHANNEL) as ds:
+            for name in ("n_int", "n_long", "n_bool", "n_enum"):
+                values, valid = st.expected(name, idx)
+                got = ds[name].values
+                self.assertTrue(numpy.isnan(got[valid == 0]).all(), name)
+                numpy.testing.assert_array_equal(got[valid == 1],
+                                                 numpy.asarray(values)[valid == 1], name)
+            # Strings have no _FillValue (their fill is made NULL for speed,
+            # then dropped): a genuine "" must not decode as a null.
+            for name in ("label", "n_str"):
+                self.assertNotIn("_FillValue", ds[name].encoding, name)
+                self.assertEqual(list(ds[name].values), st.expected(name, idx)[0], name)
+            # Never-null integers keep their type and their extremes.
+            self.assertEqual(ds["i64"].dtype, numpy.int64)
+            self.assertEqual(int(ds["i64"].values[9]), -2 ** 63)
+            self.assertEqual(int(ds["i64"].values[12]), 2 ** 63 - 1)
+
+    def test_generated_channels_match_the_formulas(self):
+        names = self.cache.channel_names()
+        _, path = self.export("generated", names)
+        idx = list(range(self.cache.nsamples))
+        for c, channel in enumerate(names):
+            with open_group(path, channel) as ds:
+                numpy.testing.assert_array_equal(ds["time"].values.astype(numpy.int64),
+                                                 self.cache.all_times())
+                for k in range(GEN_SIGNALS):
+                    got = ds["sig%d" % k].values
+                    for i in idx:
+                        self.assertEqual(float(got[i]), self.cache.sig_value(k, c, i),
+                                         "%s sig%d sample %d" % (channel, k, i))
+                numpy.testing.assert_array_equal(
+                    ds["counter"].values, [self.cache.counter_of(i) for i in idx])
+                self.assertEqual(list(ds["mode"].values), [self.cache.mode_of(i) for i in idx])
+
+    # ------------------------------------------------------------ metadata
+
+    def test_global_attributes(self):
+        job, path = self.typed()
+        with netCDF4.Dataset(path) as nc:
+            self.assertEqual(nc.data_model, "NETCDF4")
+            self.assertTrue(nc.Conventions.startswith("CF-1.8"))
+            self.assertEqual(nc.job_id, job["job_id"])
+            self.assertTrue(nc.producer.startswith("pivotd "))
+            self.assertEqual(json.loads(nc.request)["channels"], {"include": [st.CHANNEL]})
+            self.assertEqual(nc.requested_start_iso, ph.DEFAULT_START)
+            self.assertEqual(int(nc.requested_end), END_NS)
+            self.assertEqual(nc.time_coverage_start, ph.DEFAULT_START)
+            last = st.START_NS + (st.NSAMPLES - 1) * st.STEP_NS
+            self.assertEqual(nc.time_coverage_end, ph.format_ns(last))
+            self.assertEqual(int(nc.sample_count), st.NSAMPLES)
+            g = nc.groups[st.CHANNEL]
+            self.assertEqual(int(g.sample_count), st.NSAMPLES)
+            self.assertEqual(g.dimensions["time"].isunlimited(), True)
+            t = g.variables["time"]
+            self.assertEqual((t.standard_name, t.axis, t.units), ("time", "T", TIME_UNITS))
+
+    def test_compression_and_chunking_follow_the_options(self):
+        _, path = self.typed()
+        with netCDF4.Dataset(path) as nc:
+            g = nc.groups[st.CHANNEL]
+            for name in ("time", "f64", "n_int", "n_int_valid"):
+                var = g.variables[name]
+                self.assertEqual(var.chunking(), [100], name)
+                self.assertTrue(var.filters()["zlib"], name)
+                self.assertTrue(var.filters()["shuffle"], name)
+                self.assertEqual(var.filters()["complevel"], 4, name)
+        _, plain = self.export("plain", [self.cache.channel_names()[0]])
+        with netCDF4.Dataset(plain) as nc:
+            var = nc.groups[self.cache.channel_names()[0]].variables["sig0"]
+            self.assertFalse(var.filters()["zlib"])
+            self.assertEqual(var.chunking(), [16384])
+
+    @unittest.skipIf(shutil.which("ncdump") is None, "netcdf-bin missing")
+    def test_ncdump_shows_cf_attributes(self):
+        _, path = self.typed()
+        out = subprocess.run(["ncdump", "-h", path], check=True, capture_output=True,
+                             text=True, timeout=30).stdout
+        for line in (':Conventions = "CF-1.8, ACDD-1.3"',
+                     'time:units = "%s"' % TIME_UNITS,
+                     'time:calendar = "proleptic_gregorian"',
+                     'time:standard_name = "time"',
+                     'time:axis = "T"',
+                     'state:flag_meanings = "OFF ON FAULT"',
+                     'n_double:_FillValue = NaN',
+                     'n_double:units = "degC"',
+                     'n_int:_FillValue = -2147483647',
+                     ':time_coverage_start = "%s"' % ph.DEFAULT_START,
+                     'group: %s {' % st.CHANNEL,
+                     'time = UNLIMITED'):
+            self.assertIn(line, out)
+
+    def test_decimated_export_records_the_method(self):
+        _, path = self.export("decimated", [st.CHANNEL],
+                              {"decimation": {"method": "mean", "factor": st.FACTOR}})
+        with netCDF4.Dataset(path) as nc:
+            self.assertEqual(nc.decimation_method, "mean")
+            self.assertEqual(int(nc.decimation_factor), st.FACTOR)
+            g = nc.groups[st.CHANNEL]
+            self.assertEqual(len(g.dimensions["time"]), math.ceil(st.NSAMPLES / st.FACTOR))
+
+    def test_health_lists_the_plugin(self):
+        r = self.api.get("/api/v1/health")
+        self.assertEqual(r.status_code, 200)
+        self.assertIn("netcdf", [p["name"] for p in r.json()["plugins"]])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
