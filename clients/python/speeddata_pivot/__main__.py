@@ -61,6 +61,13 @@ def _metadata(a):
     return out or None
 
 
+def _progress(a):
+    """A tqdm bar on a terminal; plain lines in a log or a pipe; nothing with -q."""
+    if a.quiet:
+        return False
+    return True if sys.stderr.isatty() else "line"
+
+
 def _print_json(obj):
     json.dump(obj, sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -104,9 +111,9 @@ def _cmd_submit(client, a):
     if a.wait or a.output:
         a.interrupted = ("the job keeps running on the server: follow it with "
                          "`speeddata-pivot wait %s`" % job["job_id"])
-        client.wait(job, progress=not a.quiet)
+        client.wait(job, progress=_progress(a))
         if a.output:
-            _download(client, job["job_id"], a.output, True, a.quiet, a)
+            _download(client, job["job_id"], a.output, True, a)
     return 0
 
 
@@ -118,7 +125,7 @@ def _cmd_status(client, a):
 def _cmd_wait(client, a):
     a.interrupted = ("the job keeps running on the server: `speeddata-pivot wait %s` again, "
                      "or `speeddata-pivot cancel %s`" % (a.job_id, a.job_id))
-    job = client.wait(a.job_id, progress=not a.quiet, timeout=a.timeout)
+    job = client.wait(a.job_id, progress=_progress(a), timeout=a.timeout)
     if a.quiet:
         print(job["status"])
     else:
@@ -126,15 +133,15 @@ def _cmd_wait(client, a):
     return 0
 
 
-def _download(client, job_id, output, resume, quiet, a):
+def _download(client, job_id, output, resume, a):
     path = output or "pivot-%s.h5" % job_id
     a.interrupted = ("the bytes received are kept in %s.part: `speeddata-pivot download %s "
                      "-o %s` resumes from there" % (path, job_id, path))
-    print(client.download(job_id, path, resume=resume, progress=not quiet))
+    print(client.download(job_id, path, resume=resume, progress=_progress(a)))
 
 
 def _cmd_download(client, a):
-    _download(client, a.job_id, a.output, not a.no_resume, a.quiet, a)
+    _download(client, a.job_id, a.output, not a.no_resume, a)
     return 0
 
 

@@ -14,7 +14,6 @@ FIELD_FLAGS = (
     ("options.decimation", "--decimation"), ("options.compression", "--compression"),
     ("options.chunk_size", "--chunk-size"), ("options.priority", "--priority"),
     ("options.metadata", "--metadata or --description"), ("options.format", "--format"),
-    ("X-API-Key", "--api-key or SPEEDDATA_API_KEY"),
 )
 
 

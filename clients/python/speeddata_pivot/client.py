@@ -163,7 +163,7 @@ class Client:
         finally:
             display.close()
 
-    def download(self, job, path=None, resume=True, chunk_size=1 << 20, retries=5,
+    def download(self, job, path=None, resume=True, chunk_size=1 << 16, retries=5,
                  progress=False):
         """Streams the result to ``path`` (default ``pivot-<job_id>.h5``); returns the path.
 
@@ -172,7 +172,9 @@ class Client:
         (and ``resume`` is true), the download continues from where it stopped
         with an HTTP Range request. ``progress``: True shows the bytes received
         (a tqdm bar, or a plain line without tqdm), "line" a plain line, False
-        nothing. ``chunk_size`` here is the read size, not the export option.
+        nothing. ``chunk_size`` here is the read size (each read waits for that
+        many bytes, so it is also the progress and resume granularity), not the
+        export option.
         """
         display = make_byte_progress(_job_id(job), progress)
         try:
