@@ -5,17 +5,22 @@
     path = client.export(channels=["ch1"], last="PT1H", path="export.h5")
     with client.open(path) as f:
         ...
+    channels = speeddata_pivot.to_xarray(path)          # {channel: xarray.Dataset}, lazily
 """
 
-from .client import Client, build_request
+# The one place the version is written: pyproject.toml reads it from here.
+__version__ = "0.1.0"
+
+from .client import Client
+from .request import ArgumentError, build_request
 from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, NotFound,
                      PivotError, QuotaExceeded, ServerError, TooLarge, Unauthorized,
                      Unprocessable, WaitTimeout)
 from .files import open, to_xarray  # noqa: A004
+from .units import human_bytes
 
-__version__ = "0.1.0"
-
-__all__ = ["Client", "build_request", "open", "to_xarray", "PivotError", "BadRequest",
+__all__ = ["Client", "build_request", "ArgumentError", "open", "to_xarray", "human_bytes",
+           "PivotError", "BadRequest",
            "Unauthorized", "NotFound", "MethodNotAllowed", "Conflict", "Gone", "TooLarge",
            "Unprocessable", "QuotaExceeded", "ServerError", "JobFailed", "WaitTimeout",
            "__version__"]

@@ -1,6 +1,5 @@
 """The HTTP client: jobs, downloads with resume, channels, quota."""
 
-import datetime
 import os
 import time
 
@@ -8,100 +7,15 @@ import requests
 
 from . import files
 from .errors import JobFailed, PivotError, WaitTimeout, error_from_response
-from .progress import make_progress
+from .progress import make_byte_progress, make_progress
+from .request import build_request, names
+from .times import iso_duration, rfc3339
 
 DEFAULT_URL = "http://localhost:8000"
 FINAL_STATUSES = ("completed", "failed", "cancelled", "expired")
 # Errors of a connection that broke in the middle of a body: the download resumes.
 _BROKEN = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
            requests.exceptions.ReadTimeout)
-
-
-def _rfc3339(value):
-    """A time for the API: strings pass through, datetimes become RFC 3339 UTC."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime %r: give it a timezone (e.g. "
-                             "datetime.timezone.utc)" % (value,))
-        value = value.astimezone(datetime.timezone.utc)
-        text = value.strftime("%Y-%m-%dT%H:%M:%S")
-        if value.microsecond:
-            text += (".%06d" % value.microsecond).rstrip("0")
-        return text + "Z"
-    return value
-
-
-def _iso_duration(value):
-    """A duration for the API: strings pass through, timedeltas and seconds become ISO 8601."""
-    if isinstance(value, datetime.timedelta):
-        value = value.total_seconds()
-    if isinstance(value, (int, float)):
-        if value <= 0:
-            raise ValueError("a duration must be positive, got %r" % (value,))
-        text = ("%.6f" % value).rstrip("0").rstrip(".")
-        return "PT%sS" % text
-    return value
-
-
-def _names(value):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [v for v in value.split(",") if v]
-    return list(value)
-
-
-def build_request(channels=None, signals=None, last=None, start=None, end=None, duration=None,
-                  preset=None, decimation=None, metadata=None, format=None, exclude=None,
-                  pattern=None):
-    """The JSON body of POST /api/v1/pivot/jobs for these arguments.
-
-    The time range is one of: ``last`` (a duration before now), ``start`` and
-    ``end``, ``start`` and ``duration``, ``end`` and ``duration``, or a
-    ``preset`` name. ``signals`` is a mapping {channel: [names] or "*"}, or a
-    list applied to every channel in ``channels``.
-    """
-    given = {k for k, v in (("last", last), ("start", start), ("end", end),
-                            ("duration", duration), ("preset", preset)) if v is not None}
-    if given == {"last"}:
-        time_range = {"type": "relative", "duration": _iso_duration(last)}
-    elif given == {"start", "end"}:
-        time_range = {"type": "absolute", "start": _rfc3339(start), "end": _rfc3339(end)}
-    elif given == {"start", "duration"}:
-        time_range = {"type": "start_duration", "start": _rfc3339(start),
-                      "duration": _iso_duration(duration)}
-    elif given == {"end", "duration"}:
-        time_range = {"type": "end_duration", "end": _rfc3339(end),
-                      "duration": _iso_duration(duration)}
-    elif given == {"preset"}:
-        time_range = {"type": "preset", "name": preset}
-    else:
-        raise ValueError("give the time range as last=..., start= and end=, start= and "
-                         "duration=, end= and duration=, or preset=...; got %s"
-                         % (", ".join(sorted(given)) or "nothing"))
-    include = _names(channels)
-    if include is None and pattern is None:
-        raise ValueError("name the channels to export (channels=[...] or pattern=...)")
-    body = {"time_range": time_range,
-            "channels": {"include": include, "exclude": _names(exclude), "pattern": pattern}}
-    if signals is not None:
-        if isinstance(signals, dict):
-            body["signals"] = dict(signals)
-        else:
-            if include is None:
-                raise ValueError("a list of signals applies to the channels named in "
-                                 "channels=; with a pattern, give a mapping per channel")
-            body["signals"] = {ch: _names(signals) for ch in include}
-    options = {}
-    if format is not None:
-        options["format"] = format
-    if metadata is not None:
-        options["metadata"] = metadata
-    if decimation is not None:
-        options["decimation"] = decimation
-    if options:
-        body["options"] = options
-    return body
 
 
 def _retry_delay(response, default):
@@ -175,19 +89,46 @@ class Client:
 
     def submit(self, channels=None, signals=None, last=None, start=None, end=None,
                duration=None, preset=None, decimation=None, metadata=None, format=None,
-               exclude=None, pattern=None, idempotency_key=None, request=None):
+               exclude=None, pattern=None, idempotency_key=None, request=None,
+               compression=None, chunk_size=None, priority=None):
         """Submits an export job; returns the 202 body ({"job_id", "status", ...}).
 
+        The arguments are the request's members (see :func:`build_request`):
+        the channels, the time range, and the ``options`` ``decimation``
+        ({"method": "mean", "factor": 10} or "mean:10", "mean:PT1S"),
+        ``compression`` ("none", {"gzip": 6}, "gzip:6"), ``chunk_size``,
+        ``priority`` ("low", "normal", "high"), ``metadata`` and ``format``.
         ``request`` sends a ready-made JSON body instead of building one.
         ``idempotency_key`` makes a retried submit return the same job.
         """
         body = request if request is not None else build_request(
             channels=channels, signals=signals, last=last, start=start, end=end,
             duration=duration, preset=preset, decimation=decimation, metadata=metadata,
-            format=format, exclude=exclude, pattern=pattern)
+            format=format, exclude=exclude, pattern=pattern, compression=compression,
+            chunk_size=chunk_size, priority=priority)
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return self._request("POST", "/api/v1/pivot/jobs", json=body, headers=headers,
                              ok=(200, 202)).json()
+
+    def dry_run(self, channels=None, signals=None, last=None, start=None, end=None,
+                duration=None, preset=None, decimation=None, metadata=None, format=None,
+                exclude=None, pattern=None, idempotency_key=None, request=None,
+                compression=None, chunk_size=None, priority=None):
+        """Validates and resolves a submission without queuing it (``?dry_run=true``).
+
+        Takes the arguments of :meth:`submit` (``idempotency_key`` is accepted and not
+        consulted, as by the server) and returns the server's answer: the resolved
+        ``time_range``, per ``channels`` the signals, samples and rows, and the
+        ``estimate`` ({"samples", "rows", "bytes", "compressed", "bytes_is_upper_bound"}).
+        Refused requests raise as :meth:`submit` would.
+        """
+        body = request if request is not None else build_request(
+            channels=channels, signals=signals, last=last, start=start, end=end,
+            duration=duration, preset=preset, decimation=decimation, metadata=metadata,
+            format=format, exclude=exclude, pattern=pattern, compression=compression,
+            chunk_size=chunk_size, priority=priority)
+        return self._request("POST", "/api/v1/pivot/jobs", json=body,
+                             params={"dry_run": "true"}).json()
 
     def status(self, job):
         """The job object (status, progress, result, error)."""
@@ -222,15 +163,26 @@ class Client:
         finally:
             display.close()
 
-    def download(self, job, path=None, resume=True, chunk_size=1 << 20, retries=5):
+    def download(self, job, path=None, resume=True, chunk_size=1 << 16, retries=5,
+                 progress=False):
         """Streams the result to ``path`` (default ``pivot-<job_id>.h5``); returns the path.
 
         Bytes go to ``path + ".part"`` first, renamed when complete. When the
         connection breaks, or a ``.part`` file is left from an earlier attempt
         (and ``resume`` is true), the download continues from where it stopped
-        with an HTTP Range request.
+        with an HTTP Range request. ``progress``: True shows the bytes received
+        (a tqdm bar, or a plain line without tqdm), "line" a plain line, False
+        nothing. ``chunk_size`` here is the read size (each read waits for that
+        many bytes, so it is also the progress and resume granularity), not the
+        export option.
         """
-        job_id = _job_id(job)
+        display = make_byte_progress(_job_id(job), progress)
+        try:
+            return self._download(_job_id(job), path, resume, chunk_size, retries, display)
+        finally:
+            display.close()
+
+    def _download(self, job_id, path, resume, chunk_size, retries, display):
         path = path or "pivot-%s.h5" % job_id
         part = path + ".part"
         if not resume and os.path.exists(part):
@@ -245,7 +197,8 @@ class Client:
                 if state["etag"]:
                     headers["If-Range"] = state["etag"]
             try:
-                done = self._download_once(job_id, part, offset, headers, chunk_size, state)
+                done = self._download_once(job_id, part, offset, headers, chunk_size, state,
+                                           display)
             except _BROKEN:
                 attempt += 1
                 if attempt > retries:
@@ -256,7 +209,7 @@ class Client:
                 os.replace(part, path)
                 return path
 
-    def _download_once(self, job_id, part, offset, headers, chunk_size, state):
+    def _download_once(self, job_id, part, offset, headers, chunk_size, state, display):
         """One GET; True when the file is complete, False to try again from the new size.
         Records the ETag in state so that a resumed request names the same file."""
         r = self._request("GET", "/api/v1/pivot/jobs/%s/download" % job_id, headers=headers,
@@ -273,11 +226,14 @@ class Client:
                 return False
             mode = "ab" if r.status_code == 206 else "wb"
             expected = r.headers.get("Content-Length")
+            before = offset if r.status_code == 206 else 0
+            display.start(before, before + int(expected) if expected is not None else None)
             written = 0
             with open(part, mode) as f:
                 for chunk in r.iter_content(chunk_size):
                     f.write(chunk)
                     written += len(chunk)
+                    display.advance(len(chunk))
             if expected is not None and written < int(expected):
                 raise requests.exceptions.ChunkedEncodingError(
                     "the body ended after %d of %s bytes" % (written, expected))
@@ -318,8 +274,19 @@ class Client:
         return self._request("GET", "/api/v1/pivot/channels").json()["channels"]
 
     def quota(self):
-        """Your quota and its use. Raises :class:`NotFound` on a server without quotas."""
+        """Your quota: {"user", "role", "limits": {...}, "usage": {...}}; a limit of
+        None means none. Raises :class:`NotFound` on a server without the endpoint."""
         return self._request("GET", "/api/v1/pivot/quota").json()
+
+    def presets(self):
+        """The time range presets the server offers (``GET /api/v1/pivot/presets``).
+
+        Raises :class:`NotFound` on a server that does not list them; the
+        built-in ones are in docs/api.md (last_15_minutes, last_hour,
+        last_6_hours, last_24_hours, today, yesterday).
+        """
+        body = self._request("GET", "/api/v1/pivot/presets").json()
+        return body["presets"] if isinstance(body, dict) and "presets" in body else body
 
     def health(self):
         """GET /api/v1/health (no key needed)."""
@@ -335,30 +302,34 @@ class Client:
     def export(self, channels=None, signals=None, last=None, start=None, end=None,
                duration=None, preset=None, decimation=None, metadata=None, format=None,
                exclude=None, pattern=None, wait=True, path="export.h5", progress=True,
-               timeout=None):
-        """Submits, waits, downloads: returns the path of the HDF5 file.
+               timeout=None, idempotency_key=None, compression=None, chunk_size=None,
+               priority=None):
+        """Submits (with the arguments of :meth:`submit`), waits, downloads: returns the
+        path of the HDF5 file. ``progress`` is shown while waiting and downloading.
 
         With ``wait=False`` it only submits and returns the job id.
         """
         job = self.submit(channels=channels, signals=signals, last=last, start=start, end=end,
                           duration=duration, preset=preset, decimation=decimation,
-                          metadata=metadata, format=format, exclude=exclude, pattern=pattern)
+                          metadata=metadata, format=format, exclude=exclude, pattern=pattern,
+                          idempotency_key=idempotency_key, compression=compression,
+                          chunk_size=chunk_size, priority=priority)
         if not wait:
             return job["job_id"]
         self.wait(job, progress=progress, timeout=timeout)
-        return self.download(job, path)
+        return self.download(job, path, progress=progress)
 
     def export_sync(self, channels, start=None, end=None, duration=None, signals=None,
                     path="export.h5", timeout=None):
         """SpeedData's original synchronous GET /api/v1/pivot/export, for small ranges
         (the server's limits, by default 20 channels and 5 minutes). Returns the path."""
-        params = {"channels": ",".join(_names(channels))}
-        for key, value in (("start", _rfc3339(start)), ("end", _rfc3339(end)),
-                           ("duration", _iso_duration(duration))):
+        params = {"channels": ",".join(names(channels))}
+        for key, value in (("start", rfc3339(start)), ("end", rfc3339(end)),
+                           ("duration", iso_duration(duration))):
             if value is not None:
                 params[key] = value
         if signals is not None:
-            params["signals"] = ",".join(_names(signals))
+            params["signals"] = ",".join(names(signals))
         r = self._request("GET", "/api/v1/pivot/export", params=params, stream=True,
                           timeout=timeout or max(self.timeout, 660.0))
         with r, open(path + ".part", "wb") as f:

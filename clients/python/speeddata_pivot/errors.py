@@ -1,5 +1,7 @@
 """Typed exceptions carrying the server's RFC 9457 problem details."""
 
+from .units import with_human_bytes
+
 
 class PivotError(Exception):
     """An error answered by pivotd (or a job that ended without a result).
@@ -8,6 +10,8 @@ class PivotError(Exception):
     ``title``, ``status`` (HTTP), ``detail`` (what to fix), ``instance`` and
     ``field`` (the offending request member, or None). ``slug`` is the last
     part of ``type``; ``response`` is the ``requests.Response``, when any.
+    The message (str()) follows byte counts of the detail with human units;
+    ``detail`` is the server's text as it is.
     """
 
     def __init__(self, status, title, detail=None, type=None, field=None, instance=None,
@@ -29,7 +33,7 @@ class PivotError(Exception):
     def _message(self):
         text = "%s (%s)" % (self.title, self.status)
         if self.detail:
-            text += ": " + self.detail
+            text += ": " + with_human_bytes(self.detail)
         return text
 
 

@@ -1,4 +1,17 @@
-"""Opening export files: h5py for everything, xarray for one channel when installed."""
+"""Opening export files: h5py for everything, xarray for the channels when installed."""
+
+import collections.abc
+
+# Root attributes that say what a channel's rows are and where they come from.
+# The server writes them on the file's root only (a job treats all its channels
+# alike); to_xarray copies them onto each channel's Dataset so that a channel
+# used alone still says what it holds. Should the server write them on each
+# group too, the group's own values are kept.
+ROOT_ATTRS_FOR_CHANNELS = (
+    "pivot_format_version", "job_id", "producer", "owner", "request", "metadata",
+    "description", "user", "requested_start", "requested_end", "requested_start_iso",
+    "requested_end_iso", "decimation_method", "decimation_factor", "decimation_interval_ns",
+    "decimation_interval_iso")
 
 
 def open(path, mode="r"):  # noqa: A001 - mirrors h5py.File and io.open
@@ -11,38 +24,93 @@ def open(path, mode="r"):  # noqa: A001 - mirrors h5py.File and io.open
     return h5py.File(path, mode)
 
 
-def to_xarray(path, channel):
-    """One channel of an export file as an ``xarray.Dataset``.
-
-    The ``time`` dataset (int64 ns since the epoch) becomes a ``datetime64[ns]``
-    coordinate; every signal becomes a data variable along it, with the
-    file's attributes kept.
-    """
+def _xarray():
     try:
-        import numpy
+        import h5netcdf  # noqa: F401 - the engine that reads every signal type, checked here
         import xarray
     except ImportError as e:
-        raise ImportError("to_xarray needs xarray (Debian: python3-xarray; pip: pip install "
-                          "xarray)") from e
-    with open(path) as f:
-        group = f[channel]
-        times = numpy.asarray(group["time"][:], dtype="int64").astype("datetime64[ns]")
-        data = {}
-        for name, ds in group.items():
-            if name == "time":
-                continue
-            values = ds[:]
-            if values.dtype.kind == "O":
-                values = numpy.array([v.decode() if isinstance(v, bytes) else v for v in values],
-                                     dtype=object)
-            attrs = {k: _attr(v) for k, v in ds.attrs.items() if k != "DIMENSION_LIST"}
-            data[name] = ("time", values, attrs)
-        attrs = {k: _attr(v) for k, v in group.attrs.items()}
-        attrs.update({"file_" + k: _attr(v) for k, v in f.attrs.items()})
-        return xarray.Dataset(data, coords={"time": times}, attrs=attrs)
+        raise ImportError("to_xarray needs xarray and h5netcdf (Debian: python3-xarray "
+                          "python3-h5netcdf; pip: pip install xarray h5netcdf)") from e
+    return xarray
 
 
 def _attr(value):
     if isinstance(value, bytes):
         return value.decode(errors="replace")
     return value
+
+
+def _root_attrs(path):
+    with open(path) as f:
+        return list(f.keys()), {k: _attr(v) for k, v in f.attrs.items()}
+
+
+def _channel(path, channel, root):
+    """One channel group as a lazily loaded Dataset: the time coordinate is read (xarray
+    indexes it), every signal only when used."""
+    ds = _xarray().open_dataset(path, group=channel, engine="h5netcdf")
+    for name in ROOT_ATTRS_FOR_CHANNELS:
+        if name in root and name not in ds.attrs:
+            ds.attrs[name] = root[name]
+    ds.attrs.update({"file_" + k: v for k, v in root.items()})
+    return ds
+
+
+class Channels(collections.abc.Mapping):
+    """The channels of an export file by name, each an ``xarray.Dataset`` opened on first
+    use (then kept). ``close()`` closes those opened."""
+
+    def __init__(self, path):
+        _xarray()
+        self.path = path
+        self._names, self._root = _root_attrs(path)
+        self._open = {}
+
+    def __getitem__(self, channel):
+        if channel not in self._names:
+            raise KeyError(channel)
+        if channel not in self._open:
+            self._open[channel] = _channel(self.path, channel, self._root)
+        return self._open[channel]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+    def __repr__(self):
+        return "<Channels of %s: %s>" % (self.path, ", ".join(self._names))
+
+    def close(self):
+        for ds in self._open.values():
+            ds.close()
+        self._open.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def to_xarray(path, channel=None):
+    """An export file as xarray, read lazily.
+
+    With ``channel``: that channel as an ``xarray.Dataset`` whose ``time``
+    coordinate is ``datetime64[ns]`` and whose signals are data variables
+    along it, read from the file when first used (``.load()`` reads them all).
+    Without: every channel, as a read-only mapping {channel name: Dataset}
+    that opens a channel only when it is looked up. Each Dataset carries its
+    group's attributes, the root's decimation and provenance attributes
+    (``decimation_method``, ``decimation_factor``/``decimation_interval_ns``,
+    ``job_id``, ``request``, ``requested_start_iso``...) under their own
+    names, and every root attribute as ``file_<name>``.
+    """
+    if channel is None:
+        return Channels(path)
+    names, root = _root_attrs(path)
+    if channel not in names:
+        raise KeyError("%s: no channel %r in the file (it has %s)"
+                       % (path, channel, ", ".join(names) or "none"))
+    return _channel(path, channel, root)
