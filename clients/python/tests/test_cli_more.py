@@ -226,11 +226,15 @@ def test_ctrl_c_during_a_download_keeps_the_part_and_says_how_to_resume(pivot, t
                                  "download", job["job_id"], "-o", out], env=_env(pivot),
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
+        # Wait until the proxy's stall holds the download still: the part
+        # has bytes and stops growing (bounded in time).
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (os.path.exists(out + ".part") and
-                                                   os.path.getsize(out + ".part") > 0):
+        part, steady = -1, 0
+        while time.monotonic() < deadline and steady < 6:
             time.sleep(0.05)
-        part = os.path.getsize(out + ".part")
+            now = os.path.getsize(out + ".part") if os.path.exists(out + ".part") else 0
+            steady = steady + 1 if now == part and now > 0 else 0
+            part = now
         assert 0 < part < size
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
