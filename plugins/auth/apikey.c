@@ -117,6 +117,8 @@ static int apikey_authenticate(void *vctx, const pivot_auth_request *req, pivot_
         rc = refuse(NULL, "malformed", req, err, errlen);
         goto out;
     }
+    /* The public id names the key in the host's audit line, refused or not. */
+    auth_credential(who, id);
     if (ak_key_hash(ctx->sha256, text, len, hash) != 0) {
         snprintf(err, errlen, "cannot hash the api key");
         rc = PIVOT_EIO;

@@ -264,6 +264,11 @@ class TrustedHeaderTest(AuthCase):
         self.assertEqual((json.loads(body)["user"], json.loads(body)["role"]), ("erin", "user"))
         status, _, body = self.get(QUOTA, {"X-Remote-User": "boss"})
         self.assertEqual(json.loads(body)["role"], "admin")
+        # The admin's audit line names the credential as the backend does:
+        # the header the proxy named the user in.
+        m = self.wait_log(r"pivotd: info: audit: \S+Z admin-action from 127\.0\.0\.1 key "
+                          r"x-remote-user: user boss \(trusted-header\): GET /api/v1/pivot/quota")
+        self.assertIsNotNone(m, self.server.log())
         # A job submitted through the proxy belongs to the proxy's user, and
         # API keys of that user see it: quotas and ownership are per user.
         status, _, body = raw_request(self.server, "POST", JOBS, {
@@ -285,6 +290,9 @@ class TrustedHeaderTest(AuthCase):
         self.assertEqual(headers["content-type"], ph.PROBLEM_CT)
         m = self.wait_log(r"auth: warning: audit: \S+Z auth-failure from 127\.0\.0\.2 key -: "
                           r"header x-remote-user sent by an address that is not a trusted proxy")
+        self.assertIsNotNone(m, self.server.log())
+        m = self.wait_log(r"pivotd: warning: audit: \S+Z auth-failure from 127\.0\.0\.2 key "
+                          r"x-remote-user: refused by backend trusted-header")
         self.assertIsNotNone(m, self.server.log())
         # Scripts elsewhere still use API keys: apikey is tried first.
         key = self.server.create_key("gina")
