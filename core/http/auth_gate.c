@@ -152,18 +152,8 @@ refuse:
 int pv_auth_open_all(pv_server *srv, char *err, size_t errlen)
 {
     const char *names[PV_MAX_AUTH_BACKENDS];
-    int n = 0;
+    int n = (int)pv_config_auth_backends(srv->config, names, PV_MAX_AUTH_BACKENDS);
 
-    for (int i = 0; i < PV_MAX_AUTH_BACKENDS; i++) {
-        char key[64];
-        snprintf(key, sizeof(key), "auth.backends.%d", i);
-        const char *name = pv_config_get(srv->config, key);
-        if (name == NULL)
-            break;
-        names[n++] = name;
-    }
-    if (n == 0)
-        names[n++] = "apikey";
     for (int i = 0; i < n; i++) {
         const pivot_auth_backend *b = pv_registry_auth(srv->registry, names[i]);
         char msg[PIVOT_ERRMSG_SIZE] = "";

@@ -283,6 +283,32 @@ class TrustedHeaderTest(AuthCase):
         status, _, _ = self.get(JOBS + "/" + job, {"X-Remote-User": "frank"})
         self.assertEqual(status, 404)
 
+    def test_keys_are_administered_by_the_first_backend_that_can(self):
+        # trusted-header, listed first, has no keys: apikey, next, makes them.
+        config = self.work.sub("header-first.yaml")
+        ph.write_config(config, self.CONFIG.replace("[apikey, trusted-header]",
+                                                    "[trusted-header, apikey]"))
+        cmd = [ph.pivotd_path(), "keys", "create", "--user", "hank", "--config", config,
+               "--state-dir", self.server.state_dir, "--plugin-dir", ph.plugin_dir()]
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        key = out.stdout.decode().strip()
+        status, _, body = self.get(QUOTA, {"X-API-Key": key})
+        self.assertEqual((status, json.loads(body)["user"]), (200, "hank"))
+        # Without a backend that administers keys, every keys command says so.
+        ph.write_config(config, self.CONFIG.replace("[apikey, trusted-header]",
+                                                    "[trusted-header]"))
+        for args, verb in ((["create", "--user", "hank"], "create"), (["list"], "list"),
+                           (["revoke", "AAAAAAAAAAAA"], "revoke")):
+            cmd = [ph.pivotd_path(), "keys"] + args + [
+                "--config", config, "--state-dir", self.server.state_dir,
+                "--plugin-dir", ph.plugin_dir()]
+            out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            self.assertEqual(out.returncode, 1, out.stderr)
+            self.assertEqual(out.stdout, b"")
+            self.assertIn("pivotd: no auth backend in auth.backends (trusted-header) can %s keys"
+                          % verb, out.stderr.decode())
+
     def test_untrusted_address_is_refused(self):
         status, headers, body = self.get(QUOTA, {"X-Remote-User": "erin"}, source=UNTRUSTED)
         self.assertEqual(status, 401, body)
