@@ -9,7 +9,6 @@
 #include "commands.h"
 #include "duration.h"
 #include "host.h"
-#include "jobstore.h"
 #include "plugin_loader.h"
 #include "state_dir.h"
 #include "timeutil.h"
@@ -27,7 +26,6 @@ enum { OPT_USER = PV_OPT_COMMAND, OPT_ROLE, OPT_LABEL, OPT_EXPIRES };
 /* The loaded plugins and the open key-administering backend of one command. */
 typedef struct key_admin {
     pv_registry registry;
-    pv_jobstore *js;
     const pivot_auth_backend *backend;
     void *ctx;
 } key_admin;
@@ -84,9 +82,10 @@ static int key_admin_open(pv_cli *cli, key_admin *ka, key_task task, char *err, 
     const pv_config *cfg = &cli->config;
     char job_store[4096], results[4096];
 
+    /* The state folder, where the backend keeps its keys; the job store
+     * is none of this command's business. */
     if (pv_state_dir_prepare(cfg, job_store, sizeof(job_store), results, sizeof(results), err,
-                             errlen) != 0 ||
-        pv_jobstore_open(job_store, &ka->js, err, errlen) != 0)
+                             errlen) != 0)
         return -1;
     pv_host_init(cfg);
     if (pv_host_load_plugins(&ka->registry, cfg, err, errlen) != 0)
@@ -106,8 +105,6 @@ static void key_admin_close(key_admin *ka)
     if (ka->ctx != NULL && ka->backend != NULL && ka->backend->close != NULL)
         ka->backend->close(ka->ctx);
     ka->ctx = NULL;
-    pv_jobstore_close(ka->js);
-    ka->js = NULL;
 }
 
 static int fail(const char *err)

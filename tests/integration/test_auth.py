@@ -2,13 +2,15 @@
 with a label and an expiry, list, use, revoke and expire while the server
 runs), isolation between two users on every job endpoint, the admin role and
 its owner filter, the audit lines, the trusted-header backend from a trusted
-and an untrusted address, and a brute-force loop of wrong keys."""
+and an untrusted address, a brute-force loop of wrong keys, and the keys of a
+state folder made before the apikey backend had its own file (auth.db)."""
 
 import http.client
 import json
 import os
 import random
 import re
+import sqlite3
 import string
 import subprocess
 import sys
@@ -24,6 +26,8 @@ QUOTA = ph.API + "/quota"
 SMALL = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:02Z"),
          "channels": {"include": ["ch000"]}}
 UNTRUSTED = "127.0.0.2"
+LEGACY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                      "state-before-auth-db")
 B64URL = string.ascii_letters + string.digits + "-_"
 
 
@@ -331,6 +335,62 @@ class TrustedHeaderTest(AuthCase):
         self.assertEqual(status, 401)
         status, _, _ = self.get(QUOTA, {"X-Remote-User": ""})
         self.assertEqual(status, 401)
+
+
+
+class KeysMovedFromTheJobStoreTest(AuthCase):
+    """A state folder whose keys are in the job store, as the build before
+    auth.db left it (tests/data/state-before-auth-db): the server moves them
+    into <state_dir>/auth.db once, and they keep working as they did."""
+
+    @classmethod
+    def make_server(cls, data, state, config):
+        os.makedirs(state, mode=0o700)
+        with open(os.path.join(LEGACY, "jobs.sql")) as f:
+            dump = f.read()
+        db = sqlite3.connect(os.path.join(state, "jobs.db"))
+        try:
+            db.executescript(dump)
+            db.execute("PRAGMA journal_mode=WAL").fetchall()
+        finally:
+            db.close()
+        with open(os.path.join(LEGACY, "keys.json")) as f:
+            cls.keys = json.load(f)
+        return ph.Server(data, state, config)
+
+    def quota_user(self, key):
+        r = self.client(key).get(QUOTA)
+        return r.status_code, r.json().get("user")
+
+    def test_keys_still_work_from_their_own_file(self):
+        self.assertEqual(self.quota_user(self.keys["alice"]), (200, "alice"))
+        self.assertEqual(self.quota_user(self.keys["root"]), (200, "root"))
+        self.assertEqual(self.client(self.keys["root"]).get(QUOTA).json()["role"], "admin")
+        # A revocation made before the move still holds.
+        self.assertUnauthorized(self.client(self.keys["mallory_revoked"]).get(QUOTA))
+        self.assertIn("auth: info: moved 3 api keys from the job store into ", self.server.log())
+        self.assertTrue(os.path.exists(os.path.join(self.server.state_dir, "auth.db")))
+        # The job store no longer holds keys: an older server fails closed.
+        db = sqlite3.connect(os.path.join(self.server.state_dir, "jobs.db"))
+        try:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        finally:
+            db.close()
+        self.assertNotIn("api_keys", tables)
+        self.assertIn("jobs", tables)
+        rc, listing, err = pivotd(self.server, "keys", "list")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("made before auth.db", listing)
+        self.assertEqual(sorted(line.split()[1] for line in listing.splitlines()[1:]),
+                         ["alice", "mallory", "root"])
+        # The move happens once: a key revoked now stays revoked after a restart.
+        rc, _, err = pivotd(self.server, "keys", "revoke", key_id(self.keys["alice"]))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.server.stop(), 0)
+        self.server.start()
+        self.assertUnauthorized(self.client(self.keys["alice"]).get(QUOTA))
+        self.assertEqual(self.quota_user(self.keys["root"]), (200, "root"))
+        self.assertNotIn("moved", self.server.log())
 
 
 if __name__ == "__main__":
