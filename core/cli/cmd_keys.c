@@ -1,10 +1,14 @@
-/* pivotd keys create | list | revoke: API keys, through the "apikey" auth backend. */
+/*
+ * pivotd keys create | list | revoke: credentials, through the first auth
+ * backend of auth.backends that administers keys (create_key, list_keys,
+ * revoke_key); the core knows neither which backend that is nor what its
+ * keys look like.
+ */
 #include "abi_check.h"
 #include "audit.h"
 #include "commands.h"
 #include "duration.h"
 #include "host.h"
-#include "jobstore.h"
 #include "plugin_loader.h"
 #include "state_dir.h"
 #include "timeutil.h"
@@ -19,10 +23,9 @@
 
 enum { OPT_USER = PV_OPT_COMMAND, OPT_ROLE, OPT_LABEL, OPT_EXPIRES };
 
-/* The loaded plugins and the open "apikey" backend of one command. */
+/* The loaded plugins and the open key-administering backend of one command. */
 typedef struct key_admin {
     pv_registry registry;
-    pv_jobstore *js;
     const pivot_auth_backend *backend;
     void *ctx;
 } key_admin;
@@ -30,23 +33,66 @@ typedef struct key_admin {
 /* The registry is large: one per process, in static storage. */
 static key_admin admin;
 
-static int key_admin_open(pv_cli *cli, key_admin *ka, char *err, size_t errlen)
+/* What a command asks of the backend. */
+typedef enum key_task { TASK_CREATE, TASK_LIST, TASK_REVOKE } key_task;
+
+static const char *const task_verbs[] = {"create", "list", "revoke"};
+
+static int offers(const pivot_auth_backend *b, key_task task)
+{
+    switch (task) {
+    case TASK_CREATE:
+        return b->create_key != NULL;
+    case TASK_LIST:
+        return b->list_keys != NULL;
+    case TASK_REVOKE:
+        return b->revoke_key != NULL;
+    }
+    return 0;
+}
+
+/* The first backend of auth.backends that can do the task, loaded. */
+static const pivot_auth_backend *find_backend(const pv_config *cfg, const pv_registry *reg,
+                                              key_task task, char *err, size_t errlen)
+{
+    const char *names[16];
+    size_t n = pv_config_auth_backends(cfg, names, sizeof(names) / sizeof(names[0]));
+    char listed[512] = "";
+    size_t used = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const pivot_auth_backend *b = pv_registry_auth(reg, names[i]);
+        int w;
+        if (b != NULL && offers(b, task))
+            return b;
+        w = snprintf(listed + used, sizeof(listed) - used, "%s%s%s", i ? ", " : "", names[i],
+                     b == NULL ? " (not loaded)" : "");
+        if (w > 0 && (size_t)w < sizeof(listed) - used)
+            used += (size_t)w;
+    }
+    snprintf(err, errlen,
+             "no auth backend in auth.backends (%s) can %s keys; list one whose plugin "
+             "administers keys (pivotd plugins list shows what each provides)",
+             listed, task_verbs[task]);
+    return NULL;
+}
+
+static int key_admin_open(pv_cli *cli, key_admin *ka, key_task task, char *err, size_t errlen)
 {
     const pv_config *cfg = &cli->config;
     char job_store[4096], results[4096];
 
+    /* The state folder, where the backend keeps its keys; the job store
+     * is none of this command's business. */
     if (pv_state_dir_prepare(cfg, job_store, sizeof(job_store), results, sizeof(results), err,
-                             errlen) != 0 ||
-        pv_jobstore_open(job_store, &ka->js, err, errlen) != 0)
+                             errlen) != 0)
         return -1;
     pv_host_init(cfg);
     if (pv_host_load_plugins(&ka->registry, cfg, err, errlen) != 0)
         return -1;
-    ka->backend = pv_registry_auth(&ka->registry, "apikey");
-    if (ka->backend == NULL) {
-        snprintf(err, errlen, "no loaded plugin provides the \"apikey\" auth backend");
+    ka->backend = find_backend(cfg, &ka->registry, task, err, errlen);
+    if (ka->backend == NULL)
         return -1;
-    }
     if (ka->backend->open != NULL && ka->backend->open(&ka->ctx, err, errlen) != 0) {
         ka->backend = NULL;
         return -1;
@@ -59,8 +105,6 @@ static void key_admin_close(key_admin *ka)
     if (ka->ctx != NULL && ka->backend != NULL && ka->backend->close != NULL)
         ka->backend->close(ka->ctx);
     ka->ctx = NULL;
-    pv_jobstore_close(ka->js);
-    ka->js = NULL;
 }
 
 static int fail(const char *err)
@@ -135,15 +179,10 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
     if (lifetime > 0)
         expires_at = (int64_t)time(NULL) + lifetime;
     role = args.role ? args.role : "user";
-    if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
+    if (key_admin_open(cli, &admin, TASK_CREATE, err, sizeof(err)) != 0)
         goto out;
-    if (admin.backend->create_key != NULL) {
-        rc = admin.backend->create_key(admin.ctx, args.user, role, args.label, expires_at, secret,
-                                       sizeof(secret), id, sizeof(id), err, sizeof(err));
-    } else {
-        snprintf(err, sizeof(err), "the \"apikey\" backend cannot create keys");
-        rc = -1;
-    }
+    rc = admin.backend->create_key(admin.ctx, args.user, role, args.label, expires_at, secret,
+                                   sizeof(secret), id, sizeof(id), err, sizeof(err));
     if (rc != 0)
         goto out;
     /* The key alone on stdout, so scripts can capture it. */
@@ -205,12 +244,8 @@ int pv_cmd_keys_list(pv_cli *cli, int argc, char **argv)
 
     if (parsed != 0)
         return parsed > 0 ? 0 : 2;
-    if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
+    if (key_admin_open(cli, &admin, TASK_LIST, err, sizeof(err)) != 0)
         goto out;
-    if (admin.backend->list_keys == NULL) {
-        snprintf(err, sizeof(err), "the \"apikey\" backend cannot list keys");
-        goto out;
-    }
     /* Never the keys themselves: they are not stored. '*' marks an expiry
      * that has passed. */
     printf("%-12s  %-16s  %-5s  %-20s  %-20s  %-20s   %-20s  %s\n", "ID", "USER", "ROLE", "CREATED",
@@ -247,12 +282,8 @@ int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
         return parsed > 0 ? 0 : 2;
     if (id == NULL)
         return fail("keys revoke: give the key's id (the ID column of pivotd keys list)"), 2;
-    if (key_admin_open(cli, &admin, err, sizeof(err)) != 0)
+    if (key_admin_open(cli, &admin, TASK_REVOKE, err, sizeof(err)) != 0)
         goto out;
-    if (admin.backend->revoke_key == NULL) {
-        snprintf(err, sizeof(err), "the \"apikey\" backend cannot revoke keys");
-        goto out;
-    }
     if (admin.backend->revoke_key(admin.ctx, id, err, sizeof(err)) != 0)
         goto out;
     pv_audit(PIVOT_LOG_INFO, "admin-action", "local", id, "keys revoke, uid %d", (int)getuid());

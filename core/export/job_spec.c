@@ -161,3 +161,21 @@ int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t err
     }
     return 0;
 }
+
+void pv_job_spec_export_info(const pv_job_spec *spec, pivot_export_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->size = sizeof(*info);
+    info->requested = spec->range;
+    info->metadata_json = spec->metadata_json;
+    info->description = spec->description;
+    info->user = spec->user;
+    info->producer = "pivotd " PIVOT_VERSION;
+    info->gzip_level = (unsigned)spec->gzip_level;
+    info->chunk_size = (uint64_t)spec->chunk_size;
+    if (spec->decimation.method != PV_DECIMATE_NONE) {
+        info->decimation_method = pv_decimate_method_name(spec->decimation.method);
+        info->decimation_factor = spec->decimation.factor;
+        info->decimation_interval_ns = spec->decimation.interval_ns;
+    }
+}

@@ -34,6 +34,13 @@ typedef struct pv_job_spec {
  */
 int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t errlen);
 
+/**
+ * Fills info with what the spec says of the file (range, metadata, storage
+ * options, decimation) and the producer; the job's own members (job_id,
+ * request_json, owner) are left NULL for the caller. Borrows from spec.
+ */
+void pv_job_spec_export_info(const pv_job_spec *spec, pivot_export_info *info);
+
 /** Frees what a spec holds and zeroes it; a zeroed spec is accepted. */
 void pv_job_spec_free(pv_job_spec *spec);
 

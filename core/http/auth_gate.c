@@ -82,17 +82,18 @@ static void peer_address(h2o_req_t *req, char *out, size_t len)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)len);
 }
 
-/* The public id of the X-API-Key the request carries, for audit lines. */
-static void request_key_id(const pivot_auth_request *ar, char *out, size_t outlen)
+/* The credential the backend named for the audit log: the principal is the
+ * host's own, so its size covers the member; a backend that overran it is
+ * cut short rather than read past. */
+static const char *credential_of(pivot_principal *who)
 {
-    size_t len = 0;
-    const char *key = request_header(ar, "x-api-key", &len);
-    pv_audit_key_id(key, key != NULL ? len : 0, out, outlen);
+    who->credential[sizeof(who->credential) - 1] = '\0';
+    return who->credential;
 }
 
 int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
 {
-    char peer[64], err[PIVOT_ERRMSG_SIZE] = "", key_id[32], field[HEADER_NAME_MAX];
+    char peer[64], err[PIVOT_ERRMSG_SIZE] = "", field[HEADER_NAME_MAX];
     gate_request gr = {.req = req};
     pivot_auth_request ar = {sizeof(ar), request_header, peer, &gr};
     pv_problem p;
@@ -119,19 +120,18 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
             /* Every request of an administrator is an admin action: it may
              * reach other users' jobs. */
             if (strcmp(who->role, "admin") == 0) {
-                request_key_id(&ar, key_id, sizeof(key_id));
-                pv_audit(PIVOT_LOG_INFO, "admin-action", peer, key_id, "user %s (%s): %.*s %.*s",
-                         who->user, srv->auth[i].backend->name, (int)req->method.len,
-                         req->method.base, (int)(req->path.len < 512 ? req->path.len : 512),
-                         req->path.base);
+                pv_audit(PIVOT_LOG_INFO, "admin-action", peer, credential_of(who),
+                         "user %s (%s): %.*s %.*s", who->user, srv->auth[i].backend->name,
+                         (int)req->method.len, req->method.base,
+                         (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
             }
             return 0;
         }
         if (rc == PIVOT_ENOENT)
             continue;
-        request_key_id(&ar, key_id, sizeof(key_id));
-        pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, key_id, "refused by backend %s: %s",
-                 srv->auth[i].backend->name, err[0] ? err : "the credentials were refused");
+        pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, credential_of(who),
+                 "refused by backend %s: %s", srv->auth[i].backend->name,
+                 err[0] ? err : "the credentials were refused");
         pv_problem_set(&p, 401, "unauthorized", "Authentication failed", "X-API-Key",
                        "%s; ask an administrator for a key (pivotd keys create --user NAME)",
                        err[0] ? err : "the credentials were refused");
@@ -152,18 +152,8 @@ refuse:
 int pv_auth_open_all(pv_server *srv, char *err, size_t errlen)
 {
     const char *names[PV_MAX_AUTH_BACKENDS];
-    int n = 0;
+    int n = (int)pv_config_auth_backends(srv->config, names, PV_MAX_AUTH_BACKENDS);
 
-    for (int i = 0; i < PV_MAX_AUTH_BACKENDS; i++) {
-        char key[64];
-        snprintf(key, sizeof(key), "auth.backends.%d", i);
-        const char *name = pv_config_get(srv->config, key);
-        if (name == NULL)
-            break;
-        names[n++] = name;
-    }
-    if (n == 0)
-        names[n++] = "apikey";
     for (int i = 0; i < n; i++) {
         const pivot_auth_backend *b = pv_registry_auth(srv->registry, names[i]);
         char msg[PIVOT_ERRMSG_SIZE] = "";

@@ -228,24 +228,11 @@ static int open_providers(worker *w)
         return rc < 0 ? rc : PIVOT_EIO;
     }
 
-    pivot_export_info info = {
-        .size = sizeof(info),
-        .job_id = w->job.id,
-        .request_json = w->job.request,
-        .requested = w->spec.range,
-        .metadata_json = w->spec.metadata_json,
-        .description = w->spec.description,
-        .user = w->spec.user,
-        .owner = w->job.owner,
-        .producer = "pivotd " PIVOT_VERSION,
-        .gzip_level = (unsigned)w->spec.gzip_level,
-        .chunk_size = (uint64_t)w->spec.chunk_size,
-    };
-    if (w->spec.decimation.method != PV_DECIMATE_NONE) {
-        info.decimation_method = pv_decimate_method_name(w->spec.decimation.method);
-        info.decimation_factor = w->spec.decimation.factor;
-        info.decimation_interval_ns = w->spec.decimation.interval_ns;
-    }
+    pivot_export_info info;
+    pv_job_spec_export_info(&w->spec, &info);
+    info.job_id = w->job.id;
+    info.request_json = w->job.request;
+    info.owner = w->job.owner;
     /* A killed earlier attempt may have left its partial file behind. */
     unlink(w->part_path);
     w->part_exists = 1;

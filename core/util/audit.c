@@ -5,13 +5,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
-/* The id of "pvk_<12 characters>_<secret>"; see plugins/auth/key_format.h. */
-#define KEY_PREFIX "pvk_"
-#define KEY_ID_LEN 12
-
-void pv_audit(pivot_log_level level, const char *event, const char *peer, const char *key_id,
+void pv_audit(pivot_log_level level, const char *event, const char *peer, const char *credential,
               const char *fmt, ...)
 {
     char at[PV_TIME_TEXT_SIZE], what[1024];
@@ -24,23 +19,5 @@ void pv_audit(pivot_log_level level, const char *event, const char *peer, const 
     va_end(ap);
     pv_log(level, "pivotd", "audit: %s %s from %s key %s: %s", at, event,
            peer != NULL && peer[0] != '\0' ? peer : "?",
-           key_id != NULL && key_id[0] != '\0' ? key_id : "-", what);
-}
-
-void pv_audit_key_id(const char *key, size_t len, char *out, size_t outlen)
-{
-    size_t prefix = sizeof(KEY_PREFIX) - 1;
-
-    snprintf(out, outlen, "-");
-    if (key == NULL || len < prefix + KEY_ID_LEN + 1 || memcmp(key, KEY_PREFIX, prefix) != 0 ||
-        outlen <= KEY_ID_LEN)
-        return;
-    for (size_t i = prefix; i < prefix + KEY_ID_LEN; i++) {
-        char c = key[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_'))
-            return;
-    }
-    memcpy(out, key + prefix, KEY_ID_LEN);
-    out[KEY_ID_LEN] = '\0';
+           credential != NULL && credential[0] != '\0' ? credential : "-", what);
 }

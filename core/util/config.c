@@ -419,6 +419,21 @@ const char *pv_config_get(const pv_config *cfg, const char *key)
     return i >= 0 ? cfg->values[i] : NULL;
 }
 
+size_t pv_config_auth_backends(const pv_config *cfg, const char **names, size_t max)
+{
+    size_t n = 0;
+
+    for (; n < max; n++) {
+        char key[64];
+        snprintf(key, sizeof(key), "auth.backends.%zu", n);
+        if ((names[n] = pv_config_get(cfg, key)) == NULL)
+            break;
+    }
+    if (n == 0 && max > 0)
+        names[n++] = "apikey"; /* the documented default */
+    return n;
+}
+
 const char *pv_config_key_at(const pv_config *cfg, size_t index)
 {
     return cfg != NULL && index < cfg->nentries ? cfg->keys[index] : NULL;

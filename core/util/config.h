@@ -65,6 +65,14 @@ int pv_config_set(pv_config *cfg, const char *key, const char *value, char *err,
 const char *pv_config_get(const pv_config *cfg, const char *key);
 
 /**
+ * The auth backends named by auth.backends, in order, into names (at most
+ * max; the strings are the config's): the server tries them in that order,
+ * `pivotd keys` administers keys through the first that can. Unset, the
+ * list is [apikey]. Returns how many.
+ */
+size_t pv_config_auth_backends(const pv_config *cfg, const char **names, size_t max);
+
+/**
  * Applies speeddata.root: when storage.avro_path/data_dir was not given,
  * sets it from SpeedData's <root>/config/global.yaml (storage.avro_path,
  * relative to the root; "./data" when the file names none). Returns 0, or

@@ -179,6 +179,7 @@ static int anon_authenticate(void *vctx, const pivot_auth_request *req, pivot_pr
         return PIVOT_ENOENT;
     snprintf(who->user, sizeof(who->user), "%s", ctx->user);
     snprintf(who->role, sizeof(who->role), "user");
+    auth_credential(who, "anonymous");
     auth_audit(host, PIVOT_LOG_INFO, "anonymous-access", req->peer_addr, NULL,
                "no credentials; acting as user %s", ctx->user);
     return 0;

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #define PLUGIN "auth"
+#define STORE_FILE "auth.db"
 #define LABEL_MAX_LEN 200
 /* Recording every use would turn each request into a write; once a minute
  * is precise enough to tell which keys are still in use. */
@@ -40,18 +41,35 @@ void ak_backend_init(const pivot_host *h)
     host = h;
 }
 
+/* The plugin's own file in the server's state folder, as its other state
+ * files are named: <state_dir>/auth.db. */
+static int store_path(char *out, size_t len, char *err, size_t errlen)
+{
+    const char *state = host != NULL ? host->config_get("state_dir") : NULL;
+    int n;
+
+    if (state == NULL || state[0] == '\0') {
+        snprintf(err, errlen, "the state folder (state_dir) is not configured");
+        return PIVOT_EINVAL;
+    }
+    n = snprintf(out, len, "%s/" STORE_FILE, state);
+    if (n < 0 || (size_t)n >= len) {
+        snprintf(err, errlen, "state_dir is too long for the key store's path");
+        return PIVOT_ERANGE;
+    }
+    return 0;
+}
+
 static int apikey_open(void **out, char *err, size_t errlen)
 {
-    const char *path = host != NULL ? host->config_get("job_store") : NULL;
+    char path[4096];
     ak_ctx *ctx = NULL;
+    int64_t moved = 0;
     int rc = 0;
 
     *out = NULL;
-    if (path == NULL || path[0] == '\0') {
-        snprintf(err, errlen, "the job store path (job_store) is not configured");
-        rc = PIVOT_EINVAL;
+    if ((rc = store_path(path, sizeof(path), err, errlen)) != 0)
         goto out;
-    }
     ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -64,7 +82,11 @@ static int apikey_open(void **out, char *err, size_t errlen)
         rc = PIVOT_EIO;
         goto out;
     }
-    rc = ak_store_open(path, &ctx->store, err, errlen);
+    /* job_store: where the keys were kept before this file existed. */
+    rc = ak_store_open(path, host->config_get("job_store"), &ctx->store, &moved, err, errlen);
+    if (rc == 0 && moved > 0 && host->log != NULL)
+        host->log(PIVOT_LOG_INFO, PLUGIN, "moved %lld api keys from the job store into %s",
+                  (long long)moved, path);
 out:
     if (rc != 0 && ctx != NULL) {
         EVP_MD_free(ctx->sha256);
@@ -117,6 +139,8 @@ static int apikey_authenticate(void *vctx, const pivot_auth_request *req, pivot_
         rc = refuse(NULL, "malformed", req, err, errlen);
         goto out;
     }
+    /* The public id names the key in the host's audit line, refused or not. */
+    auth_credential(who, id);
     if (ak_key_hash(ctx->sha256, text, len, hash) != 0) {
         snprintf(err, errlen, "cannot hash the api key");
         rc = PIVOT_EIO;

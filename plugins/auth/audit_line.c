@@ -29,3 +29,10 @@ void auth_audit(const pivot_host *host, pivot_log_level level, const char *event
               peer != NULL && peer[0] != '\0' ? peer : "?",
               key_id != NULL && key_id[0] != '\0' ? key_id : "-", what);
 }
+
+void auth_credential(pivot_principal *who, const char *credential)
+{
+    /* A host built before the member gave a smaller principal. */
+    if (PIVOT_HAS_MEMBER(who, pivot_principal, credential))
+        snprintf(who->credential, sizeof(who->credential), "%s", credential);
+}

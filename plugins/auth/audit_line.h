@@ -15,4 +15,10 @@
 void auth_audit(const pivot_host *host, pivot_log_level level, const char *event, const char *peer,
                 const char *key_id, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/**
+ * Names the credential of a request in who->credential for the host's audit
+ * line (never a secret), when the host's principal has the member.
+ */
+void auth_credential(pivot_principal *who, const char *credential);
+
 #endif

@@ -1,4 +1,8 @@
-/* The api_keys table: schema, per-thread connections and the three queries. */
+/*
+ * The api_keys table in the plugin's own database file: schema, the
+ * one-time move of the keys from the server's job store, per-thread
+ * connections and the queries.
+ */
 #include "key_store.h"
 
 #include <pivot/common.h>
@@ -8,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Writers (key creation, last-use updates, the server's job updates) hold
  * the WAL write lock briefly; waiting this long beats failing a request. */
@@ -38,6 +43,21 @@ static const char list_sql[] = "SELECT id, user, role, label, created_at, last_u
 static const char revoke_sql[] = "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?2)"
                                  " WHERE id = ?1";
 
+/*
+ * Until this version the table lived in the server's jobs.db. The first
+ * open of the new file copies it over, in one transaction that also sets
+ * user_version, so that it happens once even when a `pivotd keys` command
+ * and the server open the store at the same time; afterwards the old table
+ * is dropped, so that a revocation made here cannot be undone by an older
+ * server reading the stale copy (an older server then knows no key: it
+ * fails closed).
+ */
+#define STORE_VERSION 1
+static const char copy_legacy_sql[] =
+    "INSERT OR IGNORE INTO api_keys (id, key_hash, user, role, label, created_at,"
+    " last_used_at, expires_at, revoked_at) SELECT id, key_hash, user, role, label,"
+    " created_at, last_used_at, expires_at, revoked_at FROM legacy.api_keys";
+
 /* One thread's connection and its prepared statements. */
 typedef struct ak_conn {
     struct ak_conn *next; /**< registry link */
@@ -61,16 +81,15 @@ static atomic_uint_fast64_t next_instance = 1;
 static _Thread_local uint64_t cached_instance;
 static _Thread_local ak_conn *cached_conn;
 
-static int db_open(const char *path, sqlite3 **out, char *err, size_t errlen)
+/* Opens the store's file; only ak_store_open creates it (flags). */
+static int db_open(const char *path, int flags, sqlite3 **out, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     int rc = 0;
 
-    /* Not SQLITE_OPEN_CREATE: the server creates the job store; a missing
-     * file means a wrong path, which must not yield a fresh empty store. */
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | flags, NULL) !=
         SQLITE_OK) {
-        snprintf(err, errlen, "cannot open the job store %s: %s", path,
+        snprintf(err, errlen, "cannot open the key store %s: %s", path,
                  db ? sqlite3_errmsg(db) : "out of memory");
         rc = PIVOT_EIO;
         goto out;
@@ -117,7 +136,7 @@ static int conn_open(const ak_store *store, ak_conn **out, char *err, size_t err
         goto out;
     }
     c->owner = pthread_self();
-    if ((rc = db_open(store->path, &c->db, err, errlen)) != 0 ||
+    if ((rc = db_open(store->path, 0, &c->db, err, errlen)) != 0 ||
         (rc = prepare(c->db, find_sql, &c->find, err, errlen)) != 0 ||
         (rc = prepare(c->db, touch_sql, &c->touch, err, errlen)) != 0 ||
         (rc = prepare(c->db, insert_sql, &c->insert, err, errlen)) != 0)
@@ -160,14 +179,93 @@ static ak_conn *thread_conn(ak_store *store, char *err, size_t errlen)
     return c;
 }
 
-int ak_store_open(const char *path, ak_store **out, char *err, size_t errlen)
+static int exec(sqlite3 *db, const char *sql, const char *what, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    int rc = 0;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+        rc = PIVOT_EIO;
+    }
+    sqlite3_free(msg);
+    return rc;
+}
+
+/* An integer the query returns in its first row, or -1. */
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Whether the attached legacy database has an api_keys table. */
+static int legacy_has_keys(sqlite3 *db)
+{
+    return query_int(db, "SELECT count(*) FROM legacy.sqlite_master"
+                         " WHERE type = 'table' AND name = 'api_keys'") > 0;
+}
+
+/* Copies the keys of the legacy job store at legacy_path, once; see
+ * copy_legacy_sql. A missing legacy file is a new installation. */
+static int migrate(sqlite3 *db, const char *legacy_path, int64_t *moved, char *err, size_t errlen)
+{
+    char *sql = NULL;
+    int rc = 0, attached = 0, began = 0;
+
+    if (legacy_path == NULL || access(legacy_path, F_OK) != 0)
+        goto out;
+    sql = sqlite3_mprintf("ATTACH DATABASE %Q AS legacy", legacy_path);
+    if (sql == NULL || (rc = exec(db, sql, "cannot read the job store's keys", err, errlen)) != 0)
+        goto out;
+    attached = 1;
+    /* Immediate: a second process waits here, then finds the version set. */
+    if ((rc = exec(db, "BEGIN IMMEDIATE", "cannot lock the key store", err, errlen)) != 0)
+        goto out;
+    began = 1;
+    if (query_int(db, "PRAGMA main.user_version") < STORE_VERSION) {
+        if (legacy_has_keys(db)) {
+            if ((rc = exec(db, copy_legacy_sql, "cannot copy the keys of the job store", err,
+                           errlen)) != 0)
+                goto out;
+            *moved = sqlite3_changes(db);
+        }
+        if ((rc = exec(db, "PRAGMA main.user_version = 1", "cannot mark the key store", err,
+                       errlen)) != 0)
+            goto out;
+    }
+    if ((rc = exec(db, "COMMIT", "cannot save the keys moved from the job store", err, errlen)) !=
+        0)
+        goto out;
+    began = 0;
+    /* Copied and committed: the old table goes (idempotent if a crash came
+     * between the two). */
+    if (legacy_has_keys(db))
+        rc = exec(db, "DROP TABLE legacy.api_keys", "cannot drop the job store's old key table",
+                  err, errlen);
+out:
+    if (began)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (attached)
+        sqlite3_exec(db, "DETACH DATABASE legacy", NULL, NULL, NULL);
+    sqlite3_free(sql);
+    return rc;
+}
+
+int ak_store_open(const char *path, const char *legacy_path, ak_store **out, int64_t *moved,
+                  char *err, size_t errlen)
 {
     size_t pathlen = strlen(path);
     ak_store *store = calloc(1, sizeof(*store) + pathlen + 1);
     sqlite3 *db = NULL;
-    char *msg = NULL;
     int rc = 0;
 
+    *moved = 0;
     if (store == NULL) {
         snprintf(err, errlen, "out of memory");
         rc = PIVOT_ENOMEM;
@@ -176,16 +274,16 @@ int ak_store_open(const char *path, ak_store **out, char *err, size_t errlen)
     memcpy(store->path, path, pathlen + 1);
     store->instance = atomic_fetch_add(&next_instance, 1);
     pthread_mutex_init(&store->lock, NULL);
-    if ((rc = db_open(path, &db, err, errlen)) != 0)
+    if ((rc = db_open(path, SQLITE_OPEN_CREATE, &db, err, errlen)) != 0)
         goto out;
-    if (sqlite3_exec(db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot create the api_keys table in %s: %s", path,
-                 msg ? msg : sqlite3_errmsg(db));
-        rc = PIVOT_EIO;
+    /* WAL, as the job store: readers (every request) never wait on a key
+     * being created or a last use being recorded. */
+    if ((rc = exec(db, "PRAGMA journal_mode=WAL", "cannot set up the key store", err, errlen)) !=
+            0 ||
+        (rc = exec(db, schema_sql, "cannot create the api_keys table", err, errlen)) != 0 ||
+        (rc = migrate(db, legacy_path, moved, err, errlen)) != 0)
         goto out;
-    }
 out:
-    sqlite3_free(msg);
     sqlite3_close(db);
     if (rc != 0 && store != NULL) {
         ak_store_close(store);

@@ -1,5 +1,7 @@
 /*
- * The api_keys table in the server's SQLite job store.
+ * The api_keys table in the plugin's own SQLite file, <state_dir>/auth.db
+ * (until this version it was a table of the server's jobs.db, from which
+ * the first open moves the keys).
  *
  * Each thread that calls in gets its own connection with its statements
  * prepared once (SQLite connections must not be shared between threads
@@ -32,11 +34,14 @@ typedef struct ak_key_row {
 } ak_key_row;
 
 /**
- * Opens the store in the existing database at path and creates the
- * api_keys table when missing. On success *out is owned by the caller and
- * released with ak_store_close().
+ * Opens the store at path, creating the file and the api_keys table when
+ * missing. The first time, the keys of an api_keys table in the database
+ * at legacy_path (the server's job store; NULL or a missing file: none)
+ * are moved into it, their number in *moved. On success *out is owned by
+ * the caller and released with ak_store_close().
  */
-int ak_store_open(const char *path, ak_store **out, char *err, size_t errlen);
+int ak_store_open(const char *path, const char *legacy_path, ak_store **out, int64_t *moved,
+                  char *err, size_t errlen);
 
 /**
  * Closes every connection any thread opened, then frees the store. No

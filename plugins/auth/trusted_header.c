@@ -162,6 +162,7 @@ static int th_authenticate(void *vctx, const pivot_auth_request *req, pivot_prin
 
     if (user == NULL)
         return PIVOT_ENOENT;
+    auth_credential(who, ctx->header);
     /* Anyone can send the header: only the proxies' copy is believed. */
     if (!from_proxy(ctx, req->peer_addr)) {
         snprintf(why, sizeof(why), "header %s sent by an address that is not a trusted proxy",

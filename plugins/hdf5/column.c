@@ -82,19 +82,23 @@ out:
     return dset;
 }
 
-hsize_t hx_chunk_elements(const hx_export *x, hid_t file_type)
+uint64_t hx_chunk_for(uint64_t asked, size_t size)
 {
-    size_t size = H5Tget_size(file_type);
-    hsize_t elements;
+    uint64_t elements;
 
-    if (x->chunk_elements > 0)
-        elements = x->chunk_elements;
+    if (asked > 0)
+        elements = asked;
     else
         elements = size > 0 && size < HX_CHUNK_BYTES ? HX_CHUNK_BYTES / size : 1;
     /* Only large fixed-size bytes reach this: fewer elements, never none. */
     if (size > 0 && elements > HX_CHUNK_MAX_BYTES / size)
         elements = HX_CHUNK_MAX_BYTES / size > 0 ? HX_CHUNK_MAX_BYTES / size : 1;
     return elements;
+}
+
+hsize_t hx_chunk_elements(const hx_export *x, hid_t file_type)
+{
+    return hx_chunk_for(x->chunk_elements, H5Tget_size(file_type));
 }
 
 int hx_write_slab(hid_t dset, hid_t mem_type, hid_t mem_space, hsize_t start, hsize_t count,

@@ -67,6 +67,20 @@ hid_t hx_column_create(hx_export *x, const char *name, hid_t file_type, hsize_t 
 hsize_t hx_chunk_elements(const hx_export *x, hid_t file_type);
 
 /**
+ * Elements in one chunk of a dataset whose file type is `size` bytes, when
+ * the job asked for `asked` (0: about HX_CHUNK_BYTES). What
+ * hx_chunk_elements computes, without HDF5, for the estimate.
+ */
+uint64_t hx_chunk_for(uint64_t asked, size_t size);
+
+/** Bytes of the smallest signed integer holding every index of an enum of nsymbols. */
+size_t hx_enum_bytes(size_t nsymbols);
+
+/** The exporter's estimate of a file's size (pivot_exporter.estimate); see estimate.c. */
+int hx_estimate(const pivot_export_info *info, const pivot_estimate_channel *const *channels,
+                size_t nchannels, uint64_t *bytes, char *err, size_t errlen);
+
+/**
  * Grows dset to start + count elements and writes `count` values of
  * mem_type (laid out as mem_space) from data at start.
  */

@@ -17,6 +17,7 @@ const pivot_exporter hx_exporter = {
     .append = hx_append,
     .end_channel = hx_end_channel,
     .close = hx_close,
+    .estimate = hx_estimate,
 };
 
 /* A refused registration needs no message of ours: the host reports its reason. */

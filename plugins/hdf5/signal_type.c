@@ -64,13 +64,25 @@ static int has_symbols(const pivot_signal_detail *d)
  * enum rarely has more than a few dozen symbols, so the file usually stores
  * one byte a sample where the column has four.
  */
-static hid_t enum_base(size_t nsymbols)
+size_t hx_enum_bytes(size_t nsymbols)
 {
     if (nsymbols <= (size_t)INT8_MAX + 1)
-        return H5T_STD_I8LE;
+        return 1;
     if (nsymbols <= (size_t)INT16_MAX + 1)
+        return 2;
+    return 4;
+}
+
+static hid_t enum_base(size_t nsymbols)
+{
+    switch (hx_enum_bytes(nsymbols)) {
+    case 1:
+        return H5T_STD_I8LE;
+    case 2:
         return H5T_STD_I16LE;
-    return H5T_STD_I32LE;
+    default:
+        return H5T_STD_I32LE;
+    }
 }
 
 /* An enum over base whose member symbols[i] has the value i. */

@@ -2,13 +2,15 @@
 with a label and an expiry, list, use, revoke and expire while the server
 runs), isolation between two users on every job endpoint, the admin role and
 its owner filter, the audit lines, the trusted-header backend from a trusted
-and an untrusted address, and a brute-force loop of wrong keys."""
+and an untrusted address, a brute-force loop of wrong keys, and the keys of a
+state folder made before the apikey backend had its own file (auth.db)."""
 
 import http.client
 import json
 import os
 import random
 import re
+import sqlite3
 import string
 import subprocess
 import sys
@@ -24,6 +26,8 @@ QUOTA = ph.API + "/quota"
 SMALL = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:02Z"),
          "channels": {"include": ["ch000"]}}
 UNTRUSTED = "127.0.0.2"
+LEGACY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                      "state-before-auth-db")
 B64URL = string.ascii_letters + string.digits + "-_"
 
 
@@ -264,6 +268,11 @@ class TrustedHeaderTest(AuthCase):
         self.assertEqual((json.loads(body)["user"], json.loads(body)["role"]), ("erin", "user"))
         status, _, body = self.get(QUOTA, {"X-Remote-User": "boss"})
         self.assertEqual(json.loads(body)["role"], "admin")
+        # The admin's audit line names the credential as the backend does:
+        # the header the proxy named the user in.
+        m = self.wait_log(r"pivotd: info: audit: \S+Z admin-action from 127\.0\.0\.1 key "
+                          r"x-remote-user: user boss \(trusted-header\): GET /api/v1/pivot/quota")
+        self.assertIsNotNone(m, self.server.log())
         # A job submitted through the proxy belongs to the proxy's user, and
         # API keys of that user see it: quotas and ownership are per user.
         status, _, body = raw_request(self.server, "POST", JOBS, {
@@ -278,6 +287,32 @@ class TrustedHeaderTest(AuthCase):
         status, _, _ = self.get(JOBS + "/" + job, {"X-Remote-User": "frank"})
         self.assertEqual(status, 404)
 
+    def test_keys_are_administered_by_the_first_backend_that_can(self):
+        # trusted-header, listed first, has no keys: apikey, next, makes them.
+        config = self.work.sub("header-first.yaml")
+        ph.write_config(config, self.CONFIG.replace("[apikey, trusted-header]",
+                                                    "[trusted-header, apikey]"))
+        cmd = [ph.pivotd_path(), "keys", "create", "--user", "hank", "--config", config,
+               "--state-dir", self.server.state_dir, "--plugin-dir", ph.plugin_dir()]
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        key = out.stdout.decode().strip()
+        status, _, body = self.get(QUOTA, {"X-API-Key": key})
+        self.assertEqual((status, json.loads(body)["user"]), (200, "hank"))
+        # Without a backend that administers keys, every keys command says so.
+        ph.write_config(config, self.CONFIG.replace("[apikey, trusted-header]",
+                                                    "[trusted-header]"))
+        for args, verb in ((["create", "--user", "hank"], "create"), (["list"], "list"),
+                           (["revoke", "AAAAAAAAAAAA"], "revoke")):
+            cmd = [ph.pivotd_path(), "keys"] + args + [
+                "--config", config, "--state-dir", self.server.state_dir,
+                "--plugin-dir", ph.plugin_dir()]
+            out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            self.assertEqual(out.returncode, 1, out.stderr)
+            self.assertEqual(out.stdout, b"")
+            self.assertIn("pivotd: no auth backend in auth.backends (trusted-header) can %s keys"
+                          % verb, out.stderr.decode())
+
     def test_untrusted_address_is_refused(self):
         status, headers, body = self.get(QUOTA, {"X-Remote-User": "erin"}, source=UNTRUSTED)
         self.assertEqual(status, 401, body)
@@ -285,6 +320,9 @@ class TrustedHeaderTest(AuthCase):
         self.assertEqual(headers["content-type"], ph.PROBLEM_CT)
         m = self.wait_log(r"auth: warning: audit: \S+Z auth-failure from 127\.0\.0\.2 key -: "
                           r"header x-remote-user sent by an address that is not a trusted proxy")
+        self.assertIsNotNone(m, self.server.log())
+        m = self.wait_log(r"pivotd: warning: audit: \S+Z auth-failure from 127\.0\.0\.2 key "
+                          r"x-remote-user: refused by backend trusted-header")
         self.assertIsNotNone(m, self.server.log())
         # Scripts elsewhere still use API keys: apikey is tried first.
         key = self.server.create_key("gina")
@@ -297,6 +335,62 @@ class TrustedHeaderTest(AuthCase):
         self.assertEqual(status, 401)
         status, _, _ = self.get(QUOTA, {"X-Remote-User": ""})
         self.assertEqual(status, 401)
+
+
+
+class KeysMovedFromTheJobStoreTest(AuthCase):
+    """A state folder whose keys are in the job store, as the build before
+    auth.db left it (tests/data/state-before-auth-db): the server moves them
+    into <state_dir>/auth.db once, and they keep working as they did."""
+
+    @classmethod
+    def make_server(cls, data, state, config):
+        os.makedirs(state, mode=0o700)
+        with open(os.path.join(LEGACY, "jobs.sql")) as f:
+            dump = f.read()
+        db = sqlite3.connect(os.path.join(state, "jobs.db"))
+        try:
+            db.executescript(dump)
+            db.execute("PRAGMA journal_mode=WAL").fetchall()
+        finally:
+            db.close()
+        with open(os.path.join(LEGACY, "keys.json")) as f:
+            cls.keys = json.load(f)
+        return ph.Server(data, state, config)
+
+    def quota_user(self, key):
+        r = self.client(key).get(QUOTA)
+        return r.status_code, r.json().get("user")
+
+    def test_keys_still_work_from_their_own_file(self):
+        self.assertEqual(self.quota_user(self.keys["alice"]), (200, "alice"))
+        self.assertEqual(self.quota_user(self.keys["root"]), (200, "root"))
+        self.assertEqual(self.client(self.keys["root"]).get(QUOTA).json()["role"], "admin")
+        # A revocation made before the move still holds.
+        self.assertUnauthorized(self.client(self.keys["mallory_revoked"]).get(QUOTA))
+        self.assertIn("auth: info: moved 3 api keys from the job store into ", self.server.log())
+        self.assertTrue(os.path.exists(os.path.join(self.server.state_dir, "auth.db")))
+        # The job store no longer holds keys: an older server fails closed.
+        db = sqlite3.connect(os.path.join(self.server.state_dir, "jobs.db"))
+        try:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        finally:
+            db.close()
+        self.assertNotIn("api_keys", tables)
+        self.assertIn("jobs", tables)
+        rc, listing, err = pivotd(self.server, "keys", "list")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("made before auth.db", listing)
+        self.assertEqual(sorted(line.split()[1] for line in listing.splitlines()[1:]),
+                         ["alice", "mallory", "root"])
+        # The move happens once: a key revoked now stays revoked after a restart.
+        rc, _, err = pivotd(self.server, "keys", "revoke", key_id(self.keys["alice"]))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.server.stop(), 0)
+        self.server.start()
+        self.assertUnauthorized(self.client(self.keys["alice"]).get(QUOTA))
+        self.assertEqual(self.quota_user(self.keys["root"]), (200, "root"))
+        self.assertNotIn("moved", self.server.log())
 
 
 if __name__ == "__main__":

@@ -81,6 +81,14 @@ class EstimateTest(ph.ServerCase):
         write_typed(data)
 
     @classmethod
+    def make_server(cls, data, state, config):
+        # The normal plugins plus an exporter without an estimate of its own
+        # ("crash", which only misbehaves once it is given data).
+        plugins = ph.link_plugins(cls.work.sub("plugins"),
+                                  {"crash.so": os.environ["PIVOT_CRASH_PLUGIN"]})
+        return ph.Server(data, state, config, plugins=plugins)
+
+    @classmethod
     def after_start(cls):
         with open(SPEC_PATH, "rb") as f:
             cls.spec = yaml.safe_load(f)
@@ -204,13 +212,32 @@ class EstimateTest(ph.ServerCase):
             g = f[TYPED]
             self.assertEqual({name: g[name].id.get_storage_size() for name in g}, chunk_bytes)
 
+    def test_generic_estimate_for_an_exporter_without_one(self):
+        """A format whose exporter has no estimate callback gets the generic
+        one of docs/api.md: per row 8 bytes of time and each value's size
+        (float64 8, enum 4, a 16-byte fixed its size, variable bytes 16),
+        decimated outputs as the exporter would be told them, no overhead."""
+        n = TYPED_SECONDS * TYPED_RATE
+        d = self.dry_run(self.body(START, TYPED_END, {"format": "crash"}, [TYPED]))
+        self.assertEqual(d["format"], "crash")
+        self.assertEqual(d["estimate"], {"samples": n, "rows": n, "bytes": n * (8 + 8 + 4 + 16 + 16),
+                                         "compressed": False, "bytes_is_upper_bound": False,
+                                         "bytes_basis": "generic"})
+        # minmax turns x into x.min and x.max; 60 buckets of ten seconds.
+        d = self.dry_run(self.body(START, TYPED_END,
+                                   {"format": "crash",
+                                    "decimation": {"interval": "PT10S", "method": "minmax"}},
+                                   [TYPED]))
+        self.assertEqual(d["estimate"]["bytes"], 60 * (8 + 8 + 8 + 4 + 16 + 16))
+        self.assertEqual(d["estimate"]["bytes_basis"], "generic")
+
     def test_compressed_keeps_the_uncompressed_bytes(self):
         plain = self.dry_run(self.body(START, END, {}))["estimate"]
         body = self.body(START, END, {"compression": {"gzip": 1}})
         est = self.dry_run(body)["estimate"]
         self.assertEqual(est, {"samples": plain["samples"], "rows": plain["rows"],
                                "bytes": plain["bytes"], "compressed": True,
-                               "bytes_is_upper_bound": True})
+                               "bytes_is_upper_bound": True, "bytes_basis": "exporter"})
         size, _ = self.export(body)
         self.assertLessEqual(size, est["bytes"])
 

@@ -23,7 +23,7 @@
 
 static char store_dir[] = "/tmp/pivot-auth-test-XXXXXX";
 static char store_path[4096];
-static const char *job_store_setting;
+static const char *state_dir_setting;
 static const pivot_auth_backend *backend;
 static int backends_registered;
 static void *plugin;
@@ -37,7 +37,7 @@ static void test_log(pivot_log_level level, const char *name, const char *fmt, .
 
 static const char *test_config_get(const char *key)
 {
-    return strcmp(key, "job_store") == 0 ? job_store_setting : NULL;
+    return strcmp(key, "state_dir") == 0 ? state_dir_setting : NULL;
 }
 
 static int test_register_auth(pivot_registry *reg, const pivot_auth_backend *a)
@@ -122,7 +122,7 @@ static long long store_int(const char *sql)
     return v;
 }
 
-/* Creates the store as pivotd does (WAL mode) and loads the plugin. */
+/* Loads the plugin; the backend's first open creates its store, auth.db. */
 static void setup(void)
 {
     const pivot_magic *(*magic)(void);
@@ -133,9 +133,8 @@ static void setup(void)
         perror("mkdtemp");
         exit(1);
     }
-    snprintf(store_path, sizeof(store_path), "%s/jobs.db", store_dir);
-    job_store_setting = store_path;
-    store_exec("PRAGMA journal_mode=WAL");
+    snprintf(store_path, sizeof(store_path), "%s/auth.db", store_dir);
+    state_dir_setting = store_dir;
 
     plugin = dlopen(AUTH_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
     if (plugin == NULL) {
@@ -519,15 +518,15 @@ static void test_instances(void)
     backend->close(a);
     backend->close(NULL);
 
-    job_store_setting = NULL;
+    state_dir_setting = NULL;
     CHECK_INT_EQ(backend->open(&c, err, sizeof(err)), PIVOT_EINVAL);
-    CHECK_STR_EQ(err, "the job store path (job_store) is not configured");
+    CHECK_STR_EQ(err, "the state folder (state_dir) is not configured");
     CHECK(c == NULL);
-    job_store_setting = "/nonexistent/pivot/jobs.db";
+    state_dir_setting = "/nonexistent/pivot";
     CHECK_INT_EQ(backend->open(&c, err, sizeof(err)), PIVOT_EIO);
-    CHECK(strncmp(err, "cannot open the job store /nonexistent/pivot/jobs.db: ", 54) == 0);
+    CHECK(strncmp(err, "cannot open the key store /nonexistent/pivot/auth.db: ", 54) == 0);
     CHECK(c == NULL);
-    job_store_setting = store_path;
+    state_dir_setting = store_dir;
 }
 
 int main(int argc, char **argv)

@@ -31,6 +31,15 @@ typedef struct pivot_principal {
     size_t size;    /**< sizeof(pivot_principal) as the host was built */
     char user[128]; /**< user name; jobs are owned by it */
     char role[16];  /**< "user" or "admin" */
+    /**
+     * Appended to ABI 1 (write it when PIVOT_HAS_MEMBER(who, pivot_principal,
+     * credential)): which credential the request used, for the audit log,
+     * never a secret: an API key's public id, the header a proxy named the
+     * user in, "anonymous". The backend may also fill it when it refuses
+     * the request (PIVOT_EACCES), so the audit line names the credential
+     * refused. Empty: none ("-" in the log).
+     */
+    char credential[64];
 } pivot_principal;
 
 /** What list_keys shows of one key: never the key nor its hash. Borrowed during the visit. */

@@ -55,8 +55,27 @@ typedef struct pivot_export_summary {
 } pivot_export_summary;
 
 /**
+ * One channel of a dry run, as pivot_exporter.estimate is told it: what
+ * begin_channel would be given and how many rows append would receive in
+ * all. Borrowed for the call.
+ */
+typedef struct pivot_estimate_channel {
+    size_t size; /**< sizeof(pivot_estimate_channel) */
+    /**
+     * The channel as begin_channel would receive it: exactly the exported
+     * signals, decimated ones included (`x.min`), each with a detail. A
+     * signal the source does not describe is shown as float64.
+     */
+    const pivot_channel_info *channel;
+    /** Rows of the channel: its samples in the range, or its buckets when decimated. An estimate
+     * from the source's span and rate, not a count. */
+    uint64_t rows;
+} pivot_estimate_channel;
+
+/**
  * An output format. One instance writes one file from one thread. Every
- * member is required; register_exporter names a missing one.
+ * member up to close is required (register_exporter names a missing one);
+ * estimate, appended to ABI 1, is optional.
  */
 typedef struct pivot_exporter {
     size_t size;            /**< sizeof(pivot_exporter) as the plugin was built */
@@ -88,6 +107,21 @@ typedef struct pivot_exporter {
      * removes it).
      */
     int (*close)(void *exp, const pivot_export_summary *summary, char *err, size_t errlen);
+
+    /**
+     * Optional (may be NULL): the size in bytes of the file that open ...
+     * close would write for these channels with info's options, for a dry
+     * run (`POST /jobs?dry_run=true`), into *bytes. Nothing is written and
+     * no data is read: the rows are the host's estimate. info is the job's
+     * as open would get it, except that there is no job yet (job_id is "").
+     * Called in the server process on its HTTP threads, concurrently and
+     * while they serve other requests: compute only, without I/O, locks or
+     * libraries that are not thread-safe. Returns 0, or a PIVOT_E* code with
+     * a message in err (the host then gives the generic estimate of
+     * docs/api.md). Without it the host gives that generic estimate.
+     */
+    int (*estimate)(const pivot_export_info *info, const pivot_estimate_channel *const *channels,
+                    size_t nchannels, uint64_t *bytes, char *err, size_t errlen);
 } pivot_exporter;
 
 #ifdef __cplusplus
