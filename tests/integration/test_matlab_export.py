@@ -232,6 +232,9 @@ class Mat5ExportTest(MatlabCase):
         self.assertTrue(head.startswith(b"MATLAB 5.0 MAT-file"), head[:40])
         self.assertEqual(head[126:128], b"IM", "little-endian MAT 5")
         self.assertEqual(scipy.io.matlab.matfile_version(path), (1, 0))
+        results = os.listdir(os.path.join(self.state, "results"))
+        self.assertEqual([n for n in results if n.endswith(".part")], [],
+                         "the column part files are gone with the job")
 
     @unittest.skipIf(OCTAVE is None, "octave-cli missing (Debian: octave)")
     def test_octave_reads_every_value(self):
@@ -262,6 +265,23 @@ class Mat5ExportTest(MatlabCase):
         self.assertEqual(meta["requested_end_ns"], END_NS)
         self.assertEqual(meta["actual_start_ns"], st.START_NS)
         self.assertIn('"format": "matlab"', meta["request"].replace('":"', '": "'))
+
+    def test_a_range_without_samples_gives_empty_columns(self):
+        body = {"time_range": ph.absolute("2024-06-01T00:00:00Z", "2024-06-01T00:01:00Z"),
+                "channels": {"include": [st.CHANNEL]}, "options": {"format": "matlab"}}
+        job, content = self.run_export(body)
+        path = self.save_export("empty.mat", content)
+        mat = scipy.io.loadmat(path)
+        ch = mat[st.CHANNEL][0, 0]
+        self.assertEqual(ch["time_ns"].shape, (0, 1))
+        self.assertEqual(ch["time_ns"].dtype, numpy.int64)
+        self.assertEqual(ch["label"].shape, (0, 1))
+        self.assertEqual(mat["pivot_export"][0, 0]["sample_count"][0, 0], 0.0)
+        if OCTAVE is not None:
+            fields = octave_fields(path, st.CHANNEL)
+            self.assertEqual(fields["f64"][0], "double")
+            self.assertEqual(len(fields["f64"][1]), 0)
+            self.assertEqual(fields["n_str"], ("cell", []))
 
     def test_health_lists_the_plugin(self):
         r = self.api.get("/api/v1/health")

@@ -45,7 +45,7 @@ class PluginSetTest(ph.ServerCase):
         files = {p["name"]: p["file"] for p in health["plugins"]}
         # The file's name only: anyone may ask, and the directories are the host's.
         self.assertEqual(files["hdf5"], "hdf5.so")
-        self.assertEqual(sorted(files), ["auth", "avro", "csv", "hdf5", "netcdf", "timespec"])
+        self.assertEqual(sorted(files), ["auth", "avro", "csv", "hdf5", "matlab", "netcdf", "timespec"])
 
     def test_2_a_file_dropped_in_later_is_ignored_until_restart(self):
         wrong = os.path.join(os.environ["PIVOT_TEST_PLUGIN_DIR"], "wrong_abi.so")
