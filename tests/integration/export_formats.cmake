@@ -2,7 +2,7 @@
 # world against a real pivotd: netcdf (xarray with the netCDF4 engine,
 # ncdump), csv (pandas, zipfile), matlab (Octave, scipy.io, h5py).
 if(TARGET pivotd AND TARGET pivot-gen-avro)
-  foreach(format netcdf csv)
+  foreach(format netcdf csv matlab)
     if(TARGET ${format})
       add_test(NAME integration_${format}_export
                COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_${format}_export.py)

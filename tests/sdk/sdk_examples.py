@@ -27,7 +27,7 @@ EXAMPLES = {
     "site_shifts": ["site_shifts.c", "tz_table.c"],
     "file_auth": ["file_auth.c"],
 }
-BUNDLED = ["auth", "avro", "csv", "hdf5", "netcdf", "timespec"]
+BUNDLED = ["auth", "avro", "csv", "hdf5", "matlab", "netcdf", "timespec"]
 HEADERS = ["auth.h", "common.h", "exporter.h", "host.h", "plugin.h", "source.h", "timespec.h"]
 NS = 1000000000
 RATE = 10
