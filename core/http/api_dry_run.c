@@ -126,16 +126,16 @@ static double dataset_bytes(double n, element_layout e, double per_chunk)
 
 /* Samples of a channel in range, from its span and rate, and the part of
  * the range they cover, [*from, *to); 0 when unknown. */
-static double channel_samples(pv_http_thread *t, const char *channel, pivot_range range,
+static double channel_samples(pv_api_env *env, const char *channel, pivot_range range,
                               int64_t *from, int64_t *to)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     pivot_range span = {0, 0};
     double rate = 0.0, n;
     char err[PIVOT_ERRMSG_SIZE];
 
     if (!PIVOT_HAS_MEMBER(src, pivot_source, span) || src->span == NULL ||
-        src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) != 0 ||
+        src->span(env->source_ctx, channel, &span, &rate, err, sizeof(err)) != 0 ||
         span.end_ns <= span.start_ns)
         return 0.0;
     *from = span.start_ns > range.start_ns ? span.start_ns : range.start_ns;
@@ -191,18 +191,18 @@ static double signal_bytes(const pv_decimation *d, pivot_type type,
 }
 
 /* Writes one channel of the spec and returns its estimate. */
-static channel_estimate gen_channel(pv_http_thread *t, yajl_gen g, const pv_job_spec *spec,
+static channel_estimate gen_channel(pv_api_env *env, yajl_gen g, const pv_job_spec *spec,
                                     const pv_pipeline_channel *ch)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     pivot_channel_info *info = NULL;
     channel_estimate e = {0.0, 0.0, CHANNEL_OVERHEAD};
     int64_t from = 0, to = 0;
     char err[PIVOT_ERRMSG_SIZE];
 
-    e.samples = channel_samples(t, ch->name, spec->range, &from, &to);
+    e.samples = channel_samples(env, ch->name, spec->range, &from, &to);
     e.rows = decimated_rows(&spec->decimation, e.samples, spec->range, from, to);
-    if (src->describe(t->source_ctx, ch->name, &info, err, sizeof(err)) != 0)
+    if (src->describe(env->source_ctx, ch->name, &info, err, sizeof(err)) != 0)
         info = NULL;
     yajl_gen_map_open(g);
     pv_gen_key_str(g, "name", ch->name);
@@ -225,11 +225,11 @@ static channel_estimate gen_channel(pv_http_thread *t, yajl_gen g, const pv_job_
     pv_gen_key_int(g, "rows", (int64_t)e.rows);
     yajl_gen_map_close(g);
     if (info != NULL)
-        src->free_info(t->source_ctx, info);
+        src->free_info(env->source_ctx, info);
     return e;
 }
 
-int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job)
+int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job)
 {
     pv_job_spec spec;
     channel_estimate total = {0.0, 0.0, FILE_OVERHEAD};
@@ -259,7 +259,7 @@ int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job)
     pv_gen_str(g, "channels");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < spec.nchannels; i++) {
-        channel_estimate e = gen_channel(t, g, &spec, &spec.channels[i]);
+        channel_estimate e = gen_channel(env, g, &spec, &spec.channels[i]);
         total.samples += e.samples;
         total.rows += e.rows;
         total.bytes += e.bytes;
