@@ -10,9 +10,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The time a client has to send a whole request. */
-#define HTTP_REQ_TIMEOUT_MS 10000
-
 /* Threads of the slow lane: a data-source look-up may take seconds, and
  * job-store writes queue on the store's lock; with a few of them one slow
  * look-up does not hold up the submissions. */
@@ -133,9 +130,9 @@ static int setup_routes(pv_http *http)
     http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
     /* Slow or silent clients only hold a socket, never a thread (the event
      * loop serves the others meanwhile), and not for long: a request's head
-     * and body must arrive within HTTP_REQ_TIMEOUT_MS. h2o caps a request
-     * head at H2O_MAX_REQLEN. */
-    http->globalconf.http1.req_timeout = HTTP_REQ_TIMEOUT_MS;
+     * and body must arrive within api.limits.request_timeout. h2o caps a
+     * request head at H2O_MAX_REQLEN. */
+    http->globalconf.http1.req_timeout = (uint64_t)http->server->config->request_timeout_s * 1000;
     /* HTTP/1.1 only: the port is plain TCP, and h2o 2.2 would otherwise
      * speak cleartext HTTP/2 (to a "PRI *" preface, or after Upgrade: h2c)
      * with no bound on the streams a client opens and resets at once.
