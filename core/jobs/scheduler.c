@@ -4,6 +4,7 @@
 #include "log.h"
 #include "state_dir.h"
 #include "timeutil.h"
+#include "worker_lock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -176,6 +177,7 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
         }
         pv_job_clear(&job);
     }
+    pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
     /* Whatever the worker recorded, or the lines above, is final now. */
     pv_server_job_ended(s->server, w->job_id);
     forget_worker(s, w);
@@ -400,66 +402,35 @@ static void sweep_expired(pv_scheduler *s)
     remove_orphan_results(s);
 }
 
-/* True when pid is a pivotd worker running job_id (a leftover of a previous server). */
-static int is_worker_of(pid_t pid, const char *job_id)
+/* Waits up to SHUTDOWN_GRACE_MS for process pid to end, on its pidfd. */
+static void wait_gone(pid_t pid)
 {
-    char path[64], cmdline[512];
-    ssize_t n;
-    int fd, found = 0;
+    int fd = pidfd_open(pid, 0);
+    struct pollfd pfd = {fd, POLLIN, 0};
 
-    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 0;
-    n = read(fd, cmdline, sizeof(cmdline) - 1);
+        return; /* gone already (ESRCH), or no pidfd on this kernel */
+    poll(&pfd, 1, SHUTDOWN_GRACE_MS);
     close(fd);
-    if (n <= 0)
-        return 0;
-    cmdline[n] = '\0';
-    /* argv is NUL-separated: look for "worker", then "--job", then the id. */
-    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(cmdline + i) + 1) {
-        if (found == 0 && strcmp(cmdline + i, "worker") == 0)
-            found = 1;
-        else if (found == 1 && strcmp(cmdline + i, "--job") == 0)
-            found = 2;
-        else if (found == 2)
-            return strcmp(cmdline + i, job_id) == 0;
-    }
-    return 0;
 }
 
-/* Kills every process that is a pivotd worker of job_id and waits (up to
- * 5 s) for them to go: a worker of a killed server may still run, and two
- * must never write one result. The recorded pid is tried first; when it is
- * unknown (the server died between claiming the job and recording its
- * worker) /proc is searched. */
-static void stop_leftover_workers(const pv_job *job)
+/* Kills the worker of job that a previous server left running, if any, and
+ * waits (up to SHUTDOWN_GRACE_MS) for it to go: two must never write one
+ * result. Its lock (worker_lock.h) names it, even when the server died
+ * between claiming the job and recording its worker, and whatever pid
+ * numbers were reused since. */
+static void stop_leftover_workers(pv_scheduler *s, const pv_job *job)
 {
-    pid_t pids[16];
-    int n = 0;
-    DIR *d;
-    struct dirent *e;
+    const char *state = s->server->config->state_dir;
+    pid_t pid = pv_worker_lock_holder(state, job->id);
 
-    if (job->worker_pid > 0 && is_worker_of((pid_t)job->worker_pid, job->id))
-        pids[n++] = (pid_t)job->worker_pid;
-    d = opendir("/proc");
-    while (d != NULL && (e = readdir(d)) != NULL && n < 16) {
-        /* Only the all-digit names of /proc are processes. */
-        char *end;
-        long v = strtol(e->d_name, &end, 10);
-        pid_t pid = (*end == '\0' && v > 0 && v <= INT_MAX) ? (pid_t)v : 0;
-        if (pid > 0 && pid != (pid_t)job->worker_pid && is_worker_of(pid, job->id))
-            pids[n++] = pid;
-    }
-    if (d != NULL)
-        closedir(d);
-    for (int i = 0; i < n; i++) {
+    if (pid > 0) {
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: stopping leftover worker %d", job->id,
-               (int)pids[i]);
-        kill(pids[i], SIGKILL);
-        for (int t = 0; t < 250 && kill(pids[i], 0) == 0 && is_worker_of(pids[i], job->id); t++)
-            usleep(20000);
+               (int)pid);
+        kill(pid, SIGKILL);
+        wait_gone(pid);
     }
+    pv_worker_lock_remove(state, job->id);
 }
 
 static int recover_one(void *arg, const pv_job *job)
@@ -467,7 +438,7 @@ static int recover_one(void *arg, const pv_job *job)
     pv_scheduler *s = arg;
     int max = s->server->config->max_attempts;
 
-    stop_leftover_workers(job);
+    stop_leftover_workers(s, job);
     remove_job_partials(s, job->id);
     switch (pv_jobstore_requeue(s->jobs, job->id, max,
                                 "the server stopped while the job was running, %d times "
@@ -630,6 +601,7 @@ void pv_scheduler_stop(pv_scheduler *s)
     for (int i = 0; i < s->nworkers; i++) {
         kill(s->workers[i].pid, SIGKILL);
         waitpid(s->workers[i].pid, NULL, 0);
+        pv_worker_lock_remove(s->server->config->state_dir, s->workers[i].job_id);
         pv_jobstore_requeue(s->jobs, s->workers[i].job_id, s->server->config->max_attempts,
                             PV_JOB_INTERRUPTED_TOO_OFTEN, pv_now_ms());
     }
