@@ -44,11 +44,15 @@ typedef struct export_wait {
     char job_id[PV_JOB_ID_SIZE];
     char owner[PV_USER_SIZE];
     int64_t deadline_ms;
-    int in_flight;   /**< task is on a blocking-work thread */
-    int again;       /**< an event came meanwhile: read the job again when it is back */
-    int out_of_time; /**< the deadline passed */
-    int client_gone; /**< the client left: cancel the job */
-    int read_failed; /**< the last read found the store busy: try at the next look */
+    /* The loop's own: */
+    int in_flight;    /**< task is on a blocking-work thread */
+    int again;        /**< an event came meanwhile: read the job again when it is back */
+    int deadline_hit; /**< the deadline timer fired */
+    int client_gone;  /**< the client left: cancel the job */
+    /* Handed over with the task, read or written only by its thread while
+     * it is in flight: */
+    int out_of_time; /**< the deadline passed: answer 504 if still running */
+    int read_failed; /**< the read found the store busy: try at the next look */
 } export_wait;
 
 /* Cancels w's job if it is still queued or running: its client is gone and
@@ -163,6 +167,7 @@ static void post(export_wait *w, pv_lane lane, pv_blocking_work_fn work)
 {
     w->in_flight = 1;
     w->again = 0;
+    w->out_of_time = w->deadline_hit;
     w->task.work = work;
     pv_blocking_post(w->thread->pool, lane, &w->task);
 }
@@ -212,7 +217,7 @@ static void on_job_ended(pv_job_watch *watch)
 static void on_deadline(h2o_timeout_entry_t *entry)
 {
     export_wait *w = H2O_STRUCT_FROM_MEMBER(export_wait, deadline, entry);
-    w->out_of_time = 1;
+    w->deadline_hit = 1;
     read_again(w);
 }
 
@@ -247,7 +252,7 @@ static void on_look(h2o_timeout_entry_t *entry)
             post(w, PV_LANE_SLOW, cancel_work);
         return;
     }
-    if (w->read_failed)
+    if (!w->in_flight && w->read_failed)
         read_again(w);
     h2o_timeout_link(t->ctx.loop, &t->ctx.one_sec_timeout, &w->look);
 }
