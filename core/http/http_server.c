@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,9 +100,12 @@ static void *thread_main(void *arg)
     t->listener = h2o_evloop_socket_create(t->ctx.loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     t->listener->data = t;
     h2o_socket_read_start(t->listener, on_accept);
-    /* Wake up every 100 ms to notice a shutdown request. */
+    /* The loop sleeps until an event: pv_http_stop wakes it through the
+     * queue once it may (awake is set), after setting srv->stopping. Either
+     * it sees awake, or this thread sees stopping below. */
+    atomic_store(&t->awake, 1);
     while (!t->server->stopping)
-        h2o_evloop_run(t->ctx.loop, 100);
+        h2o_evloop_run(t->ctx.loop, INT32_MAX);
     h2o_socket_read_stop(t->listener);
     h2o_socket_close(t->listener);
     t->listener = NULL;
@@ -227,6 +231,12 @@ void pv_http_stop(pv_http *http)
     if (http == NULL)
         return;
     pv_server_set_job_end_hook(http->server, NULL, NULL);
+    for (int i = 0; http->threads != NULL && i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        /* An empty message only writes the queue's eventfd: the loop wakes. */
+        if (t->started && atomic_load(&t->awake))
+            h2o_multithread_send_message(&t->returned, NULL);
+    }
     for (int i = 0; http->threads != NULL && i < http->nthreads; i++) {
         pv_http_thread *t = &http->threads[i];
         if (t->started)

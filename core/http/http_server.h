@@ -15,6 +15,7 @@
 #include <h2o.h>
 #include <h2o/multithread.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 /** Per-thread state. The h2o context comes first so handlers can cast req->conn->ctx. */
 typedef struct pv_http_thread {
@@ -27,6 +28,7 @@ typedef struct pv_http_thread {
     pv_job_watches watches;              /**< GET /export requests waiting for their job */
     h2o_timeout_t sync_wait;             /**< api.limits.max_sync_wait, for those requests */
     int watches_ready;
+    atomic_int awake; /**< the loop runs: pv_http_stop may wake it through the queue */
     int listen_fd;
     h2o_socket_t *listener;
     pthread_t thread;
