@@ -38,6 +38,7 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
     if (parsed != 0)
         return parsed > 0 ? 0 : 2;
     memset(&srv, 0, sizeof(srv));
+    pthread_mutex_init(&srv.job_end_lock, NULL);
     srv.config = cfg;
     srv.registry = &registry;
     srv.scheduler_wake_fd = -1;
@@ -125,6 +126,7 @@ out:
     if (wake[1] >= 0)
         close(wake[1]);
     pv_state_lock_release(lock_fd);
+    pthread_mutex_destroy(&srv.job_end_lock);
     if (status != 0)
         fprintf(stderr, "pivotd: %s\n", err[0] ? err : "failed to start");
     return status;

@@ -1,37 +1,46 @@
-/* Handlers of the HTTP API, one file per resource, dispatched by api_router.c. */
+/*
+ * Handlers of the HTTP API, one file per resource, dispatched by
+ * api_router.c. They run on a blocking-work thread (blocking_pool.h) with
+ * its connections, unless said otherwise.
+ */
 #ifndef PV_API_H
 #define PV_API_H
 
+#include "blocking_pool.h"
 #include "http_server.h"
 
 /* Each answers req completely and returns 0. `id` is a job id from the path. */
-int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
-int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
-int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, const char *id);
-int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
-                       const char *id);
-int pv_api_jobs_download(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
+int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);
+int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);
+int pv_api_jobs_get(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id);
+int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id);
+int pv_api_jobs_download(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
                          const char *id);
 /**
  * POST /api/v1/pivot/jobs?dry_run=true: answers with the validated job's
  * resolved range, channels and signals and an estimate of its output.
  */
-int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job);
-int pv_api_health(pv_http_thread *t, h2o_req_t *req);
-int pv_api_channels(pv_http_thread *t, h2o_req_t *req);
+int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job);
+/* Answered on the loop thread: they read memory only. */
+int pv_api_health(pv_server *srv, h2o_req_t *req);
+int pv_api_channels(pv_api_env *env, h2o_req_t *req);
 /** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */
-int pv_api_openapi(pv_http_thread *t, h2o_req_t *req);
-/** GET /api/v1/pivot/export: a job submitted, awaited and served in one request. */
-int pv_api_export_sync(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
+int pv_api_openapi(pv_server *srv, h2o_req_t *req);
+/**
+ * GET /api/v1/pivot/export: a job submitted, awaited and served in one
+ * request. Submits the job of task->req and sets task->resume to wait for
+ * it on the loop thread, or answers the request.
+ */
+void pv_api_export_sync(pv_api_env *env, pv_blocking_task *task, const pivot_principal *who);
 
 /** GET /api/v1/pivot/quota: the caller's limits and usage. */
-int pv_api_quota(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who);
+int pv_api_quota(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);
 /**
  * The quota check of a validated job about to be submitted by who: returns
  * 0 when it may go ahead, or answers req (413, 429 with Retry-After, 500)
  * and returns -1.
  */
-int pv_api_quota_admit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
+int pv_api_quota_admit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
                        const pv_job *job);
 
 /**
@@ -54,7 +63,7 @@ int pv_api_store_error(h2o_req_t *req, pv_jobstore *js, const char *what);
  * quota refused it, the store failed), or PIVOT_EEXIST, unanswered, when
  * the job's Idempotency-Key is already taken (a racing POST won).
  */
-int pv_api_submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, pv_job *job);
+int pv_api_submit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, pv_job *job);
 
 /** The owner filter for a caller: admins see every job, users their own. */
 static inline const char *pv_api_owner_filter(const pivot_principal *who)

@@ -21,16 +21,16 @@
 
 /* Samples of a channel in range, from its span and rate, and the part of
  * the range they cover, [*from, *to); 0 when unknown. */
-static double channel_samples(pv_http_thread *t, const char *channel, pivot_range range,
+static double channel_samples(pv_api_env *env, const char *channel, pivot_range range,
                               int64_t *from, int64_t *to)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     pivot_range span = {0, 0};
     double rate = 0.0, n;
     char err[PIVOT_ERRMSG_SIZE];
 
     if (src->span == NULL ||
-        src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) != 0 ||
+        src->span(env->source_ctx, channel, &span, &rate, err, sizeof(err)) != 0 ||
         span.end_ns <= span.start_ns)
         return 0.0;
     *from = span.start_ns > range.start_ns ? span.start_ns : range.start_ns;
@@ -74,18 +74,18 @@ typedef struct dry_channel {
 
 /* Writes one channel of the spec, adds its samples and rows to the totals
  * and prepares what the exporter's estimate is told of it in *dc. */
-static int gen_channel(pv_http_thread *t, yajl_gen g, const pv_job_spec *spec,
+static int gen_channel(pv_api_env *env, yajl_gen g, const pv_job_spec *spec,
                        const pv_pipeline_channel *ch, dry_channel *dc, double *samples,
                        double *rows, char *err, size_t errlen)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     int64_t from = 0, to = 0;
     double n, r;
     char msg[PIVOT_ERRMSG_SIZE];
 
-    n = channel_samples(t, ch->name, spec->range, &from, &to);
+    n = channel_samples(env, ch->name, spec->range, &from, &to);
     r = decimated_rows(&spec->decimation, n, spec->range, from, to);
-    if (pv_source_describe(src, t->source_ctx, ch->name, &dc->info, msg, sizeof(msg)) != 0)
+    if (pv_source_describe(src, env->source_ctx, ch->name, &dc->info, msg, sizeof(msg)) != 0)
         dc->info = NULL;
     yajl_gen_map_open(g);
     pv_gen_key_str(g, "name", ch->name);
@@ -105,11 +105,11 @@ static int gen_channel(pv_http_thread *t, yajl_gen g, const pv_job_spec *spec,
 }
 
 /* The file's bytes by the job's exporter, and how they were estimated. */
-static pv_estimate_basis estimate_bytes(pv_http_thread *t, const pv_job *job,
-                                        const pv_job_spec *spec, const dry_channel *channels,
+static pv_estimate_basis estimate_bytes(pv_api_env *env, const pv_job *job, const pv_job_spec *spec,
+                                        const dry_channel *channels,
                                         const pivot_estimate_channel **list, uint64_t *bytes)
 {
-    const pivot_exporter *e = pv_registry_exporter(t->server->registry, job->format);
+    const pivot_exporter *e = pv_registry_exporter(env->server->registry, job->format);
     pivot_export_info info;
 
     for (size_t i = 0; i < spec->nchannels; i++)
@@ -125,9 +125,9 @@ static pv_estimate_basis estimate_bytes(pv_http_thread *t, const pv_job *job,
     return pv_estimate_bytes(e, &info, list, spec->nchannels, bytes);
 }
 
-int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job)
+int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     pv_job_spec spec;
     dry_channel *channels = NULL;
     const pivot_estimate_channel **list = NULL;
@@ -162,7 +162,7 @@ int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job)
     pv_gen_str(g, "channels");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < spec.nchannels; i++) {
-        if (gen_channel(t, g, &spec, &spec.channels[i], &channels[i], &samples, &rows, err,
+        if (gen_channel(env, g, &spec, &spec.channels[i], &channels[i], &samples, &rows, err,
                         sizeof(err)) != 0) {
             rc = pv_reply_error(req, 500, "internal-error", "Internal error",
                                 "the estimate of channel \"%s\" failed: %s", spec.channels[i].name,
@@ -171,7 +171,7 @@ int pv_api_jobs_dry_run(pv_http_thread *t, h2o_req_t *req, const pv_job *job)
         }
     }
     yajl_gen_array_close(g);
-    basis = estimate_bytes(t, job, &spec, channels, list, &bytes);
+    basis = estimate_bytes(env, job, &spec, channels, list, &bytes);
     pv_gen_str(g, "estimate");
     yajl_gen_map_open(g);
     pv_gen_key_int(g, "samples", (int64_t)samples);
@@ -192,7 +192,7 @@ out:
     for (size_t i = 0; channels != NULL && i < spec.nchannels; i++) {
         pv_estimate_channel_free(&channels[i].est);
         if (channels[i].info != NULL)
-            src->free_info(t->source_ctx, channels[i].info);
+            src->free_info(env->source_ctx, channels[i].info);
     }
     free(channels);
     free(list);

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pv_api_health(pv_http_thread *t, h2o_req_t *req)
+int pv_api_health(pv_server *srv, h2o_req_t *req)
 {
-    const pv_registry *reg = t->server->registry;
+    const pv_registry *reg = srv->registry;
     yajl_gen g = pv_gen_new();
     int rc;
 
@@ -78,14 +78,14 @@ static int parse_channels_query(h2o_req_t *req, channel_filter *f)
 /* Writes first, last and rate_hz of a channel when the source can tell
  * them cheaply; null each when it cannot or the channel has no sample.
  * has_data says whether it has one. */
-static void gen_span(pv_http_thread *t, yajl_gen g, const char *channel)
+static void gen_span(pv_api_env *env, yajl_gen g, const char *channel)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     pivot_range span = {0, 0};
     double rate = 0.0;
     char err[PIVOT_ERRMSG_SIZE] = "";
     int known = src->span != NULL &&
-                src->span(t->source_ctx, channel, &span, &rate, err, sizeof(err)) == 0 &&
+                src->span(env->source_ctx, channel, &span, &rate, err, sizeof(err)) == 0 &&
                 span.end_ns > span.start_ns;
 
     pv_gen_key_time_ns(g, "first", known ? span.start_ns : -1);
@@ -180,9 +180,9 @@ static void gen_unsupported(yajl_gen g, const pivot_channel_info *info)
     yajl_gen_array_close(g);
 }
 
-int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
+int pv_api_channels(pv_api_env *env, h2o_req_t *req)
 {
-    const pivot_source *src = t->server->source;
+    const pivot_source *src = env->server->source;
     pv_name_list names = {0};
     channel_filter filter = {.names = &names};
     char err[PIVOT_ERRMSG_SIZE] = "";
@@ -196,7 +196,7 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
                             PV_CHANNEL_NAME_MAX * 2);
         goto out;
     }
-    if (src->list_channels(t->source_ctx, collect, &filter, err, sizeof(err)) != 0) {
+    if (src->list_channels(env->source_ctx, collect, &filter, err, sizeof(err)) != 0) {
         rc = pv_reply_error(req, 500, "source-error", "The data source could not be read",
                             "listing channels failed: %s", err);
         goto out;
@@ -214,7 +214,8 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
         yajl_gen_map_open(g);
         pv_gen_key_str(g, "name", names.names[i]);
         err[0] = '\0';
-        if (pv_source_describe(src, t->source_ctx, names.names[i], &info, err, sizeof(err)) != 0) {
+        if (pv_source_describe(src, env->source_ctx, names.names[i], &info, err, sizeof(err)) !=
+            0) {
             /* One unreadable channel does not hide the others. */
             pv_gen_key_null(g, "signals");
             pv_gen_key_null(g, "unsupported");
@@ -223,8 +224,8 @@ int pv_api_channels(pv_http_thread *t, h2o_req_t *req)
             gen_signals(g, info);
             gen_unsupported(g, info);
             gen_origin(g, info);
-            src->free_info(t->source_ctx, info);
-            gen_span(t, g, names.names[i]);
+            src->free_info(env->source_ctx, info);
+            gen_span(env, g, names.names[i]);
         }
         yajl_gen_map_close(g);
     }

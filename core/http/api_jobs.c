@@ -19,21 +19,21 @@
 
 #define DEFAULT_PAGE_SIZE 20
 
-static int store_error(h2o_req_t *req, pv_http_thread *t)
+static int store_error(h2o_req_t *req, pv_api_env *env)
 {
-    return pv_api_store_error(req, t->jobs, "job store");
+    return pv_api_store_error(req, env->jobs, "job store");
 }
 
-static int reply_job(pv_http_thread *t, h2o_req_t *req, int status, const pv_job *job,
+static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job,
                      const char *action)
 {
     yajl_gen g = pv_gen_new();
     int rc;
     if (g == NULL)
         return -1;
-    pv_job_view view = {t->server->config->retention_s, 0, action};
+    pv_job_view view = {env->server->config->retention_s, 0, action};
     if (job->status == PV_JOB_QUEUED)
-        pv_jobstore_queue_position(t->jobs, job, &view.queue_position);
+        pv_jobstore_queue_position(env->jobs, job, &view.queue_position);
     pv_job_json(g, job, &view);
     rc = pv_reply_json(req, status, g);
     yajl_gen_free(g);
@@ -91,11 +91,11 @@ static int idempotency_key(h2o_req_t *req, char *key, size_t len, const char **o
 
 /* A POST repeating an Idempotency-Key: the same body gets the original job,
  * another body is refused. Returns 1 when it answered, 0 when the key is new. */
-static int replay_idempotent(pv_http_thread *t, h2o_req_t *req, const char *owner, const char *key,
+static int replay_idempotent(pv_api_env *env, h2o_req_t *req, const char *owner, const char *key,
                              int *rc)
 {
     pv_job old;
-    if (pv_jobstore_find_idempotent(t->jobs, owner, key, &old) != 0)
+    if (pv_jobstore_find_idempotent(env->jobs, owner, key, &old) != 0)
         return 0;
     if (old.request != NULL && strlen(old.request) == req->entity.len &&
         memcmp(old.request, req->entity.base, req->entity.len) == 0)
@@ -130,10 +130,10 @@ static int parse_dry_run(h2o_req_t *req)
     return dry_run;
 }
 
-int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
+int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *who)
 {
-    pv_server *srv = t->server;
-    pv_request_env env = {srv->registry, srv->config, srv->source, t->source_ctx, pv_now_ns()};
+    pv_server *srv = env->server;
+    pv_request_env renv = {srv->registry, srv->config, srv->source, env->source_ctx, pv_now_ns()};
     pv_problem problem;
     pv_job job = {0};
     char key_buf[256];
@@ -155,27 +155,27 @@ int pv_api_jobs_create(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     }
     if (dry_run) {
         /* Checked and resolved as a submission, but nothing is stored. */
-        if (pv_request_validate(&env, req->entity.base, req->entity.len, &job, &problem) != 0)
+        if (pv_request_validate(&renv, req->entity.base, req->entity.len, &job, &problem) != 0)
             rc = pv_reply_problem(req, &problem);
         else
-            rc = pv_api_jobs_dry_run(t, req, &job);
+            rc = pv_api_jobs_dry_run(env, req, &job);
         goto out;
     }
     if (idempotency_key(req, key_buf, sizeof(key_buf), &key) != 0)
         goto out;
-    if (key != NULL && replay_idempotent(t, req, who->user, key, &rc))
+    if (key != NULL && replay_idempotent(env, req, who->user, key, &rc))
         goto out;
-    if (pv_request_validate(&env, req->entity.base, req->entity.len, &job, &problem) != 0) {
+    if (pv_request_validate(&renv, req->entity.base, req->entity.len, &job, &problem) != 0) {
         rc = pv_reply_problem(req, &problem);
         goto out;
     }
     job.idempotency_key = key != NULL ? strdup(key) : NULL;
-    switch (pv_api_submit(t, req, who, &job)) {
+    switch (pv_api_submit(env, req, who, &job)) {
     case 0:
         break;
     case PIVOT_EEXIST:
         /* Two POSTs with one key raced: the loser answers like a replay. */
-        if (!replay_idempotent(t, req, who->user, key, &rc))
+        if (!replay_idempotent(env, req, who->user, key, &rc))
             rc = pv_reply_error(req, 500, "internal-error", "Internal error",
                                 "the Idempotency-Key's job could not be read; try again");
         goto out;
@@ -189,19 +189,19 @@ out:
     return rc;
 }
 
-int pv_api_jobs_get(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, const char *id)
+int pv_api_jobs_get(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id)
 {
     pv_job job;
-    int rc = pv_jobstore_get(t->jobs, id, pv_api_owner_filter(who), &job);
+    int rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
     if (rc == PIVOT_ENOENT)
         return pv_reply_error(req, 404, "job-not-found", "Job not found",
                               "no job with this id exists for your key; it may have expired "
                               "or belong to another user");
     if (rc != 0)
-        return store_error(req, t);
+        return store_error(req, env);
     if (job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING)
         pv_reply_header(req, "retry-after", "1");
-    rc = reply_job(t, req, 200, &job, NULL);
+    rc = reply_job(env, req, 200, &job, NULL);
     pv_job_clear(&job);
     return rc;
 }
@@ -309,30 +309,30 @@ static int parse_list_query(h2o_req_t *req, int64_t max_limit, list_query *q, pv
 
 typedef struct list_state {
     yajl_gen g;
-    pv_http_thread *thread;
+    pv_api_env *env;
 } list_state;
 
 static int list_one(void *arg, const pv_job *job)
 {
     list_state *st = arg;
-    pv_job_view view = {st->thread->server->config->retention_s, 0, NULL};
+    pv_job_view view = {st->env->server->config->retention_s, 0, NULL};
     if (job->status == PV_JOB_QUEUED)
-        pv_jobstore_queue_position(st->thread->jobs, job, &view.queue_position);
+        pv_jobstore_queue_position(st->env->jobs, job, &view.queue_position);
     pv_job_json(st->g, job, &view);
     return 0;
 }
 
-int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
+int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who)
 {
     list_query q;
     pv_problem problem;
     int64_t total = 0;
-    list_state st = {NULL, t};
+    list_state st = {NULL, env};
     int rc;
 
     const char *owner = pv_api_owner_filter(who);
 
-    if (parse_list_query(req, t->server->config->list_limit_max, &q, &problem) != 0)
+    if (parse_list_query(req, env->server->config->list_limit_max, &q, &problem) != 0)
         return pv_reply_problem(req, &problem);
     /* owner= narrows an admin's view to one user; a user may only name
      * themself (the answer says nothing about whether others exist). */
@@ -350,11 +350,11 @@ int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *w
     yajl_gen_map_open(st.g);
     pv_gen_str(st.g, "jobs");
     yajl_gen_array_open(st.g);
-    rc = pv_jobstore_list(t->jobs, owner, q.status_mask, q.limit, (q.page - 1) * q.limit, &total,
+    rc = pv_jobstore_list(env->jobs, owner, q.status_mask, q.limit, (q.page - 1) * q.limit, &total,
                           list_one, &st);
     if (rc != 0) {
         yajl_gen_free(st.g);
-        return store_error(req, t);
+        return store_error(req, env);
     }
     yajl_gen_array_close(st.g);
     pv_gen_key_int(st.g, "total", total);
@@ -367,8 +367,7 @@ int pv_api_jobs_list(pv_http_thread *t, h2o_req_t *req, const pivot_principal *w
     return rc;
 }
 
-int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
-                       const char *id)
+int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id)
 {
     pv_cancel_outcome outcome;
     char *file = NULL, path[PATH_MAX];
@@ -377,9 +376,9 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     int rc;
 
     /* Read first so the response can show the job as it was when deleted. */
-    rc = pv_jobstore_get(t->jobs, id, owner, &job);
+    rc = pv_jobstore_get(env->jobs, id, owner, &job);
     if (rc == 0)
-        rc = pv_jobstore_cancel(t->jobs, id, owner, &outcome, &file);
+        rc = pv_jobstore_cancel(env->jobs, id, owner, &outcome, &file);
     if (rc == PIVOT_ENOENT) {
         pv_job_clear(&job);
         return pv_reply_error(req, 404, "job-not-found", "Job not found",
@@ -388,29 +387,33 @@ int pv_api_jobs_cancel(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     }
     if (rc != 0) {
         pv_job_clear(&job);
-        return store_error(req, t);
+        return store_error(req, env);
     }
     if (file != NULL &&
-        pv_state_result_path(t->server->results_dir, file, path, sizeof(path)) == 0 &&
+        pv_state_result_path(env->server->results_dir, file, path, sizeof(path)) == 0 &&
         unlink(path) != 0 && errno != ENOENT)
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, path,
                strerror(errno));
     free(file);
+    /* A queued job ends here; a deleted one is gone: whoever waits for it
+     * (GET /export) answers now. A processing job ends when its worker does. */
+    if (outcome != PV_CANCEL_REQUESTED)
+        pv_server_job_ended(env->server, id);
     switch (outcome) {
     case PV_CANCEL_DONE:
         pv_job_clear(&job);
-        pv_jobstore_get(t->jobs, id, owner, &job);
-        rc = reply_job(t, req, 200, &job, "cancelled");
+        pv_jobstore_get(env->jobs, id, owner, &job);
+        rc = reply_job(env, req, 200, &job, "cancelled");
         break;
     case PV_CANCEL_REQUESTED:
         /* The worker stops at its next batch; the status turns cancelled. */
-        pv_server_wake_scheduler(t->server);
+        pv_server_wake_scheduler(env->server);
         pv_reply_header(req, "retry-after", "1");
-        rc = reply_job(t, req, 202, &job, "cancelling");
+        rc = reply_job(env, req, 202, &job, "cancelling");
         break;
     case PV_CANCEL_DELETED:
     default:
-        rc = reply_job(t, req, 200, &job, "deleted");
+        rc = reply_job(env, req, 200, &job, "deleted");
         break;
     }
     pv_job_clear(&job);

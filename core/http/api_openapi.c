@@ -3,8 +3,9 @@
 
 #include "openapi_spec.h"
 
-int pv_api_openapi(pv_http_thread *t, h2o_req_t *req)
+int pv_api_openapi(pv_server *srv, h2o_req_t *req)
 {
+    (void)srv;
     req->res.status = 200;
     req->res.reason = "OK";
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,

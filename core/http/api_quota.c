@@ -10,18 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
-static int store_error(pv_http_thread *t, h2o_req_t *req)
+static int store_error(pv_api_env *env, h2o_req_t *req)
 {
-    return pv_api_store_error(req, t->jobs, "quota");
+    return pv_api_store_error(req, env->jobs, "quota");
 }
 
-static int load(pv_http_thread *t, const char *user, int64_t now_ms, pv_quota_limits *lim,
+static int load(pv_api_env *env, const char *user, int64_t now_ms, pv_quota_limits *lim,
                 pv_quota_usage *use)
 {
     pv_quota_limits defaults;
-    sqlite3 *db = pv_jobstore_sqlite(t->jobs);
+    sqlite3 *db = pv_jobstore_sqlite(env->jobs);
 
-    pv_quota_defaults(t->server->config, &defaults);
+    pv_quota_defaults(env->server->config, &defaults);
     if (pv_quota_store_limits(db, user, &defaults, lim) != 0)
         return PIVOT_EIO;
     return pv_quota_store_usage(db, user, lim, now_ms, use);
@@ -41,7 +41,7 @@ static int64_t spec_channels(const pv_job *job)
     return n;
 }
 
-int pv_api_quota_admit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
+int pv_api_quota_admit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
                        const pv_job *job)
 {
     pv_quota_limits lim;
@@ -51,8 +51,8 @@ int pv_api_quota_admit(pv_http_thread *t, h2o_req_t *req, const pivot_principal 
     int64_t now_ms = pv_now_ms(), retry = 0;
     char retry_text[32];
 
-    if (load(t, who->user, now_ms, &lim, &use) != 0) {
-        store_error(t, req);
+    if (load(env, who->user, now_ms, &lim, &use) != 0) {
+        store_error(env, req);
         return -1;
     }
     if (pv_quota_evaluate(&lim, &use, &asked, now_ms, &problem, &retry) == 0)
@@ -75,7 +75,7 @@ static void gen_limit(yajl_gen g, const char *key, int64_t v)
         pv_gen_key_null(g, key);
 }
 
-int pv_api_quota(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
+int pv_api_quota(pv_api_env *env, h2o_req_t *req, const pivot_principal *who)
 {
     pv_quota_limits lim;
     pv_quota_usage use;
@@ -83,8 +83,8 @@ int pv_api_quota(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who)
     yajl_gen g;
     int rc;
 
-    if (load(t, who->user, now_ms, &lim, &use) != 0)
-        return store_error(t, req);
+    if (load(env, who->user, now_ms, &lim, &use) != 0)
+        return store_error(env, req);
     g = pv_gen_new();
     if (g == NULL)
         return -1;

@@ -54,7 +54,7 @@ static int job_not_found(h2o_req_t *req)
                           "(results are kept for a limited time) or belong to another user");
 }
 
-static int route_jobs(pv_http_thread *t, h2o_req_t *req, const char *rest, size_t len,
+static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t len,
                       const pivot_principal *who)
 {
     char id[PV_JOB_ID_SIZE];
@@ -62,9 +62,9 @@ static int route_jobs(pv_http_thread *t, h2o_req_t *req, const char *rest, size_
 
     if (len == 0 || (len == 1 && rest[0] == '/')) {
         if (method_is(req, "POST"))
-            return pv_api_jobs_create(t, req, who);
+            return pv_api_jobs_create(env, req, who);
         if (method_is(req, "GET") || method_is(req, "HEAD"))
-            return pv_api_jobs_list(t, req, who);
+            return pv_api_jobs_list(env, req, who);
         return not_allowed(req, "GET, POST");
     }
     if (rest[0] != '/')
@@ -76,17 +76,69 @@ static int route_jobs(pv_http_thread *t, h2o_req_t *req, const char *rest, size_
         return job_not_found(req);
     if (slash == NULL || (size_t)(slash - rest) == len - 1) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
-            return pv_api_jobs_get(t, req, who, id);
+            return pv_api_jobs_get(env, req, who, id);
         if (method_is(req, "DELETE"))
-            return pv_api_jobs_cancel(t, req, who, id);
+            return pv_api_jobs_cancel(env, req, who, id);
         return not_allowed(req, "GET, DELETE");
     }
     if (h2o_memis(slash, len - (size_t)(slash - rest), H2O_STRLIT("/download"))) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
-            return pv_api_jobs_download(t, req, who, id);
+            return pv_api_jobs_download(env, req, who, id);
         return not_allowed(req, "GET, HEAD");
     }
     return not_found(req);
+}
+
+/* The rest of an /api/v1/pivot route, on a blocking-work thread: every such
+ * route needs a key, whether or not it exists, so that the API's shape is
+ * not revealed to anonymous callers. */
+static void route_authenticated(pv_blocking_task *task, pv_api_env *env)
+{
+    h2o_req_t *req = task->req;
+    const char *path = req->path_normalized.base;
+    size_t len = req->path_normalized.len;
+    pivot_principal who;
+
+    if (pv_auth_gate(env->server, req, &who) != 0)
+        return;
+    if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0) {
+        route_jobs(env, req, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1), &who);
+        return;
+    }
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/quota"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            not_allowed(req, "GET, HEAD");
+        else
+            pv_api_quota(env, req, &who);
+        return;
+    }
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            not_allowed(req, "GET, HEAD");
+        else
+            pv_api_channels(env, req);
+        return;
+    }
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            not_allowed(req, "GET, HEAD");
+        else
+            pv_api_export_sync(env, task, &who);
+        return;
+    }
+    not_found(req);
+}
+
+/* Which lane works on an /api/v1/pivot request: what may read the data
+ * source or write the job store (an fsync, a lock) goes to the slow one,
+ * so that status polls never queue behind it. */
+static pv_lane lane_of(h2o_req_t *req, const char *path, size_t len)
+{
+    if (method_is(req, "POST") || method_is(req, "DELETE") ||
+        h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels")) ||
+        h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export")))
+        return PV_LANE_SLOW;
+    return PV_LANE_QUICK;
 }
 
 int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
@@ -95,47 +147,28 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
     const char *path = req->path_normalized.base;
     size_t len = req->path_normalized.len;
     h2o_iovec_t origin = pv_http_origin_form(req->path);
-    pivot_principal who;
 
+    (void)self;
     /* An absolute-form target is routed again by its path, through every
      * path's handlers (the result files have their own). */
     if (origin.base != req->path.base) {
         h2o_send_redirect_internal(req, req->method, origin.base, origin.len, 0);
         return 0;
     }
+    /* Health and the OpenAPI text read memory only: answered on the loop. */
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/health"))) {
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");
-        return pv_api_health(t, req);
+        return pv_api_health(t->server, req);
     }
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/openapi.yaml"))) {
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");
-        return pv_api_openapi(t, req);
+        return pv_api_openapi(t->server, req);
     }
     if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
         return not_found(req);
-    /* Every /api/v1/pivot route needs a key, whether or not it exists, so
-     * that the API's shape is not revealed to anonymous callers. */
-    if (pv_auth_gate(t->server, req, &who) != 0)
-        return 0;
-    if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0)
-        return route_jobs(t, req, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1),
-                          &who);
-    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/quota"))) {
-        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
-            return not_allowed(req, "GET, HEAD");
-        return pv_api_quota(t, req, &who);
-    }
-    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels"))) {
-        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
-            return not_allowed(req, "GET, HEAD");
-        return pv_api_channels(t, req);
-    }
-    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export"))) {
-        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
-            return not_allowed(req, "GET, HEAD");
-        return pv_api_export_sync(t, req, &who);
-    }
-    return not_found(req);
+    pv_blocking_post(t->pool, lane_of(req, path, len),
+                     pv_blocking_task_new(req, &t->returned, route_authenticated, NULL));
+    return 0;
 }

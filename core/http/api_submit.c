@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-int pv_api_submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who, pv_job *job)
+int pv_api_submit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, pv_job *job)
 {
     pv_store_failure failure;
     int rc = -1, stored;
@@ -21,28 +21,28 @@ int pv_api_submit(pv_http_thread *t, h2o_req_t *req, const pivot_principal *who,
     /* The check reads the user's usage and the insert adds to it: under one
      * write lock, a parallel submission sees this one or waits for it, so
      * a quota lets through exactly as many jobs as it allows. */
-    if (pv_jobstore_begin(t->jobs) != 0) {
-        pv_api_store_error(req, t->jobs, "job store");
+    if (pv_jobstore_begin(env->jobs) != 0) {
+        pv_api_store_error(req, env->jobs, "job store");
         return -1;
     }
     job->created_ms = pv_now_ms();
-    if (pv_api_quota_admit(t, req, who, job) != 0)
+    if (pv_api_quota_admit(env, req, who, job) != 0)
         goto out;
-    stored = pv_jobstore_insert(t->jobs, job);
+    stored = pv_jobstore_insert(env->jobs, job);
     if (stored == PIVOT_EEXIST && job->idempotency_key != NULL) {
         rc = PIVOT_EEXIST;
         goto out;
     }
-    if (stored != 0 || pv_jobstore_commit(t->jobs) != 0) {
+    if (stored != 0 || pv_jobstore_commit(env->jobs) != 0) {
         /* Taken before the rollback, which would replace SQLite's error. */
-        pv_jobstore_failure(t->jobs, &failure);
-        pv_jobstore_rollback(t->jobs);
+        pv_jobstore_failure(env->jobs, &failure);
+        pv_jobstore_rollback(env->jobs);
         pv_api_store_failure(req, &failure, "job store");
         return -1;
     }
     rc = 0;
 out:
     if (rc != 0)
-        pv_jobstore_rollback(t->jobs);
+        pv_jobstore_rollback(env->jobs);
     return rc;
 }

@@ -2,11 +2,58 @@
 
 #include "http_target.h"
 #include "json_out.h"
+#include "log.h"
 #include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The task whose request this blocking-work thread answers, if any. */
+static __thread pv_blocking_task *deferring;
+
+void pv_reply_defer_to(pv_blocking_task *task)
+{
+    deferring = task;
+}
+
+/* The plan of req's answer when it is being worked on off the loop. */
+static pv_reply_plan *deferred_plan(h2o_req_t *req)
+{
+    return deferring != NULL && deferring->req == req ? &deferring->plan : NULL;
+}
+
+void pv_reply_redirect(h2o_req_t *req, const char *path, size_t len)
+{
+    h2o_iovec_t copy = h2o_strdup(&req->pool, path, len);
+    pv_reply_plan *plan = deferred_plan(req);
+
+    if (plan == NULL) {
+        h2o_send_redirect_internal(req, req->method, copy.base, copy.len, 0);
+        return;
+    }
+    plan->kind = PV_REPLY_REDIRECT;
+    plan->target = copy;
+}
+
+void pv_reply_flush(h2o_req_t *req, const pv_reply_plan *plan)
+{
+    switch (plan->kind) {
+    case PV_REPLY_INLINE:
+        h2o_send_inline(req, plan->body.base, plan->body.len);
+        break;
+    case PV_REPLY_REDIRECT:
+        h2o_send_redirect_internal(req, req->method, plan->target.base, plan->target.len, 0);
+        break;
+    case PV_REPLY_NONE:
+    default:
+        pv_log(PIVOT_LOG_ERROR, "pivotd", "%.*s %.*s: no answer was made", (int)req->method.len,
+               req->method.base, (int)req->path_normalized.len, req->path_normalized.base);
+        pv_reply_error(req, 500, "internal-error", "Internal error",
+                       "the request was not answered; try again");
+        break;
+    }
+}
 
 void pv_reply_header(h2o_req_t *req, const char *name, const char *value)
 {
@@ -58,6 +105,13 @@ static int send_body(h2o_req_t *req, int status, const char *content_type,
                    strlen(content_type));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                    H2O_STRLIT("no-store"));
+    pv_reply_plan *plan = deferred_plan(req);
+    if (plan != NULL) {
+        /* The loop sends it (pv_reply_flush); the pool outlives the buffer. */
+        plan->kind = PV_REPLY_INLINE;
+        plan->body = h2o_strdup(&req->pool, (const char *)body, len);
+        return 0;
+    }
     /* h2o_send_inline copies the body into the request's pool. */
     h2o_send_inline(req, (const char *)body, len);
     return 0;

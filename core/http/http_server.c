@@ -4,14 +4,17 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The time a client has to send a whole request. */
-#define HTTP_REQ_TIMEOUT_MS 10000
+/* Threads of the slow lane: a data-source look-up may take seconds, and
+ * job-store writes queue on the store's lock; with a few of them one slow
+ * look-up does not hold up the submissions. */
+#define SLOW_LANE_THREADS 4
 
 struct pv_http {
     pv_server *server;
@@ -19,7 +22,16 @@ struct pv_http {
     h2o_hostconf_t *hostconf;
     pv_http_thread *threads;
     int nthreads;
+    pv_blocking_pool *pool;
 };
+
+/* pv_server's job-end hook: each loop wakes the requests waiting for the job. */
+static void tell_loops_job_ended(void *arg, const char *job_id)
+{
+    pv_http *http = arg;
+    for (int i = 0; i < http->nthreads; i++)
+        pv_job_watches_post(&http->threads[i].watches, job_id);
+}
 
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
@@ -77,12 +89,23 @@ static void *thread_main(void *arg)
 {
     pv_http_thread *t = arg;
 
+    /* Sockets are made on the thread that runs them: h2o gives each socket
+     * the input-buffer allocator of the thread that creates it, and that
+     * allocator is thread-local. The queue reads an eventfd socket. */
+    t->queue = h2o_multithread_create_queue(t->ctx.loop);
+    h2o_multithread_register_receiver(t->queue, &t->returned, pv_blocking_on_returned);
+    pv_job_watches_attach(&t->watches, t->queue);
+    h2o_timeout_init(t->ctx.loop, &t->sync_wait,
+                     (uint64_t)t->server->config->sync_max_wait_s * 1000);
     t->listener = h2o_evloop_socket_create(t->ctx.loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     t->listener->data = t;
     h2o_socket_read_start(t->listener, on_accept);
-    /* Wake up every 100 ms to notice a shutdown request. */
+    /* The loop sleeps until an event: pv_http_stop wakes it through the
+     * queue once it may (awake is set), after setting srv->stopping. Either
+     * it sees awake, or this thread sees stopping below. */
+    atomic_store(&t->awake, 1);
     while (!t->server->stopping)
-        h2o_evloop_run(t->ctx.loop, 100);
+        h2o_evloop_run(t->ctx.loop, INT32_MAX);
     h2o_socket_read_stop(t->listener);
     h2o_socket_close(t->listener);
     t->listener = NULL;
@@ -135,9 +158,9 @@ static int setup_routes(pv_http *http)
     http->globalconf.max_request_entity_size = http->server->config->max_request_bytes * 2;
     /* Slow or silent clients only hold a socket, never a thread (the event
      * loop serves the others meanwhile), and not for long: a request's head
-     * and body must arrive within HTTP_REQ_TIMEOUT_MS. h2o caps a request
-     * head at H2O_MAX_REQLEN. */
-    http->globalconf.http1.req_timeout = HTTP_REQ_TIMEOUT_MS;
+     * and body must arrive within api.limits.request_timeout. h2o caps a
+     * request head at H2O_MAX_REQLEN. */
+    http->globalconf.http1.req_timeout = (uint64_t)http->server->config->request_timeout_s * 1000;
     /* HTTP/1.1 only: the port is plain TCP, and h2o 2.2 would otherwise
      * speak cleartext HTTP/2 (to a "PRI *" preface, or after Upgrade: h2c)
      * with no bound on the streams a client opens and resets at once.
@@ -183,9 +206,14 @@ int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, siz
     for (int i = 0; i < http->nthreads; i++)
         http->threads[i].listen_fd = -1;
     setup_routes(http);
+    /* One quick-lane thread per loop: status polls are as many as the
+     * loops can take, and a read never waits long. */
+    rc = pv_blocking_start(srv, http->nthreads, SLOW_LANE_THREADS, &http->pool, err, errlen);
+    if (rc != 0)
+        goto out;
+    rc = PIVOT_EIO;
     for (int i = 0; i < http->nthreads; i++) {
         pv_http_thread *t = &http->threads[i];
-        char msg[PIVOT_ERRMSG_SIZE] = "";
         t->server = srv;
         /* Port 0: the first listener picks a free port and the others share it. */
         t->listen_fd = open_listener(cfg->listen_host, port, err, errlen);
@@ -193,17 +221,14 @@ int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, siz
             goto out;
         if (port == 0)
             port = bound_port_of(t->listen_fd);
-        if (pv_jobstore_open(srv->job_store_path, &t->jobs, err, errlen) != 0)
-            goto out;
-        if (srv->source->open(cfg->data_dir, &t->source_ctx, msg, sizeof(msg)) != 0) {
-            snprintf(err, errlen, "data source \"%s\" cannot open %s: %s", srv->source->name,
-                     cfg->data_dir, msg);
-            goto out;
-        }
         h2o_context_init(&t->ctx, h2o_evloop_create(), &http->globalconf);
         t->accept_ctx.ctx = &t->ctx;
         t->accept_ctx.hosts = http->globalconf.hosts;
+        t->pool = http->pool;
+        pv_job_watches_init(&t->watches);
+        t->watches_ready = 1;
     }
+    pv_server_set_job_end_hook(srv, tell_loops_job_ended, http);
     for (int i = 0; i < http->nthreads; i++) {
         pv_http_thread *t = &http->threads[i];
         if (pthread_create(&t->thread, NULL, thread_main, t) != 0) {
@@ -227,15 +252,26 @@ void pv_http_stop(pv_http *http)
 {
     if (http == NULL)
         return;
+    pv_server_set_job_end_hook(http->server, NULL, NULL);
+    for (int i = 0; http->threads != NULL && i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        /* An empty message only writes the queue's eventfd: the loop wakes. */
+        if (t->started && atomic_load(&t->awake))
+            h2o_multithread_send_message(&t->returned, NULL);
+    }
     for (int i = 0; http->threads != NULL && i < http->nthreads; i++) {
         pv_http_thread *t = &http->threads[i];
         if (t->started)
             pthread_join(t->thread, NULL);
         else if (t->listen_fd >= 0)
             close(t->listen_fd);
-        if (t->source_ctx != NULL)
-            http->server->source->close(t->source_ctx);
-        pv_jobstore_close(t->jobs);
+    }
+    /* After the loops: a request on a blocking thread is abandoned with its
+     * connection. The queues and contexts are abandoned with the loops. */
+    pv_blocking_stop(http->pool);
+    for (int i = 0; http->threads != NULL && i < http->nthreads; i++) {
+        if (http->threads[i].watches_ready)
+            pv_job_watches_free(&http->threads[i].watches);
     }
     free(http->threads);
     free(http);

@@ -1,23 +1,34 @@
 /*
  * The HTTP front: h2o event loops, one per thread, each with its own
- * SO_REUSEPORT listener, job store connection and data source instance.
+ * SO_REUSEPORT listener. The loops never touch the disk or wait on a lock:
+ * requests that need the job store, the data source or the credentials go
+ * to the blocking-work threads (blocking_pool.h) and come back through the
+ * loop's multithread queue.
  */
 #ifndef PV_HTTP_SERVER_H
 #define PV_HTTP_SERVER_H
 
-#include "jobstore.h"
+#include "blocking_pool.h"
+#include "job_watch.h"
 #include "server.h"
 
 #include <h2o.h>
+#include <h2o/multithread.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 /** Per-thread state. The h2o context comes first so handlers can cast req->conn->ctx. */
 typedef struct pv_http_thread {
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     pv_server *server;
-    pv_jobstore *jobs; /**< this thread's connection to the job store */
-    void *source_ctx;  /**< this thread's instance of the data source */
+    pv_blocking_pool *pool;              /**< shared by every loop */
+    h2o_multithread_queue_t *queue;      /**< into this loop, from other threads */
+    h2o_multithread_receiver_t returned; /**< requests back from the blocking-work threads */
+    pv_job_watches watches;              /**< GET /export requests waiting for their job */
+    h2o_timeout_t sync_wait;             /**< api.limits.max_sync_wait, for those requests */
+    int watches_ready;
+    atomic_int awake; /**< the loop runs: pv_http_stop may wake it through the queue */
     int listen_fd;
     h2o_socket_t *listener;
     pthread_t thread;

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "state_dir.h"
 #include "timeutil.h"
+#include "worker_lock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,18 +29,44 @@ void pv_server_wake_scheduler(pv_server *srv)
         pv_log(PIVOT_LOG_DEBUG, "pivotd", "waking the scheduler: %s", strerror(errno));
 }
 
+void pv_server_job_ended(pv_server *srv, const char *job_id)
+{
+    pthread_mutex_lock(&srv->job_end_lock);
+    if (srv->job_end_hook != NULL)
+        srv->job_end_hook(srv->job_end_arg, job_id);
+    pthread_mutex_unlock(&srv->job_end_lock);
+}
+
+void pv_server_set_job_end_hook(pv_server *srv, void (*hook)(void *arg, const char *job_id),
+                                void *arg)
+{
+    /* Under the lock: once cleared, no thread is still inside the old hook. */
+    pthread_mutex_lock(&srv->job_end_lock);
+    srv->job_end_hook = hook;
+    srv->job_end_arg = arg;
+    pthread_mutex_unlock(&srv->job_end_lock);
+}
+
 extern char **environ;
 
 #define MAX_WORKERS 64
 #define MAX_WORKER_ARGS 24
-#define TICK_MS 200
 #define CANCEL_GRACE_MS 5000
 #define SHUTDOWN_GRACE_MS 5000
 #define SWEEP_INTERVAL_MS 60000
+/* The scheduler sleeps until something happens: a wake-up (a job queued or
+ * cancelled, the server stopping), a worker's exit (its pidfd), or the
+ * earliest of its deadlines (a job's timeout, a cancel's grace period, a
+ * heartbeat's expiry, the retention sweep). Without pidfds (Linux < 5.3)
+ * exits are looked for at this interval instead. */
+#define NO_PIDFD_TICK_MS 200
+/* After the job store failed (busy, full disk), the next try. */
+#define STORE_RETRY_MS 1000
 
 /* A worker process this server started. */
 typedef struct worker {
     pid_t pid;
+    int pidfd; /* readable once the process has exited; -1 without pidfd_open */
     char job_id[PV_JOB_ID_SIZE];
     int64_t started_ms;   /* monotonic */
     int64_t term_sent_ms; /* monotonic; 0 when not asked to stop */
@@ -55,6 +83,7 @@ struct pv_scheduler {
     worker workers[MAX_WORKERS];
     int nworkers;
     int64_t last_sweep_ms;
+    int64_t due_ms;              /* monotonic: the earliest deadline of this round */
     size_t unaccounted_reported; /* result files kept, last reported, for a store with no job */
     pthread_t thread;
     int started;
@@ -71,7 +100,16 @@ static worker *find_worker(pv_scheduler *s, pid_t pid)
 
 static void forget_worker(pv_scheduler *s, worker *w)
 {
+    if (w->pidfd >= 0)
+        close(w->pidfd);
     *w = s->workers[--s->nworkers];
+}
+
+/* Brings this round's wake-up forward to at_ms (monotonic). */
+static void due_at(pv_scheduler *s, int64_t at_ms)
+{
+    if (at_ms < s->due_ms)
+        s->due_ms = at_ms;
 }
 
 /* Says why a worker ended, for the job's error. */
@@ -139,6 +177,9 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
         }
         pv_job_clear(&job);
     }
+    pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
+    /* Whatever the worker recorded, or the lines above, is final now. */
+    pv_server_job_ended(s->server, w->job_id);
     forget_worker(s, w);
 }
 
@@ -164,29 +205,42 @@ static void police_workers(pv_scheduler *s)
     for (int i = 0; i < s->nworkers; i++) {
         worker *w = &s->workers[i];
         pv_job job;
-        if (!w->timed_out && now - w->started_ms > timeout_ms) {
+        if (w->timed_out || w->stuck)
+            continue; /* killed: its exit comes next */
+        if (now - w->started_ms > timeout_ms) {
             w->timed_out = 1;
             kill(w->pid, SIGKILL);
             continue;
         }
+        due_at(s, w->started_ms + timeout_ms + 1);
         if (w->term_sent_ms != 0) {
             if (now - w->term_sent_ms > CANCEL_GRACE_MS)
                 kill(w->pid, SIGKILL);
+            else
+                due_at(s, w->term_sent_ms + CANCEL_GRACE_MS + 1);
             continue;
         }
-        if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) == 0) {
-            if (job.cancel_requested) {
-                kill(w->pid, SIGTERM);
-                w->term_sent_ms = now;
-            } else if (!w->stuck && job.heartbeat_ms != 0 &&
-                       pv_now_ms() - job.heartbeat_ms > heartbeat_ms) {
-                /* A worker that stopped writing progress is hung (or
-                 * stopped): kill it now rather than at the job timeout. */
-                w->stuck = 1;
-                kill(w->pid, SIGKILL);
-            }
-            pv_job_clear(&job);
+        if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) != 0) {
+            due_at(s, now + STORE_RETRY_MS);
+            continue;
         }
+        if (job.cancel_requested) {
+            kill(w->pid, SIGTERM);
+            w->term_sent_ms = now;
+            due_at(s, now + CANCEL_GRACE_MS + 1);
+        } else if (job.heartbeat_ms != 0 && pv_now_ms() - job.heartbeat_ms > heartbeat_ms) {
+            /* A worker that stopped writing progress is hung (or
+             * stopped): kill it now rather than at the job timeout. */
+            w->stuck = 1;
+            kill(w->pid, SIGKILL);
+        } else {
+            /* Silence is checked when the last beat would expire (or, before
+             * the first beat, a heartbeat period from now). */
+            int64_t left = job.heartbeat_ms != 0 ? job.heartbeat_ms + heartbeat_ms - pv_now_ms() + 1
+                                                 : heartbeat_ms;
+            due_at(s, now + left);
+        }
+        pv_job_clear(&job);
     }
 }
 
@@ -229,27 +283,39 @@ static void start_jobs(pv_scheduler *s)
     int max = s->server->config->max_concurrent_jobs;
     int64_t running = 0;
 
-    if (pv_jobstore_count_running(s->jobs, &running) != 0)
+    if (pv_jobstore_count_running(s->jobs, &running) != 0) {
+        due_at(s, pv_monotonic_ms() + STORE_RETRY_MS);
         return;
+    }
     while (running < max && s->nworkers < MAX_WORKERS && !s->server->stopping) {
         pv_job job;
         pid_t pid;
         int rc = pv_jobstore_claim_next(s->jobs, pv_now_ms(), &job);
-        if (rc != 0)
+        if (rc != 0) {
+            if (rc != PIVOT_ENOENT)
+                due_at(s, pv_monotonic_ms() + STORE_RETRY_MS);
             return;
+        }
         rc = spawn_worker(s, job.id, &pid);
         if (rc != 0) {
             char msg[256];
             snprintf(msg, sizeof(msg), "the server could not start a worker process: %s",
                      strerror(rc));
             pv_jobstore_finish(s->jobs, job.id, PV_JOB_FAILED, msg, pv_now_ms());
+            pv_server_job_ended(s->server, job.id);
             pv_log(PIVOT_LOG_ERROR, "pivotd", "job %s: %s", job.id, msg);
         } else {
             worker *w = &s->workers[s->nworkers++];
             memset(w, 0, sizeof(*w));
             w->pid = pid;
+            /* The child is not reaped before its pidfd is open: even one
+             * that exited already is still there, as a zombie. */
+            w->pidfd = pidfd_open(pid, 0);
             snprintf(w->job_id, sizeof(w->job_id), "%s", job.id);
             w->started_ms = pv_monotonic_ms();
+            /* Policed from the next round on: its first deadlines. */
+            due_at(s, w->started_ms + s->server->config->job_timeout_s * 1000 + 1);
+            due_at(s, w->started_ms + s->server->config->heartbeat_timeout_s * 1000);
             pv_jobstore_set_worker(s->jobs, job.id, pid);
             pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: started worker %d (attempt %d)", job.id,
                    (int)pid, job.attempts);
@@ -325,74 +391,46 @@ static void sweep_expired(pv_scheduler *s)
     /* Every minute, or more often with a short retention. */
     if (sweep_ms > SWEEP_INTERVAL_MS)
         sweep_ms = SWEEP_INTERVAL_MS;
-    if (s->last_sweep_ms != 0 && now - s->last_sweep_ms < sweep_ms)
+    if (s->last_sweep_ms != 0 && now - s->last_sweep_ms < sweep_ms) {
+        due_at(s, s->last_sweep_ms + sweep_ms);
         return;
+    }
     s->last_sweep_ms = now;
+    due_at(s, now + sweep_ms);
     pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, pv_now_ms(),
                        remove_result, s);
     remove_orphan_results(s);
 }
 
-/* True when pid is a pivotd worker running job_id (a leftover of a previous server). */
-static int is_worker_of(pid_t pid, const char *job_id)
+/* Waits up to SHUTDOWN_GRACE_MS for process pid to end, on its pidfd. */
+static void wait_gone(pid_t pid)
 {
-    char path[64], cmdline[512];
-    ssize_t n;
-    int fd, found = 0;
+    int fd = pidfd_open(pid, 0);
+    struct pollfd pfd = {fd, POLLIN, 0};
 
-    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 0;
-    n = read(fd, cmdline, sizeof(cmdline) - 1);
+        return; /* gone already (ESRCH), or no pidfd on this kernel */
+    poll(&pfd, 1, SHUTDOWN_GRACE_MS);
     close(fd);
-    if (n <= 0)
-        return 0;
-    cmdline[n] = '\0';
-    /* argv is NUL-separated: look for "worker", then "--job", then the id. */
-    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(cmdline + i) + 1) {
-        if (found == 0 && strcmp(cmdline + i, "worker") == 0)
-            found = 1;
-        else if (found == 1 && strcmp(cmdline + i, "--job") == 0)
-            found = 2;
-        else if (found == 2)
-            return strcmp(cmdline + i, job_id) == 0;
-    }
-    return 0;
 }
 
-/* Kills every process that is a pivotd worker of job_id and waits (up to
- * 5 s) for them to go: a worker of a killed server may still run, and two
- * must never write one result. The recorded pid is tried first; when it is
- * unknown (the server died between claiming the job and recording its
- * worker) /proc is searched. */
-static void stop_leftover_workers(const pv_job *job)
+/* Kills the worker of job that a previous server left running, if any, and
+ * waits (up to SHUTDOWN_GRACE_MS) for it to go: two must never write one
+ * result. Its lock (worker_lock.h) names it, even when the server died
+ * between claiming the job and recording its worker, and whatever pid
+ * numbers were reused since. */
+static void stop_leftover_workers(pv_scheduler *s, const pv_job *job)
 {
-    pid_t pids[16];
-    int n = 0;
-    DIR *d;
-    struct dirent *e;
+    const char *state = s->server->config->state_dir;
+    pid_t pid = pv_worker_lock_holder(state, job->id);
 
-    if (job->worker_pid > 0 && is_worker_of((pid_t)job->worker_pid, job->id))
-        pids[n++] = (pid_t)job->worker_pid;
-    d = opendir("/proc");
-    while (d != NULL && (e = readdir(d)) != NULL && n < 16) {
-        /* Only the all-digit names of /proc are processes. */
-        char *end;
-        long v = strtol(e->d_name, &end, 10);
-        pid_t pid = (*end == '\0' && v > 0 && v <= INT_MAX) ? (pid_t)v : 0;
-        if (pid > 0 && pid != (pid_t)job->worker_pid && is_worker_of(pid, job->id))
-            pids[n++] = pid;
-    }
-    if (d != NULL)
-        closedir(d);
-    for (int i = 0; i < n; i++) {
+    if (pid > 0) {
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: stopping leftover worker %d", job->id,
-               (int)pids[i]);
-        kill(pids[i], SIGKILL);
-        for (int t = 0; t < 250 && kill(pids[i], 0) == 0 && is_worker_of(pids[i], job->id); t++)
-            usleep(20000);
+               (int)pid);
+        kill(pid, SIGKILL);
+        wait_gone(pid);
     }
+    pv_worker_lock_remove(state, job->id);
 }
 
 static int recover_one(void *arg, const pv_job *job)
@@ -400,7 +438,7 @@ static int recover_one(void *arg, const pv_job *job)
     pv_scheduler *s = arg;
     int max = s->server->config->max_attempts;
 
-    stop_leftover_workers(job);
+    stop_leftover_workers(s, job);
     remove_job_partials(s, job->id);
     switch (pv_jobstore_requeue(s->jobs, job->id, max,
                                 "the server stopped while the job was running, %d times "
@@ -413,6 +451,7 @@ static int recover_one(void *arg, const pv_job *job)
                job->id, job->attempts, max);
         break;
     case 1:
+        pv_server_job_ended(s->server, job->id);
         pv_log(PIVOT_LOG_WARNING, "pivotd",
                "job %s: the server stopped while the job was running, %d times "
                "(jobs.max_attempts); giving up",
@@ -456,22 +495,42 @@ static int recover_if_orphan(void *arg, const pv_job *job)
     return recover_one(s, job);
 }
 
+/* Sleeps until a wake-up, a worker's exit or this round's deadline. */
+static void wait_for_event(pv_scheduler *s)
+{
+    struct pollfd pfd[MAX_WORKERS + 1];
+    int n = 0;
+    int64_t wait_ms = s->due_ms - pv_monotonic_ms();
+
+    pfd[n++] = (struct pollfd){s->wake_fd, POLLIN, 0};
+    for (int i = 0; i < s->nworkers; i++) {
+        if (s->workers[i].pidfd >= 0)
+            pfd[n++] = (struct pollfd){s->workers[i].pidfd, POLLIN, 0};
+        else if (wait_ms > NO_PIDFD_TICK_MS)
+            wait_ms = NO_PIDFD_TICK_MS;
+    }
+    if (wait_ms < 0)
+        wait_ms = 0;
+    if (poll(pfd, (nfds_t)n, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms)) > 0 &&
+        (pfd[0].revents & POLLIN)) {
+        char drain[64];
+        while (read(s->wake_fd, drain, sizeof(drain)) > 0)
+            ;
+    }
+}
+
 static void *scheduler_main(void *arg)
 {
     pv_scheduler *s = arg;
-    struct pollfd pfd = {s->wake_fd, POLLIN, 0};
 
     while (!s->server->stopping) {
+        s->due_ms = pv_monotonic_ms() + SWEEP_INTERVAL_MS;
         reap_workers(s);
         police_workers(s);
         pv_jobstore_each_running(s->jobs, recover_if_orphan, s);
         start_jobs(s);
         sweep_expired(s);
-        if (poll(&pfd, 1, TICK_MS) > 0) {
-            char drain[64];
-            while (read(s->wake_fd, drain, sizeof(drain)) > 0)
-                ;
-        }
+        wait_for_event(s);
     }
     return NULL;
 }
@@ -524,6 +583,8 @@ void pv_scheduler_stop(pv_scheduler *s)
 
     if (s == NULL)
         return;
+    /* The thread sleeps until told: srv->stopping is set already. */
+    pv_server_wake_scheduler(s->server);
     if (s->started)
         pthread_join(s->thread, NULL);
     /* SIGTERM without a cancel request tells a worker to give the job back
@@ -531,14 +592,16 @@ void pv_scheduler_stop(pv_scheduler *s)
     for (int i = 0; i < s->nworkers; i++)
         kill(s->workers[i].pid, SIGTERM);
     deadline = pv_monotonic_ms() + SHUTDOWN_GRACE_MS;
+    s->due_ms = deadline;
     while (s->nworkers > 0 && pv_monotonic_ms() < deadline) {
         reap_workers(s);
         if (s->nworkers > 0)
-            usleep(20000);
+            wait_for_event(s);
     }
     for (int i = 0; i < s->nworkers; i++) {
         kill(s->workers[i].pid, SIGKILL);
         waitpid(s->workers[i].pid, NULL, 0);
+        pv_worker_lock_remove(s->server->config->state_dir, s->workers[i].job_id);
         pv_jobstore_requeue(s->jobs, s->workers[i].job_id, s->server->config->max_attempts,
                             PV_JOB_INTERRUPTED_TOO_OFTEN, pv_now_ms());
     }

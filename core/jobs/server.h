@@ -8,6 +8,7 @@
 #include "config.h"
 #include "registry.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 
@@ -31,9 +32,24 @@ typedef struct pv_server {
     int scheduler_wake_fd;     /**< write end of the scheduler's wake-up pipe */
     /** Set when the server shuts down; read by the HTTP and scheduler threads. */
     atomic_int stopping;
+    /** Guards the hook below; pthread_mutex_init'ed with the server. */
+    pthread_mutex_t job_end_lock;
+    /** Told of each job that ended (any thread); the HTTP front wakes its waiters. */
+    void (*job_end_hook)(void *arg, const char *job_id);
+    void *job_end_arg;
 } pv_server;
 
 /** Wakes the scheduler (a job was queued or cancelled). Never blocks. */
 void pv_server_wake_scheduler(pv_server *srv);
+
+/**
+ * Says that job_id reached a final status (completed, failed, cancelled) or
+ * was deleted, after the store says so. Any thread; never blocks long.
+ */
+void pv_server_job_ended(pv_server *srv, const char *job_id);
+
+/** Sets (or, with NULL, clears) the hook pv_server_job_ended calls. */
+void pv_server_set_job_end_hook(pv_server *srv, void (*hook)(void *arg, const char *job_id),
+                                void *arg);
 
 #endif

@@ -73,6 +73,22 @@ int pv_state_lock_take(const char *state_dir, char *err, size_t errlen)
     return fd;
 }
 
+long pv_state_lock_owner(const char *state_dir)
+{
+    char path[PATH_MAX];
+    long pid = 0;
+    int fd, n = snprintf(path, sizeof(path), "%s/" PV_STATE_LOCK_NAME, state_dir);
+
+    if (n < 0 || (size_t)n >= sizeof(path))
+        return 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    pid = holder_pid(fd);
+    close(fd);
+    return pid;
+}
+
 void pv_state_lock_release(int fd)
 {
     if (fd >= 0)

@@ -21,6 +21,12 @@
  */
 int pv_state_lock_take(const char *state_dir, char *err, size_t errlen);
 
+/**
+ * The pid written in state_dir's lock file: the server that holds it, or
+ * the last one that did; 0 when none can be read. Takes no lock.
+ */
+long pv_state_lock_owner(const char *state_dir);
+
 /** Releases the lock (closing fd); -1 is accepted. */
 void pv_state_lock_release(int fd);
 

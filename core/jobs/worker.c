@@ -11,7 +11,9 @@
 #include "plugin_set.h"
 #include "registry.h"
 #include "result_detail.h"
+#include "state_lock.h"
 #include "timeutil.h"
+#include "worker_lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -529,10 +531,27 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
     static pv_registry registry;
     worker w = {.cfg = cfg, .plugin_set = plugin_set, .reg = &registry};
     char path[PATH_MAX];
-    int status = 1;
+    int status = 1, lock_fd = -1;
     int rc;
 
     prepare_process();
+    /* First, so that a server starting after a crash knows this process
+     * works on the job (it kills it) before the job is even read. */
+    lock_fd = pv_worker_lock_take(cfg->state_dir, job_id, w.err, sizeof(w.err));
+    if (lock_fd < 0) {
+        pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: %s", job_id, w.err);
+        goto out;
+    }
+    /* A server recovers jobs after it wrote its pid into the state lock, and
+     * kills the workers whose lock it finds. A worker that took its lock
+     * later, while its own server is gone, sees another pid there. */
+    if (pv_state_lock_owner(cfg->state_dir) != (long)getppid()) {
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN,
+               "job %s: the server that started this worker no longer runs; leaving the job "
+               "to the current one",
+               job_id);
+        goto out;
+    }
     w.host = pv_host_init(cfg);
     registry.loading = -1;
     if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
@@ -570,5 +589,8 @@ out:
     pv_job_clear(&w.job);
     pv_jobstore_close(w.js);
     /* The registry stays: plugins are never unloaded, and the process ends here. */
+    /* The outcome is recorded: the lock may go (the scheduler removes the file). */
+    if (lock_fd >= 0)
+        close(lock_fd);
     return status;
 }

@@ -56,6 +56,7 @@ static const setting settings[] = {
     {"api.limits.max_time_range_minutes", KIND_INT, offsetof(pv_config, sync_max_range_minutes), 1,
      525600},
     {"api.limits.max_sync_wait", KIND_DURATION, offsetof(pv_config, sync_max_wait_s), 1, DAY_S},
+    {"api.limits.request_timeout", KIND_DURATION, offsetof(pv_config, request_timeout_s), 1, 3600},
     {"storage.avro_path", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
     {"data_dir", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
     {"state_dir", KIND_STRING, offsetof(pv_config, state_dir), 0, 0},
@@ -393,6 +394,7 @@ int pv_config_defaults(pv_config *cfg)
     cfg->sync_max_channels = 20;
     cfg->sync_max_range_minutes = 5;
     cfg->sync_max_wait_s = 600;
+    cfg->request_timeout_s = 10;
     cfg->quota_max_queued = 100;
     cfg->quota_jobs_per_day = 1000;
     if (cfg->listen_host == NULL || cfg->data_dir == NULL || cfg->state_dir == NULL)

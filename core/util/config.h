@@ -31,6 +31,7 @@ typedef struct pv_config {
     int sync_max_channels;       /**< 20 (api.limits.max_channels_per_query): GET /export */
     int sync_max_range_minutes;  /**< 5 (api.limits.max_time_range_minutes): GET /export */
     int64_t sync_max_wait_s;     /**< 600 (api.limits.max_sync_wait): GET /export's wait */
+    int64_t request_timeout_s;   /**< 10 (api.limits.request_timeout): to send a whole request */
     /* Per-user quota defaults (quotas.*); 0 means no limit. Overridden per
      * user with `pivotd quota set`. */
     int quota_max_running;      /**< 0 (quotas.max_running_jobs) */

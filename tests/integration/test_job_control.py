@@ -7,8 +7,10 @@ Jobs are held in `processing` by stopping their worker process with SIGSTOP
 cope with a worker that makes no progress exactly as it would in production.
 """
 
+import fcntl
 import os
 import signal
+import struct
 import sys
 import time
 import unittest
@@ -44,6 +46,18 @@ def freeze_worker(job_id, state_dir):
     pid = worker_pid(job_id)
     h.stop_worker(pid, state_dir)
     return pid
+
+
+def lock_holder(path):
+    """The pid holding a write lock on the file at path (fcntl F_GETLK), or 0."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        # struct flock on Linux x86_64/aarch64: type, whence, start, len, pid.
+        query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        l_type, _, _, _, pid = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, query))
+    finally:
+        os.close(fd)
+    return 0 if l_type == fcntl.F_UNLCK else pid
 
 
 def result_files(state_dir, job_id):
@@ -208,6 +222,29 @@ class RestartTest(JobControlBase):
         leftovers = [n for n in os.listdir(os.path.join(self.state, "results"))
                      if n.endswith(".part")]
         self.assertEqual(leftovers, [])
+
+    def test_a_worker_holds_the_lock_of_its_job_while_it_runs(self):
+        # A server starting after a crash asks this lock, not /proc, which
+        # process still works on a job (and kills it).
+        job_id = self.alice.submit(self.job_body)
+        pid = self.freeze(job_id)
+        lock = os.path.join(self.state, "workers", job_id + ".lock")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (
+                not os.path.exists(lock) or lock_holder(lock) != pid):
+            os.kill(pid, signal.SIGCONT)  # it takes the lock first thing
+            time.sleep(0.002)
+            h.stop_worker(pid, self.state)
+        self.assertEqual(lock_holder(lock), pid)
+        os.kill(pid, signal.SIGCONT)
+        job = self.alice.wait(job_id, timeout=120)
+        self.assertEqual(job["status"], "completed", job)
+        # The lock file goes once the scheduler has seen the worker exit.
+        workers = os.path.join(self.state, "workers")
+        deadline = time.monotonic() + 10
+        while os.listdir(workers) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(os.listdir(workers), [])
 
     def test_too_many_attempts_fail_the_job(self):
         job_id = self.alice.submit(self.job_body)

@@ -131,6 +131,8 @@ def raise_fd_limit(n):
 
 class SlowClientsTest(LimitsBase):
     IDLE = 1000
+    # A short request time, so that the slow client is cut off in seconds.
+    config = "api:\n  limits:\n    request_timeout: 3s\n"
 
     @classmethod
     def make_server(cls, config):
@@ -145,6 +147,7 @@ class SlowClientsTest(LimitsBase):
         slow_closed = []
 
         def slowloris():
+            started = time.monotonic()
             s = socket.create_connection(("127.0.0.1", port))
             head = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: "
             try:
@@ -154,7 +157,7 @@ class SlowClientsTest(LimitsBase):
                     s.sendall(head[i:i + 1] if i < len(head) else b"a")
                     time.sleep(1.0)
             except OSError:
-                slow_closed.append(True)
+                slow_closed.append(time.monotonic() - started)
             finally:
                 s.close()
 
@@ -173,7 +176,11 @@ class SlowClientsTest(LimitsBase):
             # The server closes the slow client once its request time is up.
             t.join(timeout=20)
             self.assertFalse(t.is_alive())
-            self.assertEqual(slow_closed, [True])
+            self.assertEqual(len(slow_closed), 1)
+            # api.limits.request_timeout (3 s), plus the send that finds the
+            # connection closed; the default 10 s would be far later.
+            self.assertGreaterEqual(slow_closed[0], 2.5)
+            self.assertLess(slow_closed[0], 8.0)
         finally:
             stop.set()
             for s in idle:
