@@ -228,14 +228,18 @@ def test_ctrl_c_during_a_download_keeps_the_part_and_says_how_to_resume(pivot, t
                                 stderr=subprocess.PIPE, text=True)
         # Wait until the proxy's stall holds the download still: the part
         # has bytes and stops growing (bounded in time).
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         part, steady = -1, 0
-        while time.monotonic() < deadline and steady < 6:
+        while time.monotonic() < deadline and steady < 6 and proc.poll() is None:
             time.sleep(0.05)
             now = os.path.getsize(out + ".part") if os.path.exists(out + ".part") else 0
             steady = steady + 1 if now == part and now > 0 else 0
             part = now
-        assert 0 < part < size
+        if not 0 < part < size:
+            proc.kill()
+            _, stderr = proc.communicate(timeout=30)
+            raise AssertionError("the download held %d of %d bytes (exit %s): %s"
+                                 % (part, size, proc.returncode, stderr))
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
     finally:
