@@ -10,7 +10,7 @@ and measures, in the same run:
   floor      `cat` of the case's input files to /dev/null (warm cache), and
              `dd` writing as many bytes as the result, without and with fsync
              (the worker fsyncs its result before completing)
-  baseline   ../shared/bench-baseline/baseline_pivot.py on the same data when
+  baseline   tests/data/bench-baseline/baseline_pivot.py on the same data when
              --baseline run and the case is small enough, else the figure
              recorded in its README, labelled "recorded"
 
@@ -38,7 +38,7 @@ import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-BASELINE = os.path.join(REPO, "..", "shared", "bench-baseline", "baseline_pivot.py")
+BASELINE = os.path.join(REPO, "tests", "data", "bench-baseline", "baseline_pivot.py")
 API = "/api/v1/pivot"
 START = "2025-01-01T00:00:00Z"
 

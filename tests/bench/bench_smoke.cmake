@@ -3,9 +3,6 @@
 # only that a table was printed, never a time, so it carries the `bench`
 # label and runs with `make bench-smoke`, outside the default suite.
 set(_bench_baseline_args --baseline run)
-if(NOT EXISTS ${CMAKE_SOURCE_DIR}/../shared/bench-baseline/baseline_pivot.py)
-  set(_bench_baseline_args --baseline skip)
-endif()
 add_test(NAME bench_smoke
          COMMAND ${PIVOT_PYTHON} ${CMAKE_SOURCE_DIR}/bench/export_bench.py
                  --build ${CMAKE_BINARY_DIR} --cases smoke,relay-smoke-ocf,relay-smoke --repeat 1

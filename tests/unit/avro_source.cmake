@@ -4,9 +4,9 @@ target_include_directories(test_avro_source PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/
 target_link_libraries(test_avro_source PRIVATE Pivot::sdk PkgConfig::AVRO m ${CMAKE_DL_LIBS})
 add_dependencies(test_avro_source avro)
 
-# The reference generator, when present, writes the generated channels; the
-# test otherwise uses its own C twin of it.
-set(PIVOT_AVRO_REFERENCE_GENERATOR "${CMAKE_SOURCE_DIR}/../shared/bench-baseline/gen_avro.py"
+# The reference generator (SpeedData's bench baseline, copied into the tree)
+# writes the generated channels; the test can also use its own C twin of it.
+set(PIVOT_AVRO_REFERENCE_GENERATOR "${PROJECT_SOURCE_DIR}/tests/data/bench-baseline/gen_avro.py"
     CACHE FILEPATH "Reference Avro cache generator used by the avro source tests, if present")
 set(_avro_test_args $<TARGET_FILE:avro>)
 if(EXISTS ${PIVOT_AVRO_REFERENCE_GENERATOR})

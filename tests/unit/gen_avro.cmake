@@ -1,6 +1,6 @@
 # pivot-gen-avro: the demo/test data generator (tools/).
 if(TARGET pivot-gen-avro)
-  set(PIVOT_BASELINE_DIR "${CMAKE_SOURCE_DIR}/../shared/bench-baseline"
+  set(PIVOT_BASELINE_DIR "${PROJECT_SOURCE_DIR}/tests/data/bench-baseline"
       CACHE PATH "Directory holding the reference gen_avro.py")
   set(_gen_avro_scripts ${CMAKE_CURRENT_SOURCE_DIR}/tools)
 
