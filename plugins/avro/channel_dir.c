@@ -26,14 +26,17 @@ int pva_channel_name_valid(const char *name)
     return strstr(name, "..") == NULL;
 }
 
+int pva_path_below(const char *dir, size_t n, const char *path)
+{
+    /* A folder "/" is a prefix of every other absolute path. */
+    if (n == 1 && dir[0] == '/')
+        return path[0] == '/' && path[1] != '\0';
+    return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
+}
+
 int pva_path_inside(const pva_instance *inst, const char *path)
 {
-    size_t n = inst->data_dir_len;
-
-    /* A data directory of "/" is a prefix of every other absolute path. */
-    if (n == 1 && inst->data_dir[0] == '/')
-        return path[0] == '/' && path[1] != '\0';
-    return strncmp(path, inst->data_dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
+    return pva_path_below(inst->data_dir, inst->data_dir_len, path);
 }
 
 int pva_data_dir_channel(const pva_instance *inst, const char *name, char **dir)

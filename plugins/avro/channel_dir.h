@@ -11,6 +11,9 @@
 /** Returns 1 when name matches [A-Za-z0-9][A-Za-z0-9_.-]* and holds no "..", else 0. */
 int pva_channel_name_valid(const char *name);
 
+/** Returns 1 when the resolved `path` lies strictly below the folder `dir` (n bytes long). */
+int pva_path_below(const char *dir, size_t n, const char *path);
+
 /** Returns 1 when the resolved `path` lies strictly below the instance's data directory. */
 int pva_path_inside(const pva_instance *inst, const char *path);
 

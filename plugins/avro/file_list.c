@@ -1,5 +1,6 @@
 /* Enumerates the files of one channel folder. */
 #include "file_list.h"
+#include "channel_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -75,16 +76,6 @@ static int compare_files(const void *pa, const void *pb)
     return strcmp(((const pva_data_file *)pa)->name, ((const pva_data_file *)pb)->name);
 }
 
-/* Whether the resolved `path` lies strictly below `dir`. */
-static int inside(const char *dir, const char *path)
-{
-    size_t n = strlen(dir);
-
-    if (n == 1 && dir[0] == '/')
-        return path[0] == '/' && path[1] != '\0';
-    return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
-}
-
 static const char *kind_of(mode_t mode)
 {
     if (S_ISDIR(mode))
@@ -140,7 +131,7 @@ static int add_file(pva_file_list *list, size_t *cap, const char *dir, DIR *d,
     /* A symbolic link may point anywhere: follow it only when it stays inside.
      * stat() never opens, so a FIFO cannot block here. */
     real = realpath(path, NULL);
-    if (real == NULL || !inside(dir, real)) {
+    if (real == NULL || !pva_path_below(dir, strlen(dir), real)) {
         rc = add_problem(list, name, real == NULL ? "unreadable" : "a link out of its folder");
         goto out;
     }

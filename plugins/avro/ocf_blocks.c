@@ -5,6 +5,7 @@
  * uncompressed into a second buffer of the same kind.
  */
 #include "ocf_blocks.h"
+#include "varint.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -485,23 +486,12 @@ int pva_blocks_peek(const pva_ocf_blocks *r, const uint8_t **data, size_t *len)
 static int block_spans(const uint8_t *buf, size_t s, size_t m)
 {
     const uint8_t *p = buf + s, *end = buf + m;
-    int64_t v[2];
+    uint64_t count, size;
 
-    for (int k = 0; k < 2; k++) {
-        uint64_t x = 0;
-        int shift = 0;
-        for (;;) {
-            if (p >= end || shift >= 64)
-                return 0;
-            uint8_t c = *p++;
-            x |= (uint64_t)(c & 0x7f) << shift;
-            shift += 7;
-            if (!(c & 0x80))
-                break;
-        }
-        v[k] = (int64_t)(x >> 1) ^ -(int64_t)(x & 1);
-    }
-    return v[0] >= 0 && v[1] >= 0 && (uint64_t)(end - p) == (uint64_t)v[1];
+    p = pva_get_varint(p, end, &count);
+    if (p != NULL)
+        p = pva_get_length(p, end, &size);
+    return p != NULL && (int64_t)count >= 0 && (uint64_t)(end - p) == size;
 }
 
 /* The index of the last marker that ends at or before buf[limit]; 0 when there is none. */
