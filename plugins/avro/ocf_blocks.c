@@ -486,7 +486,7 @@ int pva_blocks_peek(const pva_ocf_blocks *r, const uint8_t **data, size_t *len)
 static int block_spans(const uint8_t *buf, size_t s, size_t m)
 {
     const uint8_t *p = buf + s, *end = buf + m;
-    uint64_t count, size;
+    uint64_t count = 0, size = 0;
 
     p = pva_get_varint(p, end, &count);
     if (p != NULL)
