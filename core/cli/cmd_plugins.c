@@ -55,7 +55,13 @@ static const char *auth_name(const void *p)
     return ((const pivot_auth_backend *)p)->name;
 }
 
-/* Writes what plugin index `plugin` provides, e.g. "exporter: hdf5; source: avro". */
+static const char *preset_name(const void *p)
+{
+    return ((const pivot_preset *)p)->name;
+}
+
+/* Writes what plugin index `plugin` provides, e.g. "exporter: hdf5; source: avro";
+ * presets last, since a plugin may bring many. */
 static void describe_plugin(const pv_registry *reg, int plugin, char *buf, size_t len)
 {
     buf[0] = '\0';
@@ -63,6 +69,7 @@ static void describe_plugin(const pv_registry *reg, int plugin, char *buf, size_
     describe_kind(reg->sources, reg->nsources, plugin, "source: ", source_name, buf, len);
     describe_kind(reg->exporters, reg->nexporters, plugin, "exporter: ", exporter_name, buf, len);
     describe_kind(reg->auths, reg->nauths, plugin, "auth: ", auth_name, buf, len);
+    describe_kind(reg->presets, reg->npresets, plugin, "preset: ", preset_name, buf, len);
     if (buf[0] == '\0')
         snprintf(buf, len, "(nothing)");
 }

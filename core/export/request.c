@@ -108,6 +108,37 @@ static int check_members(yajl_val obj, const char *path, const char *const *allo
     return 0;
 }
 
+/* {"type": "preset", "name": ...}: the core's own type, resolved from
+ * every plugin's presets by name. */
+static int resolve_preset(const pv_request_env *env, yajl_val tr, pivot_range *range,
+                          pv_problem *pb)
+{
+    yajl_val name = pv_json_member(tr, "name");
+    const pivot_preset *preset;
+    char err[PIVOT_ERRMSG_SIZE], names[512], quoted[300];
+
+    pv_registry_preset_names(env->registry, names, sizeof(names));
+    if (name == NULL || YAJL_IS_NULL(name))
+        return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
+                              "time_range.name: required for type \"preset\", one of %s", names);
+    if (!YAJL_IS_STRING(name))
+        return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
+                              "time_range.name: must be a string, one of %s; got %s", names,
+                              pv_request_kind_name(name));
+    preset = pv_registry_preset(env->registry, name->u.string);
+    if (preset == NULL) {
+        pv_problem_quote(name->u.string, quoted, sizeof(quoted));
+        return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
+                              "time_range.name: unknown preset \"%s\"; use one of %s (GET "
+                              "/api/v1/pivot/presets shows what each resolves to now)",
+                              quoted, names);
+    }
+    if (pv_registry_preset_resolve(preset, env->now_ns, range, err, sizeof(err)) != 0)
+        return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
+                              "time_range.name: preset \"%s\": %s", preset->name, err);
+    return 0;
+}
+
 static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_range *range,
                             pv_problem *pb)
 {
@@ -126,6 +157,8 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
         return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
                               "time_range.type: required, a string, one of %s; got %s", names,
                               pv_request_kind_name(type));
+    if (strcmp(type->u.string, PV_PRESET_TYPE) == 0 && env->registry->npresets > 0)
+        return resolve_preset(env, tr, range, pb);
     parser = pv_registry_timespec(env->registry, type->u.string);
     if (parser == NULL) {
         pv_problem_quote(type->u.string, quoted, sizeof(quoted));

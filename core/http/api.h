@@ -33,6 +33,12 @@ int pv_api_openapi(pv_server *srv, h2o_req_t *req);
  */
 void pv_api_export_sync(pv_api_env *env, pv_blocking_task *task, const pivot_principal *who);
 
+/**
+ * GET /api/v1/pivot/presets: every registered preset with its plugin and
+ * what it resolves to now. Calls the plugins' resolve (CPU only).
+ */
+int pv_api_presets(pv_api_env *env, h2o_req_t *req);
+
 /** GET /api/v1/pivot/quota: the caller's limits and usage. */
 int pv_api_quota(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);
 /**

@@ -126,6 +126,13 @@ static void route_authenticated(pv_blocking_task *task, pv_api_env *env)
             pv_api_export_sync(env, task, &who);
         return;
     }
+    if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/presets"))) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            not_allowed(req, "GET, HEAD");
+        else
+            pv_api_presets(env, req);
+        return;
+    }
     not_found(req);
 }
 

@@ -83,6 +83,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     pv_json_access_fill(&host_table);
     host_table.random_bytes = pv_random_bytes;
     host_table.config_key_at = host_config_key_at;
+    host_table.register_preset = pv_registry_add_preset;
     return &host_table;
 }
 

@@ -95,6 +95,13 @@ int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p
     rc = CHECK_REQUIRED(reg, "timespec", p->type, members);
     if (rc != 0)
         return rc;
+    /* One place resolves every preset name, so that each plugin can add
+     * names instead of competing for the type. */
+    if (strcmp(p->type, PV_PRESET_TYPE) == 0)
+        return refuse(reg, PIVOT_EINVAL,
+                      "register_timespec: the type \"" PV_PRESET_TYPE "\" is resolved by the "
+                      "host from the registered presets; register each name with "
+                      "register_preset instead");
     return add(reg, reg->timespecs, &reg->ntimespecs, "timespec", p->type, p,
                pv_registry_timespec(reg, p->type));
 }
@@ -145,6 +152,40 @@ int pv_registry_add_auth(pivot_registry *reg, const pivot_auth_backend *a)
     return add(reg, reg->auths, &reg->nauths, "auth", a->name, a, pv_registry_auth(reg, a->name));
 }
 
+/* Preset names travel in JSON, URLs and command lines: keep them plain. */
+static int preset_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+int pv_registry_add_preset(pivot_registry *reg, const pivot_preset *p)
+{
+    int rc = check_struct(reg, "preset", "pivot_preset", p, p ? p->size : 0,
+                          PV_SIZE_FIRST(pivot_preset, data), p ? p->name : NULL);
+    if (rc != 0)
+        return rc;
+    if (!preset_name_valid(p->name))
+        return refuse(reg, PIVOT_EINVAL,
+                      "register_preset: the name \"%.80s\" is not usable; use 1 to 64 letters, "
+                      "digits, '_', '-' or '.'",
+                      p->name);
+    const required members[] = {REQUIRED(p, description), REQUIRED(p, resolve)};
+    rc = CHECK_REQUIRED(reg, "preset", p->name, members);
+    if (rc != 0)
+        return rc;
+    return add(reg, reg->presets, &reg->npresets, "preset", p->name, p,
+               pv_registry_preset(reg, p->name));
+}
+
 static void drop(pv_provider *list, int *n, int plugin)
 {
     int kept = 0;
@@ -161,6 +202,7 @@ void pv_registry_drop_plugin(pv_registry *reg, int plugin)
     drop(reg->sources, &reg->nsources, plugin);
     drop(reg->exporters, &reg->nexporters, plugin);
     drop(reg->auths, &reg->nauths, plugin);
+    drop(reg->presets, &reg->npresets, plugin);
 }
 
 const pivot_timespec_parser *pv_registry_timespec(const pv_registry *reg, const char *type)
@@ -203,13 +245,38 @@ const pivot_auth_backend *pv_registry_auth(const pv_registry *reg, const char *n
     return NULL;
 }
 
-static void join_names(const pv_provider *list, int n, int is_timespec, char *buf, size_t len)
+const pivot_preset *pv_registry_preset(const pv_registry *reg, const char *name)
+{
+    for (int i = 0; name != NULL && i < reg->npresets; i++) {
+        const pivot_preset *p = reg->presets[i].provider;
+        if (strcmp(p->name, name) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static const char *timespec_type(const void *p)
+{
+    return ((const pivot_timespec_parser *)p)->type;
+}
+
+static const char *exporter_name(const void *p)
+{
+    return ((const pivot_exporter *)p)->name;
+}
+
+static const char *preset_name(const void *p)
+{
+    return ((const pivot_preset *)p)->name;
+}
+
+static void join_names(const pv_provider *list, int n, const char *(*name_of)(const void *),
+                       char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
     for (int i = 0; i < n && used < len; i++) {
-        const char *name = is_timespec ? ((const pivot_timespec_parser *)list[i].provider)->type
-                                       : ((const pivot_exporter *)list[i].provider)->name;
+        const char *name = name_of(list[i].provider);
         int w = snprintf(buf + used, len - used, "%s\"%s\"", i ? ", " : "", name);
         if (w < 0)
             break;
@@ -219,10 +286,47 @@ static void join_names(const pv_provider *list, int n, int is_timespec, char *bu
 
 void pv_registry_timespec_names(const pv_registry *reg, char *buf, size_t len)
 {
-    join_names(reg->timespecs, reg->ntimespecs, 1, buf, len);
+    size_t used;
+
+    join_names(reg->timespecs, reg->ntimespecs, timespec_type, buf, len);
+    /* The type the host resolves itself, when there is a preset to name. */
+    used = strlen(buf);
+    if (reg->npresets > 0 && used < len)
+        snprintf(buf + used, len - used, "%s\"" PV_PRESET_TYPE "\"", used ? ", " : "");
 }
 
 void pv_registry_exporter_names(const pv_registry *reg, char *buf, size_t len)
 {
-    join_names(reg->exporters, reg->nexporters, 0, buf, len);
+    join_names(reg->exporters, reg->nexporters, exporter_name, buf, len);
+}
+
+void pv_registry_preset_names(const pv_registry *reg, char *buf, size_t len)
+{
+    join_names(reg->presets, reg->npresets, preset_name, buf, len);
+}
+
+int pv_registry_preset_resolve(const pivot_preset *p, int64_t now_ns, pivot_range *out, char *err,
+                               size_t errlen)
+{
+    pivot_range r = {0, 0};
+    int rc;
+
+    err[0] = '\0';
+    rc = p->resolve(p, now_ns, &r, err, errlen);
+    if (rc != 0) {
+        if (err[0] == '\0')
+            snprintf(err, errlen, "cannot be resolved now (error %d)", rc);
+        return PIVOT_EINVAL;
+    }
+    /* What a plugin hands back is checked like a request: nothing before
+     * the epoch, nothing empty. */
+    if (r.start_ns < 0 || r.end_ns <= r.start_ns) {
+        snprintf(err, errlen,
+                 "its plugin resolved it to an empty range or one before "
+                 "1970-01-01T00:00:00Z (start_ns %lld, end_ns %lld)",
+                 (long long)r.start_ns, (long long)r.end_ns);
+        return PIVOT_EINVAL;
+    }
+    *out = r;
+    return 0;
 }

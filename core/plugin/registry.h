@@ -45,6 +45,8 @@ struct pivot_registry {
     int nexporters;
     pv_provider auths[PV_MAX_PROVIDERS];
     int nauths;
+    pv_provider presets[PV_MAX_PROVIDERS];
+    int npresets;
     /** Why the last registration was refused, for the loader's message. */
     char refusal[256];
 };
@@ -62,6 +64,7 @@ int pv_registry_add_timespec(pivot_registry *reg, const pivot_timespec_parser *p
 int pv_registry_add_source(pivot_registry *reg, const pivot_source *s);
 int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e);
 int pv_registry_add_auth(pivot_registry *reg, const pivot_auth_backend *a);
+int pv_registry_add_preset(pivot_registry *reg, const pivot_preset *p);
 
 /** Removes every provider registered by plugin index `plugin` (failed init). */
 void pv_registry_drop_plugin(pv_registry *reg, int plugin);
@@ -71,11 +74,30 @@ const pivot_timespec_parser *pv_registry_timespec(const pv_registry *reg, const 
 const pivot_source *pv_registry_source(const pv_registry *reg, const char *name);
 const pivot_exporter *pv_registry_exporter(const pv_registry *reg, const char *name);
 const pivot_auth_backend *pv_registry_auth(const pv_registry *reg, const char *name);
+const pivot_preset *pv_registry_preset(const pv_registry *reg, const char *name);
 
 /** Writes the registered time_range types as `"a", "b", ...` into buf, for messages. */
 void pv_registry_timespec_names(const pv_registry *reg, char *buf, size_t len);
 
 /** Writes the registered export formats as `"a", "b"` into buf, for messages. */
 void pv_registry_exporter_names(const pv_registry *reg, char *buf, size_t len);
+
+/** Writes the registered preset names as `"a", "b"` into buf, for messages. */
+void pv_registry_preset_names(const pv_registry *reg, char *buf, size_t len);
+
+/**
+ * The type of `time_range` the core resolves itself, by name, from the
+ * registered presets: no time parser may take it.
+ */
+#define PV_PRESET_TYPE "preset"
+
+/**
+ * Resolves preset p against now_ns into *out. Returns 0, or PIVOT_EINVAL
+ * with the reason in err (the plugin's message, or the host's when the
+ * plugin wrote none or returned an empty or negative range), without the
+ * preset's name: callers add it.
+ */
+int pv_registry_preset_resolve(const pivot_preset *p, int64_t now_ns, pivot_range *out, char *err,
+                               size_t errlen);
 
 #endif

@@ -14,7 +14,5 @@ extern const pivot_timespec_parser ts_parser_end_duration;
 extern const pivot_timespec_parser ts_parser_relative;
 /** The same as relative, under the name the request examples also use. */
 extern const pivot_timespec_parser ts_parser_duration;
-/** {name}: a named range ending now or at a UTC midnight (see presets.c). */
-extern const pivot_timespec_parser ts_parser_preset;
 
 #endif

@@ -66,7 +66,8 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(sorted(self.spec["paths"]), [
             "/api/v1/health", "/api/v1/openapi.yaml", "/api/v1/pivot/channels",
             "/api/v1/pivot/export", "/api/v1/pivot/jobs", "/api/v1/pivot/jobs/{job_id}",
-            "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/quota"])
+            "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/presets",
+            "/api/v1/pivot/quota"])
         # Each described route exists: none of them is the router's 404.
         for path in self.spec["paths"]:
             r = self.api.request("HEAD", path.replace("{job_id}", "AAAAAAAAAAAAAAAAAAAAAA"))
@@ -117,6 +118,9 @@ class OpenApiTest(unittest.TestCase):
         self.check_response(r, "/api/v1/pivot/channels", "get", 200)
         r = self.api.get(API + "/quota")
         self.check_response(r, "/api/v1/pivot/quota", "get", 200)
+        r = self.api.get(API + "/presets")
+        self.check_response(r, "/api/v1/pivot/presets", "get", 200)
+        self.assertIn("last_hour", [p["name"] for p in r.json()["presets"]])
         r = self.api.get(API + "/export", params={"channels": "ch001", "start":
                                                   "2025-01-01T00:00:00Z", "duration": "PT5S"})
         self.check_response(r, "/api/v1/pivot/export", "get", 200)

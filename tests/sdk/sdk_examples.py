@@ -317,7 +317,8 @@ def step_run(p):
     abi = "%-5d" % ABI_MAJOR
     for line in ("csv_export   1.0.0      " + abi, "site_shifts  1.0.0      " + abi,
                  "file_auth    1.0.0      " + abi, "provides: exporter: csv_example",
-                 "provides: time_range: shift", "provides: auth: file_auth"):
+                 "provides: time_range: shift; preset: last_shift",
+                 "provides: auth: file_auth"):
         check(line in out, "plugins list shows %r" % line)
 
     srv = Server(p, data, os.path.join(work, "state"), config)
@@ -367,6 +368,13 @@ def step_run(p):
                    if shift_start + (i * NS) // RATE < got[1]]
         _, body = srv.download(key, job_id)
         check_channel_csv(body.decode(), 10, shift_start, indices)
+
+        # The example's preset, built out of tree, is listed beside the bundled ones.
+        status, _, data = srv.request("GET", "/api/v1/pivot/presets", key)
+        listed = {p["name"]: p for p in json.loads(data)["presets"]} if status == 200 else {}
+        check(listed.get("last_shift", {}).get("plugin") == "site_shifts"
+              and "last_hour" in listed,
+              "GET /presets lists last_shift of site_shifts: %d %s" % (status, data[:300]))
 
         # A plugin's message reaches the client in the problem body.
         status, _, data = srv.request("POST", "/api/v1/pivot/jobs", key,

@@ -7,6 +7,7 @@
 
 #include <pivot/plugin.h>
 
+#include <stddef.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
@@ -34,6 +35,22 @@ static int register_timespec(pivot_registry *reg, const pivot_timespec_parser *p
     return 0;
 }
 
+static const pivot_preset *preset;
+
+static int register_preset(pivot_registry *reg, const pivot_preset *p)
+{
+    (void)reg;
+    preset = p;
+    return 0;
+}
+
+/* Resolves the last_shift preset at now (seconds, UTC). */
+static int resolve_last(int64_t now, pivot_range *out, char *err)
+{
+    err[0] = '\0';
+    return preset->resolve(preset, now * S, out, err, PIVOT_ERRMSG_SIZE);
+}
+
 /* Resolves {"type": "shift", "name": NAME} at now (seconds, UTC). */
 static int resolve(const char *name, int64_t now, pivot_range *out, char *err)
 {
@@ -58,6 +75,7 @@ int main(void)
     host.log = log_line;
     host.config_get = config_get;
     host.register_timespec = register_timespec;
+    host.register_preset = register_preset;
     pv_json_access_fill(&host);
 
     /* A zone that is not installed stops the plugin from loading. */
@@ -96,6 +114,39 @@ int main(void)
     CHECK_INT_EQ(resolve("shift_z", 1741521600, &r, err), PIVOT_EINVAL);
     CHECK_STR_EQ(err, "time_range.name: unknown shift \"shift_z\"; use one of shift_a, shift_b, "
                       "shift_c");
+
+    CHECK(preset != NULL && strcmp(preset->name, "last_shift") == 0);
+    if (preset == NULL)
+        return check_report();
+    CHECK_INT_EQ(preset->size, sizeof(pivot_preset));
+    CHECK_STR_EQ(preset->description, "the last shift that has ended (shift_a 06:00-14:00, "
+                                      "shift_b 14:00-22:00, shift_c 22:00-06:00), in "
+                                      "America/New_York");
+    /* 2025-03-09 12:00Z is 08:00 EDT: the last shift to end is shift_c, from
+     * 22:00 EST (03:00Z) to 06:00 EDT (10:00Z), 7 hours across the jump. */
+    CHECK_INT_EQ(resolve_last(1741521600, &r, err), 0);
+    CHECK_INT_EQ(r.start_ns, INT64_C(1741489200) * S);
+    CHECK_INT_EQ(r.end_ns, INT64_C(1741514400) * S);
+    /* At the very second shift_c ends, it has ended; a second earlier the
+     * last one is shift_b of the day before, 14:00 to 22:00 EST. */
+    CHECK_INT_EQ(resolve_last(1741514400, &r, err), 0);
+    CHECK_INT_EQ(r.start_ns, INT64_C(1741489200) * S);
+    CHECK_INT_EQ(r.end_ns, INT64_C(1741514400) * S);
+    CHECK_INT_EQ(resolve_last(1741514399, &r, err), 0);
+    CHECK_INT_EQ(r.start_ns, INT64_C(1741460400) * S);
+    CHECK_INT_EQ(r.end_ns, INT64_C(1741489200) * S);
+    /* 2025-11-02 15:00Z (10:00 EST): shift_c of the night clocks went back,
+     * nine hours. */
+    CHECK_INT_EQ(resolve_last(1762095600, &r, err), 0);
+    CHECK_INT_EQ(r.start_ns, INT64_C(1762048800) * S);
+    CHECK_INT_EQ(r.end_ns, INT64_C(1762081200) * S);
+
+    /* A host table from before register_preset: the type still loads, the
+     * preset is left out. */
+    preset = NULL;
+    host.size = offsetof(pivot_host, register_preset);
+    CHECK_INT_EQ(pivot_plugin_init(&host, NULL, err, sizeof(err)), 0);
+    CHECK(preset == NULL);
 
     return check_report();
 }

@@ -22,3 +22,16 @@ endforeach()
 # Not a shared object at all, under a plugin's name.
 file(WRITE ${_test_plugin_dir}/not_elf.so "this is not a shared object\n")
 target_compile_definitions(test_plugin_loader PRIVATE TEST_PLUGIN_DIR="${_test_plugin_dir}")
+
+# Tests whose path mirrors the file they test: tests/unit/core/<layer>/test_x.c
+# tests core/<layer>/x.c, and runs as core_<layer>_x.
+foreach(t plugin/registry)
+  get_filename_component(_name ${t} NAME)
+  get_filename_component(_layer ${t} DIRECTORY)
+  set(_target test_core_${_layer}_${_name})
+  add_executable(${_target} ${CMAKE_CURRENT_LIST_DIR}/core/${_layer}/test_${_name}.c)
+  target_link_libraries(${_target} PRIVATE pivot_core)
+  target_include_directories(${_target} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+  add_test(NAME core_${_layer}_${_name} COMMAND ${_target})
+  set_tests_properties(core_${_layer}_${_name} PROPERTIES TIMEOUT 60)
+endforeach()

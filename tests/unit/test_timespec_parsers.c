@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <pivot/plugin.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <yajl/yajl_tree.h>
 
@@ -208,42 +209,82 @@ static void timespec_relative(void)
             "time_range.duration: \"P\" is not a valid ISO 8601 duration (no components after P)");
 }
 
+static const pivot_preset *presets[16];
+static int npresets;
+
+static int capture_preset(pivot_registry *reg, const pivot_preset *p)
+{
+    if (npresets >= 16)
+        return PIVOT_ENOMEM;
+    presets[npresets++] = p;
+    return 0;
+}
+
+static const pivot_preset *preset(const char *name)
+{
+    for (int i = 0; i < npresets; i++) {
+        if (strcmp(presets[i]->name, name) == 0)
+            return presets[i];
+    }
+    fprintf(stderr, "no preset %s\n", name);
+    return NULL;
+}
+
+static void preset_resolves_to(const char *name, int64_t now, int64_t start, int64_t end)
+{
+    const pivot_preset *p = preset(name);
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    pivot_range r = {-1, -1};
+    int rc = p != NULL ? p->resolve(p, now, &r, err, sizeof(err)) : -9999;
+    if (rc != 0)
+        fprintf(stderr, "unexpected refusal of preset %s: %s\n", name, err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_INT_EQ(r.start_ns, start);
+    CHECK_INT_EQ(r.end_ns, end);
+}
+
+/* The plugin's reason, to which the host prefixes the field and the name. */
+static void preset_refused(const char *name, int64_t now, const char *want)
+{
+    const pivot_preset *p = preset(name);
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    pivot_range r = {-1, -1};
+    int rc = p != NULL ? p->resolve(p, now, &r, err, sizeof(err)) : -9999;
+    CHECK_INT_EQ(rc, PIVOT_EINVAL);
+    CHECK_INT_EQ(r.start_ns, -1);
+    CHECK_INT_EQ(r.end_ns, -1);
+    CHECK_STR_EQ(err, want);
+}
+
 static void timespec_presets(void)
 {
-    resolves_to("preset", "{\"type\":\"preset\",\"name\":\"last_15_minutes\"}", NOW,
-                NOW - 900 * SEC, NOW);
-    resolves_to("preset", "{\"type\":\"preset\",\"name\":\"last_hour\"}", NOW, NOW - 3600 * SEC,
-                NOW);
-    resolves_to("preset", "{\"name\":\"last_6_hours\"}", NOW, NOW - 21600 * SEC, NOW);
-    resolves_to("preset", "{\"name\":\"last_24_hours\"}", NOW, NOW - 86400 * SEC, NOW);
-    resolves_to("preset", "{\"name\":\"today\"}", NOW, MIDNIGHT_23, NOW);
-    resolves_to("preset", "{\"name\":\"yesterday\"}", NOW, MIDNIGHT_23 - 86400 * SEC, MIDNIGHT_23);
-    /* One nanosecond after midnight, "today" is that nanosecond. */
-    resolves_to("preset", "{\"name\":\"today\"}", MIDNIGHT_23 + 1, MIDNIGHT_23, MIDNIGHT_23 + 1);
-    resolves_to("preset", "{\"name\":\"yesterday\"}", MIDNIGHT_23, MIDNIGHT_23 - 86400 * SEC,
-                MIDNIGHT_23);
+    const char *names[] = {"last_15_minutes", "last_hour", "last_6_hours",
+                           "last_24_hours",   "today",     "yesterday"};
+    CHECK_INT_EQ(npresets, 6);
+    for (int i = 0; i < 6 && i < npresets; i++) {
+        CHECK_STR_EQ(presets[i]->name, names[i]);
+        CHECK_INT_EQ(presets[i]->size, sizeof(pivot_preset));
+        CHECK(presets[i]->description != NULL && presets[i]->description[0] != '\0');
+    }
+    CHECK_STR_EQ(preset("yesterday")->description,
+                 "from 00:00 UTC yesterday until 00:00 UTC today");
 
-    char err[PIVOT_ERRMSG_SIZE];
-    pivot_range r;
-    CHECK_INT_EQ(resolve("preset", "{\"type\":\"preset\",\"name\":\"last_week\"}", NOW, &r, err),
-                 PIVOT_EINVAL);
-    CHECK_STR_EQ(err, "time_range.name: unknown preset \"last_week\"; use one of last_15_minutes, "
-                      "last_hour, last_6_hours, last_24_hours, today, yesterday");
-    refused("preset", "{\"name\":\"last\\nweek\\u0001\"}", NOW,
-            "time_range.name: unknown preset \"last\\nweek\\x01\"; use one of");
-    refused("preset", "{\"name\":\"Today\"}", NOW, "time_range.name: unknown preset \"Today\"");
-    refused("preset", "{\"type\":\"preset\"}", NOW,
-            "time_range.name: required for type \"preset\"");
-    refused("preset", "{\"name\":true}", NOW,
-            "time_range.name: must be a string, e.g. \"last_hour\"");
-    refused("preset", "{\"name\":\"today\"}", MIDNIGHT_23,
-            "time_range.name: preset \"today\" is empty at exactly 00:00:00 UTC");
-    refused("preset", "{\"name\":\"yesterday\"}", 43200 * SEC,
-            "time_range.name: preset \"yesterday\" would start before 1970-01-01T00:00:00Z");
-    refused("preset", "{\"name\":\"last_hour\"}", 1800 * SEC,
-            "time_range.name: preset \"last_hour\" would start before 1970-01-01T00:00:00Z");
-    refused("preset", "{\"name\":\"last_hour\"}", -1,
-            "time_range.name: the server clock reads before 1970-01-01T00:00:00Z");
+    preset_resolves_to("last_15_minutes", NOW, NOW - 900 * SEC, NOW);
+    preset_resolves_to("last_hour", NOW, NOW - 3600 * SEC, NOW);
+    preset_resolves_to("last_6_hours", NOW, NOW - 21600 * SEC, NOW);
+    preset_resolves_to("last_24_hours", NOW, NOW - 86400 * SEC, NOW);
+    preset_resolves_to("today", NOW, MIDNIGHT_23, NOW);
+    preset_resolves_to("yesterday", NOW, MIDNIGHT_23 - 86400 * SEC, MIDNIGHT_23);
+    /* One nanosecond after midnight, "today" is that nanosecond. */
+    preset_resolves_to("today", MIDNIGHT_23 + 1, MIDNIGHT_23, MIDNIGHT_23 + 1);
+    preset_resolves_to("yesterday", MIDNIGHT_23, MIDNIGHT_23 - 86400 * SEC, MIDNIGHT_23);
+    preset_resolves_to("last_hour", 3600 * SEC, 0, 3600 * SEC);
+
+    preset_refused("today", MIDNIGHT_23,
+                   "empty at exactly 00:00:00 UTC; use \"yesterday\" or \"last_24_hours\"");
+    preset_refused("yesterday", 43200 * SEC, "would start before 1970-01-01T00:00:00Z");
+    preset_refused("last_hour", 1800 * SEC, "would start before 1970-01-01T00:00:00Z");
+    preset_refused("last_hour", -1, "the server clock reads before 1970-01-01T00:00:00Z");
 }
 
 int main(void)
@@ -271,13 +312,23 @@ int main(void)
     host.size = sizeof(host);
     host.abi_major = PIVOT_ABI_MAJOR;
     host.register_timespec = capture_timespec;
+    host.register_preset = capture_preset;
     pv_json_access_fill(&host);
     char err[PIVOT_ERRMSG_SIZE] = "";
+    /* A host table from before register_preset was appended: refused with a reason. */
+    pivot_host old = host;
+    old.size = offsetof(pivot_host, register_preset);
+    CHECK_INT_EQ(init_fn(&old, NULL, err, sizeof(err)), PIVOT_ENOTSUP);
+    CHECK_STR_EQ(err, "this server cannot take presets (no register_preset); install the "
+                      "timespec plugin that came with it");
+    CHECK_INT_EQ(npresets, 0);
+    nregistered = 0;
+    err[0] = '\0';
     CHECK_INT_EQ(init_fn(&host, NULL, err, sizeof(err)), 0);
-    CHECK_INT_EQ(nregistered, 6);
-    const char *types[] = {"absolute", "start_duration", "end_duration",
-                           "relative", "duration",       "preset"};
-    for (int i = 0; i < 6 && i < nregistered; i++) {
+    /* "preset" is the host's type, resolved from the presets by name. */
+    CHECK_INT_EQ(nregistered, 5);
+    const char *types[] = {"absolute", "start_duration", "end_duration", "relative", "duration"};
+    for (int i = 0; i < 5 && i < nregistered; i++) {
         CHECK_STR_EQ(registered[i]->type, types[i]);
         CHECK_INT_EQ(registered[i]->size, sizeof(pivot_timespec_parser));
     }

@@ -3,8 +3,9 @@
  *
  * Like SQLite's sqlite3_api_routines, the table only grows at the end (the
  * ABI rule in common.h): a member appended later within the major is read
- * after checking PIVOT_HAS_MEMBER(host, pivot_host, member); every member
- * below is part of the first version and is always there.
+ * after checking PIVOT_HAS_MEMBER(host, pivot_host, member). Every member
+ * up to config_key_at is part of the first version and is always there;
+ * those after it say so where they are declared.
  *
  * Every function in the table may be called from any thread, concurrently.
  */
@@ -34,6 +35,7 @@ typedef enum pivot_json_kind {
 /** The host's list of providers, passed to pivot_plugin_init for the register_* calls. */
 typedef struct pivot_registry pivot_registry;
 struct pivot_timespec_parser;
+struct pivot_preset;
 struct pivot_source;
 struct pivot_exporter;
 struct pivot_auth_backend;
@@ -103,6 +105,17 @@ typedef struct pivot_host {
      * the process; read values with config_get.
      */
     const char *(*config_key_at)(size_t index);
+
+    /**
+     * Registers a named range for `{"type": "preset", "name": ...}`, only
+     * from pivot_plugin_init, as the other register_* calls (0,
+     * PIVOT_EEXIST when another plugin has a preset of that name,
+     * PIVOT_EINVAL for a struct smaller than the first pivot_preset, a name
+     * outside [A-Za-z0-9_.-]{1,64}, or no description or resolve).
+     * Appended after the first version: a plugin that may meet an older
+     * host tests PIVOT_HAS_MEMBER(host, pivot_host, register_preset) first.
+     */
+    int (*register_preset)(pivot_registry *reg, const struct pivot_preset *p);
 } pivot_host;
 
 #ifdef __cplusplus
