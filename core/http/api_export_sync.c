@@ -130,13 +130,18 @@ static int answer(export_wait *w, pv_api_env *env)
             return 1;
         }
         /* The job keeps running: the caller can still fetch it with the job API. */
+        int64_t wait_ms = env->server->config->sync_max_wait_ms;
+        char waited[48];
+        if (wait_ms % 1000 == 0)
+            snprintf(waited, sizeof(waited), "%lld s", (long long)(wait_ms / 1000));
+        else
+            snprintf(waited, sizeof(waited), "%lld ms", (long long)wait_ms);
         pv_reply_header(w->req, "location", location);
         pv_reply_header(w->req, "retry-after", "1");
         pv_reply_error(w->req, 504, "export-timeout", "The export did not finish in time",
-                       "job %s is still %s after %lld s (api.limits.max_sync_wait); poll "
+                       "job %s is still %s after %s (api.limits.max_sync_wait); poll "
                        "GET %s and download the result when it is completed",
-                       w->job_id, pv_job_status_name(job.status),
-                       (long long)env->server->config->sync_max_wait_s, location);
+                       w->job_id, pv_job_status_name(job.status), waited, location);
         break;
     }
     pv_job_clear(&job);
@@ -345,7 +350,7 @@ void pv_api_export_sync(pv_api_env *env, pv_blocking_task *task, const pivot_pri
     w->look.cb = on_look;
     snprintf(w->job_id, sizeof(w->job_id), "%s", job.id);
     snprintf(w->owner, sizeof(w->owner), "%s", job.owner);
-    w->deadline_ms = job.created_ms + env->server->config->sync_max_wait_s * 1000;
+    w->deadline_ms = job.created_ms + env->server->config->sync_max_wait_ms;
     task->arg = w;
     task->resume = start_waiting;
 out:

@@ -11,11 +11,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Threads of the slow lane: a data-source look-up may take seconds, and
- * job-store writes queue on the store's lock; with a few of them one slow
- * look-up does not hold up the submissions. */
-#define SLOW_LANE_THREADS 4
-
 struct pv_http {
     pv_server *server;
     h2o_globalconf_t globalconf;
@@ -95,8 +90,7 @@ static void *thread_main(void *arg)
     t->queue = h2o_multithread_create_queue(t->ctx.loop);
     h2o_multithread_register_receiver(t->queue, &t->returned, pv_blocking_on_returned);
     pv_job_watches_attach(&t->watches, t->queue);
-    h2o_timeout_init(t->ctx.loop, &t->sync_wait,
-                     (uint64_t)t->server->config->sync_max_wait_s * 1000);
+    h2o_timeout_init(t->ctx.loop, &t->sync_wait, (uint64_t)t->server->config->sync_max_wait_ms);
     t->listener = h2o_evloop_socket_create(t->ctx.loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     t->listener->data = t;
     h2o_socket_read_start(t->listener, on_accept);
@@ -206,9 +200,12 @@ int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, siz
     for (int i = 0; i < http->nthreads; i++)
         http->threads[i].listen_fd = -1;
     setup_routes(http);
-    /* One quick-lane thread per loop: status polls are as many as the
-     * loops can take, and a read never waits long. */
-    rc = pv_blocking_start(srv, http->nthreads, SLOW_LANE_THREADS, &http->pool, err, errlen);
+    /* By default one quick-lane thread per loop: status polls are as many
+     * as the loops can take, and a read never waits long. The slow lane's
+     * few threads (4) let one slow look-up not hold up the submissions. */
+    rc = pv_blocking_start(
+        srv, cfg->quick_lane_threads > 0 ? cfg->quick_lane_threads : http->nthreads,
+        cfg->slow_lane_threads > 0 ? cfg->slow_lane_threads : 1, &http->pool, err, errlen);
     if (rc != 0)
         goto out;
     rc = PIVOT_EIO;

@@ -560,6 +560,9 @@ int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_
      * previous server that crashed or was killed. */
     pv_jobstore_each_running(s->jobs, recover_one, s);
     remove_partial_files(s);
+    /* The first retention sweep, before the server listens: whoever looks
+     * at results/ once it answers sees what the sweep left. */
+    sweep_expired(s);
     if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
         snprintf(err, errlen, "cannot start the scheduler thread");
         rc = PIVOT_EIO;

@@ -30,6 +30,7 @@ enum setting_kind {
     KIND_INT,             /**< int in [min, max] */
     KIND_SIZE,            /**< size_t byte count in [min, max] */
     KIND_DURATION,        /**< int64_t seconds in [min, max], written as in duration.h */
+    KIND_DURATION_MS,     /**< int64_t milliseconds in [min, max], the same grammar */
 };
 
 typedef struct setting {
@@ -45,6 +46,10 @@ static const setting settings[] = {
     {"api.host", KIND_STRING, offsetof(pv_config, listen_host), 0, 0},
     {"api.port", KIND_PORT, offsetof(pv_config, listen_port), 0, 65535},
     {"api.threads", KIND_INT, offsetof(pv_config, http_threads), 1, 64},
+    /* The blocking-work lanes (core/http/blocking_pool.h); 0 quick threads
+     * is "as many as api.threads". */
+    {"api.quick_lane_threads", KIND_INT, offsetof(pv_config, quick_lane_threads), 0, 64},
+    {"api.slow_lane_threads", KIND_INT, offsetof(pv_config, slow_lane_threads), 1, 64},
     {"api.limits.max_request_bytes", KIND_SIZE, offsetof(pv_config, max_request_bytes), 1024,
      64 << 20},
     {"api.limits.max_channels", KIND_INT, offsetof(pv_config, max_channels_per_job), 1, 1000000},
@@ -55,7 +60,8 @@ static const setting settings[] = {
      100000},
     {"api.limits.max_time_range_minutes", KIND_INT, offsetof(pv_config, sync_max_range_minutes), 1,
      525600},
-    {"api.limits.max_sync_wait", KIND_DURATION, offsetof(pv_config, sync_max_wait_s), 1, DAY_S},
+    {"api.limits.max_sync_wait", KIND_DURATION_MS, offsetof(pv_config, sync_max_wait_ms), 1,
+     DAY_S *INT64_C(1000)},
     {"api.limits.request_timeout", KIND_DURATION, offsetof(pv_config, request_timeout_s), 1, 3600},
     {"storage.avro_path", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
     {"data_dir", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
@@ -199,6 +205,15 @@ static int setting_sync(pv_config *cfg, const setting *s)
         case KIND_DURATION:
             snprintf(num, sizeof(num), "%" PRId64, *(int64_t *)field(cfg, t));
             break;
+        case KIND_DURATION_MS: {
+            /* Whole seconds as the seconds settings read; else with its unit. */
+            int64_t ms = *(int64_t *)field(cfg, t);
+            if (ms % 1000 == 0)
+                snprintf(num, sizeof(num), "%" PRId64, ms / 1000);
+            else
+                snprintf(num, sizeof(num), "%" PRId64 "ms", ms);
+            break;
+        }
         }
         if (text == NULL)
             entry_remove(cfg, t->key);
@@ -229,6 +244,9 @@ static void describe_kind(const setting *s, char *buf, size_t len)
     case KIND_DURATION:
         snprintf(buf, len, "a duration (" PV_DURATION_FORMS ")");
         break;
+    case KIND_DURATION_MS:
+        snprintf(buf, len, "a duration (" PV_DURATION_MS_FORMS ")");
+        break;
     }
 }
 
@@ -255,11 +273,13 @@ static int set_number(pv_config *cfg, const setting *s, const char *value, char 
 {
     int64_t v = 0;
     char why[PIVOT_ERRMSG_SIZE];
-    int is_duration = s->kind == KIND_DURATION;
-    int rc = is_duration
+    int is_ms = s->kind == KIND_DURATION_MS;
+    int is_duration = s->kind == KIND_DURATION || is_ms;
+    int rc = is_ms ? pv_duration_parse_ms(value, &v, why, sizeof(why))
+             : is_duration
                  ? pv_duration_parse(value, &v, why, sizeof(why))
                  : pivot_int_parse(value, strlen(value), s->min, s->max, &v, why, sizeof(why));
-    const char *unit = is_duration ? " seconds" : "";
+    const char *unit = is_ms ? " milliseconds" : is_duration ? " seconds" : "";
     char allowed[200];
 
     if (rc == PIVOT_EINVAL) {
@@ -275,8 +295,8 @@ static int set_number(pv_config *cfg, const setting *s, const char *value, char 
         char shown[64];
         if (rc != 0)
             snprintf(shown, sizeof(shown), "%.40s", value);
-        else if (is_duration && strspn(value, "0123456789") != strlen(value))
-            snprintf(shown, sizeof(shown), "%.24s (%" PRId64 " seconds)", value, v);
+        else if (is_ms || (is_duration && strspn(value, "0123456789") != strlen(value)))
+            snprintf(shown, sizeof(shown), "%.24s (%" PRId64 "%s)", value, v, unit);
         else
             snprintf(shown, sizeof(shown), "%.40s%s", value, unit);
         snprintf(msg, len, "%s: must be between %" PRId64 " and %" PRId64 "%s, got %s", s->key,
@@ -288,6 +308,7 @@ static int set_number(pv_config *cfg, const setting *s, const char *value, char 
         *(size_t *)field(cfg, s) = (size_t)v;
         break;
     case KIND_DURATION:
+    case KIND_DURATION_MS:
         *(int64_t *)field(cfg, s) = v;
         break;
     default:
@@ -393,7 +414,9 @@ int pv_config_defaults(pv_config *cfg)
     cfg->list_limit_max = 1000;
     cfg->sync_max_channels = 20;
     cfg->sync_max_range_minutes = 5;
-    cfg->sync_max_wait_s = 600;
+    cfg->sync_max_wait_ms = 600 * 1000;
+    cfg->quick_lane_threads = 0;
+    cfg->slow_lane_threads = 4;
     cfg->request_timeout_s = 10;
     cfg->quota_max_queued = 100;
     cfg->quota_jobs_per_day = 1000;

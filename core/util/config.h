@@ -18,6 +18,8 @@ typedef struct pv_config {
     char *plugin_dir;            /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
     size_t max_request_bytes;    /**< 1 MiB (api.limits.max_request_bytes) */
     int http_threads;            /**< 2 (api.threads) */
+    int quick_lane_threads;      /**< 0: as many as http_threads (api.quick_lane_threads) */
+    int slow_lane_threads;       /**< 4 (api.slow_lane_threads) */
     int max_concurrent_jobs;     /**< 3 (jobs.max_concurrent) */
     int64_t job_timeout_s;       /**< 3600 (jobs.timeout) */
     int64_t job_timeout_cap_s;   /**< 3600 (jobs.timeout_cap): the largest jobs.timeout allowed */
@@ -30,7 +32,7 @@ typedef struct pv_config {
     int list_limit_max;          /**< 1000 (api.limits.max_page_size) */
     int sync_max_channels;       /**< 20 (api.limits.max_channels_per_query): GET /export */
     int sync_max_range_minutes;  /**< 5 (api.limits.max_time_range_minutes): GET /export */
-    int64_t sync_max_wait_s;     /**< 600 (api.limits.max_sync_wait): GET /export's wait */
+    int64_t sync_max_wait_ms;    /**< 600000 (api.limits.max_sync_wait): GET /export's wait */
     int64_t request_timeout_s;   /**< 10 (api.limits.request_timeout): to send a whole request */
     /* Per-user quota defaults (quotas.*); 0 means no limit. Overridden per
      * user with `pivotd quota set`. */

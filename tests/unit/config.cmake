@@ -11,6 +11,6 @@ target_link_libraries(test_config PRIVATE Pivot::grammar PkgConfig::YAML)
 
 foreach(case defaults speeddata_file durations flag_override alias_order bad_port out_of_range
              bad_duration bad_types yaml_syntax not_mapping missing_file empty_file sequences
-             example_file)
+             example_file millisecond_durations lanes)
   add_test(NAME config_${case} COMMAND test_config ${case})
 endforeach()

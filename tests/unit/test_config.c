@@ -76,7 +76,9 @@ static void check_defaults(const pv_config *cfg)
     CHECK_INT_EQ(cfg->list_limit_max, 1000);
     CHECK_INT_EQ(cfg->sync_max_channels, 20);
     CHECK_INT_EQ(cfg->sync_max_range_minutes, 5);
-    CHECK_INT_EQ(cfg->sync_max_wait_s, 600);
+    CHECK_INT_EQ(cfg->sync_max_wait_ms, 600000);
+    CHECK_INT_EQ(cfg->quick_lane_threads, 0);
+    CHECK_INT_EQ(cfg->slow_lane_threads, 4);
     CHECK_INT_EQ(cfg->quota_max_running, 0);
     CHECK_INT_EQ(cfg->quota_max_queued, 100);
     CHECK_INT_EQ(cfg->quota_jobs_per_day, 1000);
@@ -257,6 +259,64 @@ static void test_bad_port(void)
     CHECK_INT_EQ(cfg.listen_port, 8001);
     CHECK_STR_EQ(pv_config_get(&cfg, "api.port"), "8001");
     pv_config_free(&cfg);
+}
+
+/* Settings read to the millisecond: below a second, and whole seconds read
+ * back as the seconds settings do. */
+static void test_millisecond_durations(void)
+{
+    pv_config cfg;
+    char err[512];
+    CHECK_INT_EQ(load_text(&cfg, "api:\n  limits:\n    max_sync_wait: 250ms\n", err, sizeof(err)),
+                 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_INT_EQ(cfg.sync_max_wait_ms, 250);
+    CHECK_STR_EQ(pv_config_get(&cfg, "api.limits.max_sync_wait"), "250ms");
+    CHECK_INT_EQ(pv_config_set(&cfg, "api.limits.max_sync_wait", "PT0.5S", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.sync_max_wait_ms, 500);
+    CHECK_INT_EQ(pv_config_set(&cfg, "api.limits.max_sync_wait", "2", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.sync_max_wait_ms, 2000);
+    CHECK_STR_EQ(pv_config_get(&cfg, "api.limits.max_sync_wait"), "2");
+    CHECK_INT_EQ(pv_config_set(&cfg, "api.limits.max_sync_wait", "1ms", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.sync_max_wait_ms, 1);
+    CHECK_INT_EQ(pv_config_set(&cfg, "api.limits.max_sync_wait", "1d", err, sizeof(err)), 0);
+    CHECK_INT_EQ(cfg.sync_max_wait_ms, 86400000);
+    pv_config_free(&cfg);
+    expect_set_error("api.limits.max_sync_wait", "0ms",
+                     "api.limits.max_sync_wait: must be between 1 and 86400000 milliseconds, got "
+                     "0ms (0 milliseconds)");
+    expect_set_error("api.limits.max_sync_wait", "25h",
+                     "api.limits.max_sync_wait: must be between 1 and 86400000 milliseconds, got "
+                     "25h (90000000 milliseconds)");
+    expect_set_error("api.limits.max_sync_wait", "PT0.0005S",
+                     "api.limits.max_sync_wait: \"PT0.0005S\" is not a whole number of "
+                     "milliseconds; send e.g. PT0.25S or PT90S");
+    expect_set_error("api.limits.max_sync_wait", "0.5s",
+                     "api.limits.max_sync_wait: \"0.5s\" is not a duration; send seconds (600), a "
+                     "number followed by ms, s, m, h, d or w (250ms, 90s, 15m, 12h), or an ISO "
+                     "8601 duration (PT0.25S, PT10M)");
+    /* Seconds settings take milliseconds only as whole seconds. */
+    expect_set_error("jobs.timeout", "1500ms",
+                     "jobs.timeout: \"1500ms\" is not a whole number of seconds; send e.g. "
+                     "2000ms or 2s");
+}
+
+/* The blocking-work lanes' sizes. */
+static void test_lanes(void)
+{
+    pv_config cfg;
+    char err[512];
+    CHECK_INT_EQ(load_text(&cfg, "api:\n  quick_lane_threads: 3\n  slow_lane_threads: 1\n", err,
+                           sizeof(err)),
+                 0);
+    CHECK_INT_EQ(cfg.quick_lane_threads, 3);
+    CHECK_INT_EQ(cfg.slow_lane_threads, 1);
+    CHECK_STR_EQ(pv_config_get(&cfg, "api.slow_lane_threads"), "1");
+    pv_config_free(&cfg);
+    expect_set_error("api.slow_lane_threads", "0",
+                     "api.slow_lane_threads: must be between 1 and 64, got 0");
+    expect_set_error("api.quick_lane_threads", "65",
+                     "api.quick_lane_threads: must be between 0 and 64, got 65");
 }
 
 static void test_out_of_range(void)
@@ -488,14 +548,23 @@ static const struct {
     const char *name;
     void (*run)(void);
 } cases[] = {
-    {"defaults", test_defaults},         {"speeddata_file", test_speeddata_file},
-    {"durations", test_durations},       {"flag_override", test_flag_override},
-    {"alias_order", test_alias_order},   {"bad_port", test_bad_port},
-    {"out_of_range", test_out_of_range}, {"bad_duration", test_bad_duration},
-    {"bad_types", test_bad_types},       {"yaml_syntax", test_yaml_syntax},
-    {"not_mapping", test_not_mapping},   {"missing_file", test_missing_file},
-    {"empty_file", test_empty_file},     {"sequences", test_sequences},
+    {"defaults", test_defaults},
+    {"speeddata_file", test_speeddata_file},
+    {"durations", test_durations},
+    {"flag_override", test_flag_override},
+    {"alias_order", test_alias_order},
+    {"bad_port", test_bad_port},
+    {"out_of_range", test_out_of_range},
+    {"bad_duration", test_bad_duration},
+    {"bad_types", test_bad_types},
+    {"yaml_syntax", test_yaml_syntax},
+    {"not_mapping", test_not_mapping},
+    {"missing_file", test_missing_file},
+    {"empty_file", test_empty_file},
+    {"sequences", test_sequences},
     {"example_file", test_example_file},
+    {"millisecond_durations", test_millisecond_durations},
+    {"lanes", test_lanes},
 };
 
 int main(int argc, char **argv)

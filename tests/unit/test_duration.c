@@ -1,7 +1,8 @@
 /*
  * Durations of settings and options (core/util/duration.c): the short forms
  * 90s/15m/12h/7d/2w, bare seconds, and ISO 8601 in whole seconds, with their
- * refusals. The configuration (test_config) and the CLI use this one parser.
+ * refusals, and the same grammar to the millisecond. The configuration (test_config) and the CLI
+ * use this one parser.
  */
 #include "check.h"
 #include "duration.h"
@@ -59,25 +60,59 @@ static const duration_case cases[] = {
     {"1H", PIVOT_EINVAL, 0, "is not a duration"},
     {"1y", PIVOT_EINVAL, 0, "is not a duration"},
     {"pt10m", PIVOT_EINVAL, 0, "is not a duration"},
+    /* Milliseconds, which must come to whole seconds here. */
+    {"2000ms", 0, 2, NULL},
+    {"0ms", 0, 0, NULL},
+    {"1500ms", PIVOT_EINVAL, 0, "\"1500ms\" is not a whole number of seconds; send e.g. 2000ms"},
+    {"ms", PIVOT_EINVAL, 0, "\"ms\" is not a duration"},
+    {"1.5ms", PIVOT_EINVAL, 0, "is not a duration"},
     {"soon", PIVOT_EINVAL, 0,
      "\"soon\" is not a duration; send seconds (600), a number followed by s, m, h, d or w "
      "(90s, 15m, 12h, 7d, 2w), or an ISO 8601 duration (PT10M, P1DT12H)"},
 };
 
-int main(void)
+/* The same grammar to the millisecond (pv_duration_parse_ms). */
+static const duration_case ms_cases[] = {
+    {"250ms", 0, 250, NULL},
+    {"1ms", 0, 1, NULL},
+    {"2", 0, 2000, NULL}, /* a bare number is still seconds */
+    {"90s", 0, 90000, NULL},
+    {"15m", 0, 900000, NULL},
+    {"PT0.25S", 0, 250, NULL},
+    {"PT1,5S", 0, 1500, NULL},
+    {"PT10M", 0, 600000, NULL},
+    {"PT0.0005S", PIVOT_EINVAL, 0,
+     "\"PT0.0005S\" is not a whole number of milliseconds; send e.g. PT0.25S"},
+    {"9223372036854775807ms", 0, INT64_MAX, NULL},
+    {"9223372036854775s", 0, INT64_C(9223372036854775000), NULL},
+    {"9223372036854776s", PIVOT_ERANGE, 0, "is too long: more milliseconds"},
+    {"0.5s", PIVOT_EINVAL, 0,
+     "\"0.5s\" is not a duration; send seconds (600), a number followed by ms, s, m, h, d or w "
+     "(250ms, 90s, 15m, 12h), or an ISO 8601 duration (PT0.25S, PT10M)"},
+    {"-250ms", PIVOT_EINVAL, 0, "is negative"},
+};
+
+static void check_cases(const duration_case *cases_, size_t n,
+                        int (*parse)(const char *, int64_t *, char *, size_t))
 {
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const duration_case *c = &cases[i];
+    for (size_t i = 0; i < n; i++) {
+        const duration_case *c = &cases_[i];
         char why[PIVOT_ERRMSG_SIZE] = "";
-        int64_t seconds = 12345;
-        int rc = pv_duration_parse(c->text, &seconds, why, sizeof(why));
+        int64_t value = 12345;
+        int rc = parse(c->text, &value, why, sizeof(why));
         if (rc != c->rc)
             fprintf(stderr, "\"%s\": rc %d: %s\n", c->text, rc, why);
         CHECK_INT_EQ(rc, c->rc);
-        CHECK_INT_EQ(seconds, c->rc == 0 ? c->seconds : 12345);
+        CHECK_INT_EQ(value, c->rc == 0 ? c->seconds : 12345);
         if (c->message != NULL && strstr(why, c->message) == NULL)
             fprintf(stderr, "message for \"%s\" lacks \"%s\": %s\n", c->text, c->message, why);
         CHECK(c->message == NULL || strstr(why, c->message) != NULL);
     }
+}
+
+int main(void)
+{
+    check_cases(cases, sizeof(cases) / sizeof(cases[0]), pv_duration_parse);
+    check_cases(ms_cases, sizeof(ms_cases) / sizeof(ms_cases[0]), pv_duration_parse_ms);
     return check_report();
 }
