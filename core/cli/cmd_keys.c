@@ -5,10 +5,10 @@
  * keys look like.
  */
 #include "abi_check.h"
-#include "audit.h"
 #include "commands.h"
 #include "duration.h"
 #include "host.h"
+#include "log.h"
 #include "plugin_loader.h"
 #include "state_dir.h"
 #include "timeutil.h"
@@ -136,7 +136,7 @@ static int keys_create_option(void *arg, int opt, const char *value)
     return 0;
 }
 
-int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_keys_create(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS,
                                             {"user", required_argument, NULL, OPT_USER},
@@ -188,8 +188,8 @@ int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv)
     /* The key alone on stdout, so scripts can capture it. */
     printf("%s\n", secret);
     memset(secret, 0, sizeof(secret));
-    pv_audit(PIVOT_LOG_INFO, "admin-action", "local", id[0] ? id : NULL,
-             "keys create for user %s, role %s, uid %d", args.user, role, (int)getuid());
+    pv_log_audit(PIVOT_LOG_INFO, "admin-action", "local", id[0] ? id : NULL,
+                 "keys create for user %s, role %s, uid %d", args.user, role, (int)getuid());
     status = 0;
 out:
     key_admin_close(&admin);
@@ -234,7 +234,7 @@ static int print_key(void *arg, const pivot_key_info *k)
     return 0;
 }
 
-int pv_cmd_keys_list(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_keys_list(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     char err[1024] = "";
@@ -260,7 +260,7 @@ out:
     return status;
 }
 
-int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     char err[1024] = "", *rest[64];
@@ -286,7 +286,7 @@ int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
         goto out;
     if (admin.backend->revoke_key(admin.ctx, id, err, sizeof(err)) != 0)
         goto out;
-    pv_audit(PIVOT_LOG_INFO, "admin-action", "local", id, "keys revoke, uid %d", (int)getuid());
+    pv_log_audit(PIVOT_LOG_INFO, "admin-action", "local", id, "keys revoke, uid %d", (int)getuid());
     printf("revoked %s\n", id);
     status = 0;
 out:

@@ -168,7 +168,7 @@ static void print_in_use(const running_set *rs, const char *path)
            (long)rs->pid);
 }
 
-int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_plugins_list(pv_cli *cli, int argc, char **argv)
 {
     static pv_registry registry;
     const pivot_host *host;
@@ -294,7 +294,7 @@ out:
     return status;
 }
 
-int pv_cmd_plugins_check(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_plugins_check(pv_cli *cli, int argc, char **argv)
 {
     const char *file = NULL;
     char local[1024];

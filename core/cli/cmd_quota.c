@@ -1,8 +1,8 @@
 /* pivotd quota set | show: per-user quota overrides in the job store. */
-#include "audit.h"
 #include "commands.h"
 #include "duration.h"
 #include "jobstore.h"
+#include "log.h"
 #include "quota_store.h"
 #include "state_dir.h"
 #include "timeutil.h"
@@ -110,7 +110,7 @@ static void print_limits(const char *user, const pv_quota_limits *lim)
                lim->overridden[i] ? "set for this user" : pv_quota_names[i].config_key);
 }
 
-int pv_cmd_quota_set(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_quota_set(pv_cli *cli, int argc, char **argv)
 {
     quota_args a;
     pv_jobstore *js = NULL;
@@ -135,8 +135,8 @@ int pv_cmd_quota_set(pv_cli *cli, int argc, char **argv)
         snprintf(err, sizeof(err), "job store: %s", pv_jobstore_errmsg(js));
         goto out;
     }
-    pv_audit(PIVOT_LOG_INFO, "admin-action", "local", NULL, "quota set for user %s, uid %d", a.user,
-             (int)getuid());
+    pv_log_audit(PIVOT_LOG_INFO, "admin-action", "local", NULL, "quota set for user %s, uid %d",
+                 a.user, (int)getuid());
     print_limits(a.user, &lim);
     status = 0;
 out:
@@ -146,7 +146,7 @@ out:
     return status;
 }
 
-int pv_cmd_quota_show(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_quota_show(pv_cli *cli, int argc, char **argv)
 {
     quota_args a;
     pv_jobstore *js = NULL;

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     static pv_registry registry;
@@ -53,7 +53,7 @@ int pv_cmd_serve(pv_cli *cli, int argc, char **argv)
         goto out;
     /* The job store exists before plugins load: the auth plugin keeps its keys there. */
     if (pv_jobstore_open(srv.job_store_path, &js, err, sizeof(err)) != 0 ||
-        pv_quota_publish_defaults(js, cfg, err, sizeof(err)) != 0)
+        pv_quota_store_publish_config(js, cfg, err, sizeof(err)) != 0)
         goto out;
     pv_host_init(cfg);
     if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)

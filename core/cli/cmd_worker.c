@@ -23,7 +23,7 @@ static int worker_option(void *arg, int opt, const char *value)
     return 0;
 }
 
-int pv_cmd_worker(pv_cli *cli, int argc, char **argv)
+int pv_cli_cmd_worker(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS,
                                             {"job", required_argument, NULL, OPT_JOB},

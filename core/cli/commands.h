@@ -70,14 +70,14 @@ void pv_cli_usage(FILE *out);
 /** A subcommand: argv[0] is its last word ("serve", "create"), options follow. */
 typedef int (*pv_command_fn)(pv_cli *cli, int argc, char **argv);
 
-int pv_cmd_serve(pv_cli *cli, int argc, char **argv);
-int pv_cmd_worker(pv_cli *cli, int argc, char **argv);
-int pv_cmd_keys_create(pv_cli *cli, int argc, char **argv);
-int pv_cmd_keys_list(pv_cli *cli, int argc, char **argv);
-int pv_cmd_keys_revoke(pv_cli *cli, int argc, char **argv);
-int pv_cmd_quota_set(pv_cli *cli, int argc, char **argv);
-int pv_cmd_quota_show(pv_cli *cli, int argc, char **argv);
-int pv_cmd_plugins_list(pv_cli *cli, int argc, char **argv);
-int pv_cmd_plugins_check(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_worker(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_keys_create(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_keys_list(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_keys_revoke(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_quota_set(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_quota_show(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_plugins_list(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_plugins_check(pv_cli *cli, int argc, char **argv);
 
 #endif

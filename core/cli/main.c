@@ -21,15 +21,15 @@ static const struct {
     const char *subword; /* NULL for one-word commands */
     pv_command_fn run;
 } commands[] = {
-    {"serve", NULL, pv_cmd_serve},
-    {"worker", NULL, pv_cmd_worker},
-    {"keys", "create", pv_cmd_keys_create},
-    {"keys", "list", pv_cmd_keys_list},
-    {"keys", "revoke", pv_cmd_keys_revoke},
-    {"quota", "set", pv_cmd_quota_set},
-    {"quota", "show", pv_cmd_quota_show},
-    {"plugins", "list", pv_cmd_plugins_list},
-    {"plugins", "check", pv_cmd_plugins_check},
+    {"serve", NULL, pv_cli_cmd_serve},
+    {"worker", NULL, pv_cli_cmd_worker},
+    {"keys", "create", pv_cli_cmd_keys_create},
+    {"keys", "list", pv_cli_cmd_keys_list},
+    {"keys", "revoke", pv_cli_cmd_keys_revoke},
+    {"quota", "set", pv_cli_cmd_quota_set},
+    {"quota", "show", pv_cli_cmd_quota_show},
+    {"plugins", "list", pv_cli_cmd_plugins_list},
+    {"plugins", "check", pv_cli_cmd_plugins_check},
 };
 
 int main(int argc, char **argv)

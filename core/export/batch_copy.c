@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t pv_type_size(pivot_type t)
+size_t pv_batch_type_size(pivot_type t)
 {
     switch (t) {
     case PIVOT_TYPE_INT32:
@@ -40,7 +40,7 @@ static const uint8_t *mask_of(const pivot_batch *b, const int *nullable, size_t 
 static size_t column_need(const pivot_batch *b, size_t k, const uint8_t *mask)
 {
     const pivot_column *c = &b->columns[k];
-    size_t need = align8(b->count * pv_type_size(c->type));
+    size_t need = align8(b->count * pv_batch_type_size(c->type));
 
     if (c->type == PIVOT_TYPE_STRING) {
         const char *const *s = c->data;
@@ -88,7 +88,7 @@ static int reserve(pv_batch_copy *c, size_t need, size_t ncolumns)
 static size_t copy_column(pv_batch_copy *c, const pivot_batch *b, size_t k, size_t off)
 {
     const pivot_column *from = &b->columns[k];
-    size_t bytes = b->count * pv_type_size(from->type);
+    size_t bytes = b->count * pv_batch_type_size(from->type);
     unsigned char *at = c->buf + off;
 
     c->columns[k] = *from;

@@ -14,7 +14,7 @@
  * Bytes per element of a column of type t: 8 for a string (the pointer),
  * sizeof(pivot_bytes) for bytes, 4 for an enum (the symbol index).
  */
-size_t pv_type_size(pivot_type t);
+size_t pv_batch_type_size(pivot_type t);
 
 /**
  * A copied batch and the buffers behind it, reused from one copy to the

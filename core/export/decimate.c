@@ -8,6 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* options.decimation's method names. The interval is an ISO 8601 duration,
+ * read by the SDK's grammar library as every duration of the API is. */
+static const char *const method_names[] = {"none", "downsample", "mean",  "min",
+                                           "max",  "rms",        "minmax"};
+
+int pv_decimator_method_parse(const char *name, pv_decimate_method *out)
+{
+    for (size_t i = 1; name != NULL && i < sizeof(method_names) / sizeof(method_names[0]); i++) {
+        if (strcmp(name, method_names[i]) == 0) {
+            *out = (pv_decimate_method)i;
+            return 0;
+        }
+    }
+    return PIVOT_EINVAL;
+}
+
+const char *pv_decimator_method_name(pv_decimate_method method)
+{
+    if ((size_t)method < sizeof(method_names) / sizeof(method_names[0]))
+        return method_names[method];
+    return "unknown";
+}
+
 /* The running state of one input signal over the open bucket. */
 typedef struct accumulator {
     pivot_type type;
@@ -135,7 +158,7 @@ static int add_output(pv_decimator *dc, size_t k, const char *name, const char *
     if (derived)
         dc->out_details[k].source_type = NULL;
     dc->columns[k] = (pivot_column){.name = name, .type = type};
-    dc->cols[k].data = calloc(PV_DECIMATE_BATCH_ROWS, pv_type_size(type));
+    dc->cols[k].data = calloc(PV_DECIMATE_BATCH_ROWS, pv_batch_type_size(type));
     if (dc->cols[k].data == NULL)
         return PIVOT_ENOMEM;
     if (dc->out_details[k].nullable) {

@@ -32,10 +32,10 @@ typedef struct pv_decimation {
 #define PV_DECIMATE_BATCH_ROWS 4096
 
 /** Finds a method by its name in requests ("mean"); returns 0 or PIVOT_EINVAL. */
-int pv_decimate_method_parse(const char *name, pv_decimate_method *out);
+int pv_decimator_method_parse(const char *name, pv_decimate_method *out);
 
 /** The method's name in requests and specs ("mean"); "none" for PV_DECIMATE_NONE. */
-const char *pv_decimate_method_name(pv_decimate_method method);
+const char *pv_decimator_method_name(pv_decimate_method method);
 
 /** A per-channel reducer; not shared between threads. */
 typedef struct pv_decimator pv_decimator;

@@ -92,7 +92,7 @@ int pv_estimate_channel_init(pv_estimate_channel *c, const char *name,
         const pivot_signal_info *found = find_signal(info, signals[i]);
         c->sigs[i].name = signals[i];
         c->sigs[i].type = found != NULL ? found->type : PIVOT_TYPE_FLOAT64;
-        pivot_signal_detail_read(pv_signal_detail_find(info, signals[i]), &c->details[i]);
+        pivot_signal_detail_read(pv_export_signal_detail_find(info, signals[i]), &c->details[i]);
     }
     out = c->sigs;
     out_details = c->details;

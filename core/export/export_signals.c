@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const pivot_signal_detail *pv_signal_detail_find(const pivot_channel_info *info, const char *name)
+const pivot_signal_detail *pv_export_signal_detail_find(const pivot_channel_info *info,
+                                                        const char *name)
 {
     if (info == NULL || info->details == NULL)
         return NULL;

@@ -12,7 +12,8 @@
  * The detail the source gives for signal `name` of a channel, or NULL when
  * it gives none. Borrowed from info.
  */
-const pivot_signal_detail *pv_signal_detail_find(const pivot_channel_info *info, const char *name);
+const pivot_signal_detail *pv_export_signal_detail_find(const pivot_channel_info *info,
+                                                        const char *name);
 
 /**
  * The channel description handed to begin_channel: the source's name,

@@ -40,7 +40,7 @@ int pv_job_new_id(char out[PV_JOB_ID_SIZE])
     static const char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     unsigned char raw[PV_JOB_ID_LEN];
-    if (pv_random_bytes(raw, sizeof(raw)) != 0)
+    if (pv_host_random_bytes(raw, sizeof(raw)) != 0)
         return -1;
     /* 22 characters of 6 bits each: 132 random bits, URL-safe as they are. */
     for (size_t i = 0; i < sizeof(raw); i++)

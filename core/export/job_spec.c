@@ -52,7 +52,7 @@ static int spec_decimation(yajl_val v, pv_decimation *d)
     memset(d, 0, sizeof(*d));
     if (v == NULL || YAJL_IS_NULL(v))
         return 0;
-    if (pv_decimate_method_parse(string_member(v, "method"), &d->method) != 0 ||
+    if (pv_decimator_method_parse(string_member(v, "method"), &d->method) != 0 ||
         (pv_json_member(v, "factor") != NULL && int64_member(v, "factor", &factor) != 0) ||
         (pv_json_member(v, "interval_ns") != NULL &&
          int64_member(v, "interval_ns", &interval_ns) != 0) ||
@@ -174,7 +174,7 @@ void pv_job_spec_export_info(const pv_job_spec *spec, pivot_export_info *info)
     info->gzip_level = (unsigned)spec->gzip_level;
     info->chunk_size = (uint64_t)spec->chunk_size;
     if (spec->decimation.method != PV_DECIMATE_NONE) {
-        info->decimation_method = pv_decimate_method_name(spec->decimation.method);
+        info->decimation_method = pv_decimator_method_name(spec->decimation.method);
         info->decimation_factor = spec->decimation.factor;
         info->decimation_interval_ns = spec->decimation.interval_ns;
     }

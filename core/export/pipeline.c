@@ -236,7 +236,8 @@ static int match_signals(channel_run *cr, const pivot_channel_info *info, char *
             return PIVOT_ENOENT;
         }
         cr->sigs[i] = *found;
-        pivot_signal_detail_read(pv_signal_detail_find(info, ch->signals[i]), &cr->details[i]);
+        pivot_signal_detail_read(pv_export_signal_detail_find(info, ch->signals[i]),
+                                 &cr->details[i]);
         cr->masked |= cr->details[i].nullable;
     }
     return 0;

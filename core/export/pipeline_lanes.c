@@ -154,7 +154,7 @@ static void signals_nullable(const pivot_channel_info *info, const char *const *
 {
     for (size_t i = 0; i < n; i++) {
         pivot_signal_detail d;
-        pivot_signal_detail_read(pv_signal_detail_find(info, signals[i]), &d);
+        pivot_signal_detail_read(pv_export_signal_detail_find(info, signals[i]), &d);
         nullable[i] = d.nullable;
     }
 }

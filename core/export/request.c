@@ -426,7 +426,7 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
         return -1;
     method = pv_json_member(v, "method");
     if (method == NULL || !YAJL_IS_STRING(method) ||
-        pv_decimate_method_parse(method->u.string, &d->method) != 0)
+        pv_decimator_method_parse(method->u.string, &d->method) != 0)
         return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
                               "options.decimation.method: required, one of %s; got %s", methods,
                               YAJL_IS_STRING(method) ? "an unknown method"
@@ -561,7 +561,7 @@ static char *build_spec(const selection *sel, pivot_range range, const char *for
     if (storage->decimation.method != PV_DECIMATE_NONE) {
         pv_gen_str(g, "decimation");
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "method", pv_decimate_method_name(storage->decimation.method));
+        pv_gen_key_str(g, "method", pv_decimator_method_name(storage->decimation.method));
         if (storage->decimation.factor > 0)
             pv_gen_key_int(g, "factor", (int64_t)storage->decimation.factor);
         else

@@ -9,6 +9,11 @@
 #include "blocking_pool.h"
 #include "http_server.h"
 
+/* The h2o handlers of the API, on the loop thread (http_server.c installs
+ * them): the router of every path, and the guard of the result files. */
+int pv_api_route(h2o_handler_t *self, h2o_req_t *req);
+int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req);
+
 /* Each answers req completely and returns 0. `id` is a job id from the path. */
 int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);
 int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);

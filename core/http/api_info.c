@@ -1,3 +1,5 @@
+/* What the API says about itself and its data: health, the OpenAPI text,
+ * channels. */
 #include "api.h"
 
 #include "abi_check.h"
@@ -7,6 +9,7 @@
 #include "http_query.h"
 #include "http_reply.h"
 #include "json_out.h"
+#include "openapi_spec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,22 @@ int pv_api_health(pv_server *srv, h2o_req_t *req)
     rc = pv_reply_json(req, 200, g);
     yajl_gen_free(g);
     return rc;
+}
+
+/* GET /api/v1/openapi.yaml: the API's contract, for code generators and people. */
+int pv_api_openapi(pv_server *srv, h2o_req_t *req)
+{
+    (void)srv;
+    req->res.status = 200;
+    req->res.reason = "OK";
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+                   H2O_STRLIT("application/yaml; charset=utf-8"));
+    /* The text changes only with the binary, so caches may keep it a while. */
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("public, max-age=3600"));
+    req->res.content_length = pv_openapi_yaml_len;
+    h2o_send_inline(req, pv_openapi_yaml, pv_openapi_yaml_len);
+    return 0;
 }
 
 /* What GET /channels was asked: the glob that names must match, if any. */

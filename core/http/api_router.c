@@ -2,7 +2,6 @@
 
 #include "auth_gate.h"
 #include "http_reply.h"
-#include "http_target.h"
 
 #include <string.h>
 

@@ -17,13 +17,13 @@ int pv_api_store_failure(h2o_req_t *req, const pv_store_failure *f, const char *
         pv_log(PIVOT_LOG_ERROR, "pivotd", "%s: %s (%s)", what, f->message, strerror(f->sys_errno));
     else
         pv_log(PIVOT_LOG_ERROR, "pivotd", "%s: %s", what, f->message);
-    if (pv_store_failure_busy(f)) {
+    if (pv_jobstore_failure_busy(f)) {
         pv_reply_header(req, "retry-after", STORE_BUSY_RETRY_S);
         return pv_reply_error(req, 503, "store-busy", "The job store is busy",
                               "the job store stayed locked by another process for 5 s and "
                               "nothing was changed; retry in a few seconds");
     }
-    if (pv_store_failure_full(f)) {
+    if (pv_jobstore_failure_full(f)) {
         pv_reply_header(req, "retry-after", STORE_FULL_RETRY_S);
         return pv_reply_error(req, 507, "store-full", "The server's disk is full",
                               "the disk that holds the job store is full and nothing was "

@@ -1,7 +1,7 @@
 #include "auth_gate.h"
 
-#include "audit.h"
 #include "http_reply.h"
+#include "log.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -104,10 +104,10 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
         who->size = sizeof(*who);
         int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err, sizeof(err));
         if (gr.repeated[0] != '\0') {
-            pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL,
-                     "the header %s was sent %d times: %.*s %.*s", gr.repeated, gr.times,
-                     (int)req->method.len, req->method.base,
-                     (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
+            pv_log_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL,
+                         "the header %s was sent %d times: %.*s %.*s", gr.repeated, gr.times,
+                         (int)req->method.len, req->method.base,
+                         (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
             display_name(gr.repeated, field, sizeof(field));
             pv_problem_set(&p, 400, "invalid-header", "Invalid header", field,
                            "the credential header %s was sent more than once (%d times); send "
@@ -120,26 +120,26 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
             /* Every request of an administrator is an admin action: it may
              * reach other users' jobs. */
             if (strcmp(who->role, "admin") == 0) {
-                pv_audit(PIVOT_LOG_INFO, "admin-action", peer, credential_of(who),
-                         "user %s (%s): %.*s %.*s", who->user, srv->auth[i].backend->name,
-                         (int)req->method.len, req->method.base,
-                         (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
+                pv_log_audit(PIVOT_LOG_INFO, "admin-action", peer, credential_of(who),
+                             "user %s (%s): %.*s %.*s", who->user, srv->auth[i].backend->name,
+                             (int)req->method.len, req->method.base,
+                             (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
             }
             return 0;
         }
         if (rc == PIVOT_ENOENT)
             continue;
-        pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, credential_of(who),
-                 "refused by backend %s: %s", srv->auth[i].backend->name,
-                 err[0] ? err : "the credentials were refused");
+        pv_log_audit(PIVOT_LOG_WARNING, "auth-failure", peer, credential_of(who),
+                     "refused by backend %s: %s", srv->auth[i].backend->name,
+                     err[0] ? err : "the credentials were refused");
         pv_problem_set(&p, 401, "unauthorized", "Authentication failed", "X-API-Key",
                        "%s; ask an administrator for a key (pivotd keys create --user NAME)",
                        err[0] ? err : "the credentials were refused");
         goto refuse;
     }
-    pv_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL, "no credentials: %.*s %.*s",
-             (int)req->method.len, req->method.base,
-             (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
+    pv_log_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL, "no credentials: %.*s %.*s",
+                 (int)req->method.len, req->method.base,
+                 (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);
     pv_problem_set(&p, 401, "unauthorized", "Authentication required", "X-API-Key",
                    "send your API key in the X-API-Key header; ask an administrator for one "
                    "(pivotd keys create --user NAME)");

@@ -1,4 +1,6 @@
 /*
+ * What RFC 9112 asks of a request before it is routed.
+ *
  * Refuses requests whose body framing two parsers could read differently
  * (RFC 9112 section 6.3): two Content-Length values that differ, or
  * Transfer-Encoding together with Content-Length. h2o takes the first
@@ -114,4 +116,18 @@ refuse:
     /* What follows on the connection cannot be told apart from the body. */
     req->http1_is_persistent = 0;
     return pv_reply_problem(req, &p);
+}
+
+h2o_iovec_t pv_http_origin_form(h2o_iovec_t target)
+{
+    h2o_url_t url;
+
+    /* Clients send absolute form to proxies, and may to servers; h2o 2.2
+     * takes it for a path ("/http://host/...") and pivot then finds no
+     * route. Only http and https URLs parse; "*" and the rest stay as they
+     * are and find no route. */
+    if (target.len > 0 && target.base[0] != '/' &&
+        h2o_url_parse(target.base, target.len, &url) == 0)
+        return url.path;
+    return target;
 }

@@ -1,6 +1,6 @@
 #include "http_reply.h"
 
-#include "http_target.h"
+#include "http_server.h"
 #include "json_out.h"
 #include "log.h"
 #include "utf8.h"

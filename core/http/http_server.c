@@ -1,5 +1,7 @@
 #include "http_server.h"
 
+#include "api.h"
+
 #include "log.h"
 
 #include <errno.h>

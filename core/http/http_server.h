@@ -52,14 +52,18 @@ int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, siz
 /** Stops the threads (srv->stopping must be set) and frees everything. */
 void pv_http_stop(pv_http *http);
 
-/* Request handlers, in api_*.c. Each answers the request and returns 0. */
-int pv_api_route(h2o_handler_t *self, h2o_req_t *req);
 /**
  * First handler of every path (http_framing.c): answers a request whose
  * body framing is ambiguous with 400 and closes its connection; returns -1
  * (on to the next handler) for every other request.
  */
 int pv_http_framing_check(h2o_handler_t *self, h2o_req_t *req);
-int pv_api_download_guard(h2o_handler_t *self, h2o_req_t *req);
+
+/**
+ * The origin form of a request target (http_framing.c): the path and query
+ * of an absolute-form target (RFC 9112 section 3.2.2), otherwise the target
+ * itself. Points into target.
+ */
+h2o_iovec_t pv_http_origin_form(h2o_iovec_t target);
 
 #endif

@@ -191,12 +191,12 @@ void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out)
     snprintf(out->message, sizeof(out->message), "%s", sqlite3_errmsg(js->db));
 }
 
-int pv_store_failure_busy(const pv_store_failure *f)
+int pv_jobstore_failure_busy(const pv_store_failure *f)
 {
     return f->code == SQLITE_BUSY || f->code == SQLITE_LOCKED;
 }
 
-int pv_store_failure_full(const pv_store_failure *f)
+int pv_jobstore_failure_full(const pv_store_failure *f)
 {
     return f->code == SQLITE_FULL ||
            (f->code == SQLITE_IOERR && (f->sys_errno == ENOSPC || f->sys_errno == EDQUOT));

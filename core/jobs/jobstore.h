@@ -160,10 +160,10 @@ void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out);
  * True when the failure was the store staying locked by another connection
  * for longer than the wait (about 5 s): nothing changed, it may be retried.
  */
-int pv_store_failure_busy(const pv_store_failure *f);
+int pv_jobstore_failure_busy(const pv_store_failure *f);
 
 /** True when the failure was the store's disk (or the user's disk quota) being full. */
-int pv_store_failure_full(const pv_store_failure *f);
+int pv_jobstore_failure_full(const pv_store_failure *f);
 
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);

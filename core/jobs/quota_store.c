@@ -180,7 +180,7 @@ int pv_quota_store_publish_defaults(sqlite3 *db, const pv_quota_limits *defaults
     return pv_quota_store_set(db, PV_QUOTA_DEFAULTS_USER, touch, defaults->value, err, errlen);
 }
 
-int pv_quota_publish_defaults(pv_jobstore *js, const pv_config *cfg, char *err, size_t errlen)
+int pv_quota_store_publish_config(pv_jobstore *js, const pv_config *cfg, char *err, size_t errlen)
 {
     pv_quota_limits defaults;
     pv_quota_defaults(cfg, &defaults);

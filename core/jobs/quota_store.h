@@ -42,6 +42,6 @@ int pv_quota_store_publish_defaults(sqlite3 *db, const pv_quota_limits *defaults
                                     size_t errlen);
 
 /** pv_quota_store_publish_defaults of cfg's quotas.* on js; for `pivotd serve` at start. */
-int pv_quota_publish_defaults(pv_jobstore *js, const pv_config *cfg, char *err, size_t errlen);
+int pv_quota_store_publish_config(pv_jobstore *js, const pv_config *cfg, char *err, size_t errlen);
 
 #endif

@@ -48,7 +48,7 @@ int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len)
     return 0;
 }
 
-int pv_random_bytes(void *buf, size_t len)
+int pv_host_random_bytes(void *buf, size_t len)
 {
     unsigned char *p = buf;
     while (len > 0) {
@@ -81,7 +81,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     host_table.register_exporter = pv_registry_add_exporter;
     host_table.register_auth = pv_registry_add_auth;
     pv_json_access_fill(&host_table);
-    host_table.random_bytes = pv_random_bytes;
+    host_table.random_bytes = pv_host_random_bytes;
     host_table.config_key_at = host_config_key_at;
     host_table.register_preset = pv_registry_add_preset;
     return &host_table;

@@ -19,7 +19,7 @@ const pivot_host *pv_host_init(const pv_config *cfg);
 int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len);
 
 /** Fills buf with len bytes from the kernel's CSPRNG; 0 or PIVOT_EIO. */
-int pv_random_bytes(void *buf, size_t len);
+int pv_host_random_bytes(void *buf, size_t len);
 
 /** Writes cfg's plugin directory (or the default, ../lib/pivot next to the executable) into dir. */
 int pv_host_plugin_dir(const pv_config *cfg, char *dir, size_t len, char *err, size_t errlen);

@@ -81,7 +81,7 @@ size_t pv_config_auth_backends(const pv_config *cfg, const char **names, size_t 
  * relative to the root; "./data" when the file names none). Returns 0, or
  * -1 with a message when the file cannot be read.
  */
-int pv_speeddata_resolve(pv_config *cfg, char *err, size_t errlen);
+int pv_config_speeddata_resolve(pv_config *cfg, char *err, size_t errlen);
 
 /** The key of flattened entry `index`, or NULL past the last one. Borrowed. */
 const char *pv_config_key_at(const pv_config *cfg, size_t index);

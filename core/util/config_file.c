@@ -304,7 +304,7 @@ out_file:
  * relative to the root. The Avro source reads the rest of SpeedData's
  * configuration (relay.yaml, the registry, the schemas) itself.
  */
-int pv_speeddata_resolve(pv_config *cfg, char *err, size_t errlen)
+int pv_config_speeddata_resolve(pv_config *cfg, char *err, size_t errlen)
 {
     const char *root = pv_config_get(cfg, "speeddata.root");
     pv_config global;

@@ -15,15 +15,15 @@ static void test_method_names(void)
 {
     pv_decimate_method m = PV_DECIMATE_NONE;
 
-    CHECK_INT_EQ(pv_decimate_method_parse("minmax", &m), 0);
+    CHECK_INT_EQ(pv_decimator_method_parse("minmax", &m), 0);
     CHECK_INT_EQ(m, PV_DECIMATE_MINMAX);
-    CHECK_INT_EQ(pv_decimate_method_parse("rms", &m), 0);
+    CHECK_INT_EQ(pv_decimator_method_parse("rms", &m), 0);
     CHECK_INT_EQ(m, PV_DECIMATE_RMS);
-    CHECK_STR_EQ(pv_decimate_method_name(PV_DECIMATE_DOWNSAMPLE), "downsample");
-    CHECK_STR_EQ(pv_decimate_method_name(PV_DECIMATE_MEAN), "mean");
-    CHECK_INT_EQ(pv_decimate_method_parse("none", &m), PIVOT_EINVAL);
-    CHECK_INT_EQ(pv_decimate_method_parse("Mean", &m), PIVOT_EINVAL);
-    CHECK_INT_EQ(pv_decimate_method_parse(NULL, &m), PIVOT_EINVAL);
+    CHECK_STR_EQ(pv_decimator_method_name(PV_DECIMATE_DOWNSAMPLE), "downsample");
+    CHECK_STR_EQ(pv_decimator_method_name(PV_DECIMATE_MEAN), "mean");
+    CHECK_INT_EQ(pv_decimator_method_parse("none", &m), PIVOT_EINVAL);
+    CHECK_INT_EQ(pv_decimator_method_parse("Mean", &m), PIVOT_EINVAL);
+    CHECK_INT_EQ(pv_decimator_method_parse(NULL, &m), PIVOT_EINVAL);
 }
 
 static const pivot_signal_info mixed[] = {{"i", PIVOT_TYPE_INT32},

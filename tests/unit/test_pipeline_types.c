@@ -407,8 +407,8 @@ static void test_batch_copy(void)
     int nullable[3] = {1, 1, 0};
     pv_batch_copy c = {0};
 
-    CHECK_INT_EQ(pv_type_size(PIVOT_TYPE_ENUM), 4);
-    CHECK_INT_EQ(pv_type_size(PIVOT_TYPE_BYTES), sizeof(pivot_bytes));
+    CHECK_INT_EQ(pv_batch_type_size(PIVOT_TYPE_ENUM), 4);
+    CHECK_INT_EQ(pv_batch_type_size(PIVOT_TYPE_BYTES), sizeof(pivot_bytes));
     CHECK_INT_EQ(pv_batch_copy_from(&c, &b, nullable), 0);
     /* Spoil the original: the copy must not share any of it. */
     memset(s0, 'x', 5);
