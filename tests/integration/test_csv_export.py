@@ -190,6 +190,10 @@ class CsvExportTest(ph.ServerCase):
     def test_health_lists_the_plugin(self):
         r = self.api.get("/api/v1/health")
         self.assertIn("csv", [p["name"] for p in r.json()["plugins"]])
+        formats = {f["name"]: f for f in r.json()["formats"]}
+        self.assertEqual(formats["csv"], {"name": "csv", "plugin": "csv",
+                                  "files": [{"extension": ".zip", "media_type": "application/zip"},
+                   {"extension": ".csv", "media_type": "text/csv; header=present"}]})
 
 
 if __name__ == "__main__":

@@ -321,6 +321,9 @@ class Mat5ExportTest(MatlabCase):
     def test_health_lists_the_plugin(self):
         r = self.api.get("/api/v1/health")
         self.assertIn("matlab", [p["name"] for p in r.json()["plugins"]])
+        formats = {f["name"]: f for f in r.json()["formats"]}
+        self.assertEqual(formats["matlab"], {"name": "matlab", "plugin": "matlab",
+                                  "files": [{"extension": ".mat", "media_type": "application/x-matlab-data"}]})
 
 
 class Mat73ExportTest(MatlabCase):

@@ -253,6 +253,9 @@ class NetcdfExportTest(ph.ServerCase):
         r = self.api.get("/api/v1/health")
         self.assertEqual(r.status_code, 200)
         self.assertIn("netcdf", [p["name"] for p in r.json()["plugins"]])
+        formats = {f["name"]: f for f in r.json()["formats"]}
+        self.assertEqual(formats["netcdf"], {"name": "netcdf", "plugin": "netcdf",
+                                  "files": [{"extension": ".nc", "media_type": "application/x-netcdf"}]})
 
 
 if __name__ == "__main__":
