@@ -1,8 +1,8 @@
 # The auth plugin's "apikey" backend, tested through the built auth.so.
 if(TARGET auth)
   add_executable(test_auth_apikey ${CMAKE_CURRENT_LIST_DIR}/test_auth_apikey.c)
-  target_link_libraries(test_auth_apikey PRIVATE Pivot::sdk PkgConfig::SQLITE
-                        PkgConfig::LIBCRYPTO Threads::Threads ${CMAKE_DL_LIBS})
+  target_link_libraries(test_auth_apikey PRIVATE Pivot::test_host PkgConfig::SQLITE
+                        PkgConfig::LIBCRYPTO Threads::Threads)
   target_compile_definitions(test_auth_apikey PRIVATE AUTH_PLUGIN_PATH="$<TARGET_FILE:auth>")
   add_dependencies(test_auth_apikey auth)
   foreach(group format authenticate refused storage threads instances)

@@ -13,7 +13,7 @@ target_link_libraries(pva_avro_internals PUBLIC Pivot::sdk ${PVA_AVRO_LIBRARIES}
 add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_host.c
                unit/test_avro_source_fixture.c)
 target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
-target_link_libraries(test_avro_decoder PRIVATE pva_avro_internals)
+target_link_libraries(test_avro_decoder PRIVATE pva_avro_internals Pivot::test_host)
 add_test(NAME avro_decoder_unit
          COMMAND test_avro_decoder $<TARGET_FILE:pivot-gen-avro> ${CMAKE_CURRENT_BINARY_DIR}/avro_decoder)
 set_tests_properties(avro_decoder_unit PROPERTIES TIMEOUT 120)
@@ -27,7 +27,7 @@ foreach(t avro_types avro_types_edge)
                  unit/test_avro_types_harness.c unit/test_avro_host.c
                  unit/test_avro_source_fixture.c)
   target_include_directories(test_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
-  target_link_libraries(test_${t} PRIVATE pva_avro_internals)
+  target_link_libraries(test_${t} PRIVATE pva_avro_internals Pivot::test_host)
   add_test(NAME ${t}_unit COMMAND test_${t} ${CMAKE_CURRENT_BINARY_DIR}/${t})
   set_tests_properties(${t}_unit PROPERTIES TIMEOUT 120)
 endforeach()

@@ -1,7 +1,7 @@
 # Unit tests of the avro data source plugin (plugins/avro).
 add_executable(test_avro_source unit/test_avro_source.c unit/test_avro_source_fixture.c)
 target_include_directories(test_avro_source PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
-target_link_libraries(test_avro_source PRIVATE Pivot::sdk PkgConfig::AVRO m ${CMAKE_DL_LIBS})
+target_link_libraries(test_avro_source PRIVATE Pivot::test_host PkgConfig::AVRO m)
 add_dependencies(test_avro_source avro)
 
 # The reference generator (SpeedData's bench baseline, copied into the tree)
@@ -19,4 +19,4 @@ add_test(NAME avro_source_unit_c_fixtures COMMAND test_avro_source $<TARGET_FILE
 # A throughput probe, not a test: test_avro_source_bench [--speeddata-root DIR] [--floor]
 # <avro.so> <data_dir> <channel> [repeats]; see docs/performance.md.
 add_executable(test_avro_source_bench unit/test_avro_source_bench.c)
-target_link_libraries(test_avro_source_bench PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
+target_link_libraries(test_avro_source_bench PRIVATE Pivot::test_host)

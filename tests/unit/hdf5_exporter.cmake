@@ -5,7 +5,7 @@ if(TARGET hdf5)
   file(MAKE_DIRECTORY ${_hdf5_exporter_out})
 
   add_executable(test_hdf5_exporter unit/test_hdf5_exporter.c unit/test_hdf5_exporter_host.c)
-  target_link_libraries(test_hdf5_exporter PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
+  target_link_libraries(test_hdf5_exporter PRIVATE Pivot::test_host)
   add_dependencies(test_hdf5_exporter hdf5)
   add_test(NAME hdf5_exporter_write
            COMMAND test_hdf5_exporter $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})
@@ -30,7 +30,7 @@ if(TARGET hdf5)
   foreach(t types decimation refusals)
     add_executable(test_hdf5_exporter_${t} unit/test_hdf5_exporter_${t}.c
                    unit/test_hdf5_exporter_host.c unit/test_hdf5_exporter_support.c)
-    target_link_libraries(test_hdf5_exporter_${t} PRIVATE Pivot::sdk PkgConfig::HDF5
+    target_link_libraries(test_hdf5_exporter_${t} PRIVATE Pivot::test_host PkgConfig::HDF5
                           ${PIVOT_HDF5_HL_LIBRARY} ${CMAKE_DL_LIBS} m)
     add_dependencies(test_hdf5_exporter_${t} hdf5)
     add_test(NAME hdf5_exporter_${t}
@@ -49,7 +49,7 @@ if(TARGET hdf5)
   # Writes 3.6 M samples of time + 4 doubles + int32 and prints the MB/s.
   add_executable(test_hdf5_exporter_throughput unit/test_hdf5_exporter_throughput.c
                  unit/test_hdf5_exporter_host.c)
-  target_link_libraries(test_hdf5_exporter_throughput PRIVATE Pivot::sdk ${CMAKE_DL_LIBS})
+  target_link_libraries(test_hdf5_exporter_throughput PRIVATE Pivot::test_host)
   add_dependencies(test_hdf5_exporter_throughput hdf5)
   add_test(NAME hdf5_exporter_throughput
            COMMAND test_hdf5_exporter_throughput $<TARGET_FILE:hdf5> ${_hdf5_exporter_out})

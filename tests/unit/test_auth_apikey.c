@@ -6,15 +6,13 @@
 #include "check.h"
 
 #include <pivot/plugin.h>
+#include <pivot/test_host.h>
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdlib.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,44 +21,7 @@
 
 static char store_dir[] = "/tmp/pivot-auth-test-XXXXXX";
 static char store_path[4096];
-static const char *state_dir_setting;
 static const pivot_auth_backend *backend;
-static int backends_registered;
-static void *plugin;
-
-static void test_log(pivot_log_level level, const char *name, const char *fmt, ...)
-{
-    (void)level;
-    (void)name;
-    (void)fmt;
-}
-
-static const char *test_config_get(const char *key)
-{
-    return strcmp(key, "state_dir") == 0 ? state_dir_setting : NULL;
-}
-
-static int test_register_auth(pivot_registry *reg, const pivot_auth_backend *a)
-{
-    if (strcmp(a->name, "apikey") == 0)
-        backend = a;
-    backends_registered++;
-    return 0;
-}
-
-static int test_random_bytes(void *buf, size_t len)
-{
-    return getrandom(buf, len, 0) == (ssize_t)len ? 0 : PIVOT_EIO;
-}
-
-static const pivot_host test_host = {
-    .size = sizeof(pivot_host),
-    .abi_major = PIVOT_ABI_MAJOR,
-    .log = test_log,
-    .config_get = test_config_get,
-    .register_auth = test_register_auth,
-    .random_bytes = test_random_bytes,
-};
 
 /* A request carrying one X-API-Key header, or none when key is NULL. */
 typedef struct test_request {
@@ -125,8 +86,7 @@ static long long store_int(const char *sql)
 /* Loads the plugin; the backend's first open creates its store, auth.db. */
 static void setup(void)
 {
-    const pivot_magic *(*magic)(void);
-    pivot_init_fn init;
+    const pivot_magic *magic = NULL;
     char err[PIVOT_ERRMSG_SIZE] = "";
 
     if (mkdtemp(store_dir) == NULL) {
@@ -134,22 +94,18 @@ static void setup(void)
         exit(1);
     }
     snprintf(store_path, sizeof(store_path), "%s/auth.db", store_dir);
-    state_dir_setting = store_dir;
-
-    plugin = dlopen(AUTH_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (plugin == NULL) {
-        fprintf(stderr, "%s\n", dlerror());
+    pivot_test_host_set("state_dir", store_dir);
+    CHECK_INT_EQ(pivot_test_host_load_file(AUTH_PLUGIN_PATH, &magic, err, sizeof(err)), 0);
+    if (magic == NULL) {
+        fprintf(stderr, "%s: %s\n", AUTH_PLUGIN_PATH, err);
         exit(1);
     }
-    *(void **)&magic = dlsym(plugin, "pivot_plugin_magic");
-    *(void **)&init = dlsym(plugin, "pivot_plugin_init");
-    CHECK(magic != NULL && init != NULL);
-    CHECK_STR_EQ(magic()->name, "auth");
-    CHECK_STR_EQ(magic()->version, "0.1.0");
-    CHECK_INT_EQ(magic()->abi_major, PIVOT_ABI_MAJOR);
-    CHECK_INT_EQ(init(&test_host, NULL, err, sizeof(err)), 0);
+    CHECK_STR_EQ(magic->name, "auth");
+    CHECK_STR_EQ(magic->version, "0.1.0");
+    CHECK_INT_EQ(magic->abi_major, PIVOT_ABI_MAJOR);
     /* "apikey", "trusted-header" and "anonymous". */
-    CHECK_INT_EQ(backends_registered, 3);
+    CHECK_INT_EQ(pivot_test_host_registrations(), 3);
+    backend = pivot_test_host_auth("apikey");
     if (backend == NULL)
         exit(1);
     CHECK_STR_EQ(backend->name, "apikey");
@@ -159,7 +115,6 @@ static void teardown(void)
 {
     char path[4200];
     const char *suffixes[] = {"", "-wal", "-shm"};
-    dlclose(plugin);
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof(path), "%s%s", store_path, suffixes[i]);
         unlink(path);
@@ -518,15 +473,15 @@ static void test_instances(void)
     backend->close(a);
     backend->close(NULL);
 
-    state_dir_setting = NULL;
+    pivot_test_host_set("state_dir", NULL);
     CHECK_INT_EQ(backend->open(&c, err, sizeof(err)), PIVOT_EINVAL);
     CHECK_STR_EQ(err, "the state folder (state_dir) is not configured");
     CHECK(c == NULL);
-    state_dir_setting = "/nonexistent/pivot";
+    pivot_test_host_set("state_dir", "/nonexistent/pivot");
     CHECK_INT_EQ(backend->open(&c, err, sizeof(err)), PIVOT_EIO);
     CHECK(strncmp(err, "cannot open the key store /nonexistent/pivot/auth.db: ", 54) == 0);
     CHECK(c == NULL);
-    state_dir_setting = store_dir;
+    pivot_test_host_set("state_dir", store_dir);
 }
 
 int main(int argc, char **argv)

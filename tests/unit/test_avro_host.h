@@ -12,7 +12,8 @@ extern const pivot_source *th_source;
 
 /**
  * Sets a host setting (as pivotd's configuration file would), seen by the
- * instances opened afterwards; at most 16. Strings are copied.
+ * instances opened afterwards; the test host's (pivot/test_host.h). The
+ * plugin is quiet: tests check what the scans report, not its log.
  */
 void th_config_set(const char *key, const char *value);
 

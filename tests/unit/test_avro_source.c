@@ -8,10 +8,9 @@
 #include "check.h"
 #include "test_avro_source_fixture.h"
 
-#include <dlfcn.h>
 #include <math.h>
 #include <pivot/plugin.h>
-#include <stdarg.h>
+#include <pivot/test_host.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,68 +27,27 @@ static void *ctx;
 static char data_dir[256];
 static char msg[PIVOT_ERRMSG_SIZE];
 
-/* ---- host table ---- */
-
-static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (level > PIVOT_LOG_WARNING)
-        return;
-    va_start(ap, fmt);
-    fprintf(stderr, "[%s] ", plugin);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-/* The fixtures' times are small counts of nanoseconds without a logical
- * type, which the plugin would otherwise take for seconds. */
-static const char *host_config_get(const char *key)
-{
-    return strcmp(key, "storage.time_unit") == 0 ? "ns" : NULL;
-}
-
-/* No settings keyed by name: the list of keys is empty. */
-static const char *host_config_key_at(size_t index)
-{
-    (void)index;
-    return NULL;
-}
-
-static int host_register_source(pivot_registry *reg, const pivot_source *s)
-{
-    source = s;
-    return 0;
-}
+/* ---- the plugin, on the SDK's test host ---- */
 
 static int load_plugin(const char *so_path)
 {
-    static pivot_host host;
-    void *lib = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
-    pivot_magic_fn magic;
-    pivot_init_fn init;
+    const pivot_magic *magic = NULL;
     char err[PIVOT_ERRMSG_SIZE] = "";
 
-    if (lib == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
+    /* The fixtures' times are small counts of nanoseconds without a logical
+     * type, which the plugin would otherwise take for seconds. */
+    pivot_test_host_set("storage.time_unit", "ns");
+    pivot_test_host_echo_log(PIVOT_LOG_WARNING);
+    CHECK_INT_EQ(pivot_test_host_load_file(so_path, &magic, err, sizeof(err)), 0);
+    CHECK(magic != NULL);
+    if (magic == NULL) {
+        fprintf(stderr, "%s: %s\n", so_path, err);
         return -1;
     }
-    magic = (pivot_magic_fn)dlsym(lib, "pivot_plugin_magic");
-    init = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
-    CHECK(magic != NULL && init != NULL);
-    if (magic == NULL || init == NULL)
-        return -1;
-    CHECK_STR_EQ(magic()->name, "avro");
-    CHECK_INT_EQ(magic()->abi_major, PIVOT_ABI_MAJOR);
-    CHECK_INT_EQ(magic()->size, sizeof(pivot_magic));
-    host.size = sizeof(host);
-    host.abi_major = PIVOT_ABI_MAJOR;
-    host.log = host_log;
-    host.config_get = host_config_get;
-    host.config_key_at = host_config_key_at;
-    host.register_source = host_register_source;
-    CHECK_INT_EQ(init(&host, NULL, err, sizeof(err)), 0);
+    CHECK_STR_EQ(magic->name, "avro");
+    CHECK_INT_EQ(magic->abi_major, PIVOT_ABI_MAJOR);
+    CHECK_INT_EQ(magic->size, sizeof(pivot_magic));
+    source = pivot_test_host_source("avro");
     CHECK(source != NULL);
     if (source == NULL)
         return -1;

@@ -14,9 +14,9 @@
  * any reader of relay files does per record.
  */
 #include <dirent.h>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <pivot/plugin.h>
+#include <pivot/test_host.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,29 +33,10 @@ static const char *speeddata_root;
 static const uint8_t relay_marker[MARKER_SIZE] = {0xa4, 0x8a, 0x1e, 0x90, 0x05, 0x04, 0x24, 0x78,
                                                   0x0a, 0x68, 0x33, 0x7f, 0xc2, 0x50, 0x95, 0x63};
 
-static int capture(pivot_registry *reg, const pivot_source *s)
-{
-    (void)reg;
-    source = s;
-    return 0;
-}
-
-static const char *config_get(const char *key)
-{
-    return strcmp(key, "speeddata.root") == 0 ? speeddata_root : NULL;
-}
-
 static int count_batch(void *arg, const pivot_batch *b)
 {
     *(size_t *)arg += b->count;
     return 0;
-}
-
-/* No list of settings: the bench names its few by key. */
-static const char *no_key(size_t index)
-{
-    (void)index;
-    return NULL;
 }
 
 static double clock_s(clockid_t id)
@@ -198,11 +179,10 @@ static int floor_channel(const char *data_dir, const char *channel, int frame)
 
 int main(int argc, char **argv)
 {
-    static pivot_host host;
     char err[PIVOT_ERRMSG_SIZE] = "";
     pivot_channel_info *info = NULL;
     const char **names = NULL;
-    void *lib, *ctx = NULL;
+    void *ctx = NULL;
     int floor = 0, repeats, a = 1;
     int rc = 1;
 
@@ -222,17 +202,11 @@ int main(int argc, char **argv)
         return 2;
     }
     repeats = argc - a > 3 ? atoi(argv[a + 3]) : 3;
-    lib = dlopen(argv[a], RTLD_NOW | RTLD_LOCAL);
-    if (lib == NULL) {
-        fprintf(stderr, "%s\n", dlerror());
-        return 1;
-    }
-    host.size = sizeof(host);
-    host.abi_major = PIVOT_ABI_MAJOR;
-    host.config_get = config_get;
-    host.config_key_at = no_key;
-    host.register_source = capture;
-    if (((pivot_init_fn)dlsym(lib, "pivot_plugin_init"))(&host, NULL, err, sizeof(err)) != 0 ||
+    if (speeddata_root != NULL)
+        pivot_test_host_set("speeddata.root", speeddata_root);
+    pivot_test_host_echo_log(PIVOT_LOG_WARNING);
+    if (pivot_test_host_load_file(argv[a], NULL, err, sizeof(err)) != 0 ||
+        (source = pivot_test_host_source("avro")) == NULL ||
         source->open(argv[a + 1], &ctx, err, sizeof(err)) != 0 ||
         source->describe(ctx, argv[a + 2], &info, err, sizeof(err)) != 0) {
         fprintf(stderr, "setup: %s\n", err);

@@ -1,59 +1,26 @@
 /* Plugin loading for the hdf5 exporter's C tests; see test_hdf5_exporter_host.h. */
 #include "test_hdf5_exporter_host.h"
 
-#include <dlfcn.h>
-#include <stdarg.h>
+#include <pivot/test_host.h>
 #include <stdio.h>
-
-/* Where the host's register_exporter puts what the plugin registers. */
-static tx_plugin *loading;
-
-static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    va_list ap;
-
-    (void)level;
-    va_start(ap, fmt);
-    fprintf(stderr, "[%s] ", plugin);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-static int host_register_exporter(pivot_registry *reg, const pivot_exporter *e)
-{
-    (void)reg;
-    loading->exporter = e;
-    loading->registrations++;
-    return 0;
-}
 
 int tx_load_plugin(const char *plugin_path, tx_plugin *out)
 {
-    static pivot_host host;
-    void *lib = dlopen(plugin_path, RTLD_NOW | RTLD_LOCAL);
-    pivot_magic_fn magic;
-    pivot_init_fn init;
+    char err[PIVOT_ERRMSG_SIZE] = "";
+    size_t before = pivot_test_host_registrations();
+    int rc;
 
     *out = (tx_plugin){0};
-    if (lib == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
+    pivot_test_host_echo_log(PIVOT_LOG_DEBUG);
+    rc = pivot_test_host_load_file(plugin_path, &out->magic, err, sizeof(err));
+    if (rc == PIVOT_EIO && out->magic == NULL) {
+        fprintf(stderr, "dlopen: %s\n", err);
         return -1;
     }
-    magic = (pivot_magic_fn)dlsym(lib, "pivot_plugin_magic");
-    init = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
-    out->magic = magic != NULL ? magic() : NULL;
-    out->has_init = init != NULL;
-    if (init == NULL)
-        return 0;
-    host.size = sizeof(host);
-    host.abi_major = PIVOT_ABI_MAJOR;
-    host.log = host_log;
-    host.register_exporter = host_register_exporter;
-    loading = out;
-    char err[PIVOT_ERRMSG_SIZE] = "";
-    out->init_rc = init(&host, NULL, err, sizeof(err));
-    loading = NULL;
+    out->has_init = rc != PIVOT_ENOTSUP;
+    out->init_rc = out->has_init ? rc : 0;
+    out->registrations = (int)(pivot_test_host_registrations() - before);
+    out->exporter = out->registrations > 0 ? pivot_test_host_exporter(NULL) : NULL;
     return 0;
 }
 

@@ -3,12 +3,11 @@
  * objects against a fixed "now". */
 #include "check.h"
 
-#include "json_access.h"
-
 #include <dlfcn.h>
 #include <pivot/plugin.h>
-#include <stdlib.h>
-#include <yajl/yajl_tree.h>
+#include <pivot/test_host.h>
+#include <stdio.h>
+#include <string.h>
 
 #define SEC INT64_C(1000000000)
 /* 2025-01-23T14:30:00Z and the fixed now, 2025-01-23T14:35:07.5Z. */
@@ -16,42 +15,18 @@
 #define NOW (INT64_C(1737642907) * SEC + 500000000)
 #define MIDNIGHT_23 INT64_C(1737590400000000000)
 
-static const pivot_timespec_parser *registered[16];
-static int nregistered;
-
-static int capture_timespec(pivot_registry *reg, const pivot_timespec_parser *p)
-{
-    if (nregistered >= 16)
-        return PIVOT_ENOMEM;
-    registered[nregistered++] = p;
-    return 0;
-}
-
-static const pivot_timespec_parser *parser(const char *type)
-{
-    for (int i = 0; i < nregistered; i++) {
-        if (strcmp(registered[i]->type, type) == 0)
-            return registered[i];
-    }
-    return NULL;
-}
-
 /* Resolves the JSON text with the parser for type; returns its code. */
 static int resolve(const char *type, const char *json, int64_t now, pivot_range *out, char *err)
 {
-    char perr[256];
-    const pivot_timespec_parser *p = parser(type);
-    yajl_val tree = yajl_tree_parse(json, perr, sizeof(perr));
-    int rc;
+    const pivot_timespec_parser *p = pivot_test_host_timespec(type);
+    const pivot_json *value = pivot_test_host_json(json);
 
     err[0] = '\0';
-    if (p == NULL || tree == NULL) {
-        fprintf(stderr, "no parser for %s or bad test JSON %s: %s\n", type, json, perr);
+    if (p == NULL || value == NULL) {
+        fprintf(stderr, "no parser for %s or bad test JSON %s\n", type, json);
         return -9999;
     }
-    rc = p->resolve(pv_json_from_yajl(tree), now, out, err, PIVOT_ERRMSG_SIZE);
-    yajl_tree_free(tree);
-    return rc;
+    return p->resolve(value, now, out, err, PIVOT_ERRMSG_SIZE);
 }
 
 static void resolves_to(const char *type, const char *json, int64_t now, int64_t start, int64_t end)
@@ -248,38 +223,30 @@ static void timespec_presets(void)
 
 int main(void)
 {
-    pivot_host host;
-    void *lib = dlopen(TIMESPEC_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-    if (lib == NULL) {
-        fprintf(stderr, "cannot load %s: %s\n", TIMESPEC_PLUGIN_PATH, dlerror());
-        return 1;
-    }
-    pivot_magic_fn magic_fn = (pivot_magic_fn)dlsym(lib, "pivot_plugin_magic");
-    pivot_init_fn init_fn = (pivot_init_fn)dlsym(lib, "pivot_plugin_init");
-    CHECK(magic_fn != NULL);
-    CHECK(init_fn != NULL);
-    if (magic_fn == NULL || init_fn == NULL)
+    const pivot_magic *magic = NULL;
+    char err[PIVOT_ERRMSG_SIZE] = "";
+
+    CHECK_INT_EQ(pivot_test_host_load_file(TIMESPEC_PLUGIN_PATH, &magic, err, sizeof(err)), 0);
+    CHECK(magic != NULL);
+    if (magic == NULL) {
+        fprintf(stderr, "cannot load %s: %s\n", TIMESPEC_PLUGIN_PATH, err);
         return check_report();
-    const pivot_magic *magic = magic_fn();
+    }
     CHECK_STR_EQ(magic->name, "timespec");
     CHECK_INT_EQ(magic->abi_major, PIVOT_ABI_MAJOR);
     CHECK_INT_EQ(magic->size, sizeof(pivot_magic));
     /* Everything but the two entry points stays hidden. */
-    CHECK(dlsym(lib, "ts_rfc3339_parse") == NULL);
+    void *lib = dlopen(TIMESPEC_PLUGIN_PATH, RTLD_NOW | RTLD_NOLOAD);
+    CHECK(lib != NULL && dlsym(lib, "ts_rfc3339_parse") == NULL);
 
-    memset(&host, 0, sizeof(host));
-    host.size = sizeof(host);
-    host.abi_major = PIVOT_ABI_MAJOR;
-    host.register_timespec = capture_timespec;
-    pv_json_access_fill(&host);
-    char err[PIVOT_ERRMSG_SIZE] = "";
-    CHECK_INT_EQ(init_fn(&host, NULL, err, sizeof(err)), 0);
-    CHECK_INT_EQ(nregistered, 6);
+    CHECK_INT_EQ(pivot_test_host_registrations(), 6);
     const char *types[] = {"absolute", "start_duration", "end_duration",
                            "relative", "duration",       "preset"};
-    for (int i = 0; i < 6 && i < nregistered; i++) {
-        CHECK_STR_EQ(registered[i]->type, types[i]);
-        CHECK_INT_EQ(registered[i]->size, sizeof(pivot_timespec_parser));
+    for (int i = 0; i < 6; i++) {
+        const pivot_timespec_parser *p = pivot_test_host_timespec(types[i]);
+        CHECK(p != NULL);
+        if (p != NULL)
+            CHECK_INT_EQ(p->size, sizeof(pivot_timespec_parser));
     }
 
     timespec_absolute();
@@ -288,6 +255,7 @@ int main(void)
     timespec_relative();
     timespec_presets();
 
-    dlclose(lib);
+    if (lib != NULL)
+        dlclose(lib);
     return check_report();
 }

@@ -5,7 +5,7 @@ set(_ts_dir ${PROJECT_SOURCE_DIR}/plugins/timespec)
 add_executable(test_timespec_parsers unit/test_timespec_parsers.c)
 target_compile_definitions(test_timespec_parsers PRIVATE
                            TIMESPEC_PLUGIN_PATH="$<TARGET_FILE:timespec>")
-target_link_libraries(test_timespec_parsers PRIVATE pv_json_access ${CMAKE_DL_LIBS})
+target_link_libraries(test_timespec_parsers PRIVATE Pivot::test_host ${CMAKE_DL_LIBS})
 add_dependencies(test_timespec_parsers timespec)
 
 foreach(t parsers)

@@ -1,4 +1,5 @@
-#include "json_access.h"
+/* The host's JSON accessors over yajl's tree; see pivot/host_json.h. */
+#include <pivot/host_json.h>
 
 #include <math.h>
 #include <string.h>
@@ -8,7 +9,7 @@ static yajl_val as_yajl(const pivot_json *v)
     return (yajl_val)v;
 }
 
-pivot_json_kind pv_json_kind(const pivot_json *v)
+static pivot_json_kind json_kind(const pivot_json *v)
 {
     yajl_val y = as_yajl(v);
     if (y == NULL)
@@ -32,25 +33,25 @@ pivot_json_kind pv_json_kind(const pivot_json *v)
     }
 }
 
-const pivot_json *pv_json_get(const pivot_json *obj, const char *key)
+static const pivot_json *json_get(const pivot_json *obj, const char *key)
 {
     yajl_val y = as_yajl(obj);
     if (y == NULL || !YAJL_IS_OBJECT(y) || key == NULL)
         return NULL;
     for (size_t i = 0; i < y->u.object.len; i++) {
         if (strcmp(y->u.object.keys[i], key) == 0)
-            return pv_json_from_yajl(y->u.object.values[i]);
+            return pivot_host_json_from_yajl(y->u.object.values[i]);
     }
     return NULL;
 }
 
-const char *pv_json_string(const pivot_json *v)
+static const char *json_string(const pivot_json *v)
 {
     yajl_val y = as_yajl(v);
     return (y != NULL && YAJL_IS_STRING(y)) ? y->u.string : NULL;
 }
 
-double pv_json_double(const pivot_json *v)
+static double json_double(const pivot_json *v)
 {
     yajl_val y = as_yajl(v);
     if (y == NULL || !YAJL_IS_NUMBER(y))
@@ -58,7 +59,7 @@ double pv_json_double(const pivot_json *v)
     return YAJL_IS_DOUBLE(y) ? y->u.number.d : (double)y->u.number.i;
 }
 
-int pv_json_int64(const pivot_json *v, int64_t *out)
+static int json_int64(const pivot_json *v, int64_t *out)
 {
     yajl_val y = as_yajl(v);
     /* yajl sets the INT flag only when the text is an integer that fits in
@@ -69,7 +70,7 @@ int pv_json_int64(const pivot_json *v, int64_t *out)
     return 0;
 }
 
-size_t pv_json_length(const pivot_json *v)
+static size_t json_length(const pivot_json *v)
 {
     yajl_val y = as_yajl(v);
     if (y == NULL)
@@ -81,19 +82,19 @@ size_t pv_json_length(const pivot_json *v)
     return 0;
 }
 
-const pivot_json *pv_json_at(const pivot_json *v, size_t i)
+static const pivot_json *json_at(const pivot_json *v, size_t i)
 {
     yajl_val y = as_yajl(v);
     if (y == NULL)
         return NULL;
     if (YAJL_IS_ARRAY(y))
-        return i < y->u.array.len ? pv_json_from_yajl(y->u.array.values[i]) : NULL;
+        return i < y->u.array.len ? pivot_host_json_from_yajl(y->u.array.values[i]) : NULL;
     if (YAJL_IS_OBJECT(y))
-        return i < y->u.object.len ? pv_json_from_yajl(y->u.object.values[i]) : NULL;
+        return i < y->u.object.len ? pivot_host_json_from_yajl(y->u.object.values[i]) : NULL;
     return NULL;
 }
 
-const char *pv_json_key_at(const pivot_json *v, size_t i)
+static const char *json_key_at(const pivot_json *v, size_t i)
 {
     yajl_val y = as_yajl(v);
     if (y == NULL || !YAJL_IS_OBJECT(y) || i >= y->u.object.len)
@@ -101,14 +102,14 @@ const char *pv_json_key_at(const pivot_json *v, size_t i)
     return y->u.object.keys[i];
 }
 
-void pv_json_access_fill(pivot_host *host)
+void pivot_host_json_fill(pivot_host *host)
 {
-    host->json_kind = pv_json_kind;
-    host->json_get = pv_json_get;
-    host->json_string = pv_json_string;
-    host->json_double = pv_json_double;
-    host->json_int64 = pv_json_int64;
-    host->json_length = pv_json_length;
-    host->json_at = pv_json_at;
-    host->json_key_at = pv_json_key_at;
+    host->json_kind = json_kind;
+    host->json_get = json_get;
+    host->json_string = json_string;
+    host->json_double = json_double;
+    host->json_int64 = json_int64;
+    host->json_length = json_length;
+    host->json_at = json_at;
+    host->json_key_at = json_key_at;
 }
