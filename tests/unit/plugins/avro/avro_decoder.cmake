@@ -10,9 +10,9 @@ add_library(pva_avro_internals STATIC ${_avro_sources})
 target_include_directories(pva_avro_internals PUBLIC ${_avro_plugin_dir})
 target_link_libraries(pva_avro_internals PUBLIC Pivot::sdk ${PVA_AVRO_LIBRARIES} m)
 
-add_executable(test_avro_decoder unit/test_avro_decoder.c unit/test_avro_host.c
-               unit/test_avro_source_fixture.c)
-target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+add_executable(test_avro_decoder ${CMAKE_CURRENT_LIST_DIR}/test_avro_decoder.c ${CMAKE_CURRENT_LIST_DIR}/test_avro_host.c
+               ${CMAKE_CURRENT_LIST_DIR}/test_avro_source_fixture.c)
+target_include_directories(test_avro_decoder PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(test_avro_decoder PRIVATE pva_avro_internals Pivot::test_host)
 add_test(NAME avro_decoder_unit
          COMMAND test_avro_decoder $<TARGET_FILE:pivot-gen-avro> ${CMAKE_CURRENT_BINARY_DIR}/avro_decoder)
@@ -23,10 +23,10 @@ set_tests_properties(avro_decoder_unit PROPERTIES TIMEOUT 120)
 # evolution with nullable signals, bad snappy CRCs, unknown codecs
 # (avro_types_edge).
 foreach(t avro_types avro_types_edge)
-  add_executable(test_${t} unit/test_${t}.c unit/test_avro_types_fixture.c
-                 unit/test_avro_types_harness.c unit/test_avro_host.c
-                 unit/test_avro_source_fixture.c)
-  target_include_directories(test_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+  add_executable(test_${t} ${CMAKE_CURRENT_LIST_DIR}/test_${t}.c ${CMAKE_CURRENT_LIST_DIR}/test_avro_types_fixture.c
+                 ${CMAKE_CURRENT_LIST_DIR}/test_avro_types_harness.c ${CMAKE_CURRENT_LIST_DIR}/test_avro_host.c
+                 ${CMAKE_CURRENT_LIST_DIR}/test_avro_source_fixture.c)
+  target_include_directories(test_${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
   target_link_libraries(test_${t} PRIVATE pva_avro_internals Pivot::test_host)
   add_test(NAME ${t}_unit COMMAND test_${t} ${CMAKE_CURRENT_BINARY_DIR}/${t})
   set_tests_properties(${t}_unit PROPERTIES TIMEOUT 120)

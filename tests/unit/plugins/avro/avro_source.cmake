@@ -1,6 +1,6 @@
 # Unit tests of the avro data source plugin (plugins/avro).
-add_executable(test_avro_source unit/test_avro_source.c unit/test_avro_source_fixture.c)
-target_include_directories(test_avro_source PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+add_executable(test_avro_source ${CMAKE_CURRENT_LIST_DIR}/test_avro_source.c ${CMAKE_CURRENT_LIST_DIR}/test_avro_source_fixture.c)
+target_include_directories(test_avro_source PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(test_avro_source PRIVATE Pivot::test_host PkgConfig::AVRO m)
 add_dependencies(test_avro_source avro)
 
@@ -18,5 +18,5 @@ add_test(NAME avro_source_unit_c_fixtures COMMAND test_avro_source $<TARGET_FILE
 
 # A throughput probe, not a test: test_avro_source_bench [--speeddata-root DIR] [--floor]
 # <avro.so> <data_dir> <channel> [repeats]; see docs/performance.md.
-add_executable(test_avro_source_bench unit/test_avro_source_bench.c)
+add_executable(test_avro_source_bench ${CMAKE_CURRENT_LIST_DIR}/test_avro_source_bench.c)
 target_link_libraries(test_avro_source_bench PRIVATE Pivot::test_host)

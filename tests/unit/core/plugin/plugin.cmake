@@ -1,4 +1,5 @@
-# Core unit tests and the deliberately broken plugins the loader test loads.
+# The plugin loader (core/plugin/plugin_loader.c) against the deliberately
+# broken plugins of tests/plugins, built here into test-plugins/.
 set(_test_plugin_dir ${CMAKE_BINARY_DIR}/test-plugins)
 set(_test_plugins no_magic wrong_abi larger_structs null_magic short_magic small_provider clash
     failing_init crash_init good missing_callback)
@@ -9,13 +10,7 @@ foreach(p IN LISTS _test_plugins)
   target_link_libraries(test_plugin_${p} PRIVATE Pivot::sdk)
 endforeach()
 
-foreach(t plugin_loader jobstore request_select timeutil)
-  add_executable(test_${t} ${CMAKE_CURRENT_LIST_DIR}/test_${t}.c)
-  target_link_libraries(test_${t} PRIVATE pivot_core)
-  target_include_directories(test_${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-  add_test(NAME core_${t} COMMAND test_${t})
-  set_tests_properties(core_${t} PROPERTIES TIMEOUT 60)
-endforeach()
+pivot_core_unit_test(plugin_loader)
 foreach(p IN LISTS _test_plugins)
   add_dependencies(test_plugin_loader test_plugin_${p})
 endforeach()
