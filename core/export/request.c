@@ -8,10 +8,10 @@
 #include "channel_select.h"
 #include "decimate.h"
 #include "format_options.h"
-#include "json_access.h"
 #include "json_out.h"
 #include "json_unique.h"
 #include <pivot/grammar.h>
+#include <pivot/host_json.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +167,7 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
         return pv_problem_set(pb, 400, T_FIELD, "time_range.type",
                               "time_range.type: unknown type \"%s\"; use one of %s", quoted, names);
     }
-    if (parser->resolve(pv_json_from_yajl(tr), env->now_ns, range, err, sizeof(err)) != 0) {
+    if (parser->resolve(pivot_host_json_from_yajl(tr), env->now_ns, range, err, sizeof(err)) != 0) {
         /* Parsers start their messages with the field's path: report it. */
         char field[400] = "time_range";
         const char *colon = strchr(err, ':');

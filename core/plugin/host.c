@@ -1,8 +1,8 @@
 #include "host.h"
 
-#include "json_access.h"
 #include "log.h"
 #include "plugin_loader.h"
+#include <pivot/host_json.h>
 
 #include <errno.h>
 #include <libgen.h>
@@ -80,7 +80,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     host_table.register_source = pv_registry_add_source;
     host_table.register_exporter = pv_registry_add_exporter;
     host_table.register_auth = pv_registry_add_auth;
-    pv_json_access_fill(&host_table);
+    pivot_host_json_fill(&host_table);
     host_table.random_bytes = pv_host_random_bytes;
     host_table.config_key_at = host_config_key_at;
     host_table.register_preset = pv_registry_add_preset;

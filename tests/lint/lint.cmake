@@ -17,5 +17,7 @@ if(PIVOT_CPPCHECK)
             -I ${CMAKE_SOURCE_DIR}/core/http -I ${CMAKE_SOURCE_DIR}/core/cli
             -I ${CMAKE_SOURCE_DIR}/sdk/include -I ${CMAKE_SOURCE_DIR}/sdk/grammar/include
             ${CMAKE_SOURCE_DIR}/core ${CMAKE_SOURCE_DIR}/plugins ${CMAKE_SOURCE_DIR}/tools
-            ${CMAKE_SOURCE_DIR}/sdk/examples ${CMAKE_SOURCE_DIR}/sdk/grammar)
+            -I ${CMAKE_SOURCE_DIR}/sdk/host_json/include -I ${CMAKE_SOURCE_DIR}/sdk/test_host/include
+            ${CMAKE_SOURCE_DIR}/sdk/examples ${CMAKE_SOURCE_DIR}/sdk/grammar
+            ${CMAKE_SOURCE_DIR}/sdk/host_json ${CMAKE_SOURCE_DIR}/sdk/test_host)
 endif()

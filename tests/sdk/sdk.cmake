@@ -38,6 +38,6 @@ add_executable(test_site_shifts ${CMAKE_CURRENT_LIST_DIR}/test_site_shifts.c
                ${CMAKE_SOURCE_DIR}/sdk/examples/site_shifts/tz_table.c)
 target_include_directories(test_site_shifts PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit
                            ${CMAKE_SOURCE_DIR}/sdk/examples/site_shifts)
-target_link_libraries(test_site_shifts PRIVATE pv_json_access)
+target_link_libraries(test_site_shifts PRIVATE Pivot::test_host)
 add_test(NAME sdk_site_shifts COMMAND test_site_shifts)
 set_tests_properties(sdk_site_shifts PROPERTIES TIMEOUT 60)

@@ -3,50 +3,21 @@
  * time: expected instants are those of the IANA America/New_York rules.
  */
 #include "check.h"
-#include "json_access.h"
 
 #include <pivot/plugin.h>
+#include <pivot/test_host.h>
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 #define S INT64_C(1000000000)
-
-static const char *zone_setting;
-static const pivot_timespec_parser *registered;
-
-static const char *config_get(const char *key)
-{
-    return strcmp(key, "plugins.site_shifts.timezone") == 0 ? zone_setting : NULL;
-}
-
-static void log_line(pivot_log_level level, const char *plugin, const char *fmt, ...)
-{
-    (void)level;
-    (void)plugin;
-    (void)fmt;
-}
-
-static int register_timespec(pivot_registry *reg, const pivot_timespec_parser *p)
-{
-    (void)reg;
-    registered = p;
-    return 0;
-}
-
-static const pivot_preset *preset;
-
-static int register_preset(pivot_registry *reg, const pivot_preset *p)
-{
-    (void)reg;
-    preset = p;
-    return 0;
-}
 
 /* Resolves the last_shift preset at now (seconds, UTC). */
 static int resolve_last(int64_t now, pivot_range *out, char *err)
 {
+    const pivot_preset *preset = pivot_test_host_preset("last_shift");
+
     err[0] = '\0';
     return preset->resolve(preset, now * S, out, err, PIVOT_ERRMSG_SIZE);
 }
@@ -54,39 +25,30 @@ static int resolve_last(int64_t now, pivot_range *out, char *err)
 /* Resolves {"type": "shift", "name": NAME} at now (seconds, UTC). */
 static int resolve(const char *name, int64_t now, pivot_range *out, char *err)
 {
-    char json[128], perr[128];
+    const pivot_timespec_parser *shift = pivot_test_host_timespec("shift");
+    char json[128];
+
     snprintf(json, sizeof(json), "{\"type\": \"shift\", \"name\": \"%s\"}", name);
-    yajl_val tree = yajl_tree_parse(json, perr, sizeof(perr));
     err[0] = '\0';
-    int rc = registered->resolve(pv_json_from_yajl(tree), now * S, out, err, PIVOT_ERRMSG_SIZE);
-    yajl_tree_free(tree);
-    return rc;
+    return shift->resolve(pivot_test_host_json(json), now * S, out, err, PIVOT_ERRMSG_SIZE);
 }
 
 int main(void)
 {
-    pivot_host host;
     pivot_range r;
     char err[PIVOT_ERRMSG_SIZE];
 
-    memset(&host, 0, sizeof(host));
-    host.size = sizeof(host);
-    host.abi_major = PIVOT_ABI_MAJOR;
-    host.log = log_line;
-    host.config_get = config_get;
-    host.register_timespec = register_timespec;
-    host.register_preset = register_preset;
-    pv_json_access_fill(&host);
-
     /* A zone that is not installed stops the plugin from loading. */
-    zone_setting = "Nowhere/Atlantis";
-    CHECK_INT_EQ(pivot_plugin_init(&host, NULL, err, sizeof(err)), PIVOT_EINVAL);
-    CHECK(registered == NULL);
+    pivot_test_host_set("plugins.site_shifts.timezone", "Nowhere/Atlantis");
+    CHECK_INT_EQ(pivot_test_host_load(pivot_plugin_init, err, sizeof(err)), PIVOT_EINVAL);
+    CHECK_INT_EQ(pivot_test_host_registrations(), 0);
     CHECK(strncmp(err, "plugins.site_shifts.timezone: ", 30) == 0);
 
-    zone_setting = "America/New_York";
-    CHECK_INT_EQ(pivot_plugin_init(&host, NULL, err, sizeof(err)), 0);
-    CHECK(registered != NULL && strcmp(registered->type, "shift") == 0);
+    pivot_test_host_set("plugins.site_shifts.timezone", "America/New_York");
+    CHECK_INT_EQ(pivot_test_host_load(pivot_plugin_init, err, sizeof(err)), 0);
+    CHECK(pivot_test_host_timespec("shift") != NULL);
+    if (pivot_test_host_timespec("shift") == NULL)
+        return check_report();
 
     /* 2025-03-09 12:00Z is 08:00 EDT, the day clocks went forward: shift_a
      * started at 06:00 EDT (10:00Z) and runs until now. */
@@ -115,7 +77,8 @@ int main(void)
     CHECK_STR_EQ(err, "time_range.name: unknown shift \"shift_z\"; use one of shift_a, shift_b, "
                       "shift_c");
 
-    CHECK(preset != NULL && strcmp(preset->name, "last_shift") == 0);
+    const pivot_preset *preset = pivot_test_host_preset("last_shift");
+    CHECK(preset != NULL);
     if (preset == NULL)
         return check_report();
     CHECK_INT_EQ(preset->size, sizeof(pivot_preset));
@@ -143,10 +106,12 @@ int main(void)
 
     /* A host table from before register_preset: the type still loads, the
      * preset is left out. */
-    preset = NULL;
-    host.size = offsetof(pivot_host, register_preset);
-    CHECK_INT_EQ(pivot_plugin_init(&host, NULL, err, sizeof(err)), 0);
-    CHECK(preset == NULL);
+    pivot_test_host_reset();
+    pivot_test_host_set("plugins.site_shifts.timezone", "America/New_York");
+    pivot_test_host_table_size(offsetof(pivot_host, register_preset));
+    CHECK_INT_EQ(pivot_test_host_load(pivot_plugin_init, err, sizeof(err)), 0);
+    CHECK(pivot_test_host_timespec("shift") != NULL);
+    CHECK(pivot_test_host_preset("last_shift") == NULL);
 
     return check_report();
 }

@@ -1,0 +1,2 @@
+# Times and their text (core/util/timeutil.c).
+pivot_core_unit_test(timeutil)

@@ -1,8 +1,0 @@
-# The export pipeline with typed signals (enum, bytes, nullable), in one
-# thread and through the decoder queues, and with exporters of older ABIs.
-add_executable(test_pipeline_types unit/test_pipeline_types.c unit/pipeline_support.c
-               unit/recorded_rows.c)
-target_include_directories(test_pipeline_types PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
-target_link_libraries(test_pipeline_types PRIVATE pivot_core)
-add_test(NAME pipeline_types_unit COMMAND test_pipeline_types)
-set_tests_properties(pipeline_types_unit PROPERTIES TIMEOUT 30)
