@@ -260,6 +260,17 @@ out:
     return status;
 }
 
+/* The option of options that word ("name" or "name=value") names, or NULL. */
+static const struct option *long_option(const struct option *options, const char *word)
+{
+    size_t len = strcspn(word, "=");
+
+    for (const struct option *o = options; o->name != NULL; o++)
+        if (strlen(o->name) == len && strncmp(o->name, word, len) == 0)
+            return o;
+    return NULL;
+}
+
 int pv_cli_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
 {
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
@@ -267,14 +278,28 @@ int pv_cli_cmd_keys_revoke(pv_cli *cli, int argc, char **argv)
     const char *id = NULL;
     int n = 0, status = 1, parsed;
 
-    /* The key's id is the one word that is not an option. */
+    /* The key's id is the one word that is neither an option nor an
+     * option's value. Ids are base64url and may start with "-" (or "--"):
+     * every option is long, so a word is an option only when it names one,
+     * and a word after a bare "--" is the id whatever it looks like. */
     rest[n++] = argv[0];
     for (int i = 1; i < argc && n < 63; i++) {
-        if (id == NULL && argv[i][0] != '-' &&
-            (i == 1 || argv[i - 1][0] != '-' || strchr(argv[i - 1], '=') != NULL))
-            id = argv[i];
-        else
+        const struct option *o = argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2] != '\0'
+                                     ? long_option(options, argv[i] + 2)
+                                     : NULL;
+        if (strcmp(argv[i], "--") == 0 && id == NULL && i + 1 < argc) {
+            id = argv[++i];
+        } else if (o != NULL) {
             rest[n++] = argv[i];
+            /* "--state-dir S": S is the option's, not the id. */
+            if (o->has_arg == required_argument && strchr(argv[i], '=') == NULL && i + 1 < argc &&
+                n < 63)
+                rest[n++] = argv[++i];
+        } else if (id == NULL) {
+            id = argv[i];
+        } else {
+            rest[n++] = argv[i];
+        }
     }
     rest[n] = NULL;
     parsed = pv_cli_parse(cli, n, rest, options, NULL, NULL);

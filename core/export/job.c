@@ -42,9 +42,12 @@ int pv_job_new_id(char out[PV_JOB_ID_SIZE])
     unsigned char raw[PV_JOB_ID_LEN];
     if (pv_host_random_bytes(raw, sizeof(raw)) != 0)
         return -1;
-    /* 22 characters of 6 bits each: 132 random bits, URL-safe as they are. */
+    /* 22 characters of 6 bits each, URL-safe as they are; the first is a
+     * letter or digit (62 of the 64), so that an id never reads as an
+     * option on a command line (`speeddata-pivot download ID`): about 131.9
+     * random bits. */
     for (size_t i = 0; i < sizeof(raw); i++)
-        out[i] = alphabet[raw[i] & 63];
+        out[i] = alphabet[i == 0 ? raw[i] % 62 : raw[i] & 63];
     out[sizeof(raw)] = '\0';
     return 0;
 }

@@ -130,6 +130,13 @@ class KeysAndIsolationTest(AuthCase):
         rc, _, err = pivotd(self.server, "keys", "revoke", "AAAAAAAAAAAA")
         self.assertEqual(rc, 1)
         self.assertIn('no api key has the id "AAAAAAAAAAAA"', err)
+        # Ids are base64url and may start with "-" or "--": taken as the id,
+        # not as an option, with or without a "--" before them.
+        for args in (("-AAAAAAAAAAA",), ("--", "-AAAAAAAAAAA"), ("--AAAAAAAAAA",),
+                     ("--", "--AAAAAAAAAA")):
+            rc, _, err = pivotd(self.server, "keys", "revoke", *args)
+            self.assertEqual(rc, 1, (args, err))
+            self.assertIn('no api key has the id "%s"' % args[-1], err)
 
         # A short expiry: refused once it has passed. A key with an expiry
         # is accepted before it (the hour-long key above); this one lives a

@@ -1,0 +1,2 @@
+# Job ids (core/export/job.c).
+pivot_core_unit_test(job)
