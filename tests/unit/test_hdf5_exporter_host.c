@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Where the host's register_exporter puts what the plugin registers. */
 static tx_plugin *loading;
@@ -18,6 +19,20 @@ static void host_log(pivot_log_level level, const char *plugin, const char *fmt,
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+/* The one setting tx_set_config gave. */
+static const char *config_key, *config_value;
+
+void tx_set_config(const char *key, const char *value)
+{
+    config_key = key;
+    config_value = value;
+}
+
+static const char *host_config_get(const char *key)
+{
+    return config_key != NULL && strcmp(key, config_key) == 0 ? config_value : NULL;
 }
 
 static int host_register_exporter(pivot_registry *reg, const pivot_exporter *e)
@@ -50,6 +65,7 @@ int tx_load_plugin(const char *plugin_path, tx_plugin *out)
     host.abi_major = PIVOT_ABI_MAJOR;
     host.log = host_log;
     host.register_exporter = host_register_exporter;
+    host.config_get = host_config_get;
     loading = out;
     char err[PIVOT_ERRMSG_SIZE] = "";
     out->init_rc = init(&host, NULL, err, sizeof(err));
