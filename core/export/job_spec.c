@@ -1,5 +1,6 @@
 #include "job_spec.h"
 
+#include "format_options.h"
 #include "json_out.h"
 
 #include <stdio.h>
@@ -39,6 +40,7 @@ void pv_job_spec_free(pv_job_spec *spec)
     free(spec->channels);
     free(spec->signal_names);
     free(spec->metadata_json);
+    free(spec->format_options);
     yajl_tree_free(spec->tree);
     memset(spec, 0, sizeof(*spec));
 }
@@ -149,6 +151,11 @@ int pv_job_spec_parse(const char *text, pv_job_spec *spec, char *err, size_t err
         snprintf(err, errlen, "the job spec's decimation is malformed");
         return PIVOT_EINVAL;
     }
+    if (pv_format_options_read(pv_json_member(spec->tree, "format_options"), &spec->format_options,
+                               &spec->nformat_options) != 0) {
+        snprintf(err, errlen, "the job spec's format_options is malformed");
+        return PIVOT_EINVAL;
+    }
     metadata = pv_json_member(spec->tree, "metadata");
     if (YAJL_IS_OBJECT(metadata)) {
         spec->metadata_json = json_text(metadata);
@@ -173,6 +180,9 @@ void pv_job_spec_export_info(const pv_job_spec *spec, pivot_export_info *info)
     info->producer = "pivotd " PIVOT_VERSION;
     info->gzip_level = (unsigned)spec->gzip_level;
     info->chunk_size = (uint64_t)spec->chunk_size;
+    info->format_options = spec->format_options;
+    info->nformat_options = spec->nformat_options;
+    info->nchannels = spec->nchannels;
     if (spec->decimation.method != PV_DECIMATE_NONE) {
         info->decimation_method = pv_decimate_method_name(spec->decimation.method);
         info->decimation_factor = spec->decimation.factor;

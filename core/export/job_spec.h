@@ -22,6 +22,8 @@ typedef struct pv_job_spec {
     char *metadata_json;       /**< NULL when metadata is null */
     const char *description;
     const char *user;
+    pivot_format_option *format_options; /**< options.format_options, pointing into tree */
+    size_t nformat_options;
     int64_t gzip_level;       /**< 0: no compression */
     int64_t chunk_size;       /**< 0: the exporter's default */
     pv_decimation decimation; /**< method NONE when the spec has none */

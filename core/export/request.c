@@ -7,6 +7,7 @@
 
 #include "channel_select.h"
 #include "decimate.h"
+#include "format_options.h"
 #include "json_access.h"
 #include "json_out.h"
 #include "json_unique.h"
@@ -44,6 +45,7 @@
 
 /* How the exporter stores the data: options.compression and options.chunk_size. */
 typedef struct pv_storage {
+    yajl_val format_options;  /* options.format_options, checked by the exporter; NULL: none */
     unsigned gzip_level;      /* 0: none */
     int64_t chunk_size;       /* 0: the exporter's default */
     pv_decimation decimation; /* options.decimation; method NONE: every sample */
@@ -445,8 +447,8 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
 static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
                          yajl_val *metadata, int *priority, pv_storage *storage, pv_problem *pb)
 {
-    static const char *const allowed[] = {"chunk_size", "compression", "decimation", "format",
-                                          "metadata",   "priority",    NULL};
+    static const char *const allowed[] = {"chunk_size",     "compression", "decimation", "format",
+                                          "format_options", "metadata",    "priority",   NULL};
     yajl_val opt = pv_json_member(root, "options"), v;
     char names[512], quoted[300];
     int compression_given = 0;
@@ -454,6 +456,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     *format = "hdf5";
     *metadata = NULL;
     *priority = 1;
+    storage->format_options = NULL;
     storage->gzip_level = PV_DEFAULT_GZIP_LEVEL;
     storage->chunk_size = 0;
     memset(&storage->decimation, 0, sizeof(storage->decimation));
@@ -488,6 +491,10 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     }
     if (!compression_given && strcmp(*format, PV_DEFAULT_GZIP_FORMAT) == 0)
         storage->gzip_level = PV_DEFAULT_GZIP_LEVEL;
+    storage->format_options = pv_json_member(opt, "format_options");
+    if (pv_format_options_check(pv_registry_exporter(env->registry, *format), *format,
+                                storage->format_options, pb) != 0)
+        return -1;
     v = pv_json_member(opt, "metadata");
     if (v != NULL && !YAJL_IS_NULL(v) && !YAJL_IS_OBJECT(v))
         return pv_problem_set(pb, 400, T_FIELD, "options.metadata",
@@ -534,6 +541,7 @@ static char *build_spec(const selection *sel, pivot_range range, const char *for
     pv_gen_str(g, "metadata");
     pv_gen_tree(g, metadata);
     /* Written only when asked for, so that specs stay readable by older workers. */
+    pv_format_options_gen(g, storage->format_options);
     if (storage->gzip_level > 0)
         pv_gen_key_int(g, "gzip_level", storage->gzip_level);
     if (storage->chunk_size > 0)

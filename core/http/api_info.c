@@ -11,6 +11,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The formats options.format may name: each exporter, the plugin that
+ * provides it, and the kinds of file it writes. */
+static void gen_formats(yajl_gen g, const pv_registry *reg)
+{
+    pv_gen_str(g, "formats");
+    yajl_gen_array_open(g);
+    for (int i = 0; i < reg->nexporters; i++) {
+        const pivot_exporter *e = reg->exporters[i].provider;
+        const pivot_file_type *const *other =
+            PIVOT_HAS_MEMBER(e, pivot_exporter, other_types) ? e->other_types : NULL;
+
+        yajl_gen_map_open(g);
+        pv_gen_key_str(g, "name", e->name);
+        pv_gen_key_str(g, "plugin", reg->plugins[reg->exporters[i].plugin].magic->name);
+        pv_gen_str(g, "files");
+        yajl_gen_array_open(g);
+        yajl_gen_map_open(g);
+        pv_gen_key_str(g, "extension", e->extension);
+        pv_gen_key_str(g, "media_type", e->media_type);
+        yajl_gen_map_close(g);
+        for (size_t k = 0; other != NULL && other[k] != NULL; k++) {
+            yajl_gen_map_open(g);
+            pv_gen_key_str(g, "extension", other[k]->extension);
+            pv_gen_key_str(g, "media_type", other[k]->media_type);
+            yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+}
+
 int pv_api_health(pv_server *srv, h2o_req_t *req)
 {
     const pv_registry *reg = srv->registry;
@@ -35,6 +67,7 @@ int pv_api_health(pv_server *srv, h2o_req_t *req)
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
+    gen_formats(g, reg);
     yajl_gen_map_close(g);
     rc = pv_reply_json(req, 200, g);
     yajl_gen_free(g);

@@ -126,6 +126,16 @@ static void add_framing_check(h2o_pathconf_t *path)
  * the media type of every loaded format under its file name extension, so
  * that a format added by a plugin downloads as what it is.
  */
+static void define_result_type(h2o_mimemap_t *mimemap, const char *ext, const char *media_type)
+{
+    if (ext == NULL || media_type == NULL)
+        return;
+    if (ext[0] == '.')
+        ext++;
+    if (ext[0] != '\0')
+        h2o_mimemap_define_mimetype(mimemap, ext, media_type, NULL);
+}
+
 static h2o_mimemap_t *result_types(const pv_registry *reg)
 {
     h2o_mimemap_t *mimemap = h2o_mimemap_create();
@@ -133,14 +143,12 @@ static h2o_mimemap_t *result_types(const pv_registry *reg)
     h2o_mimemap_set_default_type(mimemap, "application/octet-stream", NULL);
     for (int i = 0; i < reg->nexporters; i++) {
         const pivot_exporter *e = reg->exporters[i].provider;
-        const char *ext = e->extension;
 
-        if (ext == NULL || e->media_type == NULL)
-            continue;
-        if (ext[0] == '.')
-            ext++;
-        if (ext[0] != '\0')
-            h2o_mimemap_define_mimetype(mimemap, ext, e->media_type, NULL);
+        define_result_type(mimemap, e->extension, e->media_type);
+        if (PIVOT_HAS_MEMBER(e, pivot_exporter, other_types) && e->other_types != NULL)
+            for (size_t k = 0; e->other_types[k] != NULL; k++)
+                define_result_type(mimemap, e->other_types[k]->extension,
+                                   e->other_types[k]->media_type);
     }
     return mimemap;
 }

@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "client_text.h"
+#include "format_options.h"
 #include "host.h"
 #include "job_spec.h"
 #include "jobstore.h"
@@ -140,6 +141,7 @@ static int fsync_path(const char *path, int flags)
 static int prepare_paths(worker *w)
 {
     char dir[PATH_MAX], real[PATH_MAX];
+    pivot_export_info info;
     int n;
 
     n = snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
@@ -157,8 +159,9 @@ static int prepare_paths(worker *w)
         worker_errf(w, "resolving the results directory failed: %s", strerror(errno));
         return PIVOT_EIO;
     }
+    pv_job_spec_export_info(&w->spec, &info);
     n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
-                 w->exporter->extension != NULL ? w->exporter->extension : "");
+                 pv_export_file_type(w->exporter, &info).extension);
     if (n < 0 || (size_t)n >= sizeof(w->final_path) ||
         snprintf(w->part_path, sizeof(w->part_path), "%s.part", w->final_path) >=
             (int)sizeof(w->part_path)) {

@@ -115,6 +115,26 @@ int pv_registry_add_source(pivot_registry *reg, const pivot_source *s)
                pv_registry_source(reg, s->name));
 }
 
+/* An exporter's other kinds of file: each whole, and a chooser only with a list to choose from. */
+static int check_file_types(pivot_registry *reg, const pivot_exporter *e)
+{
+    const pivot_file_type *const *types =
+        PIVOT_HAS_MEMBER(e, pivot_exporter, other_types) ? e->other_types : NULL;
+
+    if (PIVOT_HAS_MEMBER(e, pivot_exporter, file_type) && e->file_type != NULL && types == NULL)
+        return refuse(reg, PIVOT_EINVAL,
+                      "register_exporter: \"%s\" has file_type but no other_types to choose from",
+                      e->name);
+    for (size_t k = 0; types != NULL && types[k] != NULL; k++)
+        if (types[k]->size < sizeof(pivot_file_type) || types[k]->extension == NULL ||
+            types[k]->extension[0] != '.' || types[k]->media_type == NULL)
+            return refuse(reg, PIVOT_EINVAL,
+                          "register_exporter: \"%s\": other_types[%zu] needs its size, an "
+                          "extension starting with a dot and a media_type",
+                          e->name, k);
+    return 0;
+}
+
 int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e)
 {
     int rc = check_struct(reg, "exporter", "pivot_exporter", e, e ? e->size : 0,
@@ -126,6 +146,9 @@ int pv_registry_add_exporter(pivot_registry *reg, const pivot_exporter *e)
                                 REQUIRED(e, append),    REQUIRED(e, end_channel),
                                 REQUIRED(e, close)};
     rc = CHECK_REQUIRED(reg, "exporter", e->name, members);
+    if (rc != 0)
+        return rc;
+    rc = check_file_types(reg, e);
     if (rc != 0)
         return rc;
     return add(reg, reg->exporters, &reg->nexporters, "exporter", e->name, e,

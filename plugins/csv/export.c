@@ -4,6 +4,8 @@
  * is written to a part file beside the result first, since libzip reads its
  * sources when the archive is closed and a channel must never be held in
  * memory; the parts are removed once the archive is complete or abandoned.
+ * A job of one channel without compression gets that channel's CSV file
+ * itself, written straight to the result (csv_is_single).
  */
 #include "csv_export.h"
 
@@ -19,12 +21,15 @@
 #define VALID_SUFFIX "_valid"
 
 typedef struct csv_export {
-    zip_t *zip;
+    zip_t *zip;          /**< NULL for a single bare CSV file */
+    FILE *single;        /**< the result itself when it is one bare CSV file */
+    csv_style style;     /**< the settings and the job's format options */
     char *path;          /**< the result's path, for naming the parts */
     unsigned gzip_level; /**< 0: entries stored; 1..9: deflated at that level */
     csv_buf text;
     char **parts; /**< part files made so far, removed at close */
     size_t nparts;
+    size_t channels_begun;
     /* The channel between begin_channel and end_channel; part is NULL outside. */
     FILE *part;
     char *channel;
@@ -54,7 +59,7 @@ static int out_of_memory(const char *what, char *err, size_t errlen)
 
 static void release_channel(csv_export *x)
 {
-    if (x->part != NULL)
+    if (x->part != NULL && x->part != x->single)
         fclose(x->part);
     x->part = NULL;
     free(x->channel);
@@ -76,21 +81,29 @@ static int set_compression(csv_export *x, zip_int64_t index, const char *name, c
     return 0;
 }
 
-int csv_open(const char *path, const pivot_export_info *info, void **out, char *err, size_t errlen)
+/* The result is the channel's CSV file itself. */
+static int open_single(csv_export *x, const char *path, char *err, size_t errlen)
 {
-    csv_export *x = calloc(1, sizeof(*x));
-    const char *request = info != NULL && info->request_json != NULL ? info->request_json : "{}";
+    x->single = fopen(path, "wbx");
+    if (x->single == NULL) {
+        snprintf(err, errlen, "file \"%s\": %s", base_name(path), strerror(errno));
+        return errno == EEXIST ? PIVOT_EEXIST : PIVOT_EIO;
+    }
+    return 0;
+}
+
+/* The result is a zip that starts with the request. */
+static int open_zip(csv_export *x, const char *path, const char *request, char *err, size_t errlen)
+{
     zip_source_t *src = NULL;
     zip_int64_t index;
-    char *copy = NULL;
+    char *copy = strdup(request);
     int zerr = 0, rc = 0;
 
-    *out = NULL;
-    if (x == NULL || (x->path = strdup(path)) == NULL || (copy = strdup(request)) == NULL) {
+    if (copy == NULL) {
         rc = out_of_memory(base_name(path), err, errlen);
         goto out;
     }
-    x->gzip_level = info->gzip_level <= 9 ? info->gzip_level : 9;
     x->zip = zip_open(path, ZIP_CREATE | ZIP_EXCL, &zerr);
     if (x->zip == NULL) {
         zip_error_t ze;
@@ -114,12 +127,32 @@ int csv_open(const char *path, const pivot_export_info *info, void **out, char *
         goto out;
     }
     rc = set_compression(x, index, "request.json", err, errlen);
+out:
+    free(copy);
+    return rc;
+}
+
+int csv_open(const char *path, const pivot_export_info *info, void **out, char *err, size_t errlen)
+{
+    csv_export *x = calloc(1, sizeof(*x));
+    const char *request = info->request_json != NULL ? info->request_json : "{}";
+    int rc = 0;
+
+    *out = NULL;
+    if (x == NULL || (x->path = strdup(path)) == NULL) {
+        rc = out_of_memory(base_name(path), err, errlen);
+        goto out;
+    }
+    x->gzip_level = info->gzip_level <= 9 ? info->gzip_level : 9;
+    rc = csv_job_style(info, &x->style, err, errlen);
+    if (rc == 0)
+        rc = csv_is_single(info) ? open_single(x, path, err, errlen)
+                                 : open_zip(x, path, request, err, errlen);
     if (rc != 0)
         goto out;
     *out = x;
     x = NULL;
 out:
-    free(copy);
     if (x != NULL)
         csv_close(x, NULL, NULL, 0);
     return rc;
@@ -160,7 +193,7 @@ static int check_names(const pivot_channel_info *channel, const pivot_signal_inf
 
 static int put_header(csv_export *x, const pivot_signal_info *signals)
 {
-    const csv_style *st = &csv_settings;
+    const csv_style *st = &x->style;
     char head[32];
     int rc;
 
@@ -226,8 +259,16 @@ int csv_begin_channel(void *exp, const pivot_channel_info *channel,
     for (size_t i = 0; i < nsignals; i++)
         pivot_signal_detail_read(has ? channel->details[i] : NULL, &x->details[i]);
     rc = check_names(channel, signals, x->details, nsignals, err, errlen);
-    if (rc == 0)
+    if (rc == 0 && x->single != NULL && x->channels_begun > 0) {
+        snprintf(err, errlen, "channel \"%s\": a bare CSV file holds one channel", channel->name);
+        rc = PIVOT_EINVAL;
+    } else if (rc == 0 && x->single != NULL) {
+        x->part = x->single;
+    } else if (rc == 0) {
         rc = open_part(x, err, errlen);
+    }
+    if (rc == 0)
+        x->channels_begun++;
     if (rc == 0 && put_header(x, signals) != 0)
         rc = out_of_memory(channel->name, err, errlen);
 out:
@@ -252,7 +293,7 @@ static int flush_text(csv_export *x, char *err, size_t errlen)
 /* One row: time, then each signal (empty when null) and a nullable one's 1/0. */
 static int put_row(csv_export *x, const pivot_batch *batch, size_t i)
 {
-    const csv_style *st = &csv_settings;
+    const csv_style *st = &x->style;
     int rc = csv_put_time(&x->text, st, batch->time[i]);
 
     for (size_t c = 0; rc == 0 && c < x->nsignals; c++) {
@@ -309,6 +350,8 @@ int csv_end_channel(void *exp, const pivot_channel_summary *summary, char *err, 
         return PIVOT_EINVAL;
     }
     rc = flush_text(x, err, errlen);
+    if (x->single != NULL)
+        goto out; /* the file itself, closed with the export */
     if (rc == 0 && fclose(x->part) != 0) {
         snprintf(err, errlen, "channel \"%s\": closing its part file: %s", x->channel,
                  strerror(errno));
@@ -343,6 +386,10 @@ int csv_close(void *exp, const pivot_export_summary *summary, char *err, size_t 
     if (x == NULL)
         return 0;
     release_channel(x);
+    if (x->single != NULL && fclose(x->single) != 0 && summary != NULL) {
+        snprintf(err, errlen, "file \"%s\": %s", base_name(x->path), strerror(errno));
+        rc = PIVOT_EIO;
+    }
     if (x->zip != NULL && summary != NULL) {
         /* libzip reads the parts and writes the archive now. */
         if (zip_close(x->zip) != 0) {

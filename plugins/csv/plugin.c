@@ -7,19 +7,20 @@
  *         delimiter: ";"     # one of , ; | and "\t" (tab); default ,
  *         precision: 17      # significant digits of floats, 1..17, or
  *                            # "shortest" (the default): the fewest that read back exactly
+ *
+ * A job may choose its own delimiter and precision, and `archive`, in
+ * options.format_options (csv_options.c).
  */
 #include "csv_export.h"
 
 #include <pivot/plugin.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <pivot/grammar.h>
 
 PIVOT_PLUGIN_MAGIC("csv", "0.1.0");
 
 csv_style csv_settings = {',', CSV_PRECISION_SHORTEST};
+
+static const pivot_file_type *const csv_other_types[] = {&csv_single_type, NULL};
 
 static const pivot_exporter csv_exporter = {
     .size = sizeof(pivot_exporter),
@@ -31,6 +32,10 @@ static const pivot_exporter csv_exporter = {
     .append = csv_append,
     .end_channel = csv_end_channel,
     .close = csv_close,
+    .estimate = csv_estimate,
+    .check_option = csv_check_option,
+    .other_types = csv_other_types,
+    .file_type = csv_file_type,
 };
 
 /* plugins.csv.delimiter and plugins.csv.precision; a wrong one refuses the plugin, saying why. */
@@ -38,27 +43,17 @@ static int read_settings(const pivot_host *host, char *err, size_t errlen)
 {
     const char *delimiter = host->config_get("plugins.csv.delimiter");
     const char *precision = host->config_get("plugins.csv.precision");
-    char why[160];
-    int64_t digits;
+    char why[200];
 
-    if (delimiter != NULL) {
-        if (strcmp(delimiter, "\\t") == 0 || strcmp(delimiter, "tab") == 0)
-            delimiter = "\t";
-        if (strlen(delimiter) != 1 || strchr(",;|\t", delimiter[0]) == NULL) {
-            snprintf(err, errlen,
-                     "plugins.csv.delimiter: \"%s\" is not one of \",\" \";\" \"|\" \"tab\"",
-                     delimiter);
-            return PIVOT_EINVAL;
-        }
-        csv_settings.delimiter = delimiter[0];
+    if (delimiter != NULL &&
+        csv_parse_delimiter(delimiter, &csv_settings.delimiter, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "plugins.csv.delimiter: \"%s\": %s", delimiter, why);
+        return PIVOT_EINVAL;
     }
-    if (precision != NULL && strcmp(precision, "shortest") != 0) {
-        if (pivot_int_parse(precision, strlen(precision), 1, 17, &digits, why, sizeof(why)) != 0) {
-            snprintf(err, errlen, "plugins.csv.precision: \"%s\": %s; give \"shortest\" or 1..17",
-                     precision, why);
-            return PIVOT_EINVAL;
-        }
-        csv_settings.precision = (int)digits;
+    if (precision != NULL &&
+        csv_parse_precision(precision, &csv_settings.precision, why, sizeof(why)) != 0) {
+        snprintf(err, errlen, "plugins.csv.precision: \"%s\": %s", precision, why);
+        return PIVOT_EINVAL;
     }
     return 0;
 }

@@ -408,7 +408,8 @@ int mx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
     if (rc == 0 && x->version == MAT_FT_MAT5 && ch->mat_bytes >= MX_MAT5_LIMIT) {
         snprintf(err, errlen,
                  "the channel is over 2 GiB, more than a MAT 5 variable holds; set "
-                 "plugins.matlab.version to auto or 7.3, or export a shorter range");
+                 "options.format_options.version (or plugins.matlab.version) to auto or 7.3, or "
+                 "export a shorter range");
         rc = PIVOT_ERANGE;
     }
     return rc;

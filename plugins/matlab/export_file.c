@@ -93,9 +93,9 @@ int mx_open(const char *path, const pivot_export_info *info, void **exp, char *e
     }
     x->version = MAT_FT_UNDEFINED;
     x->compress73 = info->gzip_level > 0;
-    if (mx_config.version != MX_VERSION_AUTO) {
-        rc = mx_create_file(x, mx_config.version == MX_VERSION_73 ? MAT_FT_MAT73 : MAT_FT_MAT5, err,
-                            errlen);
+    if (mx_job_version(info) != MX_VERSION_AUTO) {
+        rc = mx_create_file(x, mx_job_version(info) == MX_VERSION_73 ? MAT_FT_MAT73 : MAT_FT_MAT5,
+                            err, errlen);
         if (rc != 0)
             goto out;
     }

@@ -25,6 +25,14 @@ typedef struct mx_settings {
 } mx_settings;
 
 extern mx_settings mx_config;
+
+/** Reads "auto", "5" (or "7") or "7.3"; 0, or PIVOT_EINVAL with why. */
+int mx_parse_version(const char *text, mx_version *out, char *why, size_t whylen);
+/** The job's version: options.format_options.version, else the setting. */
+mx_version mx_job_version(const pivot_export_info *info);
+/** pivot_exporter.estimate: see estimate.c. */
+int mx_estimate(const pivot_export_info *info, const pivot_estimate_channel *const *channels,
+                size_t nchannels, uint64_t *bytes, char *err, size_t errlen);
 extern const pivot_host *mx_host;
 
 /** What a field of a channel's struct holds. */

@@ -68,4 +68,8 @@ void *nx_scratch(nx_export *x, size_t size, char *err, size_t errlen);
 /** Forgets the current channel; safe outside a channel. */
 void nx_channel_release(nx_export *x);
 
+/** pivot_exporter.estimate: see estimate.c. */
+int nx_estimate(const pivot_export_info *info, const pivot_estimate_channel *const *channels,
+                size_t nchannels, uint64_t *bytes, char *err, size_t errlen);
+
 #endif

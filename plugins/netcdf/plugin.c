@@ -17,6 +17,7 @@ static const pivot_exporter nx_exporter = {
     .append = nx_append,
     .end_channel = nx_end_channel,
     .close = nx_close,
+    .estimate = nx_estimate,
 };
 
 int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)

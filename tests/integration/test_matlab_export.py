@@ -266,6 +266,41 @@ class Mat5ExportTest(MatlabCase):
         self.assertEqual(meta["actual_start_ns"], st.START_NS)
         self.assertIn('"format": "matlab"', meta["request"].replace('":"', '": "'))
 
+    def test_format_options_choose_the_version(self):
+        job, path = self.export("v73", [st.CHANNEL] + self.cache.channel_names(),
+                                {"format_options": {"version": "7.3"}})
+        self.assertTrue(h5py.is_hdf5(path), "MAT 7.3 for this job although the setting is auto")
+        self.check_typed(h5_fields(path, st.CHANNEL))
+        for c, name in enumerate(self.cache.channel_names()):
+            self.check_generated(h5_fields(path, name), c)
+        body = {"time_range": ph.absolute(ph.DEFAULT_START, ph.format_ns(END_NS)),
+                "channels": {"include": [st.CHANNEL]},
+                "options": {"format": "matlab", "format_options": {"version": "8"}}}
+        r = self.api.request("POST", "/api/v1/pivot/jobs", json=body)
+        self.assertEqual(r.status_code, 400, r.text)
+        self.assertEqual(r.json()["field"], "options.format_options.version")
+        self.assertIn('"8" is refused: the version is "auto", "5" (also "7") or "7.3"',
+                      r.json()["detail"])
+
+    def test_estimate_is_the_exporters(self):
+        """MAT 5 is always deflated: its estimate, the values uncompressed, is
+        above the file. MAT 7.3 without compression is near its file."""
+        channels = [st.CHANNEL] + self.cache.channel_names()
+        for key, options in (("all", {}), ("v73", {"format_options": {"version": "7.3"}})):
+            with self.subTest(version=key):
+                body = {"time_range": ph.absolute(ph.DEFAULT_START, ph.format_ns(END_NS)),
+                        "channels": {"include": channels},
+                        "options": dict({"format": "matlab"}, **options)}
+                r = self.api.request("POST", "/api/v1/pivot/jobs?dry_run=true", json=body)
+                est = r.json()["estimate"]
+                self.assertEqual(est["bytes_basis"], "exporter")
+                _, path = self.export(key, channels, options)
+                size = os.path.getsize(path)
+                if key == "all":
+                    self.assertGreater(est["bytes"], size)
+                else:
+                    self.assertLess(abs(est["bytes"] - size) / size, 0.10, (est["bytes"], size))
+
     def test_a_range_without_samples_gives_empty_columns(self):
         body = {"time_range": ph.absolute("2024-06-01T00:00:00Z", "2024-06-01T00:01:00Z"),
                 "channels": {"include": [st.CHANNEL]}, "options": {"format": "matlab"}}
@@ -286,6 +321,9 @@ class Mat5ExportTest(MatlabCase):
     def test_health_lists_the_plugin(self):
         r = self.api.get("/api/v1/health")
         self.assertIn("matlab", [p["name"] for p in r.json()["plugins"]])
+        formats = {f["name"]: f for f in r.json()["formats"]}
+        self.assertEqual(formats["matlab"], {"name": "matlab", "plugin": "matlab",
+                                  "files": [{"extension": ".mat", "media_type": "application/x-matlab-data"}]})
 
 
 class Mat73ExportTest(MatlabCase):

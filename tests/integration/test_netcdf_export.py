@@ -230,10 +230,32 @@ class NetcdfExportTest(ph.ServerCase):
             g = nc.groups[st.CHANNEL]
             self.assertEqual(len(g.dimensions["time"]), math.ceil(st.NSAMPLES / st.FACTOR))
 
+    def test_estimate_is_the_exporters_and_near_the_file(self):
+        """Uncompressed, the estimate is within 10 % of the file: every
+        variable's whole chunks, 24 heap bytes per string or bytes value,
+        fixed costs per file, group and variable (docs/api.md)."""
+        cases = (("gen", self.cache.channel_names(), {}),
+                 ("typed-plain", [st.CHANNEL], {}),
+                 ("typed-small-chunks", [st.CHANNEL], {"chunk_size": 100}))
+        for key, channels, options in cases:
+            with self.subTest(case=key):
+                body = {"time_range": ph.absolute(ph.DEFAULT_START, ph.format_ns(END_NS)),
+                        "channels": {"include": channels},
+                        "options": dict({"format": "netcdf"}, **options)}
+                r = self.api.request("POST", "/api/v1/pivot/jobs?dry_run=true", json=body)
+                est = r.json()["estimate"]
+                self.assertEqual(est["bytes_basis"], "exporter")
+                _, path = self.export(key, channels, options)
+                size = os.path.getsize(path)
+                self.assertLess(abs(est["bytes"] - size) / size, 0.10, (est["bytes"], size))
+
     def test_health_lists_the_plugin(self):
         r = self.api.get("/api/v1/health")
         self.assertEqual(r.status_code, 200)
         self.assertIn("netcdf", [p["name"] for p in r.json()["plugins"]])
+        formats = {f["name"]: f for f in r.json()["formats"]}
+        self.assertEqual(formats["netcdf"], {"name": "netcdf", "plugin": "netcdf",
+                                  "files": [{"extension": ".nc", "media_type": "application/x-netcdf"}]})
 
 
 if __name__ == "__main__":

@@ -15,9 +15,11 @@ static int open_file(const char *path, const pivot_export_info *info, void **exp
     return PIVOT_ENOTSUP;
 }
 
-static const pivot_exporter exporter = {sizeof(size_t), "tiny", ".tiny", "application/octet-stream",
-                                        open_file,      NULL,   NULL,    NULL,
-                                        NULL,           NULL};
+static const pivot_exporter exporter = {.size = sizeof(size_t),
+                                        .name = "tiny",
+                                        .extension = ".tiny",
+                                        .media_type = "application/octet-stream",
+                                        .open = open_file};
 
 int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, size_t errlen)
 {

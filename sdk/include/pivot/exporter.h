@@ -16,10 +16,29 @@
 #define PIVOT_EXPORTER_H
 
 #include <pivot/source.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * One member of the job's `options.format_options`, the settings of its
+ * format that a caller may choose per job (each exporter documents its
+ * own). The value is given as text: a string's content, a number as it was
+ * written, `true` or `false`. Elements of an array: this struct never grows.
+ */
+typedef struct pivot_format_option {
+    const char *name;  /**< the member's name, e.g. "delimiter" */
+    const char *value; /**< its value as text, e.g. ";" */
+} pivot_format_option;
+
+/** A kind of file an exporter writes: its name extension and media type. */
+typedef struct pivot_file_type {
+    size_t size;            /**< sizeof(pivot_file_type) */
+    const char *extension;  /**< file name extension with the dot, e.g. ".csv" */
+    const char *media_type; /**< Content-Type of such a result, e.g. "text/csv" */
+} pivot_file_type;
 
 /** Facts about the job being exported, for the file's metadata. Borrowed. */
 typedef struct pivot_export_info {
@@ -37,7 +56,21 @@ typedef struct pivot_export_info {
     const char *decimation_method;  /**< options.decimation.method, or NULL when not decimated */
     uint64_t decimation_factor;     /**< samples per bucket with `factor`, else 0 */
     int64_t decimation_interval_ns; /**< bucket length in ns with `interval`, else 0 */
+    /** options.format_options as accepted by pivot_exporter.check_option, in the request's
+     * order; NULL when there are none. */
+    const pivot_format_option *format_options;
+    size_t nformat_options; /**< elements of format_options */
+    size_t nchannels;       /**< channels the job exports: begin_channel is called this often */
 } pivot_export_info;
+
+/** The value of options.format_options.<name> in info, or NULL when the job does not set it. */
+static inline const char *pivot_format_option_get(const pivot_export_info *info, const char *name)
+{
+    for (size_t i = 0; i < info->nformat_options; i++)
+        if (strcmp(info->format_options[i].name, name) == 0)
+            return info->format_options[i].value;
+    return NULL;
+}
 
 /** Totals of one channel, given at end_channel. */
 typedef struct pivot_channel_summary {
@@ -122,6 +155,33 @@ typedef struct pivot_exporter {
      */
     int (*estimate)(const pivot_export_info *info, const pivot_estimate_channel *const *channels,
                     size_t nchannels, uint64_t *bytes, char *err, size_t errlen);
+
+    /**
+     * Optional (may be NULL): checks one member of a job's
+     * options.format_options when the job is submitted (and in dry runs),
+     * so that a wrong one is refused with a 400 before any work. Returns 0
+     * to accept, or PIVOT_EINVAL with a sentence in err saying what the
+     * member may be (the host names the field and the value). Without it
+     * the format takes no format options and the host refuses every one.
+     * Called on the server's HTTP threads: compute only, as estimate.
+     */
+    int (*check_option)(const char *name, const char *value, char *err, size_t errlen);
+
+    /**
+     * Optional (may be NULL): the other kinds of file this format writes
+     * for some jobs, NULL-terminated, each with its own extension (the
+     * server serves every one with its media type). E.g. the csv format
+     * writes a zip of per-channel files, or a bare .csv for one channel.
+     */
+    const pivot_file_type *const *other_types;
+    /**
+     * Optional (may be NULL, then every file is of extension/media_type):
+     * the kind of file the job described by info makes: NULL for
+     * extension/media_type, or one of other_types. Called before open,
+     * which then gets a path with that extension (plus ".part" while it
+     * is written), and for dry runs: compute only, as estimate.
+     */
+    const pivot_file_type *(*file_type)(const pivot_export_info *info);
 } pivot_exporter;
 
 #ifdef __cplusplus
