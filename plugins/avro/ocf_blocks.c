@@ -5,6 +5,7 @@
  * uncompressed into a second buffer of the same kind.
  */
 #include "ocf_blocks.h"
+#include "block_inflate.h"
 #include "varint.h"
 
 #include <errno.h>
@@ -53,8 +54,7 @@ struct pva_ocf_blocks {
     size_t cap, pos, end; /* unread bytes are buf[pos, end) */
     uint8_t *out;         /* inflated block */
     size_t out_cap;
-    z_stream zs;
-    int zs_ready;
+    pva_inflater *inflater; /* deflate codec only */
 };
 
 /* Makes `need` bytes available at buf + pos, fewer only at the end of the
@@ -244,50 +244,17 @@ int pva_blocks_open(const char *path, const char *name, pva_ocf_blocks **out, ch
     if (rc != 0)
         goto fail;
     if (r->codec == PVA_CODEC_DEFLATE) {
-        /* Avro's deflate is raw (RFC 1951): no zlib header, no checksum. */
-        if (inflateInit2(&r->zs, -MAX_WBITS) != Z_OK) {
+        r->inflater = pva_inflater_new();
+        if (r->inflater == NULL) {
             rc = PIVOT_ENOMEM;
             goto fail;
         }
-        r->zs_ready = 1;
     }
     *out = r;
     return 0;
 fail:
     pva_blocks_close(r);
     return rc;
-}
-
-/* Inflates `len` bytes at `in` into r->out. Returns the inflated size or -1. */
-static long inflate_block(pva_ocf_blocks *r, const uint8_t *in, size_t len)
-{
-    int zrc;
-
-    if (inflateReset(&r->zs) != Z_OK)
-        return -1;
-    r->zs.next_in = (Bytef *)in;
-    r->zs.avail_in = (uInt)len;
-    r->zs.total_out = 0;
-    for (;;) {
-        if (r->out_cap - r->zs.total_out == 0 || r->out == NULL) {
-            size_t ncap = r->out_cap ? r->out_cap * 2 : (len * 4 > 65536 ? len * 4 : 65536);
-            if (ncap > MAX_INFLATED_BYTES)
-                return -1;
-            uint8_t *grown = realloc(r->out, ncap);
-            if (grown == NULL)
-                return -1;
-            r->out = grown;
-            r->out_cap = ncap;
-        }
-        r->zs.next_out = r->out + r->zs.total_out;
-        r->zs.avail_out = (uInt)(r->out_cap - r->zs.total_out);
-        zrc = inflate(&r->zs, Z_FINISH);
-        if (zrc == Z_STREAM_END)
-            return (long)r->zs.total_out;
-        /* Z_BUF_ERROR with output room left means the input ran out. */
-        if ((zrc != Z_OK && zrc != Z_BUF_ERROR) || (r->zs.avail_out > 0 && r->zs.avail_in == 0))
-            return -1;
-    }
 }
 
 /*
@@ -387,7 +354,8 @@ static int decode_block(pva_ocf_blocks *r, size_t size, const uint8_t **data, si
         *len = size;
         return 0;
     }
-    plain = r->codec == PVA_CODEC_DEFLATE ? inflate_block(r, r->buf + r->pos, size)
+    plain = r->codec == PVA_CODEC_DEFLATE ? pva_inflate(r->inflater, r->buf + r->pos, size, &r->out,
+                                                        &r->out_cap, MAX_INFLATED_BYTES)
                                           : unsnappy_block(r, r->buf + r->pos, size);
     if (plain < 0)
         return -1;
@@ -610,8 +578,7 @@ void pva_blocks_close(pva_ocf_blocks *r)
 {
     if (r == NULL)
         return;
-    if (r->zs_ready)
-        inflateEnd(&r->zs);
+    pva_inflater_free(r->inflater);
     if (r->fd >= 0)
         close(r->fd);
     free(r->buf);

@@ -58,6 +58,13 @@ hid_t hx_column_create(hx_export *x, const char *name, hid_t file_type, hsize_t 
                 name);
         goto out;
     }
+    /* No creation and modification times in the dataset's header: the same
+     * export gives the same bytes, whenever and with however many threads. */
+    if (H5Pset_obj_track_times(dcpl, 0) < 0) {
+        hx_fail(0, err, errlen, "H5Pset_obj_track_times", "channel \"%s\" dataset \"%s\"",
+                x->channel, name);
+        goto out;
+    }
     if (!fill_required(file_type) && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0) {
         hx_fail(0, err, errlen, "H5Pset_fill_time", "channel \"%s\" dataset \"%s\"", x->channel,
                 name);

@@ -5,6 +5,7 @@
  * per batch.
  */
 #include "attrs.h"
+#include "direct_chunks.h"
 #include "h5_error.h"
 #include "hdf5_export.h"
 #include "null_mask.h"
@@ -26,12 +27,14 @@ static int create_time(hx_export *x, char *err, size_t errlen)
     char where[300];
     int rc = 0;
 
-    x->time = hx_column_create(x, "time", H5T_STD_I64LE, hx_chunk_elements(x, H5T_STD_I64LE), err,
-                               errlen);
+    const hsize_t chunk = hx_chunk_elements(x, H5T_STD_I64LE);
+
+    x->time = hx_column_create(x, "time", H5T_STD_I64LE, chunk, err, errlen);
     if (x->time < 0) {
         rc = PIVOT_EIO;
         goto out;
     }
+    x->time_direct = hx_direct_open(x, x->time, "time", H5T_STD_I64LE, sizeof(int64_t), chunk);
     snprintf(where, sizeof(where), "channel \"%s\" dataset \"time\"", x->channel);
     rc = hx_attr_string(x->time, x->str_type, "units", time_units, where, err, errlen);
     if (rc != 0)
@@ -153,6 +156,7 @@ static int create_signal(hx_export *x, hx_signal *s, const pivot_signal_detail *
         rc = PIVOT_EIO;
         goto out;
     }
+    s->direct = hx_direct_open(x, s->dset, s->name, file_type, H5Tget_size(s->mem_type), chunk);
     snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
     rc = hx_signal_attrs(x, s, file_type, d, s->valid_name, where, err, errlen);
     if (rc != 0)
@@ -346,8 +350,8 @@ int hx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
         rc = hx_fail(PIVOT_EIO, err, errlen, "H5Screate_simple", "channel \"%s\"", x->channel);
         goto out;
     }
-    rc = hx_write_slab(x->time, H5T_NATIVE_INT64, mem_space, x->length, count, batch->time,
-                       x->channel, "time", err, errlen);
+    rc = hx_column_append(x, x->time_direct, x->time, H5T_NATIVE_INT64, mem_space, batch->time,
+                          count, "time", err, errlen);
     /* A mask is read only for a nullable signal, whose detail came from a host
      * whose batches have `valid`. */
     for (size_t i = 0; rc == 0 && i < x->nsignals; i++)
@@ -398,7 +402,9 @@ int hx_end_channel(void *exp, const pivot_channel_summary *summary, char *err, s
         rc = PIVOT_EINVAL;
         goto out;
     }
-    rc = write_channel_summary(x, summary, err, errlen);
+    rc = hx_direct_finish_channel(x, err, errlen);
+    if (rc == 0)
+        rc = write_channel_summary(x, summary, err, errlen);
 out:
     hx_channel_release(x);
     return rc;
@@ -406,6 +412,9 @@ out:
 
 void hx_channel_release(hx_export *x)
 {
+    /* No chunk may still be on its way to a dataset about to close. */
+    hx_direct_release_channel(x);
+    x->time_direct = NULL;
     for (size_t i = 0; i < x->nsignals; i++) {
         hx_signal *s = &x->signals[i];
 

@@ -3,6 +3,7 @@
  * root attributes, and closing it with the export's totals.
  */
 #include "attrs.h"
+#include "direct_chunks.h"
 #include "h5_error.h"
 #include "hdf5_export.h"
 
@@ -203,6 +204,9 @@ int hx_open(const char *path, const pivot_export_info *info, void **exp, char *e
     x->file = create_file(path, err, errlen, &rc);
     if (x->file < 0)
         goto out;
+    rc = hx_direct_start(x, err, errlen);
+    if (rc != 0)
+        goto out;
     rc = write_info(x, info, err, errlen);
     if (rc != 0)
         goto out;
@@ -257,6 +261,7 @@ int hx_close(void *exp, const pivot_export_summary *summary, char *err, size_t e
         rc = PIVOT_EINVAL;
     }
     hx_channel_release(x);
+    hx_direct_stop(x);
     if (summary == NULL || rc != 0 || x->file < 0)
         goto release;
     if (summary->size < offsetof(pivot_export_summary, actual) + sizeof(summary->actual)) {

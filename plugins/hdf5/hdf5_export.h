@@ -13,6 +13,9 @@
  * elements HDF5 sizes as 16-byte descriptors; HDF5 caps a chunk at 4 GiB). */
 #define HX_CHUNK_MAX_ELEMENTS 1048576
 
+struct hx_direct;
+struct hx_pool;
+
 /** One signal dataset of the channel being written. */
 typedef struct hx_signal {
     char *name;        /**< signal name, owned */
@@ -24,6 +27,8 @@ typedef struct hx_signal {
     hid_t mem_type;    /**< the type of the data handed to H5Dwrite, owned, or H5I_INVALID_HID */
     char *valid_name;  /**< nullable: `<name>.valid`, owned; else NULL */
     hid_t valid;       /**< the valid_name dataset of a nullable signal, or H5I_INVALID_HID */
+    struct hx_direct *direct;       /**< dset's direct chunk writer, or NULL (direct_chunks.h) */
+    struct hx_direct *valid_direct; /**< valid's, or NULL */
 } hx_signal;
 
 /** One output file; the `exp` handle of the exporter. */
@@ -43,6 +48,13 @@ typedef struct hx_export {
     hx_signal *signals; /**< nsignals entries, owned */
     size_t nsignals;
     hsize_t length; /**< samples appended so far */
+
+    /* Compression on threads with direct chunk writes (direct_chunks.h). */
+    struct hx_pool *pool;       /**< the compression threads, or NULL: HDF5 compresses */
+    struct hx_direct **directs; /**< the channel's direct writers, owned */
+    size_t ndirects;
+    size_t direct_stage_bytes;     /**< their chunk buffers */
+    struct hx_direct *time_direct; /**< time's, or NULL */
 } hx_export;
 
 /** The exporter registered by the plugin. */

@@ -8,6 +8,7 @@
 #include "null_mask.h"
 
 #include "attrs.h"
+#include "direct_chunks.h"
 #include "h5_error.h"
 
 #include <hdf5_hl.h>
@@ -45,6 +46,7 @@ int hx_mask_create(hx_export *x, hx_signal *s, hsize_t chunk, char *err, size_t 
         rc = PIVOT_EIO;
         goto out;
     }
+    s->valid_direct = hx_direct_open(x, s->valid, s->valid_name, H5T_STD_U8LE, 1, chunk);
     snprintf(where, sizeof(where), "channel \"%s\" dataset \"%s\"", x->channel, s->valid_name);
     rc = hx_attr_uint8_list(s->valid, "flag_values", flag_values, 2, where, err, errlen);
     if (rc == 0)
@@ -74,8 +76,8 @@ int hx_mask_append(hx_export *x, const hx_signal *s, const uint8_t *valid, hid_t
         memset(ones, 1, count);
         data = ones;
     }
-    rc = hx_write_slab(s->valid, H5T_NATIVE_UINT8, mem_space, x->length, count, data, x->channel,
-                       s->valid_name, err, errlen);
+    rc = hx_column_append(x, s->valid_direct, s->valid, H5T_NATIVE_UINT8, mem_space, data, count,
+                          s->valid_name, err, errlen);
 out:
     return rc;
 }

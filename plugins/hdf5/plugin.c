@@ -1,6 +1,7 @@
 /* Entry points of the hdf5 plugin: registers the "hdf5" exporter. */
 #include "h5_error.h"
 #include "hdf5_export.h"
+#include "settings.h"
 
 #include <pivot/plugin.h>
 #include <stddef.h>
@@ -26,5 +27,6 @@ int pivot_plugin_init(const pivot_host *host, pivot_registry *reg, char *err, si
     (void)err;
     (void)errlen;
     hx_error_set_host(host);
+    hx_settings_set_host(host);
     return host->register_exporter(reg, &hx_exporter);
 }

@@ -5,6 +5,7 @@
  */
 #include "signal_write.h"
 
+#include "direct_chunks.h"
 #include "null_mask.h"
 
 #include <stdint.h>
@@ -116,8 +117,8 @@ int hx_signal_append(hx_export *x, const hx_signal *s, const pivot_column *col,
     }
     if (rc != 0)
         goto out;
-    rc = hx_write_slab(s->dset, s->mem_type, mem_space, x->length, count, data, x->channel, s->name,
-                       err, errlen);
+    rc = hx_column_append(x, s->direct, s->dset, s->mem_type, mem_space, data, count, s->name, err,
+                          errlen);
     if (rc == 0 && s->nullable)
         rc = hx_mask_append(x, s, valid, mem_space, count, err, errlen);
 out:

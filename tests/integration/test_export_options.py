@@ -60,16 +60,20 @@ class ExportOptionsTest(ph.ServerCase):
                     self.assertIsNone(ds.compression, where)
                     self.assertFalse(ds.shuffle, where)
 
-    def test_default_is_uncompressed(self):
+    def test_default_is_gzip_1_and_none_or_null_turn_it_off(self):
         content = self.export(None)
         with h5py.File(io.BytesIO(content), "r") as f:
-            self.check_values(f, None, None)
+            self.check_values(f, None, 1)
         explicit = self.export({"compression": "none", "chunk_size": None})
         with h5py.File(io.BytesIO(explicit), "r") as f:
             self.check_values(f, None, None)
+        null = self.export({"compression": None})
+        with h5py.File(io.BytesIO(null), "r") as f:
+            self.check_values(f, None, None)
+        self.assertLess(len(content), len(explicit))
 
     def test_gzip_with_shuffle_and_chunk_size(self):
-        plain = self.export(None)
+        plain = self.export({"compression": "none"})
         packed = self.export({"compression": {"gzip": 9}, "chunk_size": 1000})
         with h5py.File(io.BytesIO(packed), "r") as f:
             self.check_values(f, 1000, 9)
@@ -98,8 +102,8 @@ class ExportOptionsTest(ph.ServerCase):
 
     def test_bad_options_are_refused(self):
         cases = [
-            ({"compression": "gzip"}, "options.compression", "use \"none\" (the default) or "
-             "{\"gzip\": LEVEL} with LEVEL 1 to 9; got a string"),
+            ({"compression": "gzip"}, "options.compression", "use \"none\" (also null) or "
+             "{\"gzip\": LEVEL} with LEVEL 1 to 9 (hdf5's default: {\"gzip\": 1}); got a string"),
             ({"compression": {"gzip": 0}}, "options.compression.gzip",
              "options.compression.gzip: must be an integer from 1 (fastest) to 9 (smallest); "
              "got an out-of-range number"),

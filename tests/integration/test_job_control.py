@@ -142,6 +142,32 @@ class CancelTest(JobControlBase):
         self.assertEqual(nxt["status"], "completed")
         self.assertEqual(nxt["result"]["samples_exported"], 10000)
 
+    def test_cancel_while_compression_threads_are_busy(self):
+        """gzip 9 keeps the exporter's compression threads busy with chunks
+        in flight: a cancel that arrives mid-export still stops the job
+        within 2 s and leaves no file."""
+        body = dict(self.job_body, options={"compression": {"gzip": 9}})
+        job_id = self.alice.submit(body)
+        pid = worker_pid(job_id)
+        deadline = time.monotonic() + 30
+        job = self.alice.job(job_id)
+        while time.monotonic() < deadline and job["status"] in ("queued", "processing") and \
+                not job["progress"]:
+            time.sleep(0.01)
+            job = self.alice.job(job_id)
+        self.assertEqual(job["status"], "processing", job)
+        self.assertGreater(job["progress"], 0)
+        # More threads than the worker's own: the compression threads run.
+        self.assertGreater(len(os.listdir("/proc/%d/task" % pid)), 1)
+        t0 = time.monotonic()
+        r = self.alice.delete(API + "/jobs/" + job_id)
+        self.assertEqual(r.status_code, 202)
+        job = self.alice.wait(job_id, timeout=10)
+        elapsed = time.monotonic() - t0
+        self.assertEqual(job["status"], "cancelled", job)
+        self.assertLess(elapsed, 2.0, "cancel took %.2f s" % elapsed)
+        self.assertEqual(result_files(self.state, job_id), [])
+
     def test_cancel_queued_job_is_immediate_and_delete_of_finished_removes_it(self):
         small = dict(self.job_body, channels={"include": ["ch000"]},
                      time_range=h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z"))

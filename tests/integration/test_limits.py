@@ -101,6 +101,21 @@ class OutputLimitTest(LimitsBase):
         self.assert_small_job_completes()
 
 
+    def test_a_compressed_result_over_the_limit_fails_while_threads_compress(self):
+        """The same limit when the result is deflated by the compression
+        threads and written in direct chunks (gzip 1: hdf5's default)."""
+        b = body(self.cache.channel_names(), 60)
+        b["options"] = {"compression": {"gzip": 1}}
+        big = self.api.submit(b)
+        job = self.api.wait(big, timeout=120)
+        self.assertEqual(job["status"], "failed")
+        self.assertEqual(job["error"],
+                         "the result exceeded jobs.max_output_bytes (%d bytes)" % LIMIT)
+        self.assertEqual(result_files(self.state, big), [])
+        self.assert_serving()
+        self.assert_small_job_completes()
+
+
 class CrashingPluginTest(LimitsBase):
     @classmethod
     def make_server(cls, config):

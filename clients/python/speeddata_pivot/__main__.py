@@ -270,8 +270,8 @@ def build_parser():
                      help="one row per bucket: METHOD (downsample, mean, min, max, rms, "
                      "minmax) over FACTOR samples or an ISO 8601 INTERVAL (mean:10, mean:PT1S)")
     opt.add_argument("--compression", metavar="none|gzip[:LEVEL]",
-                     help="none (default), or gzip with LEVEL 1 (fastest) to 9 (smallest), "
-                     "6 when not given")
+                     help="none, or gzip with LEVEL 1 (fastest) to 9 (smallest), 6 when not "
+                     "given (default: the server's, gzip:1 for hdf5)")
     opt.add_argument("--chunk-size", type=int, metavar="N",
                      help="elements per HDF5 chunk, 64 to 1048576 (default about 128 KiB)")
     opt.add_argument("--priority", choices=PRIORITIES, help="orders your own queued jobs "

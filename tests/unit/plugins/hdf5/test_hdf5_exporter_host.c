@@ -4,6 +4,18 @@
 #include <pivot/test_host.h>
 #include <stdio.h>
 
+/* The one setting tx_set_config gave: a new one replaces it. */
+static char set_key[128];
+
+void tx_set_config(const char *key, const char *value)
+{
+    if (set_key[0] != '\0')
+        pivot_test_host_set(set_key, NULL);
+    snprintf(set_key, sizeof(set_key), "%s", key != NULL ? key : "");
+    if (key != NULL)
+        pivot_test_host_set(key, value);
+}
+
 int tx_load_plugin(const char *plugin_path, tx_plugin *out)
 {
     char err[PIVOT_ERRMSG_SIZE] = "";

@@ -28,6 +28,12 @@ int tx_load_plugin(const char *plugin_path, tx_plugin *out);
 /** Loads the plugin at plugin_path and returns its exporter, or NULL (reason on stderr). */
 const pivot_exporter *tx_load_exporter(const char *plugin_path);
 
+/**
+ * Makes the host's config_get answer `value` for `key` (one setting at a
+ * time; NULL value: unset). Strings are borrowed until the next call.
+ */
+void tx_set_config(const char *key, const char *value);
+
 /** Export facts of a job `job_id` over [start_ns, end_ns), as a host of this ABI gives them. */
 pivot_export_info tx_export_info(const char *job_id, int64_t start_ns, int64_t end_ns);
 
