@@ -31,6 +31,9 @@ int pv_api_health(pv_server *srv, h2o_req_t *req);
 int pv_api_channels(pv_api_env *env, h2o_req_t *req);
 /** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */
 int pv_api_openapi(pv_server *srv, h2o_req_t *req);
+
+/** GET /metrics for an allowed peer (api_metrics.c): the work goes to a blocking thread. */
+int pv_api_metrics(pv_http_thread *t, h2o_req_t *req);
 /**
  * GET /api/v1/pivot/export: a job submitted, awaited and served in one
  * request. Submits the job of task->req and sets task->resume to wait for

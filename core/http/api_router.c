@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include "auth_gate.h"
+#include "http_metrics.h"
 #include "http_reply.h"
 
 #include <string.h>
@@ -171,6 +172,12 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");
         return pv_api_openapi(t->server, req);
+    }
+    /* Peers outside metrics.allow see no such path. */
+    if (h2o_memis(path, len, H2O_STRLIT("/metrics")) && pv_http_metrics_allowed(req)) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_metrics(t, req);
     }
     if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
         return not_found(req);

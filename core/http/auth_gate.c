@@ -1,5 +1,7 @@
 #include "auth_gate.h"
 
+#include "metrics.h"
+
 #include "http_reply.h"
 #include "log.h"
 
@@ -66,7 +68,7 @@ static void display_name(const char *lower, char *out, size_t outlen)
     out[n] = '\0';
 }
 
-static void peer_address(h2o_req_t *req, char *out, size_t len)
+void pv_http_peer_address(h2o_req_t *req, char *out, size_t len)
 {
     struct sockaddr_storage ss;
     socklen_t sslen;
@@ -98,12 +100,13 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
     pivot_auth_request ar = {sizeof(ar), request_header, peer, &gr};
     pv_problem p;
 
-    peer_address(req, peer, sizeof(peer));
+    pv_http_peer_address(req, peer, sizeof(peer));
     for (int i = 0; i < srv->nauth; i++) {
         memset(who, 0, sizeof(*who));
         who->size = sizeof(*who);
         int rc = srv->auth[i].backend->authenticate(srv->auth[i].ctx, &ar, who, err, sizeof(err));
         if (gr.repeated[0] != '\0') {
+            pv_metrics_auth_failure();
             pv_log_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL,
                          "the header %s was sent %d times: %.*s %.*s", gr.repeated, gr.times,
                          (int)req->method.len, req->method.base,
@@ -129,6 +132,7 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
         }
         if (rc == PIVOT_ENOENT)
             continue;
+        pv_metrics_auth_failure();
         pv_log_audit(PIVOT_LOG_WARNING, "auth-failure", peer, credential_of(who),
                      "refused by backend %s: %s", srv->auth[i].backend->name,
                      err[0] ? err : "the credentials were refused");
@@ -137,6 +141,7 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
                        err[0] ? err : "the credentials were refused");
         goto refuse;
     }
+    pv_metrics_auth_failure();
     pv_log_audit(PIVOT_LOG_WARNING, "auth-failure", peer, NULL, "no credentials: %.*s %.*s",
                  (int)req->method.len, req->method.base,
                  (int)(req->path.len < 512 ? req->path.len : 512), req->path.base);

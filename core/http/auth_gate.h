@@ -12,6 +12,9 @@
  */
 int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who);
 
+/** The peer's address as text ("127.0.0.1", "::1"), or "" when unknown. */
+void pv_http_peer_address(h2o_req_t *req, char *out, size_t len);
+
 /** Opens the backends named by config auth.backends (default: apikey). */
 int pv_auth_open_all(pv_server *srv, char *err, size_t errlen);
 

@@ -1,5 +1,8 @@
 #include "http_reply.h"
 
+#include "http_metrics.h"
+#include "metrics.h"
+
 #include "http_server.h"
 #include "json_out.h"
 #include "log.h"
@@ -117,6 +120,12 @@ static int send_body(h2o_req_t *req, int status, const char *content_type,
     return 0;
 }
 
+int pv_reply_body(h2o_req_t *req, int status, const char *content_type, const char *body,
+                  size_t len)
+{
+    return send_body(req, status, content_type, (const unsigned char *)body, len);
+}
+
 int pv_reply_json(h2o_req_t *req, int status, yajl_gen g)
 {
     const unsigned char *buf;
@@ -161,6 +170,8 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
 
     if (g == NULL)
         return -1;
+    if (pv_http_is_submission(req))
+        pv_metrics_submission_refused(p->type);
     snprintf(type, sizeof(type), "/api/v1/problems/%s", p->type);
     size_t query_at, *norm_indexes = NULL;
     /* The path the client sent, not req->path_normalized: an internal

@@ -15,6 +15,10 @@
 /** Sends g's buffer as application/json with status (the generator is not freed). */
 int pv_reply_json(h2o_req_t *req, int status, yajl_gen g);
 
+/** Answers with body (copied) of the given media type. */
+int pv_reply_body(h2o_req_t *req, int status, const char *content_type, const char *body,
+                  size_t len);
+
 /** Sends p as application/problem+json. Returns 0 (handled). */
 int pv_reply_problem(h2o_req_t *req, const pv_problem *p);
 

@@ -1,6 +1,7 @@
 #include "http_server.h"
 
 #include "api.h"
+#include "http_metrics.h"
 
 #include "log.h"
 
@@ -179,6 +180,7 @@ static int setup_routes(pv_http *http)
      * with Range, ETag and HEAD support. */
     files = h2o_config_register_path(http->hostconf, "/api/v1/pivot/files", 0);
     add_framing_check(files);
+    pv_http_metrics_attach(files);
     guard = h2o_create_handler(files, sizeof(*guard));
     guard->on_req = pv_api_download_guard;
     mimemap = result_types(http->server->registry);
@@ -186,6 +188,7 @@ static int setup_routes(pv_http *http)
     h2o_mem_release_shared(mimemap);
     api = h2o_config_register_path(http->hostconf, "/", 0);
     add_framing_check(api);
+    pv_http_metrics_attach(api);
     router = h2o_create_handler(api, sizeof(*router));
     router->on_req = pv_api_route;
     return 0;
@@ -209,6 +212,9 @@ int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, siz
     /* pv_http_stop closes the listeners of every thread, reached or not. */
     for (int i = 0; i < http->nthreads; i++)
         http->threads[i].listen_fd = -1;
+    rc = pv_http_metrics_configure(cfg, err, errlen);
+    if (rc != 0)
+        goto out;
     setup_routes(http);
     /* By default one quick-lane thread per loop: status polls are as many
      * as the loops can take, and a read never waits long. The slow lane's

@@ -1,5 +1,7 @@
 #include "scheduler.h"
 
+#include "metrics.h"
+
 #include "jobstore.h"
 #include "log.h"
 #include "state_dir.h"
@@ -142,6 +144,23 @@ static void remove_job_partials(pv_scheduler *s, const char *job_id)
     closedir(d);
 }
 
+/* The job's run time and result size for the metrics, once its worker is gone. */
+static void count_finished(pv_scheduler *s, const char *job_id)
+{
+    pv_job job;
+
+    if (pv_jobstore_get(s->jobs, job_id, NULL, &job) != 0)
+        return;
+    if (job.status == PV_JOB_COMPLETED || job.status == PV_JOB_FAILED ||
+        job.status == PV_JOB_CANCELLED) {
+        double run_s = job.started_ms > 0 && job.finished_ms >= job.started_ms
+                           ? (double)(job.finished_ms - job.started_ms) / 1000
+                           : 0.0;
+        pv_metrics_job_finished(pv_job_status_name(job.status), run_s, job.file_size);
+    }
+    pv_job_clear(&job);
+}
+
 static void on_worker_exit(pv_scheduler *s, worker *w, int status)
 {
     pv_job job;
@@ -178,6 +197,7 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
         pv_job_clear(&job);
     }
     pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
+    count_finished(s, w->job_id);
     /* Whatever the worker recorded, or the lines above, is final now. */
     pv_server_job_ended(s->server, w->job_id);
     forget_worker(s, w);

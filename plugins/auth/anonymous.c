@@ -13,8 +13,8 @@
 #include "anonymous.h"
 
 #include "audit_line.h"
-#include "ip_net.h"
 #include "user_name.h"
+#include <pivot/ip_net.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +33,7 @@ static const char *const default_nets[] = {"127.0.0.0/8", "::1"};
 
 typedef struct anon_ctx {
     char user[AK_USER_MAX_LEN + 1];
-    ip_net nets[MAX_NETS];
+    pivot_ip_net nets[MAX_NETS];
     int nnets;
 } anon_ctx;
 
@@ -101,7 +101,7 @@ static int read_addresses(anon_ctx *ctx, char *err, size_t errlen)
             snprintf(err, errlen, CONFIG_PREFIX "addresses: at most %d entries", MAX_NETS);
             return PIVOT_EINVAL;
         }
-        if (ip_net_parse(v, 1, &ctx->nets[ctx->nnets]) != 0) {
+        if (pivot_ip_net_parse(v, 1, &ctx->nets[ctx->nnets]) != 0) {
             snprintf(err, errlen,
                      CONFIG_PREFIX "addresses.%d: \"%s\" is neither an IP address such as "
                                    "127.0.0.1 nor a network such as 127.0.0.0/8 (with the bits "
@@ -119,7 +119,7 @@ static int read_addresses(anon_ctx *ctx, char *err, size_t errlen)
     /* Absent, or written as []: loopback only. */
     if (ctx->nnets == 0) {
         for (size_t k = 0; k < N_DEFAULT_NETS; k++)
-            ip_net_parse(default_nets[k], 1, &ctx->nets[ctx->nnets++]);
+            pivot_ip_net_parse(default_nets[k], 1, &ctx->nets[ctx->nnets++]);
     }
     return 0;
 }
@@ -159,7 +159,7 @@ static void anon_close(void *ctx)
 static int allowed(const anon_ctx *ctx, const char *peer)
 {
     for (int i = 0; i < ctx->nnets; i++) {
-        if (ip_net_contains(&ctx->nets[i], peer))
+        if (pivot_ip_net_contains(&ctx->nets[i], peer))
             return 1;
     }
     return 0;

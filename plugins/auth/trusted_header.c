@@ -7,8 +7,8 @@
 #include "trusted_header.h"
 
 #include "audit_line.h"
-#include "ip_net.h"
 #include "user_name.h"
+#include <pivot/ip_net.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@
 
 typedef struct th_ctx {
     char header[HEADER_MAX_LEN + 1]; /**< lower case, as the host looks headers up */
-    ip_net proxies[MAX_PROXIES];
+    pivot_ip_net proxies[MAX_PROXIES];
     int nproxies;
     char admins[MAX_ADMINS][AK_USER_MAX_LEN + 1];
     int nadmins;
@@ -81,7 +81,7 @@ static int read_lists(th_ctx *ctx, char *err, size_t errlen)
             snprintf(err, errlen, CONFIG_PREFIX "proxies: at most %d addresses", MAX_PROXIES);
             return PIVOT_EINVAL;
         }
-        if (ip_net_parse(v, 0, &ctx->proxies[ctx->nproxies]) != 0) {
+        if (pivot_ip_net_parse(v, 0, &ctx->proxies[ctx->nproxies]) != 0) {
             snprintf(err, errlen,
                      CONFIG_PREFIX "proxies.%d: \"%s\" is not an IP address such as 127.0.0.1", i,
                      v);
@@ -139,7 +139,7 @@ static void th_close(void *ctx)
 static int from_proxy(const th_ctx *ctx, const char *peer)
 {
     for (int i = 0; i < ctx->nproxies; i++) {
-        if (ip_net_contains(&ctx->proxies[i], peer))
+        if (pivot_ip_net_contains(&ctx->proxies[i], peer))
             return 1;
     }
     return 0;

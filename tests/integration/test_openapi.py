@@ -67,7 +67,7 @@ class OpenApiTest(unittest.TestCase):
             "/api/v1/health", "/api/v1/openapi.yaml", "/api/v1/pivot/channels",
             "/api/v1/pivot/export", "/api/v1/pivot/jobs", "/api/v1/pivot/jobs/{job_id}",
             "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/presets",
-            "/api/v1/pivot/quota"])
+            "/api/v1/pivot/quota", "/metrics"])
         # Each described route exists: none of them is the router's 404.
         for path in self.spec["paths"]:
             r = self.api.request("HEAD", path.replace("{job_id}", "AAAAAAAAAAAAAAAAAAAAAA"))

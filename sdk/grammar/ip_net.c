@@ -1,4 +1,4 @@
-#include "ip_net.h"
+#include <pivot/ip_net.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -53,7 +53,7 @@ static int prefix_parse(const char *text, int max, int *out)
     return 0;
 }
 
-int ip_net_parse(const char *text, int allow_prefix, ip_net *out)
+int pivot_ip_net_parse(const char *text, int allow_prefix, pivot_ip_net *out)
 {
     char addr[INET6_ADDRSTRLEN + 8];
     const char *slash;
@@ -87,7 +87,7 @@ out:
     return rc;
 }
 
-int ip_net_contains(const ip_net *net, const char *peer)
+int pivot_ip_net_contains(const pivot_ip_net *net, const char *peer)
 {
     unsigned char bytes[16];
     int is_v4;

@@ -1,17 +1,17 @@
 /*
- * The auth backends' address lists (plugins/auth/ip_net.c): single
+ * The auth backends' address lists (sdk/grammar/ip_net.c): single
  * addresses and networks of both families, IPv4 seen through a dual-stack
  * socket, and the spellings that are refused.
  */
 #include "check.h"
-#include "ip_net.h"
+#include <pivot/ip_net.h>
 
 static int contains(const char *net_text, const char *peer)
 {
-    ip_net net;
-    if (ip_net_parse(net_text, 1, &net) != 0)
+    pivot_ip_net net;
+    if (pivot_ip_net_parse(net_text, 1, &net) != 0)
         return -1;
-    return ip_net_contains(&net, peer);
+    return pivot_ip_net_contains(&net, peer);
 }
 
 static void test_networks(void)
@@ -46,18 +46,18 @@ static void test_refused(void)
         "127.0.0.1/8",  "127.0.0.0/33", "127.0.0.0/", "127.0.0.0/-1", "127.0.0.0/+8",
         "127.0.0.0/8x", "::1/0",        "fd00::1/8",  "localhost",    "",
         "127.0.0",      "1.2.3.4.5"};
-    ip_net net;
+    pivot_ip_net net;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        int rc = ip_net_parse(bad[i], 1, &net);
+        int rc = pivot_ip_net_parse(bad[i], 1, &net);
         if (rc == 0)
             fprintf(stderr, "accepted \"%s\"\n", bad[i]);
         CHECK_INT_EQ(rc, -1);
     }
-    CHECK_INT_EQ(ip_net_parse(NULL, 1, &net), -1);
+    CHECK_INT_EQ(pivot_ip_net_parse(NULL, 1, &net), -1);
     /* A proxy is one address: no networks where they are not allowed. */
-    CHECK_INT_EQ(ip_net_parse("127.0.0.0/8", 0, &net), -1);
-    CHECK_INT_EQ(ip_net_parse("127.0.0.1", 0, &net), 0);
+    CHECK_INT_EQ(pivot_ip_net_parse("127.0.0.0/8", 0, &net), -1);
+    CHECK_INT_EQ(pivot_ip_net_parse("127.0.0.1", 0, &net), 0);
     CHECK_INT_EQ(net.prefix_bits, 128);
 }
 
