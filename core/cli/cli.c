@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "duration.h"
+#include "log_config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +69,8 @@ int pv_cli_resolve(pv_cli *cli)
          pv_config_set(cfg, "state_dir", cli->state_dir, err, sizeof(err)) != 0) ||
         (cli->plugin_dir != NULL &&
          pv_config_set(cfg, "plugin_dir", cli->plugin_dir, err, sizeof(err)) != 0) ||
-        pv_config_speeddata_resolve(cfg, err, sizeof(err)) != 0) {
+        pv_config_speeddata_resolve(cfg, err, sizeof(err)) != 0 ||
+        pv_log_configure(cfg, 1, err, sizeof(err)) != 0) {
         fprintf(stderr, "pivotd: %s\n", err);
         return -1;
     }

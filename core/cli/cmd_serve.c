@@ -110,7 +110,9 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
         goto out;
     if (pv_http_start(&srv, &http, &port, err, sizeof(err)) != 0)
         goto out;
-    fprintf(stderr, "pivotd: listening on http://%s:%d\n", cfg->listen_host, port);
+    char url[300];
+    snprintf(url, sizeof(url), "http://%s:%d", cfg->listen_host, port);
+    pv_log_listening(url);
     fflush(stderr);
     sigwait(&stop_signals, &sig);
     pv_log(PIVOT_LOG_INFO, "pivotd", "%s received, stopping", strsignal(sig));

@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include "http_access.h"
 #include "http_query.h"
 #include "http_reply.h"
 #include "job_json.h"
@@ -97,6 +98,7 @@ static int replay_idempotent(pv_api_env *env, h2o_req_t *req, const char *owner,
     pv_job old;
     if (pv_jobstore_find_idempotent(env->jobs, owner, key, &old) != 0)
         return 0;
+    pv_http_note(req, PV_NOTE_JOB_ID, old.id);
     if (old.request != NULL && strlen(old.request) == req->entity.len &&
         memcmp(old.request, req->entity.base, req->entity.len) == 0)
         *rc = reply_created(req, 200, &old);

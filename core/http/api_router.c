@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include "auth_gate.h"
+#include "http_access.h"
 #include "http_metrics.h"
 #include "http_reply.h"
 
@@ -74,6 +75,7 @@ static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t 
     slash = memchr(rest, '/', len);
     if (copy_job_id(rest, slash ? (size_t)(slash - rest) : len, id) != 0)
         return job_not_found(req);
+    pv_http_note(req, PV_NOTE_JOB_ID, id);
     if (slash == NULL || (size_t)(slash - rest) == len - 1) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
             return pv_api_jobs_get(env, req, who, id);

@@ -1,6 +1,7 @@
 /* Storing a submitted job: its quota check and its insert, as one. */
 #include "api.h"
 
+#include "http_access.h"
 #include "http_reply.h"
 #include "timeutil.h"
 
@@ -16,6 +17,7 @@ int pv_api_submit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, p
                        "no random bytes for a job id; try again");
         return -1;
     }
+    pv_http_note(req, PV_NOTE_JOB_ID, job->id);
     snprintf(job->owner, sizeof(job->owner), "%s", who->user);
     job->status = PV_JOB_QUEUED;
     /* The check reads the user's usage and the insert adds to it: under one

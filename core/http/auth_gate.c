@@ -1,5 +1,6 @@
 #include "auth_gate.h"
 
+#include "http_access.h"
 #include "metrics.h"
 
 #include "http_reply.h"
@@ -120,6 +121,7 @@ int pv_auth_gate(pv_server *srv, h2o_req_t *req, pivot_principal *who)
             return -1;
         }
         if (rc == 0 && who->user[0] != '\0') {
+            pv_http_note(req, PV_NOTE_USER, who->user);
             /* Every request of an administrator is an admin action: it may
              * reach other users' jobs. */
             if (strcmp(who->role, "admin") == 0) {

@@ -1,6 +1,7 @@
 #include "http_metrics.h"
 
 #include "auth_gate.h"
+#include "http_access.h"
 #include "http_server.h"
 
 #include <pivot/common.h>
@@ -86,7 +87,11 @@ static void on_access(h2o_logger_t *self, h2o_req_t *req)
     if (h2o_timeval_is_null(&end))
         gettimeofday(&end, NULL);
     seconds = seconds_between(&req->timestamps.request_begin_at, &end);
-    pv_metrics_http_request(pv_http_route_of(req), req->res.status, seconds < 0 ? 0 : seconds);
+    pv_metric_route route = pv_http_route_of(req);
+    if (seconds < 0)
+        seconds = 0;
+    pv_metrics_http_request(route, req->res.status, seconds);
+    pv_http_access_log(req, pv_metric_route_name(route), seconds);
     if (req->res.status >= 200 && req->res.status < 300 && pv_http_is_submission(req))
         pv_metrics_submission_accepted();
 }

@@ -1,6 +1,7 @@
 #include "http_server.h"
 
 #include "api.h"
+#include "http_access.h"
 #include "http_metrics.h"
 
 #include "log.h"
@@ -179,6 +180,7 @@ static int setup_routes(pv_http *http)
      * a guard checks the caller owns the job, then the file handler serves it
      * with Range, ETag and HEAD support. */
     files = h2o_config_register_path(http->hostconf, "/api/v1/pivot/files", 0);
+    pv_http_request_id_attach(files);
     add_framing_check(files);
     pv_http_metrics_attach(files);
     guard = h2o_create_handler(files, sizeof(*guard));
@@ -187,6 +189,7 @@ static int setup_routes(pv_http *http)
     h2o_file_register(files, http->server->results_dir, no_index, mimemap, 0);
     h2o_mem_release_shared(mimemap);
     api = h2o_config_register_path(http->hostconf, "/", 0);
+    pv_http_request_id_attach(api);
     add_framing_check(api);
     pv_http_metrics_attach(api);
     router = h2o_create_handler(api, sizeof(*router));

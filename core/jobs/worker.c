@@ -538,6 +538,7 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
     int rc;
 
     prepare_process();
+    pv_log_set_job(job_id);
     /* First, so that a server starting after a crash knows this process
      * works on the job (it kills it) before the job is even read. */
     lock_fd = pv_worker_lock_take(cfg->state_dir, job_id, w.err, sizeof(w.err));

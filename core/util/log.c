@@ -2,11 +2,20 @@
 
 #include "timeutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static pivot_log_level max_level = PIVOT_LOG_INFO;
+static pv_log_format line_format = PV_LOG_TEXT;
+/* The audit stream's file; NULL: stderr. Set at start, before other threads. */
+static FILE *audit_out;
+/* The job a worker process runs, added to each of its lines; "" in the server. */
+static char context_job[64];
 
 void pv_log_set_level(pivot_log_level level)
 {
@@ -28,6 +37,51 @@ int pv_log_level_parse(const char *text, pivot_log_level *out)
     return -1;
 }
 
+int pv_log_format_parse(const char *text, pv_log_format *out)
+{
+    static const char *const names[] = {"text", "logfmt", "json"};
+
+    for (size_t i = 0; text != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = (pv_log_format)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void pv_log_set_format(pv_log_format format)
+{
+    line_format = format;
+}
+
+void pv_log_set_job(const char *job_id)
+{
+    snprintf(context_job, sizeof(context_job), "%s", job_id != NULL ? job_id : "");
+}
+
+int pv_log_set_audit_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = NULL;
+    int fd;
+
+    if (path != NULL) {
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0 || (f = fdopen(fd, "a")) == NULL) {
+            snprintf(err, errlen, "logging.audit_file: cannot open %s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        /* Each audit line reaches the file when it is written. */
+        setvbuf(f, NULL, _IOLBF, 0);
+    }
+    if (audit_out != NULL)
+        fclose(audit_out);
+    audit_out = f;
+    return 0;
+}
+
 static const char *level_name(pivot_log_level level)
 {
     switch (level) {
@@ -43,36 +97,193 @@ static const char *level_name(pivot_log_level level)
     return "log";
 }
 
+/* A line being built in a fixed buffer; what does not fit is cut. */
+typedef struct line_buf {
+    char text[4096];
+    size_t len;
+} line_buf;
+
+static void put(line_buf *b, const char *s, size_t n)
+{
+    if (n > sizeof(b->text) - 1 - b->len)
+        n = sizeof(b->text) - 1 - b->len;
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+}
+
+static void puts_(line_buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped; the
+ * text is UTF-8 already (messages are made of it). */
+static void put_json_string(line_buf *b, const char *s)
+{
+    char esc[8];
+
+    put(b, "\"", 1);
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            put(b, esc, 2);
+        } else if (c < 0x20) {
+            snprintf(esc, sizeof(esc), "\\u%04x", c);
+            puts_(b, esc);
+        } else {
+            put(b, s, 1);
+        }
+    }
+    put(b, "\"", 1);
+}
+
+/* A logfmt value: bare when it is a plain token, else quoted like JSON. */
+static void put_logfmt_value(line_buf *b, const char *s)
+{
+    int bare = s[0] != '\0';
+    for (const char *p = s; *p != '\0' && bare; p++)
+        bare = (unsigned char)*p > ' ' && *p != '"' && *p != '=' && *p != '\\';
+    if (bare)
+        puts_(b, s);
+    else
+        put_json_string(b, s);
+}
+
+static void put_pair(line_buf *b, const char *key, const char *value, int first)
+{
+    if (line_format == PV_LOG_JSON) {
+        put(b, first ? "{" : ",", 1);
+        put_json_string(b, key);
+        put(b, ":", 1);
+        put_json_string(b, value);
+    } else {
+        if (!first)
+            put(b, " ", 1);
+        puts_(b, key);
+        put(b, "=", 1);
+        put_logfmt_value(b, value);
+    }
+}
+
+static void emit(const char *stream, const line_buf *b)
+{
+    FILE *out = audit_out != NULL && strcmp(stream, "audit") == 0 ? audit_out : stderr;
+    /* One fprintf per line: stdio locks the stream, so lines from threads do not interleave. */
+    fprintf(out, "%s\n", b->text);
+}
+
+/* The event's time, UTC with exactly three decimals so that lines sort and
+ * align as text (timeutil's RFC 3339 form drops trailing zeros). */
+static void format_now(char out[64])
+{
+    struct timespec now;
+    struct tm tm;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000);
+}
+
+static void write_event(pivot_log_level level, const char *origin, const char *stream,
+                        const char *message, const pv_log_field *fields, size_t nfields)
+{
+    char at[64];
+    line_buf b = {.len = 0};
+
+    b.text[0] = '\0';
+    origin = origin != NULL ? origin : "pivotd";
+    stream = stream != NULL ? stream : "log";
+    if (line_format == PV_LOG_TEXT) {
+        puts_(&b, origin);
+        puts_(&b, ": ");
+        puts_(&b, level_name(level));
+        puts_(&b, ": ");
+        /* The access stream is marked, as the audit lines mark themselves. */
+        if (strcmp(stream, "access") == 0)
+            puts_(&b, "access: ");
+        puts_(&b, message);
+        for (size_t i = 0; i < nfields; i++) {
+            if (fields[i].value != NULL)
+                put_pair(&b, fields[i].key, fields[i].value, 0);
+        }
+        emit(stream, &b);
+        return;
+    }
+    format_now(at);
+    put_pair(&b, "time", at, 1);
+    put_pair(&b, "level", level_name(level), 0);
+    put_pair(&b, "origin", origin, 0);
+    put_pair(&b, "stream", stream, 0);
+    put_pair(&b, "msg", message, 0);
+    for (size_t i = 0; i < nfields; i++) {
+        if (fields[i].value != NULL)
+            put_pair(&b, fields[i].key, fields[i].value, 0);
+    }
+    if (context_job[0] != '\0')
+        put_pair(&b, "job_id", context_job, 0);
+    if (line_format == PV_LOG_JSON)
+        put(&b, "}", 1);
+    emit(stream, &b);
+}
+
+void pv_log_event(pivot_log_level level, const char *origin, const char *stream,
+                  const char *message, const pv_log_field *fields, size_t nfields)
+{
+    if (level <= max_level)
+        write_event(level, origin, stream, message, fields, nfields);
+}
+
+void pv_log_listening(const char *url)
+{
+    char message[512];
+    pv_log_field field = {"url", url};
+
+    snprintf(message, sizeof(message), "listening on %s", url);
+    /* In text the line keeps the form scripts have always waited for. */
+    if (line_format == PV_LOG_TEXT)
+        fprintf(stderr, "pivotd: %s\n", message);
+    else
+        write_event(PIVOT_LOG_INFO, "pivotd", "log", message, &field, 1);
+}
+
 void pv_log(pivot_log_level level, const char *origin, const char *fmt, ...)
 {
-    char line[2048];
+    char message[2048];
     va_list ap;
-    int n;
 
     if (level > max_level)
         return;
-    n = snprintf(line, sizeof(line), "%s: %s: ", origin ? origin : "pivotd", level_name(level));
-    if (n < 0 || (size_t)n >= sizeof(line))
-        return;
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    /* One fputs per line: stdio locks the stream, so lines from threads do not interleave. */
-    fprintf(stderr, "%s\n", line);
+    pv_log_event(level, origin, "log", message, NULL, 0);
 }
 
 void pv_log_audit(pivot_log_level level, const char *event, const char *peer,
                   const char *credential, const char *fmt, ...)
 {
-    char at[PV_TIME_TEXT_SIZE], what[1024];
+    char at[PV_TIME_TEXT_SIZE], what[1024], message[2048];
     va_list ap;
 
-    /* Whole seconds are enough for an audit trail and easier to grep. */
-    pv_time_format_ms(pv_now_ms() / 1000 * 1000, at);
+    if (level > max_level)
+        return;
+    peer = peer != NULL && peer[0] != '\0' ? peer : "?";
+    credential = credential != NULL && credential[0] != '\0' ? credential : "-";
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    pv_log(level, "pivotd", "audit: %s %s from %s key %s: %s", at, event,
-           peer != NULL && peer[0] != '\0' ? peer : "?",
-           credential != NULL && credential[0] != '\0' ? credential : "-", what);
+    if (line_format == PV_LOG_TEXT) {
+        /* Whole seconds are enough for an audit trail and easier to grep. */
+        pv_time_format_ms(pv_now_ms() / 1000 * 1000, at);
+        snprintf(message, sizeof(message), "audit: %s %s from %s key %s: %s", at, event, peer,
+                 credential, what);
+        pv_log_event(level, "pivotd", "audit", message, NULL, 0);
+        return;
+    }
+    pv_log_field fields[] = {{"event", event}, {"peer", peer}, {"key", credential}};
+    pv_log_event(level, "pivotd", "audit", what, fields, sizeof(fields) / sizeof(fields[0]));
 }

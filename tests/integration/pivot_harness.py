@@ -201,7 +201,7 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=self._log)
         deadline = time.monotonic() + timeout
-        pattern = re.compile(rb"pivotd: listening on (http://[0-9.]+:\d+)")
+        pattern = re.compile(rb"listening on (http://[0-9.]+:\d+)")
         while time.monotonic() < deadline:
             with open(self.log_path, "rb") as f:
                 m = pattern.search(f.read())

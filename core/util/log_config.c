@@ -1,0 +1,68 @@
+#include "log_config.h"
+
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* SpeedData's own config may carry Python logging's level names in capitals
+ * (INFO, WARNING) and CRITICAL; they mean the same here. */
+static int level_of(const char *text, pivot_log_level *out)
+{
+    char lower[16];
+    size_t i;
+
+    for (i = 0; text[i] != '\0' && i + 1 < sizeof(lower); i++)
+        lower[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
+    lower[i] = '\0';
+    if (text[i] != '\0')
+        return -1;
+    if (strcmp(lower, "critical") == 0) {
+        *out = PIVOT_LOG_ERROR;
+        return 0;
+    }
+    if (strcmp(lower, "warn") == 0) {
+        *out = PIVOT_LOG_WARNING;
+        return 0;
+    }
+    return pv_log_level_parse(lower, out);
+}
+
+int pv_log_configure(const pv_config *cfg, int open_audit_file, char *err, size_t errlen)
+{
+    const char *format = pv_config_get(cfg, "logging.format");
+    const char *level = pv_config_get(cfg, "logging.level");
+    const char *audit_file = pv_config_get(cfg, "logging.audit_file");
+    const char *env_level = getenv("PIVOT_LOG_LEVEL");
+    pv_log_format f;
+    pivot_log_level l;
+
+    if (format != NULL) {
+        /* A Python logging format string ("%(asctime)s ...") is SpeedData's
+         * own setting in a shared file, not a choice made for pivotd. */
+        if (strchr(format, '%') != NULL)
+            format = NULL;
+        else if (pv_log_format_parse(format, &f) != 0) {
+            snprintf(err, errlen,
+                     "logging.format: \"%.64s\" is not a format; use text, logfmt "
+                     "or json",
+                     format);
+            return -1;
+        } else
+            pv_log_set_format(f);
+    }
+    if (level != NULL && (env_level == NULL || env_level[0] == '\0')) {
+        if (level_of(level, &l) != 0) {
+            snprintf(err, errlen,
+                     "logging.level: \"%.64s\" is not a level; use error, warning, info or debug",
+                     level);
+            return -1;
+        }
+        pv_log_set_level(l);
+    }
+    if (open_audit_file && audit_file != NULL && audit_file[0] != '\0')
+        return pv_log_set_audit_file(audit_file, err, errlen);
+    return 0;
+}
