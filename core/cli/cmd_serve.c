@@ -8,6 +8,8 @@
 #include "plugin_set.h"
 #include "quota_store.h"
 #include "scheduler.h"
+#include "serve_reload.h"
+#include "service_manager.h"
 #include "state_dir.h"
 #include "state_lock.h"
 
@@ -16,7 +18,79 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* How long the HTTP loops get to answer their first probe before pivotd
+ * says it is ready anyway (they run by then unless the machine is stalled). */
+#define READY_PROBE_WAIT_MS 5000
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Ready once the listeners are bound (pv_http_start) and every HTTP loop
+ * turns: a client the service manager lets in is answered. */
+static void announce_ready(pv_http *http, const char *url)
+{
+    int laggard = 0;
+
+    /* Sent again each turn: a loop not yet running is skipped by a send. */
+    for (int waited = 0; waited < READY_PROBE_WAIT_MS; waited++) {
+        pv_http_probe_send(http);
+        if (pv_http_probe_answered(http, &laggard))
+            break;
+        sleep_ms(1);
+    }
+    pv_log_listening(url);
+    fflush(stderr);
+    pv_service_ready(url);
+}
+
+/* The watchdog's keep-alive is sent only when every HTTP loop answered the
+ * previous probe: a loop stuck on a lock or in a busy loop stops the
+ * keep-alives, and systemd restarts pivotd (WatchdogSec). */
+static void watchdog_tick(pv_http *http)
+{
+    int laggard = 0;
+
+    if (pv_http_probe_answered(http, &laggard))
+        pv_service_watchdog_alive();
+    else
+        pv_log(PIVOT_LOG_ERROR, "pivotd",
+               "HTTP loop %d has not answered its liveness probe; watchdog keep-alive withheld",
+               laggard);
+    pv_http_probe_send(http);
+}
+
+/* Waits for a stop signal, applying SIGHUP reloads and feeding the
+ * watchdog meanwhile. Returns the stop signal. */
+static int serve_until_stopped(const pv_cli *cli, pv_jobstore *js, pv_http *http,
+                               const sigset_t *signals, const char *url)
+{
+    uint64_t watchdog_usec = pv_service_watchdog_usec();
+    /* Keep-alives at a quarter of the interval: one late tick still leaves margin. */
+    uint64_t tick_usec = watchdog_usec / 4;
+    struct timespec tick = {(time_t)(tick_usec / 1000000), (long)(tick_usec % 1000000) * 1000};
+    int sig;
+
+    for (;;) {
+        sig = watchdog_usec > 0 ? sigtimedwait(signals, NULL, &tick) : sigwaitinfo(signals, NULL);
+        if (sig < 0) {
+            if (errno == EAGAIN)
+                watchdog_tick(http);
+            continue;
+        }
+        if (sig != SIGHUP)
+            return sig;
+        pv_log(PIVOT_LOG_INFO, "pivotd", "Hangup received, reloading");
+        pv_service_reloading();
+        pv_serve_reload(cli, js);
+        pv_service_ready(url);
+    }
+}
 
 int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
 {
@@ -30,7 +104,7 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
     const pv_config *cfg = &cli->config;
     const char *worker_args[16];
     const char *source_name;
-    char err[1024] = "";
+    char err[1024] = "", url[300];
     int wake[2] = {-1, -1}, port = 0, n = 0, status = 1, sig, lock_fd = -1;
     sigset_t stop_signals;
 
@@ -103,6 +177,7 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -110,14 +185,13 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
         goto out;
     if (pv_http_start(&srv, &http, &port, err, sizeof(err)) != 0)
         goto out;
-    char url[300];
     snprintf(url, sizeof(url), "http://%s:%d", cfg->listen_host, port);
-    pv_log_listening(url);
-    fflush(stderr);
-    sigwait(&stop_signals, &sig);
+    announce_ready(http, url);
+    sig = serve_until_stopped(cli, js, http, &stop_signals, url);
     pv_log(PIVOT_LOG_INFO, "pivotd", "%s received, stopping", strsignal(sig));
     status = 0;
 out:
+    pv_service_stopping();
     srv.stopping = 1;
     pv_http_stop(http);
     pv_scheduler_stop(scheduler);

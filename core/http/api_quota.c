@@ -18,10 +18,16 @@ static int store_error(pv_api_env *env, h2o_req_t *req)
 static int load(pv_api_env *env, const char *user, int64_t now_ms, pv_quota_limits *lim,
                 pv_quota_usage *use)
 {
-    pv_quota_limits defaults;
+    pv_quota_limits configured, defaults;
     sqlite3 *db = pv_jobstore_sqlite(env->jobs);
 
-    pv_quota_defaults(env->server->config, &defaults);
+    /* The defaults are those the server last published into the row "*"
+     * (at start, and again on a SIGHUP reload), the scheduler's too; the
+     * configuration read at start fills in a row not yet written. */
+    pv_quota_defaults(env->server->config, &configured);
+    if (pv_quota_store_limits(db, PV_QUOTA_DEFAULTS_USER, &configured, &defaults) != 0)
+        return PIVOT_EIO;
+    memset(defaults.overridden, 0, sizeof(defaults.overridden));
     if (pv_quota_store_limits(db, user, &defaults, lim) != 0)
         return PIVOT_EIO;
     return pv_quota_store_usage(db, user, lim, now_ms, use);

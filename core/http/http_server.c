@@ -84,6 +84,45 @@ static int bound_port_of(int fd)
     return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* A probe reached the loop: the loop turns, so it is not stuck. */
+static void on_probe(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    pv_http_thread *t = H2O_STRUCT_FROM_MEMBER(pv_http_thread, probe, receiver);
+
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *m =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&m->link);
+    }
+    /* After the unlink: the prober reuses the message once it sees the count. */
+    atomic_fetch_add(&t->probes_answered, 1);
+}
+
+void pv_http_probe_send(pv_http *http)
+{
+    for (int i = 0; i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        if (!t->started || !atomic_load(&t->awake) ||
+            atomic_load(&t->probes_answered) != t->probes_sent)
+            continue;
+        t->probes_sent++;
+        h2o_multithread_send_message(&t->probe, &t->probe_message);
+    }
+}
+
+int pv_http_probe_answered(pv_http *http, int *laggard)
+{
+    for (int i = 0; i < http->nthreads; i++) {
+        pv_http_thread *t = &http->threads[i];
+        if (!t->started || !atomic_load(&t->awake) || t->probes_sent == 0 ||
+            atomic_load(&t->probes_answered) != t->probes_sent) {
+            *laggard = i;
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void *thread_main(void *arg)
 {
     pv_http_thread *t = arg;
@@ -93,6 +132,7 @@ static void *thread_main(void *arg)
      * allocator is thread-local. The queue reads an eventfd socket. */
     t->queue = h2o_multithread_create_queue(t->ctx.loop);
     h2o_multithread_register_receiver(t->queue, &t->returned, pv_blocking_on_returned);
+    h2o_multithread_register_receiver(t->queue, &t->probe, on_probe);
     pv_job_watches_attach(&t->watches, t->queue);
     h2o_timeout_init(t->ctx.loop, &t->sync_wait, (uint64_t)t->server->config->sync_max_wait_ms);
     t->listener = h2o_evloop_socket_create(t->ctx.loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);

@@ -22,11 +22,15 @@ typedef struct pv_http_thread {
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     pv_server *server;
-    pv_blocking_pool *pool;              /**< shared by every loop */
-    h2o_multithread_queue_t *queue;      /**< into this loop, from other threads */
-    h2o_multithread_receiver_t returned; /**< requests back from the blocking-work threads */
-    pv_job_watches watches;              /**< GET /export requests waiting for their job */
-    h2o_timeout_t sync_wait;             /**< api.limits.max_sync_wait, for those requests */
+    pv_blocking_pool *pool;                  /**< shared by every loop */
+    h2o_multithread_queue_t *queue;          /**< into this loop, from other threads */
+    h2o_multithread_receiver_t returned;     /**< requests back from the blocking-work threads */
+    h2o_multithread_receiver_t probe;        /**< liveness probes (pv_http_probe_send) */
+    h2o_multithread_message_t probe_message; /**< the one probe in flight */
+    atomic_uint probes_answered;             /**< probes this loop has taken */
+    unsigned probes_sent;                    /**< by the probing thread only */
+    pv_job_watches watches;                  /**< GET /export requests waiting for their job */
+    h2o_timeout_t sync_wait;                 /**< api.limits.max_sync_wait, for those requests */
     int watches_ready;
     atomic_int awake; /**< the loop runs: pv_http_stop may wake it through the queue */
     int listen_fd;
@@ -48,6 +52,18 @@ typedef struct pv_http pv_http;
  * threads. *bound_port receives the port actually bound.
  */
 int pv_http_start(pv_server *srv, pv_http **out, int *bound_port, char *err, size_t errlen);
+
+/**
+ * Sends a liveness probe into every loop that has answered its last one.
+ * Call from one thread only (the main thread: readiness and the watchdog).
+ */
+void pv_http_probe_send(pv_http *http);
+
+/**
+ * 1 when every loop runs and has answered every probe sent, so none is
+ * stuck; 0 otherwise (the index of the first laggard in *laggard).
+ */
+int pv_http_probe_answered(pv_http *http, int *laggard);
 
 /** Stops the threads (srv->stopping must be set) and frees everything. */
 void pv_http_stop(pv_http *http);

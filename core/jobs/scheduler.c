@@ -280,7 +280,7 @@ static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
     argv[n] = NULL;
 
     posix_spawnattr_init(&attr);
-    /* The server blocks SIGINT/SIGTERM in its threads; the worker must not
+    /* The server blocks SIGINT/SIGTERM/SIGHUP in its threads; the worker must not
      * inherit that. Its own process group keeps a terminal's ^C away from
      * it: the server decides what happens to running jobs. */
     sigemptyset(&none);

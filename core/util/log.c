@@ -4,22 +4,36 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static pivot_log_level max_level = PIVOT_LOG_INFO;
-static pv_log_format line_format = PV_LOG_TEXT;
-/* The audit stream's file; NULL: stderr. Set at start, before other threads. */
+/* Atomic: a reload (SIGHUP) changes them while other threads log. */
+static atomic_int max_level = PIVOT_LOG_INFO;
+static atomic_int line_format = PV_LOG_TEXT;
+/* The audit stream's file (NULL: stderr), swapped by a reload under the lock. */
+static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *audit_out;
 /* The job a worker process runs, added to each of its lines; "" in the server. */
 static char context_job[64];
 
+static pivot_log_level current_level(void)
+{
+    return (pivot_log_level)atomic_load_explicit(&max_level, memory_order_relaxed);
+}
+
+static pv_log_format current_format(void)
+{
+    return (pv_log_format)atomic_load_explicit(&line_format, memory_order_relaxed);
+}
+
 void pv_log_set_level(pivot_log_level level)
 {
-    max_level = level;
+    atomic_store_explicit(&max_level, (int)level, memory_order_relaxed);
 }
 
 int pv_log_level_parse(const char *text, pivot_log_level *out)
@@ -52,7 +66,7 @@ int pv_log_format_parse(const char *text, pv_log_format *out)
 
 void pv_log_set_format(pv_log_format format)
 {
-    line_format = format;
+    atomic_store_explicit(&line_format, (int)format, memory_order_relaxed);
 }
 
 void pv_log_set_job(const char *job_id)
@@ -76,9 +90,11 @@ int pv_log_set_audit_file(const char *path, char *err, size_t errlen)
         /* Each audit line reaches the file when it is written. */
         setvbuf(f, NULL, _IOLBF, 0);
     }
+    pthread_mutex_lock(&audit_lock);
     if (audit_out != NULL)
         fclose(audit_out);
     audit_out = f;
+    pthread_mutex_unlock(&audit_lock);
     return 0;
 }
 
@@ -101,6 +117,7 @@ static const char *level_name(pivot_log_level level)
 typedef struct line_buf {
     char text[4096];
     size_t len;
+    pv_log_format format; /**< read once per line: a reload may change it meanwhile */
 } line_buf;
 
 static void put(line_buf *b, const char *s, size_t n)
@@ -154,7 +171,7 @@ static void put_logfmt_value(line_buf *b, const char *s)
 
 static void put_pair(line_buf *b, const char *key, const char *value, int first)
 {
-    if (line_format == PV_LOG_JSON) {
+    if (b->format == PV_LOG_JSON) {
         put(b, first ? "{" : ",", 1);
         put_json_string(b, key);
         put(b, ":", 1);
@@ -170,9 +187,14 @@ static void put_pair(line_buf *b, const char *key, const char *value, int first)
 
 static void emit(const char *stream, const line_buf *b)
 {
-    FILE *out = audit_out != NULL && strcmp(stream, "audit") == 0 ? audit_out : stderr;
     /* One fprintf per line: stdio locks the stream, so lines from threads do not interleave. */
-    fprintf(out, "%s\n", b->text);
+    if (strcmp(stream, "audit") == 0) {
+        pthread_mutex_lock(&audit_lock);
+        fprintf(audit_out != NULL ? audit_out : stderr, "%s\n", b->text);
+        pthread_mutex_unlock(&audit_lock);
+        return;
+    }
+    fprintf(stderr, "%s\n", b->text);
 }
 
 /* The event's time, UTC with exactly three decimals so that lines sort and
@@ -192,12 +214,12 @@ static void write_event(pivot_log_level level, const char *origin, const char *s
                         const char *message, const pv_log_field *fields, size_t nfields)
 {
     char at[64];
-    line_buf b = {.len = 0};
+    line_buf b = {.len = 0, .format = current_format()};
 
     b.text[0] = '\0';
     origin = origin != NULL ? origin : "pivotd";
     stream = stream != NULL ? stream : "log";
-    if (line_format == PV_LOG_TEXT) {
+    if (b.format == PV_LOG_TEXT) {
         puts_(&b, origin);
         puts_(&b, ": ");
         puts_(&b, level_name(level));
@@ -225,7 +247,7 @@ static void write_event(pivot_log_level level, const char *origin, const char *s
     }
     if (context_job[0] != '\0')
         put_pair(&b, "job_id", context_job, 0);
-    if (line_format == PV_LOG_JSON)
+    if (b.format == PV_LOG_JSON)
         put(&b, "}", 1);
     emit(stream, &b);
 }
@@ -233,7 +255,7 @@ static void write_event(pivot_log_level level, const char *origin, const char *s
 void pv_log_event(pivot_log_level level, const char *origin, const char *stream,
                   const char *message, const pv_log_field *fields, size_t nfields)
 {
-    if (level <= max_level)
+    if (level <= current_level())
         write_event(level, origin, stream, message, fields, nfields);
 }
 
@@ -244,7 +266,7 @@ void pv_log_listening(const char *url)
 
     snprintf(message, sizeof(message), "listening on %s", url);
     /* In text the line keeps the form scripts have always waited for. */
-    if (line_format == PV_LOG_TEXT)
+    if (current_format() == PV_LOG_TEXT)
         fprintf(stderr, "pivotd: %s\n", message);
     else
         write_event(PIVOT_LOG_INFO, "pivotd", "log", message, &field, 1);
@@ -255,7 +277,7 @@ void pv_log(pivot_log_level level, const char *origin, const char *fmt, ...)
     char message[2048];
     va_list ap;
 
-    if (level > max_level)
+    if (level > current_level())
         return;
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
@@ -269,14 +291,14 @@ void pv_log_audit(pivot_log_level level, const char *event, const char *peer,
     char at[PV_TIME_TEXT_SIZE], what[1024], message[2048];
     va_list ap;
 
-    if (level > max_level)
+    if (level > current_level())
         return;
     peer = peer != NULL && peer[0] != '\0' ? peer : "?";
     credential = credential != NULL && credential[0] != '\0' ? credential : "-";
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    if (line_format == PV_LOG_TEXT) {
+    if (current_format() == PV_LOG_TEXT) {
         /* Whole seconds are enough for an audit trail and easier to grep. */
         pv_time_format_ms(pv_now_ms() / 1000 * 1000, at);
         snprintf(message, sizeof(message), "audit: %s %s from %s key %s: %s", at, event, peer,

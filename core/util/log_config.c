@@ -36,33 +36,32 @@ int pv_log_configure(const pv_config *cfg, int open_audit_file, char *err, size_
     const char *level = pv_config_get(cfg, "logging.level");
     const char *audit_file = pv_config_get(cfg, "logging.audit_file");
     const char *env_level = getenv("PIVOT_LOG_LEVEL");
-    pv_log_format f;
-    pivot_log_level l;
+    pv_log_format f = PV_LOG_TEXT;
+    pivot_log_level l = PIVOT_LOG_INFO;
 
-    if (format != NULL) {
-        /* A Python logging format string ("%(asctime)s ...") is SpeedData's
-         * own setting in a shared file, not a choice made for pivotd. */
-        if (strchr(format, '%') != NULL)
-            format = NULL;
-        else if (pv_log_format_parse(format, &f) != 0) {
-            snprintf(err, errlen,
-                     "logging.format: \"%.64s\" is not a format; use text, logfmt "
-                     "or json",
-                     format);
-            return -1;
-        } else
-            pv_log_set_format(f);
+    /* Everything is checked before anything is applied, so that a reload
+     * with a bad setting changes nothing. A setting left out means its
+     * default, also on a reload. A Python logging format string
+     * ("%(asctime)s ...") is SpeedData's own setting in a shared file, not a
+     * choice made for pivotd. */
+    if (format != NULL && strchr(format, '%') == NULL && pv_log_format_parse(format, &f) != 0) {
+        snprintf(err, errlen, "logging.format: \"%.64s\" is not a format; use text, logfmt or json",
+                 format);
+        return -1;
     }
-    if (level != NULL && (env_level == NULL || env_level[0] == '\0')) {
-        if (level_of(level, &l) != 0) {
-            snprintf(err, errlen,
-                     "logging.level: \"%.64s\" is not a level; use error, warning, info or debug",
-                     level);
-            return -1;
-        }
+    if (level != NULL && level_of(level, &l) != 0) {
+        snprintf(err, errlen,
+                 "logging.level: \"%.64s\" is not a level; use error, warning, info or debug",
+                 level);
+        return -1;
+    }
+    if (open_audit_file &&
+        pv_log_set_audit_file(audit_file != NULL && audit_file[0] != '\0' ? audit_file : NULL, err,
+                              errlen) != 0)
+        return -1;
+    pv_log_set_format(f);
+    /* PIVOT_LOG_LEVEL wins; main() has applied it. */
+    if (env_level == NULL || env_level[0] == '\0')
         pv_log_set_level(l);
-    }
-    if (open_audit_file && audit_file != NULL && audit_file[0] != '\0')
-        return pv_log_set_audit_file(audit_file, err, errlen);
     return 0;
 }

@@ -174,10 +174,11 @@ class Server:
 
     data_dir None starts it without --data-dir, so that the configuration
     says where the data is; plugins is the plugin directory, the build's own
-    when None."""
+    when None; env the whole environment of the server (None: this one's)."""
 
-    def __init__(self, data_dir, state_dir, config_path=None, plugins=None):
+    def __init__(self, data_dir, state_dir, config_path=None, plugins=None, env=None):
         self.data_dir = data_dir
+        self.env = env
         self.state_dir = state_dir
         self.config_path = config_path
         self.plugins = plugins
@@ -198,8 +199,8 @@ class Server:
             cmd += ["--data-dir", self.data_dir]
         cmd += self._common_args()
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=self._log)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=self._log, env=self.env)
         deadline = time.monotonic() + timeout
         pattern = re.compile(rb"listening on (http://[0-9.]+:\d+)")
         while time.monotonic() < deadline:

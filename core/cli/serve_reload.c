@@ -1,0 +1,35 @@
+#include "serve_reload.h"
+
+#include "log.h"
+#include "log_config.h"
+#include "quota_store.h"
+
+#include <stdio.h>
+
+void pv_serve_reload(const pv_cli *cli, pv_jobstore *js)
+{
+    pv_config fresh;
+    char err[1024] = "";
+    int loaded = 0;
+
+    /* The settings are read into a configuration of their own: the one the
+     * threads read (srv->config) never changes under them. */
+    if (pv_config_defaults(&fresh) != 0) {
+        snprintf(err, sizeof(err), "out of memory");
+        goto out;
+    }
+    loaded = 1;
+    if ((cli->config_path != NULL &&
+         pv_config_load_file(&fresh, cli->config_path, err, sizeof(err)) != 0) ||
+        pv_log_configure(&fresh, 1, err, sizeof(err)) != 0 ||
+        pv_quota_store_publish_config(js, &fresh, err, sizeof(err)) != 0)
+        goto out;
+out:
+    if (err[0] != '\0')
+        pv_log(PIVOT_LOG_ERROR, "pivotd", "reload failed: %s", err);
+    else
+        pv_log(PIVOT_LOG_INFO, "pivotd", "reloaded %s: logging, quota defaults",
+               cli->config_path != NULL ? cli->config_path : "the built-in settings");
+    if (loaded)
+        pv_config_free(&fresh);
+}

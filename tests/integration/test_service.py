@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""pivotd under a service manager, against a real pivotd.
+
+A fake systemd: an AF_UNIX datagram socket named by NOTIFY_SOCKET, as
+sd_notify(3) speaks to it. READY=1 comes once the listener answers (a
+request sent the moment READY arrives gets its 200), with MAINPID and the
+address; WATCHDOG_USEC makes keep-alives come at a quarter of the interval;
+SIGHUP says RELOADING=1 then READY=1 and applies the edited configuration
+(log level, a rotated audit file reopened, quota defaults), keys created
+meanwhile work without it, a bad file changes nothing; SIGTERM says
+STOPPING=1 and exits 0. The unit file passes `systemd-analyze verify`.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pivot_harness as h  # noqa: E402
+
+API = h.API
+HERE = os.path.dirname(os.path.abspath(__file__))
+UNIT = os.path.join(HERE, "..", "..", "packaging", "pivotd.service")
+WATCHDOG_USEC = 400000
+
+
+class FakeNotifySocket:
+    """The service manager's end of sd_notify: one datagram per call."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        self.messages = []
+
+    def close(self):
+        self.sock.close()
+
+    def next(self, timeout=10.0):
+        """The next message as a dict of its KEY=value lines, or None."""
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(4096)
+        except socket.timeout:
+            return None
+        msg = dict(line.split("=", 1) for line in data.decode().splitlines() if "=" in line)
+        self.messages.append(msg)
+        return msg
+
+    def wait_for(self, key, timeout=10.0):
+        """The first message carrying key, skipping keep-alives and others."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg = self.next(max(0.01, deadline - time.monotonic()))
+            if msg is not None and key in msg:
+                return msg
+        raise AssertionError("no %s from pivotd in %.0f s; the last messages: %r"
+                             % (key, timeout, self.messages[-5:]))
+
+
+class ServiceTest(unittest.TestCase):
+    BASE_CONFIG = "logging:\n  format: json\n  audit_file: AUDIT\n"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = h.WorkDir("pivot-service-")
+        cls.cache = h.Cache.generate(cls.work.sub("data"), channels=1, seconds=5, rate=20,
+                                     signals=1)
+        cls.state = cls.work.sub("state")
+        cls.audit = cls.work.sub("audit.log")
+        cls.config = h.write_config(cls.work.sub("pivot.yaml"),
+                                    cls.BASE_CONFIG.replace("AUDIT", cls.audit))
+        cls.notify = FakeNotifySocket(cls.work.sub("notify.sock"))
+        env = dict(os.environ, NOTIFY_SOCKET=cls.notify.path, WATCHDOG_USEC=str(WATCHDOG_USEC))
+        cls.server = h.Server(cls.cache.data_dir, cls.state, cls.config, env=env)
+        cls.alice = cls.server.create_key("alice")
+        cls.server.start()
+        # The request goes out the moment READY arrives: it must be answered.
+        cls.ready = cls.notify.wait_for("READY")
+        cls.first_messages = list(cls.notify.messages)
+        client = h.Client(cls.server.base, None)
+        cls.health_at_ready = client.get("/api/v1/health", timeout=2).status_code
+        client.close()
+        cls.body = {"time_range": h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:02Z"),
+                    "channels": {"include": ["ch000"]}}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.notify.close()
+        cls.work.close()
+
+    def test_1_ready_only_once_the_listener_answers(self):
+        # Nothing but READY came first: no keep-alive before readiness.
+        self.assertEqual(self.first_messages, [self.ready])
+        self.assertEqual(self.ready["READY"], "1")
+        self.assertEqual(self.ready["MAINPID"], str(self.server.proc.pid))
+        self.assertEqual(self.ready["STATUS"], "listening on " + self.server.base)
+        self.assertEqual(self.health_at_ready, 200)
+
+    def test_2_watchdog_keep_alives(self):
+        start = time.monotonic()
+        count = 0
+        while time.monotonic() - start < 1.2:
+            msg = self.notify.next(timeout=1.0)
+            if msg is not None and msg.get("WATCHDOG") == "1":
+                count += 1
+        # Every 100 ms (a quarter of 400 ms): about 12 in 1.2 s; at least
+        # one per half interval is what systemd needs.
+        self.assertGreaterEqual(count, 6)
+
+    def test_3_sighup_reloads_settings_and_keys_need_no_reload(self):
+        api = self.server.client(self.alice)
+        self.addCleanup(api.close)
+        # A key created while serving works at once, before any reload.
+        bob = self.server.client(self.server.create_key("bob"))
+        self.addCleanup(bob.close)
+        self.assertEqual(bob.get(API + "/jobs").status_code, 200)
+        api.submit(self.body)
+        api.submit(self.body)
+
+        # Rotate the audit file and tighten the settings, then SIGHUP.
+        os.rename(self.audit, self.audit + ".1")
+        h.write_config(self.config, self.BASE_CONFIG.replace("AUDIT", self.audit)
+                       + "  level: warning\nquotas:\n  jobs_per_day: 2\n")
+        self.server.proc.send_signal(signal.SIGHUP)
+        self.assertEqual(self.notify.wait_for("RELOADING")["RELOADING"], "1")
+        self.assertEqual(self.notify.wait_for("READY")["READY"], "1")
+        # (Its "reloaded" line is info, below the new level: not written.)
+
+        # The quota default applies to submissions at once: a third job is refused.
+        r, _ = api.post_job(self.body)
+        self.assertEqual(r.status_code, 429, r.text)
+        self.assertEqual(r.json()["type"].rsplit("/", 1)[-1], "quota-exceeded")
+        # Keys still work after the reload, bob's too.
+        self.assertEqual(bob.get(API + "/jobs").status_code, 200)
+        # level warning: no access line for this request any more.
+        r = api.request("GET", API + "/quota", headers={"X-Request-Id": "after-reload"})
+        self.assertEqual(r.status_code, 200)
+        # The audit line goes to the reopened file, not the rotated one.
+        stranger = h.Client(self.server.base, "pvk_EEEEEEEEEEEE_" + "F" * 43)
+        self.addCleanup(stranger.close)
+        self.assertEqual(stranger.get(API + "/jobs").status_code, 401)
+        deadline = time.monotonic() + 10
+        lines = []
+        while not lines and time.monotonic() < deadline:
+            with open(self.audit) as f:
+                lines = [json.loads(x) for x in f if x.strip()]
+            time.sleep(0.05)
+        self.assertEqual([(x["event"], x["key"]) for x in lines],
+                         [("auth-failure", "EEEEEEEEEEEE")])
+        with open(self.audit + ".1") as f:
+            self.assertNotIn("EEEEEEEEEEEE", f.read())
+        self.assertNotIn("after-reload", self.server.log())
+
+        # A bad file on reload changes nothing and says why.
+        h.write_config(self.config, "logging:\n  format: xml\n")
+        self.server.proc.send_signal(signal.SIGHUP)
+        self.notify.wait_for("READY")
+        self.assertIn('reload failed: logging.format: \\"xml\\" is not a format',
+                      self.server.log())
+        r = api.request("GET", API + "/quota", headers={"X-Request-Id": "after-bad"})
+        self.assertEqual(r.status_code, 200)
+        time.sleep(0.2)
+        self.assertNotIn("after-bad", self.server.log())
+        for line in self.server.log().splitlines():
+            json.loads(line)
+
+    def test_4_sigterm_says_stopping_and_exits_0(self):
+        self.server.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.notify.wait_for("STOPPING")["STOPPING"], "1")
+        self.assertEqual(self.server.stop(), 0)
+
+
+class UnitFileTest(unittest.TestCase):
+    def test_unit_verifies(self):
+        analyze = shutil.which("systemd-analyze")
+        if analyze is None:
+            self.fail("systemd-analyze is missing (scripts/install-deps installs systemd)")
+        work = h.WorkDir("pivot-unit-")
+        self.addCleanup(work.close)
+        with open(UNIT) as f:
+            text = f.read()
+        self.assertIn("Type=notify\n", text)
+        self.assertIn("WatchdogSec=", text)
+        self.assertIn("ExecReload=/bin/kill -HUP $MAINPID\n", text)
+        # verify checks that ExecStart names an executable: point it at the build's.
+        unit = os.path.join(work.sub("units"), "pivotd.service")
+        os.makedirs(os.path.dirname(unit))
+        with open(unit, "w") as f:
+            f.write(text.replace("/usr/local/bin/pivotd", h.pivotd_path()))
+        r = subprocess.run([analyze, "verify", unit], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual((r.returncode, r.stderr.decode(), r.stdout.decode()), (0, "", ""))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
