@@ -95,6 +95,8 @@ void pv_cli_usage(FILE *out)
             "                     [--plugin-dir DIR | --plugin-set FILE]\n"
             "       pivotd plugins list [--plugin-dir DIR] [--state-dir DIR] [--config FILE]\n"
             "       pivotd plugins check FILE [--plugin-dir DIR] [--config FILE]\n"
+            "       pivotd backup DEST [--state-dir DIR] [--config FILE]\n"
+            "       pivotd check [--repair] [--state-dir DIR] [--config FILE]\n"
             "       pivotd --version\n"
             "\n"
             "Defaults: --listen 127.0.0.1:8000, --data-dir ./data, --state-dir ./pivot,\n"
@@ -111,13 +113,21 @@ int pv_cli_parse(pv_cli *cli, int argc, char **argv, const struct option *option
 
     optind = 1;
     opterr = 1;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    /* "-": arguments that are not options come in order as PV_OPT_ARGUMENT. */
+    while ((opt = getopt_long(argc, argv, "-", options, NULL)) != -1) {
         if (opt == PV_OPT_HELP) {
             pv_cli_usage(stdout);
             return 1;
         }
         if (pv_cli_common_option(cli, opt, optarg))
             continue;
+        if (opt == PV_OPT_ARGUMENT) {
+            if (on_option != NULL && on_option(arg, opt, optarg) == 0)
+                continue;
+            fprintf(stderr, "pivotd: unexpected argument \"%s\"\n", optarg);
+            pv_cli_usage(stderr);
+            return -1;
+        }
         if (opt == '?' || on_option == NULL || on_option(arg, opt, optarg) != 0) {
             pv_cli_usage(stderr);
             return -1;

@@ -24,6 +24,7 @@ typedef struct pv_cli {
 
 /* Option codes of the common options; commands number their own from PV_OPT_COMMAND. */
 enum {
+    PV_OPT_ARGUMENT = 1, /**< an argument that is not an option (DEST of backup) */
     PV_OPT_CONFIG = 1000,
     PV_OPT_LISTEN,
     PV_OPT_DATA_DIR,
@@ -79,5 +80,7 @@ int pv_cli_cmd_quota_set(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_quota_show(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_plugins_list(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_plugins_check(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_backup(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_check(pv_cli *cli, int argc, char **argv);
 
 #endif

@@ -6,6 +6,8 @@
  *   pivotd keys    API key administration
  *   pivotd quota   per-user quotas
  *   pivotd plugins what plugins would load, and why a file would not
+ *   pivotd backup  a consistent copy of the job store and keys, while serving
+ *   pivotd check   the job store against the results folder, and repairs
  */
 #include "commands.h"
 #include "log.h"
@@ -30,6 +32,8 @@ static const struct {
     {"quota", "show", pv_cli_cmd_quota_show},
     {"plugins", "list", pv_cli_cmd_plugins_list},
     {"plugins", "check", pv_cli_cmd_plugins_check},
+    {"backup", NULL, pv_cli_cmd_backup},
+    {"check", NULL, pv_cli_cmd_check},
 };
 
 int main(int argc, char **argv)

@@ -128,6 +128,19 @@ typedef enum pv_result_claim {
 pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id);
 
 /**
+ * Calls visit for every completed, unexpired job that names a result file:
+ * the files the store vouches for (jobstore_check.c, for `pivotd check`).
+ */
+int pv_jobstore_each_result_file(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
+
+/**
+ * Marks completed job id failed with message (its result file is lost), so
+ * that it is not offered for download. PIVOT_ENOENT when it is not, or no
+ * longer, completed.
+ */
+int pv_jobstore_fail_completed(pv_jobstore *js, const char *id, const char *message);
+
+/**
  * Starts a write transaction (BEGIN IMMEDIATE): the connection holds the
  * store's write lock until pv_jobstore_commit or pv_jobstore_rollback, so
  * what it reads stays true until it writes. Returns 0 or PIVOT_EIO.

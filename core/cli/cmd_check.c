@@ -1,0 +1,154 @@
+/*
+ * pivotd check [--repair]: does the job store agree with the results
+ * folder? A completed job whose file is gone ("missing": --repair marks the
+ * job failed, so it is no longer offered for download), and a file in
+ * results/ that no job refers to ("orphan": --repair removes it, as the
+ * server's own sweep would within the minute). Safe while the server runs.
+ * Exit status: 0 when they agree (or everything found was repaired), 1
+ * when problems remain, 2 for a usage error.
+ */
+#include "commands.h"
+#include "jobstore.h"
+#include "log.h"
+#include "state_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MISSING_MESSAGE "its result file was lost (found missing by pivotd check --repair)"
+
+enum { OPT_REPAIR = PV_OPT_COMMAND };
+
+typedef struct check_run {
+    pv_jobstore *js;
+    const char *results;
+    int repair;
+    size_t jobs, files, missing, orphans, unaccounted, repaired;
+} check_run;
+
+static int check_option(void *arg, int opt, const char *value)
+{
+    check_run *r = arg;
+    (void)value;
+    if (opt != OPT_REPAIR)
+        return -1;
+    r->repair = 1;
+    return 0;
+}
+
+static int file_gone(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) != 0 && errno == ENOENT;
+}
+
+static int check_job(void *arg, const pv_job *job)
+{
+    check_run *r = arg;
+    char path[PATH_MAX + 256];
+
+    r->jobs++;
+    if (pv_state_result_path(r->results, job->file_name, path, sizeof(path)) != 0 ||
+        !file_gone(path))
+        return 0;
+    r->missing++;
+    printf("missing: job %s of %s is completed but its file %s is gone\n", job->id, job->owner,
+           path);
+    if (r->repair && pv_jobstore_fail_completed(r->js, job->id, MISSING_MESSAGE) == 0) {
+        r->repaired++;
+        printf("  repaired: job %s is now failed: " MISSING_MESSAGE "\n", job->id);
+    }
+    return 0;
+}
+
+/* Files first, then the store: a job that completes meanwhile has its file
+ * listed only if it existed at the listing, and then its row is found. */
+static int check_files(check_run *r, char *err, size_t errlen)
+{
+    DIR *d = opendir(r->results);
+    struct dirent *e;
+
+    if (d == NULL) {
+        snprintf(err, errlen, "cannot read %s: %s", r->results, strerror(errno));
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char path[PATH_MAX + 256], id[PV_JOB_ID_SIZE];
+        size_t idlen = strcspn(e->d_name, ".");
+        /* Only names shaped like results (<job id>.<ext>, <job id>.<ext>.part). */
+        if (e->d_name[0] == '.' || idlen != PV_JOB_ID_LEN)
+            continue;
+        memcpy(id, e->d_name, idlen);
+        id[idlen] = '\0';
+        r->files++;
+        snprintf(path, sizeof(path), "%s/%s", r->results, e->d_name);
+        switch (pv_jobstore_result_claim(r->js, e->d_name, id)) {
+        case PV_RESULT_ORPHAN:
+            r->orphans++;
+            printf("orphan: %s: no job refers to it\n", path);
+            if (r->repair && (unlink(path) == 0 || errno == ENOENT)) {
+                r->repaired++;
+                printf("  repaired: removed %s\n", path);
+            }
+            break;
+        case PV_RESULT_UNACCOUNTED:
+            r->unaccounted++;
+            printf("unaccounted: %s: the job store holds no job at all, so it cannot vouch "
+                   "for any file; restore the jobs.db it belongs to (never removed by --repair)\n",
+                   path);
+            break;
+        case PV_RESULT_IN_USE:
+        default:
+            break;
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+int pv_cli_cmd_check(pv_cli *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        PV_CLI_COMMON_OPTIONS, {"repair", no_argument, NULL, OPT_REPAIR}, {NULL, 0, NULL, 0}};
+    check_run r;
+    char job_store[PATH_MAX], results[PATH_MAX], err[1024] = "";
+    size_t problems;
+    int status = 2;
+
+    memset(&r, 0, sizeof(r));
+    int parsed = pv_cli_parse(cli, argc, argv, options, check_option, &r);
+    if (parsed != 0)
+        return parsed > 0 ? 0 : 2;
+    r.results = results;
+    /* Opening migrates an older store and refuses a newer one, as serve does. */
+    if (pv_state_dir_prepare(&cli->config, job_store, sizeof(job_store), results, sizeof(results),
+                             err, sizeof(err)) != 0 ||
+        pv_jobstore_open(job_store, &r.js, err, sizeof(err)) != 0 ||
+        check_files(&r, err, sizeof(err)) != 0)
+        goto out;
+    if (pv_jobstore_each_result_file(r.js, check_job, &r) != 0) {
+        snprintf(err, sizeof(err), "job store %.500s: %.400s", job_store, pv_jobstore_errmsg(r.js));
+        goto out;
+    }
+    problems = r.missing + r.orphans + r.unaccounted;
+    printf("checked %zu completed jobs and %zu result files: %zu missing, %zu orphaned, "
+           "%zu unaccounted",
+           r.jobs, r.files, r.missing, r.orphans, r.unaccounted);
+    if (r.repair)
+        printf(", %zu repaired", r.repaired);
+    printf("\n");
+    if (r.repaired > 0)
+        pv_log_audit(PIVOT_LOG_INFO, "admin-action", "local", NULL,
+                     "check --repair: %zu repaired, uid %d", r.repaired, (int)getuid());
+    status = problems > r.repaired ? 1 : 0;
+out:
+    pv_jobstore_close(r.js);
+    if (err[0] != '\0')
+        fprintf(stderr, "pivotd: check: %s\n", err);
+    return status;
+}
