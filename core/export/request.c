@@ -6,6 +6,7 @@
 #include "abi_check.h"
 
 #include "channel_select.h"
+#include "coverage.h"
 #include "decimate.h"
 #include "format_options.h"
 #include "json_out.h"
@@ -49,6 +50,7 @@ typedef struct pv_storage {
     unsigned gzip_level;      /* 0: none */
     int64_t chunk_size;       /* 0: the exporter's default */
     pv_decimation decimation; /* options.decimation; method NONE: every sample */
+    int refuse_missing;       /* options.on_missing is "fail" */
 } pv_storage;
 
 /* Everything resolved while validating; freed by selection_free. */
@@ -480,8 +482,9 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
 static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
                          yajl_val *metadata, int *priority, pv_storage *storage, pv_problem *pb)
 {
-    static const char *const allowed[] = {"chunk_size",     "compression", "decimation", "format",
-                                          "format_options", "metadata",    "priority",   NULL};
+    static const char *const allowed[] = {"chunk_size", "compression",    "decimation",
+                                          "format",     "format_options", "metadata",
+                                          "on_missing", "priority",       NULL};
     yajl_val opt = pv_json_member(root, "options"), v;
     char names[512], quoted[300];
     int compression_given = 0;
@@ -493,6 +496,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     storage->gzip_level = PV_DEFAULT_GZIP_LEVEL;
     storage->chunk_size = 0;
     memset(&storage->decimation, 0, sizeof(storage->decimation));
+    storage->refuse_missing = 0;
     if (opt == NULL || YAJL_IS_NULL(opt))
         return 0;
     if (!YAJL_IS_OBJECT(opt))
@@ -501,7 +505,8 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0 ||
         parse_compression(opt, &storage->gzip_level, &compression_given, pb) != 0 ||
         parse_chunk_size(opt, &storage->chunk_size, pb) != 0 ||
-        parse_decimation(opt, &storage->decimation, pb) != 0)
+        parse_decimation(opt, &storage->decimation, pb) != 0 ||
+        pv_coverage_parse_on_missing(opt, &storage->refuse_missing, pb) != 0)
         return -1;
     v = pv_json_member(opt, "format");
     if (v != NULL && !YAJL_IS_NULL(v)) {
@@ -638,6 +643,10 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         describe_channels(env, &sel, pb) != 0 ||
         pv_request_select_signals(pv_json_member(root, "signals"), &sel.channels, sel.infos,
                                   sel.signals, pb) != 0)
+        goto out;
+    if (storage.refuse_missing &&
+        pv_coverage_refuse_short(env->source, env->source_ctx, sel.channels.names,
+                                 sel.channels.count, range, pb) != 0)
         goto out;
     job->request = strndup(body, len);
     job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);

@@ -9,6 +9,8 @@
 #include "blocking_pool.h"
 #include "http_server.h"
 
+#include <yajl/yajl_gen.h>
+
 /* The h2o handlers of the API, on the loop thread (http_server.c installs
  * them): the router of every path, and the guard of the result files. */
 int pv_api_route(h2o_handler_t *self, h2o_req_t *req);
@@ -26,6 +28,11 @@ int pv_api_jobs_download(pv_api_env *env, h2o_req_t *req, const pivot_principal 
  * resolved range, channels and signals and an estimate of its output.
  */
 int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job);
+/**
+ * Writes "warnings": [...] for the channels of job whose data misses its
+ * range in whole or in part (coverage.h), from the source's spans.
+ */
+void pv_api_gen_missing_data(pv_api_env *env, yajl_gen g, const pv_job *job);
 /* Answered on the loop thread: they read memory only. */
 int pv_api_health(pv_server *srv, h2o_req_t *req);
 int pv_api_channels(pv_api_env *env, h2o_req_t *req);

@@ -41,7 +41,7 @@ static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *
 }
 
 /* The body of a 202 (or of the 200 that answers a repeated idempotent POST). */
-static int reply_created(h2o_req_t *req, int status, const pv_job *job)
+static int reply_created(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job)
 {
     char location[128];
     yajl_gen g = pv_gen_new();
@@ -55,6 +55,7 @@ static int reply_created(h2o_req_t *req, int status, const pv_job *job)
     pv_gen_key_str(g, "status", pv_job_status_name(job->status));
     pv_gen_key_time_ms(g, "created_at", job->created_ms);
     pv_gen_key_str(g, "status_url", location);
+    pv_api_gen_missing_data(env, g, job);
     yajl_gen_map_close(g);
     pv_reply_header(req, "location", location);
     pv_reply_header(req, "retry-after", "1");
@@ -99,7 +100,7 @@ static int replay_idempotent(pv_api_env *env, h2o_req_t *req, const char *owner,
         return 0;
     if (old.request != NULL && strlen(old.request) == req->entity.len &&
         memcmp(old.request, req->entity.base, req->entity.len) == 0)
-        *rc = reply_created(req, 200, &old);
+        *rc = reply_created(env, req, 200, &old);
     else
         *rc = pv_reply_error(req, 422, "idempotency-key-reused", "Idempotency key reused",
                              "this Idempotency-Key was used for job %s with a different body; "
@@ -183,7 +184,7 @@ int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
         goto out;
     }
     pv_server_wake_scheduler(srv);
-    rc = reply_created(req, 202, &job);
+    rc = reply_created(env, req, 202, &job);
 out:
     pv_job_clear(&job);
     return rc;

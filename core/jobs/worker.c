@@ -446,6 +446,14 @@ static int record_outcome(worker *w, int rc)
         w->job.samples = (int64_t)w->result.summary.samples;
         w->job.actual_start_ns = w->result.summary.actual.start_ns;
         w->job.actual_end_ns = w->result.summary.actual.end_ns;
+        for (size_t i = 0; i < w->spec.nchannels; i++) {
+            pv_channel_detail *d = &w->details[i];
+            pv_coverage_of(w->source, w->source_ctx, d->name, w->spec.range, &d->coverage);
+            /* The span is the source's ends; a channel whose range fell in a
+             * gap of its data wrote nothing, whatever the ends say. */
+            if (d->samples == 0 && d->coverage.kind != PV_COVERAGE_UNKNOWN)
+                d->coverage.kind = PV_COVERAGE_NONE;
+        }
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);

@@ -2,11 +2,12 @@
 
 import os
 import time
+import warnings
 
 import requests
 
 from . import files
-from .errors import JobFailed, PivotError, WaitTimeout, error_from_response
+from .errors import JobFailed, MissingDataWarning, PivotError, WaitTimeout, error_from_response
 from .progress import make_byte_progress, make_progress
 from .request import build_request, names
 from .times import iso_duration, rfc3339
@@ -27,6 +28,13 @@ def _retry_delay(response, default):
         except ValueError:
             pass
     return default
+
+
+def _warn_missing(answer):
+    """One MissingDataWarning per channel the server said is short of data."""
+    for item in answer.get("warnings") or []:
+        if isinstance(item, dict):
+            warnings.warn(MissingDataWarning(item), stacklevel=3)
 
 
 def _job_id(job):
@@ -90,7 +98,7 @@ class Client:
     def submit(self, channels=None, signals=None, last=None, start=None, end=None,
                duration=None, preset=None, decimation=None, metadata=None, format=None,
                exclude=None, pattern=None, idempotency_key=None, request=None,
-               compression=None, chunk_size=None, priority=None):
+               compression=None, chunk_size=None, priority=None, on_missing=None):
         """Submits an export job; returns the 202 body ({"job_id", "status", ...}).
 
         The arguments are the request's members (see :func:`build_request`):
@@ -100,20 +108,26 @@ class Client:
         ``priority`` ("low", "normal", "high"), ``metadata`` and ``format``.
         ``request`` sends a ready-made JSON body instead of building one.
         ``idempotency_key`` makes a retried submit return the same job.
+
+        Each channel with no data in the range, or only part of it, is reported as a
+        :class:`MissingDataWarning` (Python ``warnings``); ``on_missing="fail"`` makes the
+        server refuse such a job instead (:class:`MissingData`).
         """
         body = request if request is not None else build_request(
             channels=channels, signals=signals, last=last, start=start, end=end,
             duration=duration, preset=preset, decimation=decimation, metadata=metadata,
             format=format, exclude=exclude, pattern=pattern, compression=compression,
-            chunk_size=chunk_size, priority=priority)
+            chunk_size=chunk_size, priority=priority, on_missing=on_missing)
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        return self._request("POST", "/api/v1/pivot/jobs", json=body, headers=headers,
-                             ok=(200, 202)).json()
+        answer = self._request("POST", "/api/v1/pivot/jobs", json=body, headers=headers,
+                               ok=(200, 202)).json()
+        _warn_missing(answer)
+        return answer
 
     def dry_run(self, channels=None, signals=None, last=None, start=None, end=None,
                 duration=None, preset=None, decimation=None, metadata=None, format=None,
                 exclude=None, pattern=None, idempotency_key=None, request=None,
-                compression=None, chunk_size=None, priority=None):
+                compression=None, chunk_size=None, priority=None, on_missing=None):
         """Validates and resolves a submission without queuing it (``?dry_run=true``).
 
         Takes the arguments of :meth:`submit` (``idempotency_key`` is accepted and not
@@ -126,9 +140,11 @@ class Client:
             channels=channels, signals=signals, last=last, start=start, end=end,
             duration=duration, preset=preset, decimation=decimation, metadata=metadata,
             format=format, exclude=exclude, pattern=pattern, compression=compression,
-            chunk_size=chunk_size, priority=priority)
-        return self._request("POST", "/api/v1/pivot/jobs", json=body,
-                             params={"dry_run": "true"}).json()
+            chunk_size=chunk_size, priority=priority, on_missing=on_missing)
+        answer = self._request("POST", "/api/v1/pivot/jobs", json=body,
+                               params={"dry_run": "true"}).json()
+        _warn_missing(answer)
+        return answer
 
     def status(self, job):
         """The job object (status, progress, result, error)."""
@@ -303,7 +319,7 @@ class Client:
                duration=None, preset=None, decimation=None, metadata=None, format=None,
                exclude=None, pattern=None, wait=True, path="export.h5", progress=True,
                timeout=None, idempotency_key=None, compression=None, chunk_size=None,
-               priority=None):
+               priority=None, on_missing=None):
         """Submits (with the arguments of :meth:`submit`), waits, downloads: returns the
         path of the HDF5 file. ``progress`` is shown while waiting and downloading.
 
@@ -313,7 +329,7 @@ class Client:
                           duration=duration, preset=preset, decimation=decimation,
                           metadata=metadata, format=format, exclude=exclude, pattern=pattern,
                           idempotency_key=idempotency_key, compression=compression,
-                          chunk_size=chunk_size, priority=priority)
+                          chunk_size=chunk_size, priority=priority, on_missing=on_missing)
         if not wait:
             return job["job_id"]
         self.wait(job, progress=progress, timeout=timeout)
