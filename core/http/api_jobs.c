@@ -190,19 +190,42 @@ out:
     return rc;
 }
 
-int pv_api_jobs_get(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id)
+int pv_api_reply_job_status(pv_api_env *env, h2o_req_t *req, const pv_job *job)
 {
+    char etag[64];
+
+    pv_api_job_etag(job, etag, sizeof(etag));
+    pv_reply_header(req, "etag", etag);
+    if (job->status == PV_JOB_QUEUED || job->status == PV_JOB_PROCESSING)
+        pv_reply_header(req, "retry-after", "1");
+    return reply_job(env, req, 200, job, NULL);
+}
+
+int pv_api_jobs_get(pv_api_env *env, pv_blocking_task *task, const pivot_principal *who,
+                    const char *id)
+{
+    h2o_req_t *req = task->req;
+    pv_problem problem;
+    int64_t wait_ms;
     pv_job job;
-    int rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
+    int rc;
+
+    if (pv_api_wait_param(req, &wait_ms, &problem) != 0)
+        return pv_reply_problem(req, &problem);
+    rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
     if (rc == PIVOT_ENOENT)
         return pv_reply_error(req, 404, "job-not-found", "Job not found",
                               "no job with this id exists for your key; it may have expired "
                               "or belong to another user");
     if (rc != 0)
         return store_error(req, env);
-    if (job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING)
-        pv_reply_header(req, "retry-after", "1");
-    rc = reply_job(env, req, 200, &job, NULL);
+    /* A running job the client has seen as it is now: wait for a change. */
+    if (wait_ms > 0 && !pv_api_job_is_final(&job) && !pv_api_job_unseen(req, &job)) {
+        pv_api_job_wait(task, who, &job, wait_ms);
+        pv_job_clear(&job);
+        return 0;
+    }
+    rc = pv_api_reply_job_status(env, req, &job);
     pv_job_clear(&job);
     return rc;
 }

@@ -30,6 +30,10 @@ def _retry_delay(response, default):
     return default
 
 
+def _retry_delay_or(delay, default):
+    return delay if delay > 0 else default
+
+
 def _warn_missing(answer):
     """One MissingDataWarning per channel the server said is short of data."""
     for item in answer.get("warnings") or []:
@@ -150,32 +154,50 @@ class Client:
         """The job object (status, progress, result, error)."""
         return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job)).json()
 
-    def _status_and_delay(self, job_id, default):
-        r = self._request("GET", "/api/v1/pivot/jobs/" + job_id)
-        return r.json(), _retry_delay(r, default)
+    def _poll(self, job_id, etag, wait_s):
+        """One status read that waits up to wait_s for the job to change from etag
+        (``?wait=``, long polling). Returns (job, its ETag or None, seconds to sleep
+        before the next read: 0 after a long poll, Retry-After from a server without
+        one)."""
+        params = {"wait": "%.3f" % wait_s} if wait_s > 0 else None
+        headers = {"If-None-Match": etag} if etag else None
+        r = self._request("GET", "/api/v1/pivot/jobs/" + job_id, params=params, headers=headers,
+                          timeout=self.timeout + wait_s)
+        new_etag = r.headers.get("ETag")
+        # A server that answers without an ETag did not wait: follow its Retry-After.
+        return r.json(), new_etag, 0.0 if new_etag else _retry_delay(r, 1.0)
 
-    def wait(self, job, progress=True, timeout=None, poll_interval=1.0):
-        """Polls until the job is finished, following the server's Retry-After.
+    def wait(self, job, progress=True, timeout=None, poll_interval=1.0, long_poll=30.0):
+        """Waits until the job is finished, answered by the server as soon as its
+        status or progress changes (long polling, ``GET /jobs/{id}?wait=``).
 
         Returns the completed job; raises :class:`JobFailed` when it failed, was
         cancelled or expired, and :class:`WaitTimeout` after ``timeout`` seconds.
         ``progress``: True shows a tqdm bar (a plain line without tqdm), False
-        nothing, "line" a plain line.
+        nothing, "line" a plain line. ``long_poll``: the longest a single request
+        waits (at most 60 s; 0 polls every ``poll_interval`` seconds, following
+        Retry-After, as against a server without long polling).
         """
         job_id = _job_id(job)
         display = make_progress(job_id, progress)
         started = time.monotonic()
+        etag = None
         try:
             while True:
-                current, delay = self._status_and_delay(job_id, poll_interval)
+                left = None if timeout is None else timeout - (time.monotonic() - started)
+                wait_s = max(0.0, min(long_poll, 60.0, left if left is not None else 60.0))
+                current, etag, delay = self._poll(job_id, etag, wait_s)
+                if long_poll <= 0:
+                    delay = _retry_delay_or(delay, poll_interval)
                 display.update(current)
                 if current["status"] == "completed":
                     return current
                 if current["status"] in FINAL_STATUSES:
                     raise JobFailed(current)
-                if timeout is not None and time.monotonic() - started + delay > timeout:
+                if timeout is not None and time.monotonic() - started + delay >= timeout:
                     raise WaitTimeout(current, timeout)
-                time.sleep(delay)
+                if delay > 0:
+                    time.sleep(delay)
         finally:
             display.close()
 
