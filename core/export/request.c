@@ -6,10 +6,12 @@
 #include "abi_check.h"
 
 #include "channel_select.h"
+#include "coverage.h"
 #include "decimate.h"
 #include "format_options.h"
 #include "json_out.h"
 #include "json_unique.h"
+#include "suggest.h"
 #include <pivot/grammar.h>
 #include <pivot/host_json.h>
 
@@ -49,6 +51,7 @@ typedef struct pv_storage {
     unsigned gzip_level;      /* 0: none */
     int64_t chunk_size;       /* 0: the exporter's default */
     pv_decimation decimation; /* options.decimation; method NONE: every sample */
+    int refuse_missing;       /* options.on_missing is "fail" */
 } pv_storage;
 
 /* Everything resolved while validating; freed by selection_free. */
@@ -138,11 +141,18 @@ static int resolve_preset(const pv_request_env *env, yajl_val tr, pivot_range *r
                               pv_request_kind_name(name));
     preset = pv_registry_preset(env->registry, name->u.string);
     if (preset == NULL) {
+        pv_suggest near;
+        char hint[PV_SUGGEST_MAX * PV_SUGGEST_NAME_SIZE + 32];
+        pv_suggest_init(&near, name->u.string);
+        for (int i = 0; i < env->registry->npresets; i++)
+            pv_suggest_offer(&near,
+                             ((const pivot_preset *)env->registry->presets[i].provider)->name);
+        pv_suggest_text(&near, hint, sizeof(hint));
         pv_problem_quote(name->u.string, quoted, sizeof(quoted));
         return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
-                              "time_range.name: unknown preset \"%s\"; use one of %s (GET "
+                              "time_range.name: unknown preset \"%s\"%s; use one of %s (GET "
                               "/api/v1/pivot/presets shows what each resolves to now)",
-                              quoted, names);
+                              quoted, hint, names);
     }
     if (pv_registry_preset_resolve(preset, env->now_ns, range, err, sizeof(err)) != 0)
         return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
@@ -311,11 +321,48 @@ out:
     return rc;
 }
 
+/* The unknown channels (at most MAX_SUGGESTED) and the names near each. */
+#define MAX_SUGGESTED 10
+typedef struct near_channels {
+    pv_suggest near[MAX_SUGGESTED];
+    size_t n;
+} near_channels;
+
+static int offer_channel(void *arg, const char *channel)
+{
+    near_channels *nc = arg;
+    for (size_t i = 0; i < nc->n; i++)
+        pv_suggest_offer(&nc->near[i], channel);
+    return 0;
+}
+
+/* "\"ch0001\" (did you mean \"ch001\"?), \"x\"": the unknown names with
+ * the channels nearest each, from one walk of the source's channel list. */
+static void list_unknown(const pv_request_env *env, near_channels *nc, char *out, size_t len)
+{
+    char err[PIVOT_ERRMSG_SIZE], hint[PV_SUGGEST_MAX * PV_SUGGEST_NAME_SIZE + 32], quoted[300];
+    size_t used = 0;
+
+    /* Without a list, the names go without suggestions. */
+    if (env->source->list_channels(env->source_ctx, offer_channel, nc, err, sizeof(err)) != 0)
+        for (size_t i = 0; i < nc->n; i++)
+            nc->near[i].n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < nc->n && used < len; i++) {
+        pv_problem_quote(nc->near[i].query, quoted, sizeof(quoted));
+        pv_suggest_text(&nc->near[i], hint, sizeof(hint));
+        used +=
+            (size_t)snprintf(out + used, len - used, "%s\"%s\"%s", i > 0 ? ", " : "", quoted, hint);
+    }
+}
+
 /* Asks the source about every selected channel; reports all unknown ones at once. */
 static int describe_channels(const pv_request_env *env, selection *sel, pv_problem *pb)
 {
-    char missing[600] = "";
-    size_t nmissing = 0, used = 0;
+    near_channels nc = {.n = 0}; /* about 5 KiB */
+    char missing[900] = "";
+    size_t nmissing = 0;
+    int rc;
 
     sel->infos = calloc(sel->channels.count, sizeof(*sel->infos));
     sel->signals = calloc(sel->channels.count, sizeof(*sel->signals));
@@ -324,12 +371,11 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
     for (size_t i = 0; i < sel->channels.count; i++) {
         char err[PIVOT_ERRMSG_SIZE] = "";
         const char *name = sel->channels.names[i];
-        int rc = pv_source_describe(env->source, env->source_ctx, name, &sel->infos[i], err,
-                                    sizeof(err));
+        rc = pv_source_describe(env->source, env->source_ctx, name, &sel->infos[i], err,
+                                sizeof(err));
         if (rc == PIVOT_ENOENT) {
-            if (nmissing++ < 10 && used < sizeof(missing))
-                used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s\"%s\"",
-                                         nmissing > 1 ? ", " : "", name);
+            if (nmissing++ < MAX_SUGGESTED)
+                pv_suggest_init(&nc.near[nc.n++], name);
             sel->infos[i] = NULL;
         } else if (rc == PIVOT_EINVAL) {
             return pv_problem_set(pb, 422, T_UNUSABLE_CHANNEL, "channels",
@@ -338,13 +384,14 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
             return pv_problem_set(pb, 500, T_SOURCE, NULL, "channel \"%s\": %s", name, err);
         }
     }
-    if (nmissing > 0)
-        return pv_problem_set(pb, 422, T_UNKNOWN_CHANNEL, "channels",
-                              "channels: %zu channel%s not found in the data: %s%s; GET "
-                              "/api/v1/pivot/channels lists the available ones",
-                              nmissing, nmissing == 1 ? " was" : "s were", missing,
-                              nmissing > 10 ? ", ..." : "");
-    return 0;
+    if (nmissing == 0)
+        return 0;
+    list_unknown(env, &nc, missing, sizeof(missing));
+    return pv_problem_set(pb, 422, T_UNKNOWN_CHANNEL, "channels",
+                          "channels: %zu channel%s not found in the data: %s%s; GET "
+                          "/api/v1/pivot/channels lists the available ones",
+                          nmissing, nmissing == 1 ? " was" : "s were", missing,
+                          nmissing > MAX_SUGGESTED ? ", ..." : "");
 }
 
 static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
@@ -437,12 +484,18 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
     if (check_members(v, "options.decimation", allowed, pb) != 0)
         return -1;
     method = pv_json_member(v, "method");
-    if (method == NULL || !YAJL_IS_STRING(method) ||
-        pv_decimator_method_parse(method->u.string, &d->method) != 0)
+    if (method != NULL && YAJL_IS_STRING(method) &&
+        pv_decimator_method_parse(method->u.string, &d->method) != 0) {
+        char quoted[300];
+        pv_problem_quote(method->u.string, quoted, sizeof(quoted));
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
+                              "options.decimation.method: \"%s\" is not a method; use one of %s",
+                              quoted, methods);
+    }
+    if (method == NULL || !YAJL_IS_STRING(method))
         return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
                               "options.decimation.method: required, one of %s; got %s", methods,
-                              YAJL_IS_STRING(method) ? "an unknown method"
-                                                     : pv_request_kind_name(method));
+                              pv_request_kind_name(method));
     factor = pv_json_member(v, "factor");
     interval = pv_json_member(v, "interval");
     if (factor != NULL && YAJL_IS_NULL(factor))
@@ -454,14 +507,20 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
                               "options.decimation: give exactly one of factor (samples per "
                               "bucket) and interval (an ISO 8601 duration such as \"PT1S\")");
     if (factor != NULL) {
-        if (!YAJL_IS_INTEGER(factor) || YAJL_GET_INTEGER(factor) < 1 ||
-            YAJL_GET_INTEGER(factor) > PV_DECIMATION_FACTOR_MAX)
+        if (YAJL_IS_NUMBER(factor) && (!YAJL_IS_INTEGER(factor) || YAJL_GET_INTEGER(factor) < 1 ||
+                                       YAJL_GET_INTEGER(factor) > PV_DECIMATION_FACTOR_MAX)) {
+            char quoted[300];
+            pv_problem_quote(factor->u.number.r, quoted, sizeof(quoted));
+            return pv_problem_set(pb, 400, T_FIELD, "options.decimation.factor",
+                                  "options.decimation.factor: %s is not a number of samples per "
+                                  "bucket; use an integer from 1 to %d",
+                                  quoted, PV_DECIMATION_FACTOR_MAX);
+        }
+        if (!YAJL_IS_NUMBER(factor))
             return pv_problem_set(pb, 400, T_FIELD, "options.decimation.factor",
                                   "options.decimation.factor: must be an integer number of "
                                   "samples per bucket from 1 to %d; got %s",
-                                  PV_DECIMATION_FACTOR_MAX,
-                                  YAJL_IS_NUMBER(factor) ? "an out-of-range number"
-                                                         : pv_request_kind_name(factor));
+                                  PV_DECIMATION_FACTOR_MAX, pv_request_kind_name(factor));
         d->factor = (uint64_t)YAJL_GET_INTEGER(factor);
         return 0;
     }
@@ -480,8 +539,9 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
 static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
                          yajl_val *metadata, int *priority, pv_storage *storage, pv_problem *pb)
 {
-    static const char *const allowed[] = {"chunk_size",     "compression", "decimation", "format",
-                                          "format_options", "metadata",    "priority",   NULL};
+    static const char *const allowed[] = {"chunk_size", "compression",    "decimation",
+                                          "format",     "format_options", "metadata",
+                                          "on_missing", "priority",       NULL};
     yajl_val opt = pv_json_member(root, "options"), v;
     char names[512], quoted[300];
     int compression_given = 0;
@@ -493,6 +553,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     storage->gzip_level = PV_DEFAULT_GZIP_LEVEL;
     storage->chunk_size = 0;
     memset(&storage->decimation, 0, sizeof(storage->decimation));
+    storage->refuse_missing = 0;
     if (opt == NULL || YAJL_IS_NULL(opt))
         return 0;
     if (!YAJL_IS_OBJECT(opt))
@@ -501,7 +562,8 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0 ||
         parse_compression(opt, &storage->gzip_level, &compression_given, pb) != 0 ||
         parse_chunk_size(opt, &storage->chunk_size, pb) != 0 ||
-        parse_decimation(opt, &storage->decimation, pb) != 0)
+        parse_decimation(opt, &storage->decimation, pb) != 0 ||
+        pv_coverage_parse_on_missing(opt, &storage->refuse_missing, pb) != 0)
         return -1;
     v = pv_json_member(opt, "format");
     if (v != NULL && !YAJL_IS_NULL(v)) {
@@ -638,6 +700,10 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         describe_channels(env, &sel, pb) != 0 ||
         pv_request_select_signals(pv_json_member(root, "signals"), &sel.channels, sel.infos,
                                   sel.signals, pb) != 0)
+        goto out;
+    if (storage.refuse_missing &&
+        pv_coverage_refuse_short(env->source, env->source_ctx, sel.channels.names,
+                                 sel.channels.count, range, pb) != 0)
         goto out;
     job->request = strndup(body, len);
     job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);

@@ -8,6 +8,7 @@
 #include "request_internal.h"
 
 #include "export_signals.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,16 +22,27 @@
 
 /* Names the request got wrong, gathered over all channels to report them at once. */
 typedef struct name_report {
-    char names[600]; /* "ch1.a, ch2.b" */
+    char names[900]; /* "ch1.a, ch2.b (did you mean \"b1\"?)" */
     size_t count;
     size_t used;
 } name_report;
 
-static void report_add(name_report *r, const char *channel, const char *quoted)
+static void report_add(name_report *r, const char *channel, const char *quoted, const char *hint)
 {
     if (r->count++ < NAMES_LISTED && r->used < sizeof(r->names))
-        r->used += (size_t)snprintf(r->names + r->used, sizeof(r->names) - r->used, "%s%s.%s",
-                                    r->count > 1 ? ", " : "", channel, quoted);
+        r->used += (size_t)snprintf(r->names + r->used, sizeof(r->names) - r->used, "%s%s.%s%s",
+                                    r->count > 1 ? ", " : "", channel, quoted, hint);
+}
+
+/* " (did you mean \"voltage\"?)" among the channel's signals, or "". */
+static void near_signals(const pivot_channel_info *info, const char *name, char *out, size_t len)
+{
+    pv_suggest near;
+
+    pv_suggest_init(&near, name);
+    for (size_t i = 0; i < info->nsignals; i++)
+        pv_suggest_offer(&near, info->signals[i].name);
+    pv_suggest_text(&near, out, len);
 }
 
 static int has_signal(const pivot_channel_info *info, const char *name)
@@ -73,7 +85,7 @@ typedef struct unsupported_hit {
 
 static int unsupported_problem(const unsupported_hit *hit, const name_report *all, pv_problem *pb)
 {
-    char field[400], more[700] = "";
+    char field[400], more[1000] = "";
     const char *type = hit->field->source_type != NULL ? hit->field->source_type : "unknown";
     const char *reason = hit->field->reason != NULL && hit->field->reason[0] != '\0'
                              ? hit->field->reason
@@ -126,7 +138,9 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
         pv_problem_quote(v->u.string, quoted, sizeof(quoted));
         u = find_unsupported(info, v->u.string);
         if (u == NULL) {
-            report_add(unknown, channel, quoted);
+            char hint[PV_SUGGEST_MAX * PV_SUGGEST_NAME_SIZE + 32];
+            near_signals(info, v->u.string, hint, sizeof(hint));
+            report_add(unknown, channel, quoted, hint);
             continue;
         }
         if (unsupported->count == 0) {
@@ -134,7 +148,7 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
             first->field = u;
             memcpy(first->quoted, quoted, sizeof(first->quoted));
         }
-        report_add(unsupported, channel, quoted);
+        report_add(unsupported, channel, quoted, "");
     }
     return 0;
 }

@@ -186,6 +186,7 @@ int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job)
     yajl_gen_bool(g, spec.gzip_level > 0);
     pv_gen_key_str(g, "bytes_basis", basis == PV_ESTIMATE_EXPORTER ? "exporter" : "generic");
     yajl_gen_map_close(g);
+    pv_api_gen_missing_data(env, g, job);
     yajl_gen_map_close(g);
     rc = pv_reply_json(req, 200, g);
 out:

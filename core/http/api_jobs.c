@@ -41,7 +41,7 @@ static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *
 }
 
 /* The body of a 202 (or of the 200 that answers a repeated idempotent POST). */
-static int reply_created(h2o_req_t *req, int status, const pv_job *job)
+static int reply_created(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job)
 {
     char location[128];
     yajl_gen g = pv_gen_new();
@@ -55,6 +55,7 @@ static int reply_created(h2o_req_t *req, int status, const pv_job *job)
     pv_gen_key_str(g, "status", pv_job_status_name(job->status));
     pv_gen_key_time_ms(g, "created_at", job->created_ms);
     pv_gen_key_str(g, "status_url", location);
+    pv_api_gen_missing_data(env, g, job);
     yajl_gen_map_close(g);
     pv_reply_header(req, "location", location);
     pv_reply_header(req, "retry-after", "1");
@@ -99,7 +100,7 @@ static int replay_idempotent(pv_api_env *env, h2o_req_t *req, const char *owner,
         return 0;
     if (old.request != NULL && strlen(old.request) == req->entity.len &&
         memcmp(old.request, req->entity.base, req->entity.len) == 0)
-        *rc = reply_created(req, 200, &old);
+        *rc = reply_created(env, req, 200, &old);
     else
         *rc = pv_reply_error(req, 422, "idempotency-key-reused", "Idempotency key reused",
                              "this Idempotency-Key was used for job %s with a different body; "
@@ -183,25 +184,48 @@ int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
         goto out;
     }
     pv_server_wake_scheduler(srv);
-    rc = reply_created(req, 202, &job);
+    rc = reply_created(env, req, 202, &job);
 out:
     pv_job_clear(&job);
     return rc;
 }
 
-int pv_api_jobs_get(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id)
+int pv_api_reply_job_status(pv_api_env *env, h2o_req_t *req, const pv_job *job)
 {
+    char etag[64];
+
+    pv_api_job_etag(job, etag, sizeof(etag));
+    pv_reply_header(req, "etag", etag);
+    if (job->status == PV_JOB_QUEUED || job->status == PV_JOB_PROCESSING)
+        pv_reply_header(req, "retry-after", "1");
+    return reply_job(env, req, 200, job, NULL);
+}
+
+int pv_api_jobs_get(pv_api_env *env, pv_blocking_task *task, const pivot_principal *who,
+                    const char *id)
+{
+    h2o_req_t *req = task->req;
+    pv_problem problem;
+    int64_t wait_ms;
     pv_job job;
-    int rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
+    int rc;
+
+    if (pv_api_wait_param(req, &wait_ms, &problem) != 0)
+        return pv_reply_problem(req, &problem);
+    rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
     if (rc == PIVOT_ENOENT)
         return pv_reply_error(req, 404, "job-not-found", "Job not found",
                               "no job with this id exists for your key; it may have expired "
                               "or belong to another user");
     if (rc != 0)
         return store_error(req, env);
-    if (job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING)
-        pv_reply_header(req, "retry-after", "1");
-    rc = reply_job(env, req, 200, &job, NULL);
+    /* A running job the client has seen as it is now: wait for a change. */
+    if (wait_ms > 0 && !pv_api_job_is_final(&job) && !pv_api_job_unseen(req, &job)) {
+        pv_api_job_wait(task, who, &job, wait_ms);
+        pv_job_clear(&job);
+        return 0;
+    }
+    rc = pv_api_reply_job_status(env, req, &job);
     pv_job_clear(&job);
     return rc;
 }

@@ -53,9 +53,10 @@ static int job_not_found(h2o_req_t *req)
                           "(results are kept for a limited time) or belong to another user");
 }
 
-static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t len,
+static int route_jobs(pv_api_env *env, pv_blocking_task *task, const char *rest, size_t len,
                       const pivot_principal *who)
 {
+    h2o_req_t *req = task->req;
     char id[PV_JOB_ID_SIZE];
     const char *slash;
 
@@ -75,7 +76,7 @@ static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t 
         return job_not_found(req);
     if (slash == NULL || (size_t)(slash - rest) == len - 1) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
-            return pv_api_jobs_get(env, req, who, id);
+            return pv_api_jobs_get(env, task, who, id);
         if (method_is(req, "DELETE"))
             return pv_api_jobs_cancel(env, req, who, id);
         return not_allowed(req, "GET, DELETE");
@@ -101,7 +102,8 @@ static void route_authenticated(pv_blocking_task *task, pv_api_env *env)
     if (pv_auth_gate(env->server, req, &who) != 0)
         return;
     if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0) {
-        route_jobs(env, req, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1), &who);
+        route_jobs(env, task, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1),
+                   &who);
         return;
     }
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/quota"))) {

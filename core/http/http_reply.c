@@ -96,9 +96,16 @@ static const char *reason_phrase(int status)
     }
 }
 
+/* JSON bodies end with a newline, so that consecutive answers printed by
+ * curl or cat do not run together. */
 static int send_body(h2o_req_t *req, int status, const char *content_type,
-                     const unsigned char *body, size_t len)
+                     const unsigned char *json, size_t json_len)
 {
+    size_t len = json_len + 1;
+    char *body = h2o_mem_alloc_pool(&req->pool, len);
+
+    memcpy(body, json, json_len);
+    body[json_len] = '\n';
     req->res.status = status;
     req->res.reason = reason_phrase(status);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type,
@@ -109,11 +116,11 @@ static int send_body(h2o_req_t *req, int status, const char *content_type,
     if (plan != NULL) {
         /* The loop sends it (pv_reply_flush); the pool outlives the buffer. */
         plan->kind = PV_REPLY_INLINE;
-        plan->body = h2o_strdup(&req->pool, (const char *)body, len);
+        plan->body = h2o_iovec_init(body, len);
         return 0;
     }
     /* h2o_send_inline copies the body into the request's pool. */
-    h2o_send_inline(req, (const char *)body, len);
+    h2o_send_inline(req, body, len);
     return 0;
 }
 

@@ -17,6 +17,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+/** The granularity of the end of a long poll's wait (GET /jobs/{id}?wait=). */
+#define PV_POLL_TICK_MS 50
+
 /** Per-thread state. The h2o context comes first so handlers can cast req->conn->ctx. */
 typedef struct pv_http_thread {
     h2o_context_t ctx;
@@ -25,8 +28,9 @@ typedef struct pv_http_thread {
     pv_blocking_pool *pool;              /**< shared by every loop */
     h2o_multithread_queue_t *queue;      /**< into this loop, from other threads */
     h2o_multithread_receiver_t returned; /**< requests back from the blocking-work threads */
-    pv_job_watches watches;              /**< GET /export requests waiting for their job */
-    h2o_timeout_t sync_wait;             /**< api.limits.max_sync_wait, for those requests */
+    pv_job_watches watches;  /**< GET /export and ?wait= requests waiting for their job */
+    h2o_timeout_t sync_wait; /**< api.limits.max_sync_wait, for GET /export */
+    h2o_timeout_t poll_tick; /**< PV_POLL_TICK_MS: the last second of a ?wait= */
     int watches_ready;
     atomic_int awake; /**< the loop runs: pv_http_stop may wake it through the queue */
     int listen_fd;

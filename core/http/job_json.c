@@ -22,11 +22,13 @@ static void gen_detail(yajl_gen g, const char *detail)
         pv_gen_str(g, tree->u.object.keys[i]);
         pv_gen_tree(g, v);
         if ((strcmp(tree->u.object.keys[i], "channels_missing") == 0 ||
+             strcmp(tree->u.object.keys[i], "missing_data") == 0 ||
              strcmp(tree->u.object.keys[i], "warnings") == 0) &&
             YAJL_IS_ARRAY(v) && v->u.array.len > 0)
             partial = 1;
     }
-    /* Missing channels or damaged files: the file holds less than asked. */
+    /* Missing channels, data short of the range or damaged files: the file
+     * holds less than asked. */
     pv_gen_str(g, "partial");
     yajl_gen_bool(g, partial);
 out:

@@ -2,6 +2,7 @@
 
 #include "jobstore.h"
 #include "log.h"
+#include "progress_pipe.h"
 #include "state_dir.h"
 #include "timeutil.h"
 #include "worker_lock.h"
@@ -29,16 +30,26 @@ void pv_server_wake_scheduler(pv_server *srv)
         pv_log(PIVOT_LOG_DEBUG, "pivotd", "waking the scheduler: %s", strerror(errno));
 }
 
-void pv_server_job_ended(pv_server *srv, const char *job_id)
+static void tell_hook(pv_server *srv, const char *job_id, int ended)
 {
     pthread_mutex_lock(&srv->job_end_lock);
     if (srv->job_end_hook != NULL)
-        srv->job_end_hook(srv->job_end_arg, job_id);
+        srv->job_end_hook(srv->job_end_arg, job_id, ended);
     pthread_mutex_unlock(&srv->job_end_lock);
 }
 
-void pv_server_set_job_end_hook(pv_server *srv, void (*hook)(void *arg, const char *job_id),
-                                void *arg)
+void pv_server_job_ended(pv_server *srv, const char *job_id)
+{
+    tell_hook(srv, job_id, 1);
+}
+
+void pv_server_job_changed(pv_server *srv, const char *job_id)
+{
+    tell_hook(srv, job_id, 0);
+}
+
+void pv_server_set_job_end_hook(pv_server *srv,
+                                void (*hook)(void *arg, const char *job_id, int ended), void *arg)
 {
     /* Under the lock: once cleared, no thread is still inside the old hook. */
     pthread_mutex_lock(&srv->job_end_lock);
@@ -48,6 +59,9 @@ void pv_server_set_job_end_hook(pv_server *srv, void (*hook)(void *arg, const ch
 }
 
 extern char **environ;
+
+#define PV_STR_(x) #x
+#define PV_STR(x) PV_STR_(x)
 
 #define MAX_WORKERS 64
 #define MAX_WORKER_ARGS 24
@@ -79,6 +93,7 @@ struct pv_scheduler {
     pv_jobstore *jobs;
     const char *const *worker_args;
     int wake_fd;
+    pv_progress_pipe progress; /* workers' progress notes (progress_pipe.h) */
     char exe[PATH_MAX];
     worker workers[MAX_WORKERS];
     int nworkers;
@@ -246,8 +261,9 @@ static void police_workers(pv_scheduler *s)
 
 static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
 {
-    const char *argv[MAX_WORKER_ARGS + 5];
+    const char *argv[MAX_WORKER_ARGS + 7];
     posix_spawnattr_t attr;
+    posix_spawn_file_actions_t files;
     sigset_t none, defaults;
     int n = 0, rc;
 
@@ -255,6 +271,10 @@ static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
     argv[n++] = "worker";
     argv[n++] = "--job";
     argv[n++] = job_id;
+    if (s->progress.write_fd >= 0) {
+        argv[n++] = "--notify-fd";
+        argv[n++] = PV_STR(PV_PROGRESS_FD);
+    }
     for (int i = 0; i < MAX_WORKER_ARGS && s->worker_args[i] != NULL; i++)
         argv[n++] = s->worker_args[i];
     argv[n] = NULL;
@@ -273,7 +293,12 @@ static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
                                         POSIX_SPAWN_SETPGROUP);
-    rc = posix_spawn(pid, s->exe, NULL, &attr, (char *const *)argv, environ);
+    /* The progress pipe's write end at a known number, open across the exec. */
+    posix_spawn_file_actions_init(&files);
+    if (s->progress.write_fd >= 0)
+        posix_spawn_file_actions_adddup2(&files, s->progress.write_fd, PV_PROGRESS_FD);
+    rc = posix_spawn(pid, s->exe, &files, &attr, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&files);
     posix_spawnattr_destroy(&attr);
     return rc;
 }
@@ -317,6 +342,8 @@ static void start_jobs(pv_scheduler *s)
             due_at(s, w->started_ms + s->server->config->job_timeout_s * 1000 + 1);
             due_at(s, w->started_ms + s->server->config->heartbeat_timeout_s * 1000);
             pv_jobstore_set_worker(s->jobs, job.id, pid);
+            /* Queued to processing: whoever waits on the job's status hears it. */
+            pv_server_job_changed(s->server, job.id);
             pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: started worker %d (attempt %d)", job.id,
                    (int)pid, job.attempts);
             running++;
@@ -498,11 +525,12 @@ static int recover_if_orphan(void *arg, const pv_job *job)
 /* Sleeps until a wake-up, a worker's exit or this round's deadline. */
 static void wait_for_event(pv_scheduler *s)
 {
-    struct pollfd pfd[MAX_WORKERS + 1];
+    struct pollfd pfd[MAX_WORKERS + 2];
     int n = 0;
     int64_t wait_ms = s->due_ms - pv_monotonic_ms();
 
     pfd[n++] = (struct pollfd){s->wake_fd, POLLIN, 0};
+    pfd[n++] = (struct pollfd){s->progress.read_fd, POLLIN, 0};
     for (int i = 0; i < s->nworkers; i++) {
         if (s->workers[i].pidfd >= 0)
             pfd[n++] = (struct pollfd){s->workers[i].pidfd, POLLIN, 0};
@@ -511,12 +539,15 @@ static void wait_for_event(pv_scheduler *s)
     }
     if (wait_ms < 0)
         wait_ms = 0;
-    if (poll(pfd, (nfds_t)n, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms)) > 0 &&
-        (pfd[0].revents & POLLIN)) {
+    if (poll(pfd, (nfds_t)n, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms)) <= 0)
+        return;
+    if (pfd[0].revents & POLLIN) {
         char drain[64];
         while (read(s->wake_fd, drain, sizeof(drain)) > 0)
             ;
     }
+    if (pfd[1].revents & POLLIN)
+        pv_progress_pipe_drain(&s->progress, s->server);
 }
 
 static void *scheduler_main(void *arg)
@@ -547,6 +578,9 @@ int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_
     s->server = srv;
     s->worker_args = worker_args;
     s->wake_fd = wake_read_fd;
+    /* Without it, waiters hear of starts and ends only: no reason to refuse to run. */
+    if (pv_progress_pipe_open(&s->progress) != 0)
+        pv_log(PIVOT_LOG_WARNING, "pivotd", "no pipe for workers' progress: %s", strerror(errno));
     n = readlink("/proc/self/exe", s->exe, sizeof(s->exe) - 1);
     if (n <= 0) {
         snprintf(err, errlen, "cannot find the pivotd executable: %s", strerror(errno));
@@ -575,6 +609,7 @@ int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_
 out:
     if (s != NULL) {
         pv_jobstore_close(s->jobs);
+        pv_progress_pipe_close(&s->progress);
         free(s);
     }
     return rc;
@@ -609,5 +644,6 @@ void pv_scheduler_stop(pv_scheduler *s)
                             PV_JOB_INTERRUPTED_TOO_OFTEN, pv_now_ms());
     }
     pv_jobstore_close(s->jobs);
+    pv_progress_pipe_close(&s->progress);
     free(s);
 }

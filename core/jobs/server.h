@@ -34,8 +34,12 @@ typedef struct pv_server {
     atomic_int stopping;
     /** Guards the hook below; pthread_mutex_init'ed with the server. */
     pthread_mutex_t job_end_lock;
-    /** Told of each job that ended (any thread); the HTTP front wakes its waiters. */
-    void (*job_end_hook)(void *arg, const char *job_id);
+    /**
+     * Told of each job that ended (ended 1) or changed (ended 0: it started,
+     * or its worker stored progress), from any thread; the HTTP front wakes
+     * its waiters.
+     */
+    void (*job_end_hook)(void *arg, const char *job_id, int ended);
     void *job_end_arg;
 } pv_server;
 
@@ -48,8 +52,14 @@ void pv_server_wake_scheduler(pv_server *srv);
  */
 void pv_server_job_ended(pv_server *srv, const char *job_id);
 
-/** Sets (or, with NULL, clears) the hook pv_server_job_ended calls. */
-void pv_server_set_job_end_hook(pv_server *srv, void (*hook)(void *arg, const char *job_id),
-                                void *arg);
+/**
+ * Says that job_id changed without ending: a worker started it, or stored
+ * new progress. Any thread; never blocks long.
+ */
+void pv_server_job_changed(pv_server *srv, const char *job_id);
+
+/** Sets (or, with NULL, clears) the hook pv_server_job_ended and _changed call. */
+void pv_server_set_job_end_hook(pv_server *srv,
+                                void (*hook)(void *arg, const char *job_id, int ended), void *arg);
 
 #endif

@@ -10,6 +10,7 @@
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "plugin_set.h"
+#include "progress_pipe.h"
 #include "registry.h"
 #include "result_detail.h"
 #include "state_lock.h"
@@ -60,7 +61,16 @@ typedef struct progress_state {
     int64_t next_write_ms;
     int store_cancel; /* the store reported a DELETE while processing */
     int write_failed; /* a progress write failed (logged once) */
+    int told_percent; /* the whole percent last noted on the progress pipe; -1: none */
 } progress_state;
+
+/* The progress pipe's write end (pivotd worker --notify-fd), or -1. */
+static int notify_fd = -1;
+
+void pv_worker_set_notify_fd(int fd)
+{
+    notify_fd = fd;
+}
 
 /* Everything one run holds, so that cleanup is one function. */
 typedef struct worker {
@@ -114,6 +124,11 @@ static int on_progress(void *arg, double percent)
     if (rc == 1) {
         ps->store_cancel = 1;
         return 1;
+    }
+    /* The API shows whole percents: only a new one is worth waking waiters. */
+    if (rc == 0 && (int)percent != ps->told_percent) {
+        ps->told_percent = (int)percent;
+        pv_progress_notify(notify_fd, ps->job_id);
     }
     /* A missed progress write only makes the status stale: keep exporting. */
     if (rc < 0 && !ps->write_failed) {
@@ -313,7 +328,7 @@ static void output_limit_lift(const struct rlimit *saved)
  * another code with the reason in w->err. */
 static int export_job(worker *w)
 {
-    progress_state ps = {.js = w->js, .job_id = w->job.id};
+    progress_state ps = {.js = w->js, .job_id = w->job.id, .told_percent = -1};
     char msg[PIVOT_ERRMSG_SIZE] = "";
     char label[32];
     struct rlimit saved_limit;
@@ -446,6 +461,14 @@ static int record_outcome(worker *w, int rc)
         w->job.samples = (int64_t)w->result.summary.samples;
         w->job.actual_start_ns = w->result.summary.actual.start_ns;
         w->job.actual_end_ns = w->result.summary.actual.end_ns;
+        for (size_t i = 0; i < w->spec.nchannels; i++) {
+            pv_channel_detail *d = &w->details[i];
+            pv_coverage_of(w->source, w->source_ctx, d->name, w->spec.range, &d->coverage);
+            /* The span is the source's ends; a channel whose range fell in a
+             * gap of its data wrote nothing, whatever the ends say. */
+            if (d->samples == 0 && d->coverage.kind != PV_COVERAGE_UNKNOWN)
+                d->coverage.kind = PV_COVERAGE_NONE;
+        }
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);

@@ -22,4 +22,10 @@
  */
 int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_set);
 
+/**
+ * Before pv_worker_run: the descriptor of the server's progress pipe
+ * (progress_pipe.h), noted on at each new whole percent; -1 (the default) for none.
+ */
+void pv_worker_set_notify_fd(int fd);
+
 #endif

@@ -69,44 +69,6 @@ char *pv_gen_text(yajl_gen g)
     return strndup((const char *)buf, len);
 }
 
-char *pv_json_result_detail(const pv_channel_detail *channels, size_t nchannels,
-                            const char *const *warnings, size_t nwarnings)
-{
-    yajl_gen g = pv_gen_new();
-    char *text;
-
-    if (g == NULL)
-        return NULL;
-    yajl_gen_map_open(g);
-    pv_gen_str(g, "channels");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < nchannels; i++) {
-        int any = channels[i].samples > 0;
-        yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", channels[i].name);
-        pv_gen_key_int(g, "samples", (int64_t)channels[i].samples);
-        pv_gen_key_time_ns(g, "first", any ? channels[i].first_ns : -1);
-        pv_gen_key_time_ns(g, "last", any ? channels[i].last_ns : -1);
-        yajl_gen_map_close(g);
-    }
-    yajl_gen_array_close(g);
-    pv_gen_str(g, "channels_missing");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < nchannels; i++)
-        if (channels[i].samples == 0)
-            pv_gen_str(g, channels[i].name);
-    yajl_gen_array_close(g);
-    pv_gen_str(g, "warnings");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < nwarnings; i++)
-        pv_gen_str(g, warnings[i]);
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
-    text = pv_gen_text(g);
-    yajl_gen_free(g);
-    return text;
-}
-
 void pv_gen_key_fixed(yajl_gen g, const char *key, double value, int digits)
 {
     char text[64];

@@ -28,23 +28,6 @@ void pv_gen_tree(yajl_gen g, yajl_val v);
 /** Returns the generator's text as a malloc'd string; NULL when out of memory. */
 char *pv_gen_text(yajl_gen g);
 
-/** One channel's line in a completed job's result detail. */
-typedef struct pv_channel_detail {
-    const char *name;
-    uint64_t samples;
-    int64_t first_ns; /**< first sample written; read only when samples > 0 */
-    int64_t last_ns;  /**< last sample written (inclusive) */
-} pv_channel_detail;
-
-/**
- * Returns, malloc'd, the detail of a job's result as stored in the job
- * store: {"channels": [{"name", "samples", "first", "last"}...],
- * "channels_missing": [names without a sample], "warnings": [...]}; NULL
- * when out of memory.
- */
-char *pv_json_result_detail(const pv_channel_detail *channels, size_t nchannels,
-                            const char *const *warnings, size_t nwarnings);
-
 /**
  * Parses text of len bytes (not NUL-terminated) into a tree. Returns NULL
  * with a message in err on a syntax error. Refuses nesting deeper than 64

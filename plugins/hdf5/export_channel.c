@@ -9,6 +9,7 @@
 #include "h5_error.h"
 #include "hdf5_export.h"
 #include "null_mask.h"
+#include "provenance.h"
 #include "signal_attrs.h"
 #include "signal_type.h"
 #include "signal_write.h"
@@ -210,6 +211,8 @@ static int create_group(hx_export *x, const pivot_channel_info *channel, char *e
                             errlen);
     if (rc == 0)
         rc = write_origin(x, channel, where, err, errlen);
+    if (rc == 0)
+        rc = hx_provenance_write(x->group, x->str_type, &x->provenance, where, err, errlen);
 out:
     return rc;
 }

@@ -9,6 +9,8 @@
 #include <hdf5.h>
 #include <pivot/plugin.h>
 
+#include "provenance.h"
+
 /** The largest chunk a job may ask for, in elements (16 MiB of strings, whose
  * elements HDF5 sizes as 16-byte descriptors; HDF5 caps a chunk at 4 GiB). */
 #define HX_CHUNK_MAX_ELEMENTS 1048576
@@ -38,7 +40,8 @@ typedef struct hx_export {
     unsigned gzip_level;    /**< 0 for no compression, 1..9 deflate behind shuffle */
     hsize_t chunk_elements; /**< elements per chunk, 0 for about HX_CHUNK_BYTES */
     void *scratch;          /**< batch data rearranged for HDF5 (bytes, masks), owned */
-    size_t scratch_size;    /**< bytes allocated at scratch */
+    hx_provenance provenance; /**< what each channel group repeats of the job */
+    size_t scratch_size;      /**< bytes allocated at scratch */
 
     /* The channel between begin_channel and end_channel; group is
      * H5I_INVALID_HID outside of one. */

@@ -153,8 +153,10 @@ class QuotaTest(ph.ServerCase):
         self.assertEqual(api.get(QUOTA).json()["usage"]["output_bytes_last_24h"], size)
         r, _ = api.post_job(body())
         detail = self.assertProblem(r, 429, "quota-exceeded", "output_bytes_per_day")
-        self.assertIn("output_bytes_per_day: quota used up: %d bytes of results produced in the "
-                      "last 24 hours, the limit is 1; it frees at " % size, detail)
+        # The byte counts are repeated in binary units.
+        self.assertIn("output_bytes_per_day: quota used up: %d bytes of results produced "
+                      "(%.1f KiB) in the last 24 hours, the limit is 1 (1 byte); it frees at "
+                      % (size, size / 1024), detail)
         self.assertTrue(86390 <= int(r.headers["Retry-After"]) <= 86400)
         self.assertEqual(self.age_ledger("bytes"), 2)  # the submission and the bytes
         r, _ = api.post_job(body())

@@ -13,9 +13,9 @@ __version__ = "0.1.0"
 
 from .client import Client
 from .request import ArgumentError, build_request
-from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, NotFound,
-                     PivotError, QuotaExceeded, ServerError, TooLarge, Unauthorized,
-                     Unprocessable, WaitTimeout)
+from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, MissingData,
+                     MissingDataWarning, NotFound, PivotError, QuotaExceeded, ServerError,
+                     TooLarge, Unauthorized, Unprocessable, WaitTimeout)
 from .files import open, to_xarray  # noqa: A004
 from .units import human_bytes
 

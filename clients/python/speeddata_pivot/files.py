@@ -3,10 +3,10 @@
 import collections.abc
 
 # Root attributes that say what a channel's rows are and where they come from.
-# The server writes them on the file's root only (a job treats all its channels
-# alike); to_xarray copies them onto each channel's Dataset so that a channel
-# used alone still says what it holds. Should the server write them on each
-# group too, the group's own values are kept.
+# Current servers repeat the provenance and decimation ones on each channel
+# group; files from older servers have them on the root only, so to_xarray
+# copies those the group lacks onto each channel's Dataset (the group's own
+# values are kept), and a channel used alone still says what it holds.
 ROOT_ATTRS_FOR_CHANNELS = (
     "pivot_format_version", "job_id", "producer", "owner", "request", "metadata",
     "description", "user", "requested_start", "requested_end", "requested_start_iso",

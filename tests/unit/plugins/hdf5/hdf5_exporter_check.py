@@ -27,6 +27,18 @@ def check_attrs(obj, expected, where):
             check_eq(obj.attrs[name], value, "%s.attrs[%r]" % (where, name))
 
 
+# What each channel group repeats of the job (no decimation in this export).
+GROUP_PROVENANCE = {
+    "job_id": "job-0001",
+    "producer": "pivotd 0.1.0",
+    "request": '{"channels":["engine","idle"]}',
+    "requested_start": np.int64(T0),
+    "requested_end": np.int64(T0 + 3600250000000),
+    "requested_start_iso": "2025-01-23T14:30:00Z",
+    "requested_end_iso": "2025-01-23T15:30:00.25Z",
+}
+
+
 def check_root(f):
     check_attrs(f, {
         "pivot_format_version": np.int32(1),
@@ -74,14 +86,14 @@ def check_engine(f, chunk_elements=None, gzip_level=None):
     """The engine channel; chunk_elements None means the default 128 KiB chunks."""
     g = f["engine"]
     where = "/engine"
-    check_attrs(g, {
+    check_attrs(g, dict(GROUP_PROVENANCE, **{
         "source_schema": '{"type":"record","name":"engine"}',
         "sample_count": np.uint64(NSAMPLES),
         "actual_start": np.int64(T0),
         "actual_end": np.int64(T0 + (NSAMPLES - 1) * STEP_NS + 1),
         "actual_start_iso": "2025-01-23T14:30:00Z",
         "actual_end_iso": "2025-01-23T14:31:10.007000001Z",
-    }, where)
+    }), where)
     check_eq(sorted(g.keys()),
              sorted(["time", "rpm", "odometer", "temp", "pressure", "valve", "state"]),
              where + " datasets")
@@ -136,7 +148,7 @@ def check_engine(f, chunk_elements=None, gzip_level=None):
 
 def check_idle(f):
     g = f["idle"]
-    check_attrs(g, {"sample_count": np.uint64(0)}, "/idle")
+    check_attrs(g, dict(GROUP_PROVENANCE, sample_count=np.uint64(0)), "/idle")
     check_eq(sorted(g.keys()), ["level", "time"], "/idle datasets")
     check_dataset(g["time"], "<i8", 0, CHUNK_BYTES // 8, "/idle/time")
     check_dataset(g["level"], "<f8", 0, CHUNK_BYTES // 8, "/idle/level")
