@@ -31,6 +31,10 @@ int pv_api_health(pv_server *srv, h2o_req_t *req);
 int pv_api_channels(pv_api_env *env, h2o_req_t *req);
 /** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */
 int pv_api_openapi(pv_server *srv, h2o_req_t *req);
+/** Whether a path is the web page's: "/" or below "/web/". */
+int pv_api_web_path(const char *path, size_t len);
+/** GET / and /web/...: the compiled-in page, with ETag, caching and CSP headers. */
+int pv_api_web(pv_server *srv, h2o_req_t *req);
 /**
  * GET /api/v1/pivot/export: a job submitted, awaited and served in one
  * request. Submits the job of task->req and sets task->resume to wait for

@@ -172,6 +172,12 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
             return not_allowed(req, "GET, HEAD");
         return pv_api_openapi(t->server, req);
     }
+    /* The page needs no key: it asks for one, and holds nothing secret. */
+    if (pv_api_web_path(path, len)) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_web(t->server, req);
+    }
     if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
         return not_found(req);
     pv_blocking_post(t->pool, lane_of(req, path, len),

@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""The web page in a real headless Chromium against a real pivotd: sign in
+with a key, find a channel, build a request with a pattern and a preset, see
+the estimate, submit, watch progress reach 100 %, download the file and read
+it with h5py, open the quick look and read the plot's pixels back, and cancel
+a running job. Screenshots of each step go to PIVOT_ARTIFACT_DIR."""
+import glob
+import os
+import shutil
+import signal
+import sys
+import time
+import unittest
+
+import h5py
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pivot_harness as h  # noqa: E402
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHANNELS = 6
+SECONDS = 600
+RATE = 200
+
+
+def worker_pid(job_id, timeout=10.0):
+    """The pid of `pivotd worker --job JOB_ID`, waiting for it to start."""
+    deadline = time.monotonic() + timeout
+    want = ["worker", "--job", job_id]
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    argv = f.read().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            if any(argv[i:i + 3] == want for i in range(len(argv) - 2)):
+                return int(entry)
+        time.sleep(0.002)
+    raise AssertionError("no worker process for job %s appeared" % job_id)
+
+
+class WebBrowserTest(h.ServerCase):
+    WORK_PREFIX = "pivot-web-browser-"
+
+    @classmethod
+    def write_data(cls, data):
+        # Ten minutes that ended a few seconds ago, so that a preset such as
+        # last_15_minutes holds all of it.
+        start_s = int(time.time()) - SECONDS - 10
+        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start_s))
+        cls.cache = h.Cache.generate(data, channels=CHANNELS, seconds=SECONDS, rate=RATE,
+                                     signals=2, start=start, file_seconds=60)
+
+    @classmethod
+    def after_start(cls):
+        cls.artifacts = os.environ.get("PIVOT_ARTIFACT_DIR") or cls.work.sub("artifacts")
+        os.makedirs(cls.artifacts, exist_ok=True)
+        cls.downloads = cls.work.sub("downloads")
+        os.makedirs(cls.downloads)
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                    "--window-size=1280,800", "--user-data-dir=" + cls.work.sub("profile")):
+            opts.add_argument(arg)
+        opts.add_experimental_option("prefs", {"download.default_directory": cls.downloads,
+                                               "download.prompt_for_download": False})
+        service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
+        cls.driver = webdriver.Chrome(service=service, options=opts)
+        cls.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                                   {"behavior": "allow", "downloadPath": cls.downloads})
+        cls.driver.set_script_timeout(20)
+
+    @classmethod
+    def tearDownClass(cls):
+        if getattr(cls, "driver", None) is not None:
+            cls.driver.quit()
+        super().tearDownClass()
+
+    # ------------------------------------------------------------ helpers
+
+    def el(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def wait_for(self, what, timeout=20):
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: what())
+
+    def shot(self, name):
+        self.driver.save_screenshot(os.path.join(self.artifacts, name + ".png"))
+
+    def type_into(self, css, text):
+        e = self.el(css)
+        e.clear()
+        e.send_keys(text)
+
+    def row(self, job_id):
+        return self.el('tr[data-job="%s"]' % job_id)
+
+    def status_of(self, job_id):
+        rows = self.driver.find_elements(By.CSS_SELECTOR, 'tr[data-job="%s"]' % job_id)
+        return rows[0].get_attribute("data-status") if rows else None
+
+    def newest_job(self, known):
+        ids = [r.get_attribute("data-job")
+               for r in self.driver.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")]
+        fresh = [i for i in ids if i not in known]
+        return fresh[0] if fresh else None
+
+    def sign_in(self):
+        self.driver.get(self.server.base + "/")
+        self.wait_for(lambda: self.el("#login").is_displayed())
+        self.shot("01-sign-in")
+        self.type_into("#api-key", "pvk_wrong_key")
+        self.el("#login-form button[type=submit]").click()
+        self.wait_for(lambda: self.el("#api-key-error").text != "")
+        self.assertEqual(self.el("#api-key").get_attribute("aria-invalid"), "true")
+        self.type_into("#api-key", self.key)
+        self.el("#login-form button[type=submit]").click()
+        self.wait_for(lambda: self.el("#app").is_displayed())
+        self.assertEqual(self.el("#who").text, "alice (user)")
+        # The key lives in this tab's session storage, never in a cookie.
+        self.assertEqual(self.driver.execute_script(
+            "return sessionStorage.getItem('pivot.apiKey')"), self.key)
+        self.assertEqual(self.driver.get_cookies(), [])
+
+    # ------------------------------------------------------------ the test
+
+    def test_export_from_the_page(self):
+        try:
+            self.export_from_the_page()
+        except BaseException:
+            self.shot("99-failure")
+            raise
+
+    def export_from_the_page(self):
+        self.sign_in()
+
+        # Channels: the list and its search.
+        self.wait_for(lambda: len(self.driver.find_elements(
+            By.CSS_SELECTOR, "#channels-table tbody tr")) == CHANNELS)
+        self.type_into("#channel-search", "ch004")
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "#channels-table tbody tr")
+        self.assertEqual([r.get_attribute("data-channel") for r in rows], ["ch004"])
+        self.assertIn("sig0: float64", rows[0].text)
+        self.assertIn("%d Hz" % RATE, rows[0].text)
+        self.shot("02-channels")
+
+        # A channel that does not exist: the problem shows beside its field.
+        self.type_into("#ch-include", "nosuch")
+        self.wait_for(lambda: self.driver.find_elements(By.CSS_SELECTOR,
+                                                        "#channels-fieldset-error"))
+        self.assertIn('"nosuch"', self.el("#channels-fieldset-error").text)
+        self.assertEqual(self.el("#channels-fieldset").get_attribute("aria-invalid"), "true")
+        self.shot("03-field-error")
+        self.el("#ch-include").clear()
+
+        # A pattern and a preset: the estimate follows the form.
+        Select(self.el("#range-type")).select_by_value("preset")
+        Select(self.el("#range-preset")).select_by_value("last_15_minutes")
+        self.type_into("#ch-pattern", "ch00[0-2]")
+        expected = 3 * SECONDS * RATE
+        self.wait_for(lambda: self.el("#estimate").get_attribute("data-samples") == str(expected))
+        self.assertEqual(self.el("#channel-count").text, "(3 selected)")
+        self.assertIn("360,000 samples", self.el("#estimate").text)
+        self.el("#request-code summary").click()
+        self.assertIn('"pattern": "ch00[0-2]"', self.el("#code-json").text)
+        self.assertIn('"name": "last_15_minutes"', self.el("#code-json").text)
+        self.assertIn("X-API-Key: $PIVOT_API_KEY", self.el("#code-curl").text)
+        self.assertIn("client.submit(request=", self.el("#code-python").text)
+        self.shot("04-build")
+
+        # Submit and watch it complete.
+        self.el("#submit").click()
+        job_id = self.wait_for(lambda: self.newest_job(set()))
+        self.wait_for(lambda: self.status_of(job_id) == "completed", timeout=40)
+        self.assertEqual(self.row(job_id).find_element(By.CSS_SELECTOR, ".job-progress").text,
+                         "100 %")
+        self.shot("05-completed")
+
+        # Download through the page (the key goes in a header) and read it.
+        self.row(job_id).find_element(By.CSS_SELECTOR, "button[data-action=download]").click()
+        path = os.path.join(self.downloads, "pivot-%s.h5" % job_id)
+        self.wait_for(lambda: os.path.exists(path) and not glob.glob(path + ".crdownload"))
+        with h5py.File(path, "r") as f:
+            self.assertEqual(sorted(f.keys()), ["ch000", "ch001", "ch002"])
+            self.assertEqual(f["ch001/sig0"].shape, (SECONDS * RATE,))
+            self.assertEqual(f.attrs["job_id"], job_id)
+
+        # Cancel a running job: its worker is held still until the cancel
+        # is sent, so that the job is surely processing when it arrives.
+        known = {job_id}
+        self.type_into("#ch-pattern", "ch*")
+        self.wait_for(lambda: self.el("#channel-count").text == "(%d selected)" % CHANNELS)
+        self.el("#submit").click()
+        running = self.wait_for(lambda: self.newest_job(known))
+        pid = worker_pid(running)
+        h.stop_worker(pid, self.state)
+        try:
+            self.wait_for(lambda: self.status_of(running) == "processing")
+            self.row(running).find_element(By.CSS_SELECTOR, "button[data-action=cancel]").click()
+            time.sleep(0.3)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        self.wait_for(lambda: self.status_of(running) == "cancelled")
+        self.assertEqual(self.api.job(running)["status"], "cancelled")
+        self.shot("07-cancelled")
+
+        # A narrow window still shows the jobs without sideways scrolling.
+        self.driver.set_window_size(420, 800)
+        self.assertLessEqual(self.driver.execute_script(
+            "return document.documentElement.scrollWidth"), 420)
+        self.shot("08-narrow")
+        self.driver.set_window_size(1280, 800)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
