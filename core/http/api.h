@@ -19,6 +19,12 @@ int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
 int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who);
 int pv_api_jobs_get(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id);
 int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id);
+/**
+ * GET /api/v1/pivot/jobs/{id}/preview?signals=&points=: the min/max
+ * quick look of a completed job, with the same access as its download.
+ */
+int pv_api_jobs_preview(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
+                        const char *id);
 int pv_api_jobs_download(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
                          const char *id);
 /**

@@ -85,6 +85,11 @@ static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t 
             return pv_api_jobs_download(env, req, who, id);
         return not_allowed(req, "GET, HEAD");
     }
+    if (h2o_memis(slash, len - (size_t)(slash - rest), H2O_STRLIT("/preview"))) {
+        if (method_is(req, "GET") || method_is(req, "HEAD"))
+            return pv_api_jobs_preview(env, req, who, id);
+        return not_allowed(req, "GET, HEAD");
+    }
     return not_found(req);
 }
 

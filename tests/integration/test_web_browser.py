@@ -22,6 +22,19 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+# Pixels of the first two series colours (#1f77b4, #d62728) on the plot.
+COUNT_PIXELS = """
+const c = document.querySelector('#quicklook-plot canvas');
+const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+let blue = 0, red = 0;
+const near = (i, r, g, b) => Math.abs(d[i] - r) < 40 && Math.abs(d[i + 1] - g) < 40 &&
+                             Math.abs(d[i + 2] - b) < 40 && d[i + 3] > 128;
+for (let i = 0; i < d.length; i += 4) {
+  if (near(i, 31, 119, 180)) blue++;
+  if (near(i, 214, 39, 40)) red++;
+}
+return [blue, red, c.width, c.height];
+"""
 CHANNELS = 6
 SECONDS = 600
 RATE = 200
@@ -191,6 +204,21 @@ class WebBrowserTest(h.ServerCase):
             self.assertEqual(sorted(f.keys()), ["ch000", "ch001", "ch002"])
             self.assertEqual(f["ch001/sig0"].shape, (SECONDS * RATE,))
             self.assertEqual(f.attrs["job_id"], job_id)
+
+        # The quick look draws two signals: count the pixels of each colour.
+        self.type_into("#ql-signals", "ch001.sig0, ch002.sig1")
+        self.row(job_id).find_element(By.CSS_SELECTOR, "button[data-action=quicklook]").click()
+        self.wait_for(lambda: self.el("#quicklook-info").text.startswith("Job " + job_id + ": 2 signals"))
+        blue, red, w, hgt = self.driver.execute_script(COUNT_PIXELS)
+        self.assertGreater(w, 600)
+        self.assertGreater(blue, 500)
+        self.assertGreater(red, 500)
+        self.shot("06-quicklook")
+        # A signal the export does not have: the problem shows by the field.
+        self.type_into("#ql-signals", "ch001.nosuch")
+        self.el("#ql-form button[type=submit]").click()
+        self.wait_for(lambda: "ch001.nosuch" in self.el("#quicklook-error").text)
+        self.assertEqual(self.el("#ql-signals").get_attribute("aria-invalid"), "true")
 
         # Cancel a running job: its worker is held still until the cancel
         # is sent, so that the job is surely processing when it arrives.

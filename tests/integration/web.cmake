@@ -10,6 +10,10 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
            COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_web_assets.py)
   set_tests_properties(integration_web_assets PROPERTIES
     TIMEOUT 60 LABELS integration ENVIRONMENT "${_web_env}")
+  add_test(NAME integration_web_preview
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_web_preview.py)
+  set_tests_properties(integration_web_preview PROPERTIES
+    TIMEOUT 60 LABELS integration ENVIRONMENT "${_web_env}")
   add_test(NAME integration_web_browser
            COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_web_browser.py)
   set_tests_properties(integration_web_browser PROPERTIES

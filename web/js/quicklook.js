@@ -10,36 +10,54 @@ function width() {
   return Math.max(300, $("quicklook-plot").clientWidth || 800);
 }
 
+let current = null;
+
+// The series on one time axis: every bucket time of any series, with null
+// where a series has no value (a gap is drawn as a gap).
+function align(series) {
+  const times = [...new Set(series.flatMap((s) => s.time_ns))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const data = [times.map((t) => t / 1e9)];
+  series.forEach((s) => {
+    const lo = new Array(times.length).fill(null), hi = new Array(times.length).fill(null);
+    s.time_ns.forEach((t, i) => { lo[index.get(t)] = s.min[i]; hi[index.get(t)] = s.max[i]; });
+    data.push(lo, hi);
+  });
+  return data;
+}
+
 export async function showQuickLook(job) {
+  current = job || current;
+  if (!current) return;
   $("quicklook-error").textContent = "";
-  $("quicklook-info").textContent = "Loading the preview of job " + job.job_id + "...";
+  $("ql-signals").removeAttribute("aria-invalid");
+  $("quicklook-info").textContent = "Loading the preview of job " + current.job_id + "...";
+  const names = $("ql-signals").value.split(",").map((s) => s.trim()).filter(Boolean).join(",");
   try {
-    const p = await call("GET", API + "/jobs/" + encodeURIComponent(job.job_id) + "/preview?points=2000");
+    const p = await call("GET", API + "/jobs/" + encodeURIComponent(current.job_id) +
+      "/preview?points=2000" + (names ? "&signals=" + encodeURIComponent(names) : ""));
     if (plot) { plot.destroy(); plot = null; }
-    // One band per signal: its minimum and maximum in each bucket, so that
-    // a spike survives decimation.
-    const first = p.series[0];
-    if (!first) { $("quicklook-info").textContent = "The export holds no numeric signal to plot."; return; }
-    const xs = first.time_ns.map((t) => t / 1e9);
-    const data = [xs];
+    if (p.series.length === 0) { $("quicklook-info").textContent = "The export holds no numeric signal to plot."; return; }
+    // Each signal is a band: its minimum and maximum in each bucket, so
+    // that a spike survives however much the export is reduced.
+    const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
     const series = [{}];
-    const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"];
     p.series.forEach((s, i) => {
-      if (s.time_ns.length !== xs.length) return;
       const c = colors[i % colors.length];
-      data.push(s.min, s.max);
       series.push({ label: s.channel + "." + s.signal + " min", stroke: c, width: 1 },
                   { label: s.channel + "." + s.signal + " max", stroke: c, width: 1, dash: [4, 2] });
     });
     plot = new uPlot({ width: width(), height: 320, series, cursor: { drag: { x: true, y: false } },
-                       scales: { x: { time: true } } }, data, $("quicklook-plot"));
-    $("quicklook-info").textContent = "Job " + job.job_id + ": " + p.series.length + " signals, " +
-      xs.length + " buckets each (drag to zoom, double-click to reset).";
+                       scales: { x: { time: true } } }, align(p.series), $("quicklook-plot"));
+    $("quicklook-info").textContent = "Job " + current.job_id + ": " + p.series.length + " signals, buckets of " +
+      (p.bucket_ns / 1e9) + " s (drag across the plot to zoom, double-click to reset).";
     $("quicklook-panel").scrollIntoView();
   } catch (e) {
     $("quicklook-info").textContent = "";
     $("quicklook-error").textContent = e.message;
+    if (e.field === "signals") $("ql-signals").setAttribute("aria-invalid", "true");
   }
 }
 
+$("ql-form").addEventListener("submit", (ev) => { ev.preventDefault(); showQuickLook(null); });
 addEventListener("resize", () => { if (plot) plot.setSize({ width: width(), height: 320 }); });
