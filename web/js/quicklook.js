@@ -48,7 +48,9 @@ export async function showQuickLook(job) {
                   { label: s.channel + "." + s.signal + " max", stroke: c, width: 1, dash: [4, 2] });
     });
     plot = new uPlot({ width: width(), height: 320, series, cursor: { drag: { x: true, y: false } },
-                       scales: { x: { time: true } } }, align(p.series), $("quicklook-plot"));
+                       scales: { x: { time: true } },
+                       // The API's times are UTC, and so are the form's.
+                       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC") }, align(p.series), $("quicklook-plot"));
     $("quicklook-info").textContent = "Job " + current.job_id + ": " + p.series.length + " signals, buckets of " +
       (p.bucket_ns / 1e9) + " s (drag across the plot to zoom, double-click to reset).";
     $("quicklook-panel").scrollIntoView();
