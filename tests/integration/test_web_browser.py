@@ -59,6 +59,23 @@ def worker_pid(job_id, timeout=10.0):
     raise AssertionError("no worker process for job %s appeared" % job_id)
 
 
+def start_chromium(profile, downloads):
+    """Headless Chromium at 1280x800 that saves downloads into downloads."""
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--window-size=1280,800", "--user-data-dir=" + profile):
+        opts.add_argument(arg)
+    opts.add_experimental_option("prefs", {"download.default_directory": downloads,
+                                           "download.prompt_for_download": False})
+    service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(service=service, options=opts)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": downloads})
+    driver.set_script_timeout(20)
+    return driver
+
+
 class WebBrowserTest(h.ServerCase):
     WORK_PREFIX = "pivot-web-browser-"
 
@@ -77,18 +94,7 @@ class WebBrowserTest(h.ServerCase):
         os.makedirs(cls.artifacts, exist_ok=True)
         cls.downloads = cls.work.sub("downloads")
         os.makedirs(cls.downloads)
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                    "--window-size=1280,800", "--user-data-dir=" + cls.work.sub("profile")):
-            opts.add_argument(arg)
-        opts.add_experimental_option("prefs", {"download.default_directory": cls.downloads,
-                                               "download.prompt_for_download": False})
-        service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
-        cls.driver = webdriver.Chrome(service=service, options=opts)
-        cls.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                                   {"behavior": "allow", "downloadPath": cls.downloads})
-        cls.driver.set_script_timeout(20)
+        cls.driver = start_chromium(cls.work.sub("profile"), cls.downloads)
 
     @classmethod
     def tearDownClass(cls):
@@ -245,6 +251,59 @@ class WebBrowserTest(h.ServerCase):
             "return document.documentElement.scrollWidth"), 420)
         self.shot("08-narrow")
         self.driver.set_window_size(1280, 800)
+
+
+class SingleSignOnTest(h.ServerCase):
+    """Behind a single-sign-on proxy (here: Chromium adding the proxy's
+    header itself, from loopback) the page asks for no key; an admin sees
+    every user's jobs and narrows them with the user filter."""
+    WORK_PREFIX = "pivot-web-sso-"
+    CONFIG = ("auth:\n  backends: [apikey, trusted-header]\n"
+              "plugins:\n  auth:\n    trusted_header:\n      header: X-Remote-User\n"
+              "      proxies: [127.0.0.1]\n      admins: [ops]\n")
+
+    @classmethod
+    def write_data(cls, data):
+        h.Cache.generate(data, channels=2, seconds=10, rate=10, signals=1)
+
+    @classmethod
+    def after_start(cls):
+        cls.job_id = cls.api.submit({"time_range": h.absolute("2025-01-01T00:00:00Z",
+                                                              "2025-01-01T00:00:10Z"),
+                                     "channels": {"include": ["ch000"]}})
+        cls.api.wait(cls.job_id, timeout=30)
+        cls.driver = start_chromium(cls.work.sub("profile"), cls.work.sub("downloads"))
+        cls.driver.execute_cdp_cmd("Network.enable", {})
+        cls.driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
+                                   {"headers": {"X-Remote-User": "ops"}})
+
+    @classmethod
+    def tearDownClass(cls):
+        if getattr(cls, "driver", None) is not None:
+            cls.driver.quit()
+        super().tearDownClass()
+
+    def rows(self):
+        return [r.get_attribute("data-job") for r in
+                self.driver.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")]
+
+    def test_admin_behind_the_proxy(self):
+        d = self.driver
+        wait = WebDriverWait(d, 20, poll_frequency=0.1)
+        d.get(self.server.base + "/")
+        wait.until(lambda _: d.find_element(By.ID, "app").is_displayed())
+        self.assertFalse(d.find_element(By.ID, "login").is_displayed())
+        self.assertEqual(d.find_element(By.ID, "who").text, "ops (admin) via single sign-on")
+        self.assertIsNone(d.execute_script("return sessionStorage.getItem('pivot.apiKey')"))
+        wait.until(lambda _: self.rows() == [self.job_id])
+        owner = d.find_element(By.ID, "owner-filter")
+        owner.send_keys("nobody\n")
+        wait.until(lambda _: self.rows() == [])
+        owner.clear()
+        owner.send_keys("alice\n")
+        wait.until(lambda _: self.rows() == [self.job_id])
+        d.save_screenshot(os.path.join(os.environ.get("PIVOT_ARTIFACT_DIR") or self.work.path,
+                                       "10-sso-admin.png"))
 
 
 if __name__ == "__main__":
