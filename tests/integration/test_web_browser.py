@@ -186,6 +186,10 @@ class WebBrowserTest(h.ServerCase):
         expected = 3 * SECONDS * RATE
         self.wait_for(lambda: self.el("#estimate").get_attribute("data-samples") == str(expected))
         self.assertEqual(self.el("#channel-count").text, "(3 selected)")
+        # Ten minutes of data in the fifteen of the preset: two thirds.
+        self.el("#channel-search").clear()
+        avail = self.el('#channels-table tr[data-channel="ch004"] .avail')
+        self.assertEqual(avail.get_attribute("data-coverage"), "67")
         self.assertIn("360,000 samples", self.el("#estimate").text)
         self.el("#request-code summary").click()
         self.assertIn('"pattern": "ch00[0-2]"', self.el("#code-json").text)
@@ -200,6 +204,10 @@ class WebBrowserTest(h.ServerCase):
         self.wait_for(lambda: self.status_of(job_id) == "completed", timeout=40)
         self.assertEqual(self.row(job_id).find_element(By.CSS_SELECTOR, ".job-progress").text,
                          "100 %")
+        detail = self.row(job_id).find_element(By.CSS_SELECTOR, ".job-detail")
+        detail.find_element(By.TAG_NAME, "summary").click()
+        self.assertEqual(detail.text.splitlines()[0], "3 channels, 360,000 samples")
+        self.assertIn("ch002: 120,000 samples", detail.text)
         self.shot("05-completed")
 
         # Download through the page (the key goes in a header) and read it.

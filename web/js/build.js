@@ -125,6 +125,8 @@ async function dryRun() {
       humanBytes(r.estimate.bytes) + " · " + r.time_range.start + " – " + r.time_range.end +
       (empty.length ? " · no data in the range for: " + empty.join(", ") : "");
     $("estimate").dataset.samples = String(r.estimate.samples);
+    // The channels list shows each channel's data against this range.
+    document.dispatchEvent(new CustomEvent("pivot:range", { detail: r.time_range }));
   } catch (e) {
     if (seq !== dryRunSeq) return;
     $("estimate").textContent = "";

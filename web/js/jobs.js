@@ -21,6 +21,36 @@ function humanBytes(n) {
   return (i ? n.toFixed(1) : n) + " " + units[i];
 }
 
+// What the file holds: per channel samples and span, missing channels and
+// source warnings, folded away until asked for.
+function resultDetail(result) {
+  const d = document.createElement("details");
+  d.className = "job-detail";
+  const summary = document.createElement("summary");
+  summary.textContent = result.channels_exported + " channels, " +
+    result.samples_exported.toLocaleString("en") + " samples" + (result.partial ? ", partial" : "");
+  const ul = document.createElement("ul");
+  (result.channels || []).forEach((c) => {
+    const li = document.createElement("li");
+    li.textContent = c.name + ": " + c.samples.toLocaleString("en") + " samples" +
+      (c.first ? ", " + c.first + " – " + c.last : "");
+    ul.append(li);
+  });
+  (result.channels_missing || []).forEach((n) => {
+    const li = document.createElement("li");
+    li.textContent = n + ": no data in the range";
+    ul.append(li);
+  });
+  (result.warnings || []).forEach((w) => {
+    const li = document.createElement("li");
+    li.className = "error";
+    li.textContent = "warning: " + w;
+    ul.append(li);
+  });
+  d.append(summary, ul);
+  return d;
+}
+
 function button(label, action, job) {
   const b = document.createElement("button");
   b.type = "button";
@@ -45,7 +75,13 @@ function render(job) {
   cell(job.job_id).className = "job-id";
   const status = cell(job.status + (job.queue_position ? " (#" + job.queue_position + " in queue)" : ""));
   status.className = "job-status";
-  if (job.error) status.title = job.error;
+  if (job.error) {
+    const why = document.createElement("div");
+    why.className = "job-error";
+    why.textContent = job.error;
+    status.append(why);
+  }
+  if (job.result) status.append(resultDetail(job.result));
   const p = cell("");
   const bar = document.createElement("progress");
   bar.max = 100;
