@@ -7,6 +7,12 @@ import { showQuickLook } from "./quicklook.js";
 const $ = (id) => document.getElementById(id);
 const FINISHED = new Set(["completed", "failed", "cancelled", "expired"]);
 const MIN_POLL_MS = 1000;
+// A browser opens about six connections to one server over HTTP/1.1; long
+// polls beyond two would leave none for the form's dry runs. The other
+// unfinished jobs are asked without waiting, every two seconds.
+const MAX_LONG_POLLS = 2;
+const SHORT_POLL_MS = 2000;
+let longPolls = 0;
 const rows = new Map();      // job_id -> <tr>
 const watching = new Set();  // job ids with a poll loop running
 let owner = "";
@@ -108,18 +114,22 @@ async function watch(id) {
   try {
     for (let tries = 0; tries < 100000; tries++) {
       const t0 = Date.now();
+      const long = longPolls < MAX_LONG_POLLS;
       let job;
+      if (long) longPolls++;
       try {
-        job = await call("GET", API + "/jobs/" + encodeURIComponent(id) + "?wait=30");
+        job = await call("GET", API + "/jobs/" + encodeURIComponent(id) + (long ? "?wait=30" : ""));
       } catch (e) {
         if (e.status === 404) { rows.get(id)?.remove(); rows.delete(id); return; }
         $("jobs-error").textContent = e.message;
         await sleep(5000);
         continue;
+      } finally {
+        if (long) longPolls--;
       }
       render(job);
       if (FINISHED.has(job.status)) return;
-      await sleep(Math.max(0, MIN_POLL_MS - (Date.now() - t0)));
+      await sleep(Math.max(0, (long ? MIN_POLL_MS : SHORT_POLL_MS) - (Date.now() - t0)));
     }
   } finally {
     watching.delete(id);
