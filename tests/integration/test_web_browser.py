@@ -20,6 +20,7 @@ import pivot_harness as h  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 # Pixels of the first two series colours (#1f77b4, #d62728) on the plot.
@@ -35,6 +36,8 @@ for (let i = 0; i < d.length; i += 4) {
 }
 return [blue, red, c.width, c.height];
 """
+# The job ids of the jobs table, newest first, read in one go.
+JOB_ROWS = "return [...document.querySelectorAll('#jobs-table tbody tr')].map(r => r.dataset.job);"
 CHANNELS = 6
 SECONDS = 600
 RATE = 200
@@ -122,12 +125,13 @@ class WebBrowserTest(h.ServerCase):
         return self.el('tr[data-job="%s"]' % job_id)
 
     def status_of(self, job_id):
-        rows = self.driver.find_elements(By.CSS_SELECTOR, 'tr[data-job="%s"]' % job_id)
-        return rows[0].get_attribute("data-status") if rows else None
+        # Read in one script: the page replaces rows as jobs change.
+        return self.driver.execute_script(
+            "const r = document.querySelector('tr[data-job=\"' + arguments[0] + '\"]');"
+            "return r ? r.dataset.status : null;", job_id)
 
     def newest_job(self, known):
-        ids = [r.get_attribute("data-job")
-               for r in self.driver.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")]
+        ids = self.driver.execute_script(JOB_ROWS)
         fresh = [i for i in ids if i not in known]
         return fresh[0] if fresh else None
 
@@ -228,6 +232,15 @@ class WebBrowserTest(h.ServerCase):
         self.assertGreater(blue, 500)
         self.assertGreater(red, 500)
         self.shot("06-quicklook")
+        # Zoom with the keyboard: the shown span halves, then comes back.
+        whole = int(self.el("#quicklook-plot").get_attribute("data-span"))
+        self.assertGreater(whole, 500)
+        zoom_in = self.el('#ql-zoom button[data-zoom="in"]')
+        zoom_in.send_keys(Keys.ENTER)
+        self.wait_for(lambda: abs(int(self.el("#quicklook-plot").get_attribute("data-span"))
+                                  - whole / 2) <= 1)
+        self.el('#ql-zoom button[data-zoom="reset"]').send_keys(Keys.ENTER)
+        self.wait_for(lambda: int(self.el("#quicklook-plot").get_attribute("data-span")) == whole)
         # A signal the export does not have: the problem shows by the field.
         self.type_into("#ql-signals", "ch001.nosuch")
         self.el("#ql-form button[type=submit]").click()
@@ -292,8 +305,7 @@ class SingleSignOnTest(h.ServerCase):
         super().tearDownClass()
 
     def rows(self):
-        return [r.get_attribute("data-job") for r in
-                self.driver.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")]
+        return self.driver.execute_script(JOB_ROWS)
 
     def test_admin_behind_the_proxy(self):
         d = self.driver

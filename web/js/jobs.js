@@ -75,6 +75,11 @@ function render(job) {
     rows.set(job.job_id, tr);
     $("jobs-table").tBodies[0].prepend(tr);
   }
+  // Unchanged jobs keep their row as it is, so that focus and a button
+  // about to be pressed stay where they are.
+  const text = JSON.stringify(job);
+  if (tr._text === text) return;
+  tr._text = text;
   tr.dataset.status = job.status;
   tr.replaceChildren();
   const cell = (text) => { const td = document.createElement("td"); td.textContent = text; tr.append(td); return td; };

@@ -11,6 +11,23 @@ function width() {
 }
 
 let current = null;
+let whole = null; // the x range of the whole preview, in seconds
+
+// Zoom without a mouse: halve or double the shown span about its middle.
+function zoom(how) {
+  if (!plot || !whole) return;
+  const { min, max } = plot.scales.x;
+  const mid = (min + max) / 2, half = (max - min) / 2;
+  let lo = whole[0], hi = whole[1];
+  if (how === "in") { lo = mid - half / 2; hi = mid + half / 2; }
+  if (how === "out") { lo = Math.max(whole[0], mid - half * 2); hi = Math.min(whole[1], mid + half * 2); }
+  plot.setScale("x", { min: lo, max: hi });
+}
+
+function showRange() {
+  const { min, max } = plot.scales.x;
+  $("quicklook-plot").dataset.span = String(Math.round(max - min));
+}
 
 // The series on one time axis: every bucket time of any series, with null
 // where a series has no value (a gap is drawn as a gap).
@@ -47,10 +64,15 @@ export async function showQuickLook(job) {
       series.push({ label: s.channel + "." + s.signal + " min", stroke: c, width: 1 },
                   { label: s.channel + "." + s.signal + " max", stroke: c, width: 1, dash: [4, 2] });
     });
+    const data = align(p.series);
+    whole = [data[0][0], data[0][data[0].length - 1]];
     plot = new uPlot({ width: width(), height: 320, series, cursor: { drag: { x: true, y: false } },
                        scales: { x: { time: true } },
                        // The API's times are UTC, and so are the form's.
-                       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC") }, align(p.series), $("quicklook-plot"));
+                       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
+                       hooks: { setScale: [() => showRange()] } }, data, $("quicklook-plot"));
+    showRange();
+    $("ql-zoom").hidden = false;
     $("quicklook-info").textContent = "Job " + current.job_id + ": " + p.series.length + " signals, buckets of " +
       (p.bucket_ns / 1e9) + " s (drag across the plot to zoom, double-click to reset).";
     $("quicklook-panel").scrollIntoView();
@@ -61,5 +83,9 @@ export async function showQuickLook(job) {
   }
 }
 
+$("ql-zoom").addEventListener("click", (ev) => {
+  const b = ev.target.closest("button[data-zoom]");
+  if (b) zoom(b.dataset.zoom);
+});
 $("ql-form").addEventListener("submit", (ev) => { ev.preventDefault(); showQuickLook(null); });
 addEventListener("resize", () => { if (plot) plot.setSize({ width: width(), height: 320 }); });
