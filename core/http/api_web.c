@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The page runs only scripts and styles from this origin (no inline script,
@@ -21,7 +22,10 @@
  * new version of the library has a new path. */
 #define VERSIONED_PREFIX "/vendor/"
 
-static char etags[256][20];
+/* One quoted 16-digit hash per asset, computed once; NULL if out of memory
+ * (the files are then served without validators). */
+typedef char etag_text[20];
+static etag_text *etags;
 static pthread_once_t etags_once = PTHREAD_ONCE_INIT;
 
 /* The ETag is a hash of the bytes, so that it changes exactly when the file
@@ -29,7 +33,8 @@ static pthread_once_t etags_once = PTHREAD_ONCE_INIT;
  * versions of one file apart. */
 static void compute_etags(void)
 {
-    for (size_t i = 0; i < pv_web_asset_count && i < 256; i++) {
+    etags = calloc(pv_web_asset_count ? pv_web_asset_count : 1, sizeof(*etags));
+    for (size_t i = 0; etags != NULL && i < pv_web_asset_count; i++) {
         uint64_t h = 14695981039346656037ull;
         const unsigned char *p = (const unsigned char *)pv_web_assets[i].data;
         for (size_t k = 0; k < *pv_web_assets[i].len; k++)
@@ -101,7 +106,7 @@ int pv_api_web(pv_server *srv, h2o_req_t *req)
         path += 4; /* "/web" */
         len -= 4;
     }
-    for (size_t i = 0; i < pv_web_asset_count && i < 256; i++) {
+    for (size_t i = 0; i < pv_web_asset_count; i++) {
         if (h2o_memis(path, len, pv_web_assets[i].path, strlen(pv_web_assets[i].path))) {
             asset = &pv_web_assets[i];
             index = i;
@@ -111,7 +116,8 @@ int pv_api_web(pv_server *srv, h2o_req_t *req)
     if (asset == NULL)
         return pv_reply_error(req, 404, "not-found", "Not found",
                               "the page has no file %.*s; open / for the page", (int)len, path);
-    add(req, H2O_TOKEN_ETAG, etags[index]);
+    if (etags != NULL)
+        add(req, H2O_TOKEN_ETAG, etags[index]);
     /* Our own modules are revalidated each time (a 304 when unchanged), so
      * a new pivotd is picked up at once; vendored libraries sit under their
      * version and are kept for a year. */
@@ -122,7 +128,7 @@ int pv_api_web(pv_server *srv, h2o_req_t *req)
     pv_reply_header(req, "content-security-policy", WEB_CSP);
     pv_reply_header(req, "x-content-type-options", "nosniff");
     pv_reply_header(req, "referrer-policy", "no-referrer");
-    if (etag_matches(req, etags[index])) {
+    if (etags != NULL && etag_matches(req, etags[index])) {
         req->res.status = 304;
         req->res.reason = "Not Modified";
         h2o_send_inline(req, NULL, 0);
