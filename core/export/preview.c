@@ -27,8 +27,12 @@ struct pv_preview {
     const char *channel;
     series *s;
     size_t ns;
+    uint32_t *bucket_of; /* per row of the batch being added: its bucket, or NO_BUCKET */
+    size_t bucket_cap;
     int broken; /* out of memory once: the file is incomplete and must not be used */
 };
+
+#define NO_BUCKET UINT32_MAX
 
 static int numeric(pivot_type t)
 {
@@ -110,51 +114,102 @@ int pv_preview_begin_channel(pv_preview *pv, const char *channel, const pivot_si
     return 0;
 }
 
-static double value_at(const pivot_column *c, size_t i)
+/* Each row's bucket, once for all the batch's signals. Rows come in time
+ * order, so the bucket only moves forward: a comparison per row instead of
+ * a division (a row out of order takes the division). */
+static int bucket_rows(pv_preview *pv, const pivot_batch *batch)
+{
+    if (batch->count > pv->bucket_cap) {
+        uint32_t *p = realloc(pv->bucket_of, batch->count * sizeof(*p));
+        if (p == NULL)
+            return -1;
+        pv->bucket_of = p;
+        pv->bucket_cap = batch->count;
+    }
+    int64_t start = pv->range.start_ns, end = pv->range.end_ns, step = pv->bucket_ns;
+    uint32_t b = 0;
+    int64_t lo = start, hi = start + step;
+    for (size_t i = 0; i < batch->count; i++) {
+        int64_t t = batch->time[i];
+        if (t < start || t >= end) {
+            pv->bucket_of[i] = NO_BUCKET;
+            continue;
+        }
+        if (t < lo || t >= hi + step) {
+            b = (uint32_t)((t - start) / step);
+            lo = start + (int64_t)b * step;
+            hi = lo + step;
+        } else if (t >= hi) {
+            b++;
+            lo = hi;
+            hi += step;
+        }
+        pv->bucket_of[i] = b;
+    }
+    return 0;
+}
+
+/* One signal's values into its buckets; a loop per element type so that
+ * the inner loop has no switch. */
+#define ADD_VALUES(ctype)                                                                          \
+    do {                                                                                           \
+        const ctype *v = c->data;                                                                  \
+        for (size_t i = 0; i < count; i++) {                                                       \
+            uint32_t b = pv->bucket_of[i];                                                         \
+            if (b == NO_BUCKET || (valid != NULL && !valid[i]))                                    \
+                continue;                                                                          \
+            double x = (double)v[i];                                                               \
+            if (!isfinite(x)) /* JSON has no NaN; a gap shows as a gap */                          \
+                continue;                                                                          \
+            if (!s->seen[b]) {                                                                     \
+                s->seen[b] = 1;                                                                    \
+                s->min[b] = s->max[b] = x;                                                         \
+            } else if (x < s->min[b]) {                                                            \
+                s->min[b] = x;                                                                     \
+            } else if (x > s->max[b]) {                                                            \
+                s->max[b] = x;                                                                     \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
+static void add_series(pv_preview *pv, series *s, const pivot_column *c, const uint8_t *valid,
+                       size_t count)
 {
     switch (c->type) {
     case PIVOT_TYPE_INT32:
-        return ((const int32_t *)c->data)[i];
+        ADD_VALUES(int32_t);
+        break;
     case PIVOT_TYPE_INT64:
-        return (double)((const int64_t *)c->data)[i];
+        ADD_VALUES(int64_t);
+        break;
     case PIVOT_TYPE_FLOAT32:
-        return ((const float *)c->data)[i];
+        ADD_VALUES(float);
+        break;
     case PIVOT_TYPE_FLOAT64:
-        return ((const double *)c->data)[i];
+        ADD_VALUES(double);
+        break;
     case PIVOT_TYPE_BOOL:
-        return ((const uint8_t *)c->data)[i];
+        ADD_VALUES(uint8_t);
+        break;
     default:
-        return NAN;
+        break;
     }
 }
 
 void pv_preview_add(pv_preview *pv, const pivot_batch *batch)
 {
-    if (pv == NULL)
+    if (pv == NULL || pv->ns == 0 || batch->count == 0)
         return;
+    if (bucket_rows(pv, batch) != 0) {
+        pv->broken = 1;
+        return;
+    }
     for (size_t j = 0; j < pv->ns; j++) {
         series *s = &pv->s[j];
         if (s->column >= batch->ncolumns || batch->columns[s->column].type != s->type)
             continue;
-        const pivot_column *c = &batch->columns[s->column];
-        const uint8_t *valid = batch->valid != NULL ? batch->valid[s->column] : NULL;
-        for (size_t i = 0; i < batch->count; i++) {
-            int64_t t = batch->time[i];
-            if (t < pv->range.start_ns || t >= pv->range.end_ns || (valid && !valid[i]))
-                continue;
-            double v = value_at(c, i);
-            if (!isfinite(v)) /* JSON has no NaN; a gap shows as a gap */
-                continue;
-            size_t b = (size_t)((t - pv->range.start_ns) / pv->bucket_ns);
-            if (!s->seen[b]) {
-                s->seen[b] = 1;
-                s->min[b] = s->max[b] = v;
-            } else if (v < s->min[b]) {
-                s->min[b] = v;
-            } else if (v > s->max[b]) {
-                s->max[b] = v;
-            }
-        }
+        add_series(pv, s, &batch->columns[s->column],
+                   batch->valid != NULL ? batch->valid[s->column] : NULL, batch->count);
     }
 }
 
@@ -233,5 +288,6 @@ void pv_preview_free(pv_preview *pv)
     if (pv->f != NULL)
         fclose(pv->f);
     drop_channel(pv);
+    free(pv->bucket_of);
     free(pv);
 }

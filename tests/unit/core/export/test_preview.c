@@ -62,6 +62,19 @@ int main(void)
                  "{\"channel\":\"ch\\\"1\",\"signal\":\"n\",\"bucket\":[0,1,3],"
                  "\"min\":[5,8,11],\"max\":[7,8,11]}\n");
 
+    /* Rows out of time order still land in their own buckets. */
+    pv = pv_preview_open(path, range, 4, err, sizeof(err));
+    CHECK(pv != NULL);
+    CHECK_INT_EQ(pv_preview_begin_channel(pv, "c", sigs, 1), 0);
+    int64_t t2[] = {109, 100, 105, 101, 103};
+    double x2[] = {1, 2, 3, 4, 5};
+    pivot_column col2 = {"x", PIVOT_TYPE_FLOAT64, x2};
+    pivot_batch b2 = {sizeof(b2), 5, t2, 1, &col2, NULL};
+    pv_preview_add(pv, &b2);
+    CHECK_INT_EQ(pv_preview_end_channel(pv), 0);
+    CHECK_INT_EQ(pv_preview_close(pv), 0);
+    CHECK(strstr(read_all(path), "\"bucket\":[0,1,3],\"min\":[2,3,1],\"max\":[4,5,1]}") != NULL);
+
     /* An empty range has no buckets to make. */
     pivot_range empty = {5, 5};
     CHECK(pv_preview_open(path, empty, 4, err, sizeof(err)) == NULL);
