@@ -270,6 +270,9 @@ class WebBrowserTest(h.ServerCase):
         self.driver.set_window_size(420, 800)
         self.assertLessEqual(self.driver.execute_script(
             "return document.documentElement.scrollWidth"), 420)
+        self.assertTrue(self.driver.execute_script(
+            "const p = document.getElementById('jobs-panel');"
+            "return p.scrollWidth <= p.clientWidth;"))
         self.shot("08-narrow")
         self.driver.set_window_size(1280, 800)
 
