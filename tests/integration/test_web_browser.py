@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 import unittest
 
@@ -43,10 +44,10 @@ SECONDS = 600
 RATE = 200
 
 
-def worker_pid(job_id, timeout=10.0):
-    """The pid of `pivotd worker --job JOB_ID`, waiting for it to start."""
+def new_worker(known, timeout=10.0):
+    """(pid, job id) of the first `pivotd worker --job ID` whose ID is not in
+    known, looked for every 2 ms so that it is found as it starts."""
     deadline = time.monotonic() + timeout
-    want = ["worker", "--job", job_id]
     while time.monotonic() < deadline:
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -56,10 +57,27 @@ def worker_pid(job_id, timeout=10.0):
                     argv = f.read().decode(errors="replace").split("\0")
             except OSError:
                 continue
-            if any(argv[i:i + 3] == want for i in range(len(argv) - 2)):
-                return int(entry)
+            for i in range(len(argv) - 2):
+                if argv[i:i + 2] == ["worker", "--job"] and argv[i + 2] not in known:
+                    return int(entry), argv[i + 2]
         time.sleep(0.002)
-    raise AssertionError("no worker process for job %s appeared" % job_id)
+    raise AssertionError("no new worker process appeared")
+
+
+class WorkerCatcher(threading.Thread):
+    """Stops the next new worker as soon as it exists (outside a job-store write)."""
+
+    def __init__(self, known, state):
+        super().__init__(daemon=True)
+        self.known, self.state = known, state
+        self.pid = self.job_id = self.error = None
+
+    def run(self):
+        try:
+            self.pid, self.job_id = new_worker(self.known)
+            h.stop_worker(self.pid, self.state)
+        except BaseException as e:  # reported by the test after join()
+            self.error = e
 
 
 def start_chromium(profile, downloads):
@@ -146,7 +164,7 @@ class WebBrowserTest(h.ServerCase):
         self.type_into("#api-key", self.key)
         self.el("#login-form button[type=submit]").click()
         self.wait_for(lambda: self.el("#app").is_displayed())
-        self.assertEqual(self.el("#who").text, "alice (user)")
+        self.wait_for(lambda: self.el("#who").text == "alice (user)")
         # The key lives in this tab's session storage, never in a cookie.
         self.assertEqual(self.driver.execute_script(
             "return sessionStorage.getItem('pivot.apiKey')"), self.key)
@@ -249,19 +267,27 @@ class WebBrowserTest(h.ServerCase):
 
         # Cancel a running job: its worker is held still until the cancel
         # is sent, so that the job is surely processing when it arrives.
-        known = {job_id}
+        # The slowest compression gives the worker more to do; it is caught
+        # as it starts whatever its speed.
         self.type_into("#ch-pattern", "ch*")
+        Select(self.el("#compression")).select_by_value("9")
         self.wait_for(lambda: self.el("#channel-count").text == "(%d selected)" % CHANNELS)
+        catcher = WorkerCatcher({job_id}, self.state)
+        catcher.start()
         self.el("#submit").click()
-        running = self.wait_for(lambda: self.newest_job(known))
-        pid = worker_pid(running)
-        h.stop_worker(pid, self.state)
+        catcher.join(15)
+        if catcher.error is not None:
+            raise catcher.error
+        running = catcher.job_id
         try:
             self.wait_for(lambda: self.status_of(running) == "processing")
             self.row(running).find_element(By.CSS_SELECTOR, "button[data-action=cancel]").click()
-            time.sleep(0.3)
+            # The page has the DELETE's answer: the cancel is in the job store.
+            self.wait_for(lambda: self.driver.execute_script(
+                "const r = document.querySelector('tr[data-job=\"' + arguments[0] + '\"]');"
+                "return r && r._job.action;", running) == "cancelling", timeout=5)
         finally:
-            os.kill(pid, signal.SIGCONT)
+            os.kill(catcher.pid, signal.SIGCONT)
         self.wait_for(lambda: self.status_of(running) == "cancelled")
         self.assertEqual(self.api.job(running)["status"], "cancelled")
         self.shot("07-cancelled")
@@ -316,7 +342,7 @@ class SingleSignOnTest(h.ServerCase):
         d.get(self.server.base + "/")
         wait.until(lambda _: d.find_element(By.ID, "app").is_displayed())
         self.assertFalse(d.find_element(By.ID, "login").is_displayed())
-        self.assertEqual(d.find_element(By.ID, "who").text, "ops (admin) via single sign-on")
+        wait.until(lambda _: d.find_element(By.ID, "who").text == "ops (admin) via single sign-on")
         self.assertIsNone(d.execute_script("return sessionStorage.getItem('pivot.apiKey')"))
         wait.until(lambda _: self.rows() == [self.job_id])
         owner = d.find_element(By.ID, "owner-filter")
