@@ -42,6 +42,12 @@ int pv_api_job_unseen(h2o_req_t *req, const pv_job *job);
 void pv_api_job_wait(pv_blocking_task *task, const pivot_principal *who, const pv_job *job,
                      int64_t wait_ms);
 int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id);
+/**
+ * GET /api/v1/pivot/jobs/{id}/preview?signals=&points=: the min/max
+ * quick look of a completed job, with the same access as its download.
+ */
+int pv_api_jobs_preview(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
+                        const char *id);
 int pv_api_jobs_download(pv_api_env *env, h2o_req_t *req, const pivot_principal *who,
                          const char *id);
 /**
@@ -59,6 +65,10 @@ int pv_api_health(pv_server *srv, h2o_req_t *req);
 int pv_api_channels(pv_api_env *env, h2o_req_t *req);
 /** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */
 int pv_api_openapi(pv_server *srv, h2o_req_t *req);
+/** Whether a path is the web page's: "/" or below "/web/". */
+int pv_api_web_path(const char *path, size_t len);
+/** GET / and /web/...: the compiled-in page, with ETag, caching and CSP headers. */
+int pv_api_web(pv_server *srv, h2o_req_t *req);
 /**
  * GET /api/v1/pivot/export: a job submitted, awaited and served in one
  * request. Submits the job of task->req and sets task->resume to wait for

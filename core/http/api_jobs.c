@@ -418,6 +418,8 @@ int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
         unlink(path) != 0 && errno != ENOENT)
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, path,
                strerror(errno));
+    if (file != NULL)
+        pv_state_remove_preview(env->server->results_dir, file);
     free(file);
     /* A queued job ends here; a deleted one is gone: whoever waits for it
      * (GET /export) answers now. A processing job ends when its worker does. */

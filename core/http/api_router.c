@@ -86,6 +86,11 @@ static int route_jobs(pv_api_env *env, pv_blocking_task *task, const char *rest,
             return pv_api_jobs_download(env, req, who, id);
         return not_allowed(req, "GET, HEAD");
     }
+    if (h2o_memis(slash, len - (size_t)(slash - rest), H2O_STRLIT("/preview"))) {
+        if (method_is(req, "GET") || method_is(req, "HEAD"))
+            return pv_api_jobs_preview(env, req, who, id);
+        return not_allowed(req, "GET, HEAD");
+    }
     return not_found(req);
 }
 
@@ -173,6 +178,12 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");
         return pv_api_openapi(t->server, req);
+    }
+    /* The page needs no key: it asks for one, and holds nothing secret. */
+    if (pv_api_web_path(path, len)) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_web(t->server, req);
     }
     if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
         return not_found(req);

@@ -362,6 +362,8 @@ static int remove_result(void *arg, const pv_job *job)
         unlink(path) != 0 && errno != ENOENT)
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", job->id, path,
                strerror(errno));
+    if (job->file_name != NULL)
+        pv_state_remove_preview(s->server->results_dir, job->file_name);
     pv_log(PIVOT_LOG_INFO, "pivotd", "job %s: retention ended, result deleted", job->id);
     return 0;
 }
@@ -387,14 +389,20 @@ static void remove_orphan_results(pv_scheduler *s)
             continue;
         memcpy(id, e->d_name, idlen);
         id[idlen] = '\0';
-        switch (pv_jobstore_result_claim(s->jobs, e->d_name, id)) {
+        /* A preview belongs to the result it is named after, and is not
+         * counted as a result of its own. */
+        char result[256];
+        size_t len = strlen(e->d_name), slen = sizeof(PV_PREVIEW_SUFFIX) - 1;
+        int preview = len > slen && strcmp(e->d_name + len - slen, PV_PREVIEW_SUFFIX) == 0;
+        snprintf(result, sizeof(result), "%.*s", (int)(preview ? len - slen : len), e->d_name);
+        switch (pv_jobstore_result_claim(s->jobs, result, id)) {
         case PV_RESULT_ORPHAN:
             snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
             if (unlink(path) == 0)
                 pv_log(PIVOT_LOG_INFO, "pivotd", "removed %s: no job refers to it", path);
             break;
         case PV_RESULT_UNACCOUNTED:
-            if (unaccounted++ == 0)
+            if (!preview && unaccounted++ == 0)
                 snprintf(example, sizeof(example), "%s", e->d_name);
             break;
         case PV_RESULT_IN_USE:

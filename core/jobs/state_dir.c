@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int make_dir(const char *path, char *err, size_t errlen)
 {
@@ -47,7 +48,8 @@ int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store
 }
 
 /* The number of finished result files in results (not *.part files, which
- * are partial and removed at every start anyway); the first one's name. */
+ * are partial and removed at every start anyway, nor the previews made
+ * from the results); the first one's name. */
 static size_t count_results(const char *results, char *first, size_t first_len)
 {
     DIR *d = opendir(results);
@@ -58,7 +60,9 @@ static size_t count_results(const char *results, char *first, size_t first_len)
         return 0;
     while ((e = readdir(d)) != NULL) {
         len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0))
+        if (e->d_name[0] == '.' || (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0) ||
+            (len > sizeof(PV_PREVIEW_SUFFIX) - 1 &&
+             strcmp(e->d_name + len - (sizeof(PV_PREVIEW_SUFFIX) - 1), PV_PREVIEW_SUFFIX) == 0))
             continue;
         if (n++ == 0)
             snprintf(first, first_len, "%s", e->d_name);
@@ -110,4 +114,15 @@ int pv_state_result_path(const char *results, const char *name, char *out, size_
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
     return 0;
+}
+
+void pv_state_remove_preview(const char *results, const char *name)
+{
+    char path[PATH_MAX];
+    char preview[PATH_MAX + sizeof(PV_PREVIEW_SUFFIX)];
+
+    if (pv_state_result_path(results, name, path, sizeof(path)) != 0)
+        return;
+    snprintf(preview, sizeof(preview), "%s" PV_PREVIEW_SUFFIX, path);
+    unlink(preview);
 }

@@ -26,4 +26,11 @@ int pv_state_dir_check_store(const char *job_store, const char *results, char *e
  */
 int pv_state_result_path(const char *results, const char *name, char *out, size_t len);
 
+/** What the quick-look preview of result file NAME is called: NAME followed by this. */
+#define PV_PREVIEW_SUFFIX ".preview.jsonl"
+
+/** Removes the preview of result file `name`, if it has one; the result goes, so does its preview.
+ */
+void pv_state_remove_preview(const char *results, const char *name);
+
 #endif

@@ -16,6 +16,7 @@
 #include "state_lock.h"
 #include "timeutil.h"
 #include "worker_lock.h"
+#include "worker_preview.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,7 +88,8 @@ typedef struct worker {
     void *exp;
     char part_path[PATH_MAX];
     char final_path[PATH_MAX];
-    int part_exists; /* part_path may exist and must go if the job does not complete */
+    int part_exists;           /* part_path may exist and must go if the job does not complete */
+    pv_worker_preview preview; /* the quick look, written beside the result */
     pv_pipeline_result result;
     pv_channel_detail *details; /* one per spec channel, filled as channels finish */
     int64_t file_size;
@@ -380,6 +382,8 @@ static int export_job(worker *w)
         .channel_done_arg = w,
         .decimation = w->spec.decimation,
     };
+    pv_worker_preview_start(&w->preview, w->job.id, w->final_path, w->spec.range);
+    p.preview = w->preview.pv;
     rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));
     if (rc != 0)
         goto out;
@@ -402,6 +406,8 @@ static int export_job(worker *w)
         goto out;
     }
     rc = publish_file(w);
+    if (rc == 0)
+        pv_worker_preview_publish(&w->preview, w->job.id);
 out:
     /* Whatever the exporter made of its EFBIG, the limit is the reason. */
     if (output_limit_hit && rc != 0 && rc != PIVOT_ECANCELED) {
@@ -431,6 +437,7 @@ static void abandon_file(worker *w)
         unlink(w->part_path);
         w->part_exists = 0;
     }
+    pv_worker_preview_abandon(&w->preview);
 }
 
 /* True when the job store holds a user's cancel request for this job. */
@@ -485,6 +492,8 @@ static int record_outcome(worker *w, int rc)
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the result failed: %s", w->job.id,
                pv_jobstore_errmsg(w->js));
         unlink(w->final_path);
+        if (w->preview.final[0] != '\0')
+            unlink(w->preview.final);
         worker_errf(w, "recording the result in the job store failed");
         rc = PIVOT_EIO;
     }

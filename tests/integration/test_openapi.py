@@ -66,7 +66,8 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(sorted(self.spec["paths"]), [
             "/api/v1/health", "/api/v1/openapi.yaml", "/api/v1/pivot/channels",
             "/api/v1/pivot/export", "/api/v1/pivot/jobs", "/api/v1/pivot/jobs/{job_id}",
-            "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/presets",
+            "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/jobs/{job_id}/preview",
+            "/api/v1/pivot/presets",
             "/api/v1/pivot/quota"])
         # Each described route exists: none of them is the router's 404.
         for path in self.spec["paths"]:
@@ -100,6 +101,9 @@ class OpenApiTest(unittest.TestCase):
         self.check_response(r, "/api/v1/pivot/jobs/{job_id}/download", "get", 200)
         r = self.api.download(job_id, headers={"Range": "bytes=10-"})
         self.check_response(r, "/api/v1/pivot/jobs/{job_id}/download", "get", 206)
+        r = self.api.get(API + "/jobs/" + job_id + "/preview?points=10")
+        self.check_response(r, "/api/v1/pivot/jobs/{job_id}/preview", "get", 200)
+        self.assertEqual(len(r.json()["series"]), 3)
         r = self.api.delete(API + "/jobs/" + job_id)
         self.check_response(r, "/api/v1/pivot/jobs/{job_id}", "delete", 200)
         self.assertEqual(r.json()["action"], "deleted")

@@ -168,6 +168,11 @@ class ResultsSurviveTest(StateCase):
         self.assertEqual(server.stop(), 0)
         return key, files
 
+    @staticmethod
+    def result_files_of(files):
+        """What the results folder holds for these jobs: each file and its preview."""
+        return sorted(n for i in files for n in (i + ".h5", i + ".h5.preview.jsonl"))
+
     def result_names(self, state):
         return sorted(os.listdir(os.path.join(state, "results")))
 
@@ -178,7 +183,7 @@ class ResultsSurviveTest(StateCase):
                       % (os.path.join(state, "jobs.db"), what,
                          os.path.join(os.path.realpath(state), "results"), len(files)), err)
         self.assertIn("restore the jobs.db these results belong to", err)
-        self.assertEqual(self.result_names(state), sorted(i + ".h5" for i in files))
+        self.assertEqual(self.result_names(state), self.result_files_of(files))
 
     def test_moved_state_folder_keeps_results(self):
         key, files = self.make_results()
@@ -187,7 +192,7 @@ class ResultsSurviveTest(StateCase):
         server = self.start(moved)
         api = self.client(server, key)
         # The first orphan sweep has run before the server listens.
-        self.assertEqual(self.result_names(moved), sorted(i + ".h5" for i in files))
+        self.assertEqual(self.result_names(moved), self.result_files_of(files))
         for job_id, content in files.items():
             self.assertEqual(api.job(job_id)["status"], "completed")
             r = api.download(job_id)
@@ -218,7 +223,7 @@ class ResultsSurviveTest(StateCase):
         db.close()
         server = self.start()
         # The first orphan sweep has run before the server listens.
-        self.assertEqual(self.result_names(self.state), sorted(i + ".h5" for i in files))
+        self.assertEqual(self.result_names(self.state), self.result_files_of(files))
         log = server.log()
         self.assertIn("holds 2 result files", log)
         self.assertIn("but the job store holds no job: keeping them", log)

@@ -154,6 +154,22 @@ class Client:
         """The job object (status, progress, result, error)."""
         return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job)).json()
 
+    def preview(self, job, signals=None, points=None):
+        """The min/max quick look of a completed job (``GET /jobs/{id}/preview``).
+
+        ``signals`` names ``"channel.signal"`` strings (all numeric ones when
+        None), ``points`` the most buckets per signal (2 to 4000; the server's
+        default is 2000). Returns ``{"start_ns", "bucket_ns", "points", "series":
+        [{"channel", "signal", "time_ns", "min", "max"}]}``.
+        """
+        params = {}
+        if signals is not None:
+            params["signals"] = signals if isinstance(signals, str) else ",".join(signals)
+        if points is not None:
+            params["points"] = str(points)
+        return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job) + "/preview",
+                             params=params).json()
+
     def _poll(self, job_id, etag, wait_s):
         """One status read that waits up to wait_s for the job to change from etag
         (``?wait=``, long polling). Returns (job, its ETag or None, seconds to sleep

@@ -49,6 +49,23 @@ def test_submit_status_wait_download_step_by_step(client, tmp_path):
     assert os.path.getsize(path) == done["result"]["file_size"]
 
 
+def test_preview_of_a_completed_job(client):
+    done = _completed_job(client)
+    p = client.preview(done, signals=["ch001.sig1", "ch000.counter"], points=30)
+    assert [(s["channel"], s["signal"]) for s in p["series"]] == [("ch000", "counter"),
+                                                                    ("ch001", "sig1")]
+    assert p["points"] == 30
+    # 300 s in 4000 buckets of 75 ms, merged 134 at a time.
+    assert p["bucket_ns"] == 134 * 75000000
+    counter = p["series"][0]
+    # The counter is the sample index: 100 Hz from the range's start.
+    assert counter["min"][:2] == [0, 1005]
+    assert counter["max"][:2] == [1004, 2009]
+    with pytest.raises(errors.PivotError) as e:
+        client.preview(done, signals="ch000.nosuch")
+    assert e.value.status == 422 and e.value.field == "signals"
+
+
 def test_wait_follows_retry_after(client, monkeypatch):
     job = client.submit(channels="ch000", start=START, duration=10)
     sleeps = []
