@@ -228,8 +228,11 @@ class WebBrowserTest(h.ServerCase):
                          "100 %")
         detail = self.row(job_id).find_element(By.CSS_SELECTOR, ".job-detail")
         detail.find_element(By.TAG_NAME, "summary").click()
-        self.assertEqual(detail.text.splitlines()[0], "3 channels, 360,000 samples")
+        # Ten minutes of data in a fifteen-minute range: partial, said per channel.
+        self.assertEqual(detail.text.splitlines()[0], "3 channels, 360,000 samples, partial")
         self.assertIn("ch002: 120,000 samples", detail.text)
+        self.assertIn('channel "ch002" covers only part of', detail.text)
+        self.assertIn("(partial: 3 channels short of data)", self.row(job_id).text)
         self.shot("05-completed")
 
         # Download through the page (the key goes in a header) and read it.

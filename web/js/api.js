@@ -27,7 +27,22 @@ export function authHeaders(extra) {
 
 /** Fetches a path and returns the parsed JSON body; throws Problem otherwise. */
 export async function call(method, path, body, signal) {
-  const init = { method, headers: authHeaders(), signal, credentials: "same-origin" };
+  return (await exchange(method, path, body, signal)).doc;
+}
+
+/**
+ * One read of a job: with an ETag of an earlier answer and a wait in seconds,
+ * answered when the job changes from that state (long polling). Returns
+ * { job, etag }.
+ */
+export async function pollJob(id, etag, wait) {
+  const path = API + "/jobs/" + encodeURIComponent(id) + (etag && wait ? "?wait=" + wait : "");
+  const r = await exchange("GET", path, undefined, undefined, etag ? { "If-None-Match": etag } : {});
+  return { job: r.doc, etag: r.etag };
+}
+
+async function exchange(method, path, body, signal, headers) {
+  const init = { method, headers: authHeaders(headers), signal, credentials: "same-origin" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -40,7 +55,7 @@ export async function call(method, path, body, signal) {
     throw new Problem(doc && typeof doc === "object" ? Object.assign({ status: r.status }, doc)
                                                       : { status: r.status, detail: text.slice(0, 200) });
   }
-  return doc;
+  return { doc, etag: r.headers.get("ETag") };
 }
 
 /** Downloads a job's file with the key and hands it to the browser as a file. */

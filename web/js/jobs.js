@@ -1,7 +1,7 @@
 // The jobs list: live progress by long polling each unfinished job
-// (GET /jobs/{id}?wait=30), never more often than once a second, so that
-// a server that answers at once is not polled in a tight loop.
-import { API, call, download } from "./api.js";
+// (GET /jobs/{id}?wait=30 with If-None-Match), never more often than once a
+// second, so that a server that answers at once is not polled in a tight loop.
+import { API, call, download, pollJob } from "./api.js";
 import { showQuickLook } from "./quicklook.js";
 
 const $ = (id) => document.getElementById(id);
@@ -42,7 +42,17 @@ function resultDetail(result) {
       (c.first ? ", " + c.first + " – " + c.last : "");
     ul.append(li);
   });
-  (result.channels_missing || []).forEach((n) => {
+  // missing_data names every channel short of data (none at all, or part of
+  // the range); channels_missing alone is what a gap inside the range left empty.
+  const told = new Set();
+  (result.missing_data || []).forEach((m) => {
+    const li = document.createElement("li");
+    li.className = "warning";
+    li.textContent = m.message;
+    told.add(m.channel);
+    ul.append(li);
+  });
+  (result.channels_missing || []).filter((n) => !told.has(n)).forEach((n) => {
     const li = document.createElement("li");
     li.textContent = n + ": no data in the range";
     ul.append(li);
@@ -105,7 +115,10 @@ function render(job) {
   cell(job.time_range ? job.time_range.start + " – " + job.time_range.end : "");
   cell(job.format || "");
   const size = cell(job.result ? humanBytes(job.result.file_size) : "");
-  if (job.result && job.result.partial) size.textContent += " (partial: " + job.result.channels_missing.length + " channels without data)";
+  if (job.result && job.result.partial) {
+    const short = new Set((job.result.missing_data || []).map((m) => m.channel).concat(job.result.channels_missing || []));
+    size.textContent += " (partial: " + short.size + (short.size === 1 ? " channel" : " channels") + " short of data)";
+  }
   const actions = cell("");
   if (!FINISHED.has(job.status)) actions.append(button("Cancel", "cancel", job));
   if (job.status === "completed") actions.append(button("Download", "download", job), button("Quick look", "quicklook", job));
@@ -117,13 +130,17 @@ async function watch(id) {
   if (watching.has(id)) return;
   watching.add(id);
   try {
+    // The first read gives the job's state and ETag; each long poll then
+    // names that state, so a change between two polls is answered at once.
+    let etag = null;
     for (let tries = 0; tries < 100000; tries++) {
       const t0 = Date.now();
-      const long = longPolls < MAX_LONG_POLLS;
+      const long = etag !== null && longPolls < MAX_LONG_POLLS;
+      const first = etag === null;
       let job;
       if (long) longPolls++;
       try {
-        job = await call("GET", API + "/jobs/" + encodeURIComponent(id) + (long ? "?wait=30" : ""));
+        ({ job, etag } = await pollJob(id, etag, long ? 30 : 0));
       } catch (e) {
         if (e.status === 404) { rows.get(id)?.remove(); rows.delete(id); return; }
         $("jobs-error").textContent = e.message;
@@ -134,7 +151,7 @@ async function watch(id) {
       }
       render(job);
       if (FINISHED.has(job.status)) return;
-      await sleep(Math.max(0, (long ? MIN_POLL_MS : SHORT_POLL_MS) - (Date.now() - t0)));
+      if (!first) await sleep(Math.max(0, (long ? MIN_POLL_MS : SHORT_POLL_MS) - (Date.now() - t0)));
     }
   } finally {
     watching.delete(id);
