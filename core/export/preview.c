@@ -29,7 +29,10 @@ struct pv_preview {
     size_t ns;
     uint32_t *bucket_of; /* per row of the batch being added: its bucket, or NO_BUCKET */
     size_t bucket_cap;
-    int broken; /* out of memory once: the file is incomplete and must not be used */
+    int broken;       /* out of memory or over max_bytes once: the file must not be used */
+    size_t max_bytes; /* 0: unbounded */
+    size_t written;   /* bytes handed to f so far: never past max_bytes */
+    int too_big;      /* dropped for max_bytes */
 };
 
 #define NO_BUCKET UINT32_MAX
@@ -52,8 +55,8 @@ static void drop_channel(pv_preview *pv)
     pv->ns = 0;
 }
 
-pv_preview *pv_preview_open(const char *path, pivot_range range, size_t points, char *err,
-                            size_t errlen)
+pv_preview *pv_preview_open(const char *path, pivot_range range, size_t points, size_t max_bytes,
+                            char *err, size_t errlen)
 {
     pv_preview *pv = calloc(1, sizeof(*pv));
     int64_t span = range.end_ns - range.start_ns;
@@ -71,15 +74,17 @@ pv_preview *pv_preview_open(const char *path, pivot_range range, size_t points, 
         return NULL;
     }
     pv->range = range;
+    pv->max_bytes = max_bytes;
     /* Whole nanoseconds per bucket, rounded up so that points buckets
      * cover the range; the last one may reach past its end. */
     pv->bucket_ns = span / (int64_t)points + (span % (int64_t)points != 0);
     pv->points = (size_t)((span + pv->bucket_ns - 1) / pv->bucket_ns);
-    fprintf(pv->f,
-            "{\"preview_version\":1,\"start_ns\":%lld,\"end_ns\":%lld,\"bucket_ns\":%lld,"
-            "\"points\":%zu}\n",
-            (long long)range.start_ns, (long long)range.end_ns, (long long)pv->bucket_ns,
-            pv->points);
+    int n = fprintf(pv->f,
+                    "{\"preview_version\":1,\"start_ns\":%lld,\"end_ns\":%lld,\"bucket_ns\":%lld,"
+                    "\"points\":%zu}\n",
+                    (long long)range.start_ns, (long long)range.end_ns, (long long)pv->bucket_ns,
+                    pv->points);
+    pv->written = n > 0 ? (size_t)n : 0;
     return pv;
 }
 
@@ -230,37 +235,63 @@ static void put_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Writes series s of the current channel as one JSON line to f. */
+static void put_series(FILE *f, const char *channel, const series *s, size_t points)
+{
+    static const char *const names[] = {"min", "max"};
+    const char *sep = "";
+
+    fputs("{\"channel\":", f);
+    put_string(f, channel);
+    fputs(",\"signal\":", f);
+    put_string(f, s->name);
+    fputs(",\"bucket\":[", f);
+    for (size_t b = 0; b < points; b++) {
+        if (s->seen[b]) {
+            fprintf(f, "%s%zu", sep, b);
+            sep = ",";
+        }
+    }
+    for (int m = 0; m < 2; m++) {
+        const double *v = m == 0 ? s->min : s->max;
+        fprintf(f, "],\"%s\":[", names[m]);
+        sep = "";
+        for (size_t b = 0; b < points; b++) {
+            if (s->seen[b]) {
+                fprintf(f, "%s%.17g", sep, v[b]);
+                sep = ",";
+            }
+        }
+    }
+    fputs("]}\n", f);
+}
+
 int pv_preview_end_channel(pv_preview *pv)
 {
     if (pv == NULL)
         return 0;
-    for (size_t j = 0; j < pv->ns; j++) {
-        const series *s = &pv->s[j];
-        const char *sep = "";
-        fputs("{\"channel\":", pv->f);
-        put_string(pv->f, pv->channel);
-        fputs(",\"signal\":", pv->f);
-        put_string(pv->f, s->name);
-        fputs(",\"bucket\":[", pv->f);
-        for (size_t b = 0; b < pv->points; b++) {
-            if (s->seen[b]) {
-                fprintf(pv->f, "%s%zu", sep, b);
-                sep = ",";
-            }
+    for (size_t j = 0; j < pv->ns && !pv->broken; j++) {
+        char *line = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&line, &len);
+
+        if (mem == NULL) {
+            pv->broken = 1;
+            break;
         }
-        static const char *const names[] = {"min", "max"};
-        for (int m = 0; m < 2; m++) {
-            const double *v = m == 0 ? s->min : s->max;
-            fprintf(pv->f, "],\"%s\":[", names[m]);
-            sep = "";
-            for (size_t b = 0; b < pv->points; b++) {
-                if (s->seen[b]) {
-                    fprintf(pv->f, "%s%.17g", sep, v[b]);
-                    sep = ",";
-                }
-            }
+        put_series(mem, pv->channel, &pv->s[j], pv->points);
+        if (fclose(mem) != 0) {
+            pv->broken = 1;
+        } else if (pv->max_bytes != 0 && pv->written + len > pv->max_bytes) {
+            /* Measured before it is written, so that the preview never
+             * meets the result's size limit (jobs.max_output_bytes, which
+             * binds every file the worker writes): dropped instead. */
+            pv->broken = pv->too_big = 1;
+        } else {
+            fwrite(line, 1, len, pv->f);
+            pv->written += len;
         }
-        fputs("]}\n", pv->f);
+        free(line);
     }
     pv->kept += pv->ns;
     drop_channel(pv);
@@ -273,7 +304,7 @@ int pv_preview_close(pv_preview *pv)
     if (pv == NULL)
         return 0;
     if (pv->broken || ferror(pv->f))
-        rc = PIVOT_EIO;
+        rc = pv->too_big ? PIVOT_ERANGE : PIVOT_EIO;
     if (fclose(pv->f) != 0)
         rc = PIVOT_EIO;
     pv->f = NULL;

@@ -10,10 +10,11 @@
  */
 #include "api.h"
 
-#include "duration.h"
 #include "http_query.h"
 #include "http_reply.h"
 #include "timeutil.h"
+
+#include <pivot/grammar.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -50,9 +51,42 @@ int pv_api_job_progress(const pv_job *job)
     return job->status == PV_JOB_COMPLETED ? 100 : (int)job->progress;
 }
 
+/* Weak: the body changes (queue position, times) while the state it names
+ * does not. */
 void pv_api_job_etag(const pv_job *job, char *out, size_t len)
 {
-    snprintf(out, len, "\"%s-%d\"", pv_job_status_name(job->status), pv_api_job_progress(job));
+    snprintf(out, len, "W/\"%s-%d\"", pv_job_status_name(job->status), pv_api_job_progress(job));
+}
+
+/* Whether the If-None-Match list (RFC 9110 13.1.2) names tag by the weak
+ * comparison: W/ prefixes ignored, as a proxy may weaken tags, "*" matching
+ * any. */
+static int etag_listed(h2o_iovec_t list, const char *tag)
+{
+    const char *p = list.base, *end = list.base + list.len;
+    const char *opaque = strncmp(tag, "W/", 2) == 0 ? tag + 2 : tag;
+    size_t olen = strlen(opaque);
+
+    while (p < end) {
+        const char *item;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+            p++;
+        item = p;
+        while (p < end && *p != ',')
+            p++;
+        size_t n = (size_t)(p - item);
+        while (n > 0 && (item[n - 1] == ' ' || item[n - 1] == '\t'))
+            n--;
+        if (n == 1 && item[0] == '*')
+            return 1;
+        if (n >= 2 && item[0] == 'W' && item[1] == '/') {
+            item += 2;
+            n -= 2;
+        }
+        if (n == olen && memcmp(item, opaque, n) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 int pv_api_job_is_final(const pv_job *job)
@@ -68,13 +102,25 @@ int pv_api_job_unseen(h2o_req_t *req, const pv_job *job)
     if (i < 0)
         return 0;
     pv_api_job_etag(job, etag, sizeof(etag));
-    return !h2o_memis(req->headers.entries[i].value.base, req->headers.entries[i].value.len, etag,
-                      strlen(etag));
+    return !etag_listed(req->headers.entries[i].value, etag);
+}
+
+/* An ISO 8601 duration, the API's one grammar of durations ("PT30S",
+ * "PT0.25S"), in whole milliseconds; 0, or -1 when text is not one. */
+static int iso_ms(const char *text, int64_t *ms)
+{
+    int64_t ns;
+    char why[128];
+
+    if (pivot_iso_duration_parse(text, strlen(text), &ns, why, sizeof(why)) != 0)
+        return -1;
+    *ms = ns / 1000000;
+    return 0;
 }
 
 /* Seconds as a decimal number to the millisecond ("30", "0.5", "0.125");
- * 0 with *ms, or -1 when text is not one. The duration grammar takes whole
- * seconds only, and a poll of a fraction of a second is what fast exports want. */
+ * 0 with *ms, or -1 when text is not one: a poll of a fraction of a second
+ * is what fast exports want. */
 static int decimal_seconds_ms(const char *text, int64_t *ms)
 {
     int64_t whole = 0, frac = 0;
@@ -100,7 +146,7 @@ int pv_api_wait_param(h2o_req_t *req, int64_t *wait_ms, pv_problem *pb)
 {
     pv_query_iter it;
     h2o_iovec_t key, val;
-    char text[64], quoted[200], why[256];
+    char text[64], quoted[200];
     int64_t ms;
 
     *wait_ms = -1;
@@ -111,8 +157,7 @@ int pv_api_wait_param(h2o_req_t *req, int64_t *wait_ms, pv_problem *pb)
         if (pv_query_decode(val, text, sizeof(text)) < 0)
             text[0] = '\0';
         pv_problem_quote(text, quoted, sizeof(quoted));
-        if (text[0] == '\0' || (decimal_seconds_ms(text, &ms) != 0 &&
-                                pv_duration_parse_ms(text, &ms, why, sizeof(why)) != 0))
+        if (text[0] == '\0' || (decimal_seconds_ms(text, &ms) != 0 && iso_ms(text, &ms) != 0))
             return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "wait",
                                   "wait: \"%s\" is not a duration; use seconds (wait=30, "
                                   "wait=0.5) or ISO 8601 (wait=PT30S), at most 60 s",

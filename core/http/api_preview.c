@@ -32,26 +32,37 @@ static int parse_query(h2o_req_t *req, preview_query *q, pv_problem *pb)
 {
     pv_query_iter it;
     h2o_iovec_t key, value;
-    char text[32];
+    char text[32], quoted[200];
+    int signals_seen = 0;
 
     q->points = DEFAULT_POINTS;
     q->nnames = 0;
     pv_query_begin(req, &it);
     while (pv_query_next(&it, &key, &value)) {
+        /* The raw value, cut short, for the message: what was refused. */
+        snprintf(text, sizeof(text), "%.*s", (int)(value.len < 24 ? value.len : 24), value.base);
+        pv_problem_quote(text, quoted, sizeof(quoted));
         if (pv_query_key_is(key, "points")) {
             char *end;
             if (pv_query_decode(value, text, sizeof(text)) <= 0 ||
                 (q->points = strtol(text, &end, 10), *end != '\0') || q->points < 2 ||
                 q->points > PV_PREVIEW_POINTS)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter", "points",
-                                      "points: use a whole number from 2 to %d", PV_PREVIEW_POINTS);
+                                      "points: \"%s%s\" is not a whole number from 2 to %d", quoted,
+                                      value.len > 24 ? "..." : "", PV_PREVIEW_POINTS);
         } else if (pv_query_key_is(key, "signals")) {
+            /* names[] points into names_text: a second list would overwrite the first. */
+            if (signals_seen++)
+                return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
+                                      "signals",
+                                      "signals is given twice; give one comma-separated list "
+                                      "(signals=ch000.sig0,ch001.sig1)");
             if (pv_query_decode(value, q->names_text, sizeof(q->names_text)) < 0)
                 return pv_problem_set(pb, 400, "invalid-query", "Invalid query parameter",
                                       "signals",
-                                      "signals: a comma-separated list of channel.signal names "
-                                      "(percent-encoded, at most %zu bytes)",
-                                      sizeof(q->names_text) - 1);
+                                      "signals: \"%s...\" is %zu bytes; give a comma-separated "
+                                      "list of channel.signal names of at most %zu bytes",
+                                      quoted, value.len, sizeof(q->names_text) - 1);
             char *save = NULL;
             for (char *t = strtok_r(q->names_text, ",", &save); t != NULL;
                  t = strtok_r(NULL, ",", &save)) {
@@ -117,11 +128,20 @@ static int gen_series(yajl_gen g, yajl_val line, const char *channel, const char
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        yajl_val bi = YAJL_GET_ARRAY(b)->values[i];
-        int64_t nb = (YAJL_IS_INTEGER(bi) ? YAJL_GET_INTEGER(bi) : 0) / factor;
+        yajl_val bi = YAJL_GET_ARRAY(b)->values[i], li = YAJL_GET_ARRAY(lo)->values[i],
+                 hii = YAJL_GET_ARRAY(hi)->values[i];
+        /* A damaged file is refused, never plotted as something else. */
+        if (!YAJL_IS_INTEGER(bi) || YAJL_GET_INTEGER(bi) < 0 || !YAJL_IS_NUMBER(li) ||
+            !YAJL_IS_NUMBER(hii)) {
+            free(t);
+            free(mn);
+            free(mx);
+            return -1;
+        }
+        int64_t nb = YAJL_GET_INTEGER(bi) / factor;
         int64_t when = start_ns + nb * factor * bucket_ns;
-        double vlo = YAJL_GET_DOUBLE(YAJL_GET_ARRAY(lo)->values[i]);
-        double vhi = YAJL_GET_DOUBLE(YAJL_GET_ARRAY(hi)->values[i]);
+        double vlo = YAJL_GET_DOUBLE(li);
+        double vhi = YAJL_GET_DOUBLE(hii);
         /* Stored buckets ascend, so merged ones do: only the last can grow. */
         if (out > 0 && t[out - 1] == when) {
             mn[out - 1] = vlo < mn[out - 1] ? vlo : mn[out - 1];

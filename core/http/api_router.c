@@ -143,13 +143,17 @@ static void route_authenticated(pv_blocking_task *task, pv_api_env *env)
 }
 
 /* Which lane works on an /api/v1/pivot request: what may read the data
- * source or write the job store (an fsync, a lock) goes to the slow one,
- * so that status polls never queue behind it. */
+ * source, write the job store (an fsync, a lock) or read a preview file (up
+ * to tens of megabytes) goes to the slow one, so that status polls never
+ * queue behind it. */
 static pv_lane lane_of(h2o_req_t *req, const char *path, size_t len)
 {
+    static const char preview[] = "/preview";
     if (method_is(req, "POST") || method_is(req, "DELETE") ||
         h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels")) ||
-        h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export")))
+        h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export")) ||
+        (len > sizeof(preview) - 1 &&
+         memcmp(path + len - (sizeof(preview) - 1), preview, sizeof(preview) - 1) == 0))
         return PV_LANE_SLOW;
     return PV_LANE_QUICK;
 }

@@ -30,7 +30,10 @@ static void on_mail(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messag
             if (strcmp(w->job_id, mail[i].job_id) != 0 ||
                 (mail[i].event == PV_JOB_CHANGED && !w->changes))
                 continue;
-            pv_job_watch_stop(ws, w);
+            /* A watch of changes stays on: what is told while its owner
+             * reads the job must reach it too (its owner stops it). */
+            if (!w->changes)
+                pv_job_watch_stop(ws, w);
             /* ended never touches another watch, nor starts this one again
              * before it returns: next stays valid. */
             w->ended(w);

@@ -26,7 +26,9 @@ typedef enum pv_job_event {
 
 /**
  * Called on the loop thread when the watched job may have ended (or, for a
- * watch of changes, changed); the watch is stopped.
+ * watch of changes, changed). A watch of ends is stopped first; a watch of
+ * changes stays on until its owner stops it, so that no change told while
+ * the owner reads the job is lost.
  */
 typedef void (*pv_job_watch_fn)(pv_job_watch *w);
 

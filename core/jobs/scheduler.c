@@ -392,9 +392,10 @@ static void remove_orphan_results(pv_scheduler *s)
         /* A preview belongs to the result it is named after, and is not
          * counted as a result of its own. */
         char result[256];
-        size_t len = strlen(e->d_name), slen = sizeof(PV_PREVIEW_SUFFIX) - 1;
-        int preview = len > slen && strcmp(e->d_name + len - slen, PV_PREVIEW_SUFFIX) == 0;
-        snprintf(result, sizeof(result), "%.*s", (int)(preview ? len - slen : len), e->d_name);
+        size_t of = pv_state_preview_of(e->d_name);
+        int preview = of != 0;
+        snprintf(result, sizeof(result), "%.*s", (int)(preview ? of : strlen(e->d_name)),
+                 e->d_name);
         switch (pv_jobstore_result_claim(s->jobs, result, id)) {
         case PV_RESULT_ORPHAN:
             snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);

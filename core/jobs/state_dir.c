@@ -61,8 +61,7 @@ static size_t count_results(const char *results, char *first, size_t first_len)
     while ((e = readdir(d)) != NULL) {
         len = strlen(e->d_name);
         if (e->d_name[0] == '.' || (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0) ||
-            (len > sizeof(PV_PREVIEW_SUFFIX) - 1 &&
-             strcmp(e->d_name + len - (sizeof(PV_PREVIEW_SUFFIX) - 1), PV_PREVIEW_SUFFIX) == 0))
+            pv_state_preview_of(e->d_name) != 0)
             continue;
         if (n++ == 0)
             snprintf(first, first_len, "%s", e->d_name);
@@ -114,6 +113,12 @@ int pv_state_result_path(const char *results, const char *name, char *out, size_
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
     return 0;
+}
+
+size_t pv_state_preview_of(const char *name)
+{
+    size_t len = strlen(name), slen = sizeof(PV_PREVIEW_SUFFIX) - 1;
+    return len > slen && strcmp(name + len - slen, PV_PREVIEW_SUFFIX) == 0 ? len - slen : 0;
 }
 
 void pv_state_remove_preview(const char *results, const char *name)

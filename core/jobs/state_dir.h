@@ -29,6 +29,9 @@ int pv_state_result_path(const char *results, const char *name, char *out, size_
 /** What the quick-look preview of result file NAME is called: NAME followed by this. */
 #define PV_PREVIEW_SUFFIX ".preview.jsonl"
 
+/** The length of the result file name that file `name` is the preview of, or 0 when it is none. */
+size_t pv_state_preview_of(const char *name);
+
 /** Removes the preview of result file `name`, if it has one; the result goes, so does its preview.
  */
 void pv_state_remove_preview(const char *results, const char *name);

@@ -11,11 +11,12 @@
 #define LOG_ORIGIN "worker"
 
 void pv_worker_preview_start(pv_worker_preview *wp, const char *job_id, const char *result_path,
-                             pivot_range range)
+                             pivot_range range, size_t max_bytes)
 {
     char err[256] = "";
 
     wp->pv = NULL;
+    wp->max_bytes = max_bytes;
     if (snprintf(wp->final, sizeof(wp->final), "%s" PV_PREVIEW_SUFFIX, result_path) >=
             (int)sizeof(wp->final) ||
         snprintf(wp->part, sizeof(wp->part), "%s.part", wp->final) >= (int)sizeof(wp->part)) {
@@ -23,7 +24,7 @@ void pv_worker_preview_start(pv_worker_preview *wp, const char *job_id, const ch
         return;
     }
     /* The job goes on without a quick look rather than failing for one. */
-    wp->pv = pv_preview_open(wp->part, range, PV_PREVIEW_POINTS, err, sizeof(err));
+    wp->pv = pv_preview_open(wp->part, range, PV_PREVIEW_POINTS, max_bytes, err, sizeof(err));
     if (wp->pv == NULL)
         pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: no preview: %s", job_id, err);
 }
@@ -36,8 +37,13 @@ void pv_worker_preview_publish(pv_worker_preview *wp, const char *job_id)
     wp->pv = NULL;
     if (rc == 0 && rename(wp->part, wp->final) == 0)
         return;
-    pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: the preview could not be written%s%s", job_id,
-           rc == 0 ? ": " : "", rc == 0 ? strerror(errno) : "");
+    if (rc == PIVOT_ERANGE)
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN,
+               "job %s: no preview: it would pass jobs.max_output_bytes (%zu bytes)", job_id,
+               wp->max_bytes);
+    else
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: the preview could not be written%s%s",
+               job_id, rc == 0 ? ": " : "", rc == 0 ? strerror(errno) : "");
     unlink(wp->part);
 }
 

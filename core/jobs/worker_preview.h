@@ -12,12 +12,16 @@ typedef struct pv_worker_preview {
     pv_preview *pv;
     char part[PATH_MAX];  /**< where it is written: <result><suffix>.part */
     char final[PATH_MAX]; /**< where it goes with the result: <result><suffix> */
+    size_t max_bytes;     /**< the most it may hold (0: unbounded) */
 } pv_worker_preview;
 
-/** Starts the preview of the result file result_path over range; logs and goes without on failure.
+/**
+ * Starts the preview of the result file result_path over range, at most
+ * max_bytes (jobs.max_output_bytes; 0 unbounded); logs and goes without on
+ * failure.
  */
 void pv_worker_preview_start(pv_worker_preview *wp, const char *job_id, const char *result_path,
-                             pivot_range range);
+                             pivot_range range, size_t max_bytes);
 /** Once the result is in place: closes the preview and renames it beside it, or removes it. */
 void pv_worker_preview_publish(pv_worker_preview *wp, const char *job_id);
 /** Drops the preview of an export that did not complete. */

@@ -227,7 +227,6 @@ out:
     return rc;
 }
 
-/* Where the source's schema came from and the unit its time was stored in. */
 /*
  * The job's provenance and decimation, copied from the root onto the group
  * as they are, so that a channel opened alone (xarray's group=) still says
@@ -262,6 +261,7 @@ static int repeat_provenance(nx_export *x, const char *where, char *err, size_t 
     return 0;
 }
 
+/* Where the source's schema came from and the unit its time was stored in. */
 static int describe_group(nx_export *x, const pivot_channel_info *channel, char *err, size_t errlen)
 {
     const int origin = 1; /* every ABI 1 description has these members */

@@ -3,6 +3,7 @@
 flows validate against its schemas."""
 
 import os
+import re
 import sys
 import unittest
 
@@ -152,6 +153,17 @@ class OpenApiTest(unittest.TestCase):
             else:
                 self.check_response(r, path, method, status)
             self.assertIn(r.json()["type"].rsplit("/", 1)[1], slugs)
+
+    def test_every_slug_of_the_api_guide_is_in_the_spec(self):
+        guide = os.path.join(os.path.dirname(SPEC_PATH), "api.md")
+        with open(guide, encoding="utf-8") as f:
+            text = f.read()
+        table = text[text.index("| Slug "):]
+        table = table[:table.index("\n\n")]
+        in_guide = set(re.findall(r"^\| `([a-z-]+)`", table, re.M))
+        slugs = self.spec["components"]["schemas"]["Problem"]["properties"]["type"]["x-slugs"]
+        self.assertEqual(sorted(in_guide), sorted(set(slugs)))
+        self.assertIn("missing-data", slugs)
 
 
 if __name__ == "__main__":

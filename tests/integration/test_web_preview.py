@@ -101,6 +101,12 @@ class PreviewTest(h.ServerCase):
             self.assertEqual(r.headers["Content-Type"], h.PROBLEM_CT)
             self.assertEqual(r.json()["field"], field, query)
         self.assertIn('"ch000.nosuch"', self.preview("?signals=ch000.nosuch").json()["detail"])
+        self.assertEqual(self.preview("?points=abc").json()["detail"],
+                         'points: "abc" is not a whole number from 2 to 4000')
+        r = self.preview("?signals=ch000.sig0&signals=ch001.sig0")
+        self.assertEqual((r.status_code, r.json()["field"]), (400, "signals"))
+        self.assertEqual(r.json()["detail"], "signals is given twice; give one comma-separated "
+                                             "list (signals=ch000.sig0,ch001.sig1)")
 
     def test_access_is_the_downloads(self):
         other = self.user("mallory")

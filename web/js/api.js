@@ -4,6 +4,15 @@
 const KEY_ITEM = "pivot.apiKey";
 export const API = "/api/v1/pivot";
 
+/** A byte count in binary units, as the server writes them ("1.5 MiB"). */
+export function humanBytes(n) {
+  if (n == null) return "";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i ? n.toFixed(1) : n) + " " + units[i];
+}
+
 export function savedKey() { return sessionStorage.getItem(KEY_ITEM); }
 export function saveKey(key) { sessionStorage.setItem(KEY_ITEM, key); }
 export function forgetKey() { sessionStorage.removeItem(KEY_ITEM); }

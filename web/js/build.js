@@ -1,7 +1,7 @@
 // The export form: builds the request body, asks the server for a dry run
 // as the form changes (estimate, live channel count, errors beside the
 // field they name) and shows the request as JSON, curl and Python.
-import { API, call } from "./api.js";
+import { API, call, humanBytes } from "./api.js";
 import { addJob } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
@@ -100,13 +100,6 @@ function showCode(body) {
     "client = Client(" + JSON.stringify(location.origin) + ", api_key=os.environ[\"PIVOT_API_KEY\"])\n" +
     "job = client.submit(request=json.loads(" + JSON.stringify(JSON.stringify(body)) + "))\n" +
     "client.wait(job)\nclient.download(job)\n";
-}
-
-function humanBytes(n) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-  return (i ? n.toFixed(1) : n) + " " + units[i];
 }
 
 async function dryRun() {

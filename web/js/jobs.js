@@ -1,7 +1,7 @@
 // The jobs list: live progress by long polling each unfinished job
 // (GET /jobs/{id}?wait=30 with If-None-Match), never more often than once a
 // second, so that a server that answers at once is not polled in a tight loop.
-import { API, call, download, pollJob } from "./api.js";
+import { API, call, download, humanBytes, pollJob } from "./api.js";
 import { showQuickLook } from "./quicklook.js";
 
 const $ = (id) => document.getElementById(id);
@@ -18,14 +18,6 @@ const watching = new Set();  // job ids with a poll loop running
 let owner = "";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function humanBytes(n) {
-  if (n == null) return "";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-  return (i ? n.toFixed(1) : n) + " " + units[i];
-}
 
 // What the file holds: per channel samples and span, missing channels and
 // source warnings, folded away until asked for.

@@ -30,10 +30,6 @@ def _retry_delay(response, default):
     return default
 
 
-def _retry_delay_or(delay, default):
-    return delay if delay > 0 else default
-
-
 def _warn_missing(answer):
     """One MissingDataWarning per channel the server said is short of data."""
     for item in answer.get("warnings") or []:
@@ -170,18 +166,20 @@ class Client:
         return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job) + "/preview",
                              params=params).json()
 
-    def _poll(self, job_id, etag, wait_s):
+    def _poll(self, job_id, etag, wait_s, poll_interval):
         """One status read that waits up to wait_s for the job to change from etag
         (``?wait=``, long polling). Returns (job, its ETag or None, seconds to sleep
-        before the next read: 0 after a long poll, Retry-After from a server without
-        one)."""
+        before the next read: 0 after a long poll; otherwise Retry-After, or
+        poll_interval without one)."""
         params = {"wait": "%.3f" % wait_s} if wait_s > 0 else None
         headers = {"If-None-Match": etag} if etag else None
+        timeout = None if self.timeout is None else self.timeout + wait_s
         r = self._request("GET", "/api/v1/pivot/jobs/" + job_id, params=params, headers=headers,
-                          timeout=self.timeout + wait_s)
+                          timeout=timeout)
         new_etag = r.headers.get("ETag")
         # A server that answers without an ETag did not wait: follow its Retry-After.
-        return r.json(), new_etag, 0.0 if new_etag else _retry_delay(r, 1.0)
+        waited = wait_s > 0 and new_etag
+        return r.json(), new_etag, 0.0 if waited else _retry_delay(r, poll_interval)
 
     def wait(self, job, progress=True, timeout=None, poll_interval=1.0, long_poll=30.0):
         """Waits until the job is finished, answered by the server as soon as its
@@ -202,9 +200,7 @@ class Client:
             while True:
                 left = None if timeout is None else timeout - (time.monotonic() - started)
                 wait_s = max(0.0, min(long_poll, 60.0, left if left is not None else 60.0))
-                current, etag, delay = self._poll(job_id, etag, wait_s)
-                if long_poll <= 0:
-                    delay = _retry_delay_or(delay, poll_interval)
+                current, etag, delay = self._poll(job_id, etag, wait_s, poll_interval)
                 display.update(current)
                 if current["status"] == "completed":
                     return current

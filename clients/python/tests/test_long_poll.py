@@ -25,7 +25,7 @@ def test_wait_long_polls_with_the_last_etag(pivot):
     # Each poll names the state the one before it answered, and the answers differ.
     assert [p[2] for p in polls] == [None] + [p[3] for p in polls[:-1]]
     assert len({p[3] for p in polls}) == len(polls)
-    assert polls[-1][3] == '"completed-100"'
+    assert polls[-1][3] == 'W/"completed-100"'
 
 
 def test_wait_without_long_polling_still_works(client):

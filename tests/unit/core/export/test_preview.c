@@ -32,7 +32,7 @@ int main(void)
     /* 10 ns over 4 points: buckets of 3 ns (rounded up), so 4 buckets
      * [0,3) [3,6) [6,9) [9,12), the last reaching past the end. */
     pivot_range range = {100, 110};
-    pv_preview *pv = pv_preview_open(path, range, 4, err, sizeof(err));
+    pv_preview *pv = pv_preview_open(path, range, 4, 0, err, sizeof(err));
     CHECK(pv != NULL);
     pivot_signal_info sigs[] = {
         {"x", PIVOT_TYPE_FLOAT64}, {"label", PIVOT_TYPE_STRING}, {"n", PIVOT_TYPE_INT32}};
@@ -63,7 +63,7 @@ int main(void)
                  "\"min\":[5,8,11],\"max\":[7,8,11]}\n");
 
     /* Rows out of time order still land in their own buckets. */
-    pv = pv_preview_open(path, range, 4, err, sizeof(err));
+    pv = pv_preview_open(path, range, 4, 0, err, sizeof(err));
     CHECK(pv != NULL);
     CHECK_INT_EQ(pv_preview_begin_channel(pv, "c", sigs, 1), 0);
     int64_t t2[] = {109, 100, 105, 101, 103};
@@ -75,9 +75,19 @@ int main(void)
     CHECK_INT_EQ(pv_preview_close(pv), 0);
     CHECK(strstr(read_all(path), "\"bucket\":[0,1,3],\"min\":[2,3,1],\"max\":[4,5,1]}") != NULL);
 
+    /* A bound the first series would pass: dropped, the file never past it. */
+    pv = pv_preview_open(path, range, 4, 120, err, sizeof(err));
+    CHECK(pv != NULL);
+    CHECK_INT_EQ(pv_preview_begin_channel(pv, "c", sigs, 1), 0);
+    pv_preview_add(pv, &b2);
+    CHECK_INT_EQ(pv_preview_end_channel(pv), 0);
+    CHECK_INT_EQ(pv_preview_close(pv), PIVOT_ERANGE);
+    CHECK_STR_EQ(read_all(path), "{\"preview_version\":1,\"start_ns\":100,\"end_ns\":110,"
+                                 "\"bucket_ns\":3,\"points\":4}\n");
+
     /* An empty range has no buckets to make. */
     pivot_range empty = {5, 5};
-    CHECK(pv_preview_open(path, empty, 4, err, sizeof(err)) == NULL);
+    CHECK(pv_preview_open(path, empty, 4, 0, err, sizeof(err)) == NULL);
     CHECK(strstr(err, "empty range") != NULL);
     unlink(path);
     return check_report();
