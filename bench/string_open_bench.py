@@ -7,19 +7,23 @@ Generates a cache of CHANNELS channels (sig0, counter, mode) at 200 Hz with
 pivot-gen-avro (kept in --data and reused), exports it with a real
 `pivotd serve` (default compression, gzip 1), and makes the "before" file
 from the export by rewriting each `mode` as variable-length UTF-8 strings
-with the same values, chunks and filters. Then, in the same run, for each
-xarray engine installed, the median of --repeat runs of opening every
-channel with `xr.open_dataset(path, group=...)` and loading it (`.load()`):
+with the same values, chunks and filters. Then, in the same run, for each xarray engine installed, the median of
+--repeat runs of two things over every channel: opening it with
+`xr.open_dataset(path, group=...)` (lazy: what a researcher's first call
+costs; xarray already inspects each variable), and opening and loading it
+(`.load()`: every value decoded), of
 
   floor    the same channels without `mode` (drop_variables): what the
            numbers cost, the least any layout of `mode` could add to
   before   mode as variable-length strings
   after    mode as the export has it (a character array of 8-byte rows)
 
-and mode's bytes a sample in each file (the after file's dataset storage;
-the before file's size minus the after file's size plus that storage, as
-the variable-length strings also live in the global heap). Benchmarks are
-not tests: nothing here asserts a time.
+beside a second floor for loading: turning mode's bytes, already in memory,
+into the Python `str` objects xarray hands out (one per sample), which any
+layout that gives strings pays. Also mode's bytes a sample in each file
+(the after file's dataset storage; the before file's size minus the after
+file's size plus that storage, as the variable-length strings also live in
+the global heap). Benchmarks are not tests: nothing here asserts a time.
 
     /usr/bin/python3 bench/string_open_bench.py --build BUILD_DIR [--channels 40 --seconds 1800]
 """
@@ -103,12 +107,23 @@ def rewrite_as_vlen(path, channels):
             new.dims[0].attach_scale(g["time"])
 
 
-def open_all(path, channels, engine, drop):
+def open_all(path, channels, engine, drop, load):
     t0 = time.perf_counter()
     for c in range(channels):
         with xarray.open_dataset(path, group="ch%03d" % c, engine=engine,
                                  drop_variables=["mode"] if drop else None) as ds:
-            ds.load()
+            if load:
+                ds.load()
+    return time.perf_counter() - t0
+
+
+def str_objects(path, channels):
+    """Seconds to make mode's str objects from its bytes already in memory."""
+    with h5py.File(path, "r") as f:
+        rows = [f["ch%03d/mode" % c][...].view("S8").reshape(-1) for c in range(channels)]
+    t0 = time.perf_counter()
+    for r in rows:
+        numpy.array([b.decode("utf-8") for b in r], dtype=object)
     return time.perf_counter() - t0
 
 
@@ -155,20 +170,23 @@ def main():
                  os.path.getsize(after) / 1e6))
         print("mode bytes a sample: before %.2f (variable-length), after %.2f (8-byte rows, "
               "gzip 1)" % (per_sample_before, per_sample_after))
-        print("| engine | floor s (no mode) | before s | after s | before/after | "
+        strs = statistics.median(str_objects(after, a.channels) for _ in range(a.repeat))
+        print("making mode's %d str objects from its bytes in memory: %.2f s" % (samples, strs))
+        print("| engine | what | floor s (no mode) | before s | after s | before/after | "
               "after over floor s |")
-        print("|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|")
         for engine in engines:
-            open_all(after, 1, engine, False)  # imports and first-open costs, untimed
-            runs = {k: [] for k in ("floor", "before", "after")}
-            for _ in range(a.repeat):
-                runs["floor"].append(open_all(after, a.channels, engine, True))
-                runs["before"].append(open_all(before, a.channels, engine, False))
-                runs["after"].append(open_all(after, a.channels, engine, False))
-            m = {k: statistics.median(v) for k, v in runs.items()}
-            print("| %s | %.2f | %.2f | %.2f | %.1fx | %.2f |" % (
-                engine, m["floor"], m["before"], m["after"], m["before"] / m["after"],
-                m["after"] - m["floor"]))
+            open_all(after, 1, engine, False, True)  # imports and first-open costs, untimed
+            for load in (False, True):
+                runs = {k: [] for k in ("floor", "before", "after")}
+                for _ in range(a.repeat):
+                    runs["floor"].append(open_all(after, a.channels, engine, True, load))
+                    runs["before"].append(open_all(before, a.channels, engine, False, load))
+                    runs["after"].append(open_all(after, a.channels, engine, False, load))
+                m = {k: statistics.median(v) for k, v in runs.items()}
+                print("| %s | %s | %.2f | %.2f | %.2f | %.1fx | %.2f |" % (
+                    engine, "open+load" if load else "open", m["floor"], m["before"], m["after"],
+                    m["before"] / m["after"], m["after"] - m["floor"]))
     finally:
         if server is not None:
             server.stop()

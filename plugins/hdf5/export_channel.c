@@ -413,7 +413,7 @@ static int create_string_signals(hx_export *x, const pivot_batch *batch, char *e
 
         if (s->type == PIVOT_TYPE_STRING && s->dset < 0)
             rc = hx_string_signal_create(
-                x, s, hx_str_width(x, s, batch->columns[i].data, batch->count), err, errlen);
+                x, s, hx_str_width(x, batch->columns[i].data, batch->count), err, errlen);
     }
     return rc;
 }

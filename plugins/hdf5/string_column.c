@@ -45,13 +45,11 @@ static void dim_name(size_t width, char *name, size_t len)
     snprintf(name, len, "string%zu", width);
 }
 
-size_t hx_str_width(const hx_export *x, const hx_signal *s, const char *const *values,
-                    hsize_t count)
+size_t hx_str_width(const hx_export *x, const char *const *values, hsize_t count)
 {
     size_t longest = 0, width = HX_STR_CHARS_MIN;
     char name[32];
 
-    (void)s;
     for (hsize_t i = 0; i < count && longest <= HX_STR_CHARS_MAX; i++) {
         size_t len = values[i] != NULL ? strnlen(values[i], HX_STR_CHARS_MAX + 1) : 0;
 

@@ -20,13 +20,12 @@
 hid_t hx_str_char_type(void);
 
 /**
- * The row width for string signal s given its first `count` values: the
- * smallest of 8, 16 and 32 bytes holding the longest, or 0 (variable
- * length) when a value is longer or a signal of the channel holds the
- * width dimension's name.
+ * The row width for a string signal of the current channel given its first
+ * `count` values: the smallest of 8, 16 and 32 bytes holding the longest,
+ * or 0 (variable length) when a value is longer or a signal of the channel
+ * holds the width dimension's name.
  */
-size_t hx_str_width(const hx_export *x, const hx_signal *s, const char *const *values,
-                    hsize_t count);
+size_t hx_str_width(const hx_export *x, const char *const *values, hsize_t count);
 
 /**
  * What a character array adds to its dataset: the `_Encoding` attribute
