@@ -86,15 +86,15 @@ class StringLayoutTest(ph.ServerCase):
     def after_start(cls):
         cls.exports = {}
 
-    def export(self, compression):
-        """The path of the export of both channels whole, once per compression."""
-        key = json.dumps(compression)
+    def export(self, compression, chunk_size=None):
+        """The path of the export of both channels whole, once per compression and chunk size."""
+        key = json.dumps([compression, chunk_size])
         if key not in self.exports:
             end = ph.format_ns(START_NS + 100 * ph.NS)
             _, content = self.run_export({
                 "time_range": ph.absolute(ph.DEFAULT_START, end),
                 "channels": {"include": ["ch000", NOTES]},
-                "options": {"compression": compression}})
+                "options": {"compression": compression, "chunk_size": chunk_size}})
             self.exports[key] = self.save_export("%d.h5" % len(self.exports), content)
         return self.exports[key]
 
@@ -174,6 +174,20 @@ class StringLayoutTest(ph.ServerCase):
                                                     "note", "string16", "string8", "time"])
                 self.assertEqual(len(g["time"].attrs["REFERENCE_LIST"]), 5)
             self.assert_xarray(path, NOTES, "grows", expected)
+
+    def test_outgrowing_rows_copies_them_a_chunk_at_a_time(self):
+        # 1,000-row chunks: the 69,000 rows before the long value are copied in 69 slabs.
+        expected = [grows_of(i) for i in range(NOTES_SAMPLES)]
+        path = self.export({"gzip": 1}, chunk_size=1000)
+        with h5py.File(path) as f:
+            ds = f[NOTES + "/grows"]
+            self.assertTrue(is_vlen_string(ds), ds.dtype)
+            self.assertEqual(ds.chunks, (1000,))
+            self.assertEqual(ph.read_strings(ds), expected)
+            # The mask of a nullable neighbour keeps its signal's chunking.
+            self.assertEqual(f[NOTES + "/n_code"].chunks, (1000, 8))
+            self.assertEqual(f[NOTES + "/n_code.valid"].chunks, (1000,))
+        self.assert_xarray(path, NOTES, "grows", expected)
 
     def test_nullable_short_string_keeps_its_mask(self):
         values = [n_code_of(i) for i in range(NOTES_SAMPLES)]
