@@ -15,8 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/** Version of the layout described in ARCHITECTURE.md, for readers to check. */
-#define HX_FORMAT_VERSION 1
+/** Version of the layout described in docs/api.md, for readers to check: 2 since
+ * short strings are character arrays (string_column.h). */
+#define HX_FORMAT_VERSION 2
 
 static const char root[] = "file root";
 

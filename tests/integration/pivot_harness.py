@@ -167,6 +167,33 @@ class Cache:
         return MODES[(i // (10 * self.rate)) % 4]
 
 
+# ---------------------------------------------------------------- reading exports
+
+def read_strings(ds):
+    """A string signal's values as str, in either layout the hdf5 exporter
+    writes: a character array (rows of one-byte strings, NUL-padded) or
+    variable-length strings."""
+    if ds.ndim == 2:
+        rows = ds[...].view("S%d" % ds.shape[1]).reshape(-1)
+        return [r.decode("utf-8") for r in rows]
+    return list(ds.asstr()[...])
+
+
+def is_dimension_only(ds):
+    """True for a netCDF dimension without a variable (`string8`...: the
+    width of character arrays' rows), which holds no signal."""
+    name = ds.attrs.get("NAME", b"")
+    name = name.decode() if isinstance(name, bytes) else str(name)
+    return name.startswith("This is a netCDF dimension but not a netCDF variable.")
+
+
+def read_values(ds):
+    """A dataset's values as a list: strings as str, whatever their layout."""
+    if ds.ndim == 2 or ds.dtype.kind == "O":
+        return read_strings(ds)
+    return ds[:].tolist()
+
+
 # ---------------------------------------------------------------- the server
 
 class Server:

@@ -71,10 +71,10 @@ class ReadmeQuickstartTest(unittest.TestCase):
             self.assertRegex(out, r"job [A-Za-z0-9_-]{22}: completed\n")
             self.assertNotIn("job  ", out)
             with h5py.File(os.path.join(root, "export.h5"), "r") as f:
-                self.assertEqual(sorted(f["ch000"].keys()), ["mode", "sig0", "time"])
+                self.assertEqual(sorted(f["ch000"].keys()), ["mode", "sig0", "string8", "time"])
                 self.assertEqual(f["ch000/time"].shape, (5 * 60 * 100,))
                 self.assertEqual(sorted(k for k in f["ch001"].keys()),
-                                 ["counter", "mode", "sig0", "sig1", "sig2", "time"])
+                                 ["counter", "mode", "sig0", "sig1", "sig2", "string8", "time"])
             self.assertIn("/ch000/sig0", out)  # h5ls -r
 
 

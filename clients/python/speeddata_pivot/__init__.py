@@ -16,10 +16,11 @@ from .request import ArgumentError, build_request
 from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, MissingData,
                      MissingDataWarning, NotFound, PivotError, QuotaExceeded, ServerError,
                      TooLarge, Unauthorized, Unprocessable, WaitTimeout)
-from .files import open, to_xarray  # noqa: A004
+from .files import open, strings, to_xarray  # noqa: A004
 from .units import human_bytes
 
-__all__ = ["Client", "build_request", "ArgumentError", "open", "to_xarray", "human_bytes",
+__all__ = ["Client", "build_request", "ArgumentError", "open", "strings", "to_xarray",
+           "human_bytes",
            "PivotError", "BadRequest",
            "Unauthorized", "NotFound", "MethodNotAllowed", "Conflict", "Gone", "TooLarge",
            "Unprocessable", "QuotaExceeded", "ServerError", "JobFailed", "WaitTimeout",

@@ -24,6 +24,17 @@ def open(path, mode="r"):  # noqa: A001 - mirrors h5py.File and io.open
     return h5py.File(path, mode)
 
 
+def strings(dataset):
+    """The values of a string signal's h5py dataset as a list of ``str``, in either layout
+    the server writes: short values as a character array (rows of one-byte strings padded
+    with NUL bytes, 2-D), long text as variable-length strings (1-D). xarray and
+    ``to_xarray`` decode both by themselves."""
+    if dataset.ndim == 2:
+        rows = dataset[...].view("S%d" % dataset.shape[1]).reshape(-1)
+        return [r.decode("utf-8") for r in rows]
+    return list(dataset.asstr()[...])
+
+
 def _xarray():
     try:
         import h5netcdf  # noqa: F401 - the engine that reads every signal type, checked here

@@ -27,8 +27,11 @@ def test_export_returns_the_path_of_the_file_with_the_exact_samples(client, pivo
     assert len(idx) == 6000
     with client.open(path) as f:
         assert sorted(f.keys()) == ["ch000", "ch001"]
-        assert sorted(f["ch000"].keys()) == ["mode", "sig0", "time"]
-        assert sorted(f["ch001"].keys()) == ["counter", "mode", "sig0", "sig1", "time"]
+        # mode's short values are rows of 8 bytes: the `string8` dimension.
+        assert sorted(f["ch000"].keys()) == ["mode", "sig0", "string8", "time"]
+        assert sorted(f["ch001"].keys()) == ["counter", "mode", "sig0", "sig1", "string8", "time"]
+        assert f["ch000/mode"].shape == (6000, 8)
+        assert speeddata_pivot.strings(f["ch000/mode"]) == [pivot.cache.mode_of(i) for i in idx]
         assert f["ch000/time"][:].tolist() == [pivot.cache.time_of(i) for i in idx]
         assert f["ch000/sig0"][:].tolist() == [pivot.cache.sig_value(0, 0, i) for i in idx]
         assert f.attrs["description"] == "client test"
