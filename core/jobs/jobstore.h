@@ -1,6 +1,8 @@
 /*
- * The job store: jobs in SQLite (WAL mode), the one place job state lives.
- * Server threads, the scheduler and workers each open their own connection.
+ * The job store: the one place job state lives, in SQLite (WAL mode, the
+ * embedded default) or in PostgreSQL shared by several nodes
+ * (jobstore_backend.h). Server threads, the scheduler and workers each open
+ * their own connection.
  */
 #ifndef PV_JOBSTORE_H
 #define PV_JOBSTORE_H
@@ -11,7 +13,11 @@
 
 typedef struct pv_jobstore pv_jobstore;
 
-/** Opens (creating and migrating when needed) the store at path. */
+/**
+ * Opens (creating and migrating when needed) the store at location: a
+ * libpq URI (postgresql://...) connects to PostgreSQL, anything else is the
+ * path of a SQLite file.
+ */
 int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errlen);
 
 /** Closes a connection; NULL is accepted. */
@@ -167,8 +173,5 @@ int pv_jobstore_failure_full(const pv_store_failure *f);
 
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);
-
-/** The connection's SQLite handle, for the quota tables (quota_store.c). */
-struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js);
 
 #endif

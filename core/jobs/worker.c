@@ -136,15 +136,16 @@ static int fsync_path(const char *path, int flags)
     return rc;
 }
 
-/* Creates <state_dir>/results and derives the .part and final paths, made
- * absolute so the server finds the file whatever its working directory. */
+/* Creates the results directory (results_dir, or <state_dir>/results) and derives the .part and
+ * final paths, made absolute so the server finds the file whatever its working directory. */
 static int prepare_paths(worker *w)
 {
     char dir[PATH_MAX], real[PATH_MAX];
     pivot_export_info info;
     int n;
 
-    n = snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
+    n = w->cfg->results_dir != NULL ? snprintf(dir, sizeof(dir), "%s", w->cfg->results_dir)
+                                    : snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
     if (n < 0 || (size_t)n >= sizeof(dir)) {
         worker_errf(w, "the state directory's path is too long");
         return PIVOT_ERANGE;
@@ -557,7 +558,7 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
     }
     w.host = pv_host_init(cfg);
     registry.loading = -1;
-    if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
+    if (pv_host_job_store_path(cfg, path, sizeof(path)) != 0) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",
                job_id);
         goto out;

@@ -42,7 +42,11 @@ static const char *host_config_key_at(size_t index)
 
 int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len)
 {
-    int n = snprintf(out, len, "%s/jobs.db", cfg->state_dir);
+    /* A URI names a shared PostgreSQL store; "sqlite" (or nothing) the
+     * embedded file in the state folder. */
+    int n = cfg->job_store != NULL && strcmp(cfg->job_store, "sqlite") != 0
+                ? snprintf(out, len, "%s", cfg->job_store)
+                : snprintf(out, len, "%s/jobs.db", cfg->state_dir);
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
     return 0;

@@ -23,3 +23,18 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
     ENVIRONMENT
       "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PIVOT_TEST_PLUGIN_DIR=${CMAKE_BINARY_DIR}/test-plugins;PYTHONDONTWRITEBYTECODE=1")
 endif()
+
+# The job-management, auth and quota suites once more against a PostgreSQL
+# job store: the harness starts its own PostgreSQL 15 on a Unix socket
+# (pivot_postgres.py) and gives each server a database of its own.
+if(TARGET pivotd AND TARGET pivot-gen-avro)
+  foreach(name jobs_api job_control auth quotas)
+    add_test(NAME integration_${name}_postgres
+             COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_${name}.py)
+    set_tests_properties(integration_${name}_postgres PROPERTIES
+      TIMEOUT 300
+      LABELS "integration;postgres"
+      ENVIRONMENT
+        "PIVOT_TEST_JOB_STORE=postgres;PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
+  endforeach()
+endif()

@@ -367,7 +367,8 @@ class KeysMovedFromTheJobStoreTest(AuthCase):
             db.close()
         with open(os.path.join(LEGACY, "keys.json")) as f:
             cls.keys = json.load(f)
-        return ph.Server(data, state, config)
+        # The legacy keys are in a SQLite jobs.db, whatever store the run tests.
+        return ph.Server(data, state, config, engine="sqlite")
 
     def quota_user(self, key):
         r = self.client(key).get(QUOTA)
