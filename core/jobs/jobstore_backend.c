@@ -138,6 +138,38 @@ const char *pv_jobstore_errmsg(pv_jobstore *js)
     return js->ops->errmsg(js);
 }
 
+int pv_jobstore_join(pv_jobstore *js, const pv_cluster_node *node)
+{
+    return js->ops->join != NULL ? js->ops->join(js, node) : 0;
+}
+
+int pv_jobstore_is_shared(pv_jobstore *js)
+{
+    return js->ops->join != NULL;
+}
+
+int pv_jobstore_node_beat(pv_jobstore *js, int64_t now_ms, int max_attempts, pv_job_visit_fn visit,
+                          void *arg)
+{
+    return js->ops->node_beat != NULL ? js->ops->node_beat(js, now_ms, max_attempts, visit, arg)
+                                      : 0;
+}
+
+int pv_jobstore_listen(pv_jobstore *js)
+{
+    return js->ops->listen != NULL ? js->ops->listen(js) : 0;
+}
+
+int pv_jobstore_wake_fd(pv_jobstore *js)
+{
+    return js->ops->wake_fd != NULL ? js->ops->wake_fd(js) : -1;
+}
+
+int pv_jobstore_drain_wakeups(pv_jobstore *js)
+{
+    return js->ops->drain_wakeups != NULL ? js->ops->drain_wakeups(js) : 0;
+}
+
 int pv_quota_store_limits(pv_jobstore *js, const char *user, const pv_quota_limits *defaults,
                           pv_quota_limits *out)
 {

@@ -42,6 +42,13 @@ typedef struct pv_jobstore_ops {
     void (*rollback)(pv_jobstore *js);
     void (*failure)(pv_jobstore *js, pv_store_failure *out);
     const char *(*errmsg)(pv_jobstore *js);
+    /* A cluster of nodes on one store (jobstore.h); NULL for SQLite: no-ops. */
+    int (*join)(pv_jobstore *js, const pv_cluster_node *node);
+    int (*node_beat)(pv_jobstore *js, int64_t now_ms, int max_attempts, pv_job_visit_fn visit,
+                     void *arg);
+    int (*listen)(pv_jobstore *js);
+    int (*wake_fd)(pv_jobstore *js);
+    int (*drain_wakeups)(pv_jobstore *js);
     /* The quota tables (quota_store.h). */
     int (*quota_limits)(pv_jobstore *js, const char *user, const pv_quota_limits *defaults,
                         pv_quota_limits *out);

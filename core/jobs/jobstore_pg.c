@@ -30,6 +30,14 @@ static void record_failure(pv_pg_store *s, const PGresult *r)
     s->message[strcspn(s->message, "\n")] = '\0';
 }
 
+/* Re-establishes a lost connection, with its subscription. */
+static void reconnect(pv_pg_store *s)
+{
+    PQreset(s->conn);
+    if (PQstatus(s->conn) == CONNECTION_OK && s->listening)
+        PQclear(PQexec(s->conn, "LISTEN " PG_WAKE_CHANNEL));
+}
+
 PGresult *pv_pg_exec(pv_pg_store *s, const char *sql, int nparams, const char *const *params)
 {
     PGresult *r;
@@ -39,7 +47,7 @@ PGresult *pv_pg_exec(pv_pg_store *s, const char *sql, int nparams, const char *c
      * statement that starts afresh. Inside a transaction, the transaction
      * is lost anyway and the caller's rollback ends it. */
     if (PQstatus(s->conn) != CONNECTION_OK && !s->in_transaction)
-        PQreset(s->conn);
+        reconnect(s);
     r = PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0);
     st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
@@ -50,7 +58,7 @@ PGresult *pv_pg_exec(pv_pg_store *s, const char *sql, int nparams, const char *c
      * nothing the caller counts on: one retry on a fresh connection lets a
      * node ride over a restart of the server. */
     if (PQstatus(s->conn) != CONNECTION_OK && !s->in_transaction) {
-        PQreset(s->conn);
+        reconnect(s);
         if (PQstatus(s->conn) == CONNECTION_OK) {
             r = PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0);
             st = PQresultStatus(r);
@@ -217,6 +225,7 @@ static void pg_close(pv_jobstore *js)
     if (js == NULL)
         return;
     PQfinish(PG(js)->conn);
+    free(PG(js)->node_name);
     free(js);
 }
 
@@ -238,7 +247,8 @@ static int pg_insert(pv_jobstore *js, const pv_job *job)
                   "range_end_ns, created_ms, idempotency_key, priority) "
                   "VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)",
                   10, p) == 0)
-        return 0;
+        /* Wakes idle nodes; delivered when the submission commits. */
+        return pv_pg_run(PG(js), "SELECT pg_notify('" PG_WAKE_CHANNEL "', 'queued')", 0, NULL);
     /* The one constraint an insert can break: the owner's Idempotency-Key. */
     return strcmp(PG(js)->sqlstate, "23505") == 0 ? PIVOT_EEXIST : PIVOT_EIO;
 }
@@ -323,7 +333,7 @@ static int pg_cancel(pv_jobstore *js, const char *id, const char *owner, pv_canc
     rc = pv_pg_run(s, sql, 1, p);
     /* Wakes the nodes: the one running the job passes the cancel on. */
     if (rc == 0)
-        rc = pv_pg_run(s, "SELECT pg_notify('pivot_jobs', 'cancel')", 0, NULL);
+        rc = pv_pg_run(s, "SELECT pg_notify('" PG_WAKE_CHANNEL "', 'cancel')", 0, NULL);
     if (rc == 0)
         rc = pg_commit(js);
 out:
@@ -413,6 +423,11 @@ static const pv_jobstore_ops pg_ops = {
     .rollback = pg_rollback,
     .failure = pg_failure,
     .errmsg = pg_errmsg,
+    .join = pv_pg_join,
+    .node_beat = pv_pg_node_beat,
+    .listen = pv_pg_listen,
+    .wake_fd = pv_pg_wake_fd,
+    .drain_wakeups = pv_pg_drain_wakeups,
     .quota_limits = pv_pg_quota_limits,
     .quota_usage = pv_pg_quota_usage,
     .quota_set = pv_pg_quota_set,

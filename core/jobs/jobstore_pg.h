@@ -17,10 +17,16 @@
 typedef struct pv_pg_store {
     pv_jobstore base;
     PGconn *conn;
-    int in_transaction; /* between pv_jobstore_begin and commit/rollback */
-    char sqlstate[6];   /* of the last failed statement, "" when none */
-    char message[224];  /* its message */
+    int in_transaction;   /* between pv_jobstore_begin and commit/rollback */
+    char sqlstate[6];     /* of the last failed statement, "" when none */
+    char message[224];    /* its message */
+    pv_cluster_node node; /* as joined (name NULL: not a node, e.g. `pivotd quota`) */
+    char *node_name;      /* node.name's copy */
+    int listening;        /* LISTEN issued: repeated after a reconnect */
 } pv_pg_store;
+
+/* The channel of the cluster's wake-ups (NOTIFY): a job queued or cancelled. */
+#define PG_WAKE_CHANNEL "pivot_jobs"
 
 #define PG(js) ((pv_pg_store *)(js))
 
@@ -65,6 +71,12 @@ int pv_pg_visit_jobs(pv_pg_store *s, const char *sql, int nparams, const char *c
 int pv_pg_migrate(pv_pg_store *s, char *err, size_t errlen);
 
 /* The operations (jobstore_pg*.c), as jobstore.h's. */
+int pv_pg_join(pv_jobstore *js, const pv_cluster_node *node);
+int pv_pg_node_beat(pv_jobstore *js, int64_t now_ms, int max_attempts, pv_job_visit_fn visit,
+                    void *arg);
+int pv_pg_listen(pv_jobstore *js);
+int pv_pg_wake_fd(pv_jobstore *js);
+int pv_pg_drain_wakeups(pv_jobstore *js);
 int pv_pg_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out);
 int pv_pg_set_worker(pv_jobstore *js, const char *id, int64_t pid);
 int pv_pg_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms);

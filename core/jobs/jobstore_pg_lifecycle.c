@@ -10,18 +10,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Held by each claim of a node: the cluster-wide count of running jobs
+ * stays true from its check to the claim that adds to it. */
+#define CLAIM_LOCK "7302"
+
+/* Whether the node may start one more job: 1 yes, 0 no, or PIVOT_EIO. */
+static int below_limits(pv_pg_store *s)
+{
+    const char *p[] = {s->node_name};
+    PGresult *r = pv_pg_exec(s,
+                             "SELECT count(*), count(*) FILTER (WHERE node = $1) FROM jobs "
+                             "WHERE status = 'processing'",
+                             1, p);
+    int ok;
+
+    if (r == NULL)
+        return PIVOT_EIO;
+    ok = pv_pg_get_int(r, 0, 0) < s->node.max_concurrent &&
+         (s->node.node_max_concurrent <= 0 || pv_pg_get_int(r, 0, 1) < s->node.node_max_concurrent);
+    PQclear(r);
+    return ok;
+}
+
 int pv_pg_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
 {
     pv_pg_store *s = PG(js);
     char b1[24];
-    const char *p[] = {pv_pg_int(b1, now_ms)};
-    int rc;
+    const char *p[] = {pv_pg_int(b1, now_ms), s->node_name};
+    int rc = PIVOT_EIO;
 
+    if (pv_pg_run(s, "BEGIN", 0, NULL) != 0)
+        return PIVOT_EIO;
+    s->in_transaction = 1;
+    if (s->node_name != NULL) {
+        if (pv_pg_run(s, "SELECT pg_advisory_xact_lock(" CLAIM_LOCK ")", 0, NULL) != 0)
+            goto out;
+        rc = below_limits(s);
+        if (rc <= 0) {
+            rc = rc == 0 ? PIVOT_ENOENT : rc;
+            goto out;
+        }
+    }
     /* One statement picks and marks: the owner with the fewest running
-     * jobs first (ties: the owner waiting longest), owners at their
-     * running-jobs quota skipped; within the owner, priority, then age.
-     * SKIP LOCKED lets another node's claim take the next job instead of
-     * waiting for this one, and the row lock makes each job start once. */
+     * jobs in the cluster first (ties: the owner waiting longest), owners
+     * at their running-jobs quota skipped; within the owner, priority,
+     * then age. SKIP LOCKED passes over a row a cancel holds. */
     rc = pv_pg_one_job(
         s,
         "WITH pick AS ("
@@ -32,31 +65,46 @@ int pv_pg_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
         "   AND r.owner = w.owner), min(w.created_ms), w.owner LIMIT 1)"
         " ORDER BY q.priority DESC, q.created_ms, q.seq LIMIT 1 FOR UPDATE SKIP LOCKED) "
         "UPDATE jobs j SET status = 'processing', started_ms = $1, heartbeat_ms = $1, "
-        "attempts = attempts + 1, worker_pid = NULL FROM pick WHERE j.id = pick.pick_id "
-        "RETURNING " PG_JOB_COLUMNS,
-        1, p, out);
+        "attempts = attempts + 1, worker_pid = NULL, node = $2 FROM pick "
+        "WHERE j.id = pick.pick_id RETURNING " PG_JOB_COLUMNS,
+        2, p, out);
+out:
+    if (rc == 0 || rc == PIVOT_ENOENT) {
+        if (pv_pg_run(s, "COMMIT", 0, NULL) != 0) {
+            if (rc == 0)
+                pv_job_clear(out);
+            rc = PIVOT_EIO;
+        }
+        s->in_transaction = 0;
+    } else {
+        js->ops->rollback(js);
+    }
     return rc;
 }
 
 int pv_pg_set_worker(pv_jobstore *js, const char *id, int64_t pid)
 {
     char b1[24];
-    const char *p[] = {pv_pg_int(b1, pid), id};
-    return pv_pg_run(PG(js), "UPDATE jobs SET worker_pid = $1 WHERE id = $2", 2, p);
+    const char *p[] = {pv_pg_int(b1, pid), id, PG(js)->node_name};
+    return pv_pg_run(PG(js),
+                     "UPDATE jobs SET worker_pid = $1 WHERE id = $2 "
+                     "AND ($3::text IS NULL OR node = $3)",
+                     3, p);
 }
 
 int pv_pg_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
 {
     char b1[32], b2[24];
-    const char *p[] = {b1, pv_pg_int(b2, now_ms), id};
+    const char *p[] = {b1, pv_pg_int(b2, now_ms), id, PG(js)->node_name};
     PGresult *r;
     int rc;
 
     snprintf(b1, sizeof(b1), "%.6f", progress);
     r = pv_pg_exec(PG(js),
                    "UPDATE jobs SET progress = greatest(progress, $1::float8), heartbeat_ms = $2 "
-                   "WHERE id = $3 AND status = 'processing' RETURNING cancel_requested",
-                   3, p);
+                   "WHERE id = $3 AND status = 'processing' AND ($4::text IS NULL OR node = $4) "
+                   "RETURNING cancel_requested",
+                   4, p);
     if (r == NULL)
         return PIVOT_EIO;
     /* No row: no longer processing (cancelled or taken away); stop. */
@@ -76,14 +124,16 @@ int pv_pg_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
                        pv_pg_int(b[4], done->actual_start_ns),
                        pv_pg_int(b[5], done->actual_end_ns),
                        done->result_detail,
-                       done->id};
+                       done->id,
+                       PG(js)->node_name};
     PGresult *r = pv_pg_exec(PG(js),
                              "UPDATE jobs SET status = 'completed', progress = 100, "
                              "finished_ms = $1, file_name = $2, file_size = $3, "
                              "channels_exported = $4, samples = $5, actual_start_ns = $6, "
                              "actual_end_ns = $7, error = NULL, worker_pid = NULL, "
-                             "result_detail = $8 WHERE id = $9 AND status = 'processing'",
-                             9, p);
+                             "result_detail = $8 WHERE id = $9 AND status = 'processing' "
+                             "AND ($10::text IS NULL OR node = $10)",
+                             10, p);
     int changed;
 
     if (r == NULL)
@@ -97,18 +147,22 @@ int pv_pg_finish(pv_jobstore *js, const char *id, pv_job_status status, const ch
                  int64_t now_ms)
 {
     char b1[24];
-    const char *p[] = {pv_job_status_name(status), pv_pg_int(b1, now_ms), message, id};
+    const char *p[] = {pv_job_status_name(status), pv_pg_int(b1, now_ms), message, id,
+                       PG(js)->node_name};
+    /* A processing job is this node's to end only while it still runs it. */
     return pv_pg_run(PG(js),
                      "UPDATE jobs SET status = $1, finished_ms = $2, error = $3, "
-                     "worker_pid = NULL WHERE id = $4 AND status IN ('queued', 'processing')",
-                     4, p);
+                     "worker_pid = NULL WHERE id = $4 AND (status = 'queued' OR "
+                     "(status = 'processing' AND ($5::text IS NULL OR node = $5)))",
+                     5, p);
 }
 
 int pv_pg_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
                   int64_t now_ms)
 {
     char b1[24], b2[24];
-    const char *p[] = {id, pv_pg_int(b1, max_attempts), pv_pg_int(b2, now_ms), give_up};
+    const char *p[] = {id, pv_pg_int(b1, max_attempts), pv_pg_int(b2, now_ms), give_up,
+                       PG(js)->node_name};
     PGresult *r;
     int rc;
 
@@ -116,13 +170,14 @@ int pv_pg_requeue(pv_jobstore *js, const char *id, int max_attempts, const char 
      * cannot slip between the count and the change. give_up's one %d is
      * the attempts. */
     r = pv_pg_exec(PG(js),
-                   "UPDATE jobs SET worker_pid = NULL, cancel_requested = 0, "
+                   "UPDATE jobs SET worker_pid = NULL, cancel_requested = 0, node = NULL, "
                    "status = CASE WHEN attempts < $2::int THEN 'queued' ELSE 'failed' END, "
                    "finished_ms = CASE WHEN attempts < $2::int THEN NULL ELSE $3::bigint END, "
                    "error = CASE WHEN attempts < $2::int THEN NULL "
                    "ELSE replace($4::text, '%d', attempts::text) END "
-                   "WHERE id = $1 AND status = 'processing' RETURNING status = 'queued'",
-                   4, p);
+                   "WHERE id = $1 AND status = 'processing' AND ($5::text IS NULL OR node = $5) "
+                   "RETURNING status = 'queued'",
+                   5, p);
     if (r == NULL)
         return PIVOT_EIO;
     if (PQntuples(r) == 0)
@@ -131,40 +186,66 @@ int pv_pg_requeue(pv_jobstore *js, const char *id, int max_attempts, const char 
         rc = strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? 0 : 1;
     PQclear(r);
     if (rc == 0)
-        pv_pg_run(PG(js), "SELECT pg_notify('pivot_jobs', 'queued')", 0, NULL);
+        pv_pg_run(PG(js), "SELECT pg_notify('" PG_WAKE_CHANNEL "', 'queued')", 0, NULL);
     return rc;
 }
 
 int pv_pg_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
 {
+    const char *p[] = {PG(js)->node_name};
+    /* A node sees its own jobs only: the others' run elsewhere. */
     return pv_pg_visit_jobs(PG(js),
-                            "SELECT " PG_JOB_COLUMNS " FROM jobs WHERE status = 'processing'", 0,
-                            NULL, visit, arg);
+                            "SELECT " PG_JOB_COLUMNS " FROM jobs WHERE status = 'processing' "
+                            "AND ($1::text IS NULL OR node = $1)",
+                            1, p, visit, arg);
 }
+
+/* Held (for a transaction) by the one node that runs retention at a time. */
+#define RETENTION_LOCK "7304"
 
 int pv_pg_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
                  void *arg)
 {
+    pv_pg_store *s = PG(js);
     char b1[24], b2[24];
     const char *p[] = {pv_pg_int(b1, cutoff_ms), pv_pg_int(b2, now_ms)};
-    int rc;
+    PGresult *r;
+    int rc = PIVOT_EIO;
 
+    if (pv_pg_run(s, "BEGIN", 0, NULL) != 0)
+        return PIVOT_EIO;
+    s->in_transaction = 1;
+    /* One node at a time: the others would remove the same files. */
+    r = pv_pg_exec(s, "SELECT pg_try_advisory_xact_lock(" RETENTION_LOCK ")", 0, NULL);
+    if (r == NULL)
+        goto out;
+    rc = strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? 1 : 0;
+    PQclear(r);
+    if (rc == 0)
+        goto out;
     /* Finished jobs past retention lose their file but keep their row for
      * one more retention period, so that a late download is told 410 Gone
      * rather than 404. */
-    rc = pv_pg_visit_jobs(PG(js),
+    rc = pv_pg_visit_jobs(s,
                           "SELECT " PG_JOB_COLUMNS " FROM jobs WHERE status IN "
                           "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
                           "AND finished_ms < $1",
                           1, p, visit, arg);
-    if (rc != 0)
-        return rc;
-    rc = pv_pg_run(PG(js),
-                   "UPDATE jobs SET expired_ms = $2, file_name = NULL WHERE status IN "
-                   "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
-                   "AND finished_ms < $1",
-                   2, p);
-    if (rc != 0)
-        return rc;
-    return pv_pg_run(PG(js), "DELETE FROM jobs WHERE expired_ms < $1", 1, p);
+    if (rc == 0)
+        rc = pv_pg_run(s,
+                       "UPDATE jobs SET expired_ms = $2, file_name = NULL WHERE status IN "
+                       "('completed', 'failed', 'cancelled') AND expired_ms IS NULL "
+                       "AND finished_ms < $1",
+                       2, p);
+    if (rc == 0)
+        rc = pv_pg_run(s, "DELETE FROM jobs WHERE expired_ms < $1", 1, p);
+out:
+    if (rc == 0) {
+        if (pv_pg_run(s, "COMMIT", 0, NULL) != 0)
+            rc = PIVOT_EIO;
+        s->in_transaction = 0;
+    } else {
+        js->ops->rollback(js);
+    }
+    return rc;
 }

@@ -72,6 +72,13 @@ static const char *const migrations[] = {
     " WHERE r.status = 'processing' GROUP BY r.owner HAVING count(*) >= coalesce(nullif(coalesce("
     " (SELECT max_running FROM quotas WHERE owner = r.owner),"
     " (SELECT max_running FROM quotas WHERE owner = '*'), 0), 0), 9223372036854775807);",
+    /* 2: several nodes on one store. Each processing job names the node
+     * that runs it; each node beats in nodes, and the jobs of a node that
+     * stopped beating are taken back by another. */
+    "ALTER TABLE jobs ADD COLUMN node TEXT;"
+    "CREATE INDEX jobs_by_node ON jobs (node) WHERE status = 'processing';"
+    "CREATE TABLE nodes (name TEXT PRIMARY KEY, heartbeat_ms BIGINT NOT NULL,"
+    " started_ms BIGINT NOT NULL);",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

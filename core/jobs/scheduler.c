@@ -62,6 +62,8 @@ extern char **environ;
 #define NO_PIDFD_TICK_MS 200
 /* After the job store failed (busy, full disk), the next try. */
 #define STORE_RETRY_MS 1000
+/* A node of a cluster beats this often, at most; 4 beats fit a heartbeat timeout. */
+#define NODE_BEAT_MAX_MS 5000
 
 /* A worker process this server started. */
 typedef struct worker {
@@ -83,6 +85,7 @@ struct pv_scheduler {
     worker workers[MAX_WORKERS];
     int nworkers;
     int64_t last_sweep_ms;
+    int64_t last_beat_ms;        /* monotonic: this node's last heartbeat in a shared store */
     int64_t due_ms;              /* monotonic: the earliest deadline of this round */
     size_t unaccounted_reported; /* result files kept, last reported, for a store with no job */
     pthread_t thread;
@@ -502,7 +505,12 @@ static void wait_for_event(pv_scheduler *s)
     int n = 0;
     int64_t wait_ms = s->due_ms - pv_monotonic_ms();
 
+    int store_fd = pv_jobstore_wake_fd(s->jobs);
+
     pfd[n++] = (struct pollfd){s->wake_fd, POLLIN, 0};
+    /* Another node's submission or cancel, through the shared store. */
+    if (store_fd >= 0)
+        pfd[n++] = (struct pollfd){store_fd, POLLIN, 0};
     for (int i = 0; i < s->nworkers; i++) {
         if (s->workers[i].pidfd >= 0)
             pfd[n++] = (struct pollfd){s->workers[i].pidfd, POLLIN, 0};
@@ -511,12 +519,60 @@ static void wait_for_event(pv_scheduler *s)
     }
     if (wait_ms < 0)
         wait_ms = 0;
-    if (poll(pfd, (nfds_t)n, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms)) > 0 &&
-        (pfd[0].revents & POLLIN)) {
+    if (poll(pfd, (nfds_t)n, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms)) > 0) {
         char drain[64];
-        while (read(s->wake_fd, drain, sizeof(drain)) > 0)
-            ;
+        if (pfd[0].revents & POLLIN)
+            while (read(s->wake_fd, drain, sizeof(drain)) > 0)
+                ;
+        if (store_fd >= 0 && pfd[1].revents != 0)
+            pv_jobstore_drain_wakeups(s->jobs);
     }
+}
+
+static int remove_taken_partials(void *arg, const pv_job *job)
+{
+    pv_scheduler *s = arg;
+    remove_job_partials(s, job->id);
+    pv_log(PIVOT_LOG_WARNING, "pivotd",
+           "job %s: its node stopped beating for %lld s (jobs.heartbeat_timeout); taken back: %s",
+           job->id, (long long)s->server->config->heartbeat_timeout_s,
+           pv_job_status_name(job->status));
+    if (job->status != PV_JOB_QUEUED)
+        pv_server_job_ended(s->server, job->id);
+    return 0;
+}
+
+/* In a cluster: this node's heartbeat, and the jobs of dead nodes taken
+ * back; a store out of reach makes the node degraded until it answers. */
+static void beat(pv_scheduler *s)
+{
+    int64_t now = pv_monotonic_ms();
+    int64_t every = s->server->config->heartbeat_timeout_s * 1000 / 4;
+
+    if (!pv_jobstore_is_shared(s->jobs))
+        return;
+    if (every > NODE_BEAT_MAX_MS)
+        every = NODE_BEAT_MAX_MS;
+    if (s->last_beat_ms != 0 && now - s->last_beat_ms < every && !s->server->store_degraded) {
+        due_at(s, s->last_beat_ms + every);
+        return;
+    }
+    s->last_beat_ms = now;
+    if (pv_jobstore_node_beat(s->jobs, pv_now_ms(), s->server->config->max_attempts,
+                              remove_taken_partials, s) != 0) {
+        if (!s->server->store_degraded)
+            pv_log(PIVOT_LOG_ERROR, "pivotd", "job store unreachable: %s",
+                   pv_jobstore_errmsg(s->jobs));
+        s->server->store_degraded = 1;
+        due_at(s, now + STORE_RETRY_MS);
+        return;
+    }
+    if (s->server->store_degraded)
+        pv_log(PIVOT_LOG_INFO, "pivotd", "job store reachable again");
+    s->server->store_degraded = 0;
+    /* A reconnected store listens again: wake-ups lost meanwhile are made
+     * up by one look at the queue now. */
+    due_at(s, now + every);
 }
 
 static void *scheduler_main(void *arg)
@@ -525,6 +581,7 @@ static void *scheduler_main(void *arg)
 
     while (!s->server->stopping) {
         s->due_ms = pv_monotonic_ms() + SWEEP_INTERVAL_MS;
+        beat(s);
         reap_workers(s);
         police_workers(s);
         pv_jobstore_each_running(s->jobs, recover_if_orphan, s);
@@ -533,6 +590,28 @@ static void *scheduler_main(void *arg)
         wait_for_event(s);
     }
     return NULL;
+}
+
+/* In a shared store, makes the scheduler's connection act as this node. */
+static int join_cluster(pv_scheduler *s, char *err, size_t errlen)
+{
+    const pv_config *cfg = s->server->config;
+    char name[512];
+    pv_cluster_node node = {name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
+                            cfg->heartbeat_timeout_s * 1000};
+
+    if (!pv_jobstore_is_shared(s->jobs))
+        return 0;
+    if (pv_state_node_name(cfg, name, sizeof(name)) != 0) {
+        snprintf(err, errlen, "node_name: the node's name is too long");
+        return PIVOT_ERANGE;
+    }
+    if (pv_jobstore_join(s->jobs, &node) != 0 || pv_jobstore_listen(s->jobs) != 0) {
+        snprintf(err, errlen, "job store: %s", pv_jobstore_errmsg(s->jobs));
+        return PIVOT_EIO;
+    }
+    pv_log(PIVOT_LOG_INFO, "pivotd", "node %s joined the shared job store", name);
+    return 0;
 }
 
 int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_read_fd,
@@ -556,10 +635,17 @@ int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_
     rc = pv_jobstore_open(srv->job_store_path, &s->jobs, err, errlen);
     if (rc != 0)
         goto out;
+    rc = join_cluster(s, err, errlen);
+    if (rc != 0)
+        goto out;
     /* No worker of ours runs yet: whatever is processing was left by a
      * previous server that crashed or was killed. */
     pv_jobstore_each_running(s->jobs, recover_one, s);
-    remove_partial_files(s);
+    /* A shared results folder holds other nodes' partial files too; this
+     * node's own were removed with each job recovered above. */
+    if (!pv_jobstore_is_shared(s->jobs))
+        remove_partial_files(s);
+    beat(s);
     /* The first retention sweep, before the server listens: whoever looks
      * at results/ once it answers sees what the sweep left. */
     sweep_expired(s);

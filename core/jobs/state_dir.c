@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int make_dir(const char *path, char *err, size_t errlen)
 {
@@ -134,4 +135,20 @@ int pv_state_result_path(const char *results, const char *name, char *out, size_
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
     return 0;
+}
+
+int pv_state_node_name(const pv_config *cfg, char *out, size_t len)
+{
+    char host[256] = "localhost", real[PATH_MAX];
+    int n;
+
+    if (cfg->node_name != NULL) {
+        n = snprintf(out, len, "%s", cfg->node_name);
+    } else {
+        gethostname(host, sizeof(host) - 1);
+        host[sizeof(host) - 1] = '\0';
+        n = snprintf(out, len, "%s:%s", host,
+                     realpath(cfg->state_dir, real) != NULL ? real : cfg->state_dir);
+    }
+    return n < 0 || (size_t)n >= len ? PIVOT_ERANGE : 0;
 }

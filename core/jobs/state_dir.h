@@ -26,4 +26,12 @@ int pv_state_dir_check_store(const char *job_store, const char *results, char *e
  */
 int pv_state_result_path(const char *results, const char *name, char *out, size_t len);
 
+/**
+ * This node's name in a cluster sharing one job store: node_name, or by
+ * default "<host name>:<absolute state_dir>", the same across the node's
+ * restarts (and one per state folder, which the state lock keeps to one
+ * server). Returns 0, or PIVOT_ERANGE when it does not fit.
+ */
+int pv_state_node_name(const pv_config *cfg, char *out, size_t len);
+
 #endif

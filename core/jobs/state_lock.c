@@ -54,7 +54,9 @@ int pv_state_lock_take(const char *state_dir, char *err, size_t errlen)
         else if (other > 0)
             snprintf(err, errlen,
                      "the state directory %s is in use by another pivotd serve (pid %ld); "
-                     "stop it first, or give this server another --state-dir",
+                     "stop it first, or give this server another --state-dir (several "
+                     "nodes share jobs through a PostgreSQL job_store, each with a state "
+                     "folder of its own)",
                      state_dir, other);
         else
             snprintf(err, errlen,

@@ -12,6 +12,7 @@
 #include "plugin_set.h"
 #include "registry.h"
 #include "result_detail.h"
+#include "state_dir.h"
 #include "state_lock.h"
 #include "timeutil.h"
 #include "worker_lock.h"
@@ -566,6 +567,18 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
     if (pv_jobstore_open(path, &w.js, w.err, sizeof(w.err)) != 0) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: %s", job_id, w.err);
         goto out;
+    }
+    /* In a cluster, the worker writes only while its node owns the job:
+     * once another node has taken it back, the worker is told to stop. */
+    if (pv_jobstore_is_shared(w.js)) {
+        char node_name[512];
+        pv_cluster_node node = {node_name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
+                                cfg->heartbeat_timeout_s * 1000};
+        if (pv_state_node_name(cfg, node_name, sizeof(node_name)) != 0 ||
+            pv_jobstore_join(w.js, &node) != 0) {
+            pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the node's name is unusable", job_id);
+            goto out;
+        }
     }
     rc = pv_jobstore_get(w.js, job_id, NULL, &w.job);
     if (rc != 0) {

@@ -38,3 +38,15 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
         "PIVOT_TEST_JOB_STORE=postgres;PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
   endforeach()
 endif()
+
+# Three nodes on one PostgreSQL (started by the test) and one results folder:
+# minutes of real processes, kill -9 and a database restart; plain builds only.
+if(TARGET pivotd AND TARGET pivot-gen-avro)
+  add_test(NAME integration_cluster
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_cluster.py)
+  set_tests_properties(integration_cluster PROPERTIES
+    TIMEOUT 300
+    LABELS "integration;postgres;plain_only"
+    ENVIRONMENT
+      "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
+endif()

@@ -1,0 +1,272 @@
+"""Three pivotd nodes on one PostgreSQL job store and one shared results
+folder: every job runs exactly once, the cluster never runs more than
+jobs.max_concurrent at once, any node answers for any job (status, cancel,
+download), a node killed with kill -9 has its jobs taken back by another,
+and a PostgreSQL restart under load loses no acknowledged job while /health
+says degraded.
+
+Users come through the trusted-header backend, which every node believes
+alike (API keys live in each node's own auth.db)."""
+
+import os
+import signal
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pivot_harness as ph  # noqa: E402
+import pivot_postgres  # noqa: E402
+
+JOBS = ph.API + "/jobs"
+MAX_CONCURRENT = 3
+HEARTBEAT_S = 8
+SUBMISSIONS = 120
+USERS = ["ann", "bob", "cyd"]
+
+
+class Client(ph.Client):
+    """A client of one node, as a user the trusted-header backend believes."""
+
+    def __init__(self, base, user):
+        super().__init__(base, None)
+        self.user = user
+
+    def headers(self, extra=None):
+        h = {"X-Remote-User": self.user}
+        if extra:
+            h.update(extra)
+        return h
+
+
+def worker_pid(job_id, timeout=10.0):
+    want = ["worker", "--job", job_id]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    argv = f.read().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            for i in range(len(argv) - 2):
+                if argv[i:i + 3] == want:
+                    return int(entry)
+        time.sleep(0.005)
+    raise AssertionError("no worker process for job %s appeared" % job_id)
+
+
+class ClusterTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = ph.WorkDir("pivot-cluster-")
+        cls.pg = pivot_postgres.PostgresServer().start()
+        cls.db = cls.pg.new_database("cluster")
+        cls.nodes = []
+        try:
+            cls.cache = ph.Cache.generate(cls.work.sub("data"), channels=4, seconds=600,
+                                          rate=1000, signals=4, file_seconds=120)
+            cls.results = cls.work.sub("results")
+            for i in range(3):
+                cls.nodes.append(cls.start_node(i))
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def config(cls, i):
+        return ("job_store: \"%s\"\nresults_dir: %s\nnode_name: node%d\n"
+                "jobs:\n  max_concurrent: %d\n  heartbeat_timeout: %ds\n  max_attempts: 3\n"
+                "quotas:\n  max_queued_jobs: 1000\n  jobs_per_day: 100000\n"
+                "auth:\n  backends: [trusted-header]\n"
+                "plugins:\n  auth:\n    trusted_header:\n      header: X-Remote-User\n"
+                "      proxies: [127.0.0.1]\n"
+                % (cls.pg.uri(cls.db), cls.results, i, MAX_CONCURRENT, HEARTBEAT_S))
+
+    @classmethod
+    def start_node(cls, i):
+        config = ph.write_config(cls.work.sub("node%d.yaml" % i), cls.config(i))
+        return ph.Server(cls.cache.data_dir, cls.work.sub("state%d" % i), config,
+                         engine="sqlite").start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for n in cls.nodes:
+            if n.proc is not None:
+                n.stop()
+        cls.pg.close()
+        cls.work.close()
+
+    def client(self, node, user="ann"):
+        c = Client(self.nodes[node].base, user)
+        self.addCleanup(c.close)
+        return c
+
+    def sql(self, query, params=()):
+        con = self.pg.connect(self.db)
+        try:
+            with con.cursor() as cur:
+                cur.execute(query, params)
+                return cur.fetchall()
+        finally:
+            con.close()
+
+    def small(self, k):
+        start = k % 500
+        return {"time_range": ph.absolute(ph.format_ns(ph.parse_rfc3339_ns(
+                    "2025-01-01T00:00:00Z") + start * ph.NS), ph.format_ns(ph.parse_rfc3339_ns(
+                    "2025-01-01T00:00:01Z") + start * ph.NS)),
+                "channels": {"include": ["ch000"]}}
+
+    def big(self):
+        return {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z"),
+                "channels": {"include": self.cache.channel_names()}}
+
+    def watch_running(self):
+        """Samples the cluster's processing count until stopped; returns (stop, peak list)."""
+        stop = threading.Event()
+        peak = [0]
+
+        def run():
+            con = self.pg.connect(self.db)
+            con.autocommit = True
+            try:
+                with con.cursor() as cur:
+                    while not stop.is_set():
+                        try:
+                            cur.execute("SELECT count(*) FROM jobs WHERE status = 'processing'")
+                            peak[0] = max(peak[0], cur.fetchone()[0])
+                        except Exception:
+                            return
+                        time.sleep(0.005)
+            finally:
+                con.close()
+        t = threading.Thread(target=run)
+        t.start()
+        return stop, peak, t
+
+    def test_1_submissions_spread_over_nodes_each_run_once(self):
+        stop, peak, t = self.watch_running()
+        clients = [self.client(i % 3, USERS[i % 3]) for i in range(9)]
+        ids = []
+        try:
+            for k in range(SUBMISSIONS):
+                ids.append(clients[k % len(clients)].submit(self.small(k)))
+            jobs = {}
+            for k, job_id in enumerate(ids):
+                jobs[job_id] = clients[k % len(clients)].wait(job_id, timeout=90)
+        finally:
+            stop.set()
+            t.join()
+        self.assertEqual(sorted(j["status"] for j in jobs.values()), ["completed"] * SUBMISSIONS)
+        rows = self.sql("SELECT attempts, node FROM jobs WHERE id = ANY(%s)", (ids,))
+        self.assertEqual(len(rows), SUBMISSIONS)
+        self.assertEqual(sorted(set(a for a, _ in rows)), [1])
+        self.assertGreaterEqual(len(set(n for _, n in rows)), 2, rows)
+        self.assertLessEqual(peak[0], MAX_CONCURRENT)
+        self.assertGreater(peak[0], 0)
+        # Each job's worker started once in the whole cluster.
+        starts = 0
+        for n in self.nodes:
+            log = n.log()
+            starts += sum(log.count("job %s: started worker" % j) for j in ids)
+        self.assertEqual(starts, SUBMISSIONS)
+
+    def test_2_cancel_and_download_through_another_node(self):
+        ann0, ann1, ann2 = self.client(0), self.client(1), self.client(2)
+        done = ann0.wait(ann0.submit(self.small(7)), timeout=30)
+        self.assertEqual(done["status"], "completed")
+        runner = int(self.sql("SELECT node FROM jobs WHERE id = %s", (done["job_id"],))[0][0][4:])
+        other = [ann0, ann1, ann2][(runner + 1) % 3]
+        here = [ann0, ann1, ann2][runner]
+        a, b = other.download(done["job_id"]), here.download(done["job_id"])
+        self.assertEqual(a.status_code, 200)
+        self.assertEqual(a.content, b.content)
+
+        job_id = ann0.submit(self.big())
+        pid = worker_pid(job_id)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            deadline = time.monotonic() + 10
+            node = None
+            while node is None and time.monotonic() < deadline:
+                node = self.sql("SELECT node FROM jobs WHERE id = %s", (job_id,))[0][0]
+                time.sleep(0.01)
+            runner = int(node[4:])
+            other = [ann0, ann1, ann2][(runner + 1) % 3]
+            r = other.delete(JOBS + "/" + job_id)
+            self.assertEqual(r.status_code, 202, r.text)
+            self.assertEqual(r.json()["action"], "cancelling")
+            t0 = time.monotonic()
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        job = other.wait(job_id, timeout=10)
+        elapsed = time.monotonic() - t0
+        self.assertEqual(job["status"], "cancelled")
+        # The heartbeat is 2 s apart here: a cancel within 1 s came by NOTIFY.
+        self.assertLess(elapsed, 1.0, "cancel took %.2f s" % elapsed)
+
+    def test_3_kill_9_of_a_node_with_running_jobs(self):
+        ann = self.client(1)
+        job_id = ann.submit(self.big())
+        pid = worker_pid(job_id)
+        deadline = time.monotonic() + 10
+        node = None
+        while node is None and time.monotonic() < deadline:
+            node = self.sql("SELECT node FROM jobs WHERE id = %s", (job_id,))[0][0]
+        victim = int(node[4:])
+        # The node and its worker die together, as the machine would.
+        os.kill(pid, signal.SIGKILL)
+        self.nodes[victim].proc.kill()
+        self.nodes[victim].proc.wait()
+        self.nodes[victim].proc = None
+        self.nodes[victim]._log.close()
+        t0 = time.monotonic()
+        survivor = self.client((victim + 1) % 3)
+        job = survivor.wait(job_id, timeout=HEARTBEAT_S + 60)
+        self.assertEqual(job["status"], "completed", job)
+        taken = time.monotonic() - t0
+        row = self.sql("SELECT attempts, node FROM jobs WHERE id = %s", (job_id,))[0]
+        self.assertEqual(row[0], 2)
+        self.assertNotEqual(row[1], "node%d" % victim)
+        self.assertGreater(taken, HEARTBEAT_S - 1)
+        # The node comes back under its name and leaves the job alone.
+        self.nodes[victim] = self.start_node(victim)
+        time.sleep(1)
+        self.assertEqual(self.client(victim).job(job_id)["status"], "completed")
+
+    def test_4_postgres_restart_under_load(self):
+        clients = [self.client(i, USERS[i]) for i in range(3)]
+        ids = [clients[k % 3].submit(self.small(k)) for k in range(30)]
+        self.pg.stop()
+        try:
+            deadline = time.monotonic() + 10
+            health = None
+            while time.monotonic() < deadline:
+                health = clients[0].get("/api/v1/health").json()["status"]
+                if health == "degraded":
+                    break
+                time.sleep(0.05)
+            self.assertEqual(health, "degraded")
+            r = clients[1].request("POST", JOBS, json=self.small(1))
+            self.assertEqual(r.status_code, 503, r.text)
+        finally:
+            self.pg.start()
+        for k, job_id in enumerate(ids):
+            self.assertEqual(clients[k % 3].wait(job_id, timeout=90)["status"], "completed")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if all(c.get("/api/v1/health").json()["status"] == "ok" for c in clients):
+                break
+            time.sleep(0.1)
+        self.assertEqual([c.get("/api/v1/health").json()["status"] for c in clients], ["ok"] * 3)
+        self.assertEqual(len(self.sql("SELECT id FROM jobs WHERE id = ANY(%s)", (ids,))), 30)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
