@@ -50,3 +50,14 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
     ENVIRONMENT
       "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
 endif()
+
+# pivotd jobs migrate: a SQLite store into a PostgreSQL the test starts.
+if(TARGET pivotd AND TARGET pivot-gen-avro)
+  add_test(NAME integration_jobs_migrate
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_jobs_migrate.py)
+  set_tests_properties(integration_jobs_migrate PROPERTIES
+    TIMEOUT 300
+    LABELS "integration;postgres"
+    ENVIRONMENT
+      "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PYTHONDONTWRITEBYTECODE=1")
+endif()
