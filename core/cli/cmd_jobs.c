@@ -27,7 +27,7 @@ int pv_cli_cmd_jobs_migrate(pv_cli *cli, int argc, char **argv)
     struct option options[] = {
         PV_CLI_COMMON_OPTIONS, {"to", required_argument, NULL, OPT_TO}, {NULL, 0, NULL, 0}};
     const char *to = NULL;
-    char from[4096], err[1024] = "";
+    char from[4096], auth[4096], err[1024] = "";
     pv_migrate_counts counts;
     int parsed = pv_cli_parse(cli, argc, argv, options, migrate_option, &to);
 
@@ -45,16 +45,19 @@ int pv_cli_cmd_jobs_migrate(pv_cli *cli, int argc, char **argv)
                 cli->config.state_dir);
         return 1;
     }
-    if (pv_jobstore_copy_to_pg(from, to, &counts, err, sizeof(err)) != 0) {
+    /* The auth plugin's keys, when it keeps any: every node's from now on. */
+    snprintf(auth, sizeof(auth), "%s/auth.db", cli->config.state_dir);
+    if (pv_jobstore_copy_to_pg(from, access(auth, R_OK) == 0 ? auth : NULL, to, &counts, err,
+                               sizeof(err)) != 0) {
         fprintf(stderr, "pivotd: jobs migrate: %s\n", err);
         return 1;
     }
     pv_log_audit(PIVOT_LOG_INFO, "admin-action", "local", NULL,
                  "job store migrated to PostgreSQL, uid %d", (int)getuid());
-    printf("copied %" PRId64 " jobs, %" PRId64 " quota rows and %" PRId64
-           " quota ledger entries from %s\n"
-           "next: set job_store to this URI (and results_dir, if the results move), copy "
-           "%s/auth.db (the API keys) into each node's state folder, then start pivotd\n",
-           counts.jobs, counts.quotas, counts.quota_usage, from, cli->config.state_dir);
+    printf("copied %" PRId64 " jobs, %" PRId64 " quota rows, %" PRId64
+           " quota ledger entries and %" PRId64 " API keys from %s\n"
+           "next: set job_store to this URI (and results_dir, if the results move), "
+           "then start pivotd\n",
+           counts.jobs, counts.quotas, counts.quota_usage, counts.api_keys, cli->config.state_dir);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "host.h"
 #include "http_server.h"
 #include "jobstore.h"
+#include "jobstore_keys.h"
 #include "log.h"
 #include "plugin_loader.h"
 #include "plugin_set.h"
@@ -56,6 +57,8 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
         pv_quota_store_publish_config(js, cfg, err, sizeof(err)) != 0)
         goto out;
     pv_host_init(cfg);
+    /* With a shared job store, API keys are every node's. */
+    pv_host_set_key_store(pv_jobstore_key_store(srv.job_store_path));
     if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)
         goto out;
     /* The set its workers will run, whatever appears in the directory later. */

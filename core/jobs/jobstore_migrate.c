@@ -37,6 +37,15 @@ static const table_copy tables[] = {
      "INSERT INTO quota_usage (owner, at_ms, jobs, bytes) VALUES ($1, $2, $3, $4)", 4},
 };
 
+/* The auth plugin's keys (<state_dir>/auth.db), their hash as hex text. */
+static const table_copy keys_table = {
+    "api_keys",
+    "SELECT id, lower(hex(key_hash)), user, role, label, created_at, last_used_at, expires_at, "
+    "revoked_at FROM api_keys ORDER BY created_at, id",
+    "INSERT INTO auth_api_keys (id, key_hash, user_name, role, label, created_at, last_used_at, "
+    "expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    9};
+
 static int copy_table(sqlite3 *db, pv_pg_store *pg, const table_copy *t, int64_t *count, char *err,
                       size_t errlen)
 {
@@ -67,10 +76,11 @@ out:
     return rc;
 }
 
-int pv_jobstore_copy_to_pg(const char *sqlite_path, const char *uri, pv_migrate_counts *counts,
-                           char *err, size_t errlen)
+int pv_jobstore_copy_to_pg(const char *sqlite_path, const char *auth_path, const char *uri,
+                           pv_migrate_counts *counts, char *err, size_t errlen)
 {
     pv_jobstore *from = NULL, *to = NULL;
+    sqlite3 *auth = NULL;
     pv_pg_store *pg;
     PGresult *r;
     int64_t *count[] = {&counts->jobs, &counts->quotas, &counts->quota_usage};
@@ -111,6 +121,17 @@ int pv_jobstore_copy_to_pg(const char *sqlite_path, const char *uri, pv_migrate_
         if (rc != 0)
             goto out;
     }
+    if (auth_path != NULL) {
+        if (sqlite3_open_v2(auth_path, &auth, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "cannot open the API keys in %s: %s (nothing was copied)",
+                     auth_path, auth != NULL ? sqlite3_errmsg(auth) : "out of memory");
+            rc = PIVOT_EIO;
+            goto out;
+        }
+        rc = copy_table(auth, pg, &keys_table, &counts->api_keys, err, errlen);
+        if (rc != 0)
+            goto out;
+    }
     rc = PIVOT_EIO;
     if (pv_pg_run(pg, "ALTER TABLE jobs ENABLE TRIGGER quota_count_job", 0, NULL) != 0 ||
         pv_pg_run(pg, "COMMIT", 0, NULL) != 0)
@@ -125,5 +146,6 @@ out:
         to->ops->rollback(to);
     pv_jobstore_close(to);
     pv_jobstore_close(from);
+    sqlite3_close(auth);
     return rc;
 }

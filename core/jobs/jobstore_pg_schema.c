@@ -79,6 +79,19 @@ static const char *const migrations[] = {
     "CREATE INDEX jobs_by_node ON jobs (node) WHERE status = 'processing';"
     "CREATE TABLE nodes (name TEXT PRIMARY KEY, heartbeat_ms BIGINT NOT NULL,"
     " started_ms BIGINT NOT NULL);",
+    /* 3: API keys shared by every node (the auth plugin's, through the
+     * host's key_store), as its own auth.db holds them on one node. */
+    "CREATE TABLE auth_api_keys ("
+    " id TEXT PRIMARY KEY,"
+    " key_hash TEXT UNIQUE NOT NULL CHECK (length(key_hash) = 64),"
+    " user_name TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK (role IN ('user', 'admin')),"
+    " label TEXT,"
+    " created_at BIGINT NOT NULL,"
+    " last_used_at BIGINT,"
+    " expires_at BIGINT,"
+    " revoked_at BIGINT);"
+    "CREATE INDEX auth_api_keys_by_user ON auth_api_keys (user_name);",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

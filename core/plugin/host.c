@@ -2,6 +2,7 @@
 
 #include "log.h"
 #include "plugin_loader.h"
+#include <pivot/auth.h>
 #include <pivot/host_json.h>
 
 #include <errno.h>
@@ -16,6 +17,17 @@
 static const pv_config *host_config;
 static pivot_host host_table;
 static char job_store_path[4096];
+static const pivot_key_store *shared_keys;
+
+static const pivot_key_store *host_key_store(void)
+{
+    return shared_keys;
+}
+
+void pv_host_set_key_store(const pivot_key_store *keys)
+{
+    shared_keys = keys;
+}
 
 static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
 {
@@ -79,6 +91,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     host_table.size = sizeof(host_table);
     host_table.abi_major = PIVOT_ABI_MAJOR;
     host_table.log = host_log;
+    host_table.key_store = host_key_store;
     host_table.config_get = host_config_get;
     host_table.register_timespec = pv_registry_add_timespec;
     host_table.register_source = pv_registry_add_source;

@@ -205,6 +205,15 @@ class Server:
             args += ["--config", config]
         return args
 
+    def config_text(self, text):
+        """A configuration text for commands beside this server: with its
+        job_store when the server runs on PostgreSQL."""
+        if self.engine != "postgres":
+            return text
+        settings = yaml.safe_load(text) or {}
+        settings["job_store"] = job_store_uri(self.state_dir)
+        return yaml.safe_dump(settings)
+
     def _postgres_config(self):
         """The server's configuration with job_store naming its PostgreSQL database."""
         settings = {}

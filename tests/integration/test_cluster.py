@@ -5,8 +5,8 @@ download), a node killed with kill -9 has its jobs taken back by another,
 and a PostgreSQL restart under load loses no acknowledged job while /health
 says degraded.
 
-Users come through the trusted-header backend, which every node believes
-alike (API keys live in each node's own auth.db)."""
+Most users come through the trusted-header backend; API keys, kept in the
+shared store, work on every node alike."""
 
 import os
 import signal
@@ -83,7 +83,7 @@ class ClusterTest(unittest.TestCase):
         return ("job_store: \"%s\"\nresults_dir: %s\nnode_name: node%d\n"
                 "jobs:\n  max_concurrent: %d\n  heartbeat_timeout: %ds\n  max_attempts: 3\n"
                 "quotas:\n  max_queued_jobs: 1000\n  jobs_per_day: 100000\n"
-                "auth:\n  backends: [trusted-header]\n"
+                "auth:\n  backends: [apikey, trusted-header]\n"
                 "plugins:\n  auth:\n    trusted_header:\n      header: X-Remote-User\n"
                 "      proxies: [127.0.0.1]\n"
                 % (cls.pg.uri(cls.db), cls.results, i, MAX_CONCURRENT, HEARTBEAT_S))
@@ -239,6 +239,24 @@ class ClusterTest(unittest.TestCase):
         self.nodes[victim] = self.start_node(victim)
         time.sleep(1)
         self.assertEqual(self.client(victim).job(job_id)["status"], "completed")
+
+    def test_5_api_keys_are_every_nodes(self):
+        key = self.nodes[0].create_key("kim")
+        clients = [ph.Client(n.base, key) for n in self.nodes]
+        for c in clients:
+            self.addCleanup(c.close)
+        job_id = clients[1].submit(self.small(3))
+        self.assertEqual(clients[2].wait(job_id)["status"], "completed")
+        self.assertEqual([c.get(ph.API + "/quota").json()["user"] for c in clients],
+                         ["kim"] * 3)
+        # Revoked through one node, refused by all at once.
+        rows = self.sql("SELECT id FROM auth_api_keys WHERE user_name = 'kim'")
+        self.assertEqual(len(rows), 1)
+        out = ph.subprocess.run([ph.pivotd_path(), "keys", "revoke", rows[0][0]] +
+                                self.nodes[2]._common_args(), stdout=ph.subprocess.PIPE,
+                                stderr=ph.subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual([c.get(ph.API + "/quota").status_code for c in clients], [401] * 3)
 
     def test_4_postgres_restart_under_load(self):
         clients = [self.client(i, USERS[i]) for i in range(3)]

@@ -1,6 +1,6 @@
 """`pivotd jobs migrate --to URI`: a site's SQLite job store moved into
 PostgreSQL keeps its jobs (statuses, results, idempotency keys), its
-quotas and its quota ledger; the server then runs on PostgreSQL over the
+quotas, its quota ledger and its API keys (from auth.db, now shared); the server then runs on PostgreSQL over the
 same state folder and results. A second migration into the same database
 is refused and copies nothing."""
 
@@ -57,13 +57,15 @@ class MigrateTest(unittest.TestCase):
         db = self.pg.new_database("migrated")
         rc, out, err = pivotd(server, "jobs", "migrate", "--to", self.pg.uri(db))
         self.assertEqual(rc, 0, err)
-        self.assertIn("copied 2 jobs, 2 quota rows and 4 quota ledger entries", out)
+        self.assertIn("copied 2 jobs, 2 quota rows, 4 quota ledger entries and 1 API keys", out)
         # Once only: the database holds jobs now.
         rc, _, err = pivotd(server, "jobs", "migrate", "--to", self.pg.uri(db))
         self.assertEqual(rc, 1)
         self.assertIn("already holds 2 jobs", err)
 
         config = ph.write_config(self.work.sub("pg.yaml"), "job_store: \"%s\"\n" % self.pg.uri(db))
+        # The keys now live in PostgreSQL: a node with another state folder takes them too.
+        os.rename(os.path.join(state, "auth.db"), os.path.join(state, "auth.db.old"))
         server = ph.Server(data, state, config, engine="sqlite")
         server.start()
         try:
