@@ -107,6 +107,7 @@ static void key_admin_close(key_admin *ka)
     if (ka->ctx != NULL && ka->backend != NULL && ka->backend->close != NULL)
         ka->backend->close(ka->ctx);
     ka->ctx = NULL;
+    pv_jobstore_key_store_release();
 }
 
 static int fail(const char *err)

@@ -123,6 +123,7 @@ out:
     pv_http_stop(http);
     pv_scheduler_stop(scheduler);
     pv_auth_close_all(&srv);
+    pv_jobstore_key_store_release();
     pv_jobstore_close(js);
     if (wake[0] >= 0)
         close(wake[0]);

@@ -11,4 +11,10 @@ struct pivot_key_store;
  */
 const struct pivot_key_store *pv_jobstore_key_store(const char *location);
 
+/**
+ * Closes the connections the key store opened, on every thread: at the
+ * end of a command, once no plugin calls it any more.
+ */
+void pv_jobstore_key_store_release(void);
+
 #endif

@@ -164,14 +164,24 @@ int pv_pg_visit_jobs(pv_pg_store *s, const char *sql, int nparams, const char *c
     return 0;
 }
 
+static void pg_rollback(pv_jobstore *js);
+
 static int pg_begin(pv_jobstore *js)
 {
     pv_pg_store *s = PG(js);
     if (pv_pg_run(s, "BEGIN", 0, NULL) != 0)
         return PIVOT_EIO;
     s->in_transaction = 1;
-    if (pv_pg_run(s, "SELECT pg_advisory_xact_lock(" SUBMIT_LOCK ")", 0, NULL) != 0)
+    /* Callers do not roll back a begin that failed: end it here. */
+    if (pv_pg_run(s, "SELECT pg_advisory_xact_lock(" SUBMIT_LOCK ")", 0, NULL) != 0) {
+        char state[sizeof(s->sqlstate)], message[sizeof(s->message)];
+        memcpy(state, s->sqlstate, sizeof(state));
+        memcpy(message, s->message, sizeof(message));
+        pg_rollback(js);
+        memcpy(s->sqlstate, state, sizeof(state));
+        memcpy(s->message, message, sizeof(message));
         return PIVOT_EIO;
+    }
     return 0;
 }
 

@@ -23,14 +23,33 @@ static pthread_once_t conn_once = PTHREAD_ONCE_INIT;
 
 /* What find() hands out, valid until the thread's next call. */
 typedef struct thread_state {
+    struct thread_state *next, *prev; /* in `states` */
     pv_jobstore *js;
     uint8_t hash[HASH_LEN];
     char id[64], user[128], role[16], label[256];
 } thread_state;
 
+/* Every thread's state, so that a command's end frees what its threads
+ * (the main thread among them, whose destructors never run) left. */
+static pthread_mutex_t states_lock = PTHREAD_MUTEX_INITIALIZER;
+static thread_state *states;
+
+static void unlink_state(thread_state *t)
+{
+    if (t->prev != NULL)
+        t->prev->next = t->next;
+    else
+        states = t->next;
+    if (t->next != NULL)
+        t->next->prev = t->prev;
+}
+
 static void thread_end(void *arg)
 {
     thread_state *t = arg;
+    pthread_mutex_lock(&states_lock);
+    unlink_state(t);
+    pthread_mutex_unlock(&states_lock);
     pv_jobstore_close(t->js);
     free(t);
 }
@@ -54,6 +73,12 @@ static thread_state *state(char *err, size_t errlen)
         return NULL;
     }
     pthread_setspecific(conn_key, t);
+    pthread_mutex_lock(&states_lock);
+    t->next = states;
+    if (states != NULL)
+        states->prev = t;
+    states = t;
+    pthread_mutex_unlock(&states_lock);
     return t;
 }
 
@@ -219,4 +244,21 @@ const pivot_key_store *pv_jobstore_key_store(const char *location)
     free(store_uri);
     store_uri = strdup(location);
     return store_uri != NULL ? &pg_keys : NULL;
+}
+
+void pv_jobstore_key_store_release(void)
+{
+    pthread_mutex_lock(&states_lock);
+    while (states != NULL) {
+        thread_state *t = states;
+        unlink_state(t);
+        pv_jobstore_close(t->js);
+        free(t);
+    }
+    pthread_mutex_unlock(&states_lock);
+    /* This thread's slot may point at a freed state; others have ended. */
+    pthread_once(&conn_once, make_key);
+    pthread_setspecific(conn_key, NULL);
+    free(store_uri);
+    store_uri = NULL;
 }
