@@ -125,6 +125,35 @@ static int on_progress(void *arg, double percent)
     return 0;
 }
 
+/* Seconds a worker keeps trying to record its result in a shared store
+ * that went away (a PostgreSQL restart): the export is done, and redoing
+ * it costs more than waiting for the server. */
+#define COMPLETE_RETRY_S 30
+
+static int complete_job(worker *w, int64_t now)
+{
+    int rc = pv_jobstore_complete(w->js, &w->job, now);
+
+    int retried = 0;
+
+    for (int i = 0; rc == PIVOT_EIO && pv_jobstore_is_shared(w->js) && i < COMPLETE_RETRY_S; i++) {
+        sleep(1);
+        rc = pv_jobstore_complete(w->js, &w->job, now);
+        retried = 1;
+    }
+    /* The connection may have broken after the server committed: then the
+     * job is completed with this very file already. */
+    if (rc == PIVOT_ENOENT && retried) {
+        pv_job stored;
+        if (pv_jobstore_get(w->js, w->job.id, NULL, &stored) == 0 &&
+            stored.status == PV_JOB_COMPLETED && stored.file_name != NULL &&
+            strcmp(stored.file_name, w->job.file_name) == 0)
+            rc = 0;
+        pv_job_clear(&stored);
+    }
+    return rc;
+}
+
 static int fsync_path(const char *path, int flags)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
@@ -451,7 +480,7 @@ static int record_outcome(worker *w, int rc)
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);
-        if (w->job.file_name != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
+        if (w->job.file_name != NULL && complete_job(w, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
                    w->job.id, w->result.summary.channels,
