@@ -44,12 +44,12 @@ TSAN_ENV = TSAN_OPTIONS=suppressions=$(SANITIZER_DIR)/tsan.supp:halt_on_error=1:
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPIVOT_SANITIZE=address -DPIVOT_WERROR=$(WERROR)
 	cmake --build build-asan -j$(JOBS)
-	cd build-asan && $(ASAN_ENV) ctest --output-on-failure -j$(JOBS) -E lint_ -LE bench
+	cd build-asan && $(ASAN_ENV) ctest --output-on-failure -j$(JOBS) -E lint_ -LE 'bench|plain_only'
 
 test-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DPIVOT_SANITIZE=thread -DPIVOT_WERROR=$(WERROR)
 	cmake --build build-tsan -j$(JOBS)
-	cd build-tsan && $(TSAN_ENV) ctest --output-on-failure -j$(JOBS) -E lint_ -LE bench
+	cd build-tsan && $(TSAN_ENV) ctest --output-on-failure -j$(JOBS) -E lint_ -LE 'bench|plain_only'
 
 # A few integration tests with `pivotd serve` and its workers under valgrind
 # memcheck (tests/sanitizers/valgrind-pivotd); a definite leak allocated by
