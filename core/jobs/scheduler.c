@@ -73,7 +73,8 @@ typedef struct worker {
     int64_t started_ms;   /* monotonic */
     int64_t term_sent_ms; /* monotonic; 0 when not asked to stop */
     int timed_out;
-    int stuck; /* no heartbeat for jobs.heartbeat_timeout */
+    int stuck;   /* no heartbeat for jobs.heartbeat_timeout */
+    int attempt; /* the job's attempt it runs: names its partial file */
 } worker;
 
 struct pv_scheduler {
@@ -125,18 +126,28 @@ static void describe_exit(int status, char *out, size_t len)
         snprintf(out, len, "the worker process exited with status %d", WEXITSTATUS(status));
 }
 
-/* Removes <results>/<job_id>*.part: what a killed worker could not. */
-static void remove_job_partials(pv_scheduler *s, const char *job_id)
+/* Removes the partial files of one attempt of a job, what a killed worker
+ * could not: <job_id><ext>.<attempt>.part and the exporter's own parts
+ * beside it (<job_id><ext>.<attempt>.part.<n>.part). Another attempt's are
+ * left alone: in a shared results folder, it may be running on another
+ * node right now. */
+static void remove_job_partials(pv_scheduler *s, const char *job_id, int attempt)
 {
     DIR *d = opendir(s->server->results_dir);
     struct dirent *e;
     size_t idlen = strlen(job_id);
+    char mark[32];
     if (d == NULL)
         return;
+    snprintf(mark, sizeof(mark), ".%d.part", attempt);
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (len > idlen + 5 && strncmp(e->d_name, job_id, idlen) == 0 && e->d_name[idlen] == '.' &&
-            strcmp(e->d_name + len - 5, ".part") == 0) {
+        const char *at;
+        if (len <= idlen + 5 || strncmp(e->d_name, job_id, idlen) != 0 || e->d_name[idlen] != '.' ||
+            strcmp(e->d_name + len - 5, ".part") != 0)
+            continue;
+        at = strstr(e->d_name + idlen, mark);
+        if (at != NULL && (at[strlen(mark)] == '\0' || at[strlen(mark)] == '.')) {
             char path[PATH_MAX + 256];
             snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
             unlink(path);
@@ -171,7 +182,7 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
                 describe_exit(status, cause, sizeof(cause));
                 snprintf(msg, sizeof(msg), "%s before finishing the export", cause);
             }
-            remove_job_partials(s, w->job_id);
+            remove_job_partials(s, w->job_id, w->attempt);
             pv_jobstore_finish(s->jobs, w->job_id,
                                job.cancel_requested && !w->timed_out && !w->stuck ? PV_JOB_CANCELLED
                                                                                   : PV_JOB_FAILED,
@@ -315,6 +326,7 @@ static void start_jobs(pv_scheduler *s)
              * that exited already is still there, as a zombie. */
             w->pidfd = pidfd_open(pid, 0);
             snprintf(w->job_id, sizeof(w->job_id), "%s", job.id);
+            w->attempt = job.attempts;
             w->started_ms = pv_monotonic_ms();
             /* Policed from the next round on: its first deadlines. */
             due_at(s, w->started_ms + s->server->config->job_timeout_s * 1000 + 1);
@@ -442,7 +454,7 @@ static int recover_one(void *arg, const pv_job *job)
     int max = s->server->config->max_attempts;
 
     stop_leftover_workers(s, job);
-    remove_job_partials(s, job->id);
+    remove_job_partials(s, job->id, job->attempts);
     switch (pv_jobstore_requeue(s->jobs, job->id, max,
                                 "the server stopped while the job was running, %d times "
                                 "(jobs.max_attempts); giving up",
@@ -532,7 +544,7 @@ static void wait_for_event(pv_scheduler *s)
 static int remove_taken_partials(void *arg, const pv_job *job)
 {
     pv_scheduler *s = arg;
-    remove_job_partials(s, job->id);
+    remove_job_partials(s, job->id, job->attempts);
     pv_log(PIVOT_LOG_WARNING, "pivotd",
            "job %s: its node stopped beating for %lld s (jobs.heartbeat_timeout); taken back: %s",
            job->id, (long long)s->server->config->heartbeat_timeout_s,

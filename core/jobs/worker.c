@@ -194,8 +194,11 @@ static int prepare_paths(worker *w)
     n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
                  pv_export_file_type(w->exporter, &info).extension);
     if (n < 0 || (size_t)n >= sizeof(w->final_path) ||
-        snprintf(w->part_path, sizeof(w->part_path), "%s.part", w->final_path) >=
-            (int)sizeof(w->part_path)) {
+        /* Named by the attempt too: in a shared results folder, a worker of
+         * a node taken for dead must never write, rename or remove the
+         * partial file of the attempt that took its job over. */
+        snprintf(w->part_path, sizeof(w->part_path), "%s.%d.part", w->final_path,
+                 w->job.attempts) >= (int)sizeof(w->part_path)) {
         worker_errf(w, "the result file's path is too long");
         return PIVOT_ERANGE;
     }

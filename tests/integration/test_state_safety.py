@@ -276,7 +276,7 @@ class FullDiskTest(StateCase):
         # The log keeps HDF5's whole record for the operator.
         log = server.log()
         self.assertIn("hdf5: error: ", log)
-        self.assertIn("%s.h5.part', file descriptor" % job["job_id"], log)
+        self.assertIn("%s.h5.1.part', file descriptor" % job["job_id"], log)
         self.assertIn("errno = 28", log)
 
     def test_full_job_store_disk_answers_507(self):
