@@ -156,6 +156,16 @@ static void remove_job_partials(pv_scheduler *s, const char *job_id, int attempt
     closedir(d);
 }
 
+/* True when another worker of this scheduler runs w's job (a later attempt). */
+static int runs_elsewhere_here(const pv_scheduler *s, const worker *w)
+{
+    for (int i = 0; i < s->nworkers; i++) {
+        if (&s->workers[i] != w && strcmp(s->workers[i].job_id, w->job_id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void on_worker_exit(pv_scheduler *s, worker *w, int status)
 {
     pv_job job;
@@ -163,9 +173,12 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
     int64_t timeout = s->server->config->job_timeout_s;
 
     if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) == 0) {
-        if (job.status == PV_JOB_PROCESSING) {
+        /* A job processing in a later attempt is no longer this worker's:
+         * it requeued the job before it exited, and this scheduler (or
+         * another node) started it again before this exit was reaped. */
+        if (job.status == PV_JOB_PROCESSING && job.attempts == w->attempt) {
             /* The worker records its own outcome; a job still processing
-             * means it died before it could. */
+             * in its attempt means it died before it could. */
             if (w->timed_out) {
                 snprintf(msg, sizeof(msg),
                          "the job timed out: it ran longer than the %lld s limit (jobs.timeout) "
@@ -191,7 +204,10 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
         }
         pv_job_clear(&job);
     }
-    pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
+    /* The lock file is named by the job only: a later attempt's worker of
+     * this server holds it now. */
+    if (!runs_elsewhere_here(s, w))
+        pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
     /* Whatever the worker recorded, or the lines above, is final now. */
     pv_server_job_ended(s->server, w->job_id);
     forget_worker(s, w);

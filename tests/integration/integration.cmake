@@ -24,11 +24,12 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
       "PIVOTD=$<TARGET_FILE:pivotd>;PIVOT_GEN_AVRO=$<TARGET_FILE:pivot-gen-avro>;PIVOT_PLUGIN_DIR=${PIVOT_PLUGIN_OUTPUT_DIR};PIVOT_TEST_PLUGIN_DIR=${CMAKE_BINARY_DIR}/test-plugins;PYTHONDONTWRITEBYTECODE=1")
 endif()
 
-# The job-management, auth and quota suites once more against a PostgreSQL
+# The API, job-management, auth and quota suites once more against a PostgreSQL
 # job store: the harness starts its own PostgreSQL 15 on a Unix socket
 # (pivot_postgres.py) and gives each server a database of its own.
 if(TARGET pivotd AND TARGET pivot-gen-avro)
-  foreach(name jobs_api job_control auth quotas)
+  foreach(name jobs_api job_control auth quotas lifecycle errors bad_input accounting
+               anonymous_auth export_options)
     add_test(NAME integration_${name}_postgres
              COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_${name}.py)
     set_tests_properties(integration_${name}_postgres PROPERTIES
@@ -40,11 +41,15 @@ if(TARGET pivotd AND TARGET pivot-gen-avro)
 endif()
 
 # Three nodes on one PostgreSQL (started by the test) and one results folder:
-# minutes of real processes, kill -9 and a database restart; plain builds only.
+# real processes, kill -9 and a database restart; plain builds only. The
+# 1,000 submissions run as a ctest of their own, to keep each under a minute.
 if(TARGET pivotd AND TARGET pivot-gen-avro)
   add_test(NAME integration_cluster
-           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_cluster.py)
-  set_tests_properties(integration_cluster PROPERTIES
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_cluster.py
+                   -k test_2 -k test_3 -k test_4 -k test_5 -k test_6)
+  add_test(NAME integration_cluster_1000
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/test_cluster.py -k test_1_)
+  set_tests_properties(integration_cluster integration_cluster_1000 PROPERTIES
     TIMEOUT 300
     LABELS "integration;postgres;plain_only"
     ENVIRONMENT

@@ -23,7 +23,7 @@ import pivot_postgres  # noqa: E402
 JOBS = ph.API + "/jobs"
 MAX_CONCURRENT = 3
 HEARTBEAT_S = 8
-SUBMISSIONS = 120
+SUBMISSIONS = 1000
 USERS = ["ann", "bob", "cyd"]
 
 
