@@ -180,14 +180,15 @@ typedef struct pv_cluster_node {
     int max_concurrent;           /**< jobs processing at once in the whole cluster */
     int node_max_concurrent;      /**< ... on this node; 0: no limit of its own */
     int64_t heartbeat_timeout_ms; /**< silence after which a node counts as dead */
+    int attempt; /**< a worker's connection: the only attempt of its job it may write; 0: any */
 } pv_cluster_node;
 
 /**
  * Makes the connection act for node (copied): claims are counted against
  * the cluster's and the node's limits and marked as the node's, the running
  * jobs visited are the node's own, and the writes of workers and scheduler
- * touch only jobs the node still owns. A no-op for a store only one server
- * uses (SQLite). Returns 0 or PIVOT_ENOMEM.
+ * touch only jobs the node still owns (a worker's, only its own attempt). A no-op for a store only
+ * one server uses (SQLite). Returns 0 or PIVOT_ENOMEM.
  */
 int pv_jobstore_join(pv_jobstore *js, const pv_cluster_node *node);
 

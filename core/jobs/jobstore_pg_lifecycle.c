@@ -14,6 +14,12 @@
  * stays true from its check to the claim that adds to it. */
 #define CLAIM_LOCK "7302"
 
+/* A worker's connection writes only its own attempt of the job (the node's
+ * attempt, 0 for the scheduler's, which may write any): a worker of a node
+ * taken for dead never touches the attempt that took its job over, even on
+ * the same node. n is the parameter holding the attempt. */
+#define OWN_ATTEMPT(n) "(" n "::int = 0 OR attempts = " n "::int)"
+
 /* Whether the node may start one more job: 1 yes, 0 no, or PIVOT_EIO. */
 static int below_limits(pv_pg_store *s)
 {
@@ -94,8 +100,9 @@ int pv_pg_set_worker(pv_jobstore *js, const char *id, int64_t pid)
 
 int pv_pg_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
 {
-    char b1[32], b2[24];
-    const char *p[] = {b1, pv_pg_int(b2, now_ms), id, PG(js)->node_name};
+    char b1[32], b2[24], b3[24];
+    const char *p[] = {b1, pv_pg_int(b2, now_ms), id, PG(js)->node_name,
+                       pv_pg_int(b3, PG(js)->node.attempt)};
     PGresult *r;
     int rc;
 
@@ -103,8 +110,8 @@ int pv_pg_progress(pv_jobstore *js, const char *id, double progress, int64_t now
     r = pv_pg_exec(PG(js),
                    "UPDATE jobs SET progress = greatest(progress, $1::float8), heartbeat_ms = $2 "
                    "WHERE id = $3 AND status = 'processing' AND ($4::text IS NULL OR node = $4) "
-                   "RETURNING cancel_requested",
-                   4, p);
+                   "AND " OWN_ATTEMPT("$5") " RETURNING cancel_requested",
+                   5, p);
     if (r == NULL)
         return PIVOT_EIO;
     /* No row: no longer processing (cancelled or taken away); stop. */
@@ -115,7 +122,7 @@ int pv_pg_progress(pv_jobstore *js, const char *id, double progress, int64_t now
 
 int pv_pg_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
 {
-    char b[6][24];
+    char b[7][24];
     const char *p[] = {pv_pg_int(b[0], now_ms),
                        done->file_name,
                        pv_pg_int(b[1], done->file_size),
@@ -125,15 +132,16 @@ int pv_pg_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
                        pv_pg_int(b[5], done->actual_end_ns),
                        done->result_detail,
                        done->id,
-                       PG(js)->node_name};
+                       PG(js)->node_name,
+                       pv_pg_int(b[6], PG(js)->node.attempt)};
     PGresult *r = pv_pg_exec(PG(js),
                              "UPDATE jobs SET status = 'completed', progress = 100, "
                              "finished_ms = $1, file_name = $2, file_size = $3, "
                              "channels_exported = $4, samples = $5, actual_start_ns = $6, "
                              "actual_end_ns = $7, error = NULL, worker_pid = NULL, "
                              "result_detail = $8 WHERE id = $9 AND status = 'processing' "
-                             "AND ($10::text IS NULL OR node = $10)",
-                             10, p);
+                             "AND ($10::text IS NULL OR node = $10) AND " OWN_ATTEMPT("$11"),
+                             11, p);
     int changed;
 
     if (r == NULL)
@@ -146,23 +154,26 @@ int pv_pg_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
 int pv_pg_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
                  int64_t now_ms)
 {
-    char b1[24];
-    const char *p[] = {pv_job_status_name(status), pv_pg_int(b1, now_ms), message, id,
-                       PG(js)->node_name};
-    /* A processing job is this node's to end only while it still runs it. */
-    return pv_pg_run(PG(js),
-                     "UPDATE jobs SET status = $1, finished_ms = $2, error = $3, "
-                     "worker_pid = NULL WHERE id = $4 AND (status = 'queued' OR "
-                     "(status = 'processing' AND ($5::text IS NULL OR node = $5)))",
-                     5, p);
+    char b1[24], b2[24];
+    const char *p[] = {
+        pv_job_status_name(status),         pv_pg_int(b1, now_ms), message, id, PG(js)->node_name,
+        pv_pg_int(b2, PG(js)->node.attempt)};
+    /* A processing job is this node's to end only while it still runs it; a
+     * worker's, only in its own attempt, and never once queued again. */
+    return pv_pg_run(
+        PG(js),
+        "UPDATE jobs SET status = $1, finished_ms = $2, error = $3, "
+        "worker_pid = NULL WHERE id = $4 AND ((status = 'queued' AND $6::int = 0) "
+        "OR (status = 'processing' AND ($5::text IS NULL OR node = $5) AND " OWN_ATTEMPT("$6") "))",
+        6, p);
 }
 
 int pv_pg_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
                   int64_t now_ms)
 {
-    char b1[24], b2[24];
-    const char *p[] = {id, pv_pg_int(b1, max_attempts), pv_pg_int(b2, now_ms), give_up,
-                       PG(js)->node_name};
+    char b1[24], b2[24], b3[24];
+    const char *p[] = {id,      pv_pg_int(b1, max_attempts), pv_pg_int(b2, now_ms),
+                       give_up, PG(js)->node_name,           pv_pg_int(b3, PG(js)->node.attempt)};
     PGresult *r;
     int rc;
 
@@ -176,8 +187,8 @@ int pv_pg_requeue(pv_jobstore *js, const char *id, int max_attempts, const char 
                    "error = CASE WHEN attempts < $2::int THEN NULL "
                    "ELSE replace($4::text, '%d', attempts::text) END "
                    "WHERE id = $1 AND status = 'processing' AND ($5::text IS NULL OR node = $5) "
-                   "RETURNING status = 'queued'",
-                   5, p);
+                   "AND " OWN_ATTEMPT("$6") " RETURNING status = 'queued'",
+                   6, p);
     if (r == NULL)
         return PIVOT_EIO;
     if (PQntuples(r) == 0)

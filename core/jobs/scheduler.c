@@ -254,7 +254,21 @@ static void police_workers(pv_scheduler *s)
             due_at(s, now + STORE_RETRY_MS);
             continue;
         }
-        if (job.cancel_requested) {
+        if (pv_jobstore_is_shared(s->jobs) &&
+            (job.status == PV_JOB_QUEUED ||
+             (job.status == PV_JOB_PROCESSING && job.attempts != w->attempt))) {
+            /* This node was taken for dead meanwhile (frozen, cut off): the
+             * job is queued again or runs in a later attempt, and this
+             * worker's writes are refused; it stops now, not at its next. */
+            pv_log(PIVOT_LOG_WARNING, "pivotd",
+                   "job %s: attempt %d was taken over (the job is %s, attempt %d); stopping "
+                   "its worker %d",
+                   w->job_id, w->attempt, pv_job_status_name(job.status), job.attempts,
+                   (int)w->pid);
+            kill(w->pid, SIGKILL);
+            w->term_sent_ms = now;
+            due_at(s, now + CANCEL_GRACE_MS + 1);
+        } else if (job.cancel_requested) {
             kill(w->pid, SIGTERM);
             w->term_sent_ms = now;
             due_at(s, now + CANCEL_GRACE_MS + 1);
@@ -271,6 +285,23 @@ static void police_workers(pv_scheduler *s)
             due_at(s, now + left);
         }
         pv_job_clear(&job);
+    }
+}
+
+/* Waits up to SHUTDOWN_GRACE_MS for process pid to end, on its pidfd. */
+static void wait_gone(pid_t pid);
+
+/* Kills and awaits a worker of this server still running job_id: an
+ * earlier attempt that gave its job back (or had it taken) and is not yet
+ * reaped. It holds the job's worker lock, which the next attempt's worker
+ * needs. */
+static void stop_stale_worker(pv_scheduler *s, const char *job_id)
+{
+    for (int i = 0; i < s->nworkers; i++) {
+        if (strcmp(s->workers[i].job_id, job_id) == 0) {
+            kill(s->workers[i].pid, SIGKILL);
+            wait_gone(s->workers[i].pid);
+        }
     }
 }
 
@@ -326,6 +357,7 @@ static void start_jobs(pv_scheduler *s)
                 due_at(s, pv_monotonic_ms() + STORE_RETRY_MS);
             return;
         }
+        stop_stale_worker(s, job.id);
         rc = spawn_worker(s, job.id, &pid);
         if (rc != 0) {
             char msg[256];
@@ -626,7 +658,7 @@ static int join_cluster(pv_scheduler *s, char *err, size_t errlen)
     const pv_config *cfg = s->server->config;
     char name[512];
     pv_cluster_node node = {name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
-                            cfg->heartbeat_timeout_s * 1000};
+                            cfg->heartbeat_timeout_s * 1000, 0};
 
     if (!pv_jobstore_is_shared(s->jobs))
         return 0;

@@ -433,7 +433,8 @@ out:
         output_limit_lift(&saved_limit);
     if (rc == PIVOT_ECANCELED)
         pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: cancelled by %s", w->job.id,
-               ps.store_cancel ? "a request in the job store" : "SIGTERM");
+               ps.store_cancel ? "the job store (a user's cancel, or the job was taken over)"
+                               : "SIGTERM");
     return rc;
 }
 
@@ -464,6 +465,29 @@ static int cancel_requested(worker *w)
     return requested;
 }
 
+/* In a shared store: true when the job is no longer this worker's to end,
+ * because its node was taken for dead and the job given back to the queue,
+ * or to a later attempt, meanwhile. */
+static int taken_over(worker *w)
+{
+    pv_job now;
+    int taken = 0;
+
+    if (!pv_jobstore_is_shared(w->js))
+        return 0;
+    if (pv_jobstore_get(w->js, w->job.id, NULL, &now) == 0) {
+        taken = now.status != PV_JOB_PROCESSING || now.attempts != w->job.attempts;
+        pv_job_clear(&now);
+    }
+    if (taken)
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN,
+               "job %s: attempt %d is no longer this node's (it was taken for dead and the job "
+               "taken back); leaving the job, and the results folder, to the attempt that took "
+               "it over",
+               w->job.id, w->job.attempts);
+    return taken;
+}
+
 /* Writes the final state. Returns 0 when it is in the job store. */
 static int record_outcome(worker *w, int rc)
 {
@@ -491,14 +515,21 @@ static int record_outcome(worker *w, int rc)
                    w->result.nwarnings);
             return 0;
         }
-        /* Not recorded (store error, or the job was taken from us): the
-         * file belongs to no completed job, so it must not stay. */
+        /* Taken over: the file under the job's name may be the new
+         * attempt's already, so it stays (an unrecorded one is removed by
+         * the sweep of orphaned results once the job ends). */
+        if (taken_over(w))
+            return 0;
+        /* Not recorded (a store error): the file belongs to no completed
+         * job, so it must not stay. */
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the result failed: %s", w->job.id,
                pv_jobstore_errmsg(w->js));
         unlink(w->final_path);
         worker_errf(w, "recording the result in the job store failed");
         rc = PIVOT_EIO;
     }
+    if (taken_over(w))
+        return 0;
     /* Leave the row's progress where the export stopped, matching the message. */
     pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
     if (rc == PIVOT_ECANCELED && !cancel_requested(w)) {
@@ -600,18 +631,6 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: %s", job_id, w.err);
         goto out;
     }
-    /* In a cluster, the worker writes only while its node owns the job:
-     * once another node has taken it back, the worker is told to stop. */
-    if (pv_jobstore_is_shared(w.js)) {
-        char node_name[512];
-        pv_cluster_node node = {node_name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
-                                cfg->heartbeat_timeout_s * 1000};
-        if (pv_state_node_name(cfg, node_name, sizeof(node_name)) != 0 ||
-            pv_jobstore_join(w.js, &node) != 0) {
-            pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the node's name is unusable", job_id);
-            goto out;
-        }
-    }
     rc = pv_jobstore_get(w.js, job_id, NULL, &w.job);
     if (rc != 0) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: %s", job_id,
@@ -624,6 +643,19 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
                job_id, pv_job_status_name(w.job.status));
         status = 0;
         goto out;
+    }
+    /* In a cluster, the worker writes only while its node owns the job in
+     * the attempt it read: once another node (or a later attempt) has
+     * taken it over, the worker is told to stop. */
+    if (pv_jobstore_is_shared(w.js)) {
+        char node_name[512];
+        pv_cluster_node node = {node_name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
+                                cfg->heartbeat_timeout_s * 1000, w.job.attempts};
+        if (pv_state_node_name(cfg, node_name, sizeof(node_name)) != 0 ||
+            pv_jobstore_join(w.js, &node) != 0) {
+            pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the node's name is unusable", job_id);
+            goto out;
+        }
     }
     pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: starting (pid %ld)", job_id, (long)getpid());
 

@@ -240,6 +240,103 @@ class ClusterTest(unittest.TestCase):
         time.sleep(1)
         self.assertEqual(self.client(victim).job(job_id)["status"], "completed")
 
+    def test_6_a_frozen_node_that_comes_back_leaves_its_job_alone(self):
+        ann = self.client(0)
+        job_id = ann.submit(self.big())
+        pid = worker_pid(job_id)
+        deadline = time.monotonic() + 10
+        node = None
+        while node is None and time.monotonic() < deadline:
+            node = self.sql("SELECT node FROM jobs WHERE id = %s", (job_id,))[0][0]
+        victim = int(node[4:])
+        node_pid = self.nodes[victim].proc.pid
+        started = "job %s: starting (pid %d)" % (job_id, pid)
+        while started not in self.nodes[victim].log() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        # The machine freezes (or its network goes): node and worker stop
+        # together, in the middle of the export, and come back later.
+        os.kill(node_pid, signal.SIGSTOP)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            survivor = self.client((victim + 1) % 3)
+            job = survivor.wait(job_id, timeout=HEARTBEAT_S + 60)
+            self.assertEqual(job["status"], "completed", job)
+            row = self.sql("SELECT attempts, node FROM jobs WHERE id = %s", (job_id,))[0]
+            self.assertEqual(row[0], 2)
+            self.assertNotEqual(row[1], "node%d" % victim)
+            first = survivor.download(job_id)
+            self.assertEqual(first.status_code, 200)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+            os.kill(node_pid, signal.SIGCONT)
+        # The old attempt's worker stops by itself: its writes name a job
+        # its node no longer runs.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid):
+            time.sleep(0.05)
+        self.assertFalse(os.path.exists("/proc/%d" % pid), "the old worker still runs")
+        back = self.client(victim)
+        job = back.job(job_id)
+        self.assertEqual((job["status"], job["attempts"]), ("completed", 2))
+        again = back.download(job_id)
+        self.assertEqual(again.status_code, 200)
+        self.assertEqual(again.content, first.content)
+        self.assertEqual([n for n in os.listdir(self.results)
+                          if n.startswith(job_id) and n.endswith(".part")], [])
+        # Stopped by itself (its write refused) or by its node, whichever
+        # saw first that the job was taken over.
+        log = self.nodes[victim].log()
+        self.assertTrue("job %s: attempt 1 is no longer this node's" % job_id in log or
+                        "job %s: attempt 1 was taken over" % job_id in log, log)
+
+    def test_7_an_old_attempt_on_the_same_node_writes_nothing(self):
+        """A node taken for dead that comes back and starts its job again
+        (attempt 2) while the worker of attempt 1 still runs: that worker's
+        writes are refused, by attempt, though they name the right node."""
+        ann = self.client(2)
+        job_id = ann.submit(self.big())
+        pid = worker_pid(job_id)
+        deadline = time.monotonic() + 10
+        node = None
+        while node is None and time.monotonic() < deadline:
+            node = self.sql("SELECT node FROM jobs WHERE id = %s", (job_id,))[0][0]
+        victim = int(node[4:])
+        server = self.nodes[victim]
+        started = "job %s: starting (pid %d)" % (job_id, pid)
+        while started not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        os.kill(server.proc.pid, signal.SIGSTOP)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            # The takeover and the node's own second claim, as the store
+            # records them.
+            con = self.pg.connect(self.db)
+            with con, con.cursor() as cur:
+                cur.execute("UPDATE jobs SET attempts = 2 WHERE id = %s AND attempts = 1 "
+                            "AND status = 'processing'", (job_id,))
+                self.assertEqual(cur.rowcount, 1)
+            con.close()
+            os.kill(pid, signal.SIGCONT)
+            deadline = time.monotonic() + 15
+            state = None
+            while time.monotonic() < deadline:
+                with open("/proc/%d/stat" % pid) as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+                if state == "Z":
+                    break
+                time.sleep(0.01)
+            self.assertEqual(state, "Z", "the worker of attempt 1 did not stop")
+            row = self.sql("SELECT status, attempts, node, error, file_name FROM jobs "
+                           "WHERE id = %s", (job_id,))[0]
+            self.assertEqual(row, ("processing", 2, node, None, None))
+        finally:
+            os.kill(server.proc.pid, signal.SIGCONT)
+        self.assertIn("job %s: attempt 1 is no longer this node's" % job_id, server.log())
+        # The node finds attempt 2 without a worker and runs the job again.
+        job = ann.wait(job_id, timeout=60)
+        self.assertEqual((job["status"], job["attempts"]), ("completed", 3), job)
+        self.assertEqual(ann.download(job_id).status_code, 200)
+
     def test_5_api_keys_are_every_nodes(self):
         key = self.nodes[0].create_key("kim")
         clients = [ph.Client(n.base, key) for n in self.nodes]

@@ -90,7 +90,7 @@ static void test_sqlite_is_no_cluster(const char *dir)
 {
     char path[PATH_MAX], err[512] = "";
     pv_jobstore *js = NULL;
-    pv_cluster_node node = {"node1", 3, 0, 120000};
+    pv_cluster_node node = {"node1", 3, 0, 120000, 0};
 
     snprintf(path, sizeof(path), "%s/jobs.db", dir);
     CHECK_INT_EQ(pv_jobstore_open(path, &js, err, sizeof(err)), 0);
