@@ -337,6 +337,42 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual((job["status"], job["attempts"]), ("completed", 3), job)
         self.assertEqual(ann.download(job_id).status_code, 200)
 
+    def test_8_fairness_holds_across_the_cluster(self):
+        ann = [self.client(i, "ann") for i in range(3)]
+        bob = self.client(2, "bob")
+        ids = [ann[k % 3].submit(self.big()) for k in range(6)]
+        # The cluster's three slots go to ann's first jobs, wherever they
+        # run; their workers are frozen to keep them busy.
+        deadline = time.monotonic() + 10
+        running = []
+        while len(running) < MAX_CONCURRENT and time.monotonic() < deadline:
+            running = [r[0] for r in self.sql(
+                "SELECT id FROM jobs WHERE id = ANY(%s) AND status = 'processing'", (ids,))]
+            time.sleep(0.01)
+        self.assertEqual(len(running), MAX_CONCURRENT)
+        pids = [worker_pid(j) for j in running]
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            bob_id = bob.submit(self.small(5))
+            self.assertEqual(bob.job(bob_id)["status"], "queued")
+            # One slot frees: bob (nothing running) goes before ann's older
+            # queued jobs, on whichever node claims first.
+            os.kill(pids[0], signal.SIGKILL)
+            self.assertEqual(bob.wait(bob_id, timeout=30)["status"], "completed")
+            bob_started = self.sql("SELECT started_ms FROM jobs WHERE id = %s", (bob_id,))[0][0]
+            waiting = [j for j in ids if j not in running]
+            rows = self.sql("SELECT started_ms FROM jobs WHERE id = ANY(%s)", (waiting,))
+            self.assertEqual(len(rows), 3)
+            self.assertEqual([r[0] for r in rows if r[0] is not None and r[0] < bob_started],
+                             [])
+        finally:
+            for pid in pids[1:]:
+                os.kill(pid, signal.SIGCONT)
+        for k, job_id in enumerate(ids):
+            self.assertIn(ann[k % 3].wait(job_id, timeout=60)["status"],
+                          ("completed", "failed") if job_id == running[0] else ("completed",))
+
     def test_5_api_keys_are_every_nodes(self):
         key = self.nodes[0].create_key("kim")
         clients = [ph.Client(n.base, key) for n in self.nodes]
