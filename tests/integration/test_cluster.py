@@ -373,6 +373,40 @@ class ClusterTest(unittest.TestCase):
             self.assertIn(ann[k % 3].wait(job_id, timeout=60)["status"],
                           ("completed", "failed") if job_id == running[0] else ("completed",))
 
+    def refused(self, state, config):
+        """Runs a `pivotd serve` expected to refuse to start: its stderr."""
+        proc = ph.subprocess.run(
+            [ph.pivotd_path(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+             self.cache.data_dir, "--state-dir", state, "--plugin-dir", ph.plugin_dir(),
+             "--config", config],
+            stdin=ph.subprocess.DEVNULL, stdout=ph.subprocess.DEVNULL,
+            stderr=ph.subprocess.PIPE, timeout=30)
+        err = proc.stderr.decode(errors="replace")
+        self.assertEqual(proc.returncode, 1, err)
+        self.assertNotIn("listening", err)
+        return err
+
+    def test_9_sqlite_and_cluster_nodes_never_share_a_results_folder(self):
+        # A server on the embedded store pointed at the cluster's folder.
+        config = ph.write_config(self.work.sub("lone.yaml"), "results_dir: %s\n" % self.results)
+        err = self.refused(self.work.sub("lone-state"), config)
+        self.assertIn("the results folder %s is in use by another pivotd serve; a server on the "
+                      "embedded SQLite job store needs a results_dir of its own"
+                      % os.path.realpath(self.results), err)
+        # A fourth node pointed at a SQLite server's folder.
+        own = self.work.sub("lone-results")
+        lone = ph.Server(self.cache.data_dir, self.work.sub("lone-state2"),
+                         ph.write_config(self.work.sub("lone2.yaml"), "results_dir: %s\n" % own),
+                         engine="sqlite").start()
+        try:
+            config = ph.write_config(self.work.sub("node3.yaml"),
+                                     self.config(3).replace(self.results, own))
+            err = self.refused(self.work.sub("state3"), config)
+            self.assertIn("the results folder %s is in use by a pivotd serve on an embedded "
+                          "SQLite job store" % os.path.realpath(own), err)
+        finally:
+            lone.stop()
+
     def test_5_api_keys_are_every_nodes(self):
         key = self.nodes[0].create_key("kim")
         clients = [ph.Client(n.base, key) for n in self.nodes]
