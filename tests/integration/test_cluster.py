@@ -407,6 +407,55 @@ class ClusterTest(unittest.TestCase):
         finally:
             lone.stop()
 
+    def test_9b_a_node_limit_beside_the_cluster_limit(self):
+        # Two more nodes on a database of their own, each allowed one job
+        # at a time (jobs.node_max_concurrent) under the cluster's three.
+        db = self.pg.new_database("pernode")
+        results = self.work.sub("pernode-results")
+        servers = []
+        try:
+            for i in range(2):
+                text = self.config(i).replace(self.pg.uri(self.db), self.pg.uri(db))
+                text = text.replace(self.results, results).replace(
+                    "node_name: node%d" % i, "node_name: limited%d" % i)
+                text = text.replace("jobs:\n", "jobs:\n  node_max_concurrent: 1\n")
+                config = ph.write_config(self.work.sub("limited%d.yaml" % i), text)
+                servers.append(ph.Server(self.cache.data_dir, self.work.sub("limited%d" % i),
+                                         config, engine="sqlite").start())
+            clients = [Client(srv.base, USERS[i]) for i, srv in enumerate(servers)]
+            for c in clients:
+                self.addCleanup(c.close)
+            stop = threading.Event()
+            peaks = {}
+
+            def watch():
+                con = self.pg.connect(db)
+                con.autocommit = True
+                try:
+                    with con.cursor() as cur:
+                        while not stop.is_set():
+                            cur.execute("SELECT count(*), count(*) FILTER (WHERE node = "
+                                        "'limited0'), count(*) FILTER (WHERE node = 'limited1') "
+                                        "FROM jobs WHERE status = 'processing'")
+                            for name, n in zip(("all", "limited0", "limited1"), cur.fetchone()):
+                                peaks[name] = max(peaks.get(name, 0), n)
+                            time.sleep(0.005)
+                finally:
+                    con.close()
+            t = threading.Thread(target=watch)
+            t.start()
+            try:
+                ids = [clients[k % 2].submit(self.big()) for k in range(6)]
+                jobs = [clients[k % 2].wait(j, timeout=60) for k, j in enumerate(ids)]
+            finally:
+                stop.set()
+                t.join()
+            self.assertEqual([j["status"] for j in jobs], ["completed"] * 6)
+            self.assertEqual(peaks, {"all": 2, "limited0": 1, "limited1": 1})
+        finally:
+            for srv in servers:
+                srv.stop()
+
     def test_5_api_keys_are_every_nodes(self):
         key = self.nodes[0].create_key("kim")
         clients = [ph.Client(n.base, key) for n in self.nodes]
