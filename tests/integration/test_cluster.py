@@ -3,7 +3,10 @@ folder: every job runs exactly once, the cluster never runs more than
 jobs.max_concurrent at once, any node answers for any job (status, cancel,
 download), a node killed with kill -9 has its jobs taken back by another,
 and a PostgreSQL restart under load loses no acknowledged job while /health
-says degraded.
+says degraded. A node frozen past the heartbeat timeout that comes back
+leaves the job it lost alone, even when it runs the job again itself;
+fairness, quotas and API keys are the cluster's; the per-node limit holds
+beside the cluster's; SQLite servers never share a results folder.
 
 Most users come through the trusted-header backend; API keys, kept in the
 shared store, work on every node alike."""
@@ -239,6 +242,25 @@ class ClusterTest(unittest.TestCase):
         self.nodes[victim] = self.start_node(victim)
         time.sleep(1)
         self.assertEqual(self.client(victim).job(job_id)["status"], "completed")
+
+    def test_5b_quotas_are_the_clusters(self):
+        # Set through one node's command line, counted over every node.
+        out = ph.subprocess.run([ph.pivotd_path(), "quota", "set", "--user", "dee",
+                                 "--jobs-per-day", "2"] + self.nodes[0]._common_args(),
+                                stdout=ph.subprocess.PIPE, stderr=ph.subprocess.PIPE, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        dee = [self.client(i, "dee") for i in range(3)]
+        first = dee[1].submit(self.small(11))
+        second = dee[2].submit(self.small(12))
+        r = dee[0].request("POST", JOBS, json=self.small(13))
+        self.assertEqual(r.status_code, 429, r.text)
+        self.assertTrue(r.json()["detail"].startswith(
+            "jobs_per_day: quota used up: 2 jobs submitted in the last 24 "), r.text)
+        self.assertEqual([(q["limits"]["jobs_per_day"], q["usage"]["jobs_last_24h"])
+                          for q in (c.get(ph.API + "/quota").json() for c in dee)],
+                         [(2, 2)] * 3)
+        for c, job_id in ((dee[0], first), (dee[0], second)):
+            self.assertEqual(c.wait(job_id)["status"], "completed")
 
     def test_6_a_frozen_node_that_comes_back_leaves_its_job_alone(self):
         ann = self.client(0)
