@@ -205,7 +205,20 @@ static int prepare_paths(worker *w)
     return 0;
 }
 
-/* Makes the finished file durable under its final name: data, then name. */
+/* Makes the finished file's data durable, before it gets its final name. */
+static int sync_file(worker *w)
+{
+    char label[32];
+
+    if (fsync_path(w->part_path, 0) != 0) {
+        pv_pipeline_format_label(w->exporter, label, sizeof(label));
+        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
+        return PIVOT_EIO;
+    }
+    return 0;
+}
+
+/* Gives the synced file its final name, durably. */
 static int publish_file(worker *w)
 {
     char label[32];
@@ -213,10 +226,6 @@ static int publish_file(worker *w)
     char *slash;
 
     pv_pipeline_format_label(w->exporter, label, sizeof(label));
-    if (fsync_path(w->part_path, 0) != 0) {
-        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
-        return PIVOT_EIO;
-    }
     if (rename(w->part_path, w->final_path) != 0) {
         worker_errf(w, "moving the %s file into place failed: %s", label, strerror(errno));
         return PIVOT_EIO;
@@ -419,6 +428,19 @@ static int export_job(worker *w)
         worker_errf(w, "writing the %s file failed: %s", label, msg);
         rc = rc < 0 ? rc : PIVOT_EIO;
         goto out;
+    }
+    rc = sync_file(w);
+    if (rc != 0)
+        goto out;
+    /* In a shared store the job may have been taken over while the file was
+     * closed and synced: the result of the attempt that took it must not be
+     * replaced. One more owned write checks, just before the rename. */
+    if (pv_jobstore_is_shared(w->js)) {
+        ps.next_write_ms = 0;
+        if (on_progress(&ps, w->result.percent) != 0) {
+            rc = PIVOT_ECANCELED;
+            goto out;
+        }
     }
     rc = publish_file(w);
 out:
