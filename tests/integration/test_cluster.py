@@ -190,6 +190,12 @@ class ClusterTest(unittest.TestCase):
         a, b = other.download(done["job_id"]), here.download(done["job_id"])
         self.assertEqual(a.status_code, 200)
         self.assertEqual(a.content, b.content)
+        # Every node lists the user's jobs alike, this one among them.
+        lists = [[j["job_id"] for j in c.get(JOBS + "?limit=1000").json()["jobs"]]
+                 for c in (ann0, ann1, ann2)]
+        self.assertIn(done["job_id"], lists[0])
+        self.assertEqual(lists[1], lists[0])
+        self.assertEqual(lists[2], lists[0])
 
         job_id = ann0.submit(self.big())
         pid = worker_pid(job_id)
