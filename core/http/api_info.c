@@ -55,7 +55,7 @@ int pv_api_health(pv_server *srv, h2o_req_t *req)
     if (g == NULL)
         return -1;
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "status", "ok");
+    pv_gen_key_str(g, "status", srv->store_degraded ? "degraded" : "ok");
     pv_gen_key_str(g, "version", PIVOT_VERSION);
     pv_gen_str(g, "plugins");
     yajl_gen_array_open(g);

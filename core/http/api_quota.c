@@ -19,12 +19,11 @@ static int load(pv_api_env *env, const char *user, int64_t now_ms, pv_quota_limi
                 pv_quota_usage *use)
 {
     pv_quota_limits defaults;
-    sqlite3 *db = pv_jobstore_sqlite(env->jobs);
 
     pv_quota_defaults(env->server->config, &defaults);
-    if (pv_quota_store_limits(db, user, &defaults, lim) != 0)
+    if (pv_quota_store_limits(env->jobs, user, &defaults, lim) != 0)
         return PIVOT_EIO;
-    return pv_quota_store_usage(db, user, lim, now_ms, use);
+    return pv_quota_store_usage(env->jobs, user, lim, now_ms, use);
 }
 
 /* The number of channels of a resolved job spec. */

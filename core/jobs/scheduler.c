@@ -76,6 +76,8 @@ extern char **environ;
 #define NO_PIDFD_TICK_MS 200
 /* After the job store failed (busy, full disk), the next try. */
 #define STORE_RETRY_MS 1000
+/* A node of a cluster beats this often, at most; 4 beats fit a heartbeat timeout. */
+#define NODE_BEAT_MAX_MS 5000
 
 /* A worker process this server started. */
 typedef struct worker {
@@ -85,7 +87,8 @@ typedef struct worker {
     int64_t started_ms;   /* monotonic */
     int64_t term_sent_ms; /* monotonic; 0 when not asked to stop */
     int timed_out;
-    int stuck; /* no heartbeat for jobs.heartbeat_timeout */
+    int stuck;   /* no heartbeat for jobs.heartbeat_timeout */
+    int attempt; /* the job's attempt it runs: names its partial file */
 } worker;
 
 struct pv_scheduler {
@@ -98,6 +101,7 @@ struct pv_scheduler {
     worker workers[MAX_WORKERS];
     int nworkers;
     int64_t last_sweep_ms;
+    int64_t last_beat_ms;        /* monotonic: this node's last heartbeat in a shared store */
     int64_t due_ms;              /* monotonic: the earliest deadline of this round */
     size_t unaccounted_reported; /* result files kept, last reported, for a store with no job */
     pthread_t thread;
@@ -137,24 +141,44 @@ static void describe_exit(int status, char *out, size_t len)
         snprintf(out, len, "the worker process exited with status %d", WEXITSTATUS(status));
 }
 
-/* Removes <results>/<job_id>*.part: what a killed worker could not. */
-static void remove_job_partials(pv_scheduler *s, const char *job_id)
+/* Removes the partial files of one attempt of a job, what a killed worker
+ * could not: <job_id><ext>.<attempt>.part and the exporter's own parts
+ * beside it (<job_id><ext>.<attempt>.part.<n>.part). Another attempt's are
+ * left alone: in a shared results folder, it may be running on another
+ * node right now. */
+static void remove_job_partials(pv_scheduler *s, const char *job_id, int attempt)
 {
     DIR *d = opendir(s->server->results_dir);
     struct dirent *e;
     size_t idlen = strlen(job_id);
+    char mark[32];
     if (d == NULL)
         return;
+    snprintf(mark, sizeof(mark), ".%d.part", attempt);
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (len > idlen + 5 && strncmp(e->d_name, job_id, idlen) == 0 && e->d_name[idlen] == '.' &&
-            strcmp(e->d_name + len - 5, ".part") == 0) {
+        const char *at;
+        if (len <= idlen + 5 || strncmp(e->d_name, job_id, idlen) != 0 || e->d_name[idlen] != '.' ||
+            strcmp(e->d_name + len - 5, ".part") != 0)
+            continue;
+        at = strstr(e->d_name + idlen, mark);
+        if (at != NULL && (at[strlen(mark)] == '\0' || at[strlen(mark)] == '.')) {
             char path[PATH_MAX + 256];
             snprintf(path, sizeof(path), "%s/%s", s->server->results_dir, e->d_name);
             unlink(path);
         }
     }
     closedir(d);
+}
+
+/* True when another worker of this scheduler runs w's job (a later attempt). */
+static int runs_elsewhere_here(const pv_scheduler *s, const worker *w)
+{
+    for (int i = 0; i < s->nworkers; i++) {
+        if (&s->workers[i] != w && strcmp(s->workers[i].job_id, w->job_id) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static void on_worker_exit(pv_scheduler *s, worker *w, int status)
@@ -164,9 +188,12 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
     int64_t timeout = s->server->config->job_timeout_s;
 
     if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) == 0) {
-        if (job.status == PV_JOB_PROCESSING) {
+        /* A job processing in a later attempt is no longer this worker's:
+         * it requeued the job before it exited, and this scheduler (or
+         * another node) started it again before this exit was reaped. */
+        if (job.status == PV_JOB_PROCESSING && job.attempts == w->attempt) {
             /* The worker records its own outcome; a job still processing
-             * means it died before it could. */
+             * in its attempt means it died before it could. */
             if (w->timed_out) {
                 snprintf(msg, sizeof(msg),
                          "the job timed out: it ran longer than the %lld s limit (jobs.timeout) "
@@ -183,7 +210,7 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
                 describe_exit(status, cause, sizeof(cause));
                 snprintf(msg, sizeof(msg), "%s before finishing the export", cause);
             }
-            remove_job_partials(s, w->job_id);
+            remove_job_partials(s, w->job_id, w->attempt);
             pv_jobstore_finish(s->jobs, w->job_id,
                                job.cancel_requested && !w->timed_out && !w->stuck ? PV_JOB_CANCELLED
                                                                                   : PV_JOB_FAILED,
@@ -192,7 +219,10 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
         }
         pv_job_clear(&job);
     }
-    pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
+    /* The lock file is named by the job only: a later attempt's worker of
+     * this server holds it now. */
+    if (!runs_elsewhere_here(s, w))
+        pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
     /* Whatever the worker recorded, or the lines above, is final now. */
     pv_server_job_ended(s->server, w->job_id);
     forget_worker(s, w);
@@ -239,7 +269,21 @@ static void police_workers(pv_scheduler *s)
             due_at(s, now + STORE_RETRY_MS);
             continue;
         }
-        if (job.cancel_requested) {
+        if (pv_jobstore_is_shared(s->jobs) &&
+            (job.status == PV_JOB_QUEUED ||
+             (job.status == PV_JOB_PROCESSING && job.attempts != w->attempt))) {
+            /* This node was taken for dead meanwhile (frozen, cut off): the
+             * job is queued again or runs in a later attempt, and this
+             * worker's writes are refused; it stops now, not at its next. */
+            pv_log(PIVOT_LOG_WARNING, "pivotd",
+                   "job %s: attempt %d was taken over (the job is %s, attempt %d); stopping "
+                   "its worker %d",
+                   w->job_id, w->attempt, pv_job_status_name(job.status), job.attempts,
+                   (int)w->pid);
+            kill(w->pid, SIGKILL);
+            w->term_sent_ms = now;
+            due_at(s, now + CANCEL_GRACE_MS + 1);
+        } else if (job.cancel_requested) {
             kill(w->pid, SIGTERM);
             w->term_sent_ms = now;
             due_at(s, now + CANCEL_GRACE_MS + 1);
@@ -256,6 +300,23 @@ static void police_workers(pv_scheduler *s)
             due_at(s, now + left);
         }
         pv_job_clear(&job);
+    }
+}
+
+/* Waits up to SHUTDOWN_GRACE_MS for process pid to end, on its pidfd. */
+static void wait_gone(pid_t pid);
+
+/* Kills and awaits a worker of this server still running job_id: an
+ * earlier attempt that gave its job back (or had it taken) and is not yet
+ * reaped. It holds the job's worker lock, which the next attempt's worker
+ * needs. */
+static void stop_stale_worker(pv_scheduler *s, const char *job_id)
+{
+    for (int i = 0; i < s->nworkers; i++) {
+        if (strcmp(s->workers[i].job_id, job_id) == 0) {
+            kill(s->workers[i].pid, SIGKILL);
+            wait_gone(s->workers[i].pid);
+        }
     }
 }
 
@@ -321,6 +382,7 @@ static void start_jobs(pv_scheduler *s)
                 due_at(s, pv_monotonic_ms() + STORE_RETRY_MS);
             return;
         }
+        stop_stale_worker(s, job.id);
         rc = spawn_worker(s, job.id, &pid);
         if (rc != 0) {
             char msg[256];
@@ -337,6 +399,7 @@ static void start_jobs(pv_scheduler *s)
              * that exited already is still there, as a zombie. */
             w->pidfd = pidfd_open(pid, 0);
             snprintf(w->job_id, sizeof(w->job_id), "%s", job.id);
+            w->attempt = job.attempts;
             w->started_ms = pv_monotonic_ms();
             /* Policed from the next round on: its first deadlines. */
             due_at(s, w->started_ms + s->server->config->job_timeout_s * 1000 + 1);
@@ -475,7 +538,7 @@ static int recover_one(void *arg, const pv_job *job)
     int max = s->server->config->max_attempts;
 
     stop_leftover_workers(s, job);
-    remove_job_partials(s, job->id);
+    remove_job_partials(s, job->id, job->attempts);
     switch (pv_jobstore_requeue(s->jobs, job->id, max,
                                 "the server stopped while the job was running, %d times "
                                 "(jobs.max_attempts); giving up",
@@ -534,12 +597,16 @@ static int recover_if_orphan(void *arg, const pv_job *job)
 /* Sleeps until a wake-up, a worker's exit or this round's deadline. */
 static void wait_for_event(pv_scheduler *s)
 {
-    struct pollfd pfd[MAX_WORKERS + 2];
+    struct pollfd pfd[MAX_WORKERS + 3];
     int n = 0;
     int64_t wait_ms = s->due_ms - pv_monotonic_ms();
+    int store_fd = pv_jobstore_wake_fd(s->jobs);
 
+    /* 0: wake-ups, 1: workers' progress, 2: the shared store, then workers. */
     pfd[n++] = (struct pollfd){s->wake_fd, POLLIN, 0};
     pfd[n++] = (struct pollfd){s->progress.read_fd, POLLIN, 0};
+    /* Another node's submission or cancel, through the shared store. */
+    pfd[n++] = (struct pollfd){store_fd, POLLIN, 0};
     for (int i = 0; i < s->nworkers; i++) {
         if (s->workers[i].pidfd >= 0)
             pfd[n++] = (struct pollfd){s->workers[i].pidfd, POLLIN, 0};
@@ -548,6 +615,7 @@ static void wait_for_event(pv_scheduler *s)
     }
     if (wait_ms < 0)
         wait_ms = 0;
+    /* poll passes over a negative fd (no shared store). */
     if (poll(pfd, (nfds_t)n, (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms)) <= 0)
         return;
     if (pfd[0].revents & POLLIN) {
@@ -557,6 +625,54 @@ static void wait_for_event(pv_scheduler *s)
     }
     if (pfd[1].revents & POLLIN)
         pv_progress_pipe_drain(&s->progress, s->server);
+    if (store_fd >= 0 && pfd[2].revents != 0)
+        pv_jobstore_drain_wakeups(s->jobs);
+}
+
+static int remove_taken_partials(void *arg, const pv_job *job)
+{
+    pv_scheduler *s = arg;
+    remove_job_partials(s, job->id, job->attempts);
+    pv_log(PIVOT_LOG_WARNING, "pivotd",
+           "job %s: its node stopped beating for %lld s (jobs.heartbeat_timeout); taken back: %s",
+           job->id, (long long)s->server->config->heartbeat_timeout_s,
+           pv_job_status_name(job->status));
+    if (job->status != PV_JOB_QUEUED)
+        pv_server_job_ended(s->server, job->id);
+    return 0;
+}
+
+/* In a cluster: this node's heartbeat, and the jobs of dead nodes taken
+ * back; a store out of reach makes the node degraded until it answers. */
+static void beat(pv_scheduler *s)
+{
+    int64_t now = pv_monotonic_ms();
+    int64_t every = s->server->config->heartbeat_timeout_s * 1000 / 4;
+
+    if (!pv_jobstore_is_shared(s->jobs))
+        return;
+    if (every > NODE_BEAT_MAX_MS)
+        every = NODE_BEAT_MAX_MS;
+    if (s->last_beat_ms != 0 && now - s->last_beat_ms < every && !s->server->store_degraded) {
+        due_at(s, s->last_beat_ms + every);
+        return;
+    }
+    s->last_beat_ms = now;
+    if (pv_jobstore_node_beat(s->jobs, pv_now_ms(), s->server->config->max_attempts,
+                              remove_taken_partials, s) != 0) {
+        if (!s->server->store_degraded)
+            pv_log(PIVOT_LOG_ERROR, "pivotd", "job store unreachable: %s",
+                   pv_jobstore_errmsg(s->jobs));
+        s->server->store_degraded = 1;
+        due_at(s, now + STORE_RETRY_MS);
+        return;
+    }
+    if (s->server->store_degraded)
+        pv_log(PIVOT_LOG_INFO, "pivotd", "job store reachable again");
+    s->server->store_degraded = 0;
+    /* A reconnected store listens again: wake-ups lost meanwhile are made
+     * up by one look at the queue now. */
+    due_at(s, now + every);
 }
 
 static void *scheduler_main(void *arg)
@@ -565,6 +681,7 @@ static void *scheduler_main(void *arg)
 
     while (!s->server->stopping) {
         s->due_ms = pv_monotonic_ms() + SWEEP_INTERVAL_MS;
+        beat(s);
         reap_workers(s);
         police_workers(s);
         pv_jobstore_each_running(s->jobs, recover_if_orphan, s);
@@ -573,6 +690,28 @@ static void *scheduler_main(void *arg)
         wait_for_event(s);
     }
     return NULL;
+}
+
+/* In a shared store, makes the scheduler's connection act as this node. */
+static int join_cluster(pv_scheduler *s, char *err, size_t errlen)
+{
+    const pv_config *cfg = s->server->config;
+    char name[512];
+    pv_cluster_node node = {name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
+                            cfg->heartbeat_timeout_s * 1000, 0};
+
+    if (!pv_jobstore_is_shared(s->jobs))
+        return 0;
+    if (pv_state_node_name(cfg, name, sizeof(name)) != 0) {
+        snprintf(err, errlen, "node_name: the node's name is too long");
+        return PIVOT_ERANGE;
+    }
+    if (pv_jobstore_join(s->jobs, &node) != 0 || pv_jobstore_listen(s->jobs) != 0) {
+        snprintf(err, errlen, "job store: %s", pv_jobstore_errmsg(s->jobs));
+        return PIVOT_EIO;
+    }
+    pv_log(PIVOT_LOG_INFO, "pivotd", "node %s joined the shared job store", name);
+    return 0;
 }
 
 int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_read_fd,
@@ -599,10 +738,17 @@ int pv_scheduler_start(pv_server *srv, const char *const *worker_args, int wake_
     rc = pv_jobstore_open(srv->job_store_path, &s->jobs, err, errlen);
     if (rc != 0)
         goto out;
+    rc = join_cluster(s, err, errlen);
+    if (rc != 0)
+        goto out;
     /* No worker of ours runs yet: whatever is processing was left by a
      * previous server that crashed or was killed. */
     pv_jobstore_each_running(s->jobs, recover_one, s);
-    remove_partial_files(s);
+    /* A shared results folder holds other nodes' partial files too; this
+     * node's own were removed with each job recovered above. */
+    if (!pv_jobstore_is_shared(s->jobs))
+        remove_partial_files(s);
+    beat(s);
     /* The first retention sweep, before the server listens: whoever looks
      * at results/ once it answers sees what the sweep left. */
     sweep_expired(s);

@@ -27,11 +27,13 @@ typedef struct pv_server {
     const pivot_source *source; /**< the data source (config "source", default avro) */
     pv_auth_in_use auth[PV_MAX_AUTH_BACKENDS];
     int nauth;
-    char job_store_path[4096]; /**< <state_dir>/jobs.db */
-    char results_dir[4096];    /**< <state_dir>/results */
+    char job_store_path[4096]; /**< <state_dir>/jobs.db, or the job_store URI */
+    char results_dir[4096];    /**< results_dir, or <state_dir>/results */
     int scheduler_wake_fd;     /**< write end of the scheduler's wake-up pipe */
     /** Set when the server shuts down; read by the HTTP and scheduler threads. */
     atomic_int stopping;
+    /** Set while a shared job store (PostgreSQL) cannot be reached; /health says degraded. */
+    atomic_int store_degraded;
     /** Guards the hook below; pthread_mutex_init'ed with the server. */
     pthread_mutex_t job_end_lock;
     /**

@@ -36,4 +36,12 @@ size_t pv_state_preview_of(const char *name);
  */
 void pv_state_remove_preview(const char *results, const char *name);
 
+/**
+ * This node's name in a cluster sharing one job store: node_name, or by
+ * default "<host name>:<absolute state_dir>", the same across the node's
+ * restarts (and one per state folder, which the state lock keeps to one
+ * server). Returns 0, or PIVOT_ERANGE when it does not fit.
+ */
+int pv_state_node_name(const pv_config *cfg, char *out, size_t len);
+
 #endif

@@ -13,6 +13,7 @@
 #include "progress_pipe.h"
 #include "registry.h"
 #include "result_detail.h"
+#include "state_dir.h"
 #include "state_lock.h"
 #include "timeutil.h"
 #include "worker_lock.h"
@@ -141,6 +142,35 @@ static int on_progress(void *arg, double percent)
     return 0;
 }
 
+/* Seconds a worker keeps trying to record its result in a shared store
+ * that went away (a PostgreSQL restart): the export is done, and redoing
+ * it costs more than waiting for the server. */
+#define COMPLETE_RETRY_S 30
+
+static int complete_job(worker *w, int64_t now)
+{
+    int rc = pv_jobstore_complete(w->js, &w->job, now);
+
+    int retried = 0;
+
+    for (int i = 0; rc == PIVOT_EIO && pv_jobstore_is_shared(w->js) && i < COMPLETE_RETRY_S; i++) {
+        sleep(1);
+        rc = pv_jobstore_complete(w->js, &w->job, now);
+        retried = 1;
+    }
+    /* The connection may have broken after the server committed: then the
+     * job is completed with this very file already. */
+    if (rc == PIVOT_ENOENT && retried) {
+        pv_job stored;
+        if (pv_jobstore_get(w->js, w->job.id, NULL, &stored) == 0 &&
+            stored.status == PV_JOB_COMPLETED && stored.file_name != NULL &&
+            strcmp(stored.file_name, w->job.file_name) == 0)
+            rc = 0;
+        pv_job_clear(&stored);
+    }
+    return rc;
+}
+
 static int fsync_path(const char *path, int flags)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
@@ -153,15 +183,16 @@ static int fsync_path(const char *path, int flags)
     return rc;
 }
 
-/* Creates <state_dir>/results and derives the .part and final paths, made
- * absolute so the server finds the file whatever its working directory. */
+/* Creates the results directory (results_dir, or <state_dir>/results) and derives the .part and
+ * final paths, made absolute so the server finds the file whatever its working directory. */
 static int prepare_paths(worker *w)
 {
     char dir[PATH_MAX], real[PATH_MAX];
     pivot_export_info info;
     int n;
 
-    n = snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
+    n = w->cfg->results_dir != NULL ? snprintf(dir, sizeof(dir), "%s", w->cfg->results_dir)
+                                    : snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
     if (n < 0 || (size_t)n >= sizeof(dir)) {
         worker_errf(w, "the state directory's path is too long");
         return PIVOT_ERANGE;
@@ -180,15 +211,31 @@ static int prepare_paths(worker *w)
     n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
                  pv_export_file_type(w->exporter, &info).extension);
     if (n < 0 || (size_t)n >= sizeof(w->final_path) ||
-        snprintf(w->part_path, sizeof(w->part_path), "%s.part", w->final_path) >=
-            (int)sizeof(w->part_path)) {
+        /* Named by the attempt too: in a shared results folder, a worker of
+         * a node taken for dead must never write, rename or remove the
+         * partial file of the attempt that took its job over. */
+        snprintf(w->part_path, sizeof(w->part_path), "%s.%d.part", w->final_path,
+                 w->job.attempts) >= (int)sizeof(w->part_path)) {
         worker_errf(w, "the result file's path is too long");
         return PIVOT_ERANGE;
     }
     return 0;
 }
 
-/* Makes the finished file durable under its final name: data, then name. */
+/* Makes the finished file's data durable, before it gets its final name. */
+static int sync_file(worker *w)
+{
+    char label[32];
+
+    if (fsync_path(w->part_path, 0) != 0) {
+        pv_pipeline_format_label(w->exporter, label, sizeof(label));
+        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
+        return PIVOT_EIO;
+    }
+    return 0;
+}
+
+/* Gives the synced file its final name, durably. */
 static int publish_file(worker *w)
 {
     char label[32];
@@ -196,10 +243,6 @@ static int publish_file(worker *w)
     char *slash;
 
     pv_pipeline_format_label(w->exporter, label, sizeof(label));
-    if (fsync_path(w->part_path, 0) != 0) {
-        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
-        return PIVOT_EIO;
-    }
     if (rename(w->part_path, w->final_path) != 0) {
         worker_errf(w, "moving the %s file into place failed: %s", label, strerror(errno));
         return PIVOT_EIO;
@@ -406,6 +449,19 @@ static int export_job(worker *w)
         rc = rc < 0 ? rc : PIVOT_EIO;
         goto out;
     }
+    rc = sync_file(w);
+    if (rc != 0)
+        goto out;
+    /* In a shared store the job may have been taken over while the file was
+     * closed and synced: the result of the attempt that took it must not be
+     * replaced. One more owned write checks, just before the rename. */
+    if (pv_jobstore_is_shared(w->js)) {
+        ps.next_write_ms = 0;
+        if (on_progress(&ps, w->result.percent) != 0) {
+            rc = PIVOT_ECANCELED;
+            goto out;
+        }
+    }
     rc = publish_file(w);
     if (rc == 0)
         pv_worker_preview_publish(&w->preview, w->job.id);
@@ -421,7 +477,8 @@ out:
         output_limit_lift(&saved_limit);
     if (rc == PIVOT_ECANCELED)
         pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: cancelled by %s", w->job.id,
-               ps.store_cancel ? "a request in the job store" : "SIGTERM");
+               ps.store_cancel ? "the job store (a user's cancel, or the job was taken over)"
+                               : "SIGTERM");
     return rc;
 }
 
@@ -453,6 +510,29 @@ static int cancel_requested(worker *w)
     return requested;
 }
 
+/* In a shared store: true when the job is no longer this worker's to end,
+ * because its node was taken for dead and the job given back to the queue,
+ * or to a later attempt, meanwhile. */
+static int taken_over(worker *w)
+{
+    pv_job now;
+    int taken = 0;
+
+    if (!pv_jobstore_is_shared(w->js))
+        return 0;
+    if (pv_jobstore_get(w->js, w->job.id, NULL, &now) == 0) {
+        taken = now.status != PV_JOB_PROCESSING || now.attempts != w->job.attempts;
+        pv_job_clear(&now);
+    }
+    if (taken)
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN,
+               "job %s: attempt %d is no longer this node's (it was taken for dead and the job "
+               "taken back); leaving the job, and the results folder, to the attempt that took "
+               "it over",
+               w->job.id, w->job.attempts);
+    return taken;
+}
+
 /* Writes the final state. Returns 0 when it is in the job store. */
 static int record_outcome(worker *w, int rc)
 {
@@ -480,7 +560,7 @@ static int record_outcome(worker *w, int rc)
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);
-        if (w->job.file_name != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
+        if (w->job.file_name != NULL && complete_job(w, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
                    w->job.id, w->result.summary.channels,
@@ -488,8 +568,13 @@ static int record_outcome(worker *w, int rc)
                    w->result.nwarnings);
             return 0;
         }
-        /* Not recorded (store error, or the job was taken from us): the
-         * file belongs to no completed job, so it must not stay. */
+        /* Taken over: the file under the job's name may be the new
+         * attempt's already, so it stays (an unrecorded one is removed by
+         * the sweep of orphaned results once the job ends). */
+        if (taken_over(w))
+            return 0;
+        /* Not recorded (a store error): the file belongs to no completed
+         * job, so it must not stay. */
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the result failed: %s", w->job.id,
                pv_jobstore_errmsg(w->js));
         unlink(w->final_path);
@@ -498,6 +583,8 @@ static int record_outcome(worker *w, int rc)
         worker_errf(w, "recording the result in the job store failed");
         rc = PIVOT_EIO;
     }
+    if (taken_over(w))
+        return 0;
     /* Leave the row's progress where the export stopped, matching the message. */
     pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
     if (rc == PIVOT_ECANCELED && !cancel_requested(w)) {
@@ -590,7 +677,7 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
     }
     w.host = pv_host_init(cfg);
     registry.loading = -1;
-    if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
+    if (pv_host_job_store_path(cfg, path, sizeof(path)) != 0) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",
                job_id);
         goto out;
@@ -611,6 +698,19 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
                job_id, pv_job_status_name(w.job.status));
         status = 0;
         goto out;
+    }
+    /* In a cluster, the worker writes only while its node owns the job in
+     * the attempt it read: once another node (or a later attempt) has
+     * taken it over, the worker is told to stop. */
+    if (pv_jobstore_is_shared(w.js)) {
+        char node_name[512];
+        pv_cluster_node node = {node_name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
+                                cfg->heartbeat_timeout_s * 1000, w.job.attempts};
+        if (pv_state_node_name(cfg, node_name, sizeof(node_name)) != 0 ||
+            pv_jobstore_join(w.js, &node) != 0) {
+            pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the node's name is unusable", job_id);
+            goto out;
+        }
     }
     pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: starting (pid %ld)", job_id, (long)getpid());
 

@@ -305,8 +305,8 @@ class TrustedHeaderTest(AuthCase):
     def test_keys_are_administered_by_the_first_backend_that_can(self):
         # trusted-header, listed first, has no keys: apikey, next, makes them.
         config = self.work.sub("header-first.yaml")
-        ph.write_config(config, self.CONFIG.replace("[apikey, trusted-header]",
-                                                    "[trusted-header, apikey]"))
+        ph.write_config(config, self.server.config_text(
+            self.CONFIG.replace("[apikey, trusted-header]", "[trusted-header, apikey]")))
         cmd = [ph.pivotd_path(), "keys", "create", "--user", "hank", "--config", config,
                "--state-dir", self.server.state_dir, "--plugin-dir", ph.plugin_dir()]
         out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
@@ -315,8 +315,8 @@ class TrustedHeaderTest(AuthCase):
         status, _, body = self.get(QUOTA, {"X-API-Key": key})
         self.assertEqual((status, json.loads(body)["user"]), (200, "hank"))
         # Without a backend that administers keys, every keys command says so.
-        ph.write_config(config, self.CONFIG.replace("[apikey, trusted-header]",
-                                                    "[trusted-header]"))
+        ph.write_config(config, self.server.config_text(
+            self.CONFIG.replace("[apikey, trusted-header]", "[trusted-header]")))
         for args, verb in ((["create", "--user", "hank"], "create"), (["list"], "list"),
                            (["revoke", "AAAAAAAAAAAA"], "revoke")):
             cmd = [ph.pivotd_path(), "keys"] + args + [
@@ -371,7 +371,8 @@ class KeysMovedFromTheJobStoreTest(AuthCase):
             db.close()
         with open(os.path.join(LEGACY, "keys.json")) as f:
             cls.keys = json.load(f)
-        return ph.Server(data, state, config)
+        # The legacy keys are in a SQLite jobs.db, whatever store the run tests.
+        return ph.Server(data, state, config, engine="sqlite")
 
     def quota_user(self, key):
         r = self.client(key).get(QUOTA)

@@ -8,7 +8,6 @@ quota_usage ledger in the job store."""
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -64,12 +63,10 @@ class QuotaTest(ph.ServerCase):
 
     def age_ledger(self, user):
         """Moves the user's quota ledger a day into the past: the window slides on."""
-        db = sqlite3.connect(os.path.join(self.state, "jobs.db"), timeout=10)
-        with db:
-            n = db.execute("UPDATE quota_usage SET at_ms = at_ms - ? WHERE user = ?",
-                           (DAY_MS + 1000, user)).rowcount
-        db.close()
-        return n
+        return ph.store_execute(self.state,
+                                "UPDATE quota_usage SET at_ms = at_ms - ? WHERE user = ?",
+                                "UPDATE quota_usage SET at_ms = at_ms - %s WHERE owner = %s",
+                                (DAY_MS + 1000, user))
 
     def assertProblem(self, r, status, slug, field):
         self.assertEqual(r.status_code, status, r.text)
