@@ -425,7 +425,7 @@ static int export_job(worker *w)
         .channel_done_arg = w,
         .decimation = w->spec.decimation,
     };
-    pv_worker_preview_start(&w->preview, w->job.id, w->final_path, w->spec.range,
+    pv_worker_preview_start(&w->preview, w->job.id, w->final_path, w->job.attempts, w->spec.range,
                             w->cfg->max_output_bytes);
     p.preview = w->preview.pv;
     rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));

@@ -11,7 +11,7 @@
 #define LOG_ORIGIN "worker"
 
 void pv_worker_preview_start(pv_worker_preview *wp, const char *job_id, const char *result_path,
-                             pivot_range range, size_t max_bytes)
+                             int attempt, pivot_range range, size_t max_bytes)
 {
     char err[256] = "";
 
@@ -19,7 +19,10 @@ void pv_worker_preview_start(pv_worker_preview *wp, const char *job_id, const ch
     wp->max_bytes = max_bytes;
     if (snprintf(wp->final, sizeof(wp->final), "%s" PV_PREVIEW_SUFFIX, result_path) >=
             (int)sizeof(wp->final) ||
-        snprintf(wp->part, sizeof(wp->part), "%s.part", wp->final) >= (int)sizeof(wp->part)) {
+        /* Named by the attempt, as the result's partial file, so that the
+         * scheduler removes it with that attempt's. */
+        snprintf(wp->part, sizeof(wp->part), "%s.%d.part", wp->final, attempt) >=
+            (int)sizeof(wp->part)) {
         pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s: no preview: its path is too long", job_id);
         return;
     }

@@ -10,7 +10,7 @@
 /** A preview being written: NULL pv when there is none (it is never required). */
 typedef struct pv_worker_preview {
     pv_preview *pv;
-    char part[PATH_MAX];  /**< where it is written: <result><suffix>.part */
+    char part[PATH_MAX];  /**< where it is written: <result><suffix>.<attempt>.part */
     char final[PATH_MAX]; /**< where it goes with the result: <result><suffix> */
     size_t max_bytes;     /**< the most it may hold (0: unbounded) */
 } pv_worker_preview;
@@ -21,7 +21,7 @@ typedef struct pv_worker_preview {
  * failure.
  */
 void pv_worker_preview_start(pv_worker_preview *wp, const char *job_id, const char *result_path,
-                             pivot_range range, size_t max_bytes);
+                             int attempt, pivot_range range, size_t max_bytes);
 /** Once the result is in place: closes the preview and renames it beside it, or removes it. */
 void pv_worker_preview_publish(pv_worker_preview *wp, const char *job_id);
 /** Drops the preview of an export that did not complete. */
