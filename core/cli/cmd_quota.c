@@ -162,7 +162,7 @@ int pv_cli_cmd_quota_show(pv_cli *cli, int argc, char **argv)
         goto out;
     pv_quota_defaults(&cli->config, &defaults);
     if (pv_quota_store_limits(js, a.user, &defaults, &lim) != 0 ||
-        pv_quota_store_usage(js, a.user, &lim, pv_now_ms(), &use) != 0) {
+        pv_quota_store_usage(js, a.user, &lim, pv_time_now_ms(), &use) != 0) {
         snprintf(err, sizeof(err), "job store: %s", pv_jobstore_errmsg(js));
         goto out;
     }

@@ -83,10 +83,10 @@ void pv_coverage_message(const char *channel, const pv_coverage *c, char *out, s
 /* The span's end is shown as the last sample, as time_range_actual is. */
 static void gen_range(yajl_gen g, const char *key, int64_t start_ns, int64_t end_ns)
 {
-    pv_gen_str(g, key);
+    pv_json_str(g, key);
     yajl_gen_map_open(g);
-    pv_gen_key_time_ns(g, "start", start_ns);
-    pv_gen_key_time_ns(g, "end", end_ns);
+    pv_json_key_time_ns(g, "start", start_ns);
+    pv_json_key_time_ns(g, "end", end_ns);
     yajl_gen_map_close(g);
 }
 
@@ -96,14 +96,14 @@ void pv_coverage_gen(yajl_gen g, const char *channel, const pv_coverage *c)
 
     pv_coverage_message(channel, c, msg, sizeof(msg));
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "channel", channel);
-    pv_gen_key_str(g, "kind", pv_coverage_kind_name(c->kind));
+    pv_json_key_str(g, "channel", channel);
+    pv_json_key_str(g, "kind", pv_coverage_kind_name(c->kind));
     gen_range(g, "requested", c->requested.start_ns, c->requested.end_ns);
     if (c->span.end_ns > c->span.start_ns)
         gen_range(g, "available", c->span.start_ns, c->span.end_ns - 1);
     else
-        pv_gen_key_null(g, "available");
-    pv_gen_key_str(g, "message", msg);
+        pv_json_key_null(g, "available");
+    pv_json_key_str(g, "message", msg);
     yajl_gen_map_close(g);
 }
 

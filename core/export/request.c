@@ -56,9 +56,9 @@ typedef struct pv_storage {
 
 /* Everything resolved while validating; freed by selection_free. */
 typedef struct selection {
-    pv_name_list channels;
+    pv_channel_list channels;
     pivot_channel_info **infos; /* one per channel, from the source */
-    pv_name_list *signals;      /* one per channel: signals to export */
+    pv_channel_list *signals;   /* one per channel: signals to export */
 } selection;
 
 static void selection_free(const pv_request_env *env, selection *sel)
@@ -67,11 +67,11 @@ static void selection_free(const pv_request_env *env, selection *sel)
         if (sel->infos != NULL && sel->infos[i] != NULL)
             env->source->free_info(env->source_ctx, sel->infos[i]);
         if (sel->signals != NULL)
-            pv_name_list_free(&sel->signals[i]);
+            pv_channel_list_free(&sel->signals[i]);
     }
     free(sel->infos);
     free(sel->signals);
-    pv_name_list_free(&sel->channels);
+    pv_channel_list_free(&sel->channels);
 }
 
 const char *pv_request_kind_name(yajl_val v)
@@ -202,8 +202,8 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
 }
 
 /* Reads a string array of channel names into list. */
-static int read_names(const pv_request_env *env, yajl_val arr, const char *path, pv_name_list *list,
-                      pv_problem *pb)
+static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
+                      pv_channel_list *list, pv_problem *pb)
 {
     size_t max = (size_t)env->config->max_channels_per_job;
     if (!YAJL_IS_ARRAY(arr))
@@ -231,7 +231,7 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
                                   "do not contain \"..\"",
                                   field, quoted);
         }
-        if (pv_name_list_add(list, v->u.string) != 0)
+        if (pv_channel_list_add(list, v->u.string) != 0)
             return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
                                   "out of memory");
     }
@@ -240,7 +240,7 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
 
 typedef struct pattern_scan {
     const char *pattern;
-    pv_name_list *list;
+    pv_channel_list *list;
     int failed;
 } pattern_scan;
 
@@ -248,7 +248,7 @@ static int add_if_matches(void *arg, const char *channel)
 {
     pattern_scan *scan = arg;
     if (pv_channel_name_valid(channel) && pv_channel_glob_match(scan->pattern, channel) &&
-        pv_name_list_add(scan->list, channel) != 0) {
+        pv_channel_list_add(scan->list, channel) != 0) {
         scan->failed = 1;
         return 1;
     }
@@ -259,7 +259,7 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
 {
     static const char *const allowed[] = {"include", "exclude", "pattern", NULL};
     yajl_val ch = pv_json_member(root, "channels"), include, exclude, pattern;
-    pv_name_list excluded = {0};
+    pv_channel_list excluded = {0};
     int rc = -1;
 
     if (ch == NULL || !YAJL_IS_OBJECT(ch)) {
@@ -300,7 +300,7 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
         if (read_names(env, exclude, "channels.exclude", &excluded, pb) != 0)
             goto out;
         for (size_t i = 0; i < excluded.count; i++)
-            pv_name_list_remove(&sel->channels, excluded.names[i]);
+            pv_channel_list_remove(&sel->channels, excluded.names[i]);
     }
     if (sel->channels.count == 0) {
         pv_problem_set(pb, 422, T_NO_CHANNELS, "channels",
@@ -317,7 +317,7 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
     }
     rc = 0;
 out:
-    pv_name_list_free(&excluded);
+    pv_channel_list_free(&excluded);
     return rc;
 }
 
@@ -604,7 +604,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
 static char *build_spec(const selection *sel, pivot_range range, const char *format,
                         const char *source, yajl_val metadata, const pv_storage *storage)
 {
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     const unsigned char *buf;
     size_t len;
     char *spec = NULL;
@@ -612,43 +612,43 @@ static char *build_spec(const selection *sel, pivot_range range, const char *for
     if (g == NULL)
         return NULL;
     yajl_gen_map_open(g);
-    pv_gen_key_int(g, "version", 1);
-    pv_gen_str(g, "range");
+    pv_json_key_int(g, "version", 1);
+    pv_json_str(g, "range");
     yajl_gen_map_open(g);
-    pv_gen_key_int(g, "start_ns", range.start_ns);
-    pv_gen_key_int(g, "end_ns", range.end_ns);
+    pv_json_key_int(g, "start_ns", range.start_ns);
+    pv_json_key_int(g, "end_ns", range.end_ns);
     yajl_gen_map_close(g);
-    pv_gen_key_str(g, "format", format);
-    pv_gen_key_str(g, "source", source);
-    pv_gen_str(g, "channels");
+    pv_json_key_str(g, "format", format);
+    pv_json_key_str(g, "source", source);
+    pv_json_str(g, "channels");
     yajl_gen_array_open(g);
     for (size_t c = 0; c < sel->channels.count; c++) {
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", sel->channels.names[c]);
-        pv_gen_str(g, "signals");
+        pv_json_key_str(g, "name", sel->channels.names[c]);
+        pv_json_str(g, "signals");
         yajl_gen_array_open(g);
         for (size_t s = 0; s < sel->signals[c].count; s++)
-            pv_gen_str(g, sel->signals[c].names[s]);
+            pv_json_str(g, sel->signals[c].names[s]);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    pv_gen_str(g, "metadata");
-    pv_gen_tree(g, metadata);
+    pv_json_str(g, "metadata");
+    pv_json_tree(g, metadata);
     /* Written only when asked for, so that specs stay readable by older workers. */
     pv_format_options_gen(g, storage->format_options);
     if (storage->gzip_level > 0)
-        pv_gen_key_int(g, "gzip_level", storage->gzip_level);
+        pv_json_key_int(g, "gzip_level", storage->gzip_level);
     if (storage->chunk_size > 0)
-        pv_gen_key_int(g, "chunk_size", storage->chunk_size);
+        pv_json_key_int(g, "chunk_size", storage->chunk_size);
     if (storage->decimation.method != PV_DECIMATE_NONE) {
-        pv_gen_str(g, "decimation");
+        pv_json_str(g, "decimation");
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "method", pv_decimator_method_name(storage->decimation.method));
+        pv_json_key_str(g, "method", pv_decimator_method_name(storage->decimation.method));
         if (storage->decimation.factor > 0)
-            pv_gen_key_int(g, "factor", (int64_t)storage->decimation.factor);
+            pv_json_key_int(g, "factor", (int64_t)storage->decimation.factor);
         else
-            pv_gen_key_int(g, "interval_ns", storage->decimation.interval_ns);
+            pv_json_key_int(g, "interval_ns", storage->decimation.interval_ns);
         yajl_gen_map_close(g);
     }
     yajl_gen_map_close(g);

@@ -67,10 +67,10 @@ static const pivot_unsupported_field *find_unsupported(const pivot_channel_info 
     return NULL;
 }
 
-static int select_all(const pivot_channel_info *info, pv_name_list *selected)
+static int select_all(const pivot_channel_info *info, pv_channel_list *selected)
 {
     for (size_t s = 0; s < info->nsignals; s++) {
-        if (pv_name_list_add(selected, info->signals[s].name) != 0)
+        if (pv_channel_list_add(selected, info->signals[s].name) != 0)
             return -1;
     }
     return 0;
@@ -109,7 +109,7 @@ static int unsupported_problem(const unsupported_hit *hit, const name_report *al
 /* Adds the listed signals of one channel to selected, or records the names
  * that are not signals in the reports. Returns 0, or -1 with *pb filled. */
 static int select_listed(const char *channel, const pivot_channel_info *info, yajl_val list,
-                         pv_name_list *selected, name_report *unknown, name_report *unsupported,
+                         pv_channel_list *selected, name_report *unknown, name_report *unsupported,
                          unsupported_hit *first, pv_problem *pb)
 {
     char field[400];
@@ -130,7 +130,7 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
         if (strcmp(v->u.string, "time") == 0)
             continue; /* time is always exported */
         if (has_signal(info, v->u.string)) {
-            if (pv_name_list_add(selected, v->u.string) != 0)
+            if (pv_channel_list_add(selected, v->u.string) != 0)
                 return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
                                       "out of memory");
             continue;
@@ -153,8 +153,8 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
     return 0;
 }
 
-int pv_request_select_signals(yajl_val sig, const pv_name_list *channels,
-                              pivot_channel_info *const *infos, pv_name_list *selected,
+int pv_request_select_signals(yajl_val sig, const pv_channel_list *channels,
+                              pivot_channel_info *const *infos, pv_channel_list *selected,
                               pv_problem *pb)
 {
     name_report unknown = {.count = 0}, unsupported = {.count = 0};
@@ -167,7 +167,7 @@ int pv_request_select_signals(yajl_val sig, const pv_name_list *channels,
                               pv_request_kind_name(sig));
     for (size_t i = 0; sig != NULL && YAJL_IS_OBJECT(sig) && i < sig->u.object.len; i++) {
         const char *channel = sig->u.object.keys[i];
-        if (!pv_name_list_has(channels, channel)) {
+        if (!pv_channel_list_has(channels, channel)) {
             char quoted[300], field[400];
             pv_problem_quote(channel, quoted, sizeof(quoted));
             snprintf(field, sizeof(field), "signals.%s", quoted);

@@ -11,13 +11,13 @@
 #include "pipeline.h"
 
 /** One channel's line in a completed job's result detail. */
-typedef struct pv_channel_detail {
+typedef struct pv_json_channel_detail {
     const char *name;
     uint64_t samples;
     int64_t first_ns;     /**< first sample written; read only when samples > 0 */
     int64_t last_ns;      /**< last sample written (inclusive) */
     pv_coverage coverage; /**< what the channel holds of the range; zeroed: full */
-} pv_channel_detail;
+} pv_json_channel_detail;
 
 /**
  * Returns, malloc'd, the detail as stored: {"channels": [{"name", "samples",
@@ -26,7 +26,7 @@ typedef struct pv_channel_detail {
  * channel's warning object of coverage.h], "warnings": [the given source
  * warnings]}. NULL when out of memory.
  */
-char *pv_result_detail_json(const pv_channel_detail *channels, size_t nchannels,
+char *pv_result_detail_json(const pv_json_channel_detail *channels, size_t nchannels,
                             const char *const *warnings, size_t nwarnings);
 
 /**
@@ -35,7 +35,7 @@ char *pv_result_detail_json(const pv_channel_detail *channels, size_t nchannels,
  * their file names (all a user can act on). Returns a string the caller
  * frees, or NULL when out of memory.
  */
-char *pv_result_detail_build(const char *data_dir, const pv_channel_detail *channels,
+char *pv_result_detail_build(const char *data_dir, const pv_json_channel_detail *channels,
                              size_t nchannels, const pv_pipeline_result *res);
 
 #endif

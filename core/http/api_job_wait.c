@@ -230,7 +230,7 @@ static void stop_waiting(job_wait *w)
 static void link_tick(job_wait *w)
 {
     pv_http_thread *t = w->thread;
-    int64_t left = w->deadline_ms - pv_monotonic_ms();
+    int64_t left = w->deadline_ms - pv_time_monotonic_ms();
 
     h2o_timeout_link(t->ctx.loop,
                      left > 1000 + PV_POLL_TICK_MS ? &t->ctx.one_sec_timeout : &t->poll_tick,
@@ -262,7 +262,7 @@ static void on_tick(h2o_timeout_entry_t *entry)
 {
     job_wait *w = H2O_STRUCT_FROM_MEMBER(job_wait, tick, entry);
 
-    if (pv_monotonic_ms() >= w->deadline_ms) {
+    if (pv_time_monotonic_ms() >= w->deadline_ms) {
         w->deadline_hit = 1;
         pv_job_watch_stop(&w->thread->watches, &w->watch);
         read_again(w);
@@ -310,7 +310,7 @@ void pv_api_job_wait(pv_blocking_task *task, const pivot_principal *who, const p
     w->tick.cb = on_tick;
     w->any_owner = owner == NULL;
     snprintf(w->owner, sizeof(w->owner), "%s", owner != NULL ? owner : "");
-    w->deadline_ms = pv_monotonic_ms() + wait_ms;
+    w->deadline_ms = pv_time_monotonic_ms() + wait_ms;
     w->seen_status = (int)job->status;
     w->seen_progress = pv_api_job_progress(job);
     task->arg = w;

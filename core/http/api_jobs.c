@@ -27,7 +27,7 @@ static int store_error(h2o_req_t *req, pv_api_env *env)
 static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job,
                      const char *action)
 {
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
     if (g == NULL)
         return -1;
@@ -44,17 +44,17 @@ static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *
 static int reply_created(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job)
 {
     char location[128];
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
 
     if (g == NULL)
         return -1;
     snprintf(location, sizeof(location), "/api/v1/pivot/jobs/%s", job->id);
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "job_id", job->id);
-    pv_gen_key_str(g, "status", pv_job_status_name(job->status));
-    pv_gen_key_time_ms(g, "created_at", job->created_ms);
-    pv_gen_key_str(g, "status_url", location);
+    pv_json_key_str(g, "job_id", job->id);
+    pv_json_key_str(g, "status", pv_job_status_name(job->status));
+    pv_json_key_time_ms(g, "created_at", job->created_ms);
+    pv_json_key_str(g, "status_url", location);
     pv_api_gen_missing_data(env, g, job);
     yajl_gen_map_close(g);
     pv_reply_header(req, "location", location);
@@ -134,7 +134,8 @@ static int parse_dry_run(h2o_req_t *req)
 int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *who)
 {
     pv_server *srv = env->server;
-    pv_request_env renv = {srv->registry, srv->config, srv->source, env->source_ctx, pv_now_ns()};
+    pv_request_env renv = {srv->registry, srv->config, srv->source, env->source_ctx,
+                           pv_time_now_ns()};
     pv_problem problem;
     pv_job job = {0};
     char key_buf[256];
@@ -368,11 +369,11 @@ int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who
     }
     if (q.owner[0] != '\0')
         owner = q.owner;
-    st.g = pv_gen_new();
+    st.g = pv_json_gen_new();
     if (st.g == NULL)
         return -1;
     yajl_gen_map_open(st.g);
-    pv_gen_str(st.g, "jobs");
+    pv_json_str(st.g, "jobs");
     yajl_gen_array_open(st.g);
     rc = pv_jobstore_list(env->jobs, owner, q.status_mask, q.limit, (q.page - 1) * q.limit, &total,
                           list_one, &st);
@@ -381,10 +382,10 @@ int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who
         return store_error(req, env);
     }
     yajl_gen_array_close(st.g);
-    pv_gen_key_int(st.g, "total", total);
-    pv_gen_key_int(st.g, "page", q.page);
-    pv_gen_key_int(st.g, "limit", q.limit);
-    pv_gen_key_int(st.g, "pages", total == 0 ? 0 : (total + q.limit - 1) / q.limit);
+    pv_json_key_int(st.g, "total", total);
+    pv_json_key_int(st.g, "page", q.page);
+    pv_json_key_int(st.g, "limit", q.limit);
+    pv_json_key_int(st.g, "pages", total == 0 ? 0 : (total + q.limit - 1) / q.limit);
     yajl_gen_map_close(st.g);
     rc = pv_reply_json(req, 200, st.g);
     yajl_gen_free(st.g);

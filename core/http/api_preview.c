@@ -154,15 +154,15 @@ static int gen_series(yajl_gen g, yajl_val line, const char *channel, const char
         }
     }
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "channel", channel);
-    pv_gen_key_str(g, "signal", signal);
-    pv_gen_str(g, "time_ns");
+    pv_json_key_str(g, "channel", channel);
+    pv_json_key_str(g, "signal", signal);
+    pv_json_str(g, "time_ns");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < out; i++)
         yajl_gen_integer(g, t[i]);
     yajl_gen_array_close(g);
     for (int m = 0; m < 2; m++) {
-        pv_gen_str(g, m == 0 ? "min" : "max");
+        pv_json_str(g, m == 0 ? "min" : "max");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < out; i++)
             yajl_gen_double(g, m == 0 ? mn[i] : mx[i]);
@@ -194,13 +194,13 @@ static int gen_preview(yajl_gen g, FILE *f, const char *job_id, preview_query *q
     /* Whole stored buckets per returned one: never more points than asked. */
     int64_t factor = (stored + q->points - 1) / q->points;
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "job_id", job_id);
-    pv_gen_key_time_ns(g, "start", start_ns);
-    pv_gen_key_int(g, "start_ns", start_ns);
-    pv_gen_key_int(g, "end_ns", int_member(head, "end_ns"));
-    pv_gen_key_int(g, "bucket_ns", factor * bucket_ns);
-    pv_gen_key_int(g, "points", (stored + factor - 1) / factor);
-    pv_gen_str(g, "series");
+    pv_json_key_str(g, "job_id", job_id);
+    pv_json_key_time_ns(g, "start", start_ns);
+    pv_json_key_int(g, "start_ns", start_ns);
+    pv_json_key_int(g, "end_ns", int_member(head, "end_ns"));
+    pv_json_key_int(g, "bucket_ns", factor * bucket_ns);
+    pv_json_key_int(g, "points", (stored + factor - 1) / factor);
+    pv_json_str(g, "series");
     yajl_gen_array_open(g);
     while ((len = getline(&line, &cap, f)) > 0) {
         yajl_val v = pv_json_parse(line, (size_t)len, err, sizeof(err));
@@ -268,7 +268,7 @@ int pv_api_jobs_preview(pv_api_env *env, h2o_req_t *req, const pivot_principal *
                             "or writing it failed); download the file instead");
         goto out;
     }
-    g = pv_gen_new();
+    g = pv_json_gen_new();
     if (gen_preview(g, f, id, q) != 0) {
         rc = pv_reply_error(req, 500, "preview-damaged", "The preview cannot be read",
                             "the job's preview file is damaged; download the file instead");

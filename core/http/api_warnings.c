@@ -17,7 +17,7 @@ void pv_api_gen_missing_data(pv_api_env *env, yajl_gen g, const pv_job *job)
     char err[PIVOT_ERRMSG_SIZE];
     int parsed = job->spec != NULL && pv_job_spec_parse(job->spec, &spec, err, sizeof(err)) == 0;
 
-    pv_gen_str(g, "warnings");
+    pv_json_str(g, "warnings");
     yajl_gen_array_open(g);
     for (size_t i = 0; parsed && i < spec.nchannels; i++) {
         pv_coverage_of(src, env->source_ctx, spec.channels[i].name, spec.range, &c);

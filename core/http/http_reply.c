@@ -163,7 +163,7 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     char type[128], instance[1024], detail[sizeof(p->detail)], field[sizeof(p->field)];
     const unsigned char *buf;
     size_t len;
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
 
     if (g == NULL)
@@ -183,13 +183,13 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     make_utf8_line(detail);
     make_utf8_line(field);
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "type", type);
-    pv_gen_key_str(g, "title", p->title);
-    pv_gen_key_int(g, "status", p->status);
-    pv_gen_key_str(g, "detail", detail);
-    pv_gen_key_str(g, "instance", instance);
+    pv_json_key_str(g, "type", type);
+    pv_json_key_str(g, "title", p->title);
+    pv_json_key_int(g, "status", p->status);
+    pv_json_key_str(g, "detail", detail);
+    pv_json_key_str(g, "instance", instance);
     if (field[0] != '\0')
-        pv_gen_key_str(g, "field", field);
+        pv_json_key_str(g, "field", field);
     yajl_gen_map_close(g);
     yajl_gen_get_buf(g, &buf, &len);
     rc = send_body(req, p->status, "application/problem+json", buf, len);

@@ -102,8 +102,8 @@ static int wait_for_lock(void *arg, int attempts)
 {
     pv_sqlite_store *js = arg;
     if (attempts == 0)
-        js->lock_wait_start_ms = pv_monotonic_ms();
-    else if (pv_monotonic_ms() - js->lock_wait_start_ms >= LOCK_WAIT_MS)
+        js->lock_wait_start_ms = pv_time_monotonic_ms();
+    else if (pv_time_monotonic_ms() - js->lock_wait_start_ms >= LOCK_WAIT_MS)
         return 0;
     usleep(attempts < 10 ? 20 : 200);
     return 1;

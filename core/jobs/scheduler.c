@@ -214,7 +214,7 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
             pv_jobstore_finish(s->jobs, w->job_id,
                                job.cancel_requested && !w->timed_out && !w->stuck ? PV_JOB_CANCELLED
                                                                                   : PV_JOB_FAILED,
-                               msg, pv_now_ms());
+                               msg, pv_time_now_ms());
             pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: %s", w->job_id, msg);
         }
         pv_job_clear(&job);
@@ -243,7 +243,7 @@ static void reap_workers(pv_scheduler *s)
  * stuck plugin cannot ignore SIGKILL. */
 static void police_workers(pv_scheduler *s)
 {
-    int64_t now = pv_monotonic_ms();
+    int64_t now = pv_time_monotonic_ms();
     int64_t timeout_ms = s->server->config->job_timeout_s * 1000;
     int64_t heartbeat_ms = s->server->config->heartbeat_timeout_s * 1000;
 
@@ -287,7 +287,7 @@ static void police_workers(pv_scheduler *s)
             kill(w->pid, SIGTERM);
             w->term_sent_ms = now;
             due_at(s, now + CANCEL_GRACE_MS + 1);
-        } else if (job.heartbeat_ms != 0 && pv_now_ms() - job.heartbeat_ms > heartbeat_ms) {
+        } else if (job.heartbeat_ms != 0 && pv_time_now_ms() - job.heartbeat_ms > heartbeat_ms) {
             /* A worker that stopped writing progress is hung (or
              * stopped): kill it now rather than at the job timeout. */
             w->stuck = 1;
@@ -295,8 +295,9 @@ static void police_workers(pv_scheduler *s)
         } else {
             /* Silence is checked when the last beat would expire (or, before
              * the first beat, a heartbeat period from now). */
-            int64_t left = job.heartbeat_ms != 0 ? job.heartbeat_ms + heartbeat_ms - pv_now_ms() + 1
-                                                 : heartbeat_ms;
+            int64_t left = job.heartbeat_ms != 0
+                               ? job.heartbeat_ms + heartbeat_ms - pv_time_now_ms() + 1
+                               : heartbeat_ms;
             due_at(s, now + left);
         }
         pv_job_clear(&job);
@@ -370,16 +371,16 @@ static void start_jobs(pv_scheduler *s)
     int64_t running = 0;
 
     if (pv_jobstore_count_running(s->jobs, &running) != 0) {
-        due_at(s, pv_monotonic_ms() + STORE_RETRY_MS);
+        due_at(s, pv_time_monotonic_ms() + STORE_RETRY_MS);
         return;
     }
     while (running < max && s->nworkers < MAX_WORKERS && !s->server->stopping) {
         pv_job job;
         pid_t pid;
-        int rc = pv_jobstore_claim_next(s->jobs, pv_now_ms(), &job);
+        int rc = pv_jobstore_claim_next(s->jobs, pv_time_now_ms(), &job);
         if (rc != 0) {
             if (rc != PIVOT_ENOENT)
-                due_at(s, pv_monotonic_ms() + STORE_RETRY_MS);
+                due_at(s, pv_time_monotonic_ms() + STORE_RETRY_MS);
             return;
         }
         stop_stale_worker(s, job.id);
@@ -388,7 +389,7 @@ static void start_jobs(pv_scheduler *s)
             char msg[256];
             snprintf(msg, sizeof(msg), "the server could not start a worker process: %s",
                      strerror(rc));
-            pv_jobstore_finish(s->jobs, job.id, PV_JOB_FAILED, msg, pv_now_ms());
+            pv_jobstore_finish(s->jobs, job.id, PV_JOB_FAILED, msg, pv_time_now_ms());
             pv_server_job_ended(s->server, job.id);
             pv_log(PIVOT_LOG_ERROR, "pivotd", "job %s: %s", job.id, msg);
         } else {
@@ -400,7 +401,7 @@ static void start_jobs(pv_scheduler *s)
             w->pidfd = pidfd_open(pid, 0);
             snprintf(w->job_id, sizeof(w->job_id), "%s", job.id);
             w->attempt = job.attempts;
-            w->started_ms = pv_monotonic_ms();
+            w->started_ms = pv_time_monotonic_ms();
             /* Policed from the next round on: its first deadlines. */
             due_at(s, w->started_ms + s->server->config->job_timeout_s * 1000 + 1);
             due_at(s, w->started_ms + s->server->config->heartbeat_timeout_s * 1000);
@@ -485,7 +486,7 @@ static void remove_orphan_results(pv_scheduler *s)
 
 static void sweep_expired(pv_scheduler *s)
 {
-    int64_t now = pv_monotonic_ms();
+    int64_t now = pv_time_monotonic_ms();
     int64_t sweep_ms = s->server->config->retention_s * 1000 / 10;
     /* Every minute, or more often with a short retention. */
     if (sweep_ms > SWEEP_INTERVAL_MS)
@@ -496,8 +497,8 @@ static void sweep_expired(pv_scheduler *s)
     }
     s->last_sweep_ms = now;
     due_at(s, now + sweep_ms);
-    pv_jobstore_expire(s->jobs, pv_now_ms() - s->server->config->retention_s * 1000, pv_now_ms(),
-                       remove_result, s);
+    pv_jobstore_expire(s->jobs, pv_time_now_ms() - s->server->config->retention_s * 1000,
+                       pv_time_now_ms(), remove_result, s);
     remove_orphan_results(s);
 }
 
@@ -542,7 +543,7 @@ static int recover_one(void *arg, const pv_job *job)
     switch (pv_jobstore_requeue(s->jobs, job->id, max,
                                 "the server stopped while the job was running, %d times "
                                 "(jobs.max_attempts); giving up",
-                                pv_now_ms())) {
+                                pv_time_now_ms())) {
     case 0:
         pv_log(PIVOT_LOG_WARNING, "pivotd",
                "job %s: its worker was lost (the server stopped or crashed); queued again "
@@ -599,7 +600,7 @@ static void wait_for_event(pv_scheduler *s)
 {
     struct pollfd pfd[MAX_WORKERS + 3];
     int n = 0;
-    int64_t wait_ms = s->due_ms - pv_monotonic_ms();
+    int64_t wait_ms = s->due_ms - pv_time_monotonic_ms();
     int store_fd = pv_jobstore_wake_fd(s->jobs);
 
     /* 0: wake-ups, 1: workers' progress, 2: the shared store, then workers. */
@@ -646,7 +647,7 @@ static int remove_taken_partials(void *arg, const pv_job *job)
  * back; a store out of reach makes the node degraded until it answers. */
 static void beat(pv_scheduler *s)
 {
-    int64_t now = pv_monotonic_ms();
+    int64_t now = pv_time_monotonic_ms();
     int64_t every = s->server->config->heartbeat_timeout_s * 1000 / 4;
 
     if (!pv_jobstore_is_shared(s->jobs))
@@ -658,7 +659,7 @@ static void beat(pv_scheduler *s)
         return;
     }
     s->last_beat_ms = now;
-    if (pv_jobstore_node_beat(s->jobs, pv_now_ms(), s->server->config->max_attempts,
+    if (pv_jobstore_node_beat(s->jobs, pv_time_now_ms(), s->server->config->max_attempts,
                               remove_taken_partials, s) != 0) {
         if (!s->server->store_degraded)
             pv_log(PIVOT_LOG_ERROR, "pivotd", "job store unreachable: %s",
@@ -680,7 +681,7 @@ static void *scheduler_main(void *arg)
     pv_scheduler *s = arg;
 
     while (!s->server->stopping) {
-        s->due_ms = pv_monotonic_ms() + SWEEP_INTERVAL_MS;
+        s->due_ms = pv_time_monotonic_ms() + SWEEP_INTERVAL_MS;
         beat(s);
         reap_workers(s);
         police_workers(s);
@@ -784,9 +785,9 @@ void pv_scheduler_stop(pv_scheduler *s)
      * to the queue; the next server start runs it again. */
     for (int i = 0; i < s->nworkers; i++)
         kill(s->workers[i].pid, SIGTERM);
-    deadline = pv_monotonic_ms() + SHUTDOWN_GRACE_MS;
+    deadline = pv_time_monotonic_ms() + SHUTDOWN_GRACE_MS;
     s->due_ms = deadline;
-    while (s->nworkers > 0 && pv_monotonic_ms() < deadline) {
+    while (s->nworkers > 0 && pv_time_monotonic_ms() < deadline) {
         reap_workers(s);
         if (s->nworkers > 0)
             wait_for_event(s);
@@ -796,7 +797,7 @@ void pv_scheduler_stop(pv_scheduler *s)
         waitpid(s->workers[i].pid, NULL, 0);
         pv_worker_lock_remove(s->server->config->state_dir, s->workers[i].job_id);
         pv_jobstore_requeue(s->jobs, s->workers[i].job_id, s->server->config->max_attempts,
-                            PV_JOB_INTERRUPTED_TOO_OFTEN, pv_now_ms());
+                            PV_JOB_INTERRUPTED_TOO_OFTEN, pv_time_now_ms());
     }
     pv_jobstore_close(s->jobs);
     pv_progress_pipe_close(&s->progress);

@@ -92,7 +92,7 @@ typedef struct worker {
     int part_exists;           /* part_path may exist and must go if the job does not complete */
     pv_worker_preview preview; /* the quick look, written beside the result */
     pv_pipeline_result result;
-    pv_channel_detail *details; /* one per spec channel, filled as channels finish */
+    pv_json_channel_detail *details; /* one per spec channel, filled as channels finish */
     int64_t file_size;
     char err[1024];
 } worker;
@@ -113,7 +113,7 @@ static int on_progress(void *arg, double percent)
 
     if (cancel_signal)
         return 1;
-    int64_t now = pv_monotonic_ms();
+    int64_t now = pv_time_monotonic_ms();
     if (now < ps->next_write_ms)
         return 0;
     ps->next_write_ms = now + PROGRESS_INTERVAL_MS;
@@ -122,7 +122,7 @@ static int on_progress(void *arg, double percent)
      * nothing about the result. Appends run on this same thread, so the
      * flag is exact. */
     sig_atomic_t limit_hit = output_limit_hit;
-    int rc = pv_jobstore_progress(ps->js, ps->job_id, percent, pv_now_ms());
+    int rc = pv_jobstore_progress(ps->js, ps->job_id, percent, pv_time_now_ms());
     output_limit_hit = limit_hit;
     if (rc == 1) {
         ps->store_cancel = 1;
@@ -315,7 +315,7 @@ static int open_providers(worker *w)
 static void on_channel_done(void *arg, size_t index, const pivot_channel_summary *summary)
 {
     worker *w = arg;
-    pv_channel_detail *d = &w->details[index];
+    pv_json_channel_detail *d = &w->details[index];
 
     d->samples = summary->samples;
     if (summary->samples > 0) {
@@ -537,7 +537,7 @@ static int taken_over(worker *w)
 static int record_outcome(worker *w, int rc)
 {
     char msg[1100];
-    int64_t now = pv_now_ms();
+    int64_t now = pv_time_now_ms();
 
     if (rc == 0) {
         /* Recorded relative to the results directory: the state directory
@@ -550,7 +550,7 @@ static int record_outcome(worker *w, int rc)
         w->job.actual_start_ns = w->result.summary.actual.start_ns;
         w->job.actual_end_ns = w->result.summary.actual.end_ns;
         for (size_t i = 0; i < w->spec.nchannels; i++) {
-            pv_channel_detail *d = &w->details[i];
+            pv_json_channel_detail *d = &w->details[i];
             pv_coverage_of(w->source, w->source_ctx, d->name, w->spec.range, &d->coverage);
             /* The span is the source's ends; a channel whose range fell in a
              * gap of its data wrote nothing, whatever the ends say. */

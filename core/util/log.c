@@ -68,7 +68,7 @@ void pv_log_audit(pivot_log_level level, const char *event, const char *peer,
     va_list ap;
 
     /* Whole seconds are enough for an audit trail and easier to grep. */
-    pv_time_format_ms(pv_now_ms() / 1000 * 1000, at);
+    pv_time_format_ms(pv_time_now_ms() / 1000 * 1000, at);
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);

@@ -22,7 +22,7 @@ int main(void)
 {
     /* 2025-01-01T00:00:00Z to 00:00:10Z */
     const pivot_range range = {1735689600000000000LL, 1735689610000000000LL};
-    pv_channel_detail ch[] = {
+    pv_json_channel_detail ch[] = {
         {"ch000", 2000, 1735689600000000000LL, 1735689609995000000LL, {0}},
         {"ch001", 0, 0, 0, {PV_COVERAGE_NONE, range, {0, 0}}},
         {"ch002",
