@@ -411,6 +411,22 @@ def store_execute(state_dir, sqlite_sql, postgres_sql, params=()):
         db.close()
 
 
+def worker_processes():
+    """(pid, job id) of each running `pivotd worker --job ID` process."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        for i in range(len(argv) - 2):
+            if argv[i:i + 2] == ["worker", "--job"]:
+                yield int(entry), argv[i + 2]
+                break
+
+
 def stop_worker(pid, state_dir, tries=500):
     """SIGSTOPs a worker at a moment it holds no job-store write lock.
 

@@ -45,20 +45,11 @@ class Client(ph.Client):
 
 
 def worker_pid(job_id, timeout=10.0):
-    want = ["worker", "--job", job_id]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    argv = f.read().decode(errors="replace").split("\0")
-            except OSError:
-                continue
-            for i in range(len(argv) - 2):
-                if argv[i:i + 3] == want:
-                    return int(entry)
+        for pid, job in ph.worker_processes():
+            if job == job_id:
+                return pid
         time.sleep(0.005)
     raise AssertionError("no worker process for job %s appeared" % job_id)
 

@@ -49,17 +49,9 @@ def new_worker(known, timeout=10.0):
     known, looked for every 2 ms so that it is found as it starts."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    argv = f.read().decode(errors="replace").split("\0")
-            except OSError:
-                continue
-            for i in range(len(argv) - 2):
-                if argv[i:i + 2] == ["worker", "--job"] and argv[i + 2] not in known:
-                    return int(entry), argv[i + 2]
+        for pid, job in h.worker_processes():
+            if job not in known:
+                return pid, job
         time.sleep(0.002)
     raise AssertionError("no new worker process appeared")
 
