@@ -195,9 +195,9 @@ class Server:
         dt = time.monotonic() - t0
         if job["status"] != "completed":
             raise RuntimeError("job %s: %s" % (job_id, json.dumps(job)))
-        path = glob.glob(os.path.join(self.state, "results", job_id + ".*"))
-        size = os.path.getsize(path[0]) if path else 0
-        for p in path:
+        # The result's own size: the folder also holds its quick-look preview.
+        size = job["result"]["file_size"]
+        for p in glob.glob(os.path.join(self.state, "results", job_id + ".*")):
             os.unlink(p)
         return dt, peak / 1024.0, size
 

@@ -211,6 +211,10 @@ def check_jobs(users, results_dir):
         elif job_id not in completed:
             problems.append("file %s belongs to no completed job%s" % (
                 name, "" if job_id in tracked else " (nor to any job of the soak)"))
+        elif name.endswith(PREVIEW_SUFFIX):
+            # The quick-look preview beside a result: it goes with the result.
+            if name[:-len(PREVIEW_SUFFIX)] not in files:
+                problems.append("preview %s outlives its result" % name)
         else:
             seen.add(job_id)
             size = os.path.getsize(os.path.join(results_dir, name))
@@ -220,6 +224,9 @@ def check_jobs(users, results_dir):
     for job_id in sorted(set(completed) - seen):
         problems.append("completed job %s has no file" % job_id)
     return problems, len(completed), len(files)
+
+
+PREVIEW_SUFFIX = ".preview.jsonl"
 
 
 def wait_final(users, timeout):

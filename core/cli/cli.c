@@ -91,6 +91,7 @@ void pv_cli_usage(FILE *out)
             "                        [--jobs-per-day N] [--bytes-per-day N] [--max-channels N]\n"
             "                        [--max-range DURATION] (N or default) [--state-dir DIR]\n"
             "       pivotd quota show --user NAME [--state-dir DIR] [--config FILE]\n"
+            "       pivotd jobs migrate --to postgresql://... [--state-dir DIR] [--config FILE]\n"
             "       pivotd worker --job ID [--state-dir DIR] [--data-dir DIR] [--config FILE]\n"
             "                     [--plugin-dir DIR | --plugin-set FILE]\n"
             "       pivotd plugins list [--plugin-dir DIR] [--state-dir DIR] [--config FILE]\n"

@@ -6,6 +6,7 @@
  */
 #include "commands.h"
 #include "host.h"
+#include "jobstore.h"
 #include "log.h"
 #include "store_backup.h"
 
@@ -97,6 +98,12 @@ int pv_cli_cmd_backup(pv_cli *cli, int argc, char **argv)
         return 2;
     }
     state = cli->config.state_dir;
+    if (pv_jobstore_is_postgres(cli->config.job_store)) {
+        snprintf(err, sizeof(err),
+                 "the job store is a PostgreSQL database (job_store): back it up with pg_dump, "
+                 "as docs/operations.md shows; pivotd backup copies the embedded SQLite store");
+        goto out;
+    }
     if (pv_host_job_store_path(&cli->config, job_store, sizeof(job_store)) != 0 ||
         realpath(job_store, real_store) == NULL) {
         snprintf(err, sizeof(err), "no job store at %.900s (--state-dir, --config): %s", job_store,

@@ -3,16 +3,17 @@
  * folder? A completed job whose file is gone ("missing": --repair marks the
  * job failed, so it is no longer offered for download), and a file in
  * results/ that no job refers to ("orphan": --repair removes it, as the
- * server's own sweep would within the minute). Safe while the server runs.
+ * server's own sweep would within the minute; a preview goes with the
+ * result it belongs to). Safe while the server runs.
  * Exit status: 0 when they agree (or everything found was repaired), 1
  * when problems remain, 2 for a usage error.
  */
 #include "commands.h"
 #include "jobstore.h"
 #include "log.h"
+#include "result_files.h"
 #include "state_dir.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -62,52 +63,48 @@ static int check_job(void *arg, const pv_job *job)
     if (r->repair && pv_jobstore_fail_completed(r->js, job->id, MISSING_MESSAGE) == 0) {
         r->repaired++;
         printf("  repaired: job %s is now failed: " MISSING_MESSAGE "\n", job->id);
+        /* Its preview shows a file that is gone. */
+        pv_state_remove_preview(r->results, job->file_name);
     }
     return 0;
+}
+
+static void check_file(void *arg, const pv_result_file *f)
+{
+    check_run *r = arg;
+
+    /* A preview is counted with its result, and reported only as an orphan. */
+    if (!f->preview)
+        r->files++;
+    switch (f->claim) {
+    case PV_RESULT_ORPHAN:
+        r->orphans++;
+        printf("orphan: %s: no job refers to it\n", f->path);
+        if (r->repair && (unlink(f->path) == 0 || errno == ENOENT)) {
+            r->repaired++;
+            printf("  repaired: removed %s\n", f->path);
+        }
+        break;
+    case PV_RESULT_UNACCOUNTED:
+        r->unaccounted++;
+        printf("unaccounted: %s: the job store holds no job at all, so it cannot vouch "
+               "for any file; restore the jobs.db it belongs to (never removed by --repair)\n",
+               f->path);
+        break;
+    case PV_RESULT_IN_USE:
+    default:
+        break;
+    }
 }
 
 /* Files first, then the store: a job that completes meanwhile has its file
  * listed only if it existed at the listing, and then its row is found. */
 static int check_files(check_run *r, char *err, size_t errlen)
 {
-    DIR *d = opendir(r->results);
-    struct dirent *e;
-
-    if (d == NULL) {
+    if (pv_result_files_each(r->js, r->results, check_file, r) != 0) {
         snprintf(err, errlen, "cannot read %s: %s", r->results, strerror(errno));
         return -1;
     }
-    while ((e = readdir(d)) != NULL) {
-        char path[PATH_MAX + 256], id[PV_JOB_ID_SIZE];
-        size_t idlen = strcspn(e->d_name, ".");
-        /* Only names shaped like results (<job id>.<ext>, <job id>.<ext>.part). */
-        if (e->d_name[0] == '.' || idlen != PV_JOB_ID_LEN)
-            continue;
-        memcpy(id, e->d_name, idlen);
-        id[idlen] = '\0';
-        r->files++;
-        snprintf(path, sizeof(path), "%s/%s", r->results, e->d_name);
-        switch (pv_jobstore_result_claim(r->js, e->d_name, id)) {
-        case PV_RESULT_ORPHAN:
-            r->orphans++;
-            printf("orphan: %s: no job refers to it\n", path);
-            if (r->repair && (unlink(path) == 0 || errno == ENOENT)) {
-                r->repaired++;
-                printf("  repaired: removed %s\n", path);
-            }
-            break;
-        case PV_RESULT_UNACCOUNTED:
-            r->unaccounted++;
-            printf("unaccounted: %s: the job store holds no job at all, so it cannot vouch "
-                   "for any file; restore the jobs.db it belongs to (never removed by --repair)\n",
-                   path);
-            break;
-        case PV_RESULT_IN_USE:
-        default:
-            break;
-        }
-    }
-    closedir(d);
     return 0;
 }
 

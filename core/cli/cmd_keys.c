@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "duration.h"
 #include "host.h"
+#include "jobstore_keys.h"
 #include "log.h"
 #include "plugin_loader.h"
 #include "state_dir.h"
@@ -82,12 +83,13 @@ static int key_admin_open(pv_cli *cli, key_admin *ka, key_task task, char *err, 
     const pv_config *cfg = &cli->config;
     char job_store[4096], results[4096];
 
-    /* The state folder, where the backend keeps its keys; the job store
-     * is none of this command's business. */
+    /* The state folder, where the backend keeps its keys, or the shared
+     * job store, which keeps every node's keys (the host's key_store). */
     if (pv_state_dir_prepare(cfg, job_store, sizeof(job_store), results, sizeof(results), err,
                              errlen) != 0)
         return -1;
     pv_host_init(cfg);
+    pv_host_set_key_store(pv_jobstore_key_store(job_store));
     if (pv_host_load_plugins(&ka->registry, cfg, err, errlen) != 0)
         return -1;
     ka->backend = find_backend(cfg, &ka->registry, task, err, errlen);
@@ -105,6 +107,7 @@ static void key_admin_close(key_admin *ka)
     if (ka->ctx != NULL && ka->backend != NULL && ka->backend->close != NULL)
         ka->backend->close(ka->ctx);
     ka->ctx = NULL;
+    pv_jobstore_key_store_release();
 }
 
 static int fail(const char *err)

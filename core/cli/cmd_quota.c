@@ -128,10 +128,10 @@ int pv_cli_cmd_quota_set(pv_cli *cli, int argc, char **argv)
         return 2;
     }
     if (open_store(cli, &js, err, sizeof(err)) != 0 ||
-        pv_quota_store_set(pv_jobstore_sqlite(js), a.user, a.touch, a.value, err, sizeof(err)) != 0)
+        pv_quota_store_set(js, a.user, a.touch, a.value, err, sizeof(err)) != 0)
         goto out;
     pv_quota_defaults(&cli->config, &defaults);
-    if (pv_quota_store_limits(pv_jobstore_sqlite(js), a.user, &defaults, &lim) != 0) {
+    if (pv_quota_store_limits(js, a.user, &defaults, &lim) != 0) {
         snprintf(err, sizeof(err), "job store: %s", pv_jobstore_errmsg(js));
         goto out;
     }
@@ -161,8 +161,8 @@ int pv_cli_cmd_quota_show(pv_cli *cli, int argc, char **argv)
     if (open_store(cli, &js, err, sizeof(err)) != 0)
         goto out;
     pv_quota_defaults(&cli->config, &defaults);
-    if (pv_quota_store_limits(pv_jobstore_sqlite(js), a.user, &defaults, &lim) != 0 ||
-        pv_quota_store_usage(pv_jobstore_sqlite(js), a.user, &lim, pv_now_ms(), &use) != 0) {
+    if (pv_quota_store_limits(js, a.user, &defaults, &lim) != 0 ||
+        pv_quota_store_usage(js, a.user, &lim, pv_time_now_ms(), &use) != 0) {
         snprintf(err, sizeof(err), "job store: %s", pv_jobstore_errmsg(js));
         goto out;
     }

@@ -3,6 +3,8 @@
 #include "host.h"
 #include "http_server.h"
 #include "jobstore.h"
+#include "jobstore_backend.h"
+#include "jobstore_keys.h"
 #include "log.h"
 #include "plugin_loader.h"
 #include "plugin_set.h"
@@ -106,6 +108,7 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
     const char *source_name;
     char err[1024] = "", url[300];
     int wake[2] = {-1, -1}, port = 0, n = 0, status = 1, sig, lock_fd = -1;
+    int results_lock_fd = -1;
     sigset_t stop_signals;
 
     int parsed = pv_cli_parse(cli, argc, argv, options, NULL, NULL);
@@ -122,7 +125,10 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
     /* Before anything reads the job store: a second server must not
      * recover (kill) the first one's running jobs. */
     lock_fd = pv_state_lock_take(cfg->state_dir, err, sizeof(err));
-    if (lock_fd < 0 ||
+    if (lock_fd >= 0)
+        results_lock_fd = pv_results_lock_take(
+            srv.results_dir, pv_jobstore_is_postgres(srv.job_store_path), err, sizeof(err));
+    if (lock_fd < 0 || results_lock_fd == -1 ||
         pv_state_dir_check_store(srv.job_store_path, srv.results_dir, err, sizeof(err)) != 0)
         goto out;
     /* The job store exists before plugins load: the auth plugin keeps its keys there. */
@@ -130,6 +136,8 @@ int pv_cli_cmd_serve(pv_cli *cli, int argc, char **argv)
         pv_quota_store_publish_config(js, cfg, err, sizeof(err)) != 0)
         goto out;
     pv_host_init(cfg);
+    /* With a shared job store, API keys are every node's. */
+    pv_host_set_key_store(pv_jobstore_key_store(srv.job_store_path));
     if (pv_host_load_plugins(&registry, cfg, err, sizeof(err)) != 0)
         goto out;
     /* The set its workers will run, whatever appears in the directory later. */
@@ -196,11 +204,13 @@ out:
     pv_http_stop(http);
     pv_scheduler_stop(scheduler);
     pv_auth_close_all(&srv);
+    pv_jobstore_key_store_release();
     pv_jobstore_close(js);
     if (wake[0] >= 0)
         close(wake[0]);
     if (wake[1] >= 0)
         close(wake[1]);
+    pv_state_lock_release(results_lock_fd);
     pv_state_lock_release(lock_fd);
     pthread_mutex_destroy(&srv.job_end_lock);
     if (status != 0)

@@ -2,12 +2,14 @@
 #include "worker.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
-enum { OPT_JOB = PV_OPT_COMMAND, OPT_PLUGIN_SET };
+enum { OPT_JOB = PV_OPT_COMMAND, OPT_PLUGIN_SET, OPT_NOTIFY_FD };
 
 typedef struct worker_args {
     const char *job_id;
     const char *plugin_set;
+    int notify_fd;
 } worker_args;
 
 static int worker_option(void *arg, int opt, const char *value)
@@ -18,7 +20,13 @@ static int worker_option(void *arg, int opt, const char *value)
         a->job_id = value;
     else if (opt == OPT_PLUGIN_SET)
         a->plugin_set = value;
-    else
+    else if (opt == OPT_NOTIFY_FD) {
+        char *end;
+        long fd = strtol(value, &end, 10);
+        if (*end != '\0' || fd < 0 || fd > 1024)
+            return -1;
+        a->notify_fd = (int)fd;
+    } else
         return -1;
     return 0;
 }
@@ -28,8 +36,9 @@ int pv_cli_cmd_worker(pv_cli *cli, int argc, char **argv)
     static const struct option options[] = {PV_CLI_COMMON_OPTIONS,
                                             {"job", required_argument, NULL, OPT_JOB},
                                             {"plugin-set", required_argument, NULL, OPT_PLUGIN_SET},
+                                            {"notify-fd", required_argument, NULL, OPT_NOTIFY_FD},
                                             {NULL, 0, NULL, 0}};
-    worker_args args = {NULL, NULL};
+    worker_args args = {NULL, NULL, -1};
     int parsed = pv_cli_parse(cli, argc, argv, options, worker_option, &args);
 
     if (parsed != 0)
@@ -38,5 +47,6 @@ int pv_cli_cmd_worker(pv_cli *cli, int argc, char **argv)
         fprintf(stderr, "pivotd: worker: --job ID is required\n");
         return 2;
     }
+    pv_worker_set_notify_fd(args.notify_fd);
     return pv_worker_run(&cli->config, args.job_id, args.plugin_set);
 }

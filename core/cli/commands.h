@@ -79,6 +79,7 @@ int pv_cli_cmd_keys_revoke(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_quota_set(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_quota_show(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_plugins_list(pv_cli *cli, int argc, char **argv);
+int pv_cli_cmd_jobs_migrate(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_plugins_check(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_backup(pv_cli *cli, int argc, char **argv);
 int pv_cli_cmd_check(pv_cli *cli, int argc, char **argv);

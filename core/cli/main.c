@@ -5,6 +5,7 @@
  *   pivotd worker  one export job (started by the server's scheduler)
  *   pivotd keys    API key administration
  *   pivotd quota   per-user quotas
+ *   pivotd jobs    the job store (migrate from SQLite to PostgreSQL)
  *   pivotd plugins what plugins would load, and why a file would not
  *   pivotd backup  a consistent copy of the job store and keys, while serving
  *   pivotd check   the job store against the results folder, and repairs
@@ -30,6 +31,7 @@ static const struct {
     {"keys", "revoke", pv_cli_cmd_keys_revoke},
     {"quota", "set", pv_cli_cmd_quota_set},
     {"quota", "show", pv_cli_cmd_quota_show},
+    {"jobs", "migrate", pv_cli_cmd_jobs_migrate},
     {"plugins", "list", pv_cli_cmd_plugins_list},
     {"plugins", "check", pv_cli_cmd_plugins_check},
     {"backup", NULL, pv_cli_cmd_backup},

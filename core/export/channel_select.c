@@ -18,7 +18,7 @@ int pv_channel_name_valid(const char *name)
     return strstr(name, "..") == NULL;
 }
 
-int pv_name_list_has(const pv_name_list *list, const char *name)
+int pv_channel_list_has(const pv_channel_list *list, const char *name)
 {
     for (size_t i = 0; i < list->count; i++) {
         if (strcmp(list->names[i], name) == 0)
@@ -27,9 +27,9 @@ int pv_name_list_has(const pv_name_list *list, const char *name)
     return 0;
 }
 
-int pv_name_list_add(pv_name_list *list, const char *name)
+int pv_channel_list_add(pv_channel_list *list, const char *name)
 {
-    if (pv_name_list_has(list, name))
+    if (pv_channel_list_has(list, name))
         return 0;
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 16;
@@ -46,7 +46,7 @@ int pv_name_list_add(pv_name_list *list, const char *name)
     return 0;
 }
 
-void pv_name_list_remove(pv_name_list *list, const char *name)
+void pv_channel_list_remove(pv_channel_list *list, const char *name)
 {
     for (size_t i = 0; i < list->count; i++) {
         if (strcmp(list->names[i], name) == 0) {
@@ -59,7 +59,7 @@ void pv_name_list_remove(pv_name_list *list, const char *name)
     }
 }
 
-void pv_name_list_free(pv_name_list *list)
+void pv_channel_list_free(pv_channel_list *list)
 {
     for (size_t i = 0; i < list->count; i++)
         free(list->names[i]);

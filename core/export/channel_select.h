@@ -18,23 +18,23 @@
 int pv_channel_name_valid(const char *name);
 
 /** A growing list of distinct names, in insertion order. */
-typedef struct pv_name_list {
+typedef struct pv_channel_list {
     char **names;
     size_t count;
     size_t cap;
-} pv_name_list;
+} pv_channel_list;
 
 /** Appends a copy of name unless present; 0, or -1 when out of memory. */
-int pv_name_list_add(pv_name_list *list, const char *name);
+int pv_channel_list_add(pv_channel_list *list, const char *name);
 
 /** True when name is in the list. */
-int pv_name_list_has(const pv_name_list *list, const char *name);
+int pv_channel_list_has(const pv_channel_list *list, const char *name);
 
 /** Removes name when present. */
-void pv_name_list_remove(pv_name_list *list, const char *name);
+void pv_channel_list_remove(pv_channel_list *list, const char *name);
 
 /** Frees the names and the list storage. */
-void pv_name_list_free(pv_name_list *list);
+void pv_channel_list_free(pv_channel_list *list);
 
 /** True when the glob pattern (fnmatch syntax: * ? [...]) matches name. */
 int pv_channel_glob_match(const char *pattern, const char *name);

@@ -63,10 +63,10 @@ void pv_format_options_gen(yajl_gen g, yajl_val v)
 {
     if (v == NULL || !YAJL_IS_OBJECT(v) || v->u.object.len == 0)
         return;
-    pv_gen_str(g, "format_options");
+    pv_json_str(g, "format_options");
     yajl_gen_map_open(g);
     for (size_t i = 0; i < v->u.object.len; i++)
-        pv_gen_key_str(g, v->u.object.keys[i], value_text(v->u.object.values[i]));
+        pv_json_key_str(g, v->u.object.keys[i], value_text(v->u.object.values[i]));
     yajl_gen_map_close(g);
 }
 

@@ -24,13 +24,13 @@ static int int64_member(yajl_val obj, const char *key, int64_t *out)
 
 static char *json_text(yajl_val v)
 {
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     char *text = NULL;
 
     if (g == NULL)
         return NULL;
-    pv_gen_tree(g, v);
-    text = pv_gen_text(g);
+    pv_json_tree(g, v);
+    text = pv_json_text(g);
     yajl_gen_free(g);
     return text;
 }

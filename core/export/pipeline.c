@@ -5,6 +5,7 @@
 #include "export_signals.h"
 #include "log.h"
 #include "pipeline_internal.h"
+#include "preview.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -98,6 +99,7 @@ static int write_rows(void *arg, const pivot_batch *batch)
         cr->stop_rc = rc < 0 ? rc : PIVOT_EIO;
         return cr->stop_rc;
     }
+    pv_preview_add(p->preview, batch);
     if (cr->samples == 0)
         cr->first_ns = batch->time[0];
     cr->last_ns = batch->time[batch->count - 1];
@@ -356,6 +358,8 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
         goto out;
     }
 
+    /* Out of memory for the preview leaves it incomplete, not the export. */
+    (void)pv_preview_begin_channel(p->preview, ch->name, out_sigs, nout);
     msg[0] = '\0';
     rc = feed->scan(feed->arg, index, &sink, msg, sizeof(msg));
     /* The last bucket is complete once the scan has ended without a fault. */
@@ -401,6 +405,7 @@ int pv_pipeline_run_channel(const pv_pipeline *p, const pv_channel_feed *feed, s
                  msg[0] ? msg : "end_channel failed");
         goto out;
     }
+    (void)pv_preview_end_channel(p->preview); /* a write error shows at pv_preview_close */
     add_to_summary(&res->summary, &summary);
     if (p->channel_done != NULL)
         p->channel_done(p->channel_done_arg, index, &summary);

@@ -57,6 +57,12 @@ typedef struct pv_pipeline {
      * is given the decimated signals, the summaries count decimated rows.
      */
     pv_decimation decimation;
+    /**
+     * Where the rows handed to the exporter are summed up for the quick
+     * look, or NULL. Its failures never fail the export: the worker drops
+     * an incomplete preview.
+     */
+    struct pv_preview *preview;
 } pv_pipeline;
 
 /** What an export did, as far as it went. */

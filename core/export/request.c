@@ -6,10 +6,12 @@
 #include "abi_check.h"
 
 #include "channel_select.h"
+#include "coverage.h"
 #include "decimate.h"
 #include "format_options.h"
 #include "json_out.h"
 #include "json_unique.h"
+#include "suggest.h"
 #include <pivot/grammar.h>
 #include <pivot/host_json.h>
 
@@ -49,13 +51,14 @@ typedef struct pv_storage {
     unsigned gzip_level;      /* 0: none */
     int64_t chunk_size;       /* 0: the exporter's default */
     pv_decimation decimation; /* options.decimation; method NONE: every sample */
+    int refuse_missing;       /* options.on_missing is "fail" */
 } pv_storage;
 
 /* Everything resolved while validating; freed by selection_free. */
 typedef struct selection {
-    pv_name_list channels;
+    pv_channel_list channels;
     pivot_channel_info **infos; /* one per channel, from the source */
-    pv_name_list *signals;      /* one per channel: signals to export */
+    pv_channel_list *signals;   /* one per channel: signals to export */
 } selection;
 
 static void selection_free(const pv_request_env *env, selection *sel)
@@ -64,11 +67,11 @@ static void selection_free(const pv_request_env *env, selection *sel)
         if (sel->infos != NULL && sel->infos[i] != NULL)
             env->source->free_info(env->source_ctx, sel->infos[i]);
         if (sel->signals != NULL)
-            pv_name_list_free(&sel->signals[i]);
+            pv_channel_list_free(&sel->signals[i]);
     }
     free(sel->infos);
     free(sel->signals);
-    pv_name_list_free(&sel->channels);
+    pv_channel_list_free(&sel->channels);
 }
 
 const char *pv_request_kind_name(yajl_val v)
@@ -138,11 +141,18 @@ static int resolve_preset(const pv_request_env *env, yajl_val tr, pivot_range *r
                               pv_request_kind_name(name));
     preset = pv_registry_preset(env->registry, name->u.string);
     if (preset == NULL) {
+        pv_suggest near;
+        char hint[PV_SUGGEST_MAX * PV_SUGGEST_NAME_SIZE + 32];
+        pv_suggest_init(&near, name->u.string);
+        for (int i = 0; i < env->registry->npresets; i++)
+            pv_suggest_offer(&near,
+                             ((const pivot_preset *)env->registry->presets[i].provider)->name);
+        pv_suggest_text(&near, hint, sizeof(hint));
         pv_problem_quote(name->u.string, quoted, sizeof(quoted));
         return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
-                              "time_range.name: unknown preset \"%s\"; use one of %s (GET "
+                              "time_range.name: unknown preset \"%s\"%s; use one of %s (GET "
                               "/api/v1/pivot/presets shows what each resolves to now)",
-                              quoted, names);
+                              quoted, hint, names);
     }
     if (pv_registry_preset_resolve(preset, env->now_ns, range, err, sizeof(err)) != 0)
         return pv_problem_set(pb, 400, T_FIELD, "time_range.name",
@@ -192,8 +202,8 @@ static int parse_time_range(const pv_request_env *env, yajl_val root, pivot_rang
 }
 
 /* Reads a string array of channel names into list. */
-static int read_names(const pv_request_env *env, yajl_val arr, const char *path, pv_name_list *list,
-                      pv_problem *pb)
+static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
+                      pv_channel_list *list, pv_problem *pb)
 {
     size_t max = (size_t)env->config->max_channels_per_job;
     if (!YAJL_IS_ARRAY(arr))
@@ -221,7 +231,7 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
                                   "do not contain \"..\"",
                                   field, quoted);
         }
-        if (pv_name_list_add(list, v->u.string) != 0)
+        if (pv_channel_list_add(list, v->u.string) != 0)
             return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
                                   "out of memory");
     }
@@ -230,7 +240,7 @@ static int read_names(const pv_request_env *env, yajl_val arr, const char *path,
 
 typedef struct pattern_scan {
     const char *pattern;
-    pv_name_list *list;
+    pv_channel_list *list;
     int failed;
 } pattern_scan;
 
@@ -238,7 +248,7 @@ static int add_if_matches(void *arg, const char *channel)
 {
     pattern_scan *scan = arg;
     if (pv_channel_name_valid(channel) && pv_channel_glob_match(scan->pattern, channel) &&
-        pv_name_list_add(scan->list, channel) != 0) {
+        pv_channel_list_add(scan->list, channel) != 0) {
         scan->failed = 1;
         return 1;
     }
@@ -249,7 +259,7 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
 {
     static const char *const allowed[] = {"include", "exclude", "pattern", NULL};
     yajl_val ch = pv_json_member(root, "channels"), include, exclude, pattern;
-    pv_name_list excluded = {0};
+    pv_channel_list excluded = {0};
     int rc = -1;
 
     if (ch == NULL || !YAJL_IS_OBJECT(ch)) {
@@ -290,7 +300,7 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
         if (read_names(env, exclude, "channels.exclude", &excluded, pb) != 0)
             goto out;
         for (size_t i = 0; i < excluded.count; i++)
-            pv_name_list_remove(&sel->channels, excluded.names[i]);
+            pv_channel_list_remove(&sel->channels, excluded.names[i]);
     }
     if (sel->channels.count == 0) {
         pv_problem_set(pb, 422, T_NO_CHANNELS, "channels",
@@ -307,15 +317,52 @@ static int select_channels(const pv_request_env *env, yajl_val root, selection *
     }
     rc = 0;
 out:
-    pv_name_list_free(&excluded);
+    pv_channel_list_free(&excluded);
     return rc;
+}
+
+/* The unknown channels (at most MAX_SUGGESTED) and the names near each. */
+#define MAX_SUGGESTED 10
+typedef struct near_channels {
+    pv_suggest near[MAX_SUGGESTED];
+    size_t n;
+} near_channels;
+
+static int offer_channel(void *arg, const char *channel)
+{
+    near_channels *nc = arg;
+    for (size_t i = 0; i < nc->n; i++)
+        pv_suggest_offer(&nc->near[i], channel);
+    return 0;
+}
+
+/* "\"ch0001\" (did you mean \"ch001\"?), \"x\"": the unknown names with
+ * the channels nearest each, from one walk of the source's channel list. */
+static void list_unknown(const pv_request_env *env, near_channels *nc, char *out, size_t len)
+{
+    char err[PIVOT_ERRMSG_SIZE], hint[PV_SUGGEST_MAX * PV_SUGGEST_NAME_SIZE + 32], quoted[300];
+    size_t used = 0;
+
+    /* Without a list, the names go without suggestions. */
+    if (env->source->list_channels(env->source_ctx, offer_channel, nc, err, sizeof(err)) != 0)
+        for (size_t i = 0; i < nc->n; i++)
+            nc->near[i].n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < nc->n && used < len; i++) {
+        pv_problem_quote(nc->near[i].query, quoted, sizeof(quoted));
+        pv_suggest_text(&nc->near[i], hint, sizeof(hint));
+        used +=
+            (size_t)snprintf(out + used, len - used, "%s\"%s\"%s", i > 0 ? ", " : "", quoted, hint);
+    }
 }
 
 /* Asks the source about every selected channel; reports all unknown ones at once. */
 static int describe_channels(const pv_request_env *env, selection *sel, pv_problem *pb)
 {
-    char missing[600] = "";
-    size_t nmissing = 0, used = 0;
+    near_channels nc = {.n = 0}; /* about 5 KiB */
+    char missing[900] = "";
+    size_t nmissing = 0;
+    int rc;
 
     sel->infos = calloc(sel->channels.count, sizeof(*sel->infos));
     sel->signals = calloc(sel->channels.count, sizeof(*sel->signals));
@@ -324,12 +371,11 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
     for (size_t i = 0; i < sel->channels.count; i++) {
         char err[PIVOT_ERRMSG_SIZE] = "";
         const char *name = sel->channels.names[i];
-        int rc = pv_source_describe(env->source, env->source_ctx, name, &sel->infos[i], err,
-                                    sizeof(err));
+        rc = pv_source_describe(env->source, env->source_ctx, name, &sel->infos[i], err,
+                                sizeof(err));
         if (rc == PIVOT_ENOENT) {
-            if (nmissing++ < 10 && used < sizeof(missing))
-                used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s\"%s\"",
-                                         nmissing > 1 ? ", " : "", name);
+            if (nmissing++ < MAX_SUGGESTED)
+                pv_suggest_init(&nc.near[nc.n++], name);
             sel->infos[i] = NULL;
         } else if (rc == PIVOT_EINVAL) {
             return pv_problem_set(pb, 422, T_UNUSABLE_CHANNEL, "channels",
@@ -338,13 +384,14 @@ static int describe_channels(const pv_request_env *env, selection *sel, pv_probl
             return pv_problem_set(pb, 500, T_SOURCE, NULL, "channel \"%s\": %s", name, err);
         }
     }
-    if (nmissing > 0)
-        return pv_problem_set(pb, 422, T_UNKNOWN_CHANNEL, "channels",
-                              "channels: %zu channel%s not found in the data: %s%s; GET "
-                              "/api/v1/pivot/channels lists the available ones",
-                              nmissing, nmissing == 1 ? " was" : "s were", missing,
-                              nmissing > 10 ? ", ..." : "");
-    return 0;
+    if (nmissing == 0)
+        return 0;
+    list_unknown(env, &nc, missing, sizeof(missing));
+    return pv_problem_set(pb, 422, T_UNKNOWN_CHANNEL, "channels",
+                          "channels: %zu channel%s not found in the data: %s%s; GET "
+                          "/api/v1/pivot/channels lists the available ones",
+                          nmissing, nmissing == 1 ? " was" : "s were", missing,
+                          nmissing > MAX_SUGGESTED ? ", ..." : "");
 }
 
 static int parse_priority(yajl_val opt, int *priority, pv_problem *pb)
@@ -437,12 +484,18 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
     if (check_members(v, "options.decimation", allowed, pb) != 0)
         return -1;
     method = pv_json_member(v, "method");
-    if (method == NULL || !YAJL_IS_STRING(method) ||
-        pv_decimator_method_parse(method->u.string, &d->method) != 0)
+    if (method != NULL && YAJL_IS_STRING(method) &&
+        pv_decimator_method_parse(method->u.string, &d->method) != 0) {
+        char quoted[300];
+        pv_problem_quote(method->u.string, quoted, sizeof(quoted));
+        return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
+                              "options.decimation.method: \"%s\" is not a method; use one of %s",
+                              quoted, methods);
+    }
+    if (method == NULL || !YAJL_IS_STRING(method))
         return pv_problem_set(pb, 400, T_FIELD, "options.decimation.method",
                               "options.decimation.method: required, one of %s; got %s", methods,
-                              YAJL_IS_STRING(method) ? "an unknown method"
-                                                     : pv_request_kind_name(method));
+                              pv_request_kind_name(method));
     factor = pv_json_member(v, "factor");
     interval = pv_json_member(v, "interval");
     if (factor != NULL && YAJL_IS_NULL(factor))
@@ -454,14 +507,20 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
                               "options.decimation: give exactly one of factor (samples per "
                               "bucket) and interval (an ISO 8601 duration such as \"PT1S\")");
     if (factor != NULL) {
-        if (!YAJL_IS_INTEGER(factor) || YAJL_GET_INTEGER(factor) < 1 ||
-            YAJL_GET_INTEGER(factor) > PV_DECIMATION_FACTOR_MAX)
+        if (YAJL_IS_NUMBER(factor) && (!YAJL_IS_INTEGER(factor) || YAJL_GET_INTEGER(factor) < 1 ||
+                                       YAJL_GET_INTEGER(factor) > PV_DECIMATION_FACTOR_MAX)) {
+            char quoted[300];
+            pv_problem_quote(factor->u.number.r, quoted, sizeof(quoted));
+            return pv_problem_set(pb, 400, T_FIELD, "options.decimation.factor",
+                                  "options.decimation.factor: %s is not a number of samples per "
+                                  "bucket; use an integer from 1 to %d",
+                                  quoted, PV_DECIMATION_FACTOR_MAX);
+        }
+        if (!YAJL_IS_NUMBER(factor))
             return pv_problem_set(pb, 400, T_FIELD, "options.decimation.factor",
                                   "options.decimation.factor: must be an integer number of "
                                   "samples per bucket from 1 to %d; got %s",
-                                  PV_DECIMATION_FACTOR_MAX,
-                                  YAJL_IS_NUMBER(factor) ? "an out-of-range number"
-                                                         : pv_request_kind_name(factor));
+                                  PV_DECIMATION_FACTOR_MAX, pv_request_kind_name(factor));
         d->factor = (uint64_t)YAJL_GET_INTEGER(factor);
         return 0;
     }
@@ -480,8 +539,9 @@ static int parse_decimation(yajl_val opt, pv_decimation *d, pv_problem *pb)
 static int parse_options(const pv_request_env *env, yajl_val root, const char **format,
                          yajl_val *metadata, int *priority, pv_storage *storage, pv_problem *pb)
 {
-    static const char *const allowed[] = {"chunk_size",     "compression", "decimation", "format",
-                                          "format_options", "metadata",    "priority",   NULL};
+    static const char *const allowed[] = {"chunk_size", "compression",    "decimation",
+                                          "format",     "format_options", "metadata",
+                                          "on_missing", "priority",       NULL};
     yajl_val opt = pv_json_member(root, "options"), v;
     char names[512], quoted[300];
     int compression_given = 0;
@@ -493,6 +553,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     storage->gzip_level = PV_DEFAULT_GZIP_LEVEL;
     storage->chunk_size = 0;
     memset(&storage->decimation, 0, sizeof(storage->decimation));
+    storage->refuse_missing = 0;
     if (opt == NULL || YAJL_IS_NULL(opt))
         return 0;
     if (!YAJL_IS_OBJECT(opt))
@@ -501,7 +562,8 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
     if (check_members(opt, "options", allowed, pb) != 0 || parse_priority(opt, priority, pb) != 0 ||
         parse_compression(opt, &storage->gzip_level, &compression_given, pb) != 0 ||
         parse_chunk_size(opt, &storage->chunk_size, pb) != 0 ||
-        parse_decimation(opt, &storage->decimation, pb) != 0)
+        parse_decimation(opt, &storage->decimation, pb) != 0 ||
+        pv_coverage_parse_on_missing(opt, &storage->refuse_missing, pb) != 0)
         return -1;
     v = pv_json_member(opt, "format");
     if (v != NULL && !YAJL_IS_NULL(v)) {
@@ -542,7 +604,7 @@ static int parse_options(const pv_request_env *env, yajl_val root, const char **
 static char *build_spec(const selection *sel, pivot_range range, const char *format,
                         const char *source, yajl_val metadata, const pv_storage *storage)
 {
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     const unsigned char *buf;
     size_t len;
     char *spec = NULL;
@@ -550,43 +612,43 @@ static char *build_spec(const selection *sel, pivot_range range, const char *for
     if (g == NULL)
         return NULL;
     yajl_gen_map_open(g);
-    pv_gen_key_int(g, "version", 1);
-    pv_gen_str(g, "range");
+    pv_json_key_int(g, "version", 1);
+    pv_json_str(g, "range");
     yajl_gen_map_open(g);
-    pv_gen_key_int(g, "start_ns", range.start_ns);
-    pv_gen_key_int(g, "end_ns", range.end_ns);
+    pv_json_key_int(g, "start_ns", range.start_ns);
+    pv_json_key_int(g, "end_ns", range.end_ns);
     yajl_gen_map_close(g);
-    pv_gen_key_str(g, "format", format);
-    pv_gen_key_str(g, "source", source);
-    pv_gen_str(g, "channels");
+    pv_json_key_str(g, "format", format);
+    pv_json_key_str(g, "source", source);
+    pv_json_str(g, "channels");
     yajl_gen_array_open(g);
     for (size_t c = 0; c < sel->channels.count; c++) {
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", sel->channels.names[c]);
-        pv_gen_str(g, "signals");
+        pv_json_key_str(g, "name", sel->channels.names[c]);
+        pv_json_str(g, "signals");
         yajl_gen_array_open(g);
         for (size_t s = 0; s < sel->signals[c].count; s++)
-            pv_gen_str(g, sel->signals[c].names[s]);
+            pv_json_str(g, sel->signals[c].names[s]);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
-    pv_gen_str(g, "metadata");
-    pv_gen_tree(g, metadata);
+    pv_json_str(g, "metadata");
+    pv_json_tree(g, metadata);
     /* Written only when asked for, so that specs stay readable by older workers. */
     pv_format_options_gen(g, storage->format_options);
     if (storage->gzip_level > 0)
-        pv_gen_key_int(g, "gzip_level", storage->gzip_level);
+        pv_json_key_int(g, "gzip_level", storage->gzip_level);
     if (storage->chunk_size > 0)
-        pv_gen_key_int(g, "chunk_size", storage->chunk_size);
+        pv_json_key_int(g, "chunk_size", storage->chunk_size);
     if (storage->decimation.method != PV_DECIMATE_NONE) {
-        pv_gen_str(g, "decimation");
+        pv_json_str(g, "decimation");
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "method", pv_decimator_method_name(storage->decimation.method));
+        pv_json_key_str(g, "method", pv_decimator_method_name(storage->decimation.method));
         if (storage->decimation.factor > 0)
-            pv_gen_key_int(g, "factor", (int64_t)storage->decimation.factor);
+            pv_json_key_int(g, "factor", (int64_t)storage->decimation.factor);
         else
-            pv_gen_key_int(g, "interval_ns", storage->decimation.interval_ns);
+            pv_json_key_int(g, "interval_ns", storage->decimation.interval_ns);
         yajl_gen_map_close(g);
     }
     yajl_gen_map_close(g);
@@ -638,6 +700,10 @@ int pv_request_validate(const pv_request_env *env, const char *body, size_t len,
         describe_channels(env, &sel, pb) != 0 ||
         pv_request_select_signals(pv_json_member(root, "signals"), &sel.channels, sel.infos,
                                   sel.signals, pb) != 0)
+        goto out;
+    if (storage.refuse_missing &&
+        pv_coverage_refuse_short(env->source, env->source_ctx, sel.channels.names,
+                                 sel.channels.count, range, pb) != 0)
         goto out;
     job->request = strndup(body, len);
     job->spec = build_spec(&sel, range, format, env->source->name, metadata, &storage);

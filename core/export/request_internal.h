@@ -27,8 +27,8 @@ const char *pv_request_kind_name(yajl_val v);
  * for a field the channel lists as unsupported, 422 unknown-signal for
  * names in neither list, 500 when out of memory.
  */
-int pv_request_select_signals(yajl_val signals, const pv_name_list *channels,
-                              pivot_channel_info *const *infos, pv_name_list *selected,
+int pv_request_select_signals(yajl_val signals, const pv_channel_list *channels,
+                              pivot_channel_info *const *infos, pv_channel_list *selected,
                               pv_problem *pb);
 
 #endif

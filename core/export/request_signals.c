@@ -8,6 +8,7 @@
 #include "request_internal.h"
 
 #include "export_signals.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,16 +22,27 @@
 
 /* Names the request got wrong, gathered over all channels to report them at once. */
 typedef struct name_report {
-    char names[600]; /* "ch1.a, ch2.b" */
+    char names[900]; /* "ch1.a, ch2.b (did you mean \"b1\"?)" */
     size_t count;
     size_t used;
 } name_report;
 
-static void report_add(name_report *r, const char *channel, const char *quoted)
+static void report_add(name_report *r, const char *channel, const char *quoted, const char *hint)
 {
     if (r->count++ < NAMES_LISTED && r->used < sizeof(r->names))
-        r->used += (size_t)snprintf(r->names + r->used, sizeof(r->names) - r->used, "%s%s.%s",
-                                    r->count > 1 ? ", " : "", channel, quoted);
+        r->used += (size_t)snprintf(r->names + r->used, sizeof(r->names) - r->used, "%s%s.%s%s",
+                                    r->count > 1 ? ", " : "", channel, quoted, hint);
+}
+
+/* " (did you mean \"voltage\"?)" among the channel's signals, or "". */
+static void near_signals(const pivot_channel_info *info, const char *name, char *out, size_t len)
+{
+    pv_suggest near;
+
+    pv_suggest_init(&near, name);
+    for (size_t i = 0; i < info->nsignals; i++)
+        pv_suggest_offer(&near, info->signals[i].name);
+    pv_suggest_text(&near, out, len);
 }
 
 static int has_signal(const pivot_channel_info *info, const char *name)
@@ -55,10 +67,10 @@ static const pivot_unsupported_field *find_unsupported(const pivot_channel_info 
     return NULL;
 }
 
-static int select_all(const pivot_channel_info *info, pv_name_list *selected)
+static int select_all(const pivot_channel_info *info, pv_channel_list *selected)
 {
     for (size_t s = 0; s < info->nsignals; s++) {
-        if (pv_name_list_add(selected, info->signals[s].name) != 0)
+        if (pv_channel_list_add(selected, info->signals[s].name) != 0)
             return -1;
     }
     return 0;
@@ -73,7 +85,7 @@ typedef struct unsupported_hit {
 
 static int unsupported_problem(const unsupported_hit *hit, const name_report *all, pv_problem *pb)
 {
-    char field[400], more[700] = "";
+    char field[400], more[1000] = "";
     const char *type = hit->field->source_type != NULL ? hit->field->source_type : "unknown";
     const char *reason = hit->field->reason != NULL && hit->field->reason[0] != '\0'
                              ? hit->field->reason
@@ -97,7 +109,7 @@ static int unsupported_problem(const unsupported_hit *hit, const name_report *al
 /* Adds the listed signals of one channel to selected, or records the names
  * that are not signals in the reports. Returns 0, or -1 with *pb filled. */
 static int select_listed(const char *channel, const pivot_channel_info *info, yajl_val list,
-                         pv_name_list *selected, name_report *unknown, name_report *unsupported,
+                         pv_channel_list *selected, name_report *unknown, name_report *unsupported,
                          unsupported_hit *first, pv_problem *pb)
 {
     char field[400];
@@ -118,7 +130,7 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
         if (strcmp(v->u.string, "time") == 0)
             continue; /* time is always exported */
         if (has_signal(info, v->u.string)) {
-            if (pv_name_list_add(selected, v->u.string) != 0)
+            if (pv_channel_list_add(selected, v->u.string) != 0)
                 return pv_problem_set(pb, 500, "internal-error", "Internal error", NULL,
                                       "out of memory");
             continue;
@@ -126,7 +138,9 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
         pv_problem_quote(v->u.string, quoted, sizeof(quoted));
         u = find_unsupported(info, v->u.string);
         if (u == NULL) {
-            report_add(unknown, channel, quoted);
+            char hint[PV_SUGGEST_MAX * PV_SUGGEST_NAME_SIZE + 32];
+            near_signals(info, v->u.string, hint, sizeof(hint));
+            report_add(unknown, channel, quoted, hint);
             continue;
         }
         if (unsupported->count == 0) {
@@ -134,13 +148,13 @@ static int select_listed(const char *channel, const pivot_channel_info *info, ya
             first->field = u;
             memcpy(first->quoted, quoted, sizeof(first->quoted));
         }
-        report_add(unsupported, channel, quoted);
+        report_add(unsupported, channel, quoted, "");
     }
     return 0;
 }
 
-int pv_request_select_signals(yajl_val sig, const pv_name_list *channels,
-                              pivot_channel_info *const *infos, pv_name_list *selected,
+int pv_request_select_signals(yajl_val sig, const pv_channel_list *channels,
+                              pivot_channel_info *const *infos, pv_channel_list *selected,
                               pv_problem *pb)
 {
     name_report unknown = {.count = 0}, unsupported = {.count = 0};
@@ -153,7 +167,7 @@ int pv_request_select_signals(yajl_val sig, const pv_name_list *channels,
                               pv_request_kind_name(sig));
     for (size_t i = 0; sig != NULL && YAJL_IS_OBJECT(sig) && i < sig->u.object.len; i++) {
         const char *channel = sig->u.object.keys[i];
-        if (!pv_name_list_has(channels, channel)) {
+        if (!pv_channel_list_has(channels, channel)) {
             char quoted[300], field[400];
             pv_problem_quote(channel, quoted, sizeof(quoted));
             snprintf(field, sizeof(field), "signals.%s", quoted);

@@ -88,14 +88,14 @@ static int gen_channel(pv_api_env *env, yajl_gen g, const pv_job_spec *spec,
     if (pv_source_describe(src, env->source_ctx, ch->name, &dc->info, msg, sizeof(msg)) != 0)
         dc->info = NULL;
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "name", ch->name);
-    pv_gen_str(g, "signals");
+    pv_json_key_str(g, "name", ch->name);
+    pv_json_str(g, "signals");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < ch->nsignals; i++)
-        pv_gen_str(g, ch->signals[i]);
+        pv_json_str(g, ch->signals[i]);
     yajl_gen_array_close(g);
-    pv_gen_key_int(g, "samples", (int64_t)n);
-    pv_gen_key_int(g, "rows", (int64_t)r);
+    pv_json_key_int(g, "samples", (int64_t)n);
+    pv_json_key_int(g, "rows", (int64_t)r);
     yajl_gen_map_close(g);
     *samples += n;
     *rows += r;
@@ -145,21 +145,21 @@ int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job)
     }
     channels = calloc(spec.nchannels > 0 ? spec.nchannels : 1, sizeof(*channels));
     list = calloc(spec.nchannels > 0 ? spec.nchannels : 1, sizeof(*list));
-    g = pv_gen_new();
+    g = pv_json_gen_new();
     if (channels == NULL || list == NULL || g == NULL) {
         rc = -1;
         goto out;
     }
     yajl_gen_map_open(g);
-    pv_gen_str(g, "dry_run");
+    pv_json_str(g, "dry_run");
     yajl_gen_bool(g, 1);
-    pv_gen_str(g, "time_range");
+    pv_json_str(g, "time_range");
     yajl_gen_map_open(g);
-    pv_gen_key_time_ns(g, "start", job->range_start_ns);
-    pv_gen_key_time_ns(g, "end", job->range_end_ns);
+    pv_json_key_time_ns(g, "start", job->range_start_ns);
+    pv_json_key_time_ns(g, "end", job->range_end_ns);
     yajl_gen_map_close(g);
-    pv_gen_key_str(g, "format", job->format);
-    pv_gen_str(g, "channels");
+    pv_json_key_str(g, "format", job->format);
+    pv_json_str(g, "channels");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < spec.nchannels; i++) {
         if (gen_channel(env, g, &spec, &spec.channels[i], &channels[i], &samples, &rows, err,
@@ -172,20 +172,21 @@ int pv_api_jobs_dry_run(pv_api_env *env, h2o_req_t *req, const pv_job *job)
     }
     yajl_gen_array_close(g);
     basis = estimate_bytes(env, job, &spec, channels, list, &bytes);
-    pv_gen_str(g, "estimate");
+    pv_json_str(g, "estimate");
     yajl_gen_map_open(g);
-    pv_gen_key_int(g, "samples", (int64_t)samples);
-    pv_gen_key_int(g, "rows", (int64_t)rows);
-    pv_gen_key_int(g, "bytes", (int64_t)bytes);
+    pv_json_key_int(g, "samples", (int64_t)samples);
+    pv_json_key_int(g, "rows", (int64_t)rows);
+    pv_json_key_int(g, "bytes", (int64_t)bytes);
     /* Compressed sizes depend on the data, which a dry run does not read:
      * the bytes stay those of the uncompressed file, which deflate only
      * shrinks, and the answer says so rather than guessing a ratio. */
-    pv_gen_str(g, "compressed");
+    pv_json_str(g, "compressed");
     yajl_gen_bool(g, spec.gzip_level > 0);
-    pv_gen_str(g, "bytes_is_upper_bound");
+    pv_json_str(g, "bytes_is_upper_bound");
     yajl_gen_bool(g, spec.gzip_level > 0);
-    pv_gen_key_str(g, "bytes_basis", basis == PV_ESTIMATE_EXPORTER ? "exporter" : "generic");
+    pv_json_key_str(g, "bytes_basis", basis == PV_ESTIMATE_EXPORTER ? "exporter" : "generic");
     yajl_gen_map_close(g);
+    pv_api_gen_missing_data(env, g, job);
     yajl_gen_map_close(g);
     rc = pv_reply_json(req, 200, g);
 out:

@@ -125,7 +125,7 @@ static int answer(export_wait *w, pv_api_env *env)
                        "job %s was cancelled while this request waited for it", w->job_id);
         break;
     default:
-        if (!w->out_of_time && pv_now_ms() < w->deadline_ms) {
+        if (!w->out_of_time && pv_time_now_ms() < w->deadline_ms) {
             pv_job_clear(&job);
             return 1;
         }
@@ -290,7 +290,7 @@ static int submit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, p
 {
     pv_server *srv = env->server;
     const pv_config *cfg = srv->config;
-    pv_request_env renv = {srv->registry, cfg, srv->source, env->source_ctx, pv_now_ns()};
+    pv_request_env renv = {srv->registry, cfg, srv->source, env->source_ctx, pv_time_now_ns()};
     const char *query = req->query_at != SIZE_MAX ? req->path.base + req->query_at + 1 : NULL;
     size_t qlen = query != NULL ? req->path.len - req->query_at - 1 : 0;
     int64_t max_ns = (int64_t)cfg->sync_max_range_minutes * 60 * 1000000000LL;

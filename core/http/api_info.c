@@ -18,7 +18,7 @@
  * provides it, and the kinds of file it writes. */
 static void gen_formats(yajl_gen g, const pv_registry *reg)
 {
-    pv_gen_str(g, "formats");
+    pv_json_str(g, "formats");
     yajl_gen_array_open(g);
     for (int i = 0; i < reg->nexporters; i++) {
         const pivot_exporter *e = reg->exporters[i].provider;
@@ -26,18 +26,18 @@ static void gen_formats(yajl_gen g, const pv_registry *reg)
             PIVOT_HAS_MEMBER(e, pivot_exporter, other_types) ? e->other_types : NULL;
 
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", e->name);
-        pv_gen_key_str(g, "plugin", reg->plugins[reg->exporters[i].plugin].magic->name);
-        pv_gen_str(g, "files");
+        pv_json_key_str(g, "name", e->name);
+        pv_json_key_str(g, "plugin", reg->plugins[reg->exporters[i].plugin].magic->name);
+        pv_json_str(g, "files");
         yajl_gen_array_open(g);
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "extension", e->extension);
-        pv_gen_key_str(g, "media_type", e->media_type);
+        pv_json_key_str(g, "extension", e->extension);
+        pv_json_key_str(g, "media_type", e->media_type);
         yajl_gen_map_close(g);
         for (size_t k = 0; other != NULL && other[k] != NULL; k++) {
             yajl_gen_map_open(g);
-            pv_gen_key_str(g, "extension", other[k]->extension);
-            pv_gen_key_str(g, "media_type", other[k]->media_type);
+            pv_json_key_str(g, "extension", other[k]->extension);
+            pv_json_key_str(g, "media_type", other[k]->media_type);
             yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
@@ -49,24 +49,24 @@ static void gen_formats(yajl_gen g, const pv_registry *reg)
 int pv_api_health(pv_server *srv, h2o_req_t *req)
 {
     const pv_registry *reg = srv->registry;
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
 
     if (g == NULL)
         return -1;
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "status", "ok");
-    pv_gen_key_str(g, "version", PIVOT_VERSION);
-    pv_gen_str(g, "plugins");
+    pv_json_key_str(g, "status", srv->store_degraded ? "degraded" : "ok");
+    pv_json_key_str(g, "version", PIVOT_VERSION);
+    pv_json_str(g, "plugins");
     yajl_gen_array_open(g);
     for (int i = 0; i < reg->nplugins; i++) {
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", reg->plugins[i].magic->name);
-        pv_gen_key_str(g, "version", reg->plugins[i].magic->version);
+        pv_json_key_str(g, "name", reg->plugins[i].magic->name);
+        pv_json_key_str(g, "version", reg->plugins[i].magic->version);
         /* The file the server and its workers run, as loaded at start; its
          * name only, since anyone may ask and directories are the host's. */
         const char *slash = strrchr(reg->plugins[i].path, '/');
-        pv_gen_key_str(g, "file", slash != NULL ? slash + 1 : reg->plugins[i].path);
+        pv_json_key_str(g, "file", slash != NULL ? slash + 1 : reg->plugins[i].path);
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -97,7 +97,7 @@ int pv_api_openapi(pv_server *srv, h2o_req_t *req)
 typedef struct channel_filter {
     char pattern[PV_CHANNEL_NAME_MAX * 2 + 1];
     int has_pattern;
-    pv_name_list *names;
+    pv_channel_list *names;
 } channel_filter;
 
 static int collect(void *arg, const char *channel)
@@ -106,7 +106,7 @@ static int collect(void *arg, const char *channel)
 
     if (f->has_pattern && !pv_channel_glob_match(f->pattern, channel))
         return 0;
-    return pv_name_list_add(f->names, channel) != 0;
+    return pv_channel_list_add(f->names, channel) != 0;
 }
 
 /* Reads pattern= from the query, percent-decoded; 0, or -1 when it is too
@@ -140,22 +140,22 @@ static void gen_span(pv_api_env *env, yajl_gen g, const char *channel)
                 src->span(env->source_ctx, channel, &span, &rate, err, sizeof(err)) == 0 &&
                 span.end_ns > span.start_ns;
 
-    pv_gen_key_time_ns(g, "first", known ? span.start_ns : -1);
-    pv_gen_key_time_ns(g, "last", known ? span.end_ns - 1 : -1);
+    pv_json_key_time_ns(g, "first", known ? span.start_ns : -1);
+    pv_json_key_time_ns(g, "last", known ? span.end_ns - 1 : -1);
     if (known && rate > 0.0)
-        pv_gen_key_fixed(g, "rate_hz", rate, 3);
+        pv_json_key_fixed(g, "rate_hz", rate, 3);
     else
-        pv_gen_key_null(g, "rate_hz");
-    pv_gen_str(g, "has_data");
+        pv_json_key_null(g, "rate_hz");
+    pv_json_str(g, "has_data");
     yajl_gen_bool(g, known);
 }
 
 static void gen_key_str_or_null(yajl_gen g, const char *key, const char *value)
 {
     if (value != NULL)
-        pv_gen_key_str(g, key, value);
+        pv_json_key_str(g, key, value);
     else
-        pv_gen_key_null(g, key);
+        pv_json_key_null(g, key);
 }
 
 /* Where the channel's schema came from and how its time is stored; null
@@ -175,26 +175,26 @@ static void gen_signal(yajl_gen g, const pivot_signal_info *signal, const pivot_
 
     pivot_signal_detail_read(src, &d);
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "name", signal->name);
-    pv_gen_key_str(g, "type", pivot_type_name(signal->type));
-    pv_gen_str(g, "nullable");
+    pv_json_key_str(g, "name", signal->name);
+    pv_json_key_str(g, "type", pivot_type_name(signal->type));
+    pv_json_str(g, "nullable");
     yajl_gen_bool(g, d.nullable);
     if (signal->type == PIVOT_TYPE_ENUM && d.symbols != NULL) {
-        pv_gen_str(g, "symbols");
+        pv_json_str(g, "symbols");
         yajl_gen_array_open(g);
         /* Every index keeps its place, so that a symbol's position is its value. */
         for (size_t k = 0; k < d.nsymbols; k++)
-            pv_gen_str(g, d.symbols[k] != NULL ? d.symbols[k] : "");
+            pv_json_str(g, d.symbols[k] != NULL ? d.symbols[k] : "");
         yajl_gen_array_close(g);
     }
     if (signal->type == PIVOT_TYPE_BYTES && d.fixed_size > 0)
-        pv_gen_key_int(g, "fixed_size", (int64_t)d.fixed_size);
+        pv_json_key_int(g, "fixed_size", (int64_t)d.fixed_size);
     if (d.units != NULL)
-        pv_gen_key_str(g, "units", d.units);
+        pv_json_key_str(g, "units", d.units);
     if (d.doc != NULL)
-        pv_gen_key_str(g, "description", d.doc);
+        pv_json_key_str(g, "description", d.doc);
     if (d.source_type != NULL)
-        pv_gen_key_str(g, "source_type", d.source_type);
+        pv_json_key_str(g, "source_type", d.source_type);
     yajl_gen_map_close(g);
 }
 
@@ -202,7 +202,7 @@ static void gen_signals(yajl_gen g, const pivot_channel_info *info)
 {
     int has_details = info->details != NULL;
 
-    pv_gen_str(g, "signals");
+    pv_json_str(g, "signals");
     yajl_gen_array_open(g);
     for (size_t s = 0; s < info->nsignals; s++)
         gen_signal(g, &info->signals[s], has_details ? info->details[s] : NULL);
@@ -215,18 +215,18 @@ static void gen_unsupported(yajl_gen g, const pivot_channel_info *info)
 {
     int known = info->unsupported != NULL;
 
-    pv_gen_str(g, "unsupported");
+    pv_json_str(g, "unsupported");
     yajl_gen_array_open(g);
     for (size_t i = 0; known && i < info->nunsupported; i++) {
         const pivot_unsupported_field *u = &info->unsupported[i];
         if (u->name == NULL)
             continue;
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", u->name);
-        pv_gen_key_str(g, "source_type", u->source_type != NULL ? u->source_type : "unknown");
-        pv_gen_key_str(g, "reason",
-                       u->reason != NULL && u->reason[0] != '\0' ? u->reason
-                                                                 : "no pivot type holds it");
+        pv_json_key_str(g, "name", u->name);
+        pv_json_key_str(g, "source_type", u->source_type != NULL ? u->source_type : "unknown");
+        pv_json_key_str(g, "reason",
+                        u->reason != NULL && u->reason[0] != '\0' ? u->reason
+                                                                  : "no pivot type holds it");
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -235,7 +235,7 @@ static void gen_unsupported(yajl_gen g, const pivot_channel_info *info)
 int pv_api_channels(pv_api_env *env, h2o_req_t *req)
 {
     const pivot_source *src = env->server->source;
-    pv_name_list names = {0};
+    pv_channel_list names = {0};
     channel_filter filter = {.names = &names};
     char err[PIVOT_ERRMSG_SIZE] = "";
     yajl_gen g = NULL;
@@ -253,25 +253,25 @@ int pv_api_channels(pv_api_env *env, h2o_req_t *req)
                             "listing channels failed: %s", err);
         goto out;
     }
-    g = pv_gen_new();
+    g = pv_json_gen_new();
     if (g == NULL) {
         rc = -1;
         goto out;
     }
     yajl_gen_map_open(g);
-    pv_gen_str(g, "channels");
+    pv_json_str(g, "channels");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < names.count; i++) {
         pivot_channel_info *info = NULL;
         yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", names.names[i]);
+        pv_json_key_str(g, "name", names.names[i]);
         err[0] = '\0';
         if (pv_source_describe(src, env->source_ctx, names.names[i], &info, err, sizeof(err)) !=
             0) {
             /* One unreadable channel does not hide the others. */
-            pv_gen_key_null(g, "signals");
-            pv_gen_key_null(g, "unsupported");
-            pv_gen_key_str(g, "error", err);
+            pv_json_key_null(g, "signals");
+            pv_json_key_null(g, "unsupported");
+            pv_json_key_str(g, "error", err);
         } else {
             gen_signals(g, info);
             gen_unsupported(g, info);
@@ -287,6 +287,6 @@ int pv_api_channels(pv_api_env *env, h2o_req_t *req)
 out:
     if (g != NULL)
         yajl_gen_free(g);
-    pv_name_list_free(&names);
+    pv_channel_list_free(&names);
     return rc;
 }

@@ -28,7 +28,7 @@ static int store_error(h2o_req_t *req, pv_api_env *env)
 static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job,
                      const char *action)
 {
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
     if (g == NULL)
         return -1;
@@ -42,20 +42,21 @@ static int reply_job(pv_api_env *env, h2o_req_t *req, int status, const pv_job *
 }
 
 /* The body of a 202 (or of the 200 that answers a repeated idempotent POST). */
-static int reply_created(h2o_req_t *req, int status, const pv_job *job)
+static int reply_created(pv_api_env *env, h2o_req_t *req, int status, const pv_job *job)
 {
     char location[128];
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
 
     if (g == NULL)
         return -1;
     snprintf(location, sizeof(location), "/api/v1/pivot/jobs/%s", job->id);
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "job_id", job->id);
-    pv_gen_key_str(g, "status", pv_job_status_name(job->status));
-    pv_gen_key_time_ms(g, "created_at", job->created_ms);
-    pv_gen_key_str(g, "status_url", location);
+    pv_json_key_str(g, "job_id", job->id);
+    pv_json_key_str(g, "status", pv_job_status_name(job->status));
+    pv_json_key_time_ms(g, "created_at", job->created_ms);
+    pv_json_key_str(g, "status_url", location);
+    pv_api_gen_missing_data(env, g, job);
     yajl_gen_map_close(g);
     pv_reply_header(req, "location", location);
     pv_reply_header(req, "retry-after", "1");
@@ -101,7 +102,7 @@ static int replay_idempotent(pv_api_env *env, h2o_req_t *req, const char *owner,
     pv_http_note(req, PV_NOTE_JOB_ID, old.id);
     if (old.request != NULL && strlen(old.request) == req->entity.len &&
         memcmp(old.request, req->entity.base, req->entity.len) == 0)
-        *rc = reply_created(req, 200, &old);
+        *rc = reply_created(env, req, 200, &old);
     else
         *rc = pv_reply_error(req, 422, "idempotency-key-reused", "Idempotency key reused",
                              "this Idempotency-Key was used for job %s with a different body; "
@@ -135,7 +136,8 @@ static int parse_dry_run(h2o_req_t *req)
 int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *who)
 {
     pv_server *srv = env->server;
-    pv_request_env renv = {srv->registry, srv->config, srv->source, env->source_ctx, pv_now_ns()};
+    pv_request_env renv = {srv->registry, srv->config, srv->source, env->source_ctx,
+                           pv_time_now_ns()};
     pv_problem problem;
     pv_job job = {0};
     char key_buf[256];
@@ -185,25 +187,48 @@ int pv_api_jobs_create(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
         goto out;
     }
     pv_server_wake_scheduler(srv);
-    rc = reply_created(req, 202, &job);
+    rc = reply_created(env, req, 202, &job);
 out:
     pv_job_clear(&job);
     return rc;
 }
 
-int pv_api_jobs_get(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, const char *id)
+int pv_api_reply_job_status(pv_api_env *env, h2o_req_t *req, const pv_job *job)
 {
+    char etag[64];
+
+    pv_api_job_etag(job, etag, sizeof(etag));
+    pv_reply_header(req, "etag", etag);
+    if (job->status == PV_JOB_QUEUED || job->status == PV_JOB_PROCESSING)
+        pv_reply_header(req, "retry-after", "1");
+    return reply_job(env, req, 200, job, NULL);
+}
+
+int pv_api_jobs_get(pv_api_env *env, pv_blocking_task *task, const pivot_principal *who,
+                    const char *id)
+{
+    h2o_req_t *req = task->req;
+    pv_problem problem;
+    int64_t wait_ms;
     pv_job job;
-    int rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
+    int rc;
+
+    if (pv_api_wait_param(req, &wait_ms, &problem) != 0)
+        return pv_reply_problem(req, &problem);
+    rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
     if (rc == PIVOT_ENOENT)
         return pv_reply_error(req, 404, "job-not-found", "Job not found",
                               "no job with this id exists for your key; it may have expired "
                               "or belong to another user");
     if (rc != 0)
         return store_error(req, env);
-    if (job.status == PV_JOB_QUEUED || job.status == PV_JOB_PROCESSING)
-        pv_reply_header(req, "retry-after", "1");
-    rc = reply_job(env, req, 200, &job, NULL);
+    /* A running job the client has seen as it is now: wait for a change. */
+    if (wait_ms > 0 && !pv_api_job_is_final(&job) && !pv_api_job_unseen(req, &job)) {
+        pv_api_job_wait(task, who, &job, wait_ms);
+        pv_job_clear(&job);
+        return 0;
+    }
+    rc = pv_api_reply_job_status(env, req, &job);
     pv_job_clear(&job);
     return rc;
 }
@@ -346,11 +371,11 @@ int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who
     }
     if (q.owner[0] != '\0')
         owner = q.owner;
-    st.g = pv_gen_new();
+    st.g = pv_json_gen_new();
     if (st.g == NULL)
         return -1;
     yajl_gen_map_open(st.g);
-    pv_gen_str(st.g, "jobs");
+    pv_json_str(st.g, "jobs");
     yajl_gen_array_open(st.g);
     rc = pv_jobstore_list(env->jobs, owner, q.status_mask, q.limit, (q.page - 1) * q.limit, &total,
                           list_one, &st);
@@ -359,10 +384,10 @@ int pv_api_jobs_list(pv_api_env *env, h2o_req_t *req, const pivot_principal *who
         return store_error(req, env);
     }
     yajl_gen_array_close(st.g);
-    pv_gen_key_int(st.g, "total", total);
-    pv_gen_key_int(st.g, "page", q.page);
-    pv_gen_key_int(st.g, "limit", q.limit);
-    pv_gen_key_int(st.g, "pages", total == 0 ? 0 : (total + q.limit - 1) / q.limit);
+    pv_json_key_int(st.g, "total", total);
+    pv_json_key_int(st.g, "page", q.page);
+    pv_json_key_int(st.g, "limit", q.limit);
+    pv_json_key_int(st.g, "pages", total == 0 ? 0 : (total + q.limit - 1) / q.limit);
     yajl_gen_map_close(st.g);
     rc = pv_reply_json(req, 200, st.g);
     yajl_gen_free(st.g);
@@ -396,6 +421,8 @@ int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
         unlink(path) != 0 && errno != ENOENT)
         pv_log(PIVOT_LOG_WARNING, "pivotd", "job %s: cannot remove %s: %s", id, path,
                strerror(errno));
+    if (file != NULL)
+        pv_state_remove_preview(env->server->results_dir, file);
     free(file);
     /* A queued job ends here; a deleted one is gone: whoever waits for it
      * (GET /export) answers now. A processing job ends when its worker does. */

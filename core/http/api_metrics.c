@@ -94,7 +94,7 @@ static void metrics_work(pv_blocking_task *task, pv_api_env *env)
         return;
     }
     clock_gettime(CLOCK_MONOTONIC, &start);
-    rc = pv_store_metrics_write(env->jobs, pv_now_ms(), pv_http_metrics_max_users(), out);
+    rc = pv_store_metrics_write(env->jobs, pv_time_now_ms(), pv_http_metrics_max_users(), out);
     if (rc == 0)
         rc = pv_jobstore_each_running(env->jobs, add_worker, &wm);
     pv_metrics_store_query(seconds_since(&start));

@@ -19,18 +19,18 @@ static void gen_preset(yajl_gen g, const pv_registry *reg, const pv_provider *en
     int ok = pv_registry_preset_resolve(p, now_ns, &r, err, sizeof(err)) == 0;
 
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "name", p->name);
-    pv_gen_key_str(g, "description", p->description);
-    pv_gen_key_str(g, "plugin", plugin);
-    pv_gen_key_time_ns(g, "start", ok ? r.start_ns : -1);
-    pv_gen_key_time_ns(g, "end", ok ? r.end_ns : -1);
+    pv_json_key_str(g, "name", p->name);
+    pv_json_key_str(g, "description", p->description);
+    pv_json_key_str(g, "plugin", plugin);
+    pv_json_key_time_ns(g, "start", ok ? r.start_ns : -1);
+    pv_json_key_time_ns(g, "end", ok ? r.end_ns : -1);
     if (ok) {
-        pv_gen_key_int(g, "start_ns", r.start_ns);
-        pv_gen_key_int(g, "end_ns", r.end_ns);
+        pv_json_key_int(g, "start_ns", r.start_ns);
+        pv_json_key_int(g, "end_ns", r.end_ns);
     } else {
-        pv_gen_key_null(g, "start_ns");
-        pv_gen_key_null(g, "end_ns");
-        pv_gen_key_str(g, "error", err);
+        pv_json_key_null(g, "start_ns");
+        pv_json_key_null(g, "end_ns");
+        pv_json_key_str(g, "error", err);
     }
     yajl_gen_map_close(g);
 }
@@ -39,16 +39,16 @@ int pv_api_presets(pv_api_env *env, h2o_req_t *req)
 {
     const pv_registry *reg = env->server->registry;
     /* One instant for every preset, as a job submitted now would see it. */
-    int64_t now_ns = pv_now_ns();
-    yajl_gen g = pv_gen_new();
+    int64_t now_ns = pv_time_now_ns();
+    yajl_gen g = pv_json_gen_new();
     int rc;
 
     if (g == NULL)
         return pv_reply_error(req, 500, "internal-error", "Internal error", "out of memory");
     yajl_gen_map_open(g);
-    pv_gen_key_time_ns(g, "now", now_ns);
-    pv_gen_key_int(g, "now_ns", now_ns);
-    pv_gen_str(g, "presets");
+    pv_json_key_time_ns(g, "now", now_ns);
+    pv_json_key_int(g, "now_ns", now_ns);
+    pv_json_str(g, "presets");
     yajl_gen_array_open(g);
     for (int i = 0; i < reg->npresets; i++)
         gen_preset(g, reg, &reg->presets[i], now_ns);

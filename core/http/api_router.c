@@ -55,9 +55,10 @@ static int job_not_found(h2o_req_t *req)
                           "(results are kept for a limited time) or belong to another user");
 }
 
-static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t len,
+static int route_jobs(pv_api_env *env, pv_blocking_task *task, const char *rest, size_t len,
                       const pivot_principal *who)
 {
+    h2o_req_t *req = task->req;
     char id[PV_JOB_ID_SIZE];
     const char *slash;
 
@@ -78,7 +79,7 @@ static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t 
     pv_http_note(req, PV_NOTE_JOB_ID, id);
     if (slash == NULL || (size_t)(slash - rest) == len - 1) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
-            return pv_api_jobs_get(env, req, who, id);
+            return pv_api_jobs_get(env, task, who, id);
         if (method_is(req, "DELETE"))
             return pv_api_jobs_cancel(env, req, who, id);
         return not_allowed(req, "GET, DELETE");
@@ -86,6 +87,11 @@ static int route_jobs(pv_api_env *env, h2o_req_t *req, const char *rest, size_t 
     if (h2o_memis(slash, len - (size_t)(slash - rest), H2O_STRLIT("/download"))) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
             return pv_api_jobs_download(env, req, who, id);
+        return not_allowed(req, "GET, HEAD");
+    }
+    if (h2o_memis(slash, len - (size_t)(slash - rest), H2O_STRLIT("/preview"))) {
+        if (method_is(req, "GET") || method_is(req, "HEAD"))
+            return pv_api_jobs_preview(env, req, who, id);
         return not_allowed(req, "GET, HEAD");
     }
     return not_found(req);
@@ -104,7 +110,8 @@ static void route_authenticated(pv_blocking_task *task, pv_api_env *env)
     if (pv_auth_gate(env->server, req, &who) != 0)
         return;
     if (len >= sizeof(JOBS_PREFIX) - 1 && memcmp(path, JOBS_PREFIX, sizeof(JOBS_PREFIX) - 1) == 0) {
-        route_jobs(env, req, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1), &who);
+        route_jobs(env, task, path + sizeof(JOBS_PREFIX) - 1, len - (sizeof(JOBS_PREFIX) - 1),
+                   &who);
         return;
     }
     if (h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/quota"))) {
@@ -139,13 +146,17 @@ static void route_authenticated(pv_blocking_task *task, pv_api_env *env)
 }
 
 /* Which lane works on an /api/v1/pivot request: what may read the data
- * source or write the job store (an fsync, a lock) goes to the slow one,
- * so that status polls never queue behind it. */
+ * source, write the job store (an fsync, a lock) or read a preview file (up
+ * to tens of megabytes) goes to the slow one, so that status polls never
+ * queue behind it. */
 static pv_lane lane_of(h2o_req_t *req, const char *path, size_t len)
 {
+    static const char preview[] = "/preview";
     if (method_is(req, "POST") || method_is(req, "DELETE") ||
         h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/channels")) ||
-        h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export")))
+        h2o_memis(path, len, H2O_STRLIT("/api/v1/pivot/export")) ||
+        (len > sizeof(preview) - 1 &&
+         memcmp(path + len - (sizeof(preview) - 1), preview, sizeof(preview) - 1) == 0))
         return PV_LANE_SLOW;
     return PV_LANE_QUICK;
 }
@@ -180,6 +191,12 @@ int pv_api_route(h2o_handler_t *self, h2o_req_t *req)
         if (!method_is(req, "GET") && !method_is(req, "HEAD"))
             return not_allowed(req, "GET, HEAD");
         return pv_api_metrics(t, req);
+    }
+    /* The page needs no key: it asks for one, and holds nothing secret. */
+    if (pv_api_web_path(path, len)) {
+        if (!method_is(req, "GET") && !method_is(req, "HEAD"))
+            return not_allowed(req, "GET, HEAD");
+        return pv_api_web(t->server, req);
     }
     if (len < 14 || memcmp(path, "/api/v1/pivot", 13) != 0 || (path[13] != '/'))
         return not_found(req);

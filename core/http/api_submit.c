@@ -27,7 +27,7 @@ int pv_api_submit(pv_api_env *env, h2o_req_t *req, const pivot_principal *who, p
         pv_api_store_error(req, env->jobs, "job store");
         return -1;
     }
-    job->created_ms = pv_now_ms();
+    job->created_ms = pv_time_now_ms();
     if (pv_api_quota_admit(env, req, who, job) != 0)
         goto out;
     stored = pv_jobstore_insert(env->jobs, job);

@@ -126,9 +126,9 @@ static void gen_duration(yajl_gen g, const char *d)
     size_t digits = strspn(d, "0123456789.");
     if (d[0] != '\0' && d[digits] == '\0' && strlen(d) < sizeof(iso) - 4) {
         snprintf(iso, sizeof(iso), "PT%sS", d);
-        pv_gen_key_str(g, "duration", iso);
+        pv_json_key_str(g, "duration", iso);
     } else {
-        pv_gen_key_str(g, "duration", d);
+        pv_json_key_str(g, "duration", d);
     }
 }
 
@@ -148,13 +148,13 @@ static int gen_time_range(yajl_gen g, const export_params *p, pv_problem *pb)
                               "the time range needs start and end, start and duration, end and "
                               "duration, or duration alone (the last one before now); e.g. "
                               "start=2025-01-23T14:30:00Z&end=2025-01-23T14:35:00Z");
-    pv_gen_str(g, "time_range");
+    pv_json_str(g, "time_range");
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "type", type);
+    pv_json_key_str(g, "type", type);
     if (p->start != NULL)
-        pv_gen_key_str(g, "start", p->start);
+        pv_json_key_str(g, "start", p->start);
     if (p->end != NULL)
-        pv_gen_key_str(g, "end", p->end);
+        pv_json_key_str(g, "end", p->end);
     if (p->duration != NULL)
         gen_duration(g, p->duration);
     yajl_gen_map_close(g);
@@ -167,7 +167,7 @@ static void gen_signals(yajl_gen g, const char *channels, const char *signals)
     const char *p = channels;
     size_t ignored;
     pv_problem unused;
-    pv_gen_str(g, "signals");
+    pv_json_str(g, "signals");
     yajl_gen_map_open(g);
     for (;;) {
         size_t n = strcspn(p, ",");
@@ -204,7 +204,7 @@ int pv_export_query_to_job(const char *query, size_t len, const pv_config *cfg, 
                        "(GET /api/v1/pivot/channels lists them)");
         goto out;
     }
-    g = pv_gen_new();
+    g = pv_json_gen_new();
     if (g == NULL) {
         pv_problem_set(pb, 500, "internal-error", "Internal error", NULL, "out of memory");
         goto out;
@@ -212,9 +212,9 @@ int pv_export_query_to_job(const char *query, size_t len, const pv_config *cfg, 
     yajl_gen_map_open(g);
     if (gen_time_range(g, &p, pb) != 0)
         goto out;
-    pv_gen_str(g, "channels");
+    pv_json_str(g, "channels");
     yajl_gen_map_open(g);
-    pv_gen_str(g, "include");
+    pv_json_str(g, "include");
     if (gen_list(g, "channels", p.channels, &nchannels, pb) != 0)
         goto out;
     yajl_gen_map_close(g);
@@ -227,7 +227,7 @@ int pv_export_query_to_job(const char *query, size_t len, const pv_config *cfg, 
     }
     if (p.signals != NULL) {
         /* Checked once here so that gen_signals cannot meet a bad list. */
-        yajl_gen check = pv_gen_new();
+        yajl_gen check = pv_json_gen_new();
         int bad = check == NULL || gen_list(check, "signals", p.signals, &nsignals, pb) != 0;
         if (check != NULL)
             yajl_gen_free(check);

@@ -99,9 +99,16 @@ static const char *reason_phrase(int status)
     }
 }
 
+/* JSON bodies end with a newline, so that consecutive answers printed by
+ * curl or cat do not run together. */
 static int send_body(h2o_req_t *req, int status, const char *content_type,
-                     const unsigned char *body, size_t len)
+                     const unsigned char *json, size_t json_len)
 {
+    size_t len = json_len + 1;
+    char *body = h2o_mem_alloc_pool(&req->pool, len);
+
+    memcpy(body, json, json_len);
+    body[json_len] = '\n';
     req->res.status = status;
     req->res.reason = reason_phrase(status);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type,
@@ -112,11 +119,11 @@ static int send_body(h2o_req_t *req, int status, const char *content_type,
     if (plan != NULL) {
         /* The loop sends it (pv_reply_flush); the pool outlives the buffer. */
         plan->kind = PV_REPLY_INLINE;
-        plan->body = h2o_strdup(&req->pool, (const char *)body, len);
+        plan->body = h2o_iovec_init(body, len);
         return 0;
     }
     /* h2o_send_inline copies the body into the request's pool. */
-    h2o_send_inline(req, (const char *)body, len);
+    h2o_send_inline(req, body, len);
     return 0;
 }
 
@@ -165,7 +172,7 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     char type[128], instance[1024], detail[sizeof(p->detail)], field[sizeof(p->field)];
     const unsigned char *buf;
     size_t len;
-    yajl_gen g = pv_gen_new();
+    yajl_gen g = pv_json_gen_new();
     int rc;
 
     if (g == NULL)
@@ -187,13 +194,13 @@ int pv_reply_problem(h2o_req_t *req, const pv_problem *p)
     make_utf8_line(detail);
     make_utf8_line(field);
     yajl_gen_map_open(g);
-    pv_gen_key_str(g, "type", type);
-    pv_gen_key_str(g, "title", p->title);
-    pv_gen_key_int(g, "status", p->status);
-    pv_gen_key_str(g, "detail", detail);
-    pv_gen_key_str(g, "instance", instance);
+    pv_json_key_str(g, "type", type);
+    pv_json_key_str(g, "title", p->title);
+    pv_json_key_int(g, "status", p->status);
+    pv_json_key_str(g, "detail", detail);
+    pv_json_key_str(g, "instance", instance);
     if (field[0] != '\0')
-        pv_gen_key_str(g, "field", field);
+        pv_json_key_str(g, "field", field);
     yajl_gen_map_close(g);
     yajl_gen_get_buf(g, &buf, &len);
     rc = send_body(req, p->status, "application/problem+json", buf, len);

@@ -25,11 +25,12 @@ struct pv_http {
 };
 
 /* pv_server's job-end hook: each loop wakes the requests waiting for the job. */
-static void tell_loops_job_ended(void *arg, const char *job_id)
+static void tell_loops_job_ended(void *arg, const char *job_id, int ended)
 {
     pv_http *http = arg;
     for (int i = 0; i < http->nthreads; i++)
-        pv_job_watches_post(&http->threads[i].watches, job_id);
+        pv_job_watches_post(&http->threads[i].watches, job_id,
+                            ended ? PV_JOB_ENDED : PV_JOB_CHANGED);
 }
 
 static void on_accept(h2o_socket_t *listener, const char *err)
@@ -135,6 +136,7 @@ static void *thread_main(void *arg)
     h2o_multithread_register_receiver(t->queue, &t->probe, on_probe);
     pv_job_watches_attach(&t->watches, t->queue);
     h2o_timeout_init(t->ctx.loop, &t->sync_wait, (uint64_t)t->server->config->sync_max_wait_ms);
+    h2o_timeout_init(t->ctx.loop, &t->poll_tick, PV_POLL_TICK_MS);
     t->listener = h2o_evloop_socket_create(t->ctx.loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     t->listener->data = t;
     h2o_socket_read_start(t->listener, on_accept);

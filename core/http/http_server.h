@@ -17,6 +17,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+/** The granularity of the end of a long poll's wait (GET /jobs/{id}?wait=). */
+#define PV_POLL_TICK_MS 50
+
 /** Per-thread state. The h2o context comes first so handlers can cast req->conn->ctx. */
 typedef struct pv_http_thread {
     h2o_context_t ctx;
@@ -29,8 +32,9 @@ typedef struct pv_http_thread {
     h2o_multithread_message_t probe_message; /**< the one probe in flight */
     atomic_uint probes_answered;             /**< probes this loop has taken */
     unsigned probes_sent;                    /**< by the probing thread only */
-    pv_job_watches watches;                  /**< GET /export requests waiting for their job */
-    h2o_timeout_t sync_wait;                 /**< api.limits.max_sync_wait, for those requests */
+    pv_job_watches watches;  /**< GET /export and ?wait= requests waiting for their job */
+    h2o_timeout_t sync_wait; /**< api.limits.max_sync_wait, for GET /export */
+    h2o_timeout_t poll_tick; /**< PV_POLL_TICK_MS: the last second of a ?wait= */
     int watches_ready;
     atomic_int awake; /**< the loop runs: pv_http_stop may wake it through the queue */
     int listen_fd;

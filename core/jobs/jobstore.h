@@ -1,6 +1,8 @@
 /*
- * The job store: jobs in SQLite (WAL mode), the one place job state lives.
- * Server threads, the scheduler and workers each open their own connection.
+ * The job store: the one place job state lives, in SQLite (WAL mode, the
+ * embedded default) or in PostgreSQL shared by several nodes
+ * (jobstore_backend.h). Server threads, the scheduler and workers each open
+ * their own connection.
  */
 #ifndef PV_JOBSTORE_H
 #define PV_JOBSTORE_H
@@ -11,7 +13,14 @@
 
 typedef struct pv_jobstore pv_jobstore;
 
-/** Opens (creating and migrating when needed) the store at path. */
+/** True when a job_store setting names a PostgreSQL server (a libpq URI). */
+int pv_jobstore_is_postgres(const char *location);
+
+/**
+ * Opens (creating and migrating when needed) the store at location: a
+ * libpq URI (postgresql://...) connects to PostgreSQL, anything else is the
+ * path of a SQLite file.
+ */
 int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errlen);
 
 /** Closes a connection; NULL is accepted. */
@@ -140,6 +149,32 @@ int pv_jobstore_each_result_file(pv_jobstore *js, pv_job_visit_fn visit, void *a
  */
 int pv_jobstore_fail_completed(pv_jobstore *js, const char *id, const char *message);
 
+/** One user's quota usage over the last day, for the metrics. */
+typedef struct pv_user_figures {
+    char *user;    /**< owned by pv_store_figures */
+    int64_t jobs;  /**< jobs submitted */
+    int64_t bytes; /**< bytes of results completed */
+} pv_user_figures;
+
+/** What a metrics scrape reads from the store, all of one moment. */
+typedef struct pv_store_figures {
+    int64_t jobs[PV_JOB_STATUS_COUNT]; /**< jobs by status */
+    int64_t oldest_queued_ms;          /**< created_ms of the oldest queued job; 0: none */
+    pv_user_figures *users;            /**< the users with the most jobs, most first */
+    size_t nusers;
+    int64_t users_active; /**< users with usage in the last day, shown or not */
+} pv_store_figures;
+
+/**
+ * The store's figures at now_ms: jobs by status, the oldest queued job, and
+ * the last day's usage of at most max_users users (those with the most
+ * jobs). Returns 0 or PIVOT_EIO; pv_store_figures_clear frees out either way.
+ */
+int pv_jobstore_figures(pv_jobstore *js, int64_t now_ms, int max_users, pv_store_figures *out);
+
+/** Frees what pv_jobstore_figures allocated. */
+void pv_store_figures_clear(pv_store_figures *f);
+
 /**
  * Starts a write transaction (BEGIN IMMEDIATE): the connection holds the
  * store's write lock until pv_jobstore_commit or pv_jobstore_rollback, so
@@ -181,7 +216,47 @@ int pv_jobstore_failure_full(const pv_store_failure *f);
 /** Message of the last SQLite error on this connection. */
 const char *pv_jobstore_errmsg(pv_jobstore *js);
 
-/** The connection's SQLite handle, for the quota tables (quota_store.c). */
-struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js);
+/** A node's part in a cluster of nodes sharing one store (PostgreSQL). */
+typedef struct pv_cluster_node {
+    const char *name;             /**< this node, stable across its restarts (node_name) */
+    int max_concurrent;           /**< jobs processing at once in the whole cluster */
+    int node_max_concurrent;      /**< ... on this node; 0: no limit of its own */
+    int64_t heartbeat_timeout_ms; /**< silence after which a node counts as dead */
+    int attempt; /**< a worker's connection: the only attempt of its job it may write; 0: any */
+} pv_cluster_node;
+
+/**
+ * Makes the connection act for node (copied): claims are counted against
+ * the cluster's and the node's limits and marked as the node's, the running
+ * jobs visited are the node's own, and the writes of workers and scheduler
+ * touch only jobs the node still owns (a worker's, only its own attempt). A no-op for a store only
+ * one server uses (SQLite). Returns 0 or PIVOT_ENOMEM.
+ */
+int pv_jobstore_join(pv_jobstore *js, const pv_cluster_node *node);
+
+/** True when several nodes may share the store (and its results folder). */
+int pv_jobstore_is_shared(pv_jobstore *js);
+
+/**
+ * The node's heartbeat, at now_ms. Also, on one node of the cluster at a
+ * time, takes back the jobs of nodes silent for longer than the heartbeat
+ * timeout: each is queued again, or failed when it was started max_attempts
+ * times (or cancelled when a cancel was asked), visit seeing it first.
+ * Returns 0, or PIVOT_EIO when the store cannot be reached.
+ */
+int pv_jobstore_node_beat(pv_jobstore *js, int64_t now_ms, int max_attempts, pv_job_visit_fn visit,
+                          void *arg);
+
+/**
+ * Subscribes the connection to the cluster's wake-ups (a job queued or
+ * cancelled on any node). Returns 0, or PIVOT_EIO; a no-op for SQLite.
+ */
+int pv_jobstore_listen(pv_jobstore *js);
+
+/** A descriptor readable when a wake-up may have arrived, or -1 (none, or the server is away). */
+int pv_jobstore_wake_fd(pv_jobstore *js);
+
+/** Reads the wake-ups that arrived; returns how many. */
+int pv_jobstore_drain_wakeups(pv_jobstore *js);
 
 #endif

@@ -8,7 +8,7 @@
 #ifndef PV_JOBSTORE_INTERNAL_H
 #define PV_JOBSTORE_INTERNAL_H
 
-#include "jobstore.h"
+#include "jobstore_backend.h"
 
 #include <sqlite3.h>
 
@@ -24,12 +24,17 @@ typedef struct cached_stmt {
 /* How long a write waits for another connection's lock before failing busy. */
 #define LOCK_WAIT_MS 5000
 
-struct pv_jobstore {
+/* A SQLite connection: the backend's pv_jobstore, embedded first. */
+typedef struct pv_sqlite_store {
+    pv_jobstore base;
     sqlite3 *db;
     cached_stmt cache[STMT_CACHE_SIZE];
     int ncached;
     int64_t lock_wait_start_ms; /* when the current wait for a lock began */
-};
+} pv_sqlite_store;
+
+/* The SQLite connection behind js, which a SQLite backend function is only ever given. */
+#define SQ(js) ((pv_sqlite_store *)(js))
 
 /* The columns pv_js_read_job reads, in its order. */
 #define JOB_COLUMNS                                                                                \
@@ -37,6 +42,45 @@ struct pv_jobstore {
     "created_ms, started_ms, finished_ms, heartbeat_ms, worker_pid, attempts, "                    \
     "cancel_requested, file_name, file_size, channels_exported, samples, actual_start_ns, "        \
     "actual_end_ns, error, expired_ms, idempotency_key, priority, result_detail"
+
+/* The SQLite backend's operations (jobstore_sqlite*.c, quota_store.c), as jobstore.h's. */
+extern const pv_jobstore_ops pv_sqlite_ops;
+void pv_sqlite_close(pv_jobstore *js);
+int pv_sqlite_insert(pv_jobstore *js, const pv_job *job);
+int pv_sqlite_list(pv_jobstore *js, const char *owner, unsigned status_mask, int64_t limit,
+                   int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg);
+int pv_sqlite_cancel(pv_jobstore *js, const char *id, const char *owner, pv_cancel_outcome *outcome,
+                     char **file_name);
+int pv_sqlite_count_running(pv_jobstore *js, int64_t *count);
+int pv_sqlite_queue_position(pv_jobstore *js, const pv_job *job, int64_t *position);
+int pv_sqlite_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out);
+pv_result_claim pv_sqlite_result_claim(pv_jobstore *js, const char *name, const char *job_id);
+int pv_sqlite_begin(pv_jobstore *js);
+int pv_sqlite_commit(pv_jobstore *js);
+void pv_sqlite_rollback(pv_jobstore *js);
+void pv_sqlite_failure(pv_jobstore *js, pv_store_failure *out);
+const char *pv_sqlite_errmsg(pv_jobstore *js);
+int pv_sqlite_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out);
+int pv_sqlite_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out);
+int pv_sqlite_set_worker(pv_jobstore *js, const char *id, int64_t pid);
+int pv_sqlite_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms);
+int pv_sqlite_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms);
+int pv_sqlite_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
+                     int64_t now_ms);
+int pv_sqlite_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
+                      int64_t now_ms);
+int pv_sqlite_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
+int pv_sqlite_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
+                     void *arg);
+int pv_sqlite_each_result_file(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
+int pv_sqlite_fail_completed(pv_jobstore *js, const char *id, const char *message);
+int pv_sqlite_figures(pv_jobstore *js, int64_t now_ms, int max_users, pv_store_figures *out);
+int pv_sqlite_quota_limits(pv_jobstore *js, const char *user, const pv_quota_limits *defaults,
+                           pv_quota_limits *out);
+int pv_sqlite_quota_usage(pv_jobstore *js, const char *user, const pv_quota_limits *lim,
+                          int64_t now_ms, pv_quota_usage *out);
+int pv_sqlite_quota_set(pv_jobstore *js, const char *user, const int touch[PV_QUOTA_NLIMITS],
+                        const int64_t value[PV_QUOTA_NLIMITS], char *err, size_t errlen);
 
 /** Returns SQLITE_OK with a ready statement for sql (a string literal: cached by address). */
 int pv_js_prepare(pv_jobstore *js, const char *sql, sqlite3_stmt **st);

@@ -1,8 +1,10 @@
 #include "quota.h"
 
 #include "timeutil.h"
+#include "units.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #define T_JOB_LIMIT "quota-job-limit", "The job exceeds a per-job limit of your quota"
@@ -35,17 +37,27 @@ int64_t pv_quota_seconds_until(int64_t at_ms, int64_t now_ms)
 }
 
 /* A 429 for a rate quota that frees at frees_ms. */
-static int rate_exceeded(pv_problem *pb, const char *name, const char *what, int64_t used,
-                         int64_t limit, int64_t frees_ms, int64_t now_ms, int64_t *retry)
+/* bytes: the figures are byte counts, repeated in binary units. */
+static int rate_exceeded(pv_problem *pb, const char *name, const char *what, int bytes,
+                         int64_t used, int64_t limit, int64_t frees_ms, int64_t now_ms,
+                         int64_t *retry)
 {
-    char at[PV_TIME_TEXT_SIZE];
+    char at[PV_TIME_TEXT_SIZE], used_h[PV_HUMAN_BYTES_SIZE + 4] = "",
+                                                             limit_h[PV_HUMAN_BYTES_SIZE + 4] = "";
 
     *retry = pv_quota_seconds_until(frees_ms, now_ms);
     pv_time_format_ms(now_ms + *retry * 1000, at);
+    if (bytes) {
+        char h[PV_HUMAN_BYTES_SIZE];
+        pv_human_bytes(used, h);
+        snprintf(used_h, sizeof(used_h), " (%s)", h);
+        pv_human_bytes(limit, h);
+        snprintf(limit_h, sizeof(limit_h), " (%s)", h);
+    }
     pv_problem_set(pb, 429, T_EXCEEDED, name,
-                   "%s: quota used up: %" PRId64 " %s in the last 24 hours, the limit is %" PRId64
-                   "; it frees at %s (in %" PRId64 " s)",
-                   name, used, what, limit, at, *retry);
+                   "%s: quota used up: %" PRId64 " %s%s in the last 24 hours, the limit is %" PRId64
+                   "%s; it frees at %s (in %" PRId64 " s)",
+                   name, used, what, used_h, limit, limit_h, at, *retry);
     return 429;
 }
 
@@ -82,10 +94,10 @@ int pv_quota_evaluate(const pv_quota_limits *lim, const pv_quota_usage *use,
         return 429;
     }
     if (v[PV_QUOTA_JOBS_PER_DAY] > 0 && use->jobs_day >= v[PV_QUOTA_JOBS_PER_DAY])
-        return rate_exceeded(pb, n[PV_QUOTA_JOBS_PER_DAY].json, "jobs submitted", use->jobs_day,
+        return rate_exceeded(pb, n[PV_QUOTA_JOBS_PER_DAY].json, "jobs submitted", 0, use->jobs_day,
                              v[PV_QUOTA_JOBS_PER_DAY], use->jobs_frees_ms, now_ms, retry_after_s);
     if (v[PV_QUOTA_BYTES_PER_DAY] > 0 && use->bytes_day >= v[PV_QUOTA_BYTES_PER_DAY])
-        return rate_exceeded(pb, n[PV_QUOTA_BYTES_PER_DAY].json, "bytes of results produced",
+        return rate_exceeded(pb, n[PV_QUOTA_BYTES_PER_DAY].json, "bytes of results produced", 1,
                              use->bytes_day, v[PV_QUOTA_BYTES_PER_DAY], use->bytes_frees_ms, now_ms,
                              retry_after_s);
     return 0;

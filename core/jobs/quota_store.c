@@ -1,5 +1,7 @@
 #include "quota_store.h"
 
+#include "jobstore_internal.h"
+
 #include <pivot/common.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,9 +30,10 @@ out:
     return rc;
 }
 
-int pv_quota_store_limits(sqlite3 *db, const char *user, const pv_quota_limits *defaults,
-                          pv_quota_limits *out)
+int pv_sqlite_quota_limits(pv_jobstore *js, const char *user, const pv_quota_limits *defaults,
+                           pv_quota_limits *out)
 {
+    sqlite3 *db = SQ(js)->db;
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO, step;
 
@@ -57,9 +60,10 @@ out:
     return rc;
 }
 
-int pv_quota_store_usage(sqlite3 *db, const char *user, const pv_quota_limits *lim, int64_t now_ms,
-                         pv_quota_usage *out)
+int pv_sqlite_quota_usage(pv_jobstore *js, const char *user, const pv_quota_limits *lim,
+                          int64_t now_ms, pv_quota_usage *out)
 {
+    sqlite3 *db = SQ(js)->db;
     int64_t cut = now_ms - PV_QUOTA_WINDOW_MS;
     int64_t jobs_limit = lim->value[PV_QUOTA_JOBS_PER_DAY];
     int64_t bytes_limit = lim->value[PV_QUOTA_BYTES_PER_DAY];
@@ -128,9 +132,10 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
     return rc;
 }
 
-int pv_quota_store_set(sqlite3 *db, const char *user, const int touch[PV_QUOTA_NLIMITS],
-                       const int64_t value[PV_QUOTA_NLIMITS], char *err, size_t errlen)
+int pv_sqlite_quota_set(pv_jobstore *js, const char *user, const int touch[PV_QUOTA_NLIMITS],
+                        const int64_t value[PV_QUOTA_NLIMITS], char *err, size_t errlen)
 {
+    sqlite3 *db = SQ(js)->db;
     sqlite3_stmt *st = NULL;
     int rc = exec_sql(db, "BEGIN IMMEDIATE", err, errlen);
 
@@ -171,18 +176,18 @@ out:
     return rc;
 }
 
-int pv_quota_store_publish_defaults(sqlite3 *db, const pv_quota_limits *defaults, char *err,
+int pv_quota_store_publish_defaults(pv_jobstore *js, const pv_quota_limits *defaults, char *err,
                                     size_t errlen)
 {
     int touch[PV_QUOTA_NLIMITS];
     for (int i = 0; i < PV_QUOTA_NLIMITS; i++)
         touch[i] = 1;
-    return pv_quota_store_set(db, PV_QUOTA_DEFAULTS_USER, touch, defaults->value, err, errlen);
+    return pv_quota_store_set(js, PV_QUOTA_DEFAULTS_USER, touch, defaults->value, err, errlen);
 }
 
 int pv_quota_store_publish_config(pv_jobstore *js, const pv_config *cfg, char *err, size_t errlen)
 {
     pv_quota_limits defaults;
     pv_quota_defaults(cfg, &defaults);
-    return pv_quota_store_publish_defaults(pv_jobstore_sqlite(js), &defaults, err, errlen);
+    return pv_quota_store_publish_defaults(js, &defaults, err, errlen);
 }

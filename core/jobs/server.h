@@ -27,15 +27,21 @@ typedef struct pv_server {
     const pivot_source *source; /**< the data source (config "source", default avro) */
     pv_auth_in_use auth[PV_MAX_AUTH_BACKENDS];
     int nauth;
-    char job_store_path[4096]; /**< <state_dir>/jobs.db */
-    char results_dir[4096];    /**< <state_dir>/results */
+    char job_store_path[4096]; /**< <state_dir>/jobs.db, or the job_store URI */
+    char results_dir[4096];    /**< results_dir, or <state_dir>/results */
     int scheduler_wake_fd;     /**< write end of the scheduler's wake-up pipe */
     /** Set when the server shuts down; read by the HTTP and scheduler threads. */
     atomic_int stopping;
+    /** Set while a shared job store (PostgreSQL) cannot be reached; /health says degraded. */
+    atomic_int store_degraded;
     /** Guards the hook below; pthread_mutex_init'ed with the server. */
     pthread_mutex_t job_end_lock;
-    /** Told of each job that ended (any thread); the HTTP front wakes its waiters. */
-    void (*job_end_hook)(void *arg, const char *job_id);
+    /**
+     * Told of each job that ended (ended 1) or changed (ended 0: it started,
+     * or its worker stored progress), from any thread; the HTTP front wakes
+     * its waiters.
+     */
+    void (*job_end_hook)(void *arg, const char *job_id, int ended);
     void *job_end_arg;
 } pv_server;
 
@@ -48,8 +54,14 @@ void pv_server_wake_scheduler(pv_server *srv);
  */
 void pv_server_job_ended(pv_server *srv, const char *job_id);
 
-/** Sets (or, with NULL, clears) the hook pv_server_job_ended calls. */
-void pv_server_set_job_end_hook(pv_server *srv, void (*hook)(void *arg, const char *job_id),
-                                void *arg);
+/**
+ * Says that job_id changed without ending: a worker started it, or stored
+ * new progress. Any thread; never blocks long.
+ */
+void pv_server_job_changed(pv_server *srv, const char *job_id);
+
+/** Sets (or, with NULL, clears) the hook pv_server_job_ended and _changed call. */
+void pv_server_set_job_end_hook(pv_server *srv,
+                                void (*hook)(void *arg, const char *job_id, int ended), void *arg);
 
 #endif

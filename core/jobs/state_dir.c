@@ -1,6 +1,7 @@
 #include "state_dir.h"
 
 #include "host.h"
+#include "jobstore_backend.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int make_dir(const char *path, char *err, size_t errlen)
 {
@@ -32,9 +34,29 @@ int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store
         snprintf(err, errlen, "state directory %s: %s", cfg->state_dir, strerror(errno));
         return PIVOT_EIO;
     }
-    n = snprintf(results, results_len, "%s/results", real);
+    if (cfg->job_store != NULL && strcmp(cfg->job_store, "sqlite") != 0 &&
+        !pv_jobstore_is_postgres(cfg->job_store)) {
+        snprintf(err, errlen,
+                 "job_store: '%s' is neither \"sqlite\" nor a PostgreSQL URI "
+                 "(postgresql://user@host/database); set one of them, or leave job_store out "
+                 "for <state_dir>/jobs.db",
+                 cfg->job_store);
+        return PIVOT_EINVAL;
+    }
+    if (cfg->results_dir != NULL) {
+        /* A folder every node shares: made here too, then named absolutely. */
+        if (make_dir(cfg->results_dir, err, errlen) != 0)
+            return PIVOT_EIO;
+        if (realpath(cfg->results_dir, real) == NULL) {
+            snprintf(err, errlen, "results_dir %s: %s", cfg->results_dir, strerror(errno));
+            return PIVOT_EIO;
+        }
+        n = snprintf(results, results_len, "%s", real);
+    } else {
+        n = snprintf(results, results_len, "%s/results", real);
+    }
     if (n < 0 || (size_t)n >= results_len) {
-        snprintf(err, errlen, "state directory path too long: %s", real);
+        snprintf(err, errlen, "results directory path too long: %s", real);
         return PIVOT_ERANGE;
     }
     if (make_dir(results, err, errlen) != 0)
@@ -47,7 +69,8 @@ int pv_state_dir_prepare(const pv_config *cfg, char *job_store, size_t job_store
 }
 
 /* The number of finished result files in results (not *.part files, which
- * are partial and removed at every start anyway); the first one's name. */
+ * are partial and removed at every start anyway, nor the previews made
+ * from the results); the first one's name. */
 static size_t count_results(const char *results, char *first, size_t first_len)
 {
     DIR *d = opendir(results);
@@ -58,7 +81,8 @@ static size_t count_results(const char *results, char *first, size_t first_len)
         return 0;
     while ((e = readdir(d)) != NULL) {
         len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0))
+        if (e->d_name[0] == '.' || (len > 5 && strcmp(e->d_name + len - 5, ".part") == 0) ||
+            pv_state_preview_of(e->d_name) != 0)
             continue;
         if (n++ == 0)
             snprintf(first, first_len, "%s", e->d_name);
@@ -74,6 +98,9 @@ int pv_state_dir_check_store(const char *job_store, const char *results, char *e
     const char *state;
     size_t n;
 
+    /* A shared PostgreSQL store is checked by connecting to it. */
+    if (pv_jobstore_is_postgres(job_store))
+        return 0;
     if (stat(job_store, &st) == 0) {
         if (st.st_size > 0)
             return 0;
@@ -110,4 +137,37 @@ int pv_state_result_path(const char *results, const char *name, char *out, size_
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
     return 0;
+}
+
+size_t pv_state_preview_of(const char *name)
+{
+    size_t len = strlen(name), slen = sizeof(PV_PREVIEW_SUFFIX) - 1;
+    return len > slen && strcmp(name + len - slen, PV_PREVIEW_SUFFIX) == 0 ? len - slen : 0;
+}
+
+void pv_state_remove_preview(const char *results, const char *name)
+{
+    char path[PATH_MAX];
+    char preview[PATH_MAX + sizeof(PV_PREVIEW_SUFFIX)];
+
+    if (pv_state_result_path(results, name, path, sizeof(path)) != 0)
+        return;
+    snprintf(preview, sizeof(preview), "%s" PV_PREVIEW_SUFFIX, path);
+    unlink(preview);
+}
+
+int pv_state_node_name(const pv_config *cfg, char *out, size_t len)
+{
+    char host[256] = "localhost", real[PATH_MAX];
+    int n;
+
+    if (cfg->node_name != NULL) {
+        n = snprintf(out, len, "%s", cfg->node_name);
+    } else {
+        gethostname(host, sizeof(host) - 1);
+        host[sizeof(host) - 1] = '\0';
+        n = snprintf(out, len, "%s:%s", host,
+                     realpath(cfg->state_dir, real) != NULL ? real : cfg->state_dir);
+    }
+    return n < 0 || (size_t)n >= len ? PIVOT_ERANGE : 0;
 }

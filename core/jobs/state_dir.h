@@ -26,4 +26,22 @@ int pv_state_dir_check_store(const char *job_store, const char *results, char *e
  */
 int pv_state_result_path(const char *results, const char *name, char *out, size_t len);
 
+/** What the quick-look preview of result file NAME is called: NAME followed by this. */
+#define PV_PREVIEW_SUFFIX ".preview.jsonl"
+
+/** The length of the result file name that file `name` is the preview of, or 0 when it is none. */
+size_t pv_state_preview_of(const char *name);
+
+/** Removes the preview of result file `name`, if it has one; the result goes, so does its preview.
+ */
+void pv_state_remove_preview(const char *results, const char *name);
+
+/**
+ * This node's name in a cluster sharing one job store: node_name, or by
+ * default "<host name>:<absolute state_dir>", the same across the node's
+ * restarts (and one per state folder, which the state lock keeps to one
+ * server). Returns 0, or PIVOT_ERANGE when it does not fit.
+ */
+int pv_state_node_name(const pv_config *cfg, char *out, size_t len);
+
 #endif

@@ -54,7 +54,9 @@ int pv_state_lock_take(const char *state_dir, char *err, size_t errlen)
         else if (other > 0)
             snprintf(err, errlen,
                      "the state directory %s is in use by another pivotd serve (pid %ld); "
-                     "stop it first, or give this server another --state-dir",
+                     "stop it first, or give this server another --state-dir (several "
+                     "nodes share jobs through a PostgreSQL job_store, each with a state "
+                     "folder of its own)",
                      state_dir, other);
         else
             snprintf(err, errlen,
@@ -87,6 +89,40 @@ long pv_state_lock_owner(const char *state_dir)
     pid = holder_pid(fd);
     close(fd);
     return pid;
+}
+
+int pv_results_lock_take(const char *results_dir, int shared_store, char *err, size_t errlen)
+{
+    /* The folder itself is locked: a lock file would be one more name among
+     * the results, for every tool that lists them. */
+    int fd = open(results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open the results folder %s: %s", results_dir,
+                 strerror(errno));
+        return -1;
+    }
+    if (flock(fd, (shared_store ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0)
+        return fd;
+    int saved = errno;
+    close(fd);
+    /* A file system without such locks (some NFS setups) is not checked. */
+    if (saved != EWOULDBLOCK)
+        return -2;
+    if (shared_store)
+        snprintf(err, errlen,
+                 "the results folder %s is in use by a pivotd serve on an embedded SQLite job "
+                 "store, which keeps its results to itself; give this node another results_dir, "
+                 "or move that server to the PostgreSQL job_store (pivotd jobs migrate)",
+                 results_dir);
+    else
+        snprintf(err, errlen,
+                 "the results folder %s is in use by another pivotd serve; a server on the "
+                 "embedded SQLite job store needs a results_dir of its own (it removes the "
+                 "files its jobs.db does not know): give it another results_dir, or share "
+                 "jobs and results between nodes through a PostgreSQL job_store",
+                 results_dir);
+    return -1;
 }
 
 void pv_state_lock_release(int fd)

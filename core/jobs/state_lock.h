@@ -4,6 +4,8 @@
  * store would each take the other's running jobs for a crash's leftovers
  * and kill their workers. The `keys` and `quota` commands and the workers
  * do not take it: they only make short transactions in the job store.
+ * The results folder has a lock too: a server on the embedded SQLite store
+ * holds it alone, the nodes of a shared store together.
  */
 #ifndef PV_STATE_LOCK_H
 #define PV_STATE_LOCK_H
@@ -26,6 +28,16 @@ int pv_state_lock_take(const char *state_dir, char *err, size_t errlen);
  * the last one that did; 0 when none can be read. Takes no lock.
  */
 long pv_state_lock_owner(const char *state_dir);
+
+/**
+ * Takes the lock of the results folder for a server's life: exclusive for
+ * a server on an embedded SQLite store (its orphan sweep removes every file
+ * its own store does not know, so the folder is its alone), shared for the
+ * nodes of a shared (PostgreSQL) store. A folder whose file system has no
+ * such locks is not checked (the lock is on the folder itself, no file). Returns the descriptor
+ * (close-on-exec), -2 when unchecked, or -1 with a message naming the folder and what to do.
+ */
+int pv_results_lock_take(const char *results_dir, int shared_store, char *err, size_t errlen);
 
 /** Releases the lock (closing fd); -1 is accepted. */
 void pv_state_lock_release(int fd);

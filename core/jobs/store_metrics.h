@@ -1,8 +1,7 @@
 /*
  * The gauges a scrape reads from the job store: jobs by status, the queue's
  * length and the age of its oldest job, and each user's quota usage over the
- * last day. Separate from jobstore.c so that another store backend brings
- * its own version of these few queries.
+ * last day, from pv_jobstore_figures of whichever backend holds the jobs.
  */
 #ifndef PV_STORE_METRICS_H
 #define PV_STORE_METRICS_H

@@ -10,11 +10,14 @@
 #include "pipeline.h"
 #include "plugin_loader.h"
 #include "plugin_set.h"
+#include "progress_pipe.h"
 #include "registry.h"
 #include "result_detail.h"
+#include "state_dir.h"
 #include "state_lock.h"
 #include "timeutil.h"
 #include "worker_lock.h"
+#include "worker_preview.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,7 +63,16 @@ typedef struct progress_state {
     int64_t next_write_ms;
     int store_cancel; /* the store reported a DELETE while processing */
     int write_failed; /* a progress write failed (logged once) */
+    int told_percent; /* the whole percent last noted on the progress pipe; -1: none */
 } progress_state;
+
+/* The progress pipe's write end (pivotd worker --notify-fd), or -1. */
+static int notify_fd = -1;
+
+void pv_worker_set_notify_fd(int fd)
+{
+    notify_fd = fd;
+}
 
 /* Everything one run holds, so that cleanup is one function. */
 typedef struct worker {
@@ -77,9 +89,10 @@ typedef struct worker {
     void *exp;
     char part_path[PATH_MAX];
     char final_path[PATH_MAX];
-    int part_exists; /* part_path may exist and must go if the job does not complete */
+    int part_exists;           /* part_path may exist and must go if the job does not complete */
+    pv_worker_preview preview; /* the quick look, written beside the result */
     pv_pipeline_result result;
-    pv_channel_detail *details; /* one per spec channel, filled as channels finish */
+    pv_json_channel_detail *details; /* one per spec channel, filled as channels finish */
     int64_t file_size;
     char err[1024];
 } worker;
@@ -100,7 +113,7 @@ static int on_progress(void *arg, double percent)
 
     if (cancel_signal)
         return 1;
-    int64_t now = pv_monotonic_ms();
+    int64_t now = pv_time_monotonic_ms();
     if (now < ps->next_write_ms)
         return 0;
     ps->next_write_ms = now + PROGRESS_INTERVAL_MS;
@@ -109,11 +122,16 @@ static int on_progress(void *arg, double percent)
      * nothing about the result. Appends run on this same thread, so the
      * flag is exact. */
     sig_atomic_t limit_hit = output_limit_hit;
-    int rc = pv_jobstore_progress(ps->js, ps->job_id, percent, pv_now_ms());
+    int rc = pv_jobstore_progress(ps->js, ps->job_id, percent, pv_time_now_ms());
     output_limit_hit = limit_hit;
     if (rc == 1) {
         ps->store_cancel = 1;
         return 1;
+    }
+    /* The API shows whole percents: only a new one is worth waking waiters. */
+    if (rc == 0 && (int)percent != ps->told_percent) {
+        ps->told_percent = (int)percent;
+        pv_progress_notify(notify_fd, ps->job_id);
     }
     /* A missed progress write only makes the status stale: keep exporting. */
     if (rc < 0 && !ps->write_failed) {
@@ -122,6 +140,35 @@ static int on_progress(void *arg, double percent)
                pv_jobstore_errmsg(ps->js));
     }
     return 0;
+}
+
+/* Seconds a worker keeps trying to record its result in a shared store
+ * that went away (a PostgreSQL restart): the export is done, and redoing
+ * it costs more than waiting for the server. */
+#define COMPLETE_RETRY_S 30
+
+static int complete_job(worker *w, int64_t now)
+{
+    int rc = pv_jobstore_complete(w->js, &w->job, now);
+
+    int retried = 0;
+
+    for (int i = 0; rc == PIVOT_EIO && pv_jobstore_is_shared(w->js) && i < COMPLETE_RETRY_S; i++) {
+        sleep(1);
+        rc = pv_jobstore_complete(w->js, &w->job, now);
+        retried = 1;
+    }
+    /* The connection may have broken after the server committed: then the
+     * job is completed with this very file already. */
+    if (rc == PIVOT_ENOENT && retried) {
+        pv_job stored;
+        if (pv_jobstore_get(w->js, w->job.id, NULL, &stored) == 0 &&
+            stored.status == PV_JOB_COMPLETED && stored.file_name != NULL &&
+            strcmp(stored.file_name, w->job.file_name) == 0)
+            rc = 0;
+        pv_job_clear(&stored);
+    }
+    return rc;
 }
 
 static int fsync_path(const char *path, int flags)
@@ -136,15 +183,16 @@ static int fsync_path(const char *path, int flags)
     return rc;
 }
 
-/* Creates <state_dir>/results and derives the .part and final paths, made
- * absolute so the server finds the file whatever its working directory. */
+/* Creates the results directory (results_dir, or <state_dir>/results) and derives the .part and
+ * final paths, made absolute so the server finds the file whatever its working directory. */
 static int prepare_paths(worker *w)
 {
     char dir[PATH_MAX], real[PATH_MAX];
     pivot_export_info info;
     int n;
 
-    n = snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
+    n = w->cfg->results_dir != NULL ? snprintf(dir, sizeof(dir), "%s", w->cfg->results_dir)
+                                    : snprintf(dir, sizeof(dir), "%s/results", w->cfg->state_dir);
     if (n < 0 || (size_t)n >= sizeof(dir)) {
         worker_errf(w, "the state directory's path is too long");
         return PIVOT_ERANGE;
@@ -163,15 +211,31 @@ static int prepare_paths(worker *w)
     n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
                  pv_export_file_type(w->exporter, &info).extension);
     if (n < 0 || (size_t)n >= sizeof(w->final_path) ||
-        snprintf(w->part_path, sizeof(w->part_path), "%s.part", w->final_path) >=
-            (int)sizeof(w->part_path)) {
+        /* Named by the attempt too: in a shared results folder, a worker of
+         * a node taken for dead must never write, rename or remove the
+         * partial file of the attempt that took its job over. */
+        snprintf(w->part_path, sizeof(w->part_path), "%s.%d.part", w->final_path,
+                 w->job.attempts) >= (int)sizeof(w->part_path)) {
         worker_errf(w, "the result file's path is too long");
         return PIVOT_ERANGE;
     }
     return 0;
 }
 
-/* Makes the finished file durable under its final name: data, then name. */
+/* Makes the finished file's data durable, before it gets its final name. */
+static int sync_file(worker *w)
+{
+    char label[32];
+
+    if (fsync_path(w->part_path, 0) != 0) {
+        pv_pipeline_format_label(w->exporter, label, sizeof(label));
+        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
+        return PIVOT_EIO;
+    }
+    return 0;
+}
+
+/* Gives the synced file its final name, durably. */
 static int publish_file(worker *w)
 {
     char label[32];
@@ -179,10 +243,6 @@ static int publish_file(worker *w)
     char *slash;
 
     pv_pipeline_format_label(w->exporter, label, sizeof(label));
-    if (fsync_path(w->part_path, 0) != 0) {
-        worker_errf(w, "writing the %s file failed: fsync: %s", label, strerror(errno));
-        return PIVOT_EIO;
-    }
     if (rename(w->part_path, w->final_path) != 0) {
         worker_errf(w, "moving the %s file into place failed: %s", label, strerror(errno));
         return PIVOT_EIO;
@@ -255,7 +315,7 @@ static int open_providers(worker *w)
 static void on_channel_done(void *arg, size_t index, const pivot_channel_summary *summary)
 {
     worker *w = arg;
-    pv_channel_detail *d = &w->details[index];
+    pv_json_channel_detail *d = &w->details[index];
 
     d->samples = summary->samples;
     if (summary->samples > 0) {
@@ -313,7 +373,7 @@ static void output_limit_lift(const struct rlimit *saved)
  * another code with the reason in w->err. */
 static int export_job(worker *w)
 {
-    progress_state ps = {.js = w->js, .job_id = w->job.id};
+    progress_state ps = {.js = w->js, .job_id = w->job.id, .told_percent = -1};
     char msg[PIVOT_ERRMSG_SIZE] = "";
     char label[32];
     struct rlimit saved_limit;
@@ -365,6 +425,9 @@ static int export_job(worker *w)
         .channel_done_arg = w,
         .decimation = w->spec.decimation,
     };
+    pv_worker_preview_start(&w->preview, w->job.id, w->final_path, w->job.attempts, w->spec.range,
+                            w->cfg->max_output_bytes);
+    p.preview = w->preview.pv;
     rc = pv_pipeline_run(&p, &w->result, w->err, sizeof(w->err));
     if (rc != 0)
         goto out;
@@ -386,7 +449,22 @@ static int export_job(worker *w)
         rc = rc < 0 ? rc : PIVOT_EIO;
         goto out;
     }
+    rc = sync_file(w);
+    if (rc != 0)
+        goto out;
+    /* In a shared store the job may have been taken over while the file was
+     * closed and synced: the result of the attempt that took it must not be
+     * replaced. One more owned write checks, just before the rename. */
+    if (pv_jobstore_is_shared(w->js)) {
+        ps.next_write_ms = 0;
+        if (on_progress(&ps, w->result.percent) != 0) {
+            rc = PIVOT_ECANCELED;
+            goto out;
+        }
+    }
     rc = publish_file(w);
+    if (rc == 0)
+        pv_worker_preview_publish(&w->preview, w->job.id);
 out:
     /* Whatever the exporter made of its EFBIG, the limit is the reason. */
     if (output_limit_hit && rc != 0 && rc != PIVOT_ECANCELED) {
@@ -399,7 +477,8 @@ out:
         output_limit_lift(&saved_limit);
     if (rc == PIVOT_ECANCELED)
         pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: cancelled by %s", w->job.id,
-               ps.store_cancel ? "a request in the job store" : "SIGTERM");
+               ps.store_cancel ? "the job store (a user's cancel, or the job was taken over)"
+                               : "SIGTERM");
     return rc;
 }
 
@@ -416,6 +495,7 @@ static void abandon_file(worker *w)
         unlink(w->part_path);
         w->part_exists = 0;
     }
+    pv_worker_preview_abandon(&w->preview);
 }
 
 /* True when the job store holds a user's cancel request for this job. */
@@ -430,11 +510,34 @@ static int cancel_requested(worker *w)
     return requested;
 }
 
+/* In a shared store: true when the job is no longer this worker's to end,
+ * because its node was taken for dead and the job given back to the queue,
+ * or to a later attempt, meanwhile. */
+static int taken_over(worker *w)
+{
+    pv_job now;
+    int taken = 0;
+
+    if (!pv_jobstore_is_shared(w->js))
+        return 0;
+    if (pv_jobstore_get(w->js, w->job.id, NULL, &now) == 0) {
+        taken = now.status != PV_JOB_PROCESSING || now.attempts != w->job.attempts;
+        pv_job_clear(&now);
+    }
+    if (taken)
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN,
+               "job %s: attempt %d is no longer this node's (it was taken for dead and the job "
+               "taken back); leaving the job, and the results folder, to the attempt that took "
+               "it over",
+               w->job.id, w->job.attempts);
+    return taken;
+}
+
 /* Writes the final state. Returns 0 when it is in the job store. */
 static int record_outcome(worker *w, int rc)
 {
     char msg[1100];
-    int64_t now = pv_now_ms();
+    int64_t now = pv_time_now_ms();
 
     if (rc == 0) {
         /* Recorded relative to the results directory: the state directory
@@ -446,10 +549,18 @@ static int record_outcome(worker *w, int rc)
         w->job.samples = (int64_t)w->result.summary.samples;
         w->job.actual_start_ns = w->result.summary.actual.start_ns;
         w->job.actual_end_ns = w->result.summary.actual.end_ns;
+        for (size_t i = 0; i < w->spec.nchannels; i++) {
+            pv_json_channel_detail *d = &w->details[i];
+            pv_coverage_of(w->source, w->source_ctx, d->name, w->spec.range, &d->coverage);
+            /* The span is the source's ends; a channel whose range fell in a
+             * gap of its data wrote nothing, whatever the ends say. */
+            if (d->samples == 0 && d->coverage.kind != PV_COVERAGE_UNKNOWN)
+                d->coverage.kind = PV_COVERAGE_NONE;
+        }
         free(w->job.result_detail);
         w->job.result_detail =
             pv_result_detail_build(w->cfg->data_dir, w->details, w->spec.nchannels, &w->result);
-        if (w->job.file_name != NULL && pv_jobstore_complete(w->js, &w->job, now) == 0) {
+        if (w->job.file_name != NULL && complete_job(w, now) == 0) {
             pv_log(PIVOT_LOG_INFO, LOG_ORIGIN,
                    "job %s: completed: %u channels, %llu samples, %lld bytes, %zu warnings",
                    w->job.id, w->result.summary.channels,
@@ -457,14 +568,23 @@ static int record_outcome(worker *w, int rc)
                    w->result.nwarnings);
             return 0;
         }
-        /* Not recorded (store error, or the job was taken from us): the
-         * file belongs to no completed job, so it must not stay. */
+        /* Taken over: the file under the job's name may be the new
+         * attempt's already, so it stays (an unrecorded one is removed by
+         * the sweep of orphaned results once the job ends). */
+        if (taken_over(w))
+            return 0;
+        /* Not recorded (a store error): the file belongs to no completed
+         * job, so it must not stay. */
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: recording the result failed: %s", w->job.id,
                pv_jobstore_errmsg(w->js));
         unlink(w->final_path);
+        if (w->preview.final[0] != '\0')
+            unlink(w->preview.final);
         worker_errf(w, "recording the result in the job store failed");
         rc = PIVOT_EIO;
     }
+    if (taken_over(w))
+        return 0;
     /* Leave the row's progress where the export stopped, matching the message. */
     pv_jobstore_progress(w->js, w->job.id, w->result.percent, now);
     if (rc == PIVOT_ECANCELED && !cancel_requested(w)) {
@@ -558,7 +678,7 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
     }
     w.host = pv_host_init(cfg);
     registry.loading = -1;
-    if (snprintf(path, sizeof(path), "%s/jobs.db", cfg->state_dir) >= (int)sizeof(path)) {
+    if (pv_host_job_store_path(cfg, path, sizeof(path)) != 0) {
         pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the state directory's path is too long",
                job_id);
         goto out;
@@ -579,6 +699,19 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
                job_id, pv_job_status_name(w.job.status));
         status = 0;
         goto out;
+    }
+    /* In a cluster, the worker writes only while its node owns the job in
+     * the attempt it read: once another node (or a later attempt) has
+     * taken it over, the worker is told to stop. */
+    if (pv_jobstore_is_shared(w.js)) {
+        char node_name[512];
+        pv_cluster_node node = {node_name, cfg->max_concurrent_jobs, cfg->node_max_concurrent,
+                                cfg->heartbeat_timeout_s * 1000, w.job.attempts};
+        if (pv_state_node_name(cfg, node_name, sizeof(node_name)) != 0 ||
+            pv_jobstore_join(w.js, &node) != 0) {
+            pv_log(PIVOT_LOG_ERROR, LOG_ORIGIN, "job %s: the node's name is unusable", job_id);
+            goto out;
+        }
     }
     pv_log(PIVOT_LOG_INFO, LOG_ORIGIN, "job %s: starting (pid %ld)", job_id, (long)getpid());
 

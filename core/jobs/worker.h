@@ -13,13 +13,19 @@
  * files recorded at plugin_set by the server, each checked to be unchanged,
  * or with plugin_set NULL every plugin of the directory), reads
  * the job's spec, streams every channel from the source to the exporter into
- * <state_dir>/results/<job_id><extension> (written as .part, fsynced and
- * renamed) and records the outcome. Returns the process exit status: 0 when
- * the job's final state (completed, failed or cancelled) was recorded in the
- * job store, or when the job was not processing and was left alone; 1 when
- * even recording the outcome was impossible. Installs a SIGTERM handler and
- * lowers the process's CPU priority: call it only in a worker process.
+ * <state_dir>/results/<job_id><extension> (written as
+ * <job_id><extension>.<attempt>.part, fsynced and renamed) and records the outcome. Returns the
+ * process exit status: 0 when the job's final state (completed, failed or cancelled) was recorded
+ * in the job store, or when the job was not processing and was left alone; 1 when even recording
+ * the outcome was impossible. Installs a SIGTERM handler and lowers the process's CPU priority:
+ * call it only in a worker process.
  */
 int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_set);
+
+/**
+ * Before pv_worker_run: the descriptor of the server's progress pipe
+ * (progress_pipe.h), noted on at each new whole percent; -1 (the default) for none.
+ */
+void pv_worker_set_notify_fd(int fd);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "log.h"
 #include "plugin_loader.h"
+#include <pivot/auth.h>
 #include <pivot/host_json.h>
 
 #include <errno.h>
@@ -16,6 +17,17 @@
 static const pv_config *host_config;
 static pivot_host host_table;
 static char job_store_path[4096];
+static const pivot_key_store *shared_keys;
+
+static const pivot_key_store *host_key_store(void)
+{
+    return shared_keys;
+}
+
+void pv_host_set_key_store(const pivot_key_store *keys)
+{
+    shared_keys = keys;
+}
 
 static void host_log(pivot_log_level level, const char *plugin, const char *fmt, ...)
 {
@@ -42,7 +54,11 @@ static const char *host_config_key_at(size_t index)
 
 int pv_host_job_store_path(const pv_config *cfg, char *out, size_t len)
 {
-    int n = snprintf(out, len, "%s/jobs.db", cfg->state_dir);
+    /* A URI names a shared PostgreSQL store; "sqlite" (or nothing) the
+     * embedded file in the state folder. */
+    int n = cfg->job_store != NULL && strcmp(cfg->job_store, "sqlite") != 0
+                ? snprintf(out, len, "%s", cfg->job_store)
+                : snprintf(out, len, "%s/jobs.db", cfg->state_dir);
     if (n < 0 || (size_t)n >= len)
         return PIVOT_ERANGE;
     return 0;
@@ -75,6 +91,7 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     host_table.size = sizeof(host_table);
     host_table.abi_major = PIVOT_ABI_MAJOR;
     host_table.log = host_log;
+    host_table.key_store = host_key_store;
     host_table.config_get = host_config_get;
     host_table.register_timespec = pv_registry_add_timespec;
     host_table.register_source = pv_registry_add_source;

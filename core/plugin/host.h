@@ -27,4 +27,10 @@ int pv_host_plugin_dir(const pv_config *cfg, char *dir, size_t len, char *err, s
 /** Loads the plugins of cfg's plugin directory (or the default next to exe). */
 int pv_host_load_plugins(pv_registry *reg, const pv_config *cfg, char *err, size_t errlen);
 
+/**
+ * Gives plugins the shared API key store (host.h's key_store), or NULL;
+ * set before the plugins load, by the commands that know the job store.
+ */
+void pv_host_set_key_store(const struct pivot_key_store *keys);
+
 #endif

@@ -67,6 +67,13 @@ static const setting settings[] = {
     {"data_dir", KIND_STRING, offsetof(pv_config, data_dir), 0, 0},
     {"state_dir", KIND_STRING, offsetof(pv_config, state_dir), 0, 0},
     {"plugin_dir", KIND_OPTIONAL_STRING, offsetof(pv_config, plugin_dir), 0, 0},
+    /* Where jobs live: "sqlite" (or unset) for <state_dir>/jobs.db, or a
+     * libpq URI for a PostgreSQL store shared by several nodes. */
+    {"job_store", KIND_OPTIONAL_STRING, offsetof(pv_config, job_store), 0, 0},
+    {"results_dir", KIND_OPTIONAL_STRING, offsetof(pv_config, results_dir), 0, 0},
+    {"node_name", KIND_OPTIONAL_STRING, offsetof(pv_config, node_name), 0, 0},
+    /* 0: no per-node limit below the cluster's jobs.max_concurrent. */
+    {"jobs.node_max_concurrent", KIND_INT, offsetof(pv_config, node_max_concurrent), 0, 64},
     {"jobs.max_concurrent", KIND_INT, offsetof(pv_config, max_concurrent_jobs), 1, 64},
     /* The upper bound is checked against jobs.timeout_cap separately. */
     {"jobs.timeout", KIND_DURATION, offsetof(pv_config, job_timeout_s), 1, 30 * DAY_S},
@@ -472,6 +479,9 @@ void pv_config_free(pv_config *cfg)
     free(cfg->data_dir);
     free(cfg->state_dir);
     free(cfg->plugin_dir);
+    free(cfg->job_store);
+    free(cfg->results_dir);
+    free(cfg->node_name);
     for (size_t i = 0; i < cfg->nentries; i++) {
         free(cfg->keys[i]);
         free(cfg->values[i]);

@@ -10,12 +10,16 @@
 
 /** Resolved settings. Strings are owned by the config. */
 typedef struct pv_config {
-    char *listen_host;           /**< "127.0.0.1" (api.host) */
-    int listen_port;             /**< 8000 (api.port); 0 picks a free port */
-    char *data_dir;              /**< "./data" (storage.avro_path, or data_dir) */
-    int data_dir_set;            /**< data_dir was given by the file or a flag */
-    char *state_dir;             /**< "./pivot" (state_dir) */
-    char *plugin_dir;            /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
+    char *listen_host; /**< "127.0.0.1" (api.host) */
+    int listen_port;   /**< 8000 (api.port); 0 picks a free port */
+    char *data_dir;    /**< "./data" (storage.avro_path, or data_dir) */
+    int data_dir_set;  /**< data_dir was given by the file or a flag */
+    char *state_dir;   /**< "./pivot" (state_dir) */
+    char *plugin_dir;  /**< NULL: ../lib/pivot next to the executable (plugin_dir) */
+    char *job_store; /**< NULL: <state_dir>/jobs.db; a postgresql:// URI: PostgreSQL (job_store) */
+    char *results_dir;           /**< NULL: <state_dir>/results (results_dir) */
+    char *node_name;             /**< NULL: the host name and pid (node_name) */
+    int node_max_concurrent;     /**< 0: none (jobs.node_max_concurrent): this node's own cap */
     size_t max_request_bytes;    /**< 1 MiB (api.limits.max_request_bytes) */
     int http_threads;            /**< 2 (api.threads) */
     int quick_lane_threads;      /**< 0: as many as http_threads (api.quick_lane_threads) */

@@ -8,7 +8,7 @@
 
 #define MAX_JSON_DEPTH 64
 
-yajl_gen pv_gen_new(void)
+yajl_gen pv_json_gen_new(void)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     if (g != NULL)
@@ -16,7 +16,7 @@ yajl_gen pv_gen_new(void)
     return g;
 }
 
-void pv_gen_str(yajl_gen g, const char *s)
+void pv_json_str(yajl_gen g, const char *s)
 {
     if (s == NULL)
         yajl_gen_null(g);
@@ -24,42 +24,42 @@ void pv_gen_str(yajl_gen g, const char *s)
         yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
-void pv_gen_key_str(yajl_gen g, const char *key, const char *value)
+void pv_json_key_str(yajl_gen g, const char *key, const char *value)
 {
-    pv_gen_str(g, key);
-    pv_gen_str(g, value);
+    pv_json_str(g, key);
+    pv_json_str(g, value);
 }
 
-void pv_gen_key_int(yajl_gen g, const char *key, int64_t value)
+void pv_json_key_int(yajl_gen g, const char *key, int64_t value)
 {
-    pv_gen_str(g, key);
+    pv_json_str(g, key);
     yajl_gen_integer(g, (long long)value);
 }
 
-void pv_gen_key_null(yajl_gen g, const char *key)
+void pv_json_key_null(yajl_gen g, const char *key)
 {
-    pv_gen_str(g, key);
+    pv_json_str(g, key);
     yajl_gen_null(g);
 }
 
-void pv_gen_key_time_ms(yajl_gen g, const char *key, int64_t ms)
+void pv_json_key_time_ms(yajl_gen g, const char *key, int64_t ms)
 {
-    pv_gen_key_time_ns(g, key, ms > 0 ? ms * 1000000 : -1);
+    pv_json_key_time_ns(g, key, ms > 0 ? ms * 1000000 : -1);
 }
 
-void pv_gen_key_time_ns(yajl_gen g, const char *key, int64_t ns)
+void pv_json_key_time_ns(yajl_gen g, const char *key, int64_t ns)
 {
     char text[PV_TIME_TEXT_SIZE];
-    pv_gen_str(g, key);
+    pv_json_str(g, key);
     if (ns < 0) {
         yajl_gen_null(g);
         return;
     }
     pv_time_format_ns(ns, text);
-    pv_gen_str(g, text);
+    pv_json_str(g, text);
 }
 
-char *pv_gen_text(yajl_gen g)
+char *pv_json_text(yajl_gen g)
 {
     const unsigned char *buf;
     size_t len;
@@ -69,45 +69,7 @@ char *pv_gen_text(yajl_gen g)
     return strndup((const char *)buf, len);
 }
 
-char *pv_json_result_detail(const pv_channel_detail *channels, size_t nchannels,
-                            const char *const *warnings, size_t nwarnings)
-{
-    yajl_gen g = pv_gen_new();
-    char *text;
-
-    if (g == NULL)
-        return NULL;
-    yajl_gen_map_open(g);
-    pv_gen_str(g, "channels");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < nchannels; i++) {
-        int any = channels[i].samples > 0;
-        yajl_gen_map_open(g);
-        pv_gen_key_str(g, "name", channels[i].name);
-        pv_gen_key_int(g, "samples", (int64_t)channels[i].samples);
-        pv_gen_key_time_ns(g, "first", any ? channels[i].first_ns : -1);
-        pv_gen_key_time_ns(g, "last", any ? channels[i].last_ns : -1);
-        yajl_gen_map_close(g);
-    }
-    yajl_gen_array_close(g);
-    pv_gen_str(g, "channels_missing");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < nchannels; i++)
-        if (channels[i].samples == 0)
-            pv_gen_str(g, channels[i].name);
-    yajl_gen_array_close(g);
-    pv_gen_str(g, "warnings");
-    yajl_gen_array_open(g);
-    for (size_t i = 0; i < nwarnings; i++)
-        pv_gen_str(g, warnings[i]);
-    yajl_gen_array_close(g);
-    yajl_gen_map_close(g);
-    text = pv_gen_text(g);
-    yajl_gen_free(g);
-    return text;
-}
-
-void pv_gen_key_fixed(yajl_gen g, const char *key, double value, int digits)
+void pv_json_key_fixed(yajl_gen g, const char *key, double value, int digits)
 {
     char text[64];
     int n = snprintf(text, sizeof(text), "%.*f", digits, value);
@@ -117,11 +79,11 @@ void pv_gen_key_fixed(yajl_gen g, const char *key, double value, int digits)
         if (n > 0 && text[n - 1] == '.')
             text[--n] = '\0';
     }
-    pv_gen_str(g, key);
+    pv_json_str(g, key);
     yajl_gen_number(g, text, strlen(text));
 }
 
-void pv_gen_tree(yajl_gen g, yajl_val v)
+void pv_json_tree(yajl_gen g, yajl_val v)
 {
     if (v == NULL) {
         yajl_gen_null(g);
@@ -129,7 +91,7 @@ void pv_gen_tree(yajl_gen g, yajl_val v)
     }
     switch (v->type) {
     case yajl_t_string:
-        pv_gen_str(g, v->u.string);
+        pv_json_str(g, v->u.string);
         break;
     case yajl_t_number:
         yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
@@ -137,15 +99,15 @@ void pv_gen_tree(yajl_gen g, yajl_val v)
     case yajl_t_object:
         yajl_gen_map_open(g);
         for (size_t i = 0; i < v->u.object.len; i++) {
-            pv_gen_str(g, v->u.object.keys[i]);
-            pv_gen_tree(g, v->u.object.values[i]);
+            pv_json_str(g, v->u.object.keys[i]);
+            pv_json_tree(g, v->u.object.values[i]);
         }
         yajl_gen_map_close(g);
         break;
     case yajl_t_array:
         yajl_gen_array_open(g);
         for (size_t i = 0; i < v->u.array.len; i++)
-            pv_gen_tree(g, v->u.array.values[i]);
+            pv_json_tree(g, v->u.array.values[i]);
         yajl_gen_array_close(g);
         break;
     case yajl_t_true:

@@ -7,43 +7,26 @@
 #include <yajl/yajl_tree.h>
 
 /** Allocates a generator that validates UTF-8 and escapes '/'; NULL on failure. */
-yajl_gen pv_gen_new(void);
+yajl_gen pv_json_gen_new(void);
 
-void pv_gen_str(yajl_gen g, const char *s);
-void pv_gen_key_str(yajl_gen g, const char *key, const char *value); /* NULL value: null */
-void pv_gen_key_int(yajl_gen g, const char *key, int64_t value);
-void pv_gen_key_null(yajl_gen g, const char *key);
+void pv_json_str(yajl_gen g, const char *s);
+void pv_json_key_str(yajl_gen g, const char *key, const char *value); /* NULL value: null */
+void pv_json_key_int(yajl_gen g, const char *key, int64_t value);
+void pv_json_key_null(yajl_gen g, const char *key);
 /** An RFC 3339 time; 0 or less writes null (job times: 0 is "not yet"). */
-void pv_gen_key_time_ms(yajl_gen g, const char *key, int64_t ms);
+void pv_json_key_time_ms(yajl_gen g, const char *key, int64_t ms);
 /**
  * An RFC 3339 time; a negative ns writes null (times before 1970 are never
  * stored), while 0 is 1970-01-01T00:00:00Z, a time data may have.
  */
-void pv_gen_key_time_ns(yajl_gen g, const char *key, int64_t ns);
+void pv_json_key_time_ns(yajl_gen g, const char *key, int64_t ns);
 /** Writes a number with up to `digits` decimals, trailing zeros trimmed (yajl prints 17). */
-void pv_gen_key_fixed(yajl_gen g, const char *key, double value, int digits);
+void pv_json_key_fixed(yajl_gen g, const char *key, double value, int digits);
 /** Re-serialises a parsed tree value (NULL writes null). */
-void pv_gen_tree(yajl_gen g, yajl_val v);
+void pv_json_tree(yajl_gen g, yajl_val v);
 
 /** Returns the generator's text as a malloc'd string; NULL when out of memory. */
-char *pv_gen_text(yajl_gen g);
-
-/** One channel's line in a completed job's result detail. */
-typedef struct pv_channel_detail {
-    const char *name;
-    uint64_t samples;
-    int64_t first_ns; /**< first sample written; read only when samples > 0 */
-    int64_t last_ns;  /**< last sample written (inclusive) */
-} pv_channel_detail;
-
-/**
- * Returns, malloc'd, the detail of a job's result as stored in the job
- * store: {"channels": [{"name", "samples", "first", "last"}...],
- * "channels_missing": [names without a sample], "warnings": [...]}; NULL
- * when out of memory.
- */
-char *pv_json_result_detail(const pv_channel_detail *channels, size_t nchannels,
-                            const char *const *warnings, size_t nwarnings);
+char *pv_json_text(yajl_gen g);
 
 /**
  * Parses text of len bytes (not NUL-terminated) into a tree. Returns NULL

@@ -300,7 +300,7 @@ void pv_log_audit(pivot_log_level level, const char *event, const char *peer,
     va_end(ap);
     if (current_format() == PV_LOG_TEXT) {
         /* Whole seconds are enough for an audit trail and easier to grep. */
-        pv_time_format_ms(pv_now_ms() / 1000 * 1000, at);
+        pv_time_format_ms(pv_time_now_ms() / 1000 * 1000, at);
         snprintf(message, sizeof(message), "audit: %s %s from %s key %s: %s", at, event, peer,
                  credential, what);
         pv_log_event(level, "pivotd", "audit", message, NULL, 0);

@@ -3,19 +3,19 @@
 #include <pivot/grammar.h>
 #include <time.h>
 
-int64_t pv_now_ns(void)
+int64_t pv_time_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t pv_now_ms(void)
+int64_t pv_time_now_ms(void)
 {
-    return pv_now_ns() / 1000000;
+    return pv_time_now_ns() / 1000000;
 }
 
-int64_t pv_monotonic_ms(void)
+int64_t pv_time_monotonic_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -10,13 +10,13 @@
 #define PV_TIME_TEXT_SIZE PIVOT_RFC3339_SIZE
 
 /** Wall-clock time, nanoseconds since the Unix epoch. */
-int64_t pv_now_ns(void);
+int64_t pv_time_now_ns(void);
 
 /** Wall-clock time, milliseconds since the Unix epoch. */
-int64_t pv_now_ms(void);
+int64_t pv_time_now_ms(void);
 
 /** Monotonic time in milliseconds, for intervals and deadlines. */
-int64_t pv_monotonic_ms(void);
+int64_t pv_time_monotonic_ms(void);
 
 /**
  * Writes ns as RFC 3339 UTC ("2025-01-23T14:30:00Z"), with only the

@@ -83,6 +83,12 @@ static int apikey_open(void **out, char *err, size_t errlen)
         goto out;
     }
     /* job_store: where the keys were kept before this file existed. */
+    /* A cluster's nodes share their keys: the host keeps them then. */
+    if (PIVOT_HAS_MEMBER(host, pivot_host, key_store) && host->key_store != NULL &&
+        host->key_store() != NULL) {
+        rc = ak_store_open_shared(host->key_store(), &ctx->store);
+        goto out;
+    }
     rc = ak_store_open(path, host->config_get("job_store"), &ctx->store, &moved, err, errlen);
     if (rc == 0 && moved > 0 && host->log != NULL)
         host->log(PIVOT_LOG_INFO, PLUGIN, "moved %lld api keys from the job store into %s",

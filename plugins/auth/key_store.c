@@ -5,6 +5,8 @@
  */
 #include "key_store.h"
 
+#include "key_store_shared.h"
+
 #include <pivot/common.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -69,10 +71,11 @@ typedef struct ak_conn {
 } ak_conn;
 
 struct ak_store {
-    uint64_t instance;    /**< unique per store in this process; keys the thread cache */
-    pthread_mutex_t lock; /**< guards conns */
-    ak_conn *conns;       /**< every connection opened for this store */
-    char path[];          /**< the database file */
+    const pivot_key_store *shared; /**< the host's, for every node; NULL: the file at path */
+    uint64_t instance;             /**< unique per store in this process; keys the thread cache */
+    pthread_mutex_t lock;          /**< guards conns */
+    ak_conn *conns;                /**< every connection opened for this store */
+    char path[];                   /**< the database file */
 };
 
 /* Stores get distinct numbers, so a thread's cache can never point into a
@@ -326,8 +329,23 @@ static int copy_text(sqlite3_stmt *st, int col, char *out, size_t outlen)
     return 0;
 }
 
+int ak_store_open_shared(const pivot_key_store *shared, ak_store **out)
+{
+    ak_store *store = calloc(1, sizeof(*store) + 1);
+
+    if (store == NULL)
+        return PIVOT_ENOMEM;
+    store->shared = shared;
+    store->instance = atomic_fetch_add(&next_instance, 1);
+    pthread_mutex_init(&store->lock, NULL);
+    *out = store;
+    return 0;
+}
+
 int ak_store_find(ak_store *store, const char *id, ak_key_row *row, char *err, size_t errlen)
 {
+    if (store->shared != NULL)
+        return ak_shared_find(store->shared, id, row, err, errlen);
     ak_conn *c = thread_conn(store, err, errlen);
     int rc = 0, step;
 
@@ -367,6 +385,8 @@ out:
 int ak_store_touch(ak_store *store, const char *id, int64_t now, int64_t interval, char *err,
                    size_t errlen)
 {
+    if (store->shared != NULL)
+        return ak_shared_touch(store->shared, id, now, interval, err, errlen);
     ak_conn *c = thread_conn(store, err, errlen);
     int rc = 0;
 
@@ -387,6 +407,9 @@ int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_
                     const char *user, const char *role, const char *label, int64_t expires_at,
                     int64_t now, char *err, size_t errlen)
 {
+    if (store->shared != NULL)
+        return ak_shared_insert(store->shared, id, hash, user, role, label, expires_at, now, err,
+                                errlen);
     ak_conn *c = thread_conn(store, err, errlen);
     int rc = 0, step;
 
@@ -422,6 +445,8 @@ int ak_store_insert(ak_store *store, const char *id, const uint8_t hash[AK_HASH_
  * prepared per call rather than kept on every thread's connection. */
 int ak_store_list(ak_store *store, ak_list_fn visit, void *arg, char *err, size_t errlen)
 {
+    if (store->shared != NULL)
+        return ak_shared_list(store->shared, visit, arg, err, errlen);
     ak_conn *c = thread_conn(store, err, errlen);
     sqlite3_stmt *st = NULL;
     int rc = 0, step;
@@ -453,6 +478,8 @@ out:
 
 int ak_store_revoke(ak_store *store, const char *id, int64_t now, char *err, size_t errlen)
 {
+    if (store->shared != NULL)
+        return ak_shared_revoke(store->shared, id, now, err, errlen);
     ak_conn *c = thread_conn(store, err, errlen);
     sqlite3_stmt *st = NULL;
     int rc = 0;

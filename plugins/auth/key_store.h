@@ -43,6 +43,14 @@ typedef struct ak_key_row {
 int ak_store_open(const char *path, const char *legacy_path, ak_store **out, int64_t *moved,
                   char *err, size_t errlen);
 
+struct pivot_key_store;
+
+/**
+ * Opens the host's shared key store (host.h's key_store) behind this
+ * module's calls: the keys of every node of a cluster, kept by the server.
+ */
+int ak_store_open_shared(const struct pivot_key_store *shared, ak_store **out);
+
 /**
  * Closes every connection any thread opened, then frees the store. No
  * other call on the store may be running or follow. NULL is accepted.

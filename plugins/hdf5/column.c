@@ -32,21 +32,24 @@ static int fill_required(hid_t file_type)
     return H5Tis_variable_str(file_type) > 0 || H5Tget_class(file_type) == H5T_VLEN;
 }
 
-hid_t hx_column_create(hx_export *x, const char *name, hid_t file_type, hsize_t chunk, char *err,
-                       size_t errlen)
+/* A 1-D column when width is 0, else rows of `width` elements (a character array). */
+static hid_t create_column(hx_export *x, const char *name, hid_t file_type, hsize_t chunk,
+                           hsize_t width, char *err, size_t errlen)
 {
-    const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+    const int rank = width > 0 ? 2 : 1;
+    const hsize_t zero[2] = {0, width}, unlimited[2] = {H5S_UNLIMITED, width};
+    const hsize_t chunk_dims[2] = {chunk, width};
     hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dapl = H5I_INVALID_HID;
     hid_t dset = H5I_INVALID_HID;
 
-    space = H5Screate_simple(1, &zero, &unlimited);
+    space = H5Screate_simple(rank, zero, unlimited);
     if (space < 0) {
         hx_fail(0, err, errlen, "H5Screate_simple", "channel \"%s\" dataset \"%s\"", x->channel,
                 name);
         goto out;
     }
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0) {
+    if (dcpl < 0 || H5Pset_chunk(dcpl, rank, chunk_dims) < 0) {
         hx_fail(0, err, errlen, "H5Pset_chunk", "channel \"%s\" dataset \"%s\"", x->channel, name);
         goto out;
     }
@@ -87,6 +90,18 @@ out:
     if (space >= 0)
         H5Sclose(space);
     return dset;
+}
+
+hid_t hx_column_create(hx_export *x, const char *name, hid_t file_type, hsize_t chunk, char *err,
+                       size_t errlen)
+{
+    return create_column(x, name, file_type, chunk, 0, err, errlen);
+}
+
+hid_t hx_char_column_create(hx_export *x, const char *name, hid_t char_type, hsize_t chunk,
+                            hsize_t width, char *err, size_t errlen)
+{
+    return create_column(x, name, char_type, chunk, width, err, errlen);
 }
 
 uint64_t hx_chunk_for(uint64_t asked, size_t size)

@@ -15,12 +15,15 @@
 #define CHANNEL_OVERHEAD 2048
 #define DATASET_OVERHEAD 1024
 
-/* A variable-length element (string, bytes) is stored as a 16-byte
- * descriptor in its chunk and its content as an object of the global heap:
- * a 16-byte header and the content padded to 8 bytes. The content is
- * counted as 8 bytes, as labels and codes are usually short. */
+/* A variable-length element (bytes) is stored as a 16-byte descriptor in
+ * its chunk and its content as an object of the global heap: a 16-byte
+ * header and the content padded to 8 bytes, counted as 8 bytes. A string
+ * is counted as a row of 8 bytes of a character array (string_column.h), as
+ * labels and codes are usually short, plus the `string8` dimension's
+ * dataset once per channel. */
 #define VARIABLE_DESCRIPTOR 16
 #define VARIABLE_HEAP (16 + 8)
+#define STRING_ROW 8
 
 /* How one element of a dataset is stored. */
 typedef struct element_layout {
@@ -51,19 +54,12 @@ static element_layout element_of(pivot_type t, const pivot_signal_detail *d)
     case PIVOT_TYPE_ENUM:
         return plain(d->symbols != NULL && d->nsymbols > 0 ? hx_enum_bytes(d->nsymbols) : 4);
     case PIVOT_TYPE_STRING:
-        return variable;
+        return plain(STRING_ROW);
     case PIVOT_TYPE_BYTES:
         /* An opaque type of that size, or a sequence of uint8. */
         return d->fixed_size > 0 ? plain(d->fixed_size) : variable;
     }
     return plain(8);
-}
-
-/* The size by which column.c divides its chunk bytes: the file type's, but
- * HDF5 sizes a variable-length string as a pointer. */
-static size_t sizing_of(pivot_type t, element_layout e)
-{
-    return t == PIVOT_TYPE_STRING ? sizeof(char *) : (size_t)e.bytes;
 }
 
 /* Bytes of a dataset of n elements in chunks of per_chunk: whole chunks,
@@ -80,7 +76,7 @@ static uint64_t signal_bytes(pivot_type type, const pivot_signal_detail *detail,
                              uint64_t chunk_size)
 {
     element_layout e = element_of(type, detail);
-    uint64_t per_chunk = hx_chunk_for(chunk_size, sizing_of(type, e));
+    uint64_t per_chunk = hx_chunk_for(chunk_size, (size_t)e.bytes);
     uint64_t bytes = dataset_bytes(rows, e, per_chunk);
 
     if (detail->nullable)
@@ -98,6 +94,7 @@ int hx_estimate(const pivot_export_info *info, const pivot_estimate_channel *con
     for (size_t i = 0; i < nchannels; i++) {
         const pivot_channel_info *ch = channels[i]->channel;
         uint64_t rows = channels[i]->rows;
+        int strings = 0;
 
         total += CHANNEL_OVERHEAD +
                  dataset_bytes(rows, plain(8), hx_chunk_for(chunk_size, 8)); /* time */
@@ -105,7 +102,10 @@ int hx_estimate(const pivot_export_info *info, const pivot_estimate_channel *con
             pivot_signal_detail detail;
             pivot_signal_detail_read(ch->details[k], &detail);
             total += signal_bytes(ch->signals[k].type, &detail, rows, chunk_size);
+            strings |= ch->signals[k].type == PIVOT_TYPE_STRING;
         }
+        if (strings)
+            total += DATASET_OVERHEAD;
     }
     *bytes = total;
     return 0;

@@ -9,9 +9,11 @@
 #include "h5_error.h"
 #include "hdf5_export.h"
 #include "null_mask.h"
+#include "provenance.h"
 #include "signal_attrs.h"
 #include "signal_type.h"
 #include "signal_write.h"
+#include "string_column.h"
 
 #include <hdf5_hl.h>
 #include <stdio.h>
@@ -136,12 +138,50 @@ out:
     return rc;
 }
 
+/*
+ * Signal s's dataset of file_type in s->chunk rows (a character array when
+ * s->str_width is set) with its attributes, attached to time, and its mask
+ * when nullable and not made yet.
+ */
+static int create_dataset(hx_export *x, hx_signal *s, hid_t file_type, const pivot_signal_detail *d,
+                          char *err, size_t errlen)
+{
+    char where[300];
+    int rc = 0;
+
+    if (s->str_width > 0) {
+        s->dset = hx_char_column_create(x, s->name, file_type, s->chunk, s->str_width, err, errlen);
+    } else {
+        s->dset = hx_column_create(x, s->name, file_type, s->chunk, err, errlen);
+        if (s->dset >= 0)
+            s->direct =
+                hx_direct_open(x, s->dset, s->name, file_type, H5Tget_size(s->mem_type), s->chunk);
+    }
+    if (s->dset < 0) {
+        rc = PIVOT_EIO;
+        goto out;
+    }
+    snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
+    rc = hx_signal_attrs(x, s, file_type, d, s->valid_name, where, err, errlen);
+    if (rc == 0 && s->str_width > 0)
+        rc = hx_str_chars_attach(x, s, where, err, errlen);
+    if (rc != 0)
+        goto out;
+    if (H5DSattach_scale(s->dset, x->time, 0) < 0) {
+        rc = hx_fail(PIVOT_EIO, err, errlen, "H5DSattach_scale", "%s", where);
+        goto out;
+    }
+    /* The mask is chunked like the signal, so that the same rows share a chunk index. */
+    if (s->nullable && s->valid < 0)
+        rc = hx_mask_create(x, s, s->chunk, err, errlen);
+out:
+    return rc;
+}
+
 static int create_signal(hx_export *x, hx_signal *s, const pivot_signal_detail *d, char *err,
                          size_t errlen)
 {
     hid_t file_type = H5I_INVALID_HID;
-    hsize_t chunk;
-    char where[300];
     int rc;
 
     rc = hx_signal_types(x, s, d, &file_type, &s->mem_type, err, errlen);
@@ -150,24 +190,38 @@ static int create_signal(hx_export *x, hx_signal *s, const pivot_signal_detail *
     /* Indices are checked against the symbols only when the type names them. */
     if (H5Tget_class(file_type) == H5T_ENUM)
         s->nsymbols = d->nsymbols;
-    chunk = hx_chunk_elements(x, file_type);
-    s->dset = hx_column_create(x, s->name, file_type, chunk, err, errlen);
-    if (s->dset < 0) {
-        rc = PIVOT_EIO;
+    s->chunk = hx_chunk_elements(x, file_type);
+    rc = create_dataset(x, s, file_type, d, err, errlen);
+out:
+    if (file_type >= 0)
+        H5Tclose(file_type);
+    return rc;
+}
+
+int hx_string_signal_create(hx_export *x, hx_signal *s, size_t width, char *err, size_t errlen)
+{
+    /* The detail as begin_channel had it, from the texts kept. */
+    const pivot_signal_detail d = {.size = sizeof(d),
+                                   .nullable = s->nullable,
+                                   .units = s->units,
+                                   .doc = s->doc,
+                                   .source_type = s->source_type};
+    hid_t file_type;
+    int rc = 0;
+
+    s->str_width = width;
+    file_type = width > 0 ? hx_str_char_type() : H5Tcopy(x->str_type);
+    s->mem_type = file_type >= 0 ? H5Tcopy(file_type) : H5I_INVALID_HID;
+    if (file_type < 0 || s->mem_type < 0) {
+        rc = hx_fail(PIVOT_EIO, err, errlen, "H5Tcopy", "channel \"%s\" signal \"%s\"", x->channel,
+                     s->name);
         goto out;
     }
-    s->direct = hx_direct_open(x, s->dset, s->name, file_type, H5Tget_size(s->mem_type), chunk);
-    snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
-    rc = hx_signal_attrs(x, s, file_type, d, s->valid_name, where, err, errlen);
-    if (rc != 0)
-        goto out;
-    if (H5DSattach_scale(s->dset, x->time, 0) < 0) {
-        rc = hx_fail(PIVOT_EIO, err, errlen, "H5DSattach_scale", "%s", where);
-        goto out;
-    }
-    /* The mask is chunked like the signal, so that the same rows share a chunk index. */
-    if (s->nullable)
-        rc = hx_mask_create(x, s, chunk, err, errlen);
+    /* Rows as a row of that width would have them; kept when a character
+     * array becomes variable-length, so that its mask stays aligned. */
+    if (s->chunk == 0)
+        s->chunk = hx_chunk_for(x->chunk_elements, width > 0 ? width : H5Tget_size(file_type));
+    rc = create_dataset(x, s, file_type, &d, err, errlen);
 out:
     if (file_type >= 0)
         H5Tclose(file_type);
@@ -210,21 +264,41 @@ static int create_group(hx_export *x, const pivot_channel_info *channel, char *e
                             errlen);
     if (rc == 0)
         rc = write_origin(x, channel, where, err, errlen);
+    if (rc == 0)
+        rc = hx_provenance_write(x->group, x->str_type, &x->provenance, where, err, errlen);
 out:
     return rc;
 }
 
-/* What append needs of signal i, kept past this call. */
+/* A copy of text, or NULL for none; *failed is set when out of memory. */
+static char *copy_text(const char *text, int *failed)
+{
+    char *copy = text != NULL ? strdup(text) : NULL;
+
+    if (text != NULL && copy == NULL)
+        *failed = 1;
+    return copy;
+}
+
+/* What append needs of signal i, kept past this call; a string signal's
+ * dataset waits for its first samples, so it keeps its detail's texts. */
 static int init_signal(hx_signal *s, const pivot_signal_info *signal, const pivot_signal_detail *d)
 {
+    int failed = 0;
+
     s->dset = s->valid = s->mem_type = H5I_INVALID_HID;
     s->type = signal->type;
     s->nullable = d->nullable != 0;
     s->fixed_size = signal->type == PIVOT_TYPE_BYTES ? d->fixed_size : 0;
-    s->name = strdup(signal->name);
+    s->name = copy_text(signal->name, &failed);
     if (s->nullable)
         s->valid_name = hx_mask_name(signal->name);
-    return s->name == NULL || (s->nullable && s->valid_name == NULL) ? PIVOT_ENOMEM : 0;
+    if (signal->type == PIVOT_TYPE_STRING) {
+        s->units = copy_text(d->units, &failed);
+        s->doc = copy_text(d->doc, &failed);
+        s->source_type = copy_text(d->source_type, &failed);
+    }
+    return failed || s->name == NULL || (s->nullable && s->valid_name == NULL) ? PIVOT_ENOMEM : 0;
 }
 
 /* Refuses what cannot be written before anything is created. */
@@ -292,7 +366,8 @@ int hx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_s
         rc = create_time(x, err, errlen);
     for (size_t i = 0; rc == 0 && i < nsignals; i++) {
         read_detail(channel, i, &d);
-        rc = create_signal(x, &x->signals[i], &d, err, errlen);
+        if (signals[i].type != PIVOT_TYPE_STRING)
+            rc = create_signal(x, &x->signals[i], &d, err, errlen);
     }
 forget:
     if (rc != 0)
@@ -328,6 +403,21 @@ out:
     return rc;
 }
 
+/* String signals are made with their first samples, whose lengths choose their layout. */
+static int create_string_signals(hx_export *x, const pivot_batch *batch, char *err, size_t errlen)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < x->nsignals; i++) {
+        hx_signal *s = &x->signals[i];
+
+        if (s->type == PIVOT_TYPE_STRING && s->dset < 0)
+            rc = hx_string_signal_create(
+                x, s, hx_str_width(x, batch->columns[i].data, batch->count), err, errlen);
+    }
+    return rc;
+}
+
 int hx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
 {
     hx_export *x = exp;
@@ -352,6 +442,8 @@ int hx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
     }
     rc = hx_column_append(x, x->time_direct, x->time, H5T_NATIVE_INT64, mem_space, batch->time,
                           count, "time", err, errlen);
+    if (rc == 0)
+        rc = create_string_signals(x, batch, err, errlen);
     /* A mask is read only for a nullable signal, whose detail came from a host
      * whose batches have `valid`. */
     for (size_t i = 0; rc == 0 && i < x->nsignals; i++)
@@ -402,7 +494,12 @@ int hx_end_channel(void *exp, const pivot_channel_summary *summary, char *err, s
         rc = PIVOT_EINVAL;
         goto out;
     }
-    rc = hx_direct_finish_channel(x, err, errlen);
+    /* A string signal without samples is variable-length, as it has no length to go by. */
+    for (size_t i = 0; rc == 0 && i < x->nsignals; i++)
+        if (x->signals[i].type == PIVOT_TYPE_STRING && x->signals[i].dset < 0)
+            rc = hx_string_signal_create(x, &x->signals[i], 0, err, errlen);
+    if (rc == 0)
+        rc = hx_direct_finish_channel(x, err, errlen);
     if (rc == 0)
         rc = write_channel_summary(x, summary, err, errlen);
 out:
@@ -426,6 +523,9 @@ void hx_channel_release(hx_export *x)
             H5Tclose(s->mem_type);
         free(s->name);
         free(s->valid_name);
+        free(s->units);
+        free(s->doc);
+        free(s->source_type);
     }
     free(x->signals);
     x->signals = NULL;

@@ -6,6 +6,7 @@
 #include "direct_chunks.h"
 #include "h5_error.h"
 #include "hdf5_export.h"
+#include "provenance.h"
 
 #include <errno.h>
 #include <pivot/grammar.h>
@@ -14,8 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/** Version of the layout described in ARCHITECTURE.md, for readers to check. */
-#define HX_FORMAT_VERSION 1
+/** Version of the layout described in docs/api.md, for readers to check: 2 since
+ * short strings are character arrays (string_column.h). */
+#define HX_FORMAT_VERSION 2
 
 static const char root[] = "file root";
 
@@ -56,38 +58,6 @@ out:
     return rc;
 }
 
-/*
- * How the rows were reduced, for readers that should not parse the request:
- * the method and whichever bucket size the job gave. Only on the root, as
- * the job decimates every channel alike.
- */
-static int write_decimation(hid_t file, hid_t str_type, const pivot_export_info *info, char *err,
-                            size_t errlen)
-{
-    char iso[PIVOT_ISO_DURATION_SIZE];
-    int rc = 0;
-
-    if (info->decimation_method == NULL)
-        goto out;
-    rc = hx_attr_string(file, str_type, "decimation_method", info->decimation_method, root, err,
-                        errlen);
-    if (rc == 0 && info->decimation_factor > 0)
-        rc = hx_attr_uint64(file, "decimation_factor", info->decimation_factor, root, err, errlen);
-    if (rc != 0 || info->decimation_interval_ns <= 0)
-        goto out;
-    rc = hx_attr_int64(file, "decimation_interval_ns", info->decimation_interval_ns, root, err,
-                       errlen);
-    if (rc == 0 && pivot_iso_duration_format(info->decimation_interval_ns, iso, sizeof(iso)) != 0) {
-        snprintf(err, errlen, "file root attribute \"decimation_interval_iso\": %lld ns %s",
-                 (long long)info->decimation_interval_ns, "cannot be shown");
-        rc = PIVOT_ERANGE;
-    }
-    if (rc == 0)
-        rc = hx_attr_string(file, str_type, "decimation_interval_iso", iso, root, err, errlen);
-out:
-    return rc;
-}
-
 static int write_info(hx_export *x, const pivot_export_info *info, char *err, size_t errlen)
 {
     int rc;
@@ -102,7 +72,14 @@ static int write_info(hx_export *x, const pivot_export_info *info, char *err, si
                        info->requested.end_ns, root, err, errlen);
     if (rc != 0)
         goto out;
-    rc = write_decimation(x->file, x->str_type, info, err, errlen);
+    rc = hx_write_decimation(x->file, x->str_type, info->decimation_method, info->decimation_factor,
+                             info->decimation_interval_ns, root, err, errlen);
+    if (rc != 0)
+        goto out;
+    /* Each channel group repeats the job's provenance and decimation. */
+    rc = hx_provenance_keep(&x->provenance, info);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: out of memory", root);
 out:
     return rc;
 }
@@ -288,6 +265,7 @@ release:
     if (x->str_type >= 0)
         H5Tclose(x->str_type);
     free(x->scratch);
+    hx_provenance_free(&x->provenance);
     free(x);
 out:
     return rc;

@@ -9,6 +9,8 @@
 #include <hdf5.h>
 #include <pivot/plugin.h>
 
+#include "provenance.h"
+
 /** The largest chunk a job may ask for, in elements (16 MiB of strings, whose
  * elements HDF5 sizes as 16-byte descriptors; HDF5 caps a chunk at 4 GiB). */
 #define HX_CHUNK_MAX_ELEMENTS 1048576
@@ -29,6 +31,14 @@ typedef struct hx_signal {
     hid_t valid;       /**< the valid_name dataset of a nullable signal, or H5I_INVALID_HID */
     struct hx_direct *direct;       /**< dset's direct chunk writer, or NULL (direct_chunks.h) */
     struct hx_direct *valid_direct; /**< valid's, or NULL */
+    /* A string signal's dataset is made with its first samples, whose
+     * lengths choose its layout (string_column.h); until then dset is
+     * H5I_INVALID_HID and its detail's texts are kept here. */
+    size_t str_width;  /**< string: bytes per row of its character array; 0: variable length */
+    hsize_t chunk;     /**< rows per chunk of the dataset and its mask */
+    char *units;       /**< string: the detail's units, owned, or NULL */
+    char *doc;         /**< string: the detail's description, owned, or NULL */
+    char *source_type; /**< string: the detail's source type, owned, or NULL */
 } hx_signal;
 
 /** One output file; the `exp` handle of the exporter. */
@@ -38,7 +48,8 @@ typedef struct hx_export {
     unsigned gzip_level;    /**< 0 for no compression, 1..9 deflate behind shuffle */
     hsize_t chunk_elements; /**< elements per chunk, 0 for about HX_CHUNK_BYTES */
     void *scratch;          /**< batch data rearranged for HDF5 (bytes, masks), owned */
-    size_t scratch_size;    /**< bytes allocated at scratch */
+    hx_provenance provenance; /**< what each channel group repeats of the job */
+    size_t scratch_size;      /**< bytes allocated at scratch */
 
     /* The channel between begin_channel and end_channel; group is
      * H5I_INVALID_HID outside of one. */
@@ -75,6 +86,15 @@ int hx_end_channel(void *exp, const pivot_channel_summary *summary, char *err, s
 hid_t hx_column_create(hx_export *x, const char *name, hid_t file_type, hsize_t chunk, char *err,
                        size_t errlen);
 
+/**
+ * An empty character array `name`: rows of `width` elements of char_type
+ * (one-byte strings), unlimited in rows, chunked by `chunk` rows and
+ * compressed as the job asked. Returns the dataset, or H5I_INVALID_HID
+ * with a message in err.
+ */
+hid_t hx_char_column_create(hx_export *x, const char *name, hid_t char_type, hsize_t chunk,
+                            hsize_t width, char *err, size_t errlen);
+
 /** Elements of file_type in one chunk: as the job asked, or about HX_CHUNK_BYTES. */
 hsize_t hx_chunk_elements(const hx_export *x, hid_t file_type);
 
@@ -105,6 +125,14 @@ int hx_write_slab(hid_t dset, hid_t mem_type, hid_t mem_space, hsize_t start, hs
  * a message in err when out of memory.
  */
 void *hx_scratch(hx_export *x, size_t size, char *err, size_t errlen);
+
+/**
+ * Creates string signal s's dataset (a character array of rows of `width`
+ * bytes, or variable-length strings when width is 0) with its attributes
+ * and dimension scales, and its mask when nullable and not made yet.
+ * Returns 0 or a PIVOT_E* code.
+ */
+int hx_string_signal_create(hx_export *x, hx_signal *s, size_t width, char *err, size_t errlen);
 
 /** Closes every HDF5 object of the current channel and forgets it; safe outside a channel. */
 void hx_channel_release(hx_export *x);

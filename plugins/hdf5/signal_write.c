@@ -7,6 +7,7 @@
 
 #include "direct_chunks.h"
 #include "null_mask.h"
+#include "string_column.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -103,12 +104,16 @@ out:
     return rc;
 }
 
-int hx_signal_append(hx_export *x, const hx_signal *s, const pivot_column *col,
-                     const uint8_t *valid, hid_t mem_space, hsize_t count, char *err, size_t errlen)
+int hx_signal_append(hx_export *x, hx_signal *s, const pivot_column *col, const uint8_t *valid,
+                     hid_t mem_space, hsize_t count, char *err, size_t errlen)
 {
     const void *data = col->data;
     int rc = 0;
 
+    if (s->type == PIVOT_TYPE_STRING) {
+        rc = hx_str_append(x, s, col->data, mem_space, count, err, errlen);
+        goto mask;
+    }
     if (s->type == PIVOT_TYPE_ENUM) {
         rc = check_enum(x, s, col->data, count, err, errlen);
     } else if (s->type == PIVOT_TYPE_BYTES) {
@@ -119,6 +124,7 @@ int hx_signal_append(hx_export *x, const hx_signal *s, const pivot_column *col,
         goto out;
     rc = hx_column_append(x, s->direct, s->dset, s->mem_type, mem_space, data, count, s->name, err,
                           errlen);
+mask:
     if (rc == 0 && s->nullable)
         rc = hx_mask_append(x, s, valid, mem_space, count, err, errlen);
 out:

@@ -227,6 +227,40 @@ out:
     return rc;
 }
 
+/*
+ * The job's provenance and decimation, copied from the root onto the group
+ * as they are, so that a channel opened alone (xarray's group=) still says
+ * what its rows are and where they come from. Those the root lacks (no
+ * decimation) are left out.
+ */
+static int repeat_provenance(nx_export *x, const char *where, char *err, size_t errlen)
+{
+    static const char *const names[] = {"job_id",
+                                        "producer",
+                                        "request",
+                                        "requested_start",
+                                        "requested_end",
+                                        "requested_start_iso",
+                                        "requested_end_iso",
+                                        "decimation_method",
+                                        "decimation_factor",
+                                        "decimation_interval_ns",
+                                        "decimation_interval_iso"};
+    int status;
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        status = nc_inq_attid(x->ncid, NC_GLOBAL, names[i], NULL);
+        if (status == NC_ENOTATT)
+            continue;
+        if (status == NC_NOERR)
+            status = nc_copy_att(x->ncid, NC_GLOBAL, names[i], x->group, NC_GLOBAL);
+        if (status != NC_NOERR)
+            return nx_fail(PIVOT_EIO, err, errlen, status, "nc_copy_att", "%s attribute \"%s\"",
+                           where, names[i]);
+    }
+    return 0;
+}
+
 /* Where the source's schema came from and the unit its time was stored in. */
 static int describe_group(nx_export *x, const pivot_channel_info *channel, char *err, size_t errlen)
 {
@@ -246,6 +280,8 @@ static int describe_group(nx_export *x, const pivot_channel_info *channel, char 
         if (attrs[i].value != NULL)
             rc = nx_attr_text(x->group, NC_GLOBAL, attrs[i].name, attrs[i].value, where, err,
                               errlen);
+    if (rc == 0)
+        rc = repeat_provenance(x, where, err, errlen);
     return rc;
 }
 

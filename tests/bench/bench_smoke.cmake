@@ -21,3 +21,23 @@ set_tests_properties(bench_channels_smoke PROPERTIES
   TIMEOUT 120
   LABELS bench
   PASS_REGULAR_EXPRESSION "\\| relay: 3 ch x 3 files x 4 records \\| 9 \\| [0-9.]+ \\| [0-9.]+ \\|")
+# The string-signal open benchmark on 2 channels × 60 s: its table row, never a time.
+add_test(NAME bench_strings_smoke
+         COMMAND ${PIVOT_PYTHON} ${CMAKE_SOURCE_DIR}/bench/string_open_bench.py
+                 --build ${CMAKE_BINARY_DIR} --channels 2 --seconds 60 --repeat 1
+                 --data ${CMAKE_CURRENT_BINARY_DIR}/bench_strings_smoke_data)
+set_tests_properties(bench_strings_smoke PROPERTIES
+  TIMEOUT 120
+  LABELS bench
+  PASS_REGULAR_EXPRESSION "\\| h5netcdf \\| open \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+x \\|")
+# The scale-out benchmark on a tiny case: one SQLite node, then three nodes
+# on a PostgreSQL the script starts; two table rows, never a time.
+if(TARGET pivotd AND TARGET pivot-gen-avro)
+  add_test(NAME bench_cluster_smoke
+           COMMAND ${PIVOT_PYTHON} ${CMAKE_SOURCE_DIR}/bench/cluster_bench.py
+                   --build ${CMAKE_BINARY_DIR} --submissions 20 --idle 2)
+  set_tests_properties(bench_cluster_smoke PROPERTIES
+    TIMEOUT 120
+    LABELS bench
+    PASS_REGULAR_EXPRESSION "sqlite, 1 node +[0-9.]+ +20 (.|\n)*postgresql, 3 nodes +[0-9.]+ +20 ")
+endif()

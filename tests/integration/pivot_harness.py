@@ -8,6 +8,10 @@ come from the environment that ctest sets (see integration.cmake):
     PIVOT_GEN_AVRO    path of the pivot-gen-avro executable
     PIVOT_PLUGIN_DIR  directory holding the plugin .so files
 
+With PIVOT_TEST_JOB_STORE=postgres, every server gets a database of its
+own on a PostgreSQL server the harness starts (pivot_postgres.py) instead of
+<state_dir>/jobs.db.
+
 Set PIVOT_KEEP_TMP=1 to keep the temporary directories (caches, state,
 server logs) for a look after a failure.
 """
@@ -27,6 +31,9 @@ import unittest
 
 import numpy
 import requests
+import yaml
+
+import pivot_postgres
 
 API = "/api/v1/pivot"
 JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -167,6 +174,33 @@ class Cache:
         return MODES[(i // (10 * self.rate)) % 4]
 
 
+# ---------------------------------------------------------------- reading exports
+
+def read_strings(ds):
+    """A string signal's values as str, in either layout the hdf5 exporter
+    writes: a character array (rows of one-byte strings, NUL-padded) or
+    variable-length strings."""
+    if ds.ndim == 2:
+        rows = ds[...].view("S%d" % ds.shape[1]).reshape(-1)
+        return [r.decode("utf-8") for r in rows]
+    return list(ds.asstr()[...])
+
+
+def is_dimension_only(ds):
+    """True for a netCDF dimension without a variable (`string8`...: the
+    width of character arrays' rows), which holds no signal."""
+    name = ds.attrs.get("NAME", b"")
+    name = name.decode() if isinstance(name, bytes) else str(name)
+    return name.startswith("This is a netCDF dimension but not a netCDF variable.")
+
+
+def read_values(ds):
+    """A dataset's values as a list: strings as str, whatever their layout."""
+    if ds.ndim == 2 or ds.dtype.kind == "O":
+        return read_strings(ds)
+    return ds[:].tolist()
+
+
 # ---------------------------------------------------------------- the server
 
 class Server:
@@ -176,7 +210,11 @@ class Server:
     says where the data is; plugins is the plugin directory, the build's own
     when None; env the whole environment of the server (None: this one's)."""
 
-    def __init__(self, data_dir, state_dir, config_path=None, plugins=None, env=None):
+    def __init__(self, data_dir, state_dir, config_path=None, plugins=None, engine=None,
+                 env=None):
+        # engine "sqlite" keeps <state_dir>/jobs.db even in a PostgreSQL run,
+        # for tests of what only the SQLite store has (its legacy contents).
+        self.engine = engine or ("postgres" if pivot_postgres.enabled() else "sqlite")
         self.data_dir = data_dir
         self.env = env
         self.state_dir = state_dir
@@ -189,9 +227,33 @@ class Server:
 
     def _common_args(self):
         args = ["--state-dir", self.state_dir, "--plugin-dir", self.plugins or plugin_dir()]
-        if self.config_path is not None:
-            args += ["--config", self.config_path]
+        config = self.config_path
+        if self.engine == "postgres":
+            config = self._postgres_config()
+        if config is not None:
+            args += ["--config", config]
         return args
+
+    def config_text(self, text):
+        """A configuration text for commands beside this server: with its
+        job_store when the server runs on PostgreSQL."""
+        if self.engine != "postgres":
+            return text
+        settings = yaml.safe_load(text) or {}
+        settings["job_store"] = job_store_uri(self.state_dir)
+        return yaml.safe_dump(settings)
+
+    def _postgres_config(self):
+        """The server's configuration with job_store naming its PostgreSQL database."""
+        settings = {}
+        if self.config_path is not None:
+            with open(self.config_path) as f:
+                settings = yaml.safe_load(f) or {}
+        settings["job_store"] = job_store_uri(self.state_dir)
+        path = self.state_dir.rstrip("/") + ".pg.yaml"
+        with open(path, "w") as f:
+            yaml.safe_dump(settings, f)
+        return path
 
     def start(self, timeout=20.0):
         cmd = [pivotd_path(), "serve", "--listen", "127.0.0.1:0"]
@@ -322,6 +384,51 @@ class Client:
         return self.get(API + "/jobs/" + job_id + "/download", headers=headers)
 
 
+_databases = {}
+
+
+def job_store_database(state_dir):
+    """With PIVOT_TEST_JOB_STORE=postgres: the database of the server on state_dir."""
+    key = os.path.abspath(state_dir)
+    if key not in _databases:
+        _databases[key] = pivot_postgres.shared().new_database()
+    return _databases[key]
+
+
+def job_store_uri(state_dir):
+    return pivot_postgres.shared().uri(job_store_database(state_dir))
+
+
+def store_execute(state_dir, sqlite_sql, postgres_sql, params=()):
+    """Runs one change on the job store of the server on state_dir, whichever
+    engine holds it; returns the number of rows changed."""
+    if pivot_postgres.enabled():
+        return pivot_postgres.shared().execute(job_store_database(state_dir), postgres_sql,
+                                               params)
+    db = sqlite3.connect(os.path.join(state_dir, "jobs.db"), timeout=10)
+    try:
+        with db:
+            return db.execute(sqlite_sql, params).rowcount
+    finally:
+        db.close()
+
+
+def worker_processes():
+    """(pid, job id) of each running `pivotd worker --job ID` process."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        for i in range(len(argv) - 2):
+            if argv[i:i + 2] == ["worker", "--job"]:
+                yield int(entry), argv[i + 2]
+                break
+
+
 def stop_worker(pid, state_dir, tries=500):
     """SIGSTOPs a worker at a moment it holds no job-store write lock.
 
@@ -329,8 +436,13 @@ def stop_worker(pid, state_dir, tries=500):
     the fsync of their commits); stopped inside one, it would keep every
     other writer waiting until it runs again. So after each stop a BEGIN
     IMMEDIATE probe with a short timeout checks that the lock is free; if it
-    is not, the worker runs on for a moment and is stopped again.
+    is not, the worker runs on for a moment and is stopped again. A
+    PostgreSQL store commits each of a worker's writes on the server's side,
+    whatever the worker does after sending it: a plain stop is enough.
     """
+    if pivot_postgres.enabled():
+        os.kill(pid, signal.SIGSTOP)
+        return
     db = os.path.join(state_dir, "jobs.db")
     for _ in range(tries):
         os.kill(pid, signal.SIGSTOP)

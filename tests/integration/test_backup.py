@@ -147,6 +147,21 @@ class BackupWhileServingTest(BackupCase):
         r = self.pivotd("backup")
         self.assertEqual(r.returncode, 2)
 
+    def test_backup_of_a_postgresql_store_points_to_pg_dump(self):
+        config = self.work.sub("pg.yaml")
+        with open(config, "w") as f:
+            f.write('job_store: "postgresql://pivot@127.0.0.1:1/pivot"\n')
+        dest = self.work.sub("pg-backup")
+        r = subprocess.run([h.pivotd_path(), "backup", dest, "--state-dir", self.state,
+                            "--config", config], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.decode().splitlines()[-1],
+                         "pivotd: backup: the job store is a PostgreSQL database (job_store): "
+                         "back it up with pg_dump, as docs/operations.md shows; pivotd backup "
+                         "copies the embedded SQLite store")
+        self.assertFalse(os.path.exists(dest))
+
 
 class CheckTest(BackupCase):
     def test_check_finds_and_repairs(self):
@@ -154,7 +169,11 @@ class CheckTest(BackupCase):
         for job_id in ids:
             self.assertEqual(self.api.wait(job_id)["status"], "completed")
         results = os.path.realpath(os.path.join(self.state, "results"))
-        files = {f.split(".")[0]: f for f in os.listdir(results)}
+        # Each completed job left its file and its preview (<file>.preview.jsonl),
+        # which goes with the file: not counted, removed with a lost file's job.
+        previews = sorted(f for f in os.listdir(results) if f.endswith(".preview.jsonl"))
+        self.assertEqual(len(previews), 3)
+        files = {f.split(".")[0]: f for f in os.listdir(results) if f not in previews}
         ext = files[ids[0]][len(ids[0]):]
         lost = os.path.join(results, files[ids[0]])
         os.unlink(lost)

@@ -167,6 +167,8 @@ class DiscoveryTest(ph.ServerCase):
         self.assertEqual(job["status"], "completed", job)
         res = job["result"]
         self.assertEqual(res["samples_exported"], 0)
+        self.assertEqual([c.pop("missing_data")["kind"] for c in res["channels"]],
+                         ["no-data", "no-data"])
         self.assertEqual(res["channels"], [
             {"name": "ch000", "samples": 0, "first": None, "last": None},
             {"name": "ch001", "samples": 0, "first": None, "last": None}])

@@ -231,7 +231,8 @@ class ErrorsTest(ph.ServerCase):
         for path in (ph.API + "/nothing", ph.API + "/jobs/" + UNKNOWN_ID + "/files",
                      ph.API + "/jobsx"):
             self.assertProblem(self.api.get(path), 404, "not-found")
-        for path in ("/api/v2/pivot/jobs", "/", "/api/v1/pivotjobs"):
+        # "/" is the web page (test_web_assets.py); "/index.html" is not a path of it.
+        for path in ("/api/v2/pivot/jobs", "/index.html", "/web", "/api/v1/pivotjobs"):
             self.assertProblem(self.anonymous.get(path), 404, "not-found")
 
     def test_method_not_allowed(self):

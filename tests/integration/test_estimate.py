@@ -149,11 +149,11 @@ class EstimateTest(ph.ServerCase):
         self.assert_estimate(START, END, {"decimation": {"interval": "PT1S", "method": "minmax"}},
                              SECONDS * RATE, SECONDS,
                              ["time", "sig0.min", "sig0.max", "sig1.min", "sig1.max",
-                              "counter.min", "counter.max", "mode"])
+                              "counter.min", "counter.max", "mode", "string8"])
 
     def test_interval_mean(self):
         self.assert_estimate(START, END, {"decimation": {"interval": "PT1S", "method": "mean"}},
-                             SECONDS * RATE, SECONDS, ["time", "sig0", "sig1", "counter", "mode"])
+                             SECONDS * RATE, SECONDS, ["time", "sig0", "sig1", "counter", "mode", "string8"])
 
     def test_interval_not_on_a_whole_second(self):
         # 30.5 s of samples from 10.250 s: buckets 0 to 30, the last one half full.
@@ -161,20 +161,20 @@ class EstimateTest(ph.ServerCase):
                              {"decimation": {"interval": "PT1S", "method": "minmax"}},
                              30500, 31,
                              ["time", "sig0.min", "sig0.max", "sig1.min", "sig1.max",
-                              "counter.min", "counter.max", "mode"])
+                              "counter.min", "counter.max", "mode", "string8"])
 
     def test_interval_longer_than_the_range(self):
         self.assert_estimate(START, END, {"decimation": {"interval": "PT1H", "method": "rms"}},
-                             SECONDS * RATE, 1, ["time", "sig0", "sig1", "counter", "mode"])
+                             SECONDS * RATE, 1, ["time", "sig0", "sig1", "counter", "mode", "string8"])
 
     def test_factor(self):
         self.assert_estimate(START, END, {"decimation": {"factor": 7, "method": "mean"}},
                              SECONDS * RATE, math.ceil(SECONDS * RATE / 7),
-                             ["time", "sig0", "sig1", "counter", "mode"])
+                             ["time", "sig0", "sig1", "counter", "mode", "string8"])
 
     def test_not_decimated(self):
         self.assert_estimate(START, END, {}, SECONDS * RATE, SECONDS * RATE,
-                             ["time", "sig0", "sig1", "counter", "mode"])
+                             ["time", "sig0", "sig1", "counter", "mode", "string8"])
 
     def test_typed_not_decimated(self):
         n = TYPED_SECONDS * TYPED_RATE

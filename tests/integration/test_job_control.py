@@ -244,7 +244,8 @@ class RestartTest(JobControlBase):
         self.assertEqual([j["attempts"] for j in done], [2, 2, 2, 1])
         for j in done:
             self.assertEqual(j["result"]["samples_exported"], 4 * 600 * 1000)
-            self.assertEqual(result_files(self.state, j["job_id"]), [j["job_id"] + ".h5"])
+            self.assertEqual(result_files(self.state, j["job_id"]),
+                             [j["job_id"] + ".h5", j["job_id"] + ".h5.preview.jsonl"])
         leftovers = [n for n in os.listdir(os.path.join(self.state, "results"))
                      if n.endswith(".part")]
         self.assertEqual(leftovers, [])

@@ -96,7 +96,8 @@ class OutputLimitTest(LimitsBase):
         self.assertEqual(self.api.download(big).status_code, 409)
         # The job submitted alongside, and one after, complete under the limit.
         self.assertEqual(self.api.wait(small, timeout=60)["status"], "completed")
-        self.assertEqual(len(result_files(self.state, small)), 1)
+        self.assertEqual([n.split(".", 1)[1] for n in result_files(self.state, small)],
+                         ["h5", "h5.preview.jsonl"])
         self.assert_serving()
         self.assert_small_job_completes()
 

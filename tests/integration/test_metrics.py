@@ -177,7 +177,7 @@ class MetricsTest(unittest.TestCase):
         os.kill(pid, signal.SIGCONT)
         self.frozen.remove(pid)
         self.assertEqual(self.alice.wait(held, timeout=20)["status"], "cancelled")
-        m = self.scrape()
+        m = self.scrape_once_counted("cancelled", 1)
         self.assert_jobs(m, completed=1, cancelled=2)
         self.assertEqual(self.value(m, "pivot_queue_length"), 0)
         self.assertEqual(self.value(m, "pivot_jobs_finished_total", status="cancelled"), 1)
@@ -185,12 +185,24 @@ class MetricsTest(unittest.TestCase):
         # Failed: the whole cache is more than jobs.max_output_bytes.
         failed = self.alice.wait(self.alice.submit(self.big), timeout=60)
         self.assertEqual(failed["status"], "failed", failed)
-        m = self.scrape()
+        m = self.scrape_once_counted("failed", 1)
         self.assert_jobs(m, completed=1, cancelled=2, failed=1)
         self.assertEqual(self.value(m, "pivot_jobs_finished_total", status="failed"), 1)
         self.assertEqual(self.value(m, "pivot_job_submissions_total"), 4)
         self.assertEqual(self.value(m, "pivot_job_written_bytes_count"), 1)
         self.assertEqual(self.value(m, "pivot_job_run_duration_seconds_count"), 3)
+
+    def scrape_once_counted(self, status, n):
+        """The worker records the job's end, the server counts it once the
+        worker has exited: a scrape right after the status changed may come
+        in between. Scrapes until the count is there, for at most 10 s."""
+        deadline = time.monotonic() + 10
+        m = self.scrape()
+        while (self.value(m, "pivot_jobs_finished_total", status=status) != n and
+               time.monotonic() < deadline):
+            time.sleep(0.05)
+            m = self.scrape()
+        return m
 
     def test_2_promtool_accepts_the_page(self):
         text = self.scrape_text()

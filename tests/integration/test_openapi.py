@@ -3,6 +3,7 @@
 flows validate against its schemas."""
 
 import os
+import re
 import sys
 import unittest
 
@@ -49,6 +50,8 @@ class OpenApiTest(unittest.TestCase):
         resp = op["responses"][str(status)]
         if "$ref" in resp:
             resp = self.spec["components"]["responses"][resp["$ref"].rsplit("/", 1)[1]]
+        self.assertIn("X-Request-Id", resp["headers"])
+        self.assertRegex(r.headers["X-Request-Id"], r"^[0-9a-f]{24}$")
         ctype = r.headers["Content-Type"]
         self.assertIn(ctype, resp["content"])
         schema = resp["content"][ctype]["schema"]
@@ -66,7 +69,8 @@ class OpenApiTest(unittest.TestCase):
         self.assertEqual(sorted(self.spec["paths"]), [
             "/api/v1/health", "/api/v1/openapi.yaml", "/api/v1/pivot/channels",
             "/api/v1/pivot/export", "/api/v1/pivot/jobs", "/api/v1/pivot/jobs/{job_id}",
-            "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/presets",
+            "/api/v1/pivot/jobs/{job_id}/download", "/api/v1/pivot/jobs/{job_id}/preview",
+            "/api/v1/pivot/presets",
             "/api/v1/pivot/quota", "/metrics"])
         # Each described route exists: none of them is the router's 404.
         for path in self.spec["paths"]:
@@ -76,6 +80,18 @@ class OpenApiTest(unittest.TestCase):
                 self.assertEqual(r.status_code, 200 if "export" not in path else 400, path)
         for name, schema in self.spec["components"]["schemas"].items():
             jsonschema.Draft202012Validator.check_schema(schema)
+
+    def test_every_response_declares_its_request_id(self):
+        responses = list(self.spec["components"]["responses"].items())
+        for path, item in self.spec["paths"].items():
+            for method, op in item.items():
+                if method != "parameters":
+                    responses += [("%s %s %s" % (method, path, status), resp)
+                                  for status, resp in op["responses"].items()]
+        for where, resp in responses:
+            if "$ref" not in resp:
+                self.assertEqual(resp["headers"]["X-Request-Id"],
+                                 {"$ref": "#/components/headers/RequestId"}, where)
 
     def test_job_flow_matches_the_schemas(self):
         body = {"time_range": h.absolute("2025-01-01T00:00:10Z", "2025-01-01T00:00:20Z"),
@@ -100,6 +116,9 @@ class OpenApiTest(unittest.TestCase):
         self.check_response(r, "/api/v1/pivot/jobs/{job_id}/download", "get", 200)
         r = self.api.download(job_id, headers={"Range": "bytes=10-"})
         self.check_response(r, "/api/v1/pivot/jobs/{job_id}/download", "get", 206)
+        r = self.api.get(API + "/jobs/" + job_id + "/preview?points=10")
+        self.check_response(r, "/api/v1/pivot/jobs/{job_id}/preview", "get", 200)
+        self.assertEqual(len(r.json()["series"]), 3)
         r = self.api.delete(API + "/jobs/" + job_id)
         self.check_response(r, "/api/v1/pivot/jobs/{job_id}", "delete", 200)
         self.assertEqual(r.json()["action"], "deleted")
@@ -148,6 +167,17 @@ class OpenApiTest(unittest.TestCase):
             else:
                 self.check_response(r, path, method, status)
             self.assertIn(r.json()["type"].rsplit("/", 1)[1], slugs)
+
+    def test_every_slug_of_the_api_guide_is_in_the_spec(self):
+        guide = os.path.join(os.path.dirname(SPEC_PATH), "api.md")
+        with open(guide, encoding="utf-8") as f:
+            text = f.read()
+        table = text[text.index("| Slug "):]
+        table = table[:table.index("\n\n")]
+        in_guide = set(re.findall(r"^\| `([a-z-]+)`", table, re.M))
+        slugs = self.spec["components"]["schemas"]["Problem"]["properties"]["type"]["x-slugs"]
+        self.assertEqual(sorted(in_guide), sorted(set(slugs)))
+        self.assertIn("missing-data", slugs)
 
 
 if __name__ == "__main__":

@@ -153,8 +153,11 @@ class PresetsTest(ph.ServerCase):
         names = ", ".join('"%s"' % n for n in NAMES)
         cases = [
             ({"type": "preset", "name": "last_shfit"},
-             'time_range.name: unknown preset "last_shfit"; use one of %s (GET '
-             '/api/v1/pivot/presets shows what each resolves to now)' % names),
+             'time_range.name: unknown preset "last_shfit" (did you mean "last_shift"?); use one '
+             'of %s (GET /api/v1/pivot/presets shows what each resolves to now)' % names),
+            ({"type": "preset", "name": "YESTERDAY"},
+             'time_range.name: unknown preset "YESTERDAY" (did you mean "yesterday"?); use one '
+             'of %s (GET /api/v1/pivot/presets shows what each resolves to now)' % names),
             ({"type": "preset"},
              'time_range.name: required for type "preset", one of %s' % names),
             ({"type": "preset", "name": 7},

@@ -8,7 +8,6 @@ quota_usage ledger in the job store."""
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -64,12 +63,10 @@ class QuotaTest(ph.ServerCase):
 
     def age_ledger(self, user):
         """Moves the user's quota ledger a day into the past: the window slides on."""
-        db = sqlite3.connect(os.path.join(self.state, "jobs.db"), timeout=10)
-        with db:
-            n = db.execute("UPDATE quota_usage SET at_ms = at_ms - ? WHERE user = ?",
-                           (DAY_MS + 1000, user)).rowcount
-        db.close()
-        return n
+        return ph.store_execute(self.state,
+                                "UPDATE quota_usage SET at_ms = at_ms - ? WHERE user = ?",
+                                "UPDATE quota_usage SET at_ms = at_ms - %s WHERE owner = %s",
+                                (DAY_MS + 1000, user))
 
     def assertProblem(self, r, status, slug, field):
         self.assertEqual(r.status_code, status, r.text)
@@ -153,8 +150,10 @@ class QuotaTest(ph.ServerCase):
         self.assertEqual(api.get(QUOTA).json()["usage"]["output_bytes_last_24h"], size)
         r, _ = api.post_job(body())
         detail = self.assertProblem(r, 429, "quota-exceeded", "output_bytes_per_day")
-        self.assertIn("output_bytes_per_day: quota used up: %d bytes of results produced in the "
-                      "last 24 hours, the limit is 1; it frees at " % size, detail)
+        # The byte counts are repeated in binary units.
+        self.assertIn("output_bytes_per_day: quota used up: %d bytes of results produced "
+                      "(%.1f KiB) in the last 24 hours, the limit is 1 (1 byte); it frees at "
+                      % (size, size / 1024), detail)
         self.assertTrue(86390 <= int(r.headers["Retry-After"]) <= 86400)
         self.assertEqual(self.age_ledger("bytes"), 2)  # the submission and the bytes
         r, _ = api.post_job(body())

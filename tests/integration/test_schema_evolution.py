@@ -84,7 +84,7 @@ class SchemaEvolutionTest(ph.ServerCase):
             self.assertEqual(int(t[0]), START_S * ph.NS)
             self.assertEqual(int(t[PER_FILE]), (START_S + 10) * ph.NS)
             a, b, n = g["a"][:], g["b"][:], g["n"][:]
-            s = [v.decode() for v in g["s"][:]]
+            s = ph.read_strings(g["s"])
             ok = g["ok"][:]
             for i in range(PER_FILE):
                 self.assertEqual(a[i], old_a(i))

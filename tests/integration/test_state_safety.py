@@ -85,8 +85,8 @@ class StateCase(unittest.TestCase):
             if s.proc is not None:
                 s.stop()
 
-    def start(self, state=None):
-        server = ph.Server(self.data, state or self.state)
+    def start(self, state=None, config=None):
+        server = ph.Server(self.data, state or self.state, config)
         self.servers.append(server)
         return server.start()
 
@@ -95,11 +95,13 @@ class StateCase(unittest.TestCase):
         self.clients.append(c)
         return c
 
-    def serve_until_exit(self, state, timeout=15.0):
+    def serve_until_exit(self, state, timeout=15.0, config=None):
         """Runs `pivotd serve` that is expected to refuse to start: its exit
         status and stderr. A server that starts instead fails the test."""
         cmd = [ph.pivotd_path(), "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data,
                "--state-dir", state, "--plugin-dir", ph.plugin_dir()]
+        if config is not None:
+            cmd += ["--config", config]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         try:
@@ -149,6 +151,30 @@ class OneServerPerStateTest(StateCase):
         self.assertEqual(self.client(second, key).job(job_id)["status"], "completed")
 
 
+    def test_two_sqlite_servers_on_one_results_folder_refuse(self):
+        # Each on a state folder of its own, both told to use one results_dir:
+        # each one's sweep would delete the other's results.
+        shared = self.work.sub("shared-results")
+        config = ph.write_config(self.work.sub("shared-results.yaml"),
+                                 "results_dir: %s\n" % shared)
+        first = self.start(config=config)
+        key = first.create_key("alice")
+        job_id = self.client(first, key).submit(BIG)
+        rc, err = self.serve_until_exit(self.state + "-second", config=config)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("the results folder %s is in use by another pivotd serve; a server on "
+                      "the embedded SQLite job store needs a results_dir of its own"
+                      % os.path.realpath(shared), err)
+        self.assertNotIn("listening", err)
+        job = self.client(first, key).wait(job_id, timeout=120)
+        self.assertEqual(job["status"], "completed", job)
+        self.assertTrue(os.path.exists(os.path.join(shared, job_id + ".h5")))
+        # The lock goes with the server: it starts again on the same folder.
+        self.assertEqual(first.stop(), 0)
+        again = self.start(config=config)
+        self.assertEqual(self.client(again, key).job(job_id)["status"], "completed")
+
+
 class ResultsSurviveTest(StateCase):
     """Finished results outlive whatever happens to the folder around them."""
 
@@ -168,6 +194,11 @@ class ResultsSurviveTest(StateCase):
         self.assertEqual(server.stop(), 0)
         return key, files
 
+    @staticmethod
+    def result_files_of(files):
+        """What the results folder holds for these jobs: each file and its preview."""
+        return sorted(n for i in files for n in (i + ".h5", i + ".h5.preview.jsonl"))
+
     def result_names(self, state):
         return sorted(os.listdir(os.path.join(state, "results")))
 
@@ -178,7 +209,7 @@ class ResultsSurviveTest(StateCase):
                       % (os.path.join(state, "jobs.db"), what,
                          os.path.join(os.path.realpath(state), "results"), len(files)), err)
         self.assertIn("restore the jobs.db these results belong to", err)
-        self.assertEqual(self.result_names(state), sorted(i + ".h5" for i in files))
+        self.assertEqual(self.result_names(state), self.result_files_of(files))
 
     def test_moved_state_folder_keeps_results(self):
         key, files = self.make_results()
@@ -187,7 +218,7 @@ class ResultsSurviveTest(StateCase):
         server = self.start(moved)
         api = self.client(server, key)
         # The first orphan sweep has run before the server listens.
-        self.assertEqual(self.result_names(moved), sorted(i + ".h5" for i in files))
+        self.assertEqual(self.result_names(moved), self.result_files_of(files))
         for job_id, content in files.items():
             self.assertEqual(api.job(job_id)["status"], "completed")
             r = api.download(job_id)
@@ -218,7 +249,7 @@ class ResultsSurviveTest(StateCase):
         db.close()
         server = self.start()
         # The first orphan sweep has run before the server listens.
-        self.assertEqual(self.result_names(self.state), sorted(i + ".h5" for i in files))
+        self.assertEqual(self.result_names(self.state), self.result_files_of(files))
         log = server.log()
         self.assertIn("holds 2 result files", log)
         self.assertIn("but the job store holds no job: keeping them", log)
@@ -276,7 +307,7 @@ class FullDiskTest(StateCase):
         # The log keeps HDF5's whole record for the operator.
         log = server.log()
         self.assertIn("hdf5: error: ", log)
-        self.assertIn("%s.h5.part', file descriptor" % job["job_id"], log)
+        self.assertIn("%s.h5.1.part', file descriptor" % job["job_id"], log)
         self.assertIn("errno = 28", log)
 
     def test_full_job_store_disk_answers_507(self):

@@ -13,13 +13,14 @@ __version__ = "0.1.0"
 
 from .client import Client
 from .request import ArgumentError, build_request
-from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, NotFound,
-                     PivotError, QuotaExceeded, ServerError, TooLarge, Unauthorized,
-                     Unprocessable, WaitTimeout)
-from .files import open, to_xarray  # noqa: A004
+from .errors import (BadRequest, Conflict, Gone, JobFailed, MethodNotAllowed, MissingData,
+                     MissingDataWarning, NotFound, PivotError, QuotaExceeded, ServerError,
+                     TooLarge, Unauthorized, Unprocessable, WaitTimeout)
+from .files import open, strings, to_xarray  # noqa: A004
 from .units import human_bytes
 
-__all__ = ["Client", "build_request", "ArgumentError", "open", "to_xarray", "human_bytes",
+__all__ = ["Client", "build_request", "ArgumentError", "open", "strings", "to_xarray",
+           "human_bytes",
            "PivotError", "BadRequest",
            "Unauthorized", "NotFound", "MethodNotAllowed", "Conflict", "Gone", "TooLarge",
            "Unprocessable", "QuotaExceeded", "ServerError", "JobFailed", "WaitTimeout",

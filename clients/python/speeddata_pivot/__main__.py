@@ -5,19 +5,22 @@ quota, presets.
 
 URL defaults to $SPEEDDATA_PIVOT_URL (else http://localhost:8000), the key to
 $SPEEDDATA_API_KEY. Exit status: 0 success, 1 the server refused, could not
-be reached, or the job failed, 2 bad usage, 130 interrupted (Ctrl-C).
+be reached, or the job failed (with --strict: a channel short of data), 2 bad
+usage, 130 interrupted (Ctrl-C). Channels with no data in the range, or only
+part of it, are warned about on stderr.
 """
 
 import argparse
 import json
 import os
 import sys
+import warnings
 
 import requests
 
 from . import __version__, cli_messages
 from .client import Client
-from .errors import NotFound, PivotError
+from .errors import MissingDataWarning, NotFound, PivotError
 from .request import ArgumentError, PRIORITIES
 from .units import human_bytes
 
@@ -78,7 +81,14 @@ def _request_args(a):
                 end=a.end, duration=a.duration, preset=a.preset, metadata=_metadata(a),
                 exclude=a.exclude, pattern=a.pattern, decimation=a.decimation,
                 compression=a.compression, chunk_size=a.chunk_size, priority=a.priority,
-                format=a.format)
+                format=a.format, on_missing="fail" if a.strict else None)
+
+
+def _say_missing(caught):
+    """The server's missing-data warnings, one line each on stderr."""
+    for w in caught:
+        if issubclass(w.category, MissingDataWarning):
+            _say(["warning: %s" % w.message])
 
 
 def _print_dry_run(answer):
@@ -98,14 +108,22 @@ def _print_dry_run(answer):
 
 
 def _cmd_submit(client, a):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingDataWarning)
+        return _submit(client, a, caught)
+
+
+def _submit(client, a, caught):
     if a.dry_run:
         answer = client.dry_run(**_request_args(a))
+        _say_missing(caught)
         if a.json:
             _print_json(answer)
         else:
             _print_dry_run(answer)
         return 0
     job = client.submit(idempotency_key=a.idempotency_key, **_request_args(a))
+    _say_missing(caught)
     print(job["job_id"])
     sys.stdout.flush()
     if a.wait or a.output:
@@ -282,6 +300,10 @@ def build_parser():
     opt.add_argument("--description", help="the metadata's description")
     opt.add_argument("--idempotency-key", metavar="KEY",
                      help="a retried submit with the same key returns the same job")
+    opt.add_argument("--strict", action="store_true",
+                     help="refuse the job (exit 1) when a channel has no data in the range or "
+                          "only part of it; without it, such channels are warned about on "
+                          "stderr and exported as they are")
     run = s.add_argument_group("what to do")
     run.add_argument("--dry-run", action="store_true",
                      help="check the request and print what it would export and an estimate "

@@ -2,11 +2,12 @@
 
 import os
 import time
+import warnings
 
 import requests
 
 from . import files
-from .errors import JobFailed, PivotError, WaitTimeout, error_from_response
+from .errors import JobFailed, MissingDataWarning, PivotError, WaitTimeout, error_from_response
 from .progress import make_byte_progress, make_progress
 from .request import build_request, names
 from .times import iso_duration, rfc3339
@@ -27,6 +28,13 @@ def _retry_delay(response, default):
         except ValueError:
             pass
     return default
+
+
+def _warn_missing(answer):
+    """One MissingDataWarning per channel the server said is short of data."""
+    for item in answer.get("warnings") or []:
+        if isinstance(item, dict):
+            warnings.warn(MissingDataWarning(item), stacklevel=3)
 
 
 def _job_id(job):
@@ -90,7 +98,7 @@ class Client:
     def submit(self, channels=None, signals=None, last=None, start=None, end=None,
                duration=None, preset=None, decimation=None, metadata=None, format=None,
                exclude=None, pattern=None, idempotency_key=None, request=None,
-               compression=None, chunk_size=None, priority=None):
+               compression=None, chunk_size=None, priority=None, on_missing=None):
         """Submits an export job; returns the 202 body ({"job_id", "status", ...}).
 
         The arguments are the request's members (see :func:`build_request`):
@@ -100,20 +108,26 @@ class Client:
         ``priority`` ("low", "normal", "high"), ``metadata`` and ``format``.
         ``request`` sends a ready-made JSON body instead of building one.
         ``idempotency_key`` makes a retried submit return the same job.
+
+        Each channel with no data in the range, or only part of it, is reported as a
+        :class:`MissingDataWarning` (Python ``warnings``); ``on_missing="fail"`` makes the
+        server refuse such a job instead (:class:`MissingData`).
         """
         body = request if request is not None else build_request(
             channels=channels, signals=signals, last=last, start=start, end=end,
             duration=duration, preset=preset, decimation=decimation, metadata=metadata,
             format=format, exclude=exclude, pattern=pattern, compression=compression,
-            chunk_size=chunk_size, priority=priority)
+            chunk_size=chunk_size, priority=priority, on_missing=on_missing)
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        return self._request("POST", "/api/v1/pivot/jobs", json=body, headers=headers,
-                             ok=(200, 202)).json()
+        answer = self._request("POST", "/api/v1/pivot/jobs", json=body, headers=headers,
+                               ok=(200, 202)).json()
+        _warn_missing(answer)
+        return answer
 
     def dry_run(self, channels=None, signals=None, last=None, start=None, end=None,
                 duration=None, preset=None, decimation=None, metadata=None, format=None,
                 exclude=None, pattern=None, idempotency_key=None, request=None,
-                compression=None, chunk_size=None, priority=None):
+                compression=None, chunk_size=None, priority=None, on_missing=None):
         """Validates and resolves a submission without queuing it (``?dry_run=true``).
 
         Takes the arguments of :meth:`submit` (``idempotency_key`` is accepted and not
@@ -126,40 +140,76 @@ class Client:
             channels=channels, signals=signals, last=last, start=start, end=end,
             duration=duration, preset=preset, decimation=decimation, metadata=metadata,
             format=format, exclude=exclude, pattern=pattern, compression=compression,
-            chunk_size=chunk_size, priority=priority)
-        return self._request("POST", "/api/v1/pivot/jobs", json=body,
-                             params={"dry_run": "true"}).json()
+            chunk_size=chunk_size, priority=priority, on_missing=on_missing)
+        answer = self._request("POST", "/api/v1/pivot/jobs", json=body,
+                               params={"dry_run": "true"}).json()
+        _warn_missing(answer)
+        return answer
 
     def status(self, job):
         """The job object (status, progress, result, error)."""
         return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job)).json()
 
-    def _status_and_delay(self, job_id, default):
-        r = self._request("GET", "/api/v1/pivot/jobs/" + job_id)
-        return r.json(), _retry_delay(r, default)
+    def preview(self, job, signals=None, points=None):
+        """The min/max quick look of a completed job (``GET /jobs/{id}/preview``).
 
-    def wait(self, job, progress=True, timeout=None, poll_interval=1.0):
-        """Polls until the job is finished, following the server's Retry-After.
+        ``signals`` names ``"channel.signal"`` strings (all numeric ones when
+        None), ``points`` the most buckets per signal (2 to 4000; the server's
+        default is 2000). Returns ``{"start_ns", "bucket_ns", "points", "series":
+        [{"channel", "signal", "time_ns", "min", "max"}]}``.
+        """
+        params = {}
+        if signals is not None:
+            params["signals"] = signals if isinstance(signals, str) else ",".join(signals)
+        if points is not None:
+            params["points"] = str(points)
+        return self._request("GET", "/api/v1/pivot/jobs/" + _job_id(job) + "/preview",
+                             params=params).json()
+
+    def _poll(self, job_id, etag, wait_s, poll_interval):
+        """One status read that waits up to wait_s for the job to change from etag
+        (``?wait=``, long polling). Returns (job, its ETag or None, seconds to sleep
+        before the next read: 0 after a long poll; otherwise Retry-After, or
+        poll_interval without one)."""
+        params = {"wait": "%.3f" % wait_s} if wait_s > 0 else None
+        headers = {"If-None-Match": etag} if etag else None
+        timeout = None if self.timeout is None else self.timeout + wait_s
+        r = self._request("GET", "/api/v1/pivot/jobs/" + job_id, params=params, headers=headers,
+                          timeout=timeout)
+        new_etag = r.headers.get("ETag")
+        # A server that answers without an ETag did not wait: follow its Retry-After.
+        waited = wait_s > 0 and new_etag
+        return r.json(), new_etag, 0.0 if waited else _retry_delay(r, poll_interval)
+
+    def wait(self, job, progress=True, timeout=None, poll_interval=1.0, long_poll=30.0):
+        """Waits until the job is finished, answered by the server as soon as its
+        status or progress changes (long polling, ``GET /jobs/{id}?wait=``).
 
         Returns the completed job; raises :class:`JobFailed` when it failed, was
         cancelled or expired, and :class:`WaitTimeout` after ``timeout`` seconds.
         ``progress``: True shows a tqdm bar (a plain line without tqdm), False
-        nothing, "line" a plain line.
+        nothing, "line" a plain line. ``long_poll``: the longest a single request
+        waits (at most 60 s; 0 polls every ``poll_interval`` seconds, following
+        Retry-After, as against a server without long polling).
         """
         job_id = _job_id(job)
         display = make_progress(job_id, progress)
         started = time.monotonic()
+        etag = None
         try:
             while True:
-                current, delay = self._status_and_delay(job_id, poll_interval)
+                left = None if timeout is None else timeout - (time.monotonic() - started)
+                wait_s = max(0.0, min(long_poll, 60.0, left if left is not None else 60.0))
+                current, etag, delay = self._poll(job_id, etag, wait_s, poll_interval)
                 display.update(current)
                 if current["status"] == "completed":
                     return current
                 if current["status"] in FINAL_STATUSES:
                     raise JobFailed(current)
-                if timeout is not None and time.monotonic() - started + delay > timeout:
+                if timeout is not None and time.monotonic() - started + delay >= timeout:
                     raise WaitTimeout(current, timeout)
-                time.sleep(delay)
+                if delay > 0:
+                    time.sleep(delay)
         finally:
             display.close()
 
@@ -303,7 +353,7 @@ class Client:
                duration=None, preset=None, decimation=None, metadata=None, format=None,
                exclude=None, pattern=None, wait=True, path="export.h5", progress=True,
                timeout=None, idempotency_key=None, compression=None, chunk_size=None,
-               priority=None):
+               priority=None, on_missing=None):
         """Submits (with the arguments of :meth:`submit`), waits, downloads: returns the
         path of the HDF5 file. ``progress`` is shown while waiting and downloading.
 
@@ -313,7 +363,7 @@ class Client:
                           duration=duration, preset=preset, decimation=decimation,
                           metadata=metadata, format=format, exclude=exclude, pattern=pattern,
                           idempotency_key=idempotency_key, compression=compression,
-                          chunk_size=chunk_size, priority=priority)
+                          chunk_size=chunk_size, priority=priority, on_missing=on_missing)
         if not wait:
             return job["job_id"]
         self.wait(job, progress=progress, timeout=timeout)

@@ -69,6 +69,25 @@ class Unprocessable(PivotError):
     """422: valid JSON that asks for something impossible (unknown channel...)."""
 
 
+class MissingData(Unprocessable):
+    """422 missing-data: the job asked ``on_missing="fail"`` and a channel has no data in
+    the range, or only part of it; the detail names each channel, the range and its span."""
+
+
+class MissingDataWarning(UserWarning):
+    """A submitted (or dry-run) job's channel has no data in the range, or only part of it.
+
+    Raised through :mod:`warnings`; ``warning`` is the server's object
+    ({"channel", "kind", "requested", "available", "message"}). Turn it into an
+    exception with ``warnings.simplefilter("error", MissingDataWarning)``, or ask the
+    server to refuse such a job with ``on_missing="fail"`` (:class:`MissingData`).
+    """
+
+    def __init__(self, warning):
+        self.warning = warning
+        super().__init__(warning.get("message", str(warning)))
+
+
 class QuotaExceeded(PivotError):
     """429: a quota of the user is exhausted."""
 
@@ -121,6 +140,8 @@ def error_from_response(response):
             problem = {}
     status = response.status_code
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else PivotError)
+    if status == 422 and str(problem.get("type", "")).endswith("/missing-data"):
+        cls = MissingData
     title = problem.get("title") or response.reason or "HTTP %d" % status
     detail = problem.get("detail")
     if detail is None and not problem:

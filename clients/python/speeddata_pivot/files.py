@@ -3,10 +3,10 @@
 import collections.abc
 
 # Root attributes that say what a channel's rows are and where they come from.
-# The server writes them on the file's root only (a job treats all its channels
-# alike); to_xarray copies them onto each channel's Dataset so that a channel
-# used alone still says what it holds. Should the server write them on each
-# group too, the group's own values are kept.
+# Current servers repeat the provenance and decimation ones on each channel
+# group; files from older servers have them on the root only, so to_xarray
+# copies those the group lacks onto each channel's Dataset (the group's own
+# values are kept), and a channel used alone still says what it holds.
 ROOT_ATTRS_FOR_CHANNELS = (
     "pivot_format_version", "job_id", "producer", "owner", "request", "metadata",
     "description", "user", "requested_start", "requested_end", "requested_start_iso",
@@ -22,6 +22,17 @@ def open(path, mode="r"):  # noqa: A001 - mirrors h5py.File and io.open
         raise ImportError("reading export files needs h5py (Debian: python3-h5py; "
                           "pip: pip install h5py)") from e
     return h5py.File(path, mode)
+
+
+def strings(dataset):
+    """The values of a string signal's h5py dataset as a list of ``str``, in either layout
+    the server writes: short values as a character array (rows of one-byte strings padded
+    with NUL bytes, 2-D), long text as variable-length strings (1-D). xarray and
+    ``to_xarray`` decode both by themselves."""
+    if dataset.ndim == 2:
+        rows = dataset[...].view("S%d" % dataset.shape[1]).reshape(-1)
+        return [r.decode("utf-8") for r in rows]
+    return list(dataset.asstr()[...])
 
 
 def _xarray():

@@ -132,7 +132,8 @@ def parse_metadata(value):
 
 def build_request(channels=None, signals=None, last=None, start=None, end=None, duration=None,
                   preset=None, decimation=None, metadata=None, format=None, exclude=None,
-                  pattern=None, compression=None, chunk_size=None, priority=None):
+                  pattern=None, compression=None, chunk_size=None, priority=None,
+                  on_missing=None):
     """The JSON body of POST /api/v1/pivot/jobs for these arguments.
 
     The time range is one of: ``last`` (a duration before now), ``start`` and
@@ -158,7 +159,8 @@ def build_request(channels=None, signals=None, last=None, start=None, end=None, 
     options = {"format": format, "metadata": parse_metadata(metadata),
                "decimation": parse_decimation(decimation),
                "compression": parse_compression(compression),
-               "chunk_size": parse_chunk_size(chunk_size), "priority": priority}
+               "chunk_size": parse_chunk_size(chunk_size), "priority": priority,
+               "on_missing": on_missing}
     options = {k: v for k, v in options.items() if v is not None}
     if options:
         body["options"] = options

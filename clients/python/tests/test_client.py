@@ -27,8 +27,11 @@ def test_export_returns_the_path_of_the_file_with_the_exact_samples(client, pivo
     assert len(idx) == 6000
     with client.open(path) as f:
         assert sorted(f.keys()) == ["ch000", "ch001"]
-        assert sorted(f["ch000"].keys()) == ["mode", "sig0", "time"]
-        assert sorted(f["ch001"].keys()) == ["counter", "mode", "sig0", "sig1", "time"]
+        # mode's short values are rows of 8 bytes: the `string8` dimension.
+        assert sorted(f["ch000"].keys()) == ["mode", "sig0", "string8", "time"]
+        assert sorted(f["ch001"].keys()) == ["counter", "mode", "sig0", "sig1", "string8", "time"]
+        assert f["ch000/mode"].shape == (6000, 8)
+        assert speeddata_pivot.strings(f["ch000/mode"]) == [pivot.cache.mode_of(i) for i in idx]
         assert f["ch000/time"][:].tolist() == [pivot.cache.time_of(i) for i in idx]
         assert f["ch000/sig0"][:].tolist() == [pivot.cache.sig_value(0, 0, i) for i in idx]
         assert f.attrs["description"] == "client test"
@@ -47,6 +50,23 @@ def test_submit_status_wait_download_step_by_step(client, tmp_path):
     assert client.status(job)["result"]["samples_exported"] == 3000
     path = client.download(job, str(tmp_path / "x.h5"))
     assert os.path.getsize(path) == done["result"]["file_size"]
+
+
+def test_preview_of_a_completed_job(client):
+    done = _completed_job(client)
+    p = client.preview(done, signals=["ch001.sig1", "ch000.counter"], points=30)
+    assert [(s["channel"], s["signal"]) for s in p["series"]] == [("ch000", "counter"),
+                                                                    ("ch001", "sig1")]
+    assert p["points"] == 30
+    # 300 s in 4000 buckets of 75 ms, merged 134 at a time.
+    assert p["bucket_ns"] == 134 * 75000000
+    counter = p["series"][0]
+    # The counter is the sample index: 100 Hz from the range's start.
+    assert counter["min"][:2] == [0, 1005]
+    assert counter["max"][:2] == [1004, 2009]
+    with pytest.raises(errors.PivotError) as e:
+        client.preview(done, signals="ch000.nosuch")
+    assert e.value.status == 422 and e.value.field == "signals"
 
 
 def test_wait_follows_retry_after(client, monkeypatch):

@@ -158,17 +158,22 @@ int pivot_plugin_init(const pivot_host *h, pivot_registry *reg, char *err, size_
     const char *tz = h->config_get("plugins." PLUGIN_NAME ".timezone");
     int64_t now = (int64_t)time(NULL);
     char why[PIVOT_ERRMSG_SIZE];
+    tz_table fresh;
     int rc;
 
     host = h;
     if (tz == NULL)
         tz = "UTC";
     /* init runs before the host starts any thread: the one safe moment to use TZ. */
-    rc = tz_table_build(&zone, tz, now - 5 * YEAR, now + 30 * YEAR, why, sizeof(why));
+    rc = tz_table_build(&fresh, tz, now - 5 * YEAR, now + 30 * YEAR, why, sizeof(why));
     if (rc != 0) {
         snprintf(err, errlen, "plugins.%s.timezone: %s", PLUGIN_NAME, why);
         return rc;
     }
+    /* A server calls init once; a test host may call it again, and the
+     * table of the earlier call goes then. */
+    tz_table_free(&zone);
+    zone = fresh;
     host->log(PIVOT_LOG_DEBUG, PLUGIN_NAME, "shifts in time zone %s (%zu offset changes)",
               zone.name, zone.nchanges);
     /* The table stays for the life of the process: plugins are never unloaded. */

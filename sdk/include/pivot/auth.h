@@ -98,6 +98,43 @@ typedef struct pivot_auth_backend {
     int (*revoke_key)(void *ctx, const char *id, char *err, size_t errlen);
 } pivot_auth_backend;
 
+/**
+ * One API key as a shared key store holds it. Times are unix seconds, 0 when
+ * unset; the hash is the SHA-256 of the whole key (32 bytes). Strings handed
+ * to the plugin are borrowed for the call (or the visit) only.
+ */
+typedef struct pivot_api_key {
+    const char *id;
+    const uint8_t *hash; /**< 32 bytes */
+    const char *user;
+    const char *role;  /**< "user" or "admin" */
+    const char *label; /**< may be NULL */
+    int64_t created_at, last_used_at, expires_at, revoked_at;
+} pivot_api_key;
+
+/**
+ * API keys kept by the host where every node of a cluster sees them (the
+ * shared PostgreSQL job store's auth_api_keys table); see host.h's
+ * key_store. Each call may come from any thread. Returns 0 or a negative
+ * PIVOT_E* code with a message in err.
+ */
+typedef struct pivot_key_store {
+    size_t size; /**< sizeof(pivot_key_store) as the host was built; members only ever appended */
+    /** The key with public id into *out (strings valid until this thread's next call);
+     * PIVOT_ENOENT when absent. */
+    int (*find)(const char *id, pivot_api_key *out, char *err, size_t errlen);
+    /** Sets last_used_at to now unless it is within interval seconds of now already. */
+    int (*touch)(const char *id, int64_t now, int64_t interval, char *err, size_t errlen);
+    /** Stores a new key (its last_used_at and revoked_at ignored); PIVOT_EEXIST when the id or
+     * hash is taken. */
+    int (*insert)(const pivot_api_key *key, char *err, size_t errlen);
+    /** Visits every key, oldest first; a non-zero return from visit stops the walk. */
+    int (*list)(int (*visit)(void *arg, const pivot_api_key *key), void *arg, char *err,
+                size_t errlen);
+    /** Sets revoked_at (kept when set already); PIVOT_ENOENT when there is no such key. */
+    int (*revoke)(const char *id, int64_t now, char *err, size_t errlen);
+} pivot_key_store;
+
 #ifdef __cplusplus
 }
 #endif

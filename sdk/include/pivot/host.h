@@ -39,6 +39,7 @@ struct pivot_preset;
 struct pivot_source;
 struct pivot_exporter;
 struct pivot_auth_backend;
+struct pivot_key_store;
 
 /** Host services. The table and every pointer in it are valid for the life of the process. */
 typedef struct pivot_host {
@@ -116,6 +117,14 @@ typedef struct pivot_host {
      * host tests PIVOT_HAS_MEMBER(host, pivot_host, register_preset) first.
      */
     int (*register_preset)(pivot_registry *reg, const struct pivot_preset *p);
+
+    /**
+     * The API keys every node of a cluster shares (auth.h), or NULL when the
+     * server keeps no shared store (the embedded SQLite job store): the
+     * auth plugin keeps its keys in its own file then. Appended after the
+     * first version: test PIVOT_HAS_MEMBER(host, pivot_host, key_store) first.
+     */
+    const struct pivot_key_store *(*key_store)(void);
 } pivot_host;
 
 #ifdef __cplusplus

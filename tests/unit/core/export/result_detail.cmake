@@ -1,2 +1,2 @@
-# The detail of a completed job's result as json_out.c writes it.
+# The detail of a completed job's result as result_detail.c writes it.
 pivot_core_unit_test(result_detail)

@@ -4,7 +4,7 @@
 
 int main(void)
 {
-    pv_name_list list = {0};
+    pv_channel_list list = {0};
 
     CHECK(pv_channel_name_valid("ch000"));
     CHECK(pv_channel_name_valid("A.b-c_d"));
@@ -35,17 +35,17 @@ int main(void)
     CHECK(!pv_channel_glob_match("ch1*", "ch000"));
     CHECK(pv_channel_glob_match("*", "x"));
 
-    CHECK_INT_EQ(pv_name_list_add(&list, "b"), 0);
-    CHECK_INT_EQ(pv_name_list_add(&list, "a"), 0);
-    CHECK_INT_EQ(pv_name_list_add(&list, "b"), 0);
+    CHECK_INT_EQ(pv_channel_list_add(&list, "b"), 0);
+    CHECK_INT_EQ(pv_channel_list_add(&list, "a"), 0);
+    CHECK_INT_EQ(pv_channel_list_add(&list, "b"), 0);
     CHECK_INT_EQ(list.count, 2);
     CHECK_STR_EQ(list.names[0], "b");
     CHECK_STR_EQ(list.names[1], "a");
-    pv_name_list_remove(&list, "b");
+    pv_channel_list_remove(&list, "b");
     CHECK_INT_EQ(list.count, 1);
     CHECK_STR_EQ(list.names[0], "a");
-    CHECK(!pv_name_list_has(&list, "b"));
-    pv_name_list_free(&list);
+    CHECK(!pv_channel_list_has(&list, "b"));
+    pv_channel_list_free(&list);
     CHECK_INT_EQ(list.count, 0);
     return check_report();
 }

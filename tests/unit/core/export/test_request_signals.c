@@ -33,35 +33,35 @@ static pivot_channel_info current_info(void)
 
 /* Runs the selection of `json` over channels ch1 (info1) and ch2 (info2). */
 static int run(const char *json, pivot_channel_info *info1, pivot_channel_info *info2,
-               pv_name_list selected[2], pv_problem *pb)
+               pv_channel_list selected[2], pv_problem *pb)
 {
     char err[256];
-    pv_name_list channels = {0};
+    pv_channel_list channels = {0};
     pivot_channel_info *infos[2] = {info1, info2};
     yajl_val root = pv_json_parse(json, strlen(json), err, sizeof(err));
     int rc;
 
     CHECK(root != NULL);
-    pv_name_list_add(&channels, "ch1");
-    pv_name_list_add(&channels, "ch2");
+    pv_channel_list_add(&channels, "ch1");
+    pv_channel_list_add(&channels, "ch2");
     memset(selected, 0, 2 * sizeof(*selected));
     memset(pb, 0, sizeof(*pb));
     rc = pv_request_select_signals(pv_json_member(root, "signals"), &channels, infos, selected, pb);
     yajl_tree_free(root);
-    pv_name_list_free(&channels);
+    pv_channel_list_free(&channels);
     return rc;
 }
 
-static void free_selected(pv_name_list selected[2])
+static void free_selected(pv_channel_list selected[2])
 {
-    pv_name_list_free(&selected[0]);
-    pv_name_list_free(&selected[1]);
+    pv_channel_list_free(&selected[0]);
+    pv_channel_list_free(&selected[1]);
 }
 
 static void test_selects_listed_and_all(void)
 {
     pivot_channel_info a = current_info(), b = current_info();
-    pv_name_list sel[2];
+    pv_channel_list sel[2];
     pv_problem pb;
 
     CHECK_INT_EQ(run("{\"signals\": {\"ch1\": [\"tag\", \"time\", \"speed\"]}}", &a, &b, sel, &pb),
@@ -79,7 +79,7 @@ static void test_selects_listed_and_all(void)
 static void test_unsupported_field_is_named_with_its_reason(void)
 {
     pivot_channel_info a = current_info(), b = current_info();
-    pv_name_list sel[2];
+    pv_channel_list sel[2];
     pv_problem pb;
 
     CHECK_INT_EQ(run("{\"signals\": {\"ch2\": [\"speed\", \"samples\"]}}", &a, &b, sel, &pb), -1);
@@ -97,7 +97,7 @@ static void test_unsupported_field_is_named_with_its_reason(void)
 static void test_unsupported_outranks_unknown_and_lists_all(void)
 {
     pivot_channel_info a = current_info(), b = current_info();
-    pv_name_list sel[2];
+    pv_channel_list sel[2];
     pv_problem pb;
 
     CHECK_INT_EQ(run("{\"signals\": {\"ch1\": [\"nope\", \"extra\"], \"ch2\": [\"samples\"]}}", &a,
@@ -116,7 +116,7 @@ static void test_unsupported_outranks_unknown_and_lists_all(void)
 static void test_unknown_stays_unknown(void)
 {
     pivot_channel_info a = current_info(), b = current_info();
-    pv_name_list sel[2];
+    pv_channel_list sel[2];
     pv_problem pb;
 
     CHECK_INT_EQ(run("{\"signals\": {\"ch1\": [\"nope\"], \"ch2\": [\"speed\", \"x.y\"]}}", &a, &b,
@@ -135,7 +135,7 @@ static void test_unknown_stays_unknown(void)
 static void test_source_without_unsupported_list(void)
 {
     pivot_channel_info a = current_info(), b = current_info();
-    pv_name_list sel[2];
+    pv_channel_list sel[2];
     pv_problem pb;
 
     b.nunsupported = 0;
@@ -151,7 +151,7 @@ static void test_source_without_unsupported_list(void)
 static void test_malformed_lists(void)
 {
     pivot_channel_info a = current_info(), b = current_info();
-    pv_name_list sel[2];
+    pv_channel_list sel[2];
     pv_problem pb;
 
     CHECK_INT_EQ(run("{\"signals\": {\"ch1\": []}}", &a, &b, sel, &pb), -1);

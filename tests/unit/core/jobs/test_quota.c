@@ -126,10 +126,10 @@ static void test_store(const char *path)
     char err[512] = "";
     int touch[PV_QUOTA_NLIMITS] = {1, 0, 1, 0, 0, 0};
     int64_t value[PV_QUOTA_NLIMITS] = {1, 0, 3, 0, 0, 0};
-    sqlite3 *db;
+    pv_jobstore *db;
 
     CHECK_INT_EQ(pv_jobstore_open(path, &js, err, sizeof(err)), 0);
-    db = pv_jobstore_sqlite(js);
+    db = js;
 
     /* Defaults, then an override of two limits, then one back to default. */
     CHECK_INT_EQ(pv_quota_store_limits(db, "ann", &defaults, &lim), 0);

@@ -9,7 +9,7 @@ import sys
 import h5py
 import numpy as np
 
-from read_back_checks import check, check_eq, failures
+from read_back_checks import check, check_eq, failures, read_strings
 
 CHUNK_BYTES = 128 * 1024
 
@@ -27,9 +27,21 @@ def check_attrs(obj, expected, where):
             check_eq(obj.attrs[name], value, "%s.attrs[%r]" % (where, name))
 
 
+# What each channel group repeats of the job (no decimation in this export).
+GROUP_PROVENANCE = {
+    "job_id": "job-0001",
+    "producer": "pivotd 0.1.0",
+    "request": '{"channels":["engine","idle"]}',
+    "requested_start": np.int64(T0),
+    "requested_end": np.int64(T0 + 3600250000000),
+    "requested_start_iso": "2025-01-23T14:30:00Z",
+    "requested_end_iso": "2025-01-23T15:30:00.25Z",
+}
+
+
 def check_root(f):
     check_attrs(f, {
-        "pivot_format_version": np.int32(1),
+        "pivot_format_version": np.int32(2),
         "job_id": "job-0001",
         "producer": "pivotd 0.1.0",
         "owner": "alice",
@@ -62,7 +74,7 @@ def check_scale(group, channel):
     t = group["time"]
     check(h5py.h5ds.is_scale(t.id), "/%s/time is a dimension scale" % channel)
     for name, ds in group.items():
-        if name == "time":
+        if name in ("time", "string8"):
             continue
         where = "/%s/%s" % (channel, name)
         check_eq(len(ds.dims[0]), 1, where + " has one scale")
@@ -74,16 +86,16 @@ def check_engine(f, chunk_elements=None, gzip_level=None):
     """The engine channel; chunk_elements None means the default 128 KiB chunks."""
     g = f["engine"]
     where = "/engine"
-    check_attrs(g, {
+    check_attrs(g, dict(GROUP_PROVENANCE, **{
         "source_schema": '{"type":"record","name":"engine"}',
         "sample_count": np.uint64(NSAMPLES),
         "actual_start": np.int64(T0),
         "actual_end": np.int64(T0 + (NSAMPLES - 1) * STEP_NS + 1),
         "actual_start_iso": "2025-01-23T14:30:00Z",
         "actual_end_iso": "2025-01-23T14:31:10.007000001Z",
-    }, where)
+    }), where)
     check_eq(sorted(g.keys()),
-             sorted(["time", "rpm", "odometer", "temp", "pressure", "valve", "state"]),
+             sorted(["time", "rpm", "odometer", "temp", "pressure", "valve", "state", "string8"]),
              where + " datasets")
     i = np.arange(NSAMPLES, dtype=np.int64)
     numeric = [
@@ -107,8 +119,13 @@ def check_engine(f, chunk_elements=None, gzip_level=None):
                      "%s/%s.attrs['source_type']" % (where, name))
     check_eq(g["time"].attrs["units"], "nanoseconds since 1970-01-01T00:00:00Z",
              where + "/time units")
+    # The dimension of state's 8-byte rows: never written, so neither chunked nor stored.
+    check_eq(g["string8"].id.get_storage_size(), 0, where + "/string8 storage")
+    check_eq(g["string8"].chunks, None, where + "/string8.chunks")
     for name in g:
         ds = g[name]
+        if name == "string8":
+            continue
         if gzip_level is None:
             check_eq(ds.compression, None, "%s/%s.compression" % (where, name))
             check_eq(ds.shuffle, False, "%s/%s.shuffle" % (where, name))
@@ -117,26 +134,23 @@ def check_engine(f, chunk_elements=None, gzip_level=None):
             check_eq(ds.compression_opts, gzip_level, "%s/%s.compression_opts" % (where, name))
             check_eq(ds.shuffle, True, "%s/%s.shuffle" % (where, name))
 
+    # Short values: a character array of 8-byte rows of one-byte strings.
     state = g["state"]
-    check(h5py.check_string_dtype(state.dtype) is not None
-          and h5py.check_string_dtype(state.dtype).encoding == "utf-8"
-          and h5py.check_string_dtype(state.dtype).length is None,
-          where + "/state is a variable-length UTF-8 string")
-    check_eq(state.shape, (NSAMPLES,), where + "/state.shape")
-    check_eq(state.maxshape, (None,), where + "/state.maxshape")
-    # HDF5 sizes a variable-length string element as a pointer (8 bytes).
-    check_eq(state.chunks, (chunk_elements or CHUNK_BYTES // 8,), where + "/state.chunks")
+    check_eq(state.dtype, np.dtype("S1"), where + "/state.dtype")
+    check_eq(state.shape, (NSAMPLES, 8), where + "/state.shape")
+    check_eq(state.maxshape, (None, 8), where + "/state.maxshape")
+    check_eq(state.chunks, (chunk_elements or CHUNK_BYTES // 8, 8), where + "/state.chunks")
     check_eq(state.attrs["source_type"], "string", where + "/state.attrs['source_type']")
-    strings = state.asstr()[...]
+    check_eq(state.attrs["_Encoding"], "utf-8", where + "/state.attrs['_Encoding']")
     expected = [STATES[k % 4] for k in range(NSAMPLES)]
-    check(list(strings) == expected, where + "/state values")
-    check_eq(state[2], "\u00e9t\u00e9".encode(), where + "/state[2] raw UTF-8")
+    check(read_strings(state) == expected, where + "/state values")
+    check_eq(state[2].tobytes(), "\u00e9t\u00e9".encode() + bytes(3), where + "/state[2] raw UTF-8")
     check_scale(g, "engine")
 
 
 def check_idle(f):
     g = f["idle"]
-    check_attrs(g, {"sample_count": np.uint64(0)}, "/idle")
+    check_attrs(g, dict(GROUP_PROVENANCE, sample_count=np.uint64(0)), "/idle")
     check_eq(sorted(g.keys()), ["level", "time"], "/idle datasets")
     check_dataset(g["time"], "<i8", 0, CHUNK_BYTES // 8, "/idle/time")
     check_dataset(g["level"], "<f8", 0, CHUNK_BYTES // 8, "/idle/level")
@@ -146,7 +160,7 @@ def check_idle(f):
 
 def check_minimal(f):
     check_attrs(f, {
-        "pivot_format_version": np.int32(1),
+        "pivot_format_version": np.int32(2),
         "job_id": "job-0002",
         "producer": "pivotd 0.1.0",
         "owner": "bob",

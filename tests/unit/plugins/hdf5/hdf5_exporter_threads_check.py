@@ -12,7 +12,7 @@ import sys
 import h5py
 import numpy as np
 
-from read_back_checks import check, failures
+from read_back_checks import check, failures, read_strings
 
 T0 = 1737642600000000000  # 2025-01-23T14:30:00Z
 STEP_NS = 10000000
@@ -61,7 +61,7 @@ def check_h5py(path):
         check(g["big"].dtype.itemsize == 2, name + " typed/big is two bytes")
         raw = g["hash"][...]
         same(np.frombuffer(raw.tobytes(), dtype="<u4"), hashes, name + " typed/hash")
-        text = np.array(g["label"].asstr()[...], dtype=object)
+        text = np.array(read_strings(g["label"]), dtype=object)
         same(text[~label_null], labels[~label_null], name + " typed/label")
         same(g["label.valid"][...], (~label_null).astype(np.uint8), name + " typed/label.valid")
 

@@ -16,7 +16,7 @@ from read_back_checks import check, check_eq, failures
 NSAMPLES = 1025
 LAST_BATCH_START = 1007  # the last batch carries no masks: all valid
 MODES = {"OFF": 0, "IDLE": 1, "RUN": 2, "FAULT": 3}
-LABELS = ["alpha", "\u03b2", ""]
+LABELS = ["alpha, a label longer than thirty-two bytes", "\u03b2", ""]
 
 
 def check_attr_names(ds, names, where):

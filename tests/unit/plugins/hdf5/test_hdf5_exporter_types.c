@@ -37,7 +37,8 @@ static const pivot_signal_info signals[NSIGNALS] = {
 };
 
 static const char *const modes[] = {"OFF", "IDLE", "RUN", "FAULT"};
-static const char *const labels[] = {"alpha", "\xce\xb2", ""};
+/* Longer than a character array's row (32 bytes): variable-length strings. */
+static const char *const labels[] = {"alpha, a label longer than thirty-two bytes", "\xce\xb2", ""};
 static char big_names[NBIG][8];
 static const char *big_symbols[NBIG];
 

@@ -15,17 +15,17 @@
 /* Returns SQLITE_OK with a ready statement for sql (a string literal). */
 int pv_js_prepare(pv_jobstore *js, const char *sql, sqlite3_stmt **st)
 {
-    for (int i = 0; i < js->ncached; i++) {
-        if (js->cache[i].sql == sql) {
-            *st = js->cache[i].st;
+    for (int i = 0; i < SQ(js)->ncached; i++) {
+        if (SQ(js)->cache[i].sql == sql) {
+            *st = SQ(js)->cache[i].st;
             return SQLITE_OK;
         }
     }
-    int rc = sqlite3_prepare_v3(js->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-    if (rc == SQLITE_OK && js->ncached < STMT_CACHE_SIZE) {
-        js->cache[js->ncached].sql = sql;
-        js->cache[js->ncached].st = *st;
-        js->ncached++;
+    int rc = sqlite3_prepare_v3(SQ(js)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (rc == SQLITE_OK && SQ(js)->ncached < STMT_CACHE_SIZE) {
+        SQ(js)->cache[SQ(js)->ncached].sql = sql;
+        SQ(js)->cache[SQ(js)->ncached].st = *st;
+        SQ(js)->ncached++;
     }
     return rc;
 }
@@ -100,95 +100,93 @@ int pv_js_step_one_job(sqlite3_stmt *st, pv_job *out)
  * LOCK_WAIT_MS by the clock (a count of sleeps would stretch under load). */
 static int wait_for_lock(void *arg, int attempts)
 {
-    pv_jobstore *js = arg;
+    pv_sqlite_store *js = arg;
     if (attempts == 0)
-        js->lock_wait_start_ms = pv_monotonic_ms();
-    else if (pv_monotonic_ms() - js->lock_wait_start_ms >= LOCK_WAIT_MS)
+        js->lock_wait_start_ms = pv_time_monotonic_ms();
+    else if (pv_time_monotonic_ms() - js->lock_wait_start_ms >= LOCK_WAIT_MS)
         return 0;
     usleep(attempts < 10 ? 20 : 200);
     return 1;
 }
 
-int pv_jobstore_open(const char *path, pv_jobstore **out, char *err, size_t errlen)
+int pv_jobstore_sqlite_open(const char *path, pv_jobstore **out, char *err, size_t errlen)
 {
-    pv_jobstore *js = calloc(1, sizeof(*js));
+    pv_sqlite_store *store = calloc(1, sizeof(*store));
+    pv_jobstore *js = &store->base;
     int rc = PIVOT_EIO;
     char *msg = NULL;
 
-    if (js == NULL)
+    if (store == NULL)
         return PIVOT_ENOMEM;
-    if (sqlite3_open_v2(path, &js->db,
+    store->base.ops = &pv_sqlite_ops;
+    if (sqlite3_open_v2(path, &SQ(js)->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open job store %s: %s", path,
-                 js->db ? sqlite3_errmsg(js->db) : "out of memory");
+                 SQ(js)->db ? sqlite3_errmsg(SQ(js)->db) : "out of memory");
         goto out;
     }
-    sqlite3_busy_handler(js->db, wait_for_lock, js);
+    sqlite3_busy_handler(SQ(js)->db, wait_for_lock, store);
     /* WAL lets status polls read while a worker writes progress; FULL
      * synchronous makes a 202 mean the job is on disk even across a power
      * loss; the journal limit keeps the WAL from growing under constant
      * readers. */
-    if (sqlite3_exec(js->db,
+    if (sqlite3_exec(SQ(js)->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                      "PRAGMA journal_size_limit=16777216; PRAGMA foreign_keys=ON",
                      NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot configure job store %s: %s", path, msg);
         goto out;
     }
-    rc = pv_jobstore_migrate(js->db, err, errlen);
+    rc = pv_jobstore_migrate(SQ(js)->db, err, errlen);
     if (rc != 0)
         goto out;
     *out = js;
     js = NULL;
 out:
     sqlite3_free(msg);
-    pv_jobstore_close(js);
+    pv_sqlite_close(js);
     return rc;
 }
 
-void pv_jobstore_close(pv_jobstore *js)
+void pv_sqlite_close(pv_jobstore *js)
 {
     if (js == NULL)
         return;
-    for (int i = 0; i < js->ncached; i++)
-        sqlite3_finalize(js->cache[i].st);
-    sqlite3_close(js->db);
+    for (int i = 0; i < SQ(js)->ncached; i++)
+        sqlite3_finalize(SQ(js)->cache[i].st);
+    sqlite3_close(SQ(js)->db);
     free(js);
 }
 
-struct sqlite3 *pv_jobstore_sqlite(pv_jobstore *js)
+int pv_sqlite_begin(pv_jobstore *js)
 {
-    return js->db;
+    return sqlite3_exec(SQ(js)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0
+                                                                                      : PIVOT_EIO;
 }
 
-int pv_jobstore_begin(pv_jobstore *js)
-{
-    return sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : PIVOT_EIO;
-}
-
-int pv_jobstore_commit(pv_jobstore *js)
+int pv_sqlite_commit(pv_jobstore *js)
 {
     /* A full disk or an I/O error may have rolled the transaction back
      * already; what ran after it ran on its own and stands. */
-    if (sqlite3_get_autocommit(js->db))
+    if (sqlite3_get_autocommit(SQ(js)->db))
         return 0;
-    if (sqlite3_exec(js->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+    if (sqlite3_exec(SQ(js)->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
         return 0;
     return PIVOT_EIO;
 }
 
-void pv_jobstore_rollback(pv_jobstore *js)
+void pv_sqlite_rollback(pv_jobstore *js)
 {
-    if (!sqlite3_get_autocommit(js->db))
-        sqlite3_exec(js->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(SQ(js)->db))
+        sqlite3_exec(SQ(js)->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-void pv_jobstore_failure(pv_jobstore *js, pv_store_failure *out)
+void pv_sqlite_failure(pv_jobstore *js, pv_store_failure *out)
 {
-    out->code = sqlite3_errcode(js->db) & 0xff;
-    out->sys_errno = sqlite3_system_errno(js->db);
-    snprintf(out->message, sizeof(out->message), "%s", sqlite3_errmsg(js->db));
+    out->code = sqlite3_errcode(SQ(js)->db) & 0xff;
+    out->sys_errno = sqlite3_system_errno(SQ(js)->db);
+    snprintf(out->message, sizeof(out->message), "%s", sqlite3_errmsg(SQ(js)->db));
 }
 
 int pv_jobstore_failure_busy(const pv_store_failure *f)
@@ -202,9 +200,9 @@ int pv_jobstore_failure_full(const pv_store_failure *f)
            (f->code == SQLITE_IOERR && (f->sys_errno == ENOSPC || f->sys_errno == EDQUOT));
 }
 
-const char *pv_jobstore_errmsg(pv_jobstore *js)
+const char *pv_sqlite_errmsg(pv_jobstore *js)
 {
-    return sqlite3_errmsg(js->db);
+    return sqlite3_errmsg(SQ(js)->db);
 }
 
 void pv_js_bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
@@ -223,7 +221,7 @@ int pv_js_step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : PIVOT_EIO;
 }
 
-int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
+int pv_sqlite_insert(pv_jobstore *js, const pv_job *job)
 {
     sqlite3_stmt *st = NULL;
     if (pv_js_prepare(js,
@@ -250,7 +248,7 @@ int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
     return (rc & 0xff) == SQLITE_CONSTRAINT ? PIVOT_EEXIST : PIVOT_EIO;
 }
 
-int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)
+int pv_sqlite_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -291,8 +289,8 @@ int pv_js_visit_rows(sqlite3_stmt *st, pv_job_visit_fn visit, void *arg)
     "WHEN status = 'processing' THEN 1 WHEN status = 'completed' THEN 2 "                          \
     "WHEN status = 'failed' THEN 3 ELSE 4 END)"
 
-int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, int64_t limit,
-                     int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg)
+int pv_sqlite_list(pv_jobstore *js, const char *owner, unsigned status_mask, int64_t limit,
+                   int64_t offset, int64_t *total, pv_job_visit_fn visit, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -325,17 +323,17 @@ out:
     return rc;
 }
 
-int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
-                       pv_cancel_outcome *outcome, char **file_name)
+int pv_sqlite_cancel(pv_jobstore *js, const char *id, const char *owner, pv_cancel_outcome *outcome,
+                     char **file_name)
 {
     pv_job job;
     sqlite3_stmt *st = NULL;
     int rc;
 
     *file_name = NULL;
-    if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(SQ(js)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return PIVOT_EIO;
-    rc = pv_jobstore_get(js, id, owner, &job);
+    rc = pv_sqlite_get(js, id, owner, &job);
     if (rc != 0)
         goto out;
     rc = PIVOT_EIO;
@@ -367,7 +365,7 @@ int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
     rc = pv_js_step_done(st);
 out:
     pv_job_clear(&job);
-    sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(SQ(js)->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     if (rc != 0) {
         free(*file_name);
         *file_name = NULL;
@@ -375,7 +373,7 @@ out:
     return rc;
 }
 
-int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
+int pv_sqlite_count_running(pv_jobstore *js, int64_t *count)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -389,7 +387,7 @@ int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
     return rc;
 }
 
-int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *position)
+int pv_sqlite_queue_position(pv_jobstore *js, const pv_job *job, int64_t *position)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -410,7 +408,7 @@ int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *posi
     return rc;
 }
 
-int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out)
+int pv_sqlite_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -429,7 +427,7 @@ out:
     return rc;
 }
 
-pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id)
+pv_result_claim pv_sqlite_result_claim(pv_jobstore *js, const char *name, const char *job_id)
 {
     sqlite3_stmt *st = NULL;
     pv_result_claim claim = PV_RESULT_IN_USE; /* on doubt, keep the file */
@@ -446,3 +444,35 @@ pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, cons
     pv_js_release(st);
     return claim;
 }
+
+const pv_jobstore_ops pv_sqlite_ops = {
+    .name = "sqlite",
+    .close = pv_sqlite_close,
+    .insert = pv_sqlite_insert,
+    .get = pv_sqlite_get,
+    .list = pv_sqlite_list,
+    .cancel = pv_sqlite_cancel,
+    .count_running = pv_sqlite_count_running,
+    .claim_next = pv_sqlite_claim_next,
+    .set_worker = pv_sqlite_set_worker,
+    .progress = pv_sqlite_progress,
+    .complete = pv_sqlite_complete,
+    .finish = pv_sqlite_finish,
+    .requeue = pv_sqlite_requeue,
+    .each_running = pv_sqlite_each_running,
+    .expire = pv_sqlite_expire,
+    .queue_position = pv_sqlite_queue_position,
+    .find_idempotent = pv_sqlite_find_idempotent,
+    .result_claim = pv_sqlite_result_claim,
+    .begin = pv_sqlite_begin,
+    .commit = pv_sqlite_commit,
+    .rollback = pv_sqlite_rollback,
+    .failure = pv_sqlite_failure,
+    .errmsg = pv_sqlite_errmsg,
+    .each_result_file = pv_sqlite_each_result_file,
+    .fail_completed = pv_sqlite_fail_completed,
+    .figures = pv_sqlite_figures,
+    .quota_limits = pv_sqlite_quota_limits,
+    .quota_usage = pv_sqlite_quota_usage,
+    .quota_set = pv_sqlite_quota_set,
+};

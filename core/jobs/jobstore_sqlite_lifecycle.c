@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
+int pv_sqlite_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
 {
     sqlite3_stmt *st = NULL;
     char id[PV_JOB_ID_SIZE];
     int rc = PIVOT_EIO;
 
-    if (sqlite3_exec(js->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(SQ(js)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return PIVOT_EIO;
     /* The owner with the fewest running jobs goes first (ties: the owner
      * waiting longest), so a user with fifty queued jobs does not make
@@ -56,14 +56,14 @@ int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
     rc = pv_js_step_done(st);
     st = NULL;
     if (rc == 0)
-        rc = pv_jobstore_get(js, id, NULL, out);
+        rc = pv_sqlite_get(js, id, NULL, out);
 out:
     pv_js_release(st);
-    sqlite3_exec(js->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(SQ(js)->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
 
-int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
+int pv_sqlite_set_worker(pv_jobstore *js, const char *id, int64_t pid)
 {
     sqlite3_stmt *st = NULL;
     if (pv_js_prepare(js, "UPDATE jobs SET worker_pid = ? WHERE id = ?", &st) != SQLITE_OK)
@@ -73,7 +73,7 @@ int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
     return pv_js_step_done(st);
 }
 
-int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
+int pv_sqlite_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -100,7 +100,7 @@ out:
     return rc;
 }
 
-int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
+int pv_sqlite_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
     if (pv_js_prepare(js,
@@ -121,15 +121,15 @@ int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
     pv_js_bind_text_or_null(st, 8, done->result_detail);
     sqlite3_bind_text(st, 9, done->id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    int changed = sqlite3_changes(js->db);
+    int changed = sqlite3_changes(SQ(js)->db);
     pv_js_release(st);
     if (rc != SQLITE_DONE)
         return PIVOT_EIO;
     return changed == 1 ? 0 : PIVOT_ENOENT;
 }
 
-int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
-                       int64_t now_ms)
+int pv_sqlite_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
+                     int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
     if (pv_js_prepare(js,
@@ -145,8 +145,8 @@ int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, co
     return pv_js_step_done(st);
 }
 
-int pv_jobstore_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
-                        int64_t now_ms)
+int pv_sqlite_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
+                      int64_t now_ms)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -180,7 +180,7 @@ out:
     return rc;
 }
 
-int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
+int pv_sqlite_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;
@@ -191,8 +191,8 @@ int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
     return rc;
 }
 
-int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
-                       void *arg)
+int pv_sqlite_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_job_visit_fn visit,
+                     void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = PIVOT_EIO;

@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""String signals benchmark: opening an export's channels in xarray with the
+demo's `mode` signal as variable-length strings (the layout before short
+strings became character arrays) and as the exporter writes it now.
+
+Generates a cache of CHANNELS channels (sig0, counter, mode) at 200 Hz with
+pivot-gen-avro (kept in --data and reused), exports it with a real
+`pivotd serve` (default compression, gzip 1), and makes the "before" file
+from the export by rewriting each `mode` as variable-length UTF-8 strings
+with the same values, chunks and filters. Then, in the same run, for each xarray engine installed, the median of
+--repeat runs of two things over every channel: opening it with
+`xr.open_dataset(path, group=...)` (lazy: what a researcher's first call
+costs; xarray already inspects each variable), and opening and loading it
+(`.load()`: every value decoded), of
+
+  floor    the same channels without `mode` (drop_variables): what the
+           numbers cost, the least any layout of `mode` could add to
+  before   mode as variable-length strings
+  after    mode as the export has it (a character array of 8-byte rows)
+
+beside a second floor for loading: turning mode's bytes, already in memory,
+into the Python `str` objects xarray hands out (one per sample), which any
+layout that gives strings pays. Also mode's bytes a sample in each file
+(the after file's dataset storage; the before file's size minus the after
+file's size plus that storage, as the variable-length strings also live in
+the global heap). Benchmarks are not tests: nothing here asserts a time.
+
+    /usr/bin/python3 bench/string_open_bench.py --build BUILD_DIR [--channels 40 --seconds 1800]
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import h5py
+import numpy
+import xarray
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export_bench import API, START, Server, iso  # noqa: E402
+
+RATE = 200
+
+
+def generate(gen, data, channels, seconds):
+    stamp = os.path.join(data, ".generated")
+    want = "strings %d %d %d\n" % (channels, seconds, RATE)
+    if os.path.exists(stamp) and open(stamp).read() == want:
+        return
+    shutil.rmtree(data, ignore_errors=True)
+    subprocess.run([gen, "--out", data, "--channels", str(channels), "--seconds", str(seconds),
+                    "--rate", str(RATE), "--signals", "1", "--with-mode", "--start", START,
+                    "--jobs", "2"], check=True, stdout=subprocess.DEVNULL)
+    with open(stamp, "w") as f:
+        f.write(want)
+
+
+def export(server, channels, seconds, path):
+    body = {"time_range": {"type": "absolute", "start": iso(0), "end": iso(seconds)},
+            "channels": {"include": ["ch%03d" % c for c in range(channels)]}}
+    r = server.http.post(server.base + API + "/jobs", data=json.dumps(body),
+                         headers={"Content-Type": "application/json"})
+    if r.status_code != 202:
+        raise RuntimeError("POST: %d %s" % (r.status_code, r.text))
+    job_id = r.json()["job_id"]
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        job = server.http.get(server.base + API + "/jobs/" + job_id + "?wait=30").json()
+        if job["status"] in ("completed", "failed", "cancelled"):
+            break
+    if job["status"] != "completed":
+        raise RuntimeError("job %s: %s" % (job_id, json.dumps(job)))
+    with server.http.get(server.base + API + "/jobs/" + job_id + "/download", stream=True) as r:
+        r.raise_for_status()
+        with open(path, "wb") as f:
+            for block in r.iter_content(1 << 20):
+                f.write(block)
+
+
+def rewrite_as_vlen(path, channels):
+    """Each channel's `mode` as variable-length strings, as exports stored it before."""
+    with h5py.File(path, "r+") as f:
+        for c in range(channels):
+            g = f["ch%03d" % c]
+            old = g["mode"]
+            values = [r.decode() for r in old[...].view("S%d" % old.shape[1]).reshape(-1)]
+            attrs = {k: v for k, v in old.attrs.items()
+                     if k not in ("DIMENSION_LIST", "_Encoding")}
+            chunk = old.chunks[0]
+            # Detached first: the scales would keep references to a dataset that is gone.
+            old.dims[0].detach_scale(g["time"])
+            old.dims[1].detach_scale(g["string8"])
+            del g["mode"]
+            del g["string8"]
+            new = g.create_dataset("mode", data=numpy.array(values, dtype=object),
+                                   dtype=h5py.string_dtype("utf-8"), chunks=(chunk,),
+                                   maxshape=(None,), compression="gzip", compression_opts=1,
+                                   shuffle=True)
+            for k, v in attrs.items():
+                new.attrs[k] = v
+            new.dims[0].attach_scale(g["time"])
+
+
+def open_all(path, channels, engine, drop, load):
+    t0 = time.perf_counter()
+    for c in range(channels):
+        with xarray.open_dataset(path, group="ch%03d" % c, engine=engine,
+                                 drop_variables=["mode"] if drop else None) as ds:
+            if load:
+                ds.load()
+    return time.perf_counter() - t0
+
+
+def str_objects(path, channels):
+    """Seconds to make mode's str objects from its bytes already in memory."""
+    with h5py.File(path, "r") as f:
+        rows = [f["ch%03d/mode" % c][...].view("S8").reshape(-1) for c in range(channels)]
+    t0 = time.perf_counter()
+    for r in rows:
+        numpy.array([b.decode("utf-8") for b in r], dtype=object)
+    return time.perf_counter() - t0
+
+
+def mode_storage(path, channels):
+    with h5py.File(path, "r") as f:
+        return sum(f["ch%03d/mode" % c].id.get_storage_size() for c in range(channels))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", required=True, help="build directory (bin/pivotd, lib/pivot)")
+    ap.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "pivot-bench-strings"),
+                    help="where the generated cache is kept and reused")
+    ap.add_argument("--channels", type=int, default=40)
+    ap.add_argument("--seconds", type=int, default=1800, help="of samples at 200 Hz")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each open; the median is shown")
+    a = ap.parse_args()
+    warnings.simplefilter("ignore")
+
+    engines = [e for e in ("h5netcdf", "netcdf4") if e in xarray.backends.list_engines()]
+    data = os.path.join(a.data, "cache")
+    os.makedirs(a.data, exist_ok=True)
+    generate(os.path.join(a.build, "bin", "pivot-gen-avro"), data, a.channels, a.seconds)
+    scratch = tempfile.mkdtemp(prefix="run-", dir=a.data)
+    server = None
+    try:
+        server = Server(os.path.join(a.build, "bin", "pivotd"), os.path.join(a.build, "lib", "pivot"),
+                        data, os.path.join(scratch, "state"), dict(os.environ))
+        after = os.path.join(scratch, "after.h5")
+        before = os.path.join(scratch, "before.h5")
+        export(server, a.channels, a.seconds, after)
+        shutil.copyfile(after, before)
+        rewrite_as_vlen(before, a.channels)
+        # h5py leaves the space of deleted datasets unused: copy into a compact file.
+        subprocess.run(["h5repack", before, before + ".packed"], check=True)
+        os.replace(before + ".packed", before)
+
+        samples = a.channels * a.seconds * RATE
+        stored = mode_storage(after, a.channels)
+        per_sample_after = stored / samples
+        per_sample_before = (os.path.getsize(before) - os.path.getsize(after) + stored) / samples
+        print("%d channels x %d samples of mode (4 values); files: before %.1f MB, after %.1f MB"
+              % (a.channels, a.seconds * RATE, os.path.getsize(before) / 1e6,
+                 os.path.getsize(after) / 1e6))
+        print("mode bytes a sample: before %.2f (variable-length), after %.2f (8-byte rows, "
+              "gzip 1)" % (per_sample_before, per_sample_after))
+        strs = statistics.median(str_objects(after, a.channels) for _ in range(a.repeat))
+        print("making mode's %d str objects from its bytes in memory: %.2f s" % (samples, strs))
+        print("| engine | what | floor s (no mode) | before s | after s | before/after | "
+              "after over floor s |")
+        print("|---|---|---|---|---|---|---|")
+        for engine in engines:
+            open_all(after, 1, engine, False, True)  # imports and first-open costs, untimed
+            for load in (False, True):
+                runs = {k: [] for k in ("floor", "before", "after")}
+                for _ in range(a.repeat):
+                    runs["floor"].append(open_all(after, a.channels, engine, True, load))
+                    runs["before"].append(open_all(before, a.channels, engine, False, load))
+                    runs["after"].append(open_all(after, a.channels, engine, False, load))
+                m = {k: statistics.median(v) for k, v in runs.items()}
+                print("| %s | %s | %.2f | %.2f | %.2f | %.1fx | %.2f |" % (
+                    engine, "open+load" if load else "open", m["floor"], m["before"], m["after"],
+                    m["before"] / m["after"], m["after"] - m["floor"]))
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
