@@ -179,11 +179,13 @@ int pv_cli_cmd_keys_create(pv_cli *cli, int argc, char **argv)
                 args.expires);
         return 2;
     }
-    if (lifetime > 0)
-        expires_at = (int64_t)time(NULL) + lifetime;
     role = args.role ? args.role : "user";
     if (key_admin_open(cli, &admin, TASK_CREATE, err, sizeof(err)) != 0)
         goto out;
+    /* From now, not from before the store was opened (which can take a
+     * while): a short lifetime must not be over before the key exists. */
+    if (lifetime > 0)
+        expires_at = (int64_t)time(NULL) + lifetime;
     rc = admin.backend->create_key(admin.ctx, args.user, role, args.label, expires_at, secret,
                                    sizeof(secret), id, sizeof(id), err, sizeof(err));
     if (rc != 0)

@@ -126,7 +126,7 @@ class MetricsTest(unittest.TestCase):
         # Completed: one submission, a run time and a result size.
         done = self.alice.wait(self.alice.submit(self.small))
         self.assertEqual(done["status"], "completed")
-        m = self.scrape()
+        m = self.scrape_once_counted("completed", 1)
         self.assert_jobs(m, completed=1)
         self.assertEqual(self.value(m, "pivot_job_submissions_total"), 1)
         self.assertEqual(self.value(m, "pivot_jobs_finished_total", status="completed"), 1)
