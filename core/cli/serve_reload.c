@@ -1,5 +1,6 @@
 #include "serve_reload.h"
 
+#include "http_metrics.h"
 #include "log.h"
 #include "log_config.h"
 #include "quota_store.h"
@@ -21,14 +22,16 @@ void pv_serve_reload(const pv_cli *cli, pv_jobstore *js)
     loaded = 1;
     if ((cli->config_path != NULL &&
          pv_config_load_file(&fresh, cli->config_path, err, sizeof(err)) != 0) ||
+        pv_http_metrics_check(&fresh, err, sizeof(err)) != 0 ||
         pv_log_configure(&fresh, 1, err, sizeof(err)) != 0 ||
-        pv_quota_store_publish_config(js, &fresh, err, sizeof(err)) != 0)
+        pv_quota_store_publish_config(js, &fresh, err, sizeof(err)) != 0 ||
+        pv_http_metrics_configure(&fresh, err, sizeof(err)) != 0)
         goto out;
 out:
     if (err[0] != '\0')
         pv_log(PIVOT_LOG_ERROR, "pivotd", "reload failed: %s", err);
     else
-        pv_log(PIVOT_LOG_INFO, "pivotd", "reloaded %s: logging, quota defaults",
+        pv_log(PIVOT_LOG_INFO, "pivotd", "reloaded %s: logging, quota defaults, metrics access",
                cli->config_path != NULL ? cli->config_path : "the built-in settings");
     if (loaded)
         pv_config_free(&fresh);

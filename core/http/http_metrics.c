@@ -7,6 +7,7 @@
 #include <pivot/common.h>
 #include <pivot/grammar.h>
 #include <pivot/ip_net.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -14,12 +15,17 @@
 #define MAX_ALLOW 32
 #define JOBS_PATH "/api/v1/pivot/jobs"
 
-/* Set once before the loops start (pv_http_start), read-only afterwards. */
-static struct {
+typedef struct metrics_settings {
     pivot_ip_net allow[MAX_ALLOW];
     int nallow;
     int max_users;
-} settings;
+} metrics_settings;
+
+/* Set before the loops start (pv_http_start) and replaced whole by a
+ * SIGHUP reload while they read it: under the lock, which a scrape holds
+ * only to compare one address. */
+static metrics_settings settings = {.max_users = 50};
+static pthread_rwlock_t settings_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static int path_is(h2o_iovec_t path, const char *prefix)
 {
@@ -102,30 +108,30 @@ void pv_http_metrics_attach(h2o_pathconf_t *pathconf)
     logger->log_access = on_access;
 }
 
-static int parse_allow(const char *text, char *err, size_t errlen)
+static int parse_allow(const char *text, metrics_settings *out, char *err, size_t errlen)
 {
     char item[128];
     const char *p = text;
 
-    settings.nallow = 0;
+    out->nallow = 0;
     while (*p != '\0') {
         size_t n = strcspn(p, ", \t");
         if (n > 0) {
-            if (n >= sizeof(item) || settings.nallow == MAX_ALLOW) {
+            if (n >= sizeof(item) || out->nallow == MAX_ALLOW) {
                 snprintf(err, errlen, "metrics.allow: at most %d entries of up to %zu characters",
                          MAX_ALLOW, sizeof(item) - 1);
                 return PIVOT_EINVAL;
             }
             memcpy(item, p, n);
             item[n] = '\0';
-            if (pivot_ip_net_parse(item, 1, &settings.allow[settings.nallow]) != 0) {
+            if (pivot_ip_net_parse(item, 1, &out->allow[out->nallow]) != 0) {
                 snprintf(err, errlen,
                          "metrics.allow: \"%s\" is not an IP address or network; write e.g. "
                          "127.0.0.1, ::1 or 10.0.0.0/8 (host bits zero)",
                          item);
                 return PIVOT_EINVAL;
             }
-            settings.nallow++;
+            out->nallow++;
         }
         p += n;
         p += strspn(p, ", \t");
@@ -133,7 +139,7 @@ static int parse_allow(const char *text, char *err, size_t errlen)
     return 0;
 }
 
-int pv_http_metrics_configure(const pv_config *cfg, char *err, size_t errlen)
+static int parse_settings(const pv_config *cfg, metrics_settings *out, char *err, size_t errlen)
 {
     const char *allow = pv_config_get(cfg, "metrics.allow");
     const char *max_users = pv_config_get(cfg, "metrics.max_users");
@@ -143,7 +149,7 @@ int pv_http_metrics_configure(const pv_config *cfg, char *err, size_t errlen)
 
     if (allow == NULL)
         allow = "127.0.0.0/8, ::1";
-    rc = parse_allow(allow, err, errlen);
+    rc = parse_allow(allow, out, err, errlen);
     if (rc != 0)
         return rc;
     if (max_users != NULL &&
@@ -151,22 +157,48 @@ int pv_http_metrics_configure(const pv_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "metrics.max_users: %s", why);
         return PIVOT_EINVAL;
     }
-    settings.max_users = (int)v;
+    out->max_users = (int)v;
+    return 0;
+}
+
+int pv_http_metrics_check(const pv_config *cfg, char *err, size_t errlen)
+{
+    metrics_settings fresh;
+    return parse_settings(cfg, &fresh, err, errlen);
+}
+
+int pv_http_metrics_configure(const pv_config *cfg, char *err, size_t errlen)
+{
+    metrics_settings fresh;
+    int rc = parse_settings(cfg, &fresh, err, errlen);
+
+    if (rc != 0)
+        return rc;
+    pthread_rwlock_wrlock(&settings_lock);
+    settings = fresh;
+    pthread_rwlock_unlock(&settings_lock);
     return 0;
 }
 
 int pv_http_metrics_allowed(h2o_req_t *req)
 {
     char peer[64];
+    int allowed = 0;
 
     pv_http_peer_address(req, peer, sizeof(peer));
-    for (int i = 0; i < settings.nallow; i++)
-        if (pivot_ip_net_contains(&settings.allow[i], peer))
-            return 1;
-    return 0;
+    pthread_rwlock_rdlock(&settings_lock);
+    for (int i = 0; i < settings.nallow && !allowed; i++)
+        allowed = pivot_ip_net_contains(&settings.allow[i], peer);
+    pthread_rwlock_unlock(&settings_lock);
+    return allowed;
 }
 
 int pv_http_metrics_max_users(void)
 {
-    return settings.max_users > 0 ? settings.max_users : 50;
+    int max_users;
+
+    pthread_rwlock_rdlock(&settings_lock);
+    max_users = settings.max_users;
+    pthread_rwlock_unlock(&settings_lock);
+    return max_users;
 }

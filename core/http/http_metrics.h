@@ -23,9 +23,13 @@ void pv_http_metrics_attach(h2o_pathconf_t *pathconf);
 /**
  * Reads metrics.allow (addresses and networks, separated by commas or
  * spaces; default loopback) and metrics.max_users (1..1000, default 50).
- * Returns 0, or PIVOT_EINVAL with a message naming the setting in err.
+ * Returns 0, or PIVOT_EINVAL with a message naming the setting in err and
+ * the settings unchanged. At start, and again on a SIGHUP reload.
  */
 int pv_http_metrics_configure(const pv_config *cfg, char *err, size_t errlen);
+
+/** pv_http_metrics_configure's checks alone: 0, or PIVOT_EINVAL with its message. */
+int pv_http_metrics_check(const pv_config *cfg, char *err, size_t errlen);
 
 /** True when the peer of req may read /metrics. Memory only: runs on the loop. */
 int pv_http_metrics_allowed(h2o_req_t *req);

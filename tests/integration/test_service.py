@@ -23,6 +23,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pivot_harness as h  # noqa: E402
+import requests  # noqa: E402
 
 API = h.API
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -124,11 +125,14 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(bob.get(API + "/jobs").status_code, 200)
         api.submit(self.body)
         api.submit(self.body)
+        metrics = self.server.base + "/metrics"
+        self.assertEqual(requests.get(metrics, timeout=10).status_code, 200)
 
         # Rotate the audit file and tighten the settings, then SIGHUP.
         os.rename(self.audit, self.audit + ".1")
         h.write_config(self.config, self.BASE_CONFIG.replace("AUDIT", self.audit)
-                       + "  level: warning\nquotas:\n  jobs_per_day: 2\n")
+                       + "  level: warning\nquotas:\n  jobs_per_day: 2\n"
+                       + "metrics:\n  allow: 10.0.0.0/8\n")
         self.server.proc.send_signal(signal.SIGHUP)
         self.assertEqual(self.notify.wait_for("RELOADING")["RELOADING"], "1")
         self.assertEqual(self.notify.wait_for("READY")["READY"], "1")
@@ -138,6 +142,8 @@ class ServiceTest(unittest.TestCase):
         r, _ = api.post_job(self.body)
         self.assertEqual(r.status_code, 429, r.text)
         self.assertEqual(r.json()["type"].rsplit("/", 1)[-1], "quota-exceeded")
+        # Loopback is no longer allowed to read /metrics: it is not there for it.
+        self.assertEqual(requests.get(metrics, timeout=10).status_code, 404)
         # Keys still work after the reload, bob's too.
         self.assertEqual(bob.get(API + "/jobs").status_code, 200)
         # level warning: no access line for this request any more.
@@ -169,6 +175,17 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(r.status_code, 200)
         time.sleep(0.2)
         self.assertNotIn("after-bad", self.server.log())
+        for line in self.server.log().splitlines():
+            json.loads(line)
+
+        # A bad metrics value is refused before anything applies: the
+        # logging format stays, /metrics stays closed to loopback.
+        h.write_config(self.config, "logging:\n  format: text\nmetrics:\n  allow: everyone\n")
+        self.server.proc.send_signal(signal.SIGHUP)
+        self.notify.wait_for("READY")
+        self.assertIn('metrics.allow: \\"everyone\\" is not an IP address or network',
+                      self.server.log())
+        self.assertEqual(requests.get(metrics, timeout=10).status_code, 404)
         for line in self.server.log().splitlines():
             json.loads(line)
 
