@@ -16,7 +16,9 @@ For each it measures:
   idle start   the same for --idle jobs submitted one at a time to an idle
                topology (the wake-up path: NOTIFY for pg3)
   poll p99     GET /api/v1/pivot/jobs/{id} latency on every node while the
-               submitted jobs run
+               submitted jobs run, from a process of its own
+  floor        GET /api/v1/health timed beside each poll: what any request
+               costs on this machine under the same load, store aside
 
 jobs.max_concurrent is 3 in both (for pg3, in the whole cluster). Every loop
 is bounded by its count and by --seconds; loopback only. Benchmarks are not
@@ -25,7 +27,9 @@ tests: nothing here asserts a figure.
     /usr/bin/python3 bench/cluster_bench.py --build BUILD_DIR [--submissions 200]
 """
 import argparse
+import multiprocessing
 import os
+import queue
 import sqlite3
 import sys
 import threading
@@ -77,6 +81,38 @@ def pct(values, p):
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
 
 
+def poll_loop(bases, users, id_queue, out_queue, stop, deadline):
+    """Polls the newest job of each user on every node, and /health beside
+    it, until stop; puts both lists of latencies (ms) on out_queue."""
+    cs = [Client(b, u) for b in bases for u in users]
+    latest, polls, health = {}, [], []
+    i = 0
+    try:
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                while True:
+                    job_id, user = id_queue.get_nowait()
+                    latest[user] = job_id
+            except queue.Empty:
+                pass
+            c = cs[i % len(cs)]
+            if c.user in latest:
+                t0 = time.monotonic()
+                r = c.get(API + "/jobs/" + latest[c.user])
+                if r.status_code == 200:
+                    polls.append((time.monotonic() - t0) * 1000)
+                t0 = time.monotonic()
+                r = c.get("/api/v1/health")
+                if r.status_code == 200:
+                    health.append((time.monotonic() - t0) * 1000)
+            i += 1
+            time.sleep(0.005)
+    finally:
+        for c in cs:
+            c.close()
+        out_queue.put((polls, health))
+
+
 def run(name, servers, started_of, args):
     users = ["ann", "bob", "cyd"]
     clients = [Client(s.base, users[i % 3]) for i, s in enumerate(servers)]
@@ -91,8 +127,12 @@ def run(name, servers, started_of, args):
     # The flood: 6 threads, the submissions spread over the nodes.
     ids, lock = [], threading.Lock()
     counter = iter(range(args.submissions))
-    polls = []
-    stop = threading.Event()
+    # The poller is a process of its own: in this one it would wait for the
+    # submitting threads' GIL, and measure that. It learns the jobs through
+    # a queue, and times /health beside each poll: the floor that the
+    # machine, the client and the server's loop give any request.
+    ctx = multiprocessing.get_context("fork")
+    id_queue, out_queue, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
 
     def submit_loop(t):
         c = Client(servers[t % len(servers)].base, users[t % 3])
@@ -105,28 +145,13 @@ def run(name, servers, started_of, args):
                 job_id = c.submit(small(k))
                 with lock:
                     ids.append((job_id, c.user))
+                id_queue.put((job_id, c.user))
         finally:
             c.close()
 
-    def poll_loop():
-        cs = [Client(s.base, u) for s in servers for u in users]
-        i = 0
-        try:
-            while not stop.is_set() and time.monotonic() < deadline:
-                with lock:
-                    mine = [j for j, u in ids if u == cs[i % len(cs)].user]
-                if mine:
-                    t0 = time.monotonic()
-                    r = cs[i % len(cs)].get(API + "/jobs/" + mine[-1])
-                    if r.status_code == 200:
-                        polls.append((time.monotonic() - t0) * 1000)
-                i += 1
-                time.sleep(0.005)
-        finally:
-            for c in cs:
-                c.close()
-
-    poller = threading.Thread(target=poll_loop)
+    poller = ctx.Process(target=poll_loop,
+                         args=([x.base for x in servers], users, id_queue, out_queue, stop,
+                               deadline))
     poller.start()
     t0 = time.monotonic()
     threads = [threading.Thread(target=submit_loop, args=(t,)) for t in range(6)]
@@ -141,7 +166,8 @@ def run(name, servers, started_of, args):
     for c in by_user.values():
         c.close()
     stop.set()
-    poller.join()
+    polls, health = out_queue.get(timeout=60)
+    poller.join(30)
     for c in clients:
         c.close()
     lat = started_of([j for j, _ in ids])
@@ -149,7 +175,8 @@ def run(name, servers, started_of, args):
     return {"name": name, "submit_per_s": len(ids) / submit_s, "n": len(ids),
             "start_p50": pct(lat, 50), "start_p99": pct(lat, 99),
             "idle_p50": pct(idle, 50), "idle_p99": pct(idle, 99),
-            "poll_p50": pct(polls, 50), "poll_p99": pct(polls, 99), "polls": len(polls)}
+            "poll_p50": pct(polls, 50), "poll_p99": pct(polls, 99), "polls": len(polls),
+            "health_p50": pct(health, 50), "health_p99": pct(health, 99)}
 
 
 def main():
@@ -214,13 +241,16 @@ def main():
             pg.close()
         work.close()
 
-    print("%-20s %9s %7s %9s %9s %8s %8s %8s %8s" % (
+    print("%-20s %9s %7s %9s %9s %8s %8s %8s %8s %8s %8s" % (
         "topology", "submit/s", "jobs", "start p50", "start p99", "idle p50", "idle p99",
-        "poll p50", "poll p99"))
+        "poll p50", "poll p99", "floor50", "floor99"))
     for r in rows:
-        print("%-20s %9.1f %7d %7.0fms %7.0fms %6.0fms %6.0fms %6.1fms %6.1fms" % (
+        print("%-20s %9.1f %7d %7.0fms %7.0fms %6.0fms %6.0fms %6.1fms %6.1fms %6.1fms %6.1fms" % (
             r["name"], r["submit_per_s"], r["n"], r["start_p50"], r["start_p99"],
-            r["idle_p50"], r["idle_p99"], r["poll_p50"], r["poll_p99"]))
+            r["idle_p50"], r["idle_p99"], r["poll_p50"], r["poll_p99"], r["health_p50"],
+            r["health_p99"]))
+    print("(floor: GET /api/v1/health, answered on the server's loop without the store, "
+          "timed beside each poll by the same client)")
 
 
 if __name__ == "__main__":
