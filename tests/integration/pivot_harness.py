@@ -510,6 +510,12 @@ class ServerCase(unittest.TestCase):
         raise NotImplementedError
 
     @classmethod
+    def config_text(cls):
+        """The text of the server's pivot.yaml: CONFIG, unless a class
+        makes it from its work directory (cls.work)."""
+        return cls.CONFIG
+
+    @classmethod
     def make_server(cls, data, state, config):
         return Server(data, state, config)
 
@@ -537,8 +543,10 @@ class ServerCase(unittest.TestCase):
             cls.data = cls.work.sub("data")
             cls.write_data(cls.data)
             config = None
-            if cls.CONFIG is not None:
-                config = write_config(cls.work.sub("pivot.yaml"), cls.CONFIG)
+            text = cls.config_text()
+            if text is not None:
+                config = write_config(cls.work.sub("pivot.yaml"), text)
+            cls.config_path = config
             cls.state = cls.work.sub("state")
             cls.server = cls.make_server(cls.data, cls.state, config)
             if cls.USER is not None:

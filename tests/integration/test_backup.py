@@ -37,33 +37,22 @@ def integrity(db_path):
         return db.execute("PRAGMA integrity_check").fetchall()
 
 
-class BackupCase(unittest.TestCase):
+class BackupCase(h.ServerCase):
+    WORK_PREFIX = "pivot-backup-"
+    CONFIG = CONFIG
+
     @classmethod
-    def setUpClass(cls):
-        cls.work = h.WorkDir("pivot-backup-")
-        cls.cache = h.Cache.generate(cls.work.sub("data"), channels=1, seconds=4, rate=20,
-                                     signals=1)
-        cls.config = h.write_config(cls.work.sub("pivot.yaml"), CONFIG)
-        cls.state = cls.work.sub("state")
-        cls.server = h.Server(cls.cache.data_dir, cls.state, cls.config)
-        cls.key = cls.server.create_key("alice")
-        cls.server.start()
-        cls.api = cls.server.client(cls.key)
+    def write_data(cls, data):
+        cls.cache = h.Cache.generate(data, channels=1, seconds=4, rate=20, signals=1)
+
+    @classmethod
+    def after_start(cls):
         cls.body = {"time_range": h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z"),
                     "channels": {"include": ["ch000"]}}
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r:\n%s" % (rc, log))
-
     def pivotd(self, *args, state=None):
         return subprocess.run([h.pivotd_path(), *args, "--state-dir", state or self.state,
-                               "--config", self.config], stdout=subprocess.PIPE,
+                               "--config", self.config_path], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=60)
 
 
@@ -122,7 +111,7 @@ class BackupWhileServingTest(BackupCase):
         os.makedirs(restored)
         for name in ("jobs.db", "auth.db"):
             shutil.copy(os.path.join(dest, name), os.path.join(restored, name))
-        server = h.Server(self.cache.data_dir, restored, self.config)
+        server = h.Server(self.cache.data_dir, restored, self.config_path)
         server.start()
         try:
             api = server.client(self.key)
@@ -226,7 +215,7 @@ class CheckTest(BackupCase):
         r = self.pivotd("check", state=state)
         self.assertEqual(r.returncode, 2)
         self.assertIn(message, r.stderr.decode())
-        server = h.Server(self.cache.data_dir, state, self.config)
+        server = h.Server(self.cache.data_dir, state, self.config_path)
         with self.assertRaises(RuntimeError) as caught:
             server.start()
         self.assertIn(message, str(caught.exception))

@@ -39,33 +39,23 @@ def parse_logfmt(line):
     return out
 
 
-class LogCase(unittest.TestCase):
+class LogCase(h.ServerCase):
+    WORK_PREFIX = "pivot-logging-"
     CONFIG = "{}\n"
 
     @classmethod
-    def setUpClass(cls):
-        cls.work = h.WorkDir("pivot-logging-")
-        cls.cache = h.Cache.generate(cls.work.sub("data"), channels=2, seconds=10, rate=100,
-                                     signals=2)
-        cls.state = cls.work.sub("state")
+    def config_text(cls):
         cls.audit_path = cls.work.sub("audit.log")
-        config = h.write_config(cls.work.sub("pivot.yaml"),
-                                cls.CONFIG.replace("AUDIT", cls.audit_path))
-        cls.server = h.Server(cls.cache.data_dir, cls.state, config)
-        key = cls.server.create_key("alice")
-        cls.server.start()
-        cls.api = cls.server.client(key)
-        cls.body = {"time_range": h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z"),
-                    "channels": {"include": ["ch000"]}}
+        return cls.CONFIG.replace("AUDIT", cls.audit_path)
 
     @classmethod
-    def tearDownClass(cls):
-        cls.api.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+    def write_data(cls, data):
+        cls.cache = h.Cache.generate(data, channels=2, seconds=10, rate=100, signals=2)
+
+    @classmethod
+    def after_start(cls):
+        cls.body = {"time_range": h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z"),
+                    "channels": {"include": ["ch000"]}}
 
     def lines(self):
         return [line for line in self.server.log().splitlines() if line]

@@ -55,29 +55,27 @@ def free_port():
         return s.getsockname()[1]
 
 
-class MetricsTest(unittest.TestCase):
+class MetricsTest(h.ServerCase):
+    WORK_PREFIX = "pivot-metrics-"
+    CONFIG = ("metrics:\n  allow: 127.0.0.1/32, ::1\n  max_users: 1\n"
+              "jobs:\n  max_concurrent: 1\n  max_output_bytes: %d\n" % MAX_OUTPUT)
+    USER = None  # alice and bob, made once the server runs
+
     @classmethod
-    def setUpClass(cls):
-        cls.work = h.WorkDir("pivot-metrics-")
-        cls.cache = h.Cache.generate(cls.work.sub("data"), channels=4, seconds=600, rate=1000,
-                                     signals=4, file_seconds=120)
+    def write_data(cls, data):
+        cls.cache = h.Cache.generate(data, channels=4, seconds=600, rate=1000, signals=4,
+                                     file_seconds=120)
+
+    @classmethod
+    def after_start(cls):
         cls.big = {
             "time_range": h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z"),
             "channels": {"include": cls.cache.channel_names()},
         }
         cls.small = dict(cls.big, channels={"include": ["ch000"]},
                          time_range=h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z"))
-        cls.state = cls.work.sub("state")
-        config = h.write_config(
-            cls.work.sub("pivot.yaml"),
-            "metrics:\n  allow: 127.0.0.1/32, ::1\n  max_users: 1\n"
-            "jobs:\n  max_concurrent: 1\n  max_output_bytes: %d\n" % MAX_OUTPUT)
-        cls.server = h.Server(cls.cache.data_dir, cls.state, config)
-        alice_key = cls.server.create_key("alice")
-        bob_key = cls.server.create_key("bob")
-        cls.server.start()
-        cls.alice = cls.server.client(alice_key)
-        cls.bob = cls.server.client(bob_key)
+        cls.alice = cls.client(cls.server.create_key("alice"))
+        cls.bob = cls.client(cls.server.create_key("bob"))
         cls.frozen = []
 
     @classmethod
@@ -87,13 +85,7 @@ class MetricsTest(unittest.TestCase):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        cls.alice.close()
-        cls.bob.close()
-        rc = cls.server.stop()
-        log = cls.server.log()
-        cls.work.close()
-        if rc != 0:
-            raise AssertionError("pivotd serve exited with %r on SIGTERM:\n%s" % (rc, log))
+        super().tearDownClass()
 
     def scrape_text(self):
         """GET /metrics with no key, as Prometheus sends it."""
