@@ -11,8 +11,9 @@
 # finds it as ../lib/pivot next to its executable.
 include(CMakePackageConfigHelpers)
 
+# PIVOT_INSTALL_BINDIR and PIVOT_INSTALL_PLUGINDIR come from the top-level
+# CMakeLists.txt, which compiles the path between them into pivotd.
 set(PIVOT_INSTALL_INCLUDEDIR include)
-set(PIVOT_INSTALL_PLUGINDIR lib/pivot)
 set(PIVOT_INSTALL_CMAKEDIR lib/cmake/PivotSDK)
 
 # The ABI major comes from the header, so that they cannot disagree; a new
@@ -24,7 +25,7 @@ file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../include/pivot/common.h _pivot_abi
 string(REGEX REPLACE ".*PIVOT_ABI_MAJOR ([0-9]+).*" "\\1" PIVOT_ABI_MAJOR "${_pivot_abi}")
 
 if(TARGET pivotd)
-  install(TARGETS pivotd RUNTIME DESTINATION bin)
+  install(TARGETS pivotd RUNTIME DESTINATION ${PIVOT_INSTALL_BINDIR})
 endif()
 
 set_target_properties(pivot_sdk PROPERTIES EXPORT_NAME sdk)
