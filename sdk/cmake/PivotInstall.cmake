@@ -3,7 +3,8 @@
 #   bin/pivotd
 #   lib/pivot/*.so                       bundled plugins (installed by pivot_add_plugin)
 #   include/pivot/*.h                    the public SDK headers
-#   lib/pkgconfig/pivot-sdk.pc           for `cc $(pkg-config --cflags pivot-sdk) ...`
+#   share/pkgconfig/pivot-sdk.pc         for `cc $(pkg-config --cflags pivot-sdk) ...`
+#                                        (headers only: the same on every architecture)
 #   lib/cmake/PivotSDK/                  for find_package(PivotSDK)
 #   share/pivot/sdk-examples/            the example plugins, to copy from
 #
@@ -29,10 +30,11 @@ if(TARGET pivotd)
 endif()
 
 set_target_properties(pivot_sdk PROPERTIES EXPORT_NAME sdk)
-install(TARGETS pivot_sdk EXPORT PivotSDKTargets)
+install(TARGETS pivot_sdk EXPORT PivotSDKTargets COMPONENT sdk)
 install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/../include/pivot DESTINATION ${PIVOT_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.h")
-install(EXPORT PivotSDKTargets NAMESPACE Pivot:: DESTINATION ${PIVOT_INSTALL_CMAKEDIR})
+        COMPONENT sdk FILES_MATCHING PATTERN "*.h")
+install(EXPORT PivotSDKTargets NAMESPACE Pivot:: DESTINATION ${PIVOT_INSTALL_CMAKEDIR}
+        COMPONENT sdk)
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/PivotSDKConfig.cmake.in
   ${CMAKE_BINARY_DIR}/sdk/PivotSDKConfig.cmake
@@ -43,9 +45,10 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/sdk/PivotSDKConfigVersion.c
 install(FILES ${CMAKE_BINARY_DIR}/sdk/PivotSDKConfig.cmake
               ${CMAKE_BINARY_DIR}/sdk/PivotSDKConfigVersion.cmake
               ${CMAKE_CURRENT_LIST_DIR}/PivotPlugin.cmake
-        DESTINATION ${PIVOT_INSTALL_CMAKEDIR})
+        DESTINATION ${PIVOT_INSTALL_CMAKEDIR} COMPONENT sdk)
 
 configure_file(${CMAKE_CURRENT_LIST_DIR}/pivot-sdk.pc.in ${CMAKE_BINARY_DIR}/sdk/pivot-sdk.pc @ONLY)
-install(FILES ${CMAKE_BINARY_DIR}/sdk/pivot-sdk.pc DESTINATION lib/pkgconfig)
+install(FILES ${CMAKE_BINARY_DIR}/sdk/pivot-sdk.pc DESTINATION share/pkgconfig COMPONENT sdk)
 
-install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/../examples/ DESTINATION share/pivot/sdk-examples)
+install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/../examples/ DESTINATION share/pivot/sdk-examples
+        COMPONENT sdk)
