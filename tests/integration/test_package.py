@@ -10,7 +10,9 @@ configuration (once as the unit would, once pointed at a copy of the relay
 fixture tests/data/speeddata-relay and a state directory of the test's own,
 on a free loopback port), exports the fixture's temperature channel and
 compares every value of the HDF5 file with python3-avro's reading of the
-relay files; then `apt-get purge` and checks that files, user and unit are
+relay files; installs the same packages again as an upgrade (the changed
+conffile, the state and the user stay), removes pivotd (state kept, unit
+masked), then `apt-get purge` and checks that files, user and unit are
 gone.
 
 It needs root (it installs a package); without root it is skipped. It
@@ -188,6 +190,8 @@ class PackageTest(unittest.TestCase):
         self.check_installed()
         self.run_as_the_unit_would()
         self.export_fixture()
+        self.upgrade(debs)
+        self.remove()
         self.purge()
 
     # ------------------------------------------------------------ steps
@@ -362,6 +366,34 @@ class PackageTest(unittest.TestCase):
             for name in ("device_id", "status"):
                 self.assertEqual([v.decode() for v in g[name][:].tolist()],
                                  [r[name] for r in records], name)
+
+    def upgrade(self, debs):
+        """The same version again, as an upgrade runs it (prerm upgrade,
+        postinst configure with the old version): the administrator's change
+        to the conffile, the state and the user stay; the unit stays enabled."""
+        with open("/etc/pivot/pivot.yaml", "a") as f:
+            f.write("# changed by the administrator\n")
+        uid = pwd.getpwnam("pivot").pw_uid
+        run(["apt-get", "install", "-y", "--reinstall"] + APT_OPTS + debs, timeout=300,
+            env=APT_ENV)
+        with open("/etc/pivot/pivot.yaml") as f:
+            self.assertTrue(f.read().endswith("# changed by the administrator\n"))
+        self.assertEqual(pwd.getpwnam("pivot").pw_uid, uid)
+        self.assertTrue(os.path.isfile("/var/lib/pivot/jobs.db"))
+        self.assertEqual(os.readlink(WANTS), UNIT)
+
+    def remove(self):
+        """remove keeps configuration, state and user; the unit is masked
+        until the package comes back or is purged."""
+        run(["apt-get", "remove", "-y"] + APT_OPTS + ["pivotd"], timeout=300, env=APT_ENV)
+        state = run(["dpkg-query", "-W", "-f=${Status}", "pivotd"], timeout=30)
+        self.assertEqual(state, "deinstall ok config-files")
+        self.assertFalse(os.path.exists("/usr/bin/pivotd"))
+        self.assertFalse(os.path.exists(UNIT))
+        self.assertEqual(os.readlink(MASK), "/dev/null")
+        self.assertTrue(os.path.isfile("/etc/pivot/pivot.yaml"))
+        self.assertTrue(os.path.isfile("/var/lib/pivot/jobs.db"))
+        self.assertTrue(user_exists("pivot"))
 
     def purge(self):
         run(["apt-get", "purge", "-y"] + APT_OPTS + ["pivotd", "pivot-sdk-dev"], timeout=300,
