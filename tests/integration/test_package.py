@@ -262,6 +262,20 @@ class PackageTest(unittest.TestCase):
         cflags = run(["pkg-config", "--cflags", "pivot-sdk"], timeout=30, env=env).split()
         self.assertEqual([("-I" + os.path.normpath(c[2:])) if c.startswith("-I") else c
                           for c in cflags], ["-I/usr/include", "-fvisibility=hidden"])
+        # A plugin built out of tree against the installed SDK, as the plugin
+        # guide says: find_package(PivotSDK) with no path, installed into
+        # /usr/lib/pivot (here under a DESTDIR), accepted by the installed pivotd.
+        example = self.work.sub("file_auth")
+        shutil.copytree("/usr/share/pivot/sdk-examples/file_auth", example)
+        run(["cmake", "-S", example, "-B", example + "/build"], timeout=120)
+        run(["cmake", "--build", example + "/build"], timeout=120)
+        run(["cmake", "--install", example + "/build"], timeout=60,
+            env=dict(os.environ, DESTDIR=self.work.sub("destdir")))
+        self.assertTrue(os.path.isfile(self.work.sub("destdir", "usr", "lib", "pivot",
+                                                     "file_auth.so")))
+        checked = run(["/usr/bin/pivotd", "plugins", "check", example + "/build/file_auth.so"],
+                      timeout=60)
+        self.assertIn("file_auth.so: ok (server ABI ", checked)
         # Where the installed pivotd looks for its plugins by default.
         listing = run(["/usr/bin/pivotd", "plugins", "list", "--state-dir",
                        self.work.sub("plugins-list")], timeout=60, **AS_PIVOT)
