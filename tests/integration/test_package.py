@@ -4,7 +4,8 @@ Builds pivotd and pivot-sdk-dev with CPack from the build directory, checks
 them with lintian (no error, no warning; the one override is
 packaging/debian/pivot-sdk-dev.lintian-overrides), installs them with
 `apt-get install ./<package>.deb`, checks what landed where (files, the
-conffile, the system user, the state directory, the enabled unit), runs the
+conffile, the system user, the state directory, the enabled unit, an example
+plugin built out of tree against the installed SDK), runs the
 installed /usr/bin/pivotd as the user "pivot" with its installed plugins and
 configuration (once as the unit would, once pointed at a copy of the relay
 fixture tests/data/speeddata-relay and a state directory of the test's own,
