@@ -6,7 +6,7 @@ BUILD_DIR ?= build
 WERROR ?= $(if $(CI),ON,OFF)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test test-plain test-asan test-tsan test-valgrind bench-smoke tidy fuzz demo clean
+.PHONY: all deps build package test test-plain test-asan test-tsan test-valgrind bench-smoke tidy fuzz demo clean
 
 all: build
 
@@ -16,6 +16,11 @@ deps:
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIVOT_WERROR=$(WERROR)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# The Debian packages pivotd and pivot-sdk-dev, from the build: $(BUILD_DIR)/*.deb
+# (packaging/Package.cmake; docs/operations.md, "Installing the Debian package").
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # The README's test command, and all that CI runs: the suite as released,
 # then the same suite under ASan+UBSan and under TSan (about six minutes on
@@ -34,9 +39,9 @@ bench-smoke: build
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (with
 # leak checking), or ThreadSanitizer, each in its own build directory. The
 # options reach every pivotd the integration tests start through the
-# environment. Tests labelled `plain_only` (a real browser, a package build,
-# a cluster of nodes) run only in test-plain: under a sanitizer they would
-# take minutes and check no code of ours that the other tests do not.
+# environment. Tests labelled `plain_only` (a real browser, the Debian
+# package, a cluster of nodes) run only in test-plain: under a sanitizer they
+# would take minutes and check no code of ours that the other tests do not.
 # See docs/security.md.
 SANITIZER_DIR := $(CURDIR)/tests/sanitizers
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:handle_segv=0 \

@@ -104,9 +104,11 @@ const pivot_host *pv_host_init(const pv_config *cfg)
     return &host_table;
 }
 
-/* The default plugin directory is ../lib/pivot next to the executable, so
- * build/bin/pivotd finds build/lib/pivot and /usr/local/bin/pivotd finds
- * /usr/local/lib/pivot. */
+/* The default plugin directory is ../lib/pivot next to the executable
+ * (PIVOT_PLUGIN_DIR_FROM_BINDIR, from the install layout of CMakeLists.txt),
+ * so build/bin/pivotd finds build/lib/pivot, /usr/local/bin/pivotd finds
+ * /usr/local/lib/pivot and the Debian package's /usr/bin/pivotd finds
+ * /usr/lib/pivot. */
 static int default_plugin_dir(char *out, size_t len)
 {
     char exe[PATH_MAX];
@@ -114,7 +116,7 @@ static int default_plugin_dir(char *out, size_t len)
     if (n <= 0)
         return -1;
     exe[n] = '\0';
-    int w = snprintf(out, len, "%s/../lib/pivot", dirname(exe));
+    int w = snprintf(out, len, "%s/" PIVOT_PLUGIN_DIR_FROM_BINDIR, dirname(exe));
     return (w < 0 || (size_t)w >= len) ? -1 : 0;
 }
 

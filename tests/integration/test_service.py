@@ -211,7 +211,7 @@ class UnitFileTest(unittest.TestCase):
         unit = os.path.join(work.sub("units"), "pivotd.service")
         os.makedirs(os.path.dirname(unit))
         with open(unit, "w") as f:
-            f.write(text.replace("/usr/local/bin/pivotd", h.pivotd_path()))
+            f.write(text.replace("/usr/bin/pivotd", h.pivotd_path()))
         r = subprocess.run([analyze, "verify", unit], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
         self.assertEqual((r.returncode, r.stderr.decode(), r.stdout.decode()), (0, "", ""))

@@ -77,7 +77,7 @@ class Paths:
 
     def pkg_env(self):
         env = dict(os.environ)
-        env["PKG_CONFIG_PATH"] = os.path.join(self.prefix, "lib", "pkgconfig")
+        env["PKG_CONFIG_PATH"] = os.path.join(self.prefix, "share", "pkgconfig")
         return env
 
 
