@@ -23,8 +23,8 @@ package: build
 	cd $(BUILD_DIR) && cpack -G DEB
 
 # The README's test command, and all that CI runs: the suite as released,
-# then the same suite under ASan+UBSan and under TSan (about six minutes on
-# two cores). test-plain is the first part alone, for a quicker check.
+# then the same suite under ASan+UBSan and under TSan (about fifteen minutes
+# on two cores). test-plain is the first part alone, for a quicker check.
 test: test-plain test-asan test-tsan
 
 test-plain: build
