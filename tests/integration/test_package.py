@@ -369,9 +369,11 @@ class PackageTest(unittest.TestCase):
         with h5py.File(path, "r") as f:
             self.assertEqual(list(f.keys()), ["temperature"])
             g = f["temperature"]
+            # device_id and status are short strings: character arrays whose
+            # rows (string8: 8 bytes) are a dimension of the group.
             self.assertEqual(sorted(g.keys()), ["device_id", "humidity_pct", "pressure_pa",
-                                                "status", "temperature_c", "temperature_f",
-                                                "time"])
+                                                "status", "string8", "temperature_c",
+                                                "temperature_f", "time"])
             # temperature.avsc's times are milliseconds; the file's nanoseconds.
             self.assertEqual(g["time"].dtype, numpy.dtype("<i8"))
             self.assertEqual(g["time"][:].tolist(), [r["time"] * 1000000 for r in records])
@@ -379,7 +381,9 @@ class PackageTest(unittest.TestCase):
                 self.assertEqual(g[name].dtype, numpy.dtype("<f8"), name)
                 self.assertEqual(g[name][:].tolist(), [r[name] for r in records], name)
             for name in ("device_id", "status"):
-                self.assertEqual([v.decode() for v in g[name][:].tolist()],
+                self.assertEqual(g[name].shape, (800, 8), name)
+                rows = g[name][...].view("S8").ravel()
+                self.assertEqual([v.decode() for v in rows.tolist()],
                                  [r[name] for r in records], name)
 
     def upgrade(self, debs):
