@@ -332,6 +332,8 @@ static void wait_gone(pid_t pid);
  * earlier attempt that gave its job back (or had it taken) and is not yet
  * reaped. It holds the job's worker lock, which the next attempt's worker
  * needs. */
+static void stop_leftover_workers(pv_scheduler *s, const pv_job *job);
+
 static void stop_stale_worker(pv_scheduler *s, const char *job_id)
 {
     for (int i = 0; i < s->nworkers; i++) {
@@ -342,9 +344,10 @@ static void stop_stale_worker(pv_scheduler *s, const char *job_id)
     }
 }
 
-static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
+static int spawn_worker(pv_scheduler *s, const char *job_id, int attempt, pid_t *pid)
 {
-    const char *argv[MAX_WORKER_ARGS + 7];
+    const char *argv[MAX_WORKER_ARGS + 9];
+    char attempt_text[16];
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t files;
     sigset_t none, defaults;
@@ -354,6 +357,9 @@ static int spawn_worker(pv_scheduler *s, const char *job_id, pid_t *pid)
     argv[n++] = "worker";
     argv[n++] = "--job";
     argv[n++] = job_id;
+    snprintf(attempt_text, sizeof(attempt_text), "%d", attempt);
+    argv[n++] = "--attempt";
+    argv[n++] = attempt_text;
     if (s->progress.write_fd >= 0) {
         argv[n++] = "--notify-fd";
         argv[n++] = PV_STR(PV_PROGRESS_FD);
@@ -405,7 +411,11 @@ static void start_jobs(pv_scheduler *s)
             return;
         }
         stop_stale_worker(s, job.id);
-        rc = spawn_worker(s, job.id, &pid);
+        /* A worker of a server that died may still hold the job's lock,
+         * having given the job back to the queue on its way out: the new
+         * worker could not take the lock. */
+        stop_leftover_workers(s, &job);
+        rc = spawn_worker(s, job.id, job.attempts, &pid);
         if (rc != 0) {
             char msg[256];
             snprintf(msg, sizeof(msg), "the server could not start a worker process: %s",

@@ -648,7 +648,7 @@ static void prepare_process(void)
         cancel_signal = 1;
 }
 
-int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_set)
+int pv_worker_run(const pv_config *cfg, const char *job_id, int attempt, const char *plugin_set)
 {
     /* Static: the plugins it holds live as long as the process. */
     static pv_registry registry;
@@ -697,6 +697,16 @@ int pv_worker_run(const pv_config *cfg, const char *job_id, const char *plugin_s
         /* Someone else decided its fate (cancelled while queued, reaped...). */
         pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN, "job %s is %s, not processing: leaving it alone",
                job_id, pv_job_status_name(w.job.status));
+        status = 0;
+        goto out;
+    }
+    /* Between the claim and this read, the job may have gone back to the
+     * queue and been claimed again: that later attempt is another worker's. */
+    if (attempt > 0 && w.job.attempts != attempt) {
+        pv_log(PIVOT_LOG_WARNING, LOG_ORIGIN,
+               "job %s: started for attempt %d, but the job is in attempt %d: leaving it to "
+               "that attempt's worker",
+               job_id, attempt, w.job.attempts);
         status = 0;
         goto out;
     }
