@@ -255,11 +255,15 @@ class Server:
             yaml.safe_dump(settings, f)
         return path
 
-    def start(self, timeout=20.0):
+    def command(self):
+        """The `pivotd serve` command line that start() runs."""
         cmd = [pivotd_path(), "serve", "--listen", "127.0.0.1:0"]
         if self.data_dir is not None:
             cmd += ["--data-dir", self.data_dir]
-        cmd += self._common_args()
+        return cmd + self._common_args()
+
+    def start(self, timeout=20.0):
+        cmd = self.command()
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=self._log, env=self.env)

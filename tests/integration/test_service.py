@@ -8,9 +8,12 @@ address; WATCHDOG_USEC makes keep-alives come at a quarter of the interval;
 SIGHUP says RELOADING=1 then READY=1 and applies the edited configuration
 (log level, a rotated audit file reopened, quota defaults), keys created
 meanwhile work without it, a bad file changes nothing; SIGTERM says
-STOPPING=1 and exits 0. The unit file passes `systemd-analyze verify`.
+STOPPING=1 and exits 0. An HTTP loop that stops answering (blocked on a
+full stderr pipe) withholds the keep-alives until it runs again. The unit
+file passes `systemd-analyze verify`.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -18,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -193,6 +197,77 @@ class ServiceTest(unittest.TestCase):
         self.server.proc.send_signal(signal.SIGTERM)
         self.assertEqual(self.notify.wait_for("STOPPING")["STOPPING"], "1")
         self.assertEqual(self.server.stop(), 0)
+
+
+class StuckLoopTest(unittest.TestCase):
+    """An HTTP loop that stops answering: its thread blocked writing a log
+    line to a stderr nobody reads (a stalled journal), as one stuck on a
+    lock would be. The keep-alives stop while it is stuck, so systemd would
+    restart pivotd, and come back once it runs again."""
+
+    def test_a_stuck_loop_withholds_the_keep_alives(self):
+        work = h.WorkDir("pivot-stuck-")
+        self.addCleanup(work.close)
+        cache = h.Cache.generate(work.sub("data"), channels=1, seconds=5, rate=20, signals=1)
+        # One HTTP loop; an access line for every request, written by the loop.
+        config = h.write_config(work.sub("pivot.yaml"),
+                                "api:\n  threads: 1\nlogging:\n  format: json\n")
+        notify = FakeNotifySocket(work.sub("notify.sock"))
+        self.addCleanup(notify.close)
+        server = h.Server(cache.data_dir, work.sub("state"), config, engine="sqlite")
+        env = dict(os.environ, NOTIFY_SOCKET=notify.path, WATCHDOG_USEC=str(WATCHDOG_USEC))
+        read_end, write_end = os.pipe()
+        fcntl.fcntl(read_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
+        proc = subprocess.Popen(server.command(), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=write_end, env=env)
+        os.close(write_end)
+        drain = threading.Thread(target=lambda: [None for _ in iter(
+            lambda: os.read(read_end, 65536), b"")])
+        client = None
+        try:
+            ready = notify.wait_for("READY")
+            base = ready["STATUS"].split("listening on ", 1)[1]
+            notify.wait_for("WATCHDOG", timeout=5)
+            # Fill the 4 KiB pipe with access lines until a request goes unanswered.
+            client = h.Client(base, None)
+            for _ in range(500):
+                try:
+                    client.get("/api/v1/health", timeout=1.0)
+                except requests.exceptions.RequestException:
+                    break
+            else:
+                self.fail("500 answered requests did not fill a 4 KiB pipe")
+            # Keep-alives already on their way land; then none for three intervals.
+            time.sleep(2 * WATCHDOG_USEC / 1e6)
+            while notify.next(timeout=0.05) is not None:
+                pass
+            end = time.monotonic() + 3 * WATCHDOG_USEC / 1e6
+            withheld = []
+            while time.monotonic() < end:
+                msg = notify.next(timeout=max(0.01, end - time.monotonic()))
+                if msg is not None and "WATCHDOG" in msg:
+                    withheld.append(msg)
+            self.assertEqual(withheld, [])
+            # The journal reads again: the loop runs on, and so do the keep-alives.
+            drain.start()
+            self.assertEqual(notify.wait_for("WATCHDOG", timeout=10)["WATCHDOG"], "1")
+            client.close()
+            client = h.Client(base, None)
+            self.assertEqual(client.get("/api/v1/health", timeout=10).status_code, 200)
+        finally:
+            if client is not None:
+                client.close()
+            if not drain.is_alive() and drain.ident is None:
+                drain.start()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                rc = proc.wait()
+            drain.join(10)
+            os.close(read_end)
+        self.assertEqual(rc, 0)
 
 
 class UnitFileTest(unittest.TestCase):
