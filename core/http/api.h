@@ -63,6 +63,9 @@ void pv_api_gen_missing_data(pv_api_env *env, yajl_gen g, const pv_job *job);
 /* Answered on the loop thread: they read memory only. */
 int pv_api_health(pv_server *srv, h2o_req_t *req);
 int pv_api_channels(pv_api_env *env, h2o_req_t *req);
+/** 404 job-not-found for a job id the caller's key cannot see (none, expired, or another user's).
+ */
+int pv_api_job_not_found(h2o_req_t *req);
 /** GET /api/v1/openapi.yaml: the compiled-in OpenAPI description. */
 int pv_api_openapi(pv_server *srv, h2o_req_t *req);
 /** Whether a path is the web page's: "/" or below "/web/". */

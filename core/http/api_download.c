@@ -20,9 +20,7 @@ int pv_api_jobs_download(pv_api_env *env, h2o_req_t *req, const pivot_principal 
     int rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
 
     if (rc == PIVOT_ENOENT)
-        return pv_reply_error(req, 404, "job-not-found", "Job not found",
-                              "no job with this id exists for your key; it may have expired "
-                              "or belong to another user");
+        return pv_api_job_not_found(req);
     if (rc != 0)
         return pv_api_store_error(req, env->jobs, "job store");
     if (job.status == PV_JOB_EXPIRED) {

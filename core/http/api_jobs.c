@@ -217,9 +217,7 @@ int pv_api_jobs_get(pv_api_env *env, pv_blocking_task *task, const pivot_princip
         return pv_reply_problem(req, &problem);
     rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
     if (rc == PIVOT_ENOENT)
-        return pv_reply_error(req, 404, "job-not-found", "Job not found",
-                              "no job with this id exists for your key; it may have expired "
-                              "or belong to another user");
+        return pv_api_job_not_found(req);
     if (rc != 0)
         return store_error(req, env);
     /* A running job the client has seen as it is now: wait for a change. */
@@ -408,9 +406,7 @@ int pv_api_jobs_cancel(pv_api_env *env, h2o_req_t *req, const pivot_principal *w
         rc = pv_jobstore_cancel(env->jobs, id, owner, &outcome, &file);
     if (rc == PIVOT_ENOENT) {
         pv_job_clear(&job);
-        return pv_reply_error(req, 404, "job-not-found", "Job not found",
-                              "no job with this id exists for your key; it may have expired "
-                              "or belong to another user");
+        return pv_api_job_not_found(req);
     }
     if (rc != 0) {
         pv_job_clear(&job);

@@ -234,9 +234,7 @@ int pv_api_jobs_preview(pv_api_env *env, h2o_req_t *req, const pivot_principal *
     int rc = pv_jobstore_get(env->jobs, id, pv_api_owner_filter(who), &job);
 
     if (rc == PIVOT_ENOENT) {
-        rc = pv_reply_error(req, 404, "job-not-found", "Job not found",
-                            "no job with this id exists for your key; it may have expired "
-                            "or belong to another user");
+        rc = pv_api_job_not_found(req);
         goto out;
     }
     if (rc != 0) {

@@ -48,7 +48,7 @@ static int copy_job_id(const char *p, size_t len, char out[PV_JOB_ID_SIZE])
     return 0;
 }
 
-static int job_not_found(h2o_req_t *req)
+int pv_api_job_not_found(h2o_req_t *req)
 {
     return pv_reply_error(req, 404, "job-not-found", "Job not found",
                           "no job with this id exists for your key; it may have expired "
@@ -75,7 +75,7 @@ static int route_jobs(pv_api_env *env, pv_blocking_task *task, const char *rest,
     len--;
     slash = memchr(rest, '/', len);
     if (copy_job_id(rest, slash ? (size_t)(slash - rest) : len, id) != 0)
-        return job_not_found(req);
+        return pv_api_job_not_found(req);
     pv_http_note(req, PV_NOTE_JOB_ID, id);
     if (slash == NULL || (size_t)(slash - rest) == len - 1) {
         if (method_is(req, "GET") || method_is(req, "HEAD"))
