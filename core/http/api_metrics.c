@@ -53,13 +53,6 @@ static int add_worker(void *arg, const pv_job *job)
     return 0;
 }
 
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 static void write_memory(FILE *out, const worker_memory *wm)
 {
     fprintf(out,
@@ -84,7 +77,6 @@ static void metrics_work(pv_blocking_task *task, pv_api_env *env)
     worker_memory wm = {0, 0, 0};
     char *text = NULL;
     size_t len = 0;
-    struct timespec start;
     FILE *out = open_memstream(&text, &len);
     int rc;
 
@@ -93,11 +85,9 @@ static void metrics_work(pv_blocking_task *task, pv_api_env *env)
                        "out of memory while writing the metrics");
         return;
     }
-    clock_gettime(CLOCK_MONOTONIC, &start);
     rc = pv_store_metrics_write(env->jobs, pv_time_now_ms(), pv_http_metrics_max_users(), out);
     if (rc == 0)
         rc = pv_jobstore_each_running(env->jobs, add_worker, &wm);
-    pv_metrics_store_query(seconds_since(&start));
     if (rc == 0) {
         write_memory(out, &wm);
         pv_metrics_write(out);

@@ -5,10 +5,19 @@
  */
 #include "jobstore_backend.h"
 
+#include "metrics.h"
 #include "quota_store.h"
+#include "timeutil.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Records how long an operation that ended with rc took (metrics.h), and returns rc. */
+static int timed(int64_t start_ns, pv_store_op_kind kind, int rc)
+{
+    pv_metrics_store_op(kind, (double)(pv_time_monotonic_ns() - start_ns) / 1e9);
+    return rc;
+}
 
 int pv_jobstore_is_postgres(const char *location)
 {
@@ -31,12 +40,14 @@ void pv_jobstore_close(pv_jobstore *js)
 
 int pv_jobstore_insert(pv_jobstore *js, const pv_job *job)
 {
-    return js->ops->insert(js, job);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->insert(js, job));
 }
 
 int pv_jobstore_get(pv_jobstore *js, const char *id, const char *owner, pv_job *out)
 {
-    return js->ops->get(js, id, owner, out);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_READ, js->ops->get(js, id, owner, out));
 }
 
 int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, int64_t limit,
@@ -48,44 +59,52 @@ int pv_jobstore_list(pv_jobstore *js, const char *owner, unsigned status_mask, i
 int pv_jobstore_cancel(pv_jobstore *js, const char *id, const char *owner,
                        pv_cancel_outcome *outcome, char **file_name)
 {
-    return js->ops->cancel(js, id, owner, outcome, file_name);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->cancel(js, id, owner, outcome, file_name));
 }
 
 int pv_jobstore_count_running(pv_jobstore *js, int64_t *count)
 {
-    return js->ops->count_running(js, count);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_READ, js->ops->count_running(js, count));
 }
 
 int pv_jobstore_claim_next(pv_jobstore *js, int64_t now_ms, pv_job *out)
 {
-    return js->ops->claim_next(js, now_ms, out);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->claim_next(js, now_ms, out));
 }
 
 int pv_jobstore_set_worker(pv_jobstore *js, const char *id, int64_t pid)
 {
-    return js->ops->set_worker(js, id, pid);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->set_worker(js, id, pid));
 }
 
 int pv_jobstore_progress(pv_jobstore *js, const char *id, double progress, int64_t now_ms)
 {
-    return js->ops->progress(js, id, progress, now_ms);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->progress(js, id, progress, now_ms));
 }
 
 int pv_jobstore_complete(pv_jobstore *js, const pv_job *done, int64_t now_ms)
 {
-    return js->ops->complete(js, done, now_ms);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->complete(js, done, now_ms));
 }
 
 int pv_jobstore_finish(pv_jobstore *js, const char *id, pv_job_status status, const char *message,
                        int64_t now_ms)
 {
-    return js->ops->finish(js, id, status, message, now_ms);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->finish(js, id, status, message, now_ms));
 }
 
 int pv_jobstore_requeue(pv_jobstore *js, const char *id, int max_attempts, const char *give_up,
                         int64_t now_ms)
 {
-    return js->ops->requeue(js, id, max_attempts, give_up, now_ms);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->requeue(js, id, max_attempts, give_up, now_ms));
 }
 
 int pv_jobstore_each_running(pv_jobstore *js, pv_job_visit_fn visit, void *arg)
@@ -101,12 +120,14 @@ int pv_jobstore_expire(pv_jobstore *js, int64_t cutoff_ms, int64_t now_ms, pv_jo
 
 int pv_jobstore_queue_position(pv_jobstore *js, const pv_job *job, int64_t *position)
 {
-    return js->ops->queue_position(js, job, position);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_READ, js->ops->queue_position(js, job, position));
 }
 
 int pv_jobstore_find_idempotent(pv_jobstore *js, const char *owner, const char *key, pv_job *out)
 {
-    return js->ops->find_idempotent(js, owner, key, out);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_READ, js->ops->find_idempotent(js, owner, key, out));
 }
 
 pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, const char *job_id)
@@ -126,8 +147,10 @@ int pv_jobstore_fail_completed(pv_jobstore *js, const char *id, const char *mess
 
 int pv_jobstore_figures(pv_jobstore *js, int64_t now_ms, int max_users, pv_store_figures *out)
 {
+    int64_t start = pv_time_monotonic_ns();
+
     memset(out, 0, sizeof(*out));
-    return js->ops->figures(js, now_ms, max_users, out);
+    return timed(start, PV_STORE_READ, js->ops->figures(js, now_ms, max_users, out));
 }
 
 void pv_store_figures_clear(pv_store_figures *f)
@@ -140,12 +163,14 @@ void pv_store_figures_clear(pv_store_figures *f)
 
 int pv_jobstore_begin(pv_jobstore *js)
 {
-    return js->ops->begin(js);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->begin(js));
 }
 
 int pv_jobstore_commit(pv_jobstore *js)
 {
-    return js->ops->commit(js);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_WRITE, js->ops->commit(js));
 }
 
 void pv_jobstore_rollback(pv_jobstore *js)
@@ -198,13 +223,15 @@ int pv_jobstore_drain_wakeups(pv_jobstore *js)
 int pv_quota_store_limits(pv_jobstore *js, const char *user, const pv_quota_limits *defaults,
                           pv_quota_limits *out)
 {
-    return js->ops->quota_limits(js, user, defaults, out);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_READ, js->ops->quota_limits(js, user, defaults, out));
 }
 
 int pv_quota_store_usage(pv_jobstore *js, const char *user, const pv_quota_limits *lim,
                          int64_t now_ms, pv_quota_usage *out)
 {
-    return js->ops->quota_usage(js, user, lim, now_ms, out);
+    int64_t start = pv_time_monotonic_ns();
+    return timed(start, PV_STORE_READ, js->ops->quota_usage(js, user, lim, now_ms, out));
 }
 
 int pv_quota_store_set(pv_jobstore *js, const char *user, const int touch[PV_QUOTA_NLIMITS],

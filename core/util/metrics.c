@@ -1,6 +1,7 @@
 #include "metrics.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Latency buckets (seconds): from a status poll answered on the loop to a
@@ -8,6 +9,13 @@
 static const double latency_bounds[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                         0.5,   1,     2.5,  5,     10,   30,  60};
 #define LATENCY_N (sizeof(latency_bounds) / sizeof(latency_bounds[0]))
+
+/* Job-store operations (seconds): a primary-key read takes microseconds, a
+ * write that waits for SQLite's lock up to its 5 s busy timeout. */
+static const double store_bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                      0.025,  0.05,    0.1,    0.25,  0.5,    1,     5};
+#define STORE_N (sizeof(store_bounds) / sizeof(store_bounds[0]))
+static const char *const store_kind_names[PV_STORE_KIND_COUNT] = {"read", "write"};
 
 /* Job run times (seconds) and result sizes (bytes). */
 static const double run_bounds[] = {0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600};
@@ -63,7 +71,7 @@ static struct {
     job_status_count finished[3];
     histogram run_seconds;
     histogram bytes_written;
-    histogram store_query;
+    histogram store_op[PV_STORE_KIND_COUNT];
 } m = {.finished = {{"completed", 0}, {"failed", 0}, {"cancelled", 0}}};
 
 const char *pv_metric_route_name(pv_metric_route r)
@@ -118,9 +126,10 @@ void pv_metrics_job_finished(const char *status, double run_seconds, int64_t byt
         observe(&m.bytes_written, bytes_bounds, BYTES_N, (double)bytes_written);
 }
 
-void pv_metrics_store_query(double seconds)
+void pv_metrics_store_op(pv_store_op_kind kind, double seconds)
 {
-    observe(&m.store_query, latency_bounds, LATENCY_N, seconds);
+    if ((unsigned)kind < PV_STORE_KIND_COUNT)
+        observe(&m.store_op[kind], store_bounds, STORE_N, seconds);
 }
 
 static uint64_t get(atomic_uint_fast64_t *a)
@@ -228,10 +237,15 @@ void pv_metrics_write(FILE *out)
             "pivot_auth_failures_total %llu\n",
             (unsigned long long)get(&m.auth_failures));
     write_jobs(out);
-    fputs("# HELP pivot_job_store_query_duration_seconds Time the job-store queries of "
-          "scrapes took.\n"
-          "# TYPE pivot_job_store_query_duration_seconds histogram\n",
+    fputs("# HELP pivot_job_store_operation_duration_seconds Time the server's job-store "
+          "operations took, by kind (read: statuses, the queue, the scrape's figures; write: "
+          "submissions, cancels, claims, outcomes, transactions).\n"
+          "# TYPE pivot_job_store_operation_duration_seconds histogram\n",
           out);
-    write_histogram(out, "pivot_job_store_query_duration_seconds", "", &m.store_query,
-                    latency_bounds, LATENCY_N);
+    for (int k = 0; k < PV_STORE_KIND_COUNT; k++) {
+        char labels[32];
+        snprintf(labels, sizeof(labels), "kind=\"%s\"", store_kind_names[k]);
+        write_histogram(out, "pivot_job_store_operation_duration_seconds", labels, &m.store_op[k],
+                        store_bounds, STORE_N);
+    }
 }

@@ -45,8 +45,15 @@ void pv_metrics_auth_failure(void);
 /** Counts a job that reached a final status: its run time and, when completed, its file size. */
 void pv_metrics_job_finished(const char *status, double run_seconds, int64_t bytes_written);
 
-/** Counts one job-store query made for a scrape, with the seconds it took. */
-void pv_metrics_store_query(double seconds);
+/** What a job-store operation does, for its latency. */
+typedef enum pv_store_op_kind {
+    PV_STORE_READ,  /**< a job's status, the queue, idempotency keys, the scrape's figures */
+    PV_STORE_WRITE, /**< submissions, cancels, claims, progress, outcomes, transactions */
+    PV_STORE_KIND_COUNT
+} pv_store_op_kind;
+
+/** Counts one job-store operation of this process, with the seconds it took. */
+void pv_metrics_store_op(pv_store_op_kind kind, double seconds);
 
 /** Writes every counter and histogram above in the Prometheus text format. */
 void pv_metrics_write(FILE *out);

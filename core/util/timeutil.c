@@ -15,11 +15,16 @@ int64_t pv_time_now_ms(void)
     return pv_time_now_ns() / 1000000;
 }
 
-int64_t pv_time_monotonic_ms(void)
+int64_t pv_time_monotonic_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t pv_time_monotonic_ms(void)
+{
+    return pv_time_monotonic_ns() / 1000000;
 }
 
 /* RFC 3339 has one writer, the SDK's grammar library, which the HDF5

@@ -18,6 +18,9 @@ int64_t pv_time_now_ms(void);
 /** Monotonic time in milliseconds, for intervals and deadlines. */
 int64_t pv_time_monotonic_ms(void);
 
+/** Monotonic time in nanoseconds, for timing short operations. */
+int64_t pv_time_monotonic_ns(void);
+
 /**
  * Writes ns as RFC 3339 UTC ("2025-01-23T14:30:00Z"), with only the
  * fractional digits needed ("...:00.25Z") when the second is not whole.

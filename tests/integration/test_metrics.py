@@ -115,6 +115,9 @@ class MetricsTest(h.ServerCase):
         self.assertEqual(self.value(m, "pivot_auth_failures_total"), 0)
         self.assertEqual(self.value(m, "pivot_workers"), 0)
 
+        ops = "pivot_job_store_operation_duration_seconds_count"
+        reads, writes = self.value(m, ops, kind="read"), self.value(m, ops, kind="write")
+
         # Completed: one submission, a run time and a result size.
         done = self.alice.wait(self.alice.submit(self.small))
         self.assertEqual(done["status"], "completed")
@@ -125,6 +128,13 @@ class MetricsTest(h.ServerCase):
         self.assertEqual(self.value(m, "pivot_job_written_bytes_count"), 1)
         self.assertEqual(self.value(m, "pivot_job_written_bytes_sum"),
                          done["result"]["file_size"])
+        # The store's operations are timed: the job's insert and its claim are
+        # writes, the status reads of the wait reads; every one in a bucket.
+        self.assertGreaterEqual(self.value(m, ops, kind="write") - writes, 2)
+        self.assertGreaterEqual(self.value(m, ops, kind="read") - reads, 1)
+        for kind in ("read", "write"):
+            self.assertEqual(self.value(m, "pivot_job_store_operation_duration_seconds_bucket",
+                                        kind=kind, le="+Inf"), self.value(m, ops, kind=kind))
         self.assertEqual(self.value(m, "pivot_job_run_duration_seconds_count"), 1)
         self.assertEqual(self.value(m, "pivot_http_requests_total", route="jobs", status="202"),
                          1)
