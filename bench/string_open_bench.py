@@ -29,7 +29,10 @@ same channels from one open file (xarray's `NetCDF4DataStore` on each group:
 xarray's own work, mostly decoding each `time` to datetime64). Also mode's bytes a sample in each file
 (the after file's dataset storage; the before file's size minus the after
 file's size plus that storage, as the variable-length strings also live in
-the global heap). Benchmarks are not tests: nothing here asserts a time.
+the global heap). Last, the client's `speeddata_pivot.to_xarray(path)`, which
+opens the file once and every channel through it, on both files, and beside
+the researcher's loop of `open_dataset` calls on the before file with each
+engine. Benchmarks are not tests: nothing here asserts a time.
 
     /usr/bin/python3 bench/string_open_bench.py --build BUILD_DIR [--channels 40 --seconds 1800]
 """
@@ -50,6 +53,9 @@ import xarray
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_bench import API, START, Server, iso  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients",
+                                "python"))
+import speeddata_pivot  # noqa: E402
 
 RATE = 200
 
@@ -120,6 +126,15 @@ def open_all(path, channels, engine, drop, load):
                                  drop_variables=["mode"] if drop else None) as ds:
             if load:
                 ds.load()
+    return time.perf_counter() - t0
+
+
+def client_open_all(path, channels):
+    """Seconds to open every channel through the client's to_xarray (one open file)."""
+    t0 = time.perf_counter()
+    with speeddata_pivot.to_xarray(path) as by_name:
+        for c in range(channels):
+            by_name["ch%03d" % c]
     return time.perf_counter() - t0
 
 
@@ -210,6 +225,17 @@ def main():
                 print("| %s | %s | %.2f | %.2f | %.2f | %.1fx | %.2f |" % (
                     engine, "open+load" if load else "open", m["floor"], m["before"], m["after"],
                     m["before"] / m["after"], m["after"] - m["floor"]))
+        client_open_all(after, 1)  # untimed, as above
+        client = {k: statistics.median(client_open_all(f, a.channels) for _ in range(a.repeat))
+                  for k, f in (("before", before), ("after", after))}
+        print("| client to_xarray (h5netcdf, one open file) | open | – | %.2f | %.2f | %.1fx | – |"
+              % (client["before"], client["after"], client["before"] / client["after"]))
+        for engine in engines:
+            today = statistics.median(open_all(before, a.channels, engine, False, False)
+                                      for _ in range(a.repeat))
+            print("before with xarray's %s engine, one open_dataset per channel, %.2f s; after "
+                  "with to_xarray %.2f s: %.1fx" % (engine, today, client["after"],
+                                                     today / client["after"]))
         if "netcdf4" in engines:
             parts = [netcdf4_floor_parts(after, a.channels) for _ in range(a.repeat)]
             print("netcdf4 open floor in parts: the whole file opened and closed once per channel "

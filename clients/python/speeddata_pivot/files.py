@@ -56,10 +56,15 @@ def _root_attrs(path):
         return list(f.keys()), {k: _attr(v) for k, v in f.attrs.items()}
 
 
-def _channel(path, channel, root):
+def _channel(source, root, channel=None):
     """One channel group as a lazily loaded Dataset: the time coordinate is read (xarray
-    indexes it), every signal only when used."""
-    ds = _xarray().open_dataset(path, group=channel, engine="h5netcdf")
+    indexes it), every signal only when used. source is the file's path (with channel), or
+    the channel's group of an open ``h5netcdf.File``."""
+    xarray = _xarray()
+    if channel is not None:
+        ds = xarray.open_dataset(source, group=channel, engine="h5netcdf")
+    else:
+        ds = xarray.open_dataset(xarray.backends.H5NetCDFStore(source))
     for name in ROOT_ATTRS_FOR_CHANNELS:
         if name in root and name not in ds.attrs:
             ds.attrs[name] = root[name]
@@ -69,19 +74,27 @@ def _channel(path, channel, root):
 
 class Channels(collections.abc.Mapping):
     """The channels of an export file by name, each an ``xarray.Dataset`` opened on first
-    use (then kept). ``close()`` closes those opened."""
+    use (then kept). They read through one open file, opened at the first lookup: opening
+    the file once per channel would read every group's metadata again each time (with
+    xarray's netCDF4 engine that alone costs more than a channel's own opening). So close
+    the mapping (``close()``, or use it in a ``with``), not a channel's Dataset, which
+    would close the file under the others."""
 
     def __init__(self, path):
         _xarray()
         self.path = path
         self._names, self._root = _root_attrs(path)
         self._open = {}
+        self._file = None
 
     def __getitem__(self, channel):
         if channel not in self._names:
             raise KeyError(channel)
         if channel not in self._open:
-            self._open[channel] = _channel(self.path, channel, self._root)
+            if self._file is None:
+                import h5netcdf
+                self._file = h5netcdf.File(self.path, "r")
+            self._open[channel] = _channel(self._file[channel], self._root)
         return self._open[channel]
 
     def __iter__(self):
@@ -94,9 +107,10 @@ class Channels(collections.abc.Mapping):
         return "<Channels of %s: %s>" % (self.path, ", ".join(self._names))
 
     def close(self):
-        for ds in self._open.values():
-            ds.close()
         self._open.clear()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def __enter__(self):
         return self
@@ -124,4 +138,4 @@ def to_xarray(path, channel=None):
     if channel not in names:
         raise KeyError("%s: no channel %r in the file (it has %s)"
                        % (path, channel, ", ".join(names) or "none"))
-    return _channel(path, channel, root)
+    return _channel(path, root, channel)

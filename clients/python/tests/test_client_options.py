@@ -193,6 +193,13 @@ def test_to_xarray_opens_every_channel_lazily_with_the_root_attributes(client, p
         assert int(ds.attrs["sample_count"]) == 100  # the group's own, not the root's
         assert int(ds.attrs["file_sample_count"]) == 200
         assert sorted(channels["ch000"].data_vars) == ["counter", "mode", "sig0", "sig1"]
+        # Short strings come out as str through the one open file.
+        modes = channels["ch000"]["mode"].values.tolist()
+        assert len(modes) == 100 and set(modes) <= set(h.MODES)
+        unread = channels["ch000"]["sig1"]
+    # Closing the mapping closed the file every channel read through.
+    with pytest.raises(Exception):
+        unread.values
     alone = speeddata_pivot.to_xarray(path, "ch000")
     assert alone.attrs["decimation_method"] == "mean"
     alone.close()
