@@ -314,7 +314,8 @@ int nx_signal_define(nx_export *x, nx_signal *s, int dim, const pivot_signal_det
     }
     if (rc == 0 && s->nsymbols > 0)
         rc = enum_flags(x, s, d, where, err, errlen);
-    if (rc == 0 && s->nullable)
+    /* A signal defined again (string_var.c's fallback) keeps its mask. */
+    if (rc == 0 && s->nullable && s->valid_var < 0)
         rc = define_mask(x, s, dim, err, errlen);
 out:
     return rc;

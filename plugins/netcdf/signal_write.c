@@ -144,6 +144,8 @@ int nx_signal_append(nx_export *x, nx_signal *s, const pivot_column *col, const 
 
     if (s->type == PIVOT_TYPE_ENUM)
         rc = check_enum(x, s, data, valid, count, err, errlen);
+    else if (s->type == PIVOT_TYPE_STRING)
+        rc = nx_string_fit(x, s, data, count, err, errlen);
     else if (s->type == PIVOT_TYPE_BYTES)
         rc = check_fixed(x, s, data, count, err, errlen);
     if (rc != 0)

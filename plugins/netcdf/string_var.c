@@ -15,6 +15,14 @@
  * unwritten there reads as the fill, NUL, i.e. padding. A shared strlenN
  * dimension would widen every signal on it at once.
  *
+ * Widening stops at NX_STRING_WIDEN_MAX bytes: a value of W bytes makes
+ * W / 8 chunks of a whole band of rows (128 KiB each uncompressed), and a
+ * reader gets every row as wide as the widest. A longer value makes the
+ * signal NC_STRING under its name after all: the character array is
+ * renamed `<name>_rows` (libnetcdf cannot delete it), says so in its
+ * attributes, and the rows written so far are copied into the new
+ * variable, which holds every value.
+ *
  * The layout is chosen from the first batch, so the variable is defined
  * then (or at the channel's end when it has no samples, as NC_STRING):
  * values over NX_STRING_CHARS_MAX bytes are free text, which rows as wide
@@ -22,6 +30,7 @@
  */
 #include "string_var.h"
 
+#include "attrs.h"
 #include "nc_error.h"
 #include "signal_var.h"
 
@@ -109,6 +118,17 @@ static int choose_layout(nx_export *x, nx_signal *s, const pivot_column *col, si
     return 0;
 }
 
+/* The detail kept by nx_string_defer. */
+static void kept_detail(const nx_signal *s, pivot_signal_detail *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->size = sizeof(*d);
+    d->nullable = s->nullable;
+    d->units = s->units;
+    d->doc = s->doc;
+    d->source_type = s->source_type;
+}
+
 static int define_one(nx_export *x, nx_signal *s, const pivot_column *col, size_t count, char *err,
                       size_t errlen)
 {
@@ -116,12 +136,7 @@ static int define_one(nx_export *x, nx_signal *s, const pivot_column *col, size_
     size_t chunks[2] = {0, 0};
     int status, rc;
 
-    memset(&d, 0, sizeof(d));
-    d.size = sizeof(d);
-    d.nullable = s->nullable;
-    d.units = s->units;
-    d.doc = s->doc;
-    d.source_type = s->source_type;
+    kept_detail(s, &d);
     rc = choose_layout(x, s, col, count, err, errlen);
     if (rc == 0)
         rc = nx_signal_define(x, s, x->time_dim, &d, err, errlen);
@@ -212,5 +227,96 @@ int nx_string_put_chars(nx_export *x, nx_signal *s, size_t start, const char *co
             rc = nx_fail(PIVOT_EIO, err, errlen, status, "nc_put_vara_text",
                          "channel \"%s\" signal \"%s\"", x->channel, s->name);
     }
+    return rc;
+}
+
+/* The rows [0, x->length) of the character array `rows_var`, as strings into s's variable. */
+static int copy_rows(nx_export *x, nx_signal *s, int rows_var, char *err, size_t errlen)
+{
+    const size_t width = s->width, slab = SLAB_BYTES / (width + 1 + sizeof(char *)) + 1;
+    int status = NC_NOERR;
+    const char *op = "nc_get_vara_text";
+
+    for (size_t done = 0; status == NC_NOERR && done < x->length; done += slab) {
+        const size_t n = x->length - done < slab ? x->length - done : slab;
+        const size_t at[2] = {done, 0}, edge[2] = {n, width};
+        char *text, **values;
+
+        /* Pointers first, then the rows, each moved (from the last) to its own
+         * NUL-terminated place. */
+        values = nx_scratch(x, n * (sizeof(char *) + width + 1), err, errlen);
+        if (values == NULL)
+            return PIVOT_ENOMEM;
+        text = (char *)(values + n);
+        op = "nc_get_vara_text";
+        status = nc_get_vara_text(x->group, rows_var, at, edge, text);
+        for (size_t i = n; status == NC_NOERR && i-- > 0;) {
+            memmove(text + i * (width + 1), text + i * width, width);
+            text[i * (width + 1) + width] = '\0';
+            values[i] = text + i * (width + 1);
+        }
+        if (status == NC_NOERR) {
+            op = "nc_put_vara_string";
+            status = nc_put_vara_string(x->group, s->var, at, edge, (const char **)values);
+        }
+    }
+    return status == NC_NOERR
+               ? 0
+               : nx_fail(PIVOT_EIO, err, errlen, status, op,
+                         "channel \"%s\" signal \"%s\": copying its rows", x->channel, s->name);
+}
+
+/* The character array steps aside under `<name>_rows`, saying where its values went. */
+static int retire_rows(nx_export *x, const nx_signal *s, int *rows_var, char *err, size_t errlen)
+{
+    char name[NC_MAX_NAME + 1], note[2 * NC_MAX_NAME + 160];
+    int status;
+
+    *rows_var = s->var;
+    if ((size_t)snprintf(name, sizeof(name), "%s_rows", s->name) >= sizeof(name)) {
+        snprintf(err, errlen, "channel \"%s\" signal \"%s\": name too long to rename its rows",
+                 x->channel, s->name);
+        return PIVOT_EINVAL;
+    }
+    status = nc_rename_var(x->group, s->var, name);
+    /* The mask belongs to the new variable. */
+    if (status == NC_NOERR && s->nullable)
+        status = nc_del_att(x->group, s->var, "ancillary_variables");
+    if (status != NC_NOERR)
+        return nx_fail(PIVOT_EIO, err, errlen, status, "nc_rename_var",
+                       "channel \"%s\" signal \"%s\" as \"%s\"", x->channel, s->name, name);
+    snprintf(note, sizeof(note),
+             "the first %zu samples of %s as character rows, before a longer value made it "
+             "variable-length; %s holds every sample",
+             x->length, s->name, s->name);
+    return nx_attr_text(x->group, *rows_var, "comment", note, name, err, errlen);
+}
+
+int nx_string_fit(nx_export *x, nx_signal *s, const char *const *values, size_t count, char *err,
+                  size_t errlen)
+{
+    pivot_signal_detail d;
+    int rows_var = -1, status, rc = 0;
+
+    if (s->xtype != NC_CHAR || longest(values, count, NX_STRING_WIDEN_MAX) <= NX_STRING_WIDEN_MAX)
+        return 0;
+    rc = retire_rows(x, s, &rows_var, err, errlen);
+    if (rc != 0)
+        goto out;
+    kept_detail(s, &d);
+    s->strlen_dim = -1;
+    rc = nx_signal_define(x, s, x->time_dim, &d, err, errlen);
+    if (rc != 0)
+        goto out;
+    /* Made now with its NULL fill, which then goes, as in nx_strings_define. */
+    status = nc_enddef(x->ncid);
+    if (status != NC_NOERR) {
+        rc = nx_fail(PIVOT_EIO, err, errlen, status, "nc_enddef", "channel \"%s\"", x->channel);
+        goto out;
+    }
+    rc = nx_signal_drop_fill(x, s, err, errlen);
+    if (rc == 0)
+        rc = copy_rows(x, s, rows_var, err, errlen);
+out:
     return rc;
 }

@@ -22,6 +22,17 @@ int nx_string_defer(nx_signal *s, const pivot_signal_detail *d);
  */
 int nx_strings_define(nx_export *x, const pivot_batch *batch, char *err, size_t errlen);
 
+/** Rows widen up to this many bytes; a longer value makes the signal NC_STRING. */
+#define NX_STRING_WIDEN_MAX 256
+
+/**
+ * Makes a character array signal s NC_STRING, with every row written so
+ * far copied, when one of the next `count` values is longer than
+ * NX_STRING_WIDEN_MAX; else does nothing. Returns 0 or a PIVOT_E* code.
+ */
+int nx_string_fit(nx_export *x, nx_signal *s, const char *const *values, size_t count, char *err,
+                  size_t errlen);
+
 /**
  * Writes `count` strings (NULL reads as "") as rows of the character array
  * of s from row `start`, widening its `<name>_strlen` dimension when a value

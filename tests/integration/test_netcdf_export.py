@@ -17,6 +17,9 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import avro.datafile  # noqa: E402
+import avro.io  # noqa: E402
+import avro.schema  # noqa: E402
 import numpy  # noqa: E402
 
 import pivot_harness as ph  # noqa: E402
@@ -34,6 +37,30 @@ GEN_CHANNELS, GEN_SECONDS, GEN_RATE, GEN_SIGNALS = 2, 30, 10, 2
 END_NS = st.START_NS + 60 * ph.NS
 TIME_UNITS = "nanoseconds since 1970-01-01T00:00:00Z"
 NOTES_END_NS = sl.START_NS + 100 * ph.NS
+# A channel whose short string gets a value over the 256 bytes rows widen to.
+OVERFLOW, OVERFLOW_FROM = "overflow", 69000
+
+
+def status_of(i):
+    if i % 11 == 5:
+        return None
+    return "x" * 300 + " %d" % i if i >= OVERFLOW_FROM and i % 3 == 0 else "st%d" % (i % 4)
+
+
+def write_overflow(data_dir):
+    schema = avro.schema.parse(json.dumps({"type": "record", "name": "sample", "fields": [
+        {"name": "time", "type": "long", "logicalType": "timestamp-nanos"},
+        {"name": "status", "type": ["null", "string"], "units": "text"}]}))
+    os.makedirs(os.path.join(data_dir, OVERFLOW))
+    with open(os.path.join(data_dir, OVERFLOW, "data_%d.avro" % (sl.START_NS // ph.NS)),
+              "wb") as f:
+        writer = avro.datafile.DataFileWriter(f, avro.io.DatumWriter(), schema, codec="deflate")
+        for i in range(sl.NOTES_SAMPLES):
+            writer.append({"time": sl.START_NS + i * (ph.NS // sl.NOTES_RATE),
+                           "status": status_of(i)})
+        writer.close()
+
+
 # A character array's chunks: 16,384 rows (128 KiB of 8-byte rows) by 8 bytes.
 CHAR_CHUNK = (16384, 8)
 
@@ -52,6 +79,7 @@ class NetcdfExportTest(ph.ServerCase):
         cls.cache = ph.Cache.generate(data, GEN_CHANNELS, GEN_SECONDS, GEN_RATE, GEN_SIGNALS,
                                       with_mode=True)
         sl.write_notes(data)
+        write_overflow(data)
 
     @classmethod
     def after_start(cls):
@@ -265,6 +293,34 @@ class NetcdfExportTest(ph.ServerCase):
             # the last band, where the long values are, has chunks 8..48 wide.
             self.assertEqual(f[sl.NOTES]["grows"].id.get_storage_size(), (5 + 5) * 16384 * 8)
             self.assertEqual(f[sl.NOTES]["grows"][0].tobytes(), b"s0" + b"\0" * 46)
+
+    def test_a_value_over_256_bytes_makes_the_signal_variable_length(self):
+        values = [status_of(i) for i in range(sl.NOTES_SAMPLES)]
+        expected = ["" if v is None else v for v in values]
+        for compression in (None, {"gzip": 1}):
+            with self.subTest(compression=compression):
+                _, path = self.export("overflow-%s" % json.dumps(compression), [OVERFLOW],
+                                      {"compression": compression} if compression else {},
+                                      end_ns=NOTES_END_NS)
+                self.assert_strings(path, OVERFLOW, "status", expected)
+                with netCDF4.Dataset(path) as nc:
+                    g = nc.groups[OVERFLOW]
+                    var = g.variables["status"]
+                    self.assertIs(var.dtype, str)
+                    self.assertEqual(var.units, "text")
+                    self.assertEqual(var.ancillary_variables, "status_valid")
+                    numpy.testing.assert_array_equal(
+                        g.variables["status_valid"][:], [0 if v is None else 1 for v in values])
+                    # libnetcdf cannot delete a variable: the rows stay, renamed, and say so.
+                    rows = g.variables["status_rows"]
+                    self.assertEqual(rows.dimensions, ("time", "status_strlen"))
+                    self.assertEqual(rows.comment,
+                                     "the first 65536 samples of status as character rows, "
+                                     "before a longer value made it variable-length; status "
+                                     "holds every sample")
+                    self.assertNotIn("ancillary_variables", rows.ncattrs())
+                    self.assertEqual(sorted(g.variables),
+                                     ["status", "status_rows", "status_valid", "time"])
 
     def test_long_free_text_stays_variable_length(self):
         expected = [sl.note_of(i) for i in range(sl.NOTES_SAMPLES)]
