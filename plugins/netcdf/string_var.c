@@ -40,6 +40,8 @@
 #include <string.h>
 
 #define STRLEN_SUFFIX "_strlen"
+/* The character array's name once a value too long for it made the signal NC_STRING. */
+#define ROWS_SUFFIX "_rows"
 /* The rows of one nc_put_vara_text call: a few MiB, however wide the rows. */
 #define SLAB_BYTES (4u * 1024 * 1024)
 
@@ -63,18 +65,31 @@ int nx_string_defer(nx_signal *s, const pivot_signal_detail *d)
     return failed ? PIVOT_ENOMEM : 0;
 }
 
-/* The dimension's name, or 0 when it would be too long or name another variable of the group. */
-static int strlen_name(const nx_export *x, const nx_signal *s, char *name, size_t len)
+/* True when `name` is a variable of the channel: a signal or a mask. */
+static int taken(const nx_export *x, const char *name)
 {
-    if ((size_t)snprintf(name, len, "%s%s", s->name, STRLEN_SUFFIX) >= len)
-        return 0;
     for (size_t i = 0; i < x->nsignals; i++) {
         const nx_signal *o = &x->signals[i];
 
         if (strcmp(o->name, name) == 0 || (o->valid_name && strcmp(o->valid_name, name) == 0))
-            return 0;
+            return 1;
     }
-    return 1;
+    return 0;
+}
+
+/*
+ * The dimension's name, or 0 when it would be too long or name another
+ * variable of the group, and so would the name the rows would take if they
+ * had to step aside (nx_string_fit).
+ */
+static int strlen_name(const nx_export *x, const nx_signal *s, char *name, size_t len)
+{
+    char rows[NC_MAX_NAME + 1];
+
+    if ((size_t)snprintf(name, len, "%s%s", s->name, STRLEN_SUFFIX) >= len ||
+        (size_t)snprintf(rows, sizeof(rows), "%s%s", s->name, ROWS_SUFFIX) >= sizeof(rows))
+        return 0;
+    return !taken(x, name) && !taken(x, rows);
 }
 
 /* Bytes of the longest of count values, or limit + 1 once one is longer than limit. */
@@ -205,7 +220,8 @@ static int widen(nx_export *x, nx_signal *s, size_t width, char *err, size_t err
 int nx_string_put_chars(nx_export *x, nx_signal *s, size_t start, const char *const *values,
                         size_t count, char *err, size_t errlen)
 {
-    const size_t width = row_width(longest(values, count, (size_t)-2));
+    /* nx_string_fit made the signal NC_STRING before a longer value. */
+    const size_t width = row_width(longest(values, count, NX_STRING_WIDEN_MAX));
     const size_t slab = SLAB_BYTES / width > 0 ? SLAB_BYTES / width : 1;
     int status, rc = 0;
     char *rows;
@@ -273,7 +289,7 @@ static int retire_rows(nx_export *x, const nx_signal *s, int *rows_var, char *er
     int status;
 
     *rows_var = s->var;
-    if ((size_t)snprintf(name, sizeof(name), "%s_rows", s->name) >= sizeof(name)) {
+    if ((size_t)snprintf(name, sizeof(name), "%s%s", s->name, ROWS_SUFFIX) >= sizeof(name)) {
         snprintf(err, errlen, "channel \"%s\" signal \"%s\": name too long to rename its rows",
                  x->channel, s->name);
         return PIVOT_EINVAL;

@@ -50,14 +50,18 @@ def status_of(i):
 def write_overflow(data_dir):
     schema = avro.schema.parse(json.dumps({"type": "record", "name": "sample", "fields": [
         {"name": "time", "type": "long", "logicalType": "timestamp-nanos"},
-        {"name": "status", "type": ["null", "string"], "units": "text"}]}))
+        {"name": "status", "type": ["null", "string"], "units": "text"},
+        # `tag_rows` would be where tag's rows step aside: tag is NC_STRING from the start.
+        {"name": "tag", "type": "string"},
+        {"name": "tag_rows", "type": "string"}]}))
     os.makedirs(os.path.join(data_dir, OVERFLOW))
     with open(os.path.join(data_dir, OVERFLOW, "data_%d.avro" % (sl.START_NS // ph.NS)),
               "wb") as f:
         writer = avro.datafile.DataFileWriter(f, avro.io.DatumWriter(), schema, codec="deflate")
         for i in range(sl.NOTES_SAMPLES):
             writer.append({"time": sl.START_NS + i * (ph.NS // sl.NOTES_RATE),
-                           "status": status_of(i)})
+                           "status": status_of(i), "tag": "t%d" % (i % 3),
+                           "tag_rows": "r%d" % (i % 2)})
         writer.close()
 
 
@@ -319,8 +323,16 @@ class NetcdfExportTest(ph.ServerCase):
                                      "before a longer value made it variable-length; status "
                                      "holds every sample")
                     self.assertNotIn("ancillary_variables", rows.ncattrs())
-                    self.assertEqual(sorted(g.variables),
-                                     ["status", "status_rows", "status_valid", "time"])
+                    self.assertEqual(sorted(g.variables), ["status", "status_rows",
+                                                           "status_valid", "tag", "tag_rows",
+                                                           "time"])
+                    self.assertIs(g.variables["tag"].dtype, str)
+                    self.assertEqual(g.variables["tag_rows"].dimensions,
+                                     ("time", "tag_rows_strlen"))
+                self.assert_strings(path, OVERFLOW, "tag",
+                                    ["t%d" % (i % 3) for i in range(sl.NOTES_SAMPLES)])
+                self.assert_strings(path, OVERFLOW, "tag_rows",
+                                    ["r%d" % (i % 2) for i in range(sl.NOTES_SAMPLES)])
 
     def test_long_free_text_stays_variable_length(self):
         expected = [sl.note_of(i) for i in range(sl.NOTES_SAMPLES)]
