@@ -18,6 +18,12 @@ costs; xarray already inspects each variable), and opening and loading it
   before   mode as variable-length strings
   after    mode as the export has it (a character array of 8-byte rows)
 
+With --format netcdf the export is a NetCDF-4 file (`"format": "netcdf"`,
+with `{"gzip": 1}` asked for as the hdf5 default has it) whose `mode` is a
+character array `(time, mode_strlen)`, and the "before" file is the same
+file rewritten with netCDF4-python with `mode` as NC_STRING, as the netcdf
+exporter wrote every string before (chunks of 16,384, no filters).
+
 beside a second floor for loading: turning mode's bytes, already in memory,
 into the Python `str` objects xarray hands out (one per sample), which any
 layout that gives strings pays. With the netCDF4 engine, the open floor is
@@ -73,9 +79,11 @@ def generate(gen, data, channels, seconds):
         f.write(want)
 
 
-def export(server, channels, seconds, path):
+def export(server, channels, seconds, path, fmt):
     body = {"time_range": {"type": "absolute", "start": iso(0), "end": iso(seconds)},
             "channels": {"include": ["ch%03d" % c for c in range(channels)]}}
+    if fmt == "netcdf":
+        body["options"] = {"format": "netcdf", "compression": {"gzip": 1}}
     r = server.http.post(server.base + API + "/jobs", data=json.dumps(body),
                          headers={"Content-Type": "application/json"})
     if r.status_code != 202:
@@ -119,6 +127,36 @@ def rewrite_as_vlen(path, channels):
             new.dims[0].attach_scale(g["time"])
 
 
+def rewrite_nc_as_string(src, dst, channels):
+    """A copy of the NetCDF export with each `mode` as NC_STRING, as the netcdf exporter
+    wrote strings before (16,384-element chunks, as it sized them for pointers)."""
+    import netCDF4
+
+    with netCDF4.Dataset(src) as a, netCDF4.Dataset(dst, "w") as b:
+        b.setncatts({k: a.getncattr(k) for k in a.ncattrs()})
+        for c in range(channels):
+            ga = a.groups["ch%03d" % c]
+            gb = b.createGroup("ch%03d" % c)
+            gb.setncatts({k: ga.getncattr(k) for k in ga.ncattrs()})
+            gb.createDimension("time", None)
+            for name, va in ga.variables.items():
+                attrs = {k: va.getncattr(k) for k in va.ncattrs()
+                         if k not in ("_Encoding", "_FillValue")}
+                if name == "mode":
+                    vb = gb.createVariable("mode", str, ("time",), chunksizes=(16384,))
+                    vb[:] = numpy.asarray(va[:], dtype=object)
+                else:
+                    f = va.filters()
+                    va.set_auto_maskandscale(False)
+                    vb = gb.createVariable(name, va.dtype, va.dimensions,
+                                           chunksizes=va.chunking(), zlib=f["zlib"],
+                                           complevel=f["complevel"], shuffle=f["shuffle"],
+                                           fill_value=False)
+                    vb.set_auto_maskandscale(False)
+                    vb[:] = va[:]
+                vb.setncatts(attrs)
+
+
 def open_all(path, channels, engine, drop, load):
     t0 = time.perf_counter()
     for c in range(channels):
@@ -158,11 +196,18 @@ def netcdf4_floor_parts(path, channels):
 def str_objects(path, channels):
     """Seconds to make mode's str objects from its bytes already in memory."""
     with h5py.File(path, "r") as f:
-        rows = [f["ch%03d/mode" % c][...].view("S8").reshape(-1) for c in range(channels)]
+        rows = [f["ch%03d/mode" % c][...].view("S%d" % f["ch%03d/mode" % c].shape[1]).reshape(-1)
+                for c in range(channels)]
     t0 = time.perf_counter()
     for r in rows:
         numpy.array([b.decode("utf-8") for b in r], dtype=object)
     return time.perf_counter() - t0
+
+
+def mode_rows(path, channels):
+    """Bytes of mode's rows as they would be uncompressed: its elements."""
+    with h5py.File(path, "r") as f:
+        return sum(f["ch%03d/mode" % c].size for c in range(channels))
 
 
 def mode_storage(path, channels):
@@ -178,6 +223,8 @@ def main():
     ap.add_argument("--channels", type=int, default=40)
     ap.add_argument("--seconds", type=int, default=1800, help="of samples at 200 Hz")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each open; the median is shown")
+    ap.add_argument("--format", choices=("hdf5", "netcdf"), default="hdf5",
+                    help="the export's format (netcdf: before is mode as NC_STRING)")
     a = ap.parse_args()
     warnings.simplefilter("ignore")
 
@@ -190,24 +237,30 @@ def main():
     try:
         server = Server(os.path.join(a.build, "bin", "pivotd"), os.path.join(a.build, "lib", "pivot"),
                         data, os.path.join(scratch, "state"), dict(os.environ))
-        after = os.path.join(scratch, "after.h5")
-        before = os.path.join(scratch, "before.h5")
-        export(server, a.channels, a.seconds, after)
-        shutil.copyfile(after, before)
-        rewrite_as_vlen(before, a.channels)
-        # h5py leaves the space of deleted datasets unused: copy into a compact file.
-        subprocess.run(["h5repack", before, before + ".packed"], check=True)
-        os.replace(before + ".packed", before)
+        ext = ".nc" if a.format == "netcdf" else ".h5"
+        after = os.path.join(scratch, "after" + ext)
+        before = os.path.join(scratch, "before" + ext)
+        export(server, a.channels, a.seconds, after, a.format)
+        if a.format == "netcdf":
+            rewrite_nc_as_string(after, before, a.channels)
+        else:
+            shutil.copyfile(after, before)
+            rewrite_as_vlen(before, a.channels)
+            # h5py leaves the space of deleted datasets unused: copy into a compact file.
+            subprocess.run(["h5repack", before, before + ".packed"], check=True)
+            os.replace(before + ".packed", before)
 
         samples = a.channels * a.seconds * RATE
         stored = mode_storage(after, a.channels)
         per_sample_after = stored / samples
         per_sample_before = (os.path.getsize(before) - os.path.getsize(after) + stored) / samples
-        print("%d channels x %d samples of mode (4 values); files: before %.1f MB, after %.1f MB"
-              % (a.channels, a.seconds * RATE, os.path.getsize(before) / 1e6,
+        print("%s: %d channels x %d samples of mode (4 values); files: before %.1f MB, "
+              "after %.1f MB" % (a.format, a.channels, a.seconds * RATE,
+                                 os.path.getsize(before) / 1e6,
                  os.path.getsize(after) / 1e6))
         print("mode bytes a sample: before %.2f (variable-length), after %.2f (8-byte rows, "
-              "gzip 1)" % (per_sample_before, per_sample_after))
+              "gzip 1; %.2f uncompressed)" % (per_sample_before, per_sample_after,
+                                               mode_rows(after, a.channels) / samples))
         strs = statistics.median(str_objects(after, a.channels) for _ in range(a.repeat))
         print("making mode's %d str objects from its bytes in memory: %.2f s" % (samples, strs))
         print("| engine | what | floor s (no mode) | before s | after s | before/after | "

@@ -1,9 +1,11 @@
 /*
  * The size of the netCDF-4 file, for dry runs: an HDF5 file underneath,
  * each variable chunked as nx_var_storage chunks it (about 128 KiB, or
- * options.chunk_size elements) with chunks allocated whole, strings and
+ * options.chunk_size elements) with chunks allocated whole, strings as
+ * character arrays of 8-byte rows (string_var.c: labels are usually short;
+ * the lengths are unknown before the export) plus their own dimension,
  * bytes as 16-byte descriptors plus their content on the global heap
- * (counted as 8 bytes, as labels are usually short), and fixed costs per
+ * (counted as 8 bytes), and fixed costs per
  * file, group, variable and chunk measured on files this exporter wrote. Pure
  * arithmetic, without libnetcdf: it runs on the server's HTTP threads.
  */
@@ -17,6 +19,9 @@
 /* A variable-length element in its chunk, and its content on the heap. */
 #define VLEN_DESCRIPTOR 16
 #define VLEN_HEAP (16 + 8)
+/* A string's character array: 8-byte rows, and its `<name>_strlen` dimension's dataset. */
+#define STRING_ROW 8
+#define STRLEN_DIMENSION 1024
 /* Each chunk after the first: its entry in the chunk index and, for
  * variable-length elements, the heap collection it starts. */
 #define CHUNK_OVERHEAD 320
@@ -38,6 +43,7 @@ static uint64_t element_bytes(pivot_type t, const pivot_signal_detail *d)
             return 4;
         return d->nsymbols <= 128 ? 1 : d->nsymbols <= 32768 ? 2 : 4;
     case PIVOT_TYPE_STRING:
+        return STRING_ROW;
     case PIVOT_TYPE_BYTES:
         break;
     }
@@ -45,7 +51,7 @@ static uint64_t element_bytes(pivot_type t, const pivot_signal_detail *d)
 }
 
 /* A variable of n elements: whole chunks, heap content, fixed cost. libnetcdf
- * sizes chunks by the element in memory: a string is a pointer there. */
+ * sizes chunks by the element in memory (a bytes value's descriptor). */
 static uint64_t variable_bytes(uint64_t n, uint64_t element, int vlen, uint64_t in_memory,
                                uint64_t chunk_size)
 {
@@ -75,8 +81,9 @@ int nx_estimate(const pivot_export_info *info, const pivot_estimate_channel *con
 
             pivot_signal_detail_read(ch->details[k], &d);
             e = element_bytes(t, &d);
-            total += variable_bytes(rows, e, e == VLEN_DESCRIPTOR,
-                                    t == PIVOT_TYPE_STRING ? sizeof(char *) : e, chunk_size);
+            total += variable_bytes(rows, e, t == PIVOT_TYPE_BYTES, e, chunk_size);
+            if (t == PIVOT_TYPE_STRING)
+                total += STRLEN_DIMENSION;
             if (d.nullable)
                 total += variable_bytes(rows, 1, 0, 1, chunk_size);
         }

@@ -9,6 +9,7 @@
 #include "nc_export.h"
 #include "signal_var.h"
 #include "signal_write.h"
+#include "string_var.h"
 
 #include <netcdf.h>
 #include <stdio.h>
@@ -23,16 +24,17 @@
  * exactly: integer nanoseconds, no rounding through float seconds. */
 static const char time_units[] = "nanoseconds since 1970-01-01T00:00:00Z";
 
-int nx_var_storage(nx_export *x, int var, const char *name, size_t elem_size, int filterable,
-                   char *err, size_t errlen)
+int nx_var_storage(nx_export *x, int var, const char *name, size_t elem_size, size_t columns,
+                   int filterable, char *err, size_t errlen)
 {
-    size_t chunk = x->chunk_elements;
+    const size_t row_bytes = (elem_size ? elem_size : 1) * (columns ? columns : 1);
+    size_t chunk[2] = {x->chunk_elements, columns};
     int status;
     const char *op = "nc_def_var_chunking";
 
-    if (chunk == 0)
-        chunk = elem_size > 0 && elem_size < NX_CHUNK_BYTES ? NX_CHUNK_BYTES / elem_size : 1;
-    status = nc_def_var_chunking(x->group, var, NC_CHUNKED, &chunk);
+    if (chunk[0] == 0)
+        chunk[0] = row_bytes < NX_CHUNK_BYTES ? NX_CHUNK_BYTES / row_bytes : 1;
+    status = nc_def_var_chunking(x->group, var, NC_CHUNKED, chunk);
     /* Shuffle groups the bytes of each significance together, which deflate
      * then compresses far better on slowly varying samples. */
     if (status == NC_NOERR && filterable && x->gzip_level > 0) {
@@ -44,8 +46,7 @@ int nx_var_storage(nx_export *x, int var, const char *name, size_t elem_size, in
      * than a chunk fill it before it is written (and compressed) once. */
     if (status == NC_NOERR) {
         op = "nc_set_var_chunk_cache";
-        status = nc_set_var_chunk_cache(x->group, var, chunk * (elem_size ? elem_size : 1) + 1024,
-                                        7, 1.0f);
+        status = nc_set_var_chunk_cache(x->group, var, chunk[0] * row_bytes + 1024, 7, 1.0f);
     }
     return status == NC_NOERR ? 0
                               : nx_fail(PIVOT_EIO, err, errlen, status, op,
@@ -176,7 +177,7 @@ static int check_channel(nx_export *x, const pivot_channel_info *channel,
 /* What append needs of signal i, kept past this call. */
 static int init_signal(nx_signal *s, const pivot_signal_info *signal, const pivot_signal_detail *d)
 {
-    s->var = s->valid_var = -1;
+    s->var = s->valid_var = s->strlen_dim = -1;
     s->type = signal->type;
     s->nullable = d->nullable != 0;
     s->fixed_size = signal->type == PIVOT_TYPE_BYTES ? d->fixed_size : 0;
@@ -190,6 +191,8 @@ static int init_signal(nx_signal *s, const pivot_signal_info *signal, const pivo
             memcpy(s->valid_name + len, NX_VALID_SUFFIX, sizeof(NX_VALID_SUFFIX));
         }
     }
+    if (s->type == PIVOT_TYPE_STRING && nx_string_defer(s, d) != 0)
+        return PIVOT_ENOMEM;
     return s->name == NULL || (s->nullable && s->valid_name == NULL) ? PIVOT_ENOMEM : 0;
 }
 
@@ -220,7 +223,7 @@ static int define_time(nx_export *x, int *dim, char *err, size_t errlen)
         rc = nx_fail(PIVOT_EIO, err, errlen, status, "nc_def_var", "%s", where);
         goto out;
     }
-    rc = nx_var_storage(x, x->time_var, "time", sizeof(int64_t), 1, err, errlen);
+    rc = nx_var_storage(x, x->time_var, "time", sizeof(int64_t), 0, 1, err, errlen);
     for (size_t i = 0; rc == 0 && i < sizeof(attrs) / sizeof(attrs[0]); i++)
         rc = nx_attr_text(x->group, x->time_var, attrs[i].name, attrs[i].value, where, err, errlen);
 out:
@@ -322,9 +325,12 @@ int nx_begin_channel(void *exp, const pivot_channel_info *channel, const pivot_s
     rc = describe_group(x, channel, err, errlen);
     if (rc == 0)
         rc = define_time(x, &dim, err, errlen);
+    x->time_dim = dim;
+    /* Strings wait for their first batch, which chooses their layout. */
     for (size_t i = 0; rc == 0 && i < nsignals; i++) {
         read_detail(channel, i, &d);
-        rc = nx_signal_define(x, &x->signals[i], dim, &d, err, errlen);
+        if (!x->signals[i].deferred)
+            rc = nx_signal_define(x, &x->signals[i], dim, &d, err, errlen);
     }
     /* The datasets are made now, with the fills defined above. */
     if (rc == 0 && (status = nc_enddef(x->ncid)) != NC_NOERR)
@@ -374,6 +380,8 @@ int nx_append(void *exp, const pivot_batch *batch, char *err, size_t errlen)
     if (count == 0)
         goto out;
     rc = check_batch(x, batch, err, errlen);
+    if (rc == 0)
+        rc = nx_strings_define(x, batch, err, errlen);
     if (rc != 0)
         goto out;
     status =
@@ -417,7 +425,10 @@ int nx_end_channel(void *exp, const pivot_channel_summary *summary, char *err, s
         goto out;
     }
     snprintf(where, sizeof(where), "channel \"%s\"", x->channel);
-    rc = nx_attr_uint64(x->group, NC_GLOBAL, "sample_count", x->length, where, err, errlen);
+    /* A channel without samples still has its string variables, NC_STRING. */
+    rc = nx_strings_define(x, NULL, err, errlen);
+    if (rc == 0)
+        rc = nx_attr_uint64(x->group, NC_GLOBAL, "sample_count", x->length, where, err, errlen);
     if (rc == 0 && x->length > 0)
         rc = nx_attr_range(x->group, "actual", summary->actual.start_ns, summary->actual.end_ns,
                            where, err, errlen);
@@ -431,11 +442,14 @@ void nx_channel_release(nx_export *x)
     for (size_t i = 0; i < x->nsignals; i++) {
         free(x->signals[i].name);
         free(x->signals[i].valid_name);
+        free(x->signals[i].units);
+        free(x->signals[i].doc);
+        free(x->signals[i].source_type);
     }
     free(x->signals);
     x->signals = NULL;
     x->nsignals = 0;
-    x->group = x->time_var = -1;
+    x->group = x->time_var = x->time_dim = -1;
     free(x->channel);
     x->channel = NULL;
     x->length = 0;

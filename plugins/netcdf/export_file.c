@@ -14,8 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-/** Version of the layout described in docs/api.md, for readers to check. */
-#define NX_FORMAT_VERSION 1
+/** Version of the layout described in docs/api.md, for readers to check: 2 since short
+ * strings became character arrays (1 stored every string as NC_STRING). */
+#define NX_FORMAT_VERSION 2
 
 static const char root[] = "file root";
 
@@ -139,7 +140,7 @@ int nx_open(const char *path, const pivot_export_info *info, void **exp, char *e
         rc = PIVOT_ENOMEM;
         goto out;
     }
-    x->ncid = x->bytes_type = x->group = x->time_var = -1;
+    x->ncid = x->bytes_type = x->group = x->time_var = x->time_dim = -1;
     x->gzip_level = info->gzip_level;
     x->chunk_elements = info->chunk_size;
     status = nc_create(path, NC_NETCDF4 | NC_NOCLOBBER, &x->ncid);

@@ -11,6 +11,8 @@
 
 /** The largest chunk a job may ask for, in elements (as the hdf5 exporter). */
 #define NX_CHUNK_MAX_ELEMENTS 1048576
+/** A character array's chunks are this many bytes wide: its rows widen by whole chunks. */
+#define NX_STRLEN_CHUNK 8
 /** Appended to a nullable signal's name to name its mask variable. */
 #define NX_VALID_SUFFIX "_valid"
 
@@ -25,6 +27,15 @@ typedef struct nx_signal {
     int var;           /**< the variable's id, -1 before it exists */
     char *valid_name;  /**< nullable: `<name>_valid`, owned; else NULL */
     int valid_var;     /**< the mask variable's id, -1 when there is none */
+
+    /* A string's layout waits for its first batch (string_var.c). */
+    int deferred; /**< string: its variable is defined at the first batch or the channel's end */
+    char *units;  /**< string: the detail's units, kept for that definition, owned */
+    char *doc;    /**< string: the detail's doc, owned */
+    char *source_type; /**< string: the detail's source type, owned */
+    int strlen_dim;    /**< character array: its unlimited `<name>_strlen` dimension, else -1 */
+    size_t width;      /**< character array: the row width written so far, in bytes */
+    size_t chunk_rows; /**< character array: rows per chunk (a chunk is 8 bytes wide) */
 } nx_signal;
 
 /** One output file; the `exp` handle of the exporter. */
@@ -40,6 +51,7 @@ typedef struct nx_export {
     char *channel;      /**< channel name, owned */
     int group;          /**< the channel's group */
     int time_var;       /**< its `time` coordinate variable */
+    int time_dim;       /**< its unlimited `time` dimension */
     nx_signal *signals; /**< nsignals entries, owned */
     size_t nsignals;
     size_t length; /**< samples appended so far */
@@ -55,11 +67,12 @@ int nx_end_channel(void *exp, const pivot_channel_summary *summary, char *err, s
 /**
  * Makes the chunking, compression and caching of variable var of the
  * channel's group as the job asked: chunks of the job's chunk size or
- * about 128 KiB of elem_size-byte elements; deflate (with shuffle) only
- * for fixed-size types, which libnetcdf refuses to filter otherwise.
+ * about 128 KiB of elem_size-byte elements (rows of `columns` elements for
+ * a 2-D variable, 0 for a 1-D one); deflate (with shuffle) only for
+ * fixed-size types, which libnetcdf refuses to filter otherwise.
  */
-int nx_var_storage(nx_export *x, int var, const char *name, size_t elem_size, int filterable,
-                   char *err, size_t errlen);
+int nx_var_storage(nx_export *x, int var, const char *name, size_t elem_size, size_t columns,
+                   int filterable, char *err, size_t errlen);
 
 /** At least `size` bytes of x->scratch, kept for the next batches; NULL with a message when out of
  * memory. */

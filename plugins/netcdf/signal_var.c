@@ -4,8 +4,9 @@
  * flag_values 0 1 ("false true"), an enum the smallest integer holding its
  * indices with flag_values 0..n-1 and its symbols as flag_meanings, which
  * CF-aware tools (xarray's cf accessors, ncview, Panoply) show by name.
- * Strings are NC_STRING; bytes a variable-length uint8 type defined once at
- * the root, which netCDF4-python and xarray read as one array per sample.
+ * Short strings are CF character arrays (string_var.c), long free text
+ * NC_STRING; bytes a variable-length uint8 type defined once at the root,
+ * which netCDF4-python and xarray read as one array per sample.
  *
  * A nullable signal gets both a _FillValue at its nulls (so that xarray
  * masks them as NaN) and a `<name>_valid` mask, which is authoritative: an
@@ -175,6 +176,8 @@ static int choose_type(nx_export *x, nx_signal *s, const pivot_signal_detail *d,
     } else if (s->type == PIVOT_TYPE_BYTES) {
         rc = bytes_type(x, err, errlen);
         s->xtype = x->bytes_type;
+    } else if (s->type == PIVOT_TYPE_STRING && s->strlen_dim >= 0) {
+        s->xtype = NC_CHAR;
     } else {
         s->xtype = plain_xtype(s->type);
     }
@@ -194,6 +197,8 @@ static int describe(nx_export *x, const nx_signal *s, const pivot_signal_detail 
         {"pivot_type", pivot_type_name(s->type)},
         {"avro_type", d->source_type},
         {"ancillary_variables", s->valid_name},
+        /* netCDF4-python and xarray (both engines) decode the rows to str by it. */
+        {"_Encoding", s->xtype == NC_CHAR ? "utf-8" : NULL},
     };
     int rc = 0;
 
@@ -217,7 +222,7 @@ static int define_mask(nx_export *x, nx_signal *s, int dim, char *err, size_t er
         rc = nx_fail(PIVOT_EIO, err, errlen, status, "nc_def_var", "%s", where);
         goto out;
     }
-    rc = nx_var_storage(x, s->valid_var, s->valid_name, 1, 1, err, errlen);
+    rc = nx_var_storage(x, s->valid_var, s->valid_name, 1, 0, 1, err, errlen);
     if (rc == 0)
         rc = nx_attr_values(x->group, s->valid_var, "flag_values", NC_UBYTE, 2, flag_values, where,
                             err, errlen);
@@ -248,8 +253,12 @@ static int define_fill(nx_export *x, const nx_signal *s, const char *where, char
     const char *no_string = NULL;
     int status = NC_NOERR;
 
-    if (s->type == PIVOT_TYPE_STRING)
+    if (s->xtype == NC_STRING)
         status = nc_def_var_fill(x->group, s->var, NC_FILL, &no_string);
+    else if (s->xtype == NC_CHAR)
+        /* The default fill, NUL: rows a narrower batch leaves unwritten
+         * (when the signal has widened) must read as padding. */
+        status = nc_def_var_fill(x->group, s->var, NC_FILL, NULL);
     else if (s->nullable && nx_fill_value(s, &fill))
         status = nc_def_var_fill(x->group, s->var, NC_FILL, &fill);
     else if (s->type != PIVOT_TYPE_BYTES)
@@ -263,7 +272,7 @@ int nx_signal_drop_fill(nx_export *x, const nx_signal *s, char *err, size_t errl
 {
     int status = NC_NOERR;
 
-    if (s->type == PIVOT_TYPE_STRING)
+    if (s->var >= 0 && s->xtype == NC_STRING)
         status = nc_del_att(x->group, s->var, "_FillValue");
     return status == NC_NOERR ? 0
                               : nx_fail(PIVOT_EIO, err, errlen, status, "nc_del_att",
@@ -275,21 +284,24 @@ int nx_signal_define(nx_export *x, nx_signal *s, int dim, const pivot_signal_det
                      size_t errlen)
 {
     static const int8_t bool_flags[] = {0, 1};
+    const int dims[2] = {dim, s->strlen_dim};
     char where[320];
-    int status, rc;
+    int status, ndims, rc;
 
     snprintf(where, sizeof(where), "channel \"%s\" signal \"%s\"", x->channel, s->name);
     rc = choose_type(x, s, d, err, errlen);
     if (rc != 0)
         goto out;
-    status = nc_def_var(x->group, s->name, s->xtype, 1, &dim, &s->var);
+    ndims = s->xtype == NC_CHAR ? 2 : 1;
+    status = nc_def_var(x->group, s->name, s->xtype, ndims, dims, &s->var);
     if (status != NC_NOERR) {
         rc = nx_fail(status == NC_EBADNAME ? PIVOT_EINVAL : PIVOT_EIO, err, errlen, status,
                      "nc_def_var", "%s", where);
         goto out;
     }
-    rc = nx_var_storage(x, s->var, s->name, elem_size(x, s->xtype),
-                        s->xtype != NC_STRING && s->type != PIVOT_TYPE_BYTES, err, errlen);
+    rc =
+        nx_var_storage(x, s->var, s->name, elem_size(x, s->xtype), ndims == 2 ? NX_STRLEN_CHUNK : 0,
+                       s->xtype != NC_STRING && s->type != PIVOT_TYPE_BYTES, err, errlen);
     if (rc == 0)
         rc = define_fill(x, s, where, err, errlen);
     if (rc == 0)
@@ -302,7 +314,8 @@ int nx_signal_define(nx_export *x, nx_signal *s, int dim, const pivot_signal_det
     }
     if (rc == 0 && s->nsymbols > 0)
         rc = enum_flags(x, s, d, where, err, errlen);
-    if (rc == 0 && s->nullable)
+    /* A signal defined again (string_var.c's fallback) keeps its mask. */
+    if (rc == 0 && s->nullable && s->valid_var < 0)
         rc = define_mask(x, s, dim, err, errlen);
 out:
     return rc;

@@ -9,7 +9,8 @@
  * its CF attributes from the detail d (members all readable): units,
  * long_name, flag_values/flag_meanings for bool and enums, _FillValue and
  * ancillary_variables for a nullable number, bool or enum, and for a
- * nullable signal its `<name>_valid` mask. Returns 0 or a PIVOT_E* code.
+ * nullable signal its `<name>_valid` mask (unless it has one already).
+ * Returns 0 or a PIVOT_E* code.
  */
 int nx_signal_define(nx_export *x, nx_signal *s, int dim, const pivot_signal_detail *d, char *err,
                      size_t errlen);

@@ -1,5 +1,6 @@
 /*
- * Most columns go to libnetcdf as they are. A nullable number, bool or enum
+ * Most columns go to libnetcdf as they are; short strings become rows of a
+ * character array (string_var.c). A nullable number, bool or enum
  * is copied first so that its nulls hold the _FillValue; bytes become
  * nc_vlen_t descriptors pointing into the column.
  */
@@ -7,6 +8,7 @@
 
 #include "nc_error.h"
 #include "signal_var.h"
+#include "string_var.h"
 
 #include <netcdf.h>
 #include <stdint.h>
@@ -132,8 +134,8 @@ static int put_mask(nx_export *x, const nx_signal *s, const size_t *start, const
                          "channel \"%s\" variable \"%s\"", x->channel, s->valid_name);
 }
 
-int nx_signal_append(nx_export *x, const nx_signal *s, const pivot_column *col,
-                     const uint8_t *valid, size_t count, char *err, size_t errlen)
+int nx_signal_append(nx_export *x, nx_signal *s, const pivot_column *col, const uint8_t *valid,
+                     size_t count, char *err, size_t errlen)
 {
     const size_t start = x->length, n = count;
     const void *data = col->data;
@@ -142,12 +144,16 @@ int nx_signal_append(nx_export *x, const nx_signal *s, const pivot_column *col,
 
     if (s->type == PIVOT_TYPE_ENUM)
         rc = check_enum(x, s, data, valid, count, err, errlen);
+    else if (s->type == PIVOT_TYPE_STRING)
+        rc = nx_string_fit(x, s, data, count, err, errlen);
     else if (s->type == PIVOT_TYPE_BYTES)
         rc = check_fixed(x, s, data, count, err, errlen);
     if (rc != 0)
         goto out;
     if (s->type == PIVOT_TYPE_BYTES) {
         rc = put_bytes(x, s, &start, &n, data, err, errlen);
+    } else if (s->xtype == NC_CHAR) {
+        rc = nx_string_put_chars(x, s, start, data, count, err, errlen);
     } else if (s->type == PIVOT_TYPE_STRING) {
         op = "nc_put_vara_string";
         /* libnetcdf only reads the strings. */

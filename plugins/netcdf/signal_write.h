@@ -11,7 +11,7 @@
  * to the mask variable. Enum indices beyond the symbols and fixed-size
  * bytes of another length are refused. Returns 0 or a PIVOT_E* code.
  */
-int nx_signal_append(nx_export *x, const nx_signal *s, const pivot_column *col,
-                     const uint8_t *valid, size_t count, char *err, size_t errlen);
+int nx_signal_append(nx_export *x, nx_signal *s, const pivot_column *col, const uint8_t *valid,
+                     size_t count, char *err, size_t errlen);
 
 #endif

@@ -30,6 +30,15 @@ set_tests_properties(bench_strings_smoke PROPERTIES
   TIMEOUT 120
   LABELS bench
   PASS_REGULAR_EXPRESSION "\\| h5netcdf \\| open \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+x \\|")
+# The same on the netcdf exporter's files (mode as NC_CHAR rows, before as NC_STRING).
+add_test(NAME bench_strings_netcdf_smoke
+         COMMAND ${PIVOT_PYTHON} ${CMAKE_SOURCE_DIR}/bench/string_open_bench.py
+                 --build ${CMAKE_BINARY_DIR} --channels 2 --seconds 60 --repeat 1 --format netcdf
+                 --data ${CMAKE_CURRENT_BINARY_DIR}/bench_strings_netcdf_smoke_data)
+set_tests_properties(bench_strings_netcdf_smoke PROPERTIES
+  TIMEOUT 120
+  LABELS bench
+  PASS_REGULAR_EXPRESSION "\\| netcdf4 \\| open \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+x \\|")
 # The scale-out benchmark on a tiny case: one SQLite node, then three nodes
 # on a PostgreSQL the script starts; two table rows, never a time.
 if(TARGET pivotd AND TARGET pivot-gen-avro)
