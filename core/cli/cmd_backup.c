@@ -110,6 +110,9 @@ int pv_cli_cmd_backup(pv_cli *cli, int argc, char **argv)
                  strerror(errno));
         goto out;
     }
+    /* The copies hold every user's jobs and the keys' hashes: readable by
+     * the server's user alone, whatever the directory they go into. */
+    umask(077);
     if (make_dest(a.dest, err, sizeof(err)) != 0 ||
         copy_one(real_store, a.dest, "jobs.db", err, sizeof(err)) != 0)
         goto out;

@@ -36,6 +36,25 @@ static long long rss_of(long long pid)
     return pages_resident < 0 ? -1 : pages_resident * sysconf(_SC_PAGESIZE);
 }
 
+/* The parent of a process, from /proc/<pid>/stat; -1 when it is gone. */
+static long long parent_of(long long pid)
+{
+    char path[64], line[1024];
+    const char *after_name;
+    long long ppid = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    /* "pid (comm) state ppid ...": the name may hold spaces and parentheses. */
+    if (fgets(line, sizeof(line), f) != NULL && (after_name = strrchr(line, ')')) != NULL &&
+        sscanf(after_name + 1, " %*c %lld", &ppid) != 1)
+        ppid = -1;
+    fclose(f);
+    return ppid;
+}
+
 typedef struct worker_memory {
     long long workers, total, largest;
 } worker_memory;
@@ -43,7 +62,11 @@ typedef struct worker_memory {
 static int add_worker(void *arg, const pv_job *job)
 {
     worker_memory *wm = arg;
-    long long rss = job->worker_pid > 0 ? rss_of(job->worker_pid) : -1;
+    /* This server's workers only: in a cluster the store lists every node's
+     * running jobs, whose pids mean nothing (or another process) here. */
+    long long rss = job->worker_pid > 0 && parent_of(job->worker_pid) == (long long)getpid()
+                        ? rss_of(job->worker_pid)
+                        : -1;
     if (rss >= 0) {
         wm->workers++;
         wm->total += rss;

@@ -174,15 +174,18 @@ static void remove_job_partials(pv_scheduler *s, const char *job_id, int attempt
     closedir(d);
 }
 
-/* The job's run time and result size for the metrics, once its worker is gone. */
-static void count_finished(pv_scheduler *s, const char *job_id)
+/* The job's run time and result size for the metrics, once its worker is
+ * gone: counted by the server whose worker ran the attempt that ended it,
+ * not by one whose earlier attempt's worker exits later. */
+static void count_finished(pv_scheduler *s, const worker *w)
 {
     pv_job job;
 
-    if (pv_jobstore_get(s->jobs, job_id, NULL, &job) != 0)
+    if (pv_jobstore_get(s->jobs, w->job_id, NULL, &job) != 0)
         return;
-    if (job.status == PV_JOB_COMPLETED || job.status == PV_JOB_FAILED ||
-        job.status == PV_JOB_CANCELLED) {
+    if ((job.status == PV_JOB_COMPLETED || job.status == PV_JOB_FAILED ||
+         job.status == PV_JOB_CANCELLED) &&
+        job.attempts == w->attempt) {
         double run_s = job.started_ms > 0 && job.finished_ms >= job.started_ms
                            ? (double)(job.finished_ms - job.started_ms) / 1000
                            : 0.0;
@@ -243,7 +246,7 @@ static void on_worker_exit(pv_scheduler *s, worker *w, int status)
      * this server holds it now. */
     if (!runs_elsewhere_here(s, w))
         pv_worker_lock_remove(s->server->config->state_dir, w->job_id);
-    count_finished(s, w->job_id);
+    count_finished(s, w);
     /* Whatever the worker recorded, or the lines above, is final now. */
     pv_server_job_ended(s->server, w->job_id);
     forget_worker(s, w);
@@ -328,12 +331,12 @@ static void police_workers(pv_scheduler *s)
 /* Waits up to SHUTDOWN_GRACE_MS for process pid to end, on its pidfd. */
 static void wait_gone(pid_t pid);
 
+static void stop_leftover_workers(pv_scheduler *s, const pv_job *job);
+
 /* Kills and awaits a worker of this server still running job_id: an
  * earlier attempt that gave its job back (or had it taken) and is not yet
  * reaped. It holds the job's worker lock, which the next attempt's worker
  * needs. */
-static void stop_leftover_workers(pv_scheduler *s, const pv_job *job);
-
 static void stop_stale_worker(pv_scheduler *s, const char *job_id)
 {
     for (int i = 0; i < s->nworkers; i++) {

@@ -123,6 +123,16 @@ class BackupWhileServingTest(BackupCase):
         finally:
             self.assertEqual(server.stop(), 0, server.log())
 
+    def test_the_copies_are_the_server_users_alone(self):
+        # An empty directory given by the operator, open to everyone.
+        dest = self.work.sub("open-dir")
+        os.makedirs(dest)
+        os.chmod(dest, 0o755)
+        r = self.pivotd("backup", dest)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        for name in ("jobs.db", "auth.db"):
+            self.assertEqual(os.stat(os.path.join(dest, name)).st_mode & 0o777, 0o600, name)
+
     def test_backup_refuses_a_used_destination(self):
         dest = self.work.sub("used")
         os.makedirs(dest)

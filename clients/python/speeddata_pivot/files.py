@@ -93,7 +93,8 @@ class Channels(collections.abc.Mapping):
         if channel not in self._open:
             if self._file is None:
                 import h5netcdf
-                self._file = h5netcdf.File(self.path, "r")
+                # Decoded as xarray decodes them when it opens a file itself.
+                self._file = h5netcdf.File(self.path, "r", decode_vlen_strings=True)
             self._open[channel] = _channel(self._file[channel], self._root)
         return self._open[channel]
 
