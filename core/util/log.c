@@ -113,20 +113,45 @@ static const char *level_name(pivot_log_level level)
     return "log";
 }
 
-/* A line being built in a fixed buffer; what does not fit is cut. */
+/* A line being built in a fixed buffer. What does not fit is cut at a whole
+ * character or escape, and the rest of the line's fields are left out, so
+ * that a JSON or logfmt line always closes: the last CLOSE_RESERVE bytes are
+ * kept for the closing quote and brace. */
+#define CLOSE_RESERVE 8
+
 typedef struct line_buf {
-    char text[4096];
+    char text[8192];
     size_t len;
+    int cut;              /**< something did not fit: no more fields */
     pv_log_format format; /**< read once per line: a reload may change it meanwhile */
 } line_buf;
 
+static int fits(const line_buf *b, size_t n)
+{
+    return b->len + n <= sizeof(b->text) - 1 - CLOSE_RESERVE;
+}
+
+/* Appends n bytes when they fit, else marks the line cut. */
 static void put(line_buf *b, const char *s, size_t n)
 {
-    if (n > sizeof(b->text) - 1 - b->len)
-        n = sizeof(b->text) - 1 - b->len;
+    if (b->cut || !fits(b, n)) {
+        b->cut = 1;
+        return;
+    }
     memcpy(b->text + b->len, s, n);
     b->len += n;
     b->text[b->len] = '\0';
+}
+
+/* Appends a closing token into the reserve. */
+static void put_close(line_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->len + n <= sizeof(b->text) - 1) {
+        memcpy(b->text + b->len, s, n);
+        b->len += n;
+        b->text[b->len] = '\0';
+    }
 }
 
 static void puts_(line_buf *b, const char *s)
@@ -134,35 +159,56 @@ static void puts_(line_buf *b, const char *s)
     put(b, s, strlen(s));
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped; the
- * text is UTF-8 already (messages are made of it). */
+/* The length of the well-formed UTF-8 sequence at s, or 0 when it is not one. */
+static size_t utf8_length(const unsigned char *s)
+{
+    size_t n = s[0] < 0x80                    ? 1
+               : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
+               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+               : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                              : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped, bytes
+ * that are not UTF-8 (a path or a plugin's message may hold them) replaced
+ * by U+FFFD; cut at a whole character when the line is full. */
 static void put_json_string(line_buf *b, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     char esc[8];
 
     put(b, "\"", 1);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
+    while (*p != '\0' && !b->cut) {
+        size_t n = utf8_length(p);
+        if (*p == '"' || *p == '\\') {
             esc[0] = '\\';
-            esc[1] = (char)c;
+            esc[1] = (char)*p;
             put(b, esc, 2);
-        } else if (c < 0x20) {
-            snprintf(esc, sizeof(esc), "\\u%04x", c);
+        } else if (*p < 0x20) {
+            snprintf(esc, sizeof(esc), "\\u%04x", *p);
             puts_(b, esc);
+        } else if (n == 0) {
+            puts_(b, "\\ufffd");
+            n = 1;
         } else {
-            put(b, s, 1);
+            put(b, (const char *)p, n);
         }
+        p += n > 0 ? n : 1;
     }
-    put(b, "\"", 1);
+    put_close(b, "\"");
 }
 
-/* A logfmt value: bare when it is a plain token, else quoted like JSON. */
+/* A logfmt value: bare when it is a plain ASCII token, else quoted like JSON. */
 static void put_logfmt_value(line_buf *b, const char *s)
 {
     int bare = s[0] != '\0';
     for (const char *p = s; *p != '\0' && bare; p++)
-        bare = (unsigned char)*p > ' ' && *p != '"' && *p != '=' && *p != '\\';
+        bare = (unsigned char)*p > ' ' && (unsigned char)*p < 0x7f && *p != '"' && *p != '=' &&
+               *p != '\\';
     if (bare)
         puts_(b, s);
     else
@@ -171,7 +217,16 @@ static void put_logfmt_value(line_buf *b, const char *s)
 
 static void put_pair(line_buf *b, const char *key, const char *value, int first)
 {
+    /* After a cut, a further field would land past the cut value. */
+    if (b->cut)
+        return;
     if (b->format == PV_LOG_JSON) {
+        /* The key (short, plain ASCII) and the value's opening quote go in
+         * whole or not at all: a line cut between them would not parse. */
+        if (!fits(b, strlen(key) + 8)) {
+            b->cut = 1;
+            return;
+        }
         put(b, first ? "{" : ",", 1);
         put_json_string(b, key);
         put(b, ":", 1);
@@ -214,7 +269,7 @@ static void write_event(pivot_log_level level, const char *origin, const char *s
                         const char *message, const pv_log_field *fields, size_t nfields)
 {
     char at[64];
-    line_buf b = {.len = 0, .format = current_format()};
+    line_buf b = {.len = 0, .cut = 0, .format = current_format()};
 
     b.text[0] = '\0';
     origin = origin != NULL ? origin : "pivotd";
@@ -248,7 +303,7 @@ static void write_event(pivot_log_level level, const char *origin, const char *s
     if (context_job[0] != '\0')
         put_pair(&b, "job_id", context_job, 0);
     if (b.format == PV_LOG_JSON)
-        put(&b, "}", 1);
+        put_close(&b, "}");
     emit(stream, &b);
 }
 
