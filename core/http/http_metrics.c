@@ -108,12 +108,12 @@ void pv_http_metrics_attach(h2o_pathconf_t *pathconf)
     logger->log_access = on_access;
 }
 
+/* Adds the addresses and networks of text (separated by commas or spaces) to out. */
 static int parse_allow(const char *text, metrics_settings *out, char *err, size_t errlen)
 {
     char item[128];
     const char *p = text;
 
-    out->nallow = 0;
     while (*p != '\0') {
         size_t n = strcspn(p, ", \t");
         if (n > 0) {
@@ -147,9 +147,21 @@ static int parse_settings(const pv_config *cfg, metrics_settings *out, char *err
     int64_t v = 50;
     int rc;
 
-    if (allow == NULL)
-        allow = "127.0.0.0/8, ::1";
-    rc = parse_allow(allow, out, err, errlen);
+    out->nallow = 0;
+    if (allow != NULL || pv_config_get(cfg, "metrics.allow.0") == NULL) {
+        rc = parse_allow(allow != NULL ? allow : "127.0.0.0/8, ::1", out, err, errlen);
+    } else {
+        /* Written as a YAML list: its items are metrics.allow.0, .1, ... */
+        char key[64];
+        const char *item;
+        rc = 0;
+        for (int i = 0; rc == 0; i++) {
+            snprintf(key, sizeof(key), "metrics.allow.%d", i);
+            if ((item = pv_config_get(cfg, key)) == NULL)
+                break;
+            rc = parse_allow(item, out, err, errlen);
+        }
+    }
     if (rc != 0)
         return rc;
     if (max_users != NULL &&

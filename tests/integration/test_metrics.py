@@ -57,7 +57,8 @@ def free_port():
 
 class MetricsTest(h.ServerCase):
     WORK_PREFIX = "pivot-metrics-"
-    CONFIG = ("metrics:\n  allow: 127.0.0.1/32, ::1\n  max_users: 1\n"
+    # allow as a YAML list (test_service writes it as one string).
+    CONFIG = ("metrics:\n  allow: [127.0.0.1/32, \"::1\"]\n  max_users: 1\n"
               "jobs:\n  max_concurrent: 1\n  max_output_bytes: %d\n" % MAX_OUTPUT)
     USER = None  # alice and bob, made once the server runs
 
