@@ -138,7 +138,7 @@ pv_result_claim pv_jobstore_result_claim(pv_jobstore *js, const char *name, cons
 
 /**
  * Calls visit for every completed, unexpired job that names a result file:
- * the files the store vouches for (jobstore_check.c, for `pivotd check`).
+ * the files the store vouches for (for `pivotd check`).
  */
 int pv_jobstore_each_result_file(pv_jobstore *js, pv_job_visit_fn visit, void *arg);
 

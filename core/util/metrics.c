@@ -24,12 +24,25 @@ static const double bytes_bounds[] = {1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
 #define BYTES_N (sizeof(bytes_bounds) / sizeof(bytes_bounds[0]))
 
 /* A histogram: one counter per upper bound (not cumulative; summed when
- * written), one for +Inf, and the sum in millionths so it stays an integer. */
+ * written), one for +Inf, and the sum as an integer count of `scale`ths:
+ * millionths of a second for times (0 means that), whole bytes for sizes,
+ * whose millionths would wrap 64 bits after 18 TB. */
+#define HISTOGRAM_BUCKETS 16
 typedef struct histogram {
-    atomic_uint_fast64_t bucket[16];
+    atomic_uint_fast64_t bucket[HISTOGRAM_BUCKETS];
     atomic_uint_fast64_t count;
-    atomic_uint_fast64_t sum_micro;
+    atomic_uint_fast64_t sum_scaled;
+    double scale;
 } histogram;
+
+_Static_assert(LATENCY_N < HISTOGRAM_BUCKETS && STORE_N < HISTOGRAM_BUCKETS &&
+                   RUN_N < HISTOGRAM_BUCKETS && BYTES_N < HISTOGRAM_BUCKETS,
+               "every histogram's bounds and +Inf fit its buckets");
+
+static double scale_of(const histogram *h)
+{
+    return h->scale > 0 ? h->scale : 1e6;
+}
 
 static void observe(histogram *h, const double *bounds, size_t n, double value)
 {
@@ -39,7 +52,7 @@ static void observe(histogram *h, const double *bounds, size_t n, double value)
     atomic_fetch_add_explicit(&h->bucket[i], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
     if (value > 0)
-        atomic_fetch_add_explicit(&h->sum_micro, (uint_fast64_t)(value * 1e6 + 0.5),
+        atomic_fetch_add_explicit(&h->sum_scaled, (uint_fast64_t)(value * scale_of(h) + 0.5),
                                   memory_order_relaxed);
 }
 
@@ -72,7 +85,8 @@ static struct {
     histogram run_seconds;
     histogram bytes_written;
     histogram store_op[PV_STORE_KIND_COUNT];
-} m = {.finished = {{"completed", 0}, {"failed", 0}, {"cancelled", 0}}};
+} m = {.finished = {{"completed", 0}, {"failed", 0}, {"cancelled", 0}},
+       .bytes_written = {.scale = 1}};
 
 const char *pv_metric_route_name(pv_metric_route r)
 {
@@ -152,10 +166,10 @@ static void write_histogram(FILE *out, const char *name, const char *labels, his
     fprintf(out, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
             (unsigned long long)cumulative);
     if (labels[0] != '\0') {
-        fprintf(out, "%s_sum{%s} %.6f\n", name, labels, (double)get(&h->sum_micro) / 1e6);
+        fprintf(out, "%s_sum{%s} %.6f\n", name, labels, (double)get(&h->sum_scaled) / scale_of(h));
         fprintf(out, "%s_count{%s} %llu\n", name, labels, (unsigned long long)cumulative);
     } else {
-        fprintf(out, "%s_sum %.6f\n", name, (double)get(&h->sum_micro) / 1e6);
+        fprintf(out, "%s_sum %.6f\n", name, (double)get(&h->sum_scaled) / scale_of(h));
         fprintf(out, "%s_count %llu\n", name, (unsigned long long)cumulative);
     }
 }
@@ -210,7 +224,8 @@ static void write_submissions(FILE *out)
 
 static void write_jobs(FILE *out)
 {
-    fputs("# HELP pivot_jobs_finished_total Jobs that reached a final status since the start.\n"
+    fputs("# HELP pivot_jobs_finished_total Jobs whose worker ended them, by final status, since "
+          "the start.\n"
           "# TYPE pivot_jobs_finished_total counter\n",
           out);
     for (size_t i = 0; i < sizeof(m.finished) / sizeof(m.finished[0]); i++)
