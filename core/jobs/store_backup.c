@@ -11,6 +11,8 @@
 
 /* Matches the server's lock wait: a backup step waits for a checkpoint, not longer. */
 #define BUSY_WAIT_MS 5000
+/* Steps a busy store gets before the backup fails: 30 s. */
+#define BUSY_TRIES 6
 
 static int fsync_path(const char *path)
 {
@@ -86,12 +88,17 @@ int pv_store_backup(const char *src, const char *dest, int64_t *pages, char *err
         goto out;
     }
     /* All pages in one step: one read transaction, so one consistent
-     * snapshot. Stepping in parts would restart whenever the server writes. */
-    do {
+     * snapshot. Stepping in parts would restart whenever the server writes.
+     * Each step waits up to BUSY_WAIT_MS for the store itself; in WAL mode
+     * a reader waits only for a recovery or a checkpoint's moment, so a
+     * store still busy after a few such waits is stuck, and the backup
+     * says so rather than waiting forever. */
+    for (int tries = 1;; tries++) {
         step = sqlite3_backup_step(b, -1);
-        if (step == SQLITE_BUSY || step == SQLITE_LOCKED)
-            sqlite3_sleep(10);
-    } while (step == SQLITE_BUSY || step == SQLITE_LOCKED);
+        if ((step != SQLITE_BUSY && step != SQLITE_LOCKED) || tries == BUSY_TRIES)
+            break;
+        sqlite3_sleep(10);
+    }
     *pages = sqlite3_backup_pagecount(b);
     sqlite3_backup_finish(b);
     b = NULL;
