@@ -208,8 +208,17 @@ static int prepare_paths(worker *w)
         return PIVOT_EIO;
     }
     pv_job_spec_export_info(&w->spec, &info);
-    n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
-                 pv_export_file_type(w->exporter, &info).extension);
+    /* In a shared store the final name carries the attempt as well: a worker
+     * of a node taken for dead that renames its file in the moment after its
+     * last ownership check makes a file no job refers to (swept as an
+     * orphan), instead of replacing the result of the attempt that took its
+     * job over. The job records whichever name its attempt wrote. */
+    if (pv_jobstore_is_shared(w->js))
+        n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s.%d%s", real, w->job.id,
+                     w->job.attempts, pv_export_file_type(w->exporter, &info).extension);
+    else
+        n = snprintf(w->final_path, sizeof(w->final_path), "%s/%s%s", real, w->job.id,
+                     pv_export_file_type(w->exporter, &info).extension);
     if (n < 0 || (size_t)n >= sizeof(w->final_path) ||
         /* Named by the attempt too: in a shared results folder, a worker of
          * a node taken for dead must never write, rename or remove the

@@ -255,6 +255,12 @@ class Server:
             yaml.safe_dump(settings, f)
         return path
 
+    def result_name(self, job_id, attempt=1, ext=".h5"):
+        """The name of a job's result in the results folder: <job_id>.h5 on the
+        embedded SQLite store; <job_id>.<attempt>.h5 on PostgreSQL, where a
+        result carries the attempt that wrote it."""
+        return job_id + ("" if self.engine == "sqlite" else ".%d" % attempt) + ext
+
     def command(self):
         """The `pivotd serve` command line that start() runs."""
         cmd = [pivotd_path(), "serve", "--listen", "127.0.0.1:0"]

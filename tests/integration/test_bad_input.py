@@ -513,14 +513,14 @@ class BadInputTest(ph.ServerCase):
         state = self.server.state_dir
         # Nothing pivotd created is readable by other local users (a
         # PostgreSQL job store keeps no jobs.db).
-        paths = [state, os.path.join(state, "results"), os.path.join(state, "results",
-                                                                     job_id + ".h5")]
+        result = os.path.join(state, "results", self.server.result_name(job_id))
+        paths = [state, os.path.join(state, "results"), result]
         if self.server.engine == "sqlite":
             paths.append(os.path.join(state, "jobs.db"))
         for path in paths:
             with self.subTest(path=os.path.basename(path)):
                 self.assertEqual(os.stat(path).st_mode & 0o077, 0, oct(os.stat(path).st_mode))
-        os.unlink(os.path.join(state, "results", job_id + ".h5"))
+        os.unlink(result)
         path = JOBS + "/" + job_id + "/download"
         for method in ("GET", "HEAD"):
             r = self.api.request(method, path)
@@ -531,8 +531,8 @@ class BadInputTest(ph.ServerCase):
         # The file route itself is not a way around the job's owner.
         other = self.server.client(self.server.create_key("mallory"))
         try:
-            r = other.get(ph.API + "/files/" + job_id + ".h5")
-            self.assertProblem(r, 404, "job-not-found", path=ph.API + "/files/" + job_id + ".h5")
+            files = ph.API + "/files/" + self.server.result_name(job_id)
+            self.assertProblem(other.get(files), 404, "job-not-found", path=files)
         finally:
             other.close()
 

@@ -173,7 +173,7 @@ class CancelTest(JobControlBase):
                      time_range=h.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z"))
         done = self.alice.wait(self.alice.submit(small))
         self.assertEqual(done["status"], "completed")
-        path = os.path.join(self.state, "results", done["job_id"] + ".h5")
+        path = os.path.join(self.state, "results", self.server.result_name(done["job_id"]))
         self.assertTrue(os.path.exists(path))
         r = self.alice.delete(API + "/jobs/" + done["job_id"])
         self.assertEqual(r.status_code, 200)
@@ -244,8 +244,9 @@ class RestartTest(JobControlBase):
         self.assertEqual([j["attempts"] for j in done], [2, 2, 2, 1])
         for j in done:
             self.assertEqual(j["result"]["samples_exported"], 4 * 600 * 1000)
+            name = self.server.result_name(j["job_id"], attempt=j["attempts"])
             self.assertEqual(result_files(self.state, j["job_id"]),
-                             [j["job_id"] + ".h5", j["job_id"] + ".h5.preview.jsonl"])
+                             [name, name + ".preview.jsonl"])
         leftovers = [n for n in os.listdir(os.path.join(self.state, "results"))
                      if n.endswith(".part")]
         self.assertEqual(leftovers, [])
@@ -298,7 +299,7 @@ class RetentionTest(JobControlBase):
         self.assertEqual(job["status"], "completed")
         completed = h.parse_rfc3339_ns(job["completed_at"])
         self.assertEqual(h.parse_rfc3339_ns(job["expires_at"]) - completed, 2 * h.NS)
-        path = os.path.join(self.state, "results", job["job_id"] + ".h5")
+        path = os.path.join(self.state, "results", self.server.result_name(job["job_id"]))
         # An orphan result file (no job refers to it) is swept too.
         orphan = os.path.join(self.state, "results", "AAAAAAAAAAAAAAAAAAAAAA.h5")
         with open(orphan, "wb") as f:
