@@ -423,10 +423,23 @@ def store_execute(state_dir, sqlite_sql, postgres_sql, params=()):
         db.close()
 
 
-def worker_processes():
-    """(pid, job id) of each running `pivotd worker --job ID` process."""
+def parent_of(pid):
+    """The parent pid of a process, or None when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def worker_processes(server_pid=None):
+    """(pid, job id) of each running `pivotd worker --job ID` process; with
+    server_pid, only that server's (other tests' servers run at the same
+    time and start workers of their own)."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
+            continue
+        if server_pid is not None and parent_of(int(entry)) != server_pid:
             continue
         try:
             with open("/proc/%s/cmdline" % entry, "rb") as f:

@@ -44,12 +44,13 @@ SECONDS = 600
 RATE = 200
 
 
-def new_worker(known, timeout=10.0):
-    """(pid, job id) of the first `pivotd worker --job ID` whose ID is not in
-    known, looked for every 2 ms so that it is found as it starts."""
+def new_worker(known, server_pid, timeout=10.0):
+    """(pid, job id) of the first `pivotd worker --job ID` of the server
+    whose ID is not in known, looked for every 2 ms so that it is found as
+    it starts."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for pid, job in h.worker_processes():
+        for pid, job in h.worker_processes(server_pid):
             if job not in known:
                 return pid, job
         time.sleep(0.002)
@@ -59,15 +60,15 @@ def new_worker(known, timeout=10.0):
 class WorkerCatcher(threading.Thread):
     """Stops the next new worker as soon as it exists (outside a job-store write)."""
 
-    def __init__(self, known, state):
+    def __init__(self, known, server):
         super().__init__(daemon=True)
-        self.known, self.state = known, state
+        self.known, self.server = known, server
         self.pid = self.job_id = self.error = None
 
     def run(self):
         try:
-            self.pid, self.job_id = new_worker(self.known)
-            h.stop_worker(self.pid, self.state)
+            self.pid, self.job_id = new_worker(self.known, self.server.proc.pid)
+            h.stop_worker(self.pid, self.server.state_dir)
         except BaseException as e:  # reported by the test after join()
             self.error = e
 
@@ -268,7 +269,7 @@ class WebBrowserTest(h.ServerCase):
         self.type_into("#ch-pattern", "ch*")
         Select(self.el("#compression")).select_by_value("9")
         self.wait_for(lambda: self.el("#channel-count").text == "(%d selected)" % CHANNELS)
-        catcher = WorkerCatcher({job_id}, self.state)
+        catcher = WorkerCatcher({job_id}, self.server)
         catcher.start()
         self.el("#submit").click()
         catcher.join(15)
