@@ -44,16 +44,6 @@ import pivot_postgres  # noqa: E402
 API = "/api/v1/pivot"
 
 
-class Client(ph.Client):
-    def __init__(self, base, user):
-        super().__init__(base, None)
-        self.user = user
-
-    def headers(self, extra=None):
-        h = {"X-Remote-User": self.user}
-        if extra:
-            h.update(extra)
-        return h
 
 
 def config(job_store, results, node):
@@ -84,7 +74,7 @@ def pct(values, p):
 def poll_loop(bases, users, id_queue, out_queue, stop, deadline):
     """Polls the newest job of each user on every node, and /health beside
     it, until stop; puts both lists of latencies (ms) on out_queue."""
-    cs = [Client(b, u) for b in bases for u in users]
+    cs = [ph.HeaderClient(b, u) for b in bases for u in users]
     latest, polls, health = {}, [], []
     i = 0
     try:
@@ -115,7 +105,7 @@ def poll_loop(bases, users, id_queue, out_queue, stop, deadline):
 
 def run(name, servers, started_of, args):
     users = ["ann", "bob", "cyd"]
-    clients = [Client(s.base, users[i % 3]) for i, s in enumerate(servers)]
+    clients = [ph.HeaderClient(s.base, users[i % 3]) for i, s in enumerate(servers)]
     deadline = time.monotonic() + args.seconds
     # Idle start: one job at a time, each waited for.
     idle_ids = []
@@ -135,7 +125,7 @@ def run(name, servers, started_of, args):
     id_queue, out_queue, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
 
     def submit_loop(t):
-        c = Client(servers[t % len(servers)].base, users[t % 3])
+        c = ph.HeaderClient(servers[t % len(servers)].base, users[t % 3])
         try:
             while time.monotonic() < deadline:
                 with lock:
@@ -160,7 +150,7 @@ def run(name, servers, started_of, args):
     for t in threads:
         t.join()
     submit_s = time.monotonic() - t0
-    by_user = {u: Client(servers[0].base, u) for u in users}
+    by_user = {u: ph.HeaderClient(servers[0].base, u) for u in users}
     for job_id, user in ids:
         by_user[user].wait(job_id, timeout=max(1.0, deadline - time.monotonic()))
     for c in by_user.values():

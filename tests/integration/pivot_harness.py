@@ -394,6 +394,22 @@ class Client:
         return self.get(API + "/jobs/" + job_id + "/download", headers=headers)
 
 
+class HeaderClient(Client):
+    """A client that is a user by the X-Remote-User header, as a server with
+    the trusted-header backend (header X-Remote-User, proxies 127.0.0.1)
+    believes it: no key."""
+
+    def __init__(self, base, user):
+        super().__init__(base, None)
+        self.user = user
+
+    def headers(self, extra=None):
+        h = {"X-Remote-User": self.user}
+        if extra:
+            h.update(extra)
+        return h
+
+
 _databases = {}
 
 
@@ -450,6 +466,27 @@ def worker_processes(server_pid=None):
             if argv[i:i + 2] == ["worker", "--job"]:
                 yield int(entry), argv[i + 2]
                 break
+
+
+def find_worker(job_id, timeout=10.0, other_than=None):
+    """The pid of a `pivotd worker --job JOB_ID` process (other than
+    other_than), looked for every 2 ms so that it is found as it starts;
+    None when none appears in timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for pid, job in worker_processes():
+            if job == job_id and pid != other_than:
+                return pid
+        time.sleep(0.002)
+    return None
+
+
+def worker_pid(job_id, timeout=10.0):
+    """find_worker's pid, failing the test when no worker appears."""
+    pid = find_worker(job_id, timeout)
+    if pid is None:
+        raise AssertionError("no worker process for job %s appeared" % job_id)
+    return pid
 
 
 def stop_worker(pid, state_dir, tries=500):

@@ -4,7 +4,6 @@ counts an attempt, and the job shows what it asked for even at the epoch."""
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -80,24 +79,6 @@ class QuotaRaceTest(ph.ServerCase):
         self.assertEqual((codes.count(200), codes.count(429)), (3, 9), sorted(codes))
 
 
-def worker_pid(job_id, other_than=None, timeout=10.0):
-    """The pid of a `pivotd worker --job JOB_ID` process other than other_than."""
-    deadline = time.monotonic() + timeout
-    want = ["worker", "--job", job_id]
-    while time.monotonic() < deadline:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == other_than:
-                continue
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    argv = f.read().decode(errors="replace").split("\0")
-            except OSError:
-                continue
-            for i in range(len(argv) - 2):
-                if argv[i:i + 3] == want:
-                    return int(entry)
-        time.sleep(0.002)
-    return None
 
 
 def wait_gone(pid, timeout=10.0):
@@ -123,7 +104,7 @@ class AttemptsTest(ph.ServerCase):
         pid = None
         terms = 0
         for _ in range(3):
-            pid = worker_pid(job_id, other_than=pid)
+            pid = ph.find_worker(job_id, other_than=pid)
             if pid is None:
                 break
             # Its SIGTERM handler is in place once it says it starts.

@@ -30,28 +30,8 @@ SUBMISSIONS = 1000
 USERS = ["ann", "bob", "cyd"]
 
 
-class Client(ph.Client):
-    """A client of one node, as a user the trusted-header backend believes."""
-
-    def __init__(self, base, user):
-        super().__init__(base, None)
-        self.user = user
-
-    def headers(self, extra=None):
-        h = {"X-Remote-User": self.user}
-        if extra:
-            h.update(extra)
-        return h
 
 
-def worker_pid(job_id, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for pid, job in ph.worker_processes():
-            if job == job_id:
-                return pid
-        time.sleep(0.005)
-    raise AssertionError("no worker process for job %s appeared" % job_id)
 
 
 class ClusterTest(unittest.TestCase):
@@ -97,7 +77,7 @@ class ClusterTest(unittest.TestCase):
         cls.work.close()
 
     def client(self, node, user="ann"):
-        c = Client(self.nodes[node].base, user)
+        c = ph.HeaderClient(self.nodes[node].base, user)
         self.addCleanup(c.close)
         return c
 
@@ -189,7 +169,7 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(lists[2], lists[0])
 
         job_id = ann0.submit(self.big())
-        pid = worker_pid(job_id)
+        pid = ph.worker_pid(job_id)
         os.kill(pid, signal.SIGSTOP)
         try:
             deadline = time.monotonic() + 10
@@ -214,7 +194,7 @@ class ClusterTest(unittest.TestCase):
     def test_3_kill_9_of_a_node_with_running_jobs(self):
         ann = self.client(1)
         job_id = ann.submit(self.big())
-        pid = worker_pid(job_id)
+        pid = ph.worker_pid(job_id)
         deadline = time.monotonic() + 10
         node = None
         while node is None and time.monotonic() < deadline:
@@ -262,7 +242,7 @@ class ClusterTest(unittest.TestCase):
     def test_6_a_frozen_node_that_comes_back_leaves_its_job_alone(self):
         ann = self.client(0)
         job_id = ann.submit(self.big())
-        pid = worker_pid(job_id)
+        pid = ph.worker_pid(job_id)
         deadline = time.monotonic() + 10
         node = None
         while node is None and time.monotonic() < deadline:
@@ -314,7 +294,7 @@ class ClusterTest(unittest.TestCase):
         writes are refused, by attempt, though they name the right node."""
         ann = self.client(2)
         job_id = ann.submit(self.big())
-        pid = worker_pid(job_id)
+        pid = ph.worker_pid(job_id)
         deadline = time.monotonic() + 10
         node = None
         while node is None and time.monotonic() < deadline:
@@ -369,7 +349,7 @@ class ClusterTest(unittest.TestCase):
                 "SELECT id FROM jobs WHERE id = ANY(%s) AND status = 'processing'", (ids,))]
             time.sleep(0.01)
         self.assertEqual(len(running), MAX_CONCURRENT)
-        pids = [worker_pid(j) for j in running]
+        pids = [ph.worker_pid(j) for j in running]
         for pid in pids:
             os.kill(pid, signal.SIGSTOP)
         try:
@@ -441,7 +421,7 @@ class ClusterTest(unittest.TestCase):
                 config = ph.write_config(self.work.sub("limited%d.yaml" % i), text)
                 servers.append(ph.Server(self.cache.data_dir, self.work.sub("limited%d" % i),
                                          config, engine="sqlite").start())
-            clients = [Client(srv.base, USERS[i]) for i, srv in enumerate(servers)]
+            clients = [ph.HeaderClient(srv.base, USERS[i]) for i, srv in enumerate(servers)]
             for c in clients:
                 self.addCleanup(c.close)
             stop = threading.Event()

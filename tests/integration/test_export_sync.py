@@ -13,7 +13,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pivot_harness as h  # noqa: E402
-from test_job_control import worker_pid  # noqa: E402
+from pivot_harness import worker_pid  # noqa: E402
 
 API = h.API
 EXPORT = API + "/export"

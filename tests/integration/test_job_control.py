@@ -21,29 +21,11 @@ import pivot_harness as h  # noqa: E402
 API = h.API
 
 
-def worker_pid(job_id, timeout=10.0):
-    """The pid of the `pivotd worker --job JOB_ID` process, waiting for it to start."""
-    deadline = time.monotonic() + timeout
-    want = ["worker", "--job", job_id]
-    while time.monotonic() < deadline:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    argv = f.read().decode(errors="replace").split("\0")
-            except OSError:
-                continue
-            for i in range(len(argv) - 2):
-                if argv[i:i + 3] == want:
-                    return int(entry)
-        time.sleep(0.002)
-    raise AssertionError("no worker process for job %s appeared" % job_id)
 
 
 def freeze_worker(job_id, state_dir):
     """Stops the job's worker as soon as it exists; returns its pid."""
-    pid = worker_pid(job_id)
+    pid = h.worker_pid(job_id)
     h.stop_worker(pid, state_dir)
     return pid
 
@@ -148,7 +130,7 @@ class CancelTest(JobControlBase):
         within 2 s and leaves no file."""
         body = dict(self.job_body, options={"compression": {"gzip": 9}})
         job_id = self.alice.submit(body)
-        pid = worker_pid(job_id)
+        pid = h.worker_pid(job_id)
         deadline = time.monotonic() + 30
         job = self.alice.job(job_id)
         while time.monotonic() < deadline and job["status"] in ("queued", "processing") and \
@@ -213,7 +195,7 @@ class HeartbeatTest(JobControlBase):
 class CrashTest(JobControlBase):
     def test_killed_worker_fails_only_its_job(self):
         job_id = self.alice.submit(self.job_body)
-        pid = worker_pid(job_id)
+        pid = h.worker_pid(job_id)
         os.kill(pid, signal.SIGKILL)
         job = self.alice.wait(job_id, timeout=10)
         self.assertEqual(job["status"], "failed")

@@ -25,7 +25,6 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pivot_harness as h  # noqa: E402
-from test_job_control import worker_pid  # noqa: E402
 
 API = h.API
 # The small job writes well under this, the whole cache well over it.
@@ -155,7 +154,7 @@ class MetricsTest(h.ServerCase):
 
         # Processing, held; the next job waits in the queue.
         held = self.alice.submit(self.big)
-        pid = worker_pid(held)
+        pid = h.worker_pid(held)
         h.stop_worker(pid, self.state)
         self.frozen.append(pid)
         queued = self.bob.submit(self.small)

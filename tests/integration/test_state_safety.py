@@ -7,11 +7,9 @@ import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,24 +25,6 @@ BIG = {"time_range": ph.absolute("2025-01-01T00:00:00Z", "2025-01-01T00:10:00Z")
        "channels": {"pattern": "ch*"}}
 
 
-def worker_pid(job_id, timeout=10.0):
-    """The pid of the `pivotd worker --job JOB_ID` process, once it runs."""
-    deadline = time.monotonic() + timeout
-    want = ["worker", "--job", job_id]
-    while time.monotonic() < deadline:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as f:
-                    argv = f.read().decode(errors="replace").split("\0")
-            except OSError:
-                continue
-            for i in range(len(argv) - 2):
-                if argv[i:i + 3] == want:
-                    return int(entry)
-        time.sleep(0.005)
-    raise AssertionError("no worker process for job %s appeared" % job_id)
 
 
 def open_files(pid):
@@ -119,7 +99,7 @@ class OneServerPerStateTest(StateCase):
         key = first.create_key("alice")
         api = self.client(first, key)
         job_id = api.submit(BIG)
-        pid = worker_pid(job_id)
+        pid = ph.worker_pid(job_id)
 
         rc, err = self.serve_until_exit(self.state)
         self.assertEqual(rc, 1, err)
